@@ -1,0 +1,8 @@
+import type { Command } from '../io.js';
+
+/**
+ * The command registry. Each command lives in its own file and is added here, sorted by name.
+ * Loaded lazily so that `ftbot scan` never pays for the modules `ftbot wheels` needs.
+ */
+export const commandLoaders: Record<string, () => Promise<Command>> = {
+};
