@@ -35,3 +35,34 @@ export interface FileSource {
 export interface Clock {
   now(): number;
 }
+
+/** One file of a release as a package index lists it. */
+export type PackageFile = {
+  filename: string;
+  /** The index's file kind, e.g. PyPI's `bdist_wheel` or `sdist`, when it says. */
+  packageType?: string;
+  yanked?: boolean;
+};
+
+/** The files of one release of a project. */
+export type PackageRelease = {
+  status: 'ok';
+  /** The project name as the index spells it. */
+  project: string;
+  version: string;
+  files: PackageFile[];
+};
+
+/** Why an index could not answer; never thrown, always returned. */
+export type PackageIndexUnknown = {
+  status: 'unknown';
+  kind: 'invalid-name' | 'invalid-version' | 'not-found' | 'http-error' | 'timeout' | 'network' | 'too-large' | 'malformed';
+  /** One line for the user, e.g. "PyPI answered 503 for `numpy`". */
+  reason: string;
+};
+
+/** Lists a release's files (PyPI's JSON API in production, a fixture in tests). */
+export interface PackageIndex {
+  /** Finds the files of `version`, or of the latest release when `version` is omitted. */
+  findRelease(params: { project: string; version?: string }): Promise<PackageRelease | PackageIndexUnknown>;
+}
