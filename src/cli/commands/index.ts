@@ -5,4 +5,6 @@ import type { Command } from '../io.js';
  * Loaded lazily so that `ftbot scan` never pays for the modules `ftbot wheels` needs.
  */
 export const commandLoaders: Record<string, () => Promise<Command>> = {
+  ask: async () => (await import('./ask.js')).command,
+  wheels: async () => (await import('./wheels.js')).command,
 };

@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import type { Clock, PackageIndex, PackageIndexUnknown, PackageRelease } from '../core/ports.js';
+import { VERSION } from '../core/version.js';
+
+/**
+ * A `PackageIndex` over PyPI's JSON API:
+ *   GET <base>/pypi/<project>/json            the latest release
+ *   GET <base>/pypi/<project>/<version>/json  one release
+ * Only `info.name`, `info.version` and `urls[]` (the release's files) are read; the deprecated
+ * `releases` map is ignored. Every failure becomes an "unknown" answer with a reason; nothing throws.
+ */
+
+export type PypiIndexOptions = {
+  /** Where PyPI lives; default `https://pypi.org`. The CLI passes `FTBOT_PYPI_URL`. */
+  baseUrl?: string;
+  /** Default: the global `fetch` (which nock intercepts in tests). */
+  fetch?: typeof fetch;
+  /** Per request, headers and body together; default 10 s. */
+  timeoutMs?: number;
+  /** Bodies larger than this are refused; default 16 MiB (a project page with every release can pass 5 MiB). */
+  maxBytes?: number;
+  /** How long an answer is reused; default 5 minutes. Only successes and 404s are cached. */
+  ttlMs?: number;
+  /** Default: `Date.now`. */
+  clock?: Clock;
+};
+
+/** PEP 508 project names: letters and digits, with `.`, `_` and `-` inside. */
+const PROJECT_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+/** Versions are checked loosely (PyPI decides), only so that nothing odd reaches the URL. */
+const VERSION_TEXT = /^[A-Za-z0-9][A-Za-z0-9.!+_-]{0,63}$/;
+/** At most this many answers are cached; the oldest goes first. */
+const CACHE_ENTRIES = 256;
+
+const pypiResponse = z.object({
+  info: z.object({ name: z.string(), version: z.string() }),
+  urls: z.array(
+    z.object({
+      filename: z.string(),
+      packagetype: z.string().optional(),
+      yanked: z.boolean().optional(),
+    }),
+  ),
+});
+
+type Answer = PackageRelease | PackageIndexUnknown;
+
+function unknown(kind: PackageIndexUnknown['kind'], reason: string): PackageIndexUnknown {
+  return { status: 'unknown', kind, reason };
+}
+
+/** Reads a body up to `maxBytes`, cancelling the stream as soon as it is over. */
+async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** Untrusted input shown inside a message: capped, no backticks or control characters. */
+function shown(text: string): string {
+  return text.slice(0, 100).replace(/[`\p{Cc}]/gu, '?');
+}
+
+function describeFailure(error: unknown): PackageIndexUnknown['kind'] {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'timeout';
+  return 'network';
+}
+
+/**
+ * Creates a `PackageIndex` backed by PyPI's JSON API.
+ *
+ * @param options
+ *   Base URL, fetch, timeout, size cap, cache TTL and clock; all optional.
+ * @returns
+ *   An index whose `findRelease` never throws: trouble comes back as `{ status: 'unknown', kind, reason }`.
+ *
+ * @example
+ *   const index = createPypiIndex({ baseUrl: process.env.FTBOT_PYPI_URL });
+ *   const release = await index.findRelease({ project: 'numpy', version: '2.3.0' });
+ */
+export function createPypiIndex(options: PypiIndexOptions = {}): PackageIndex {
+  const baseUrl = (options.baseUrl ?? 'https://pypi.org').replace(/\/+$/, '');
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
+  const ttlMs = options.ttlMs ?? 5 * 60_000;
+  const clock = options.clock ?? { now: () => Date.now() };
+  const cache = new Map<string, { expires: number; answer: Answer }>();
+
+  async function request(project: string, version: string | undefined): Promise<Answer> {
+    const label = version === undefined ? `\`${project}\`` : `\`${project}\` ${version}`;
+    const path = version === undefined ? `${project}/json` : `${project}/${encodeURIComponent(version)}/json`;
+    const url = `${baseUrl}/pypi/${path}`;
+    let response: Response;
+    try {
+      response = await fetchImpl(url, {
+        headers: { accept: 'application/json', 'user-agent': `ftbot/${VERSION} (+https://github.com/ftbot)` },
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'follow',
+      });
+    } catch (error) {
+      const kind = describeFailure(error);
+      return kind === 'timeout'
+        ? unknown('timeout', `PyPI did not answer within ${timeoutMs} ms for ${label}`)
+        : unknown('network', `could not reach PyPI for ${label}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return unknown('not-found', `PyPI has no ${version === undefined ? 'project' : 'release'} ${label}`);
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      return unknown('http-error', `PyPI answered ${response.status} for ${label}`);
+    }
+    let text: string | undefined;
+    try {
+      text = await readCapped(response, maxBytes);
+    } catch (error) {
+      const kind = describeFailure(error);
+      return kind === 'timeout'
+        ? unknown('timeout', `PyPI did not finish answering within ${timeoutMs} ms for ${label}`)
+        : unknown('network', `the answer from PyPI for ${label} broke off`);
+    }
+    if (text === undefined) return unknown('too-large', `PyPI's answer for ${label} is larger than ${maxBytes} bytes`);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return unknown('malformed', `PyPI's answer for ${label} is not valid JSON`);
+    }
+    const parsed = pypiResponse.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue === undefined ? '' : ` at \`${issue.path.join('.') || '(root)'}\``;
+      return unknown('malformed', `PyPI's answer for ${label} has an unexpected shape${where}`);
+    }
+    const { info, urls } = parsed.data;
+    return {
+      status: 'ok',
+      project: info.name,
+      version: info.version,
+      files: urls.map((u) => ({
+        filename: u.filename,
+        ...(u.packagetype === undefined ? {} : { packageType: u.packagetype }),
+        ...(u.yanked === undefined ? {} : { yanked: u.yanked }),
+      })),
+    };
+  }
+
+  return {
+    async findRelease({ project, version }) {
+      // Validate before any request: a name or version outside these shapes never reaches the URL.
+      if (!PROJECT_NAME.test(project)) return unknown('invalid-name', `\`${shown(project)}\` is not a valid project name`);
+      if (version !== undefined && !VERSION_TEXT.test(version)) {
+        return unknown('invalid-version', `\`${shown(version)}\` is not a valid version`);
+      }
+      // PEP 503 normal form, so `Pillow` and `pillow` share one cache entry and one URL.
+      const name = project.toLowerCase().replace(/[-_.]+/g, '-');
+      const key = `${name}@${version ?? ''}`;
+      const now = clock.now();
+      const cached = cache.get(key);
+      if (cached !== undefined && cached.expires > now) return cached.answer;
+      cache.delete(key);
+
+      const answer = await request(name, version);
+      if (answer.status === 'ok' || answer.kind === 'not-found') {
+        if (cache.size >= CACHE_ENTRIES) {
+          const oldest = cache.keys().next();
+          if (oldest.done !== true) cache.delete(oldest.value);
+        }
+        cache.set(key, { expires: now + ttlMs, answer });
+      }
+      return answer;
+    },
+  };
+}
