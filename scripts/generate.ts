@@ -4,6 +4,7 @@
  * default export `() => Promise<string[]>` returning the files it wrote; add new ones to the list.
  */
 const generators: Array<{ name: string; load: () => Promise<{ default: () => Promise<string[]> }> }> = [
+  { name: 'knowledge', load: () => import('./generate-knowledge.js') },
 ];
 
 for (const generator of generators) {

@@ -1,0 +1,222 @@
+/**
+ * Answers a maintainer's question from the knowledge base, citing the sections it used.
+ */
+import type { Logger } from '../ports.js';
+import { silentLogger } from '../ports.js';
+import type { KnowledgeIndex } from './build-index.js';
+import { search } from './search.js';
+import type { Answer, Citation, KnowledgeChunk, SearchHit } from './types.js';
+
+/** Most sections an answer cites. */
+export const MAX_CITATIONS = 4;
+
+/** A section is cited only when it scores at least this share of the best one. */
+const RELATIVE_CUTOFF = 0.3;
+
+/** At most this many cited sections come from one page, so related pages get a turn. */
+const PER_PAGE = 2;
+
+const EXCERPT_LENGTH = 320;
+
+export const NOT_COVERED_ANSWER =
+  'The ftbot knowledge base does not cover this question. It covers porting C, C++, Cython, PyO3, pybind11 and nanobind extensions to free-threaded CPython: C-API hazards, locking, declaring support, wheels and CI, and testing.';
+
+/** A retrieved section as handed to a drafter. */
+export type RetrievedSection = {
+  /** `<page>#<anchor>`; the only ids a drafter may cite. */
+  id: string;
+  chunk: KnowledgeChunk;
+  score: number;
+};
+
+/**
+ * The seam for a later LLM path: it writes the answer text from the retrieved sections. It may
+ * only cite ids from `sections`; anything else is dropped, and when nothing valid is left (or it
+ * throws) the deterministic answer is used instead.
+ */
+export interface AnswerDrafter {
+  answer(params: { question: string; sections: RetrievedSection[] }): Promise<{ answer: string; citedIds: string[] }>;
+}
+
+/**
+ * Answers `question` from `index`. Without a drafter the answer is deterministic: the leading
+ * sentences of the best section, the replacement APIs it names, and pointers to the other cited
+ * sections. With a drafter, the drafter writes the text but the citations still come only from the
+ * retrieved sections.
+ *
+ * @param params.question
+ *   The question as asked.
+ * @param params.index
+ *   The knowledge index.
+ * @param params.drafter
+ *   Optional writer that replaces the deterministic synthesis.
+ * @param params.logger
+ *   Receives a warning when the drafter fails and the deterministic answer is used.
+ * @returns
+ *   The answer, its citations best first (at most four), and whether the question was covered.
+ *
+ * @example
+ *   const { answer, citations } = await answerQuestion({ question: 'What replaces PyList_GetItem?', index });
+ *   // citations[0] → { page: 'knowledge/list-borrowed-references.md', anchor: 'replacing-pylist_getitem-with-pylist_getitemref', … }
+ */
+export async function answerQuestion(params: {
+  question: string;
+  index: KnowledgeIndex;
+  drafter?: AnswerDrafter;
+  logger?: Logger;
+}): Promise<Answer> {
+  // 1. Retrieve; an off-topic or unanswerable question stops here.
+  // 2. Pick the sections to cite: close enough to the best, at most two per page, at most four.
+  // 3. Let the drafter write the text when there is one, keeping only citations it was given.
+  // 4. Otherwise (or on drafter failure) write the deterministic answer.
+  const { question, index, drafter, logger = silentLogger } = params;
+  const response = search({ index, query: question, limit: 20 });
+  if (!response.covered) return { answer: NOT_COVERED_ANSWER, citations: [], covered: false };
+
+  const selected = selectHits(response.hits);
+  if (drafter !== undefined) {
+    const sections = selected.map((hit) => ({ id: hit.chunk.id, chunk: hit.chunk, score: hit.score }));
+    try {
+      const drafted = await drafter.answer({ question, sections });
+      const allowed = new Map(selected.map((hit) => [hit.chunk.id, hit]));
+      const cited = [...new Set(drafted.citedIds)]
+        .map((id) => allowed.get(id))
+        .filter((hit): hit is SearchHit => hit !== undefined);
+      if (drafted.answer.trim() !== '' && cited.length > 0) {
+        return { answer: drafted.answer.trim(), citations: cited.map((hit) => toCitation(hit)), covered: true };
+      }
+      logger.warn({ citedIds: drafted.citedIds }, 'drafter cited no retrieved section; using the deterministic answer');
+    } catch (error) {
+      logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'drafter failed; using the deterministic answer');
+    }
+  }
+  return {
+    answer: synthesise(selected, question),
+    citations: selected.map((hit) => toCitation(hit)),
+    covered: true,
+  };
+}
+
+function selectHits(hits: readonly SearchHit[]): SearchHit[] {
+  const best = hits[0]?.score ?? 0;
+  const perPage = new Map<string, number>();
+  const selected: SearchHit[] = [];
+  for (const hit of hits) {
+    if (selected.length >= MAX_CITATIONS || hit.score < best * RELATIVE_CUTOFF) break;
+    const count = perPage.get(hit.chunk.page) ?? 0;
+    if (count >= PER_PAGE) continue;
+    perPage.set(hit.chunk.page, count + 1);
+    selected.push(hit);
+  }
+  return selected;
+}
+
+/**
+ * The deterministic answer. Worked example for "what replaces PyList_GetItem?":
+ *   "Replacing borrowed references from list access › Replacing PyList_GetItem with PyList_GetItemRef:
+ *    `PyList_GetItemRef` (3.13) returns a new strong reference … (first two sentences)
+ *
+ *    APIs named there: `PyList_GetItemRef`.
+ *
+ *    Related:
+ *    - Why Py_NewRef(PyList_GetItem(...)) is not a fix: The item can be freed … (first sentence)"
+ */
+function synthesise(selected: readonly SearchHit[], question: string): string {
+  const [top, ...rest] = selected;
+  if (top === undefined) return NOT_COVERED_ANSWER;
+  const parts = [`${sectionName(top.chunk)}: ${leadSentences(top.chunk.text, 2)}`];
+  const apis = namedApis(top.chunk, question);
+  if (apis.length > 0) parts.push(`APIs named there: ${apis.map((name) => `\`${name}\``).join(', ')}.`);
+  if (rest.length > 0) {
+    const related = rest.map((hit) => `- ${sectionName(hit.chunk)}: ${leadSentences(hit.chunk.text, 1)}`);
+    parts.push(['Related:', ...related].join('\n'));
+  }
+  return parts.join('\n\n');
+}
+
+function sectionName(chunk: KnowledgeChunk): string {
+  return chunk.heading === chunk.title ? chunk.title : `${chunk.title} › ${chunk.heading}`;
+}
+
+/** The first `count` sentences of the section's prose (code and tables skipped). */
+function leadSentences(text: string, count: number): string {
+  return splitSentences(proseOf(text)).slice(0, count).join(' ');
+}
+
+/**
+ * Splits prose into sentences at `.`, `!` or `?` followed by a space and a capital letter, a
+ * backtick, a quote or a parenthesis, except after "e.g", "i.e", "etc" and "vs".
+ * Example: "Use `PyList_GetItemRef` (3.13). It returns a new reference, e.g. `x`. Done" →
+ * ["Use `PyList_GetItemRef` (3.13).", "It returns a new reference, e.g. `x`.", "Done"]
+ */
+function splitSentences(prose: string): string[] {
+  const sentences: string[] = [];
+  let start = 0;
+  for (const match of prose.matchAll(/[.!?](?=\s+[A-Z`"'(])/g)) {
+    const end = (match.index ?? 0) + 1;
+    const before = prose.slice(start, end);
+    if (/\b(?:e\.g|i\.e|etc|vs|cf)\.$/i.test(before)) continue;
+    sentences.push(before.trim());
+    start = end;
+  }
+  const tail = prose.slice(start).trim();
+  if (tail !== '') sentences.push(tail);
+  return sentences;
+}
+
+/** The prose paragraphs of a section's text, as one line. */
+function proseOf(text: string): string {
+  return text
+    .split('\n\n')
+    .filter((block) => isProse(block))
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Prose paragraphs: not code (lines ending in `;`, `{`, `}` or starting with `#`), not tables. */
+function isProse(block: string): boolean {
+  const lines = block.split('\n');
+  const codeLike = lines.filter((line) => /[;{}]\s*$|^\s*#|^\s*(?:\/\/|\/\*|\*)|\s\|\s|^\s*[\w.-]+\s*[:=]\s*\S*$/.test(line));
+  return codeLike.length * 2 < lines.length && /[a-z]{3,} [a-z]{2,}/i.test(block);
+}
+
+/** Plumbing every extension calls; naming it would not help the reader. */
+const COMMON_NAMES = new Set([
+  'PyObject', 'Py_ssize_t', 'Py_INCREF', 'Py_DECREF', 'Py_XINCREF', 'Py_XDECREF', 'Py_CLEAR', 'Py_NewRef',
+  'Py_XNewRef', 'Py_RETURN_NONE', 'PyErr_Occurred', 'PyModuleDef', 'PyMethodDef', 'PyModuleDef_Init',
+  'PyModule_Create', 'PyInit_',
+]);
+
+/**
+ * Code names of the top section worth pointing at, the question's own names excluded: first those
+ * the page lists in `apis` (the replacements are there), then other C-API style names; at most four.
+ */
+function namedApis(chunk: KnowledgeChunk, question: string): string[] {
+  const asked = question.toLowerCase();
+  const apiLike = (name: string): boolean => /^_?Py[A-Z_]|^Py[a-z]+_/.test(name) && !COMMON_NAMES.has(name);
+  const candidates = chunk.identifiers.filter((name) => apiLike(name) && !asked.includes(name.toLowerCase()));
+  const pageApis = new Set(chunk.apis);
+  return [...candidates.filter((name) => pageApis.has(name)), ...candidates.filter((name) => !pageApis.has(name))].slice(0, 4);
+}
+
+function toCitation(hit: SearchHit): Citation {
+  const { chunk } = hit;
+  return {
+    page: chunk.page,
+    anchor: chunk.anchor,
+    title: chunk.title,
+    heading: chunk.heading,
+    excerpt: excerpt(chunk.text),
+    url: chunk.upstream,
+  };
+}
+
+/** The start of the section's prose, cut at a word boundary near `EXCERPT_LENGTH` characters. */
+function excerpt(text: string): string {
+  const prose = proseOf(text);
+  const source = prose === '' ? text.replace(/\s+/g, ' ').trim() : prose;
+  if (source.length <= EXCERPT_LENGTH) return source;
+  const cut = source.lastIndexOf(' ', EXCERPT_LENGTH);
+  return `${source.slice(0, cut > 0 ? cut : EXCERPT_LENGTH)} …`;
+}

@@ -1,0 +1,136 @@
+/**
+ * Ranked search over the knowledge base, with an off-topic guard.
+ */
+import type { SearchOptions } from 'minisearch';
+import type { KnowledgeIndex } from './build-index.js';
+import { DOMAIN_TERMS } from './domain-terms.js';
+import { extractIdentifiers } from './extract-identifiers.js';
+import { processTerm } from './process-term.js';
+import { tokenize } from './tokenize.js';
+import type { KnowledgeChunk, SearchHit, SearchResponse } from './types.js';
+
+/**
+ * Below this final score the best hit is too weak to cite. Calibrated on
+ * `test/fixtures/knowledge/questions.json`: the weakest correct top hit of an on-topic question
+ * scores well above it, off-topic questions that slip past the domain-word check score below it.
+ */
+export const MIN_SCORE = 6;
+
+/** Field weights: a word in a heading or a rule id says more about a section than one in its body. */
+const FIELD_BOOSTS = { heading: 3, title: 1.5, text: 1, identifiers: 2, apis: 1.5, rules: 3, tags: 1 };
+
+/** Extra weight for chunks that name a query's code name exactly (see `exactBoost`). */
+const EXACT_IN_HEADING = 2.5;
+const EXACT_IN_SECTION = 1.7;
+const EXACT_IN_PAGE = 1.25;
+
+const DOMAIN = new Set(DOMAIN_TERMS.map((term) => processTerm(term)).filter((term): term is string => term !== null));
+
+/** Single-dash option values (`cpython-freethreading`, `thread-unsafe`): too common in prose to index as names, fine to look up. */
+const KEBAB = /\b[a-z][a-z0-9]*-[a-z0-9]+\b/gi;
+
+const MINISEARCH_SEARCH: SearchOptions = {
+  boost: FIELD_BOOSTS,
+  combineWith: 'OR',
+  // Prefix search for longer terms only: "lock" finds "locking", but "py" must not find every name.
+  prefix: (term) => term.length >= 4,
+  // Typos: one edit in a word of five or more letters, two in a long code name.
+  fuzzy: (term) => (term.length >= 8 ? 0.2 : term.length >= 5 ? 1 : false),
+  weights: { fuzzy: 0.35, prefix: 0.4 },
+  // Whole code names weigh more than their parts (`pydict_next` over `dict` and `next`).
+  boostTerm: (term) => (/[_.]/.test(term) || /^ft\d{3}$/.test(term) ? 2 : 1),
+};
+
+/**
+ * Searches the knowledge base. Code names in the query (`PyDict_Next`, `FT003`, `CIBW_ENABLE`,
+ * `--parallel-threads`) lift the sections that name them exactly, most of all sections whose
+ * heading names them.
+ *
+ * @param params.index
+ *   A loaded or freshly built index.
+ * @param params.query
+ *   The question as the user wrote it.
+ * @param params.limit
+ *   Maximum number of hits (default 10).
+ * @returns
+ *   `{ covered: false, hits: [] }` when the query has no word from the field (free threading,
+ *   extension modules, builds, wheels) or the best hit scores below `MIN_SCORE`; otherwise hits,
+ *   best first.
+ *
+ * @example
+ *   search({ index, query: 'is PyDict_Next safe without the GIL?' }).hits[0].chunk.heading
+ *   // → 'Iterating with PyDict_Next' (the section that names it in its heading)
+ */
+export function search(params: { index: KnowledgeIndex; query: string; limit?: number }): SearchResponse {
+  // 1. Normalise the query and pick out its code names.
+  // 2. Off-topic guard: no field word and no known code name → not covered.
+  // 3. BM25+ search with field boosts, prefix and fuzzy matching.
+  // 4. Multiply in the exact-name boosts and re-sort.
+  // 5. Not covered when the best score is below MIN_SCORE.
+  const { index, query, limit = 10 } = params;
+  const terms = tokenize(query)
+    .map((term) => processTerm(term))
+    .filter((term): term is string => term !== null);
+  const names = findQueryNames(query);
+
+  const onTopic =
+    terms.some((term) => DOMAIN.has(term) || (term.length >= 4 && index.codeNames.has(term))) ||
+    names.some((name) => index.codeNames.has(name));
+  if (!onTopic || terms.length === 0) return { covered: false, hits: [] };
+
+  const results = index.miniSearch.search(query, MINISEARCH_SEARCH);
+  const hits: SearchHit[] = [];
+  for (const result of results) {
+    const chunk = index.byId.get(String(result.id));
+    if (!chunk) continue;
+    const { factor, exactMatches } = exactBoost(chunk, names);
+    hits.push({ chunk, score: result.score * factor, exactMatches });
+  }
+  hits.sort((a, b) => b.score - a.score || a.chunk.id.localeCompare(b.chunk.id));
+
+  const best = hits[0];
+  if (best === undefined || best.score < MIN_SCORE) return { covered: false, hits: [] };
+  return { covered: true, hits: hits.slice(0, limit) };
+}
+
+/** Lower-cased code names in the query: strict identifiers plus single-dash option values. */
+export function findQueryNames(query: string): string[] {
+  const names = new Set(extractIdentifiers(query).map((name) => name.toLowerCase()));
+  for (const match of query.matchAll(KEBAB)) names.add(match[0].toLowerCase());
+  return [...names];
+}
+
+/**
+ * Worked example: query names ["pydict_next"]; a section headed "Iterating with `PyDict_Next`"
+ * gets ×2.5, a section that only shows `PyDict_Next` in its code gets ×1.7, another section of a
+ * page whose front matter lists it in `apis` gets ×1.25. Several names multiply.
+ */
+function exactBoost(chunk: KnowledgeChunk, names: string[]): { factor: number; exactMatches: string[] } {
+  let factor = 1;
+  const exactMatches: string[] = [];
+  if (names.length === 0) return { factor, exactMatches };
+  const heading = chunk.headingPath.slice(1).join(' ').toLowerCase();
+  const inSection = new Set(chunk.identifiers.map((name) => name.toLowerCase()));
+  const inPage = new Set([...chunk.apis, ...chunk.rules].map((name) => name.toLowerCase()));
+  for (const name of names) {
+    if (containsName(heading, name)) factor *= EXACT_IN_HEADING;
+    else if (inSection.has(name)) factor *= EXACT_IN_SECTION;
+    else if (inPage.has(name)) factor *= EXACT_IN_PAGE;
+    else continue;
+    exactMatches.push(name);
+  }
+  return { factor, exactMatches };
+}
+
+/** True when `name` occurs in `text` as a whole word (`pydict_next` is not in `pydict_nextitem`). */
+function containsName(text: string, name: string): boolean {
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(name, from);
+    if (at < 0) return false;
+    const before = text[at - 1];
+    const after = text[at + name.length];
+    if ((before === undefined || !/[\w-]/.test(before)) && (after === undefined || !/[\w-]/.test(after))) return true;
+    from = at + 1;
+  }
+}
