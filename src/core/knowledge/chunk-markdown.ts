@@ -48,10 +48,12 @@ export function chunkMarkdown(params: { path: string; text: string }): ChunkMark
   // 3. Give every heading its GitHub anchor, in document order (so duplicates get -1, -2 as on GitHub).
   // 4. Group the top-level nodes into sections at H2/H3 boundaries.
   // 5. Turn each non-empty section into a chunk with the page-level fields.
-  const { path } = params;
-  const front = splitFrontMatter(params);
+  const path = params.path;
+  // Windows line endings would leave `\r` in every chunk's text.
+  const text = params.text.replace(/\r\n?/g, '\n');
+  const front = splitFrontMatter({ path, text });
   const problems = [...front.problems];
-  if (params.text.trim() === '') {
+  if (text.trim() === '') {
     return { chunks: [], problems: [{ kind: 'empty', path, message: 'page is empty' }] };
   }
 
@@ -73,13 +75,13 @@ export function chunkMarkdown(params: { path: string; text: string }): ChunkMark
   const upstream = front.fields.upstream ?? findReferenceLink(sections) ?? '';
   const chunks: KnowledgeChunk[] = [];
   for (const [position, section] of sections.entries()) {
-    let text = section.nodes
+    let body = section.nodes
       .map((node) => plainText(node).trim())
       .filter((part) => part !== '')
       .join('\n\n');
-    if (position === 0 && text === '' && front.fields.summary !== undefined) text = front.fields.summary;
-    if (text === '' && position === 0) continue;
-    chunks.push(toChunk({ path, section, text, title, fields: front.fields, upstream }));
+    if (position === 0 && body === '' && front.fields.summary !== undefined) body = front.fields.summary;
+    if (body === '' && position === 0) continue;
+    chunks.push(toChunk({ path, section, text: body, title, fields: front.fields, upstream }));
   }
   return { chunks, problems };
 }

@@ -57,6 +57,8 @@ export type SplitFrontMatter = {
   problems: KnowledgeProblem[];
 };
 
+const RULE_ID = /^FT\d{3}$/;
+
 const FENCED = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 
 /**
@@ -122,13 +124,14 @@ function readFields(data: unknown, isRuleDoc: boolean): FrontMatterFields {
   const fields: FrontMatterFields = {
     tags: list('tags'),
     apis: list('apis'),
-    rules: isRuleDoc ? (id !== undefined ? [id] : []) : list('rules'),
+    rules: (isRuleDoc ? (id !== undefined ? [id] : []) : list('rules')).filter((rule) => RULE_ID.test(rule)),
   };
   const title = str('title');
-  if (title !== undefined) fields.title = title;
+  // A rule doc's title is the rule name ("borrowed-list-item"); citations read better with the id.
+  if (title !== undefined) fields.title = isRuleDoc && id !== undefined && !title.includes(id) ? `${id}: ${title}` : title;
   const summary = str('summary');
   if (summary !== undefined) fields.summary = summary;
   const upstream = str('upstream');
-  if (upstream !== undefined) fields.upstream = upstream;
+  if (upstream !== undefined && /^https?:\/\/\S+$/.test(upstream)) fields.upstream = upstream;
   return fields;
 }

@@ -49,7 +49,11 @@ export function serializeIndex(index: KnowledgeIndex): string {
     index.chunks.map((chunk) => JSON.stringify(orderChunkKeys(chunk))).join(',\n'),
     '],',
     `"search": ${JSON.stringify(rest).slice(0, -1)}, "index": [`,
-    terms.map((entry) => JSON.stringify(entry)).join(',\n'),
+    // Sorted by term: the radix tree's own order depends on insertion history, not just content.
+    [...terms]
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map((entry) => JSON.stringify(entry))
+      .join(',\n'),
     ']}',
     '}',
   ];
