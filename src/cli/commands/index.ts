@@ -6,5 +6,8 @@ import type { Command } from '../io.js';
  */
 export const commandLoaders: Record<string, () => Promise<Command>> = {
   ask: async () => (await import('./ask.js')).command,
+  rule: async () => (await import('./rule.js')).command,
+  rules: async () => (await import('./rules.js')).command,
+  scan: async () => (await import('./scan.js')).command,
   wheels: async () => (await import('./wheels.js')).command,
 };

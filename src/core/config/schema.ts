@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+const ruleSelector = z.string().regex(/^(ALL|FT\d{0,3})$/, 'expected a rule id such as FT001, a prefix such as FT0, or ALL');
+
+/**
+ * ftbot's configuration, read from `[tool.ftbot]` in `pyproject.toml` (CLI and app) and from
+ * `.github/ftbot.yml` (app). Keys are kebab-case, as in ruff's configuration.
+ */
+export const configSchema = z
+  .object({
+    /** Rule ids or prefixes to enable; `ALL` enables every rule, preview ones included. */
+    select: z.array(ruleSelector).optional(),
+    /** Rule ids or prefixes to disable; wins over `select`. */
+    ignore: z.array(ruleSelector).optional(),
+    /** Also enable preview rules that `select` matches. */
+    preview: z.boolean().optional(),
+    /** Glob patterns (gitignore syntax) of paths not to scan, on top of `.gitignore`. */
+    exclude: z.array(z.string()).optional(),
+    /** Findings below this severity are not reported. */
+    'min-severity': z.enum(['info', 'warning', 'error']).optional(),
+    /** Files larger than this many bytes are skipped with a diagnostic. */
+    'max-file-size': z.number().int().positive().max(50_000_000).optional(),
+    /** Free-threaded Pythons the project targets, for advice and the wheel matrix. */
+    'target-pythons': z.array(z.enum(['3.13t', '3.14t', '3.15t'])).optional(),
+    /** The project's name on PyPI, when it differs from `[project] name`. */
+    'pypi-name': z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/).optional(),
+    /** GitHub App: the label that turns ftbot on for an issue or pull request. */
+    label: z.string().min(1).max(50).optional(),
+    /** GitHub App: at most this many inline review comments; the rest go into the summary. */
+    'max-inline-comments': z.number().int().min(0).max(100).optional(),
+    /** Drafting with an LLM (the app needs an API key as well). */
+    llm: z
+      .object({
+        enabled: z.boolean().optional(),
+        model: z.string().min(1).max(100).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type FtbotConfig = z.infer<typeof configSchema>;
+
+/** Settings after defaults are applied. */
+export type ResolvedConfig = {
+  select: string[];
+  ignore: string[];
+  preview: boolean;
+  exclude: string[];
+  minSeverity: 'info' | 'warning' | 'error';
+  maxFileSize: number;
+  targetPythons: Array<'3.13t' | '3.14t' | '3.15t'>;
+  pypiName: string | undefined;
+  label: string;
+  maxInlineComments: number;
+  llm: { enabled: boolean; model: string };
+};
+
+export const defaultConfig: ResolvedConfig = {
+  select: [],
+  ignore: [],
+  preview: false,
+  exclude: [],
+  minSeverity: 'info',
+  maxFileSize: 5_000_000,
+  targetPythons: ['3.14t', '3.15t'],
+  pypiName: undefined,
+  label: 'free-threading',
+  maxInlineComments: 20,
+  llm: { enabled: true, model: 'gpt-4o-mini' },
+};
+
+export type ConfigProblem = { source: string; path: string; message: string };
+
+/**
+ * Validates raw configuration objects and merges them over the defaults, later sources winning.
+ * Invalid sources are reported as problems (key path and message) and skipped: the run goes on.
+ *
+ * @example
+ *   resolveConfig([{ source: 'pyproject.toml', value: { select: ['FT0'] } }])
+ *   // → { config: { …defaults, select: ['FT0'] }, problems: [] }
+ */
+export function resolveConfig(sources: Array<{ source: string; value: unknown }>): {
+  config: ResolvedConfig;
+  problems: ConfigProblem[];
+} {
+  const config: ResolvedConfig = structuredClone(defaultConfig);
+  const problems: ConfigProblem[] = [];
+  for (const { source, value } of sources) {
+    if (value === undefined || value === null) continue;
+    const parsed = configSchema.safeParse(value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues.slice(0, 10)) {
+        problems.push({ source, path: issue.path.join('.') || '(root)', message: issue.message });
+      }
+      continue;
+    }
+    const c = parsed.data;
+    if (c.select) config.select = c.select;
+    if (c.ignore) config.ignore = [...config.ignore, ...c.ignore];
+    if (c.preview !== undefined) config.preview = c.preview;
+    if (c.exclude) config.exclude = [...config.exclude, ...c.exclude];
+    if (c['min-severity']) config.minSeverity = c['min-severity'];
+    if (c['max-file-size']) config.maxFileSize = c['max-file-size'];
+    if (c['target-pythons']) config.targetPythons = c['target-pythons'];
+    if (c['pypi-name']) config.pypiName = c['pypi-name'];
+    if (c.label) config.label = c.label;
+    if (c['max-inline-comments'] !== undefined) config.maxInlineComments = c['max-inline-comments'];
+    if (c.llm?.enabled !== undefined) config.llm.enabled = c.llm.enabled;
+    if (c.llm?.model) config.llm.model = c.llm.model;
+  }
+  return { config, problems };
+}

@@ -1,0 +1,101 @@
+import type { Node } from 'web-tree-sitter';
+import type { Applicability, Confidence, Severity, TextEdit } from '../diagnostics.js';
+import type { SourceLanguage } from '../languages.js';
+import type { ProjectFacts } from './project-facts.js';
+
+/** Where a rule looks: a source language, or the text of a build file. */
+export type RuleTarget = SourceLanguage | 'cmake' | 'pyproject' | 'setup-py' | 'workflow' | 'cargo' | 'meson';
+
+export type RuleMeta<MessageId extends string> = {
+  /** Stable id, `FT` and three digits. Never reused, never renamed without a redirect. */
+  id: string;
+  /** Kebab-case name of the pattern the rule flags. */
+  name: string;
+  /** One line for rule lists. */
+  title: string;
+  targets: readonly RuleTarget[];
+  severity: Severity;
+  confidence: Confidence;
+  /** What kind of fix the rule can attach; `never` means it attaches none. */
+  fix: 'never' | Applicability;
+  /** Preview rules run only when selected explicitly or with `ALL` / `preview = true`. */
+  preview: boolean;
+  /**
+   * Identifiers whose presence makes a file worth parsing for this rule (the prefilter). A rule
+   * with no triggers must supply `prefilter`.
+   */
+  triggers: readonly string[];
+  /** One-line messages by id; `{{name}}` placeholders are filled from the report's `data`. */
+  messages: Record<MessageId, string>;
+  /** One imperative line per message id saying what to do (the fix title). */
+  help: Record<MessageId, string>;
+};
+
+/** A trigger occurrence that sits in code (not in a comment or string), with its syntax node. */
+export type Hit = {
+  name: string;
+  index: number;
+  /** The identifier node, or undefined when the hit lies in a region tree-sitter could not parse. */
+  node: Node | undefined;
+};
+
+export type ReportDescriptor<MessageId extends string> = {
+  messageId: MessageId;
+  data?: Record<string, string>;
+  /** The node to flag; or give explicit UTF-16 offsets. */
+  node?: Node;
+  start?: number;
+  end?: number;
+  confidence?: Confidence;
+  severity?: Severity;
+  fix?: { edits: TextEdit[] };
+  /** The enclosing symbol, when the engine cannot infer it from the node. */
+  symbol?: string;
+};
+
+export type RuleContext<MessageId extends string> = {
+  path: string;
+  target: RuleTarget;
+  text: string;
+  /** Root of the syntax tree. For C/C++ it may cover only the top-level segments that hold hits. */
+  root: Node | undefined;
+  /** This rule's trigger occurrences in code, in file order. */
+  hits: readonly Hit[];
+  project: ProjectFacts;
+  report: (descriptor: ReportDescriptor<MessageId>) => void;
+};
+
+export type Rule<MessageId extends string = string> = {
+  meta: RuleMeta<MessageId>;
+  /**
+   * Extra offsets worth parsing, for rules whose interesting code cannot be found by a fixed
+   * identifier list (e.g. writes to a file's own static variables).
+   */
+  prefilter?: (text: string) => number[];
+  /** Runs synchronously over one file; reports through `ctx.report`. */
+  check: (ctx: RuleContext<MessageId>) => void;
+};
+
+type FixFor<F> = F extends 'never' ? { fix?: never } : { fix?: { edits: TextEdit[] } };
+
+/**
+ * Declares a rule. Generic over the message ids so `report` accepts only declared ids, and a rule
+ * whose meta says `fix: 'never'` cannot attach a fix.
+ *
+ * @example
+ *   export default defineRule({
+ *     meta: { id: 'FT003', name: 'weakref-get-object', …, messages: { removed: '`{{api}}` …' } },
+ *     check(ctx) { for (const hit of ctx.hits) ctx.report({ node: hit.node, messageId: 'removed' }); },
+ *   });
+ */
+export function defineRule<MessageId extends string, F extends 'never' | Applicability>(rule: {
+  meta: RuleMeta<MessageId> & { fix: F };
+  prefilter?: (text: string) => number[];
+  check: (
+    ctx: Omit<RuleContext<MessageId>, 'report'> & {
+      report: (descriptor: Omit<ReportDescriptor<MessageId>, 'fix'> & FixFor<F>) => void;
+    },
+  ) => void;
+}): Rule<MessageId> {
+  return rule as Rule<MessageId>;
+}

@@ -1,0 +1,104 @@
+import { parse as parseToml } from 'smol-toml';
+import type { Diagnostic } from '../diagnostics.js';
+import type { BuildFileKind } from '../languages.js';
+
+/**
+ * Facts about the whole project that source rules need, gathered from build files before any
+ * source file is scanned. Everything is optional: a project may have none of these files.
+ */
+export type ProjectFacts = {
+  /** The `pyo3` dependency version requirement from a `Cargo.toml`, e.g. `0.23.4` or `^0.28`. */
+  pyo3Version?: string;
+  /** True when the build config turns on Cython's `freethreading_compatible` for every module. */
+  cythonDirectiveInBuild: boolean;
+  /** `[project] requires-python` from `pyproject.toml`. */
+  requiresPython?: string;
+  /** The lowest Python minor the project supports, from `requires-python` (e.g. `[3, 9]`). */
+  minPython?: [number, number];
+  /** Trove classifiers declared in `pyproject.toml`. */
+  classifiers: string[];
+  /** The `[project] name`, used for PyPI look-ups. */
+  projectName?: string;
+};
+
+export function emptyProjectFacts(): ProjectFacts {
+  return { cythonDirectiveInBuild: false, classifiers: [] };
+}
+
+// `freethreading_compatible=True` as a compiler directive in setup.py / meson.build / pyproject
+// (`compiler_directives={"freethreading_compatible": True}`, `-Xfreethreading_compatible=True`,
+// `-X freethreading_compatible=True`).
+const cythonDirectiveInBuild = /freethreading_compatible['"]?\s*[:=]\s*(True|true|1|['"]True['"])/;
+
+/**
+ * Reads one build file into `facts`. Returns diagnostics for files that do not parse; never throws.
+ *
+ * @example
+ *   const facts = emptyProjectFacts();
+ *   collectProjectFacts(facts, 'Cargo.toml', 'cargo', '[dependencies]\npyo3 = "0.23"\n');
+ *   facts.pyo3Version // → '0.23'
+ */
+export function collectProjectFacts(facts: ProjectFacts, path: string, kind: BuildFileKind, text: string): Diagnostic[] {
+  if (cythonDirectiveInBuild.test(text) && (kind === 'setup-py' || kind === 'meson' || kind === 'pyproject' || kind === 'setup-cfg')) {
+    facts.cythonDirectiveInBuild = true;
+  }
+  if (kind !== 'pyproject' && kind !== 'cargo') return [];
+  let data: Record<string, unknown>;
+  try {
+    data = parseToml(text) as Record<string, unknown>;
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return [{ kind: 'parse-error', path, message: `invalid TOML: ${message}` }];
+  }
+  if (kind === 'cargo') {
+    const version = pyo3VersionOf(data);
+    if (version !== undefined) facts.pyo3Version = version;
+    return [];
+  }
+  const project = asRecord(data.project);
+  if (project !== undefined) {
+    if (typeof project.name === 'string') facts.projectName = project.name;
+    if (typeof project['requires-python'] === 'string') {
+      facts.requiresPython = project['requires-python'];
+      const min = minPythonOf(project['requires-python']);
+      if (min !== undefined) facts.minPython = min;
+    }
+    if (Array.isArray(project.classifiers)) {
+      facts.classifiers = project.classifiers.filter((c): c is string => typeof c === 'string');
+    }
+  }
+  return [];
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** `pyo3 = "0.23"` or `pyo3 = { version = "0.23", features = [...] }`, in any dependency table. */
+function pyo3VersionOf(cargo: Record<string, unknown>): string | undefined {
+  const tables = [cargo.dependencies, asRecord(cargo.workspace)?.dependencies];
+  for (const table of tables) {
+    const dep = asRecord(table)?.pyo3;
+    if (typeof dep === 'string') return dep;
+    const version = asRecord(dep)?.version;
+    if (typeof version === 'string') return version;
+  }
+  return undefined;
+}
+
+/** The lowest `3.N` allowed by a `requires-python` specifier such as `>=3.9` or `>=3.10,<4`. */
+export function minPythonOf(spec: string): [number, number] | undefined {
+  const match = /(>=|~=|==|>)\s*3\.(\d+)/.exec(spec);
+  if (match === null) return undefined;
+  const minor = Number(match[2]);
+  return [3, match[1] === '>' ? minor + 1 : minor];
+}
+
+/**
+ * Parses a Cargo version requirement into `[major, minor]` of its lowest allowed version.
+ * `"0.23.4"` → [0, 23]; `"^0.28"` → [0, 28]; `">=0.22, <0.24"` → [0, 22]; `"*"` → undefined.
+ */
+export function parseCargoMinVersion(requirement: string): [number, number] | undefined {
+  const match = /(\d+)\.(\d+)/.exec(requirement);
+  return match === null ? undefined : [Number(match[1]), Number(match[2])];
+}

@@ -1,0 +1,46 @@
+/** The source languages the rule engine understands, and the build files it reads. */
+export type SourceLanguage = 'c' | 'cpp' | 'cython' | 'rust';
+export type BuildFileKind = 'pyproject' | 'setup-py' | 'cmake' | 'cargo' | 'workflow' | 'meson' | 'setup-cfg';
+export type FileKind = { type: 'source'; language: SourceLanguage } | { type: 'build'; kind: BuildFileKind };
+
+const sourceExtensions: Record<string, SourceLanguage> = {
+  c: 'c',
+  h: 'c',
+  cpp: 'cpp',
+  cc: 'cpp',
+  cxx: 'cpp',
+  'c++': 'cpp',
+  hpp: 'cpp',
+  hh: 'cpp',
+  hxx: 'cpp',
+  inl: 'cpp',
+  pyx: 'cython',
+  pxd: 'cython',
+  pxi: 'cython',
+  rs: 'rust',
+};
+
+/**
+ * Classifies a path (relative, `/`-separated) as a source or build file, or undefined when ftbot
+ * does not read it. NumPy's templated `*.c.src` / `*.h.src` sources are read as C.
+ *
+ * @example
+ *   classifyPath('src/_core/multiarray.c.src') // → { type: 'source', language: 'c' }
+ *   classifyPath('.github/workflows/wheels.yml') // → { type: 'build', kind: 'workflow' }
+ */
+export function classifyPath(path: string): FileKind | undefined {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const lower = base.toLowerCase();
+  if (lower === 'pyproject.toml') return { type: 'build', kind: 'pyproject' };
+  if (lower === 'setup.py') return { type: 'build', kind: 'setup-py' };
+  if (lower === 'setup.cfg') return { type: 'build', kind: 'setup-cfg' };
+  if (lower === 'cmakelists.txt' || lower.endsWith('.cmake')) return { type: 'build', kind: 'cmake' };
+  if (lower === 'cargo.toml') return { type: 'build', kind: 'cargo' };
+  if (lower === 'meson.build') return { type: 'build', kind: 'meson' };
+  if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path)) return { type: 'build', kind: 'workflow' };
+  const stripped = lower.endsWith('.src') ? lower.slice(0, -4) : lower;
+  const dot = stripped.lastIndexOf('.');
+  if (dot < 0) return undefined;
+  const language = sourceExtensions[stripped.slice(dot + 1)];
+  return language === undefined ? undefined : { type: 'source', language };
+}

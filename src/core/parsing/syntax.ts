@@ -1,0 +1,164 @@
+import type { Node } from 'web-tree-sitter';
+
+/**
+ * Small, named queries over tree-sitter-c / tree-sitter-cpp trees that several rules share.
+ * Each guards one edge case, named in its comment.
+ */
+
+/** The `call_expression` whose callee is exactly `identifier`, if any (not `f` in `f + 1`, not a declaration). */
+export function callOf(identifier: Node): Node | undefined {
+  const parent = identifier.parent;
+  if (parent === null) return undefined;
+  if (parent.type === 'call_expression' && parent.childForFieldName('function')?.id === identifier.id) return parent;
+  // Python (Cython via tree-sitter-python): `call` with field `function`.
+  if (parent.type === 'call' && parent.childForFieldName('function')?.id === identifier.id) return parent;
+  return undefined;
+}
+
+/** The named argument nodes of a call, comments dropped. */
+export function callArguments(call: Node): Node[] {
+  const args = call.childForFieldName('arguments');
+  if (args === null) return [];
+  return args.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
+}
+
+/** The innermost enclosing function definition, or undefined at file scope. */
+export function enclosingFunction(node: Node): Node | undefined {
+  let current: Node | null = node.parent;
+  while (current !== null) {
+    if (current.type === 'function_definition') return current;
+    current = current.parent;
+  }
+  return undefined;
+}
+
+/** The declared name of a function definition (`f` in `static PyObject *f(PyObject *a)`). */
+export function functionName(fn: Node): string | undefined {
+  let declarator: Node | null = fn.childForFieldName('declarator');
+  // Edge case: pointer return types wrap the function declarator (`PyObject *f(...)`).
+  while (declarator !== null && declarator.type !== 'function_declarator') {
+    declarator = declarator.childForFieldName('declarator');
+  }
+  const name = declarator?.childForFieldName('declarator');
+  return name?.text;
+}
+
+/** Parameter names of a function definition, in order. */
+export function parameterNames(fn: Node): string[] {
+  let declarator: Node | null = fn.childForFieldName('declarator');
+  while (declarator !== null && declarator.type !== 'function_declarator') {
+    declarator = declarator.childForFieldName('declarator');
+  }
+  const params = declarator?.childForFieldName('parameters');
+  if (params === null || params === undefined) return [];
+  const names: string[] = [];
+  for (const param of params.namedChildren) {
+    if (param === null) continue;
+    const id = innermostIdentifier(param.childForFieldName('declarator'));
+    if (id !== undefined) names.push(id);
+  }
+  return names;
+}
+
+/** Follows `declarator` fields (pointers, arrays, init declarators) to the declared identifier. */
+export function innermostIdentifier(node: Node | null | undefined): string | undefined {
+  let current: Node | null | undefined = node;
+  while (current !== null && current !== undefined) {
+    if (current.type === 'identifier' || current.type === 'field_identifier') return current.text;
+    current = current.childForFieldName('declarator');
+  }
+  return undefined;
+}
+
+/** Strips casts and parentheses: `((PyObject *)d)` → `d`. */
+export function unwrapExpression(node: Node): Node {
+  let current = node;
+  for (;;) {
+    if (current.type === 'parenthesized_expression' || current.type === 'cast_expression') {
+      const inner = current.type === 'cast_expression' ? current.childForFieldName('value') : current.namedChildren.find((c) => c?.type !== 'comment');
+      if (inner === null || inner === undefined) return current;
+      current = inner;
+      continue;
+    }
+    return current;
+  }
+}
+
+/** Every node of `type` below `root`, in document order (iterative; trees can be deep). */
+export function descendantsOfType(root: Node, types: string | string[]): Node[] {
+  return root.descendantsOfType(types).filter((n): n is Node => n !== null);
+}
+
+/**
+ * How assignments in `fn` give a value to the local variable `name`: each right-hand side, from
+ * `T *name = rhs;` declarations and `name = rhs;` assignments.
+ */
+export function assignedValues(fn: Node, name: string): Node[] {
+  const values: Node[] = [];
+  for (const decl of descendantsOfType(fn, 'init_declarator')) {
+    if (innermostIdentifier(decl.childForFieldName('declarator')) === name) {
+      const value = decl.childForFieldName('value');
+      if (value !== null) values.push(value);
+    }
+  }
+  for (const assignment of descendantsOfType(fn, 'assignment_expression')) {
+    const left = assignment.childForFieldName('left');
+    if (left?.type === 'identifier' && left.text === name) {
+      const right = assignment.childForFieldName('right');
+      if (right !== null) values.push(right);
+    }
+  }
+  return values;
+}
+
+/** True when `name` is declared as a local variable somewhere in `fn`'s body. */
+export function declaresLocal(fn: Node, name: string): boolean {
+  const body = fn.childForFieldName('body');
+  if (body === null) return false;
+  for (const decl of descendantsOfType(body, 'declaration')) {
+    for (const d of decl.childrenForFieldName('declarator')) {
+      if (d !== null && innermostIdentifier(d) === name) return true;
+    }
+  }
+  return false;
+}
+
+const lockOpen = /\b(Py_BEGIN_CRITICAL_SECTION2?(_MUTEX)?|PyMutex_Lock|PyThread_acquire_lock(_timed)?|PyCriticalSection2?_Begin(Mutex)?)\s*\(/g;
+const lockClose = /\b(Py_END_CRITICAL_SECTION2?|PyMutex_Unlock|PyThread_release_lock|PyCriticalSection2?_End)\s*\(/g;
+// C++ RAII guards hold until the end of their scope: pybind11's scoped_critical_section,
+// std::lock_guard / unique_lock / scoped_lock, nanobind's ft_lock_guard.
+const scopedGuard = /\b(scoped_critical_section|lock_guard|unique_lock|scoped_lock|ft_lock_guard)\b/;
+
+/**
+ * True when `node` runs with a lock held: a critical section, a `PyMutex` or a C++ scoped guard
+ * is open before it in the enclosing function. Counted over the function's text up to the node,
+ * which tolerates the `Py_BEGIN_CRITICAL_SECTION(op)` macro that tree-sitter sees as a call.
+ *
+ * Worked example: `Py_BEGIN_CRITICAL_SECTION(d); while (PyDict_Next(d, …))` → one open, zero
+ * closes before the hit → locked.
+ */
+export function isLockHeld(node: Node, text: string): boolean {
+  const fn = enclosingFunction(node);
+  const start = fn?.startIndex ?? Math.max(0, node.startIndex - 4000);
+  const before = text.slice(start, node.startIndex);
+  const opens = before.match(lockOpen)?.length ?? 0;
+  const closes = before.match(lockClose)?.length ?? 0;
+  if (opens > closes) return true;
+  return scopedGuard.test(before);
+}
+
+/** Converts a UTF-16 offset to a 1-based line and column, with a per-text index built once. */
+export function createLineIndex(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (starts[lo] as number) + 1 };
+  };
+}

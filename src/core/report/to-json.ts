@@ -1,0 +1,57 @@
+import type { Diagnostic, Finding } from '../diagnostics.js';
+import { VERSION } from '../version.js';
+import { positionEdits, type PositionedEdit } from './edit-positions.js';
+
+/** The JSON output contract of `ftbot scan --format json` (documented in the README). */
+export type JsonReport = {
+  version: string;
+  findings: Array<{
+    ruleId: string;
+    path: string;
+    line: number;
+    column: number;
+    endLine: number;
+    endColumn: number;
+    message: string;
+    severity: Finding['severity'];
+    confidence: Finding['confidence'];
+    fix?: { title: string; applicability: string; edits: PositionedEdit[] };
+  }>;
+  diagnostics: Diagnostic[];
+  stats: { files: number; bytes: number; ms: number };
+};
+
+/**
+ * Builds the JSON report. `textOf` returns a file's text so fix edits can be given as line/column
+ * ranges; findings without fixes never call it.
+ */
+export function renderJson(params: {
+  findings: readonly Finding[];
+  diagnostics: readonly Diagnostic[];
+  stats: { files: number; bytes: number; ms: number };
+  textOf: (path: string) => string | undefined;
+}): JsonReport {
+  return {
+    version: VERSION,
+    findings: params.findings.map((f) => {
+      const out: JsonReport['findings'][number] = {
+        ruleId: f.ruleId,
+        path: f.path,
+        line: f.line,
+        column: f.column,
+        endLine: f.endLine,
+        endColumn: f.endColumn,
+        message: f.message,
+        severity: f.severity,
+        confidence: f.confidence,
+      };
+      const text = f.fix === undefined ? undefined : params.textOf(f.path);
+      if (f.fix !== undefined && text !== undefined) {
+        out.fix = { title: f.fix.title, applicability: f.fix.applicability, edits: positionEdits(text, f.fix.edits) };
+      }
+      return out;
+    }),
+    diagnostics: [...params.diagnostics],
+    stats: params.stats,
+  };
+}

@@ -1,0 +1,44 @@
+import { defineRule } from '../engine/define-rule.js';
+import { judgeBorrowedCall } from './borrowed-call.js';
+
+const replacements: Record<string, string> = {
+  PyDict_GetItem: 'PyDict_GetItemRef',
+  PyDict_GetItemWithError: 'PyDict_GetItemRef',
+  PyDict_GetItemString: 'PyDict_GetItemStringRef',
+  _PyDict_GetItemStringWithError: 'PyDict_GetItemStringRef',
+  PyDict_SetDefault: 'PyDict_SetDefaultRef',
+};
+
+export default defineRule({
+  meta: {
+    id: 'FT001',
+    name: 'dict-get-item-borrowed',
+    title: 'Borrowed reference from a dict lookup',
+    targets: ['c', 'cpp', 'cython'],
+    severity: 'warning',
+    confidence: 'high',
+    fix: 'never',
+    preview: false,
+    triggers: Object.keys(replacements),
+    messages: {
+      borrowed: '`{{api}}` returns a borrowed reference that another thread can free while `{{container}}` is shared',
+    },
+    help: {
+      borrowed: 'Use `{{replacement}}`, which returns a strong reference, and release it on every path',
+    },
+  },
+  check(ctx) {
+    for (const hit of ctx.hits) {
+      const judged = judgeBorrowedCall(hit, ctx.text, { allowPresenceTest: hit.name !== 'PyDict_SetDefault' });
+      if (judged === undefined) continue;
+      ctx.report({
+        start: judged.start,
+        end: judged.end,
+        messageId: 'borrowed',
+        confidence: judged.confidence,
+        data: { api: hit.name, container: judged.container, replacement: replacements[hit.name] ?? 'PyDict_GetItemRef' },
+        ...(judged.node === undefined ? {} : { node: judged.node }),
+      });
+    }
+  },
+});

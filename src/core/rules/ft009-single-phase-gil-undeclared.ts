@@ -1,0 +1,69 @@
+import type { Node } from 'web-tree-sitter';
+import { defineRule } from '../engine/define-rule.js';
+import { callOf, innermostIdentifier } from '../parsing/syntax.js';
+
+/** The variable a `PyModule_Create` result is stored in: `m = PyModule_Create(...)` or `PyObject *m = ...`. */
+function resultVariable(call: Node): { name: string; statement: Node } | undefined {
+  const parent = call.parent;
+  if (parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.type === 'identifier') {
+    const statement = parent.parent;
+    if (statement?.type === 'expression_statement') return { name: parent.childForFieldName('left')?.text ?? '', statement };
+  }
+  if (parent?.type === 'init_declarator') {
+    const name = innermostIdentifier(parent.childForFieldName('declarator'));
+    const statement = parent.parent;
+    if (name !== undefined && statement?.type === 'declaration') return { name, statement };
+  }
+  return undefined;
+}
+
+/** The `if (m == NULL) …` / `if (!m) …` statement right after `statement`, when there is one. */
+function nullCheckAfter(statement: Node, name: string): Node | undefined {
+  let next = statement.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  if (next?.type !== 'if_statement') return undefined;
+  const condition = next.childForFieldName('condition')?.text.replace(/\s+/g, '') ?? '';
+  const tests = [`(${name}==NULL)`, `(!${name})`, `(NULL==${name})`, `(${name}==nullptr)`];
+  return tests.includes(condition) && next.childForFieldName('alternative') === null ? next : undefined;
+}
+
+export default defineRule({
+  meta: {
+    id: 'FT009',
+    name: 'single-phase-gil-undeclared',
+    title: 'Single-phase module init without `PyUnstable_Module_SetGIL`',
+    targets: ['c', 'cpp'],
+    severity: 'error',
+    confidence: 'high',
+    fix: 'safe',
+    preview: false,
+    triggers: ['PyModule_Create', 'PyModule_Create2'],
+    messages: {
+      missing: 'Module created with `{{api}}` never calls `PyUnstable_Module_SetGIL`, so importing it re-enables the GIL',
+    },
+    help: {
+      missing: 'Call `PyUnstable_Module_SetGIL(module, Py_MOD_GIL_NOT_USED)` under `#ifdef Py_GIL_DISABLED` after creating the module',
+    },
+  },
+  check(ctx) {
+    if (/\b(PyUnstable_Module_SetGIL|PyModule_ExperimentalSetGIL)\b/.test(ctx.text)) return;
+    for (const hit of ctx.hits) {
+      const call = hit.node === undefined ? undefined : callOf(hit.node);
+      if (call === undefined || hit.node === undefined) continue;
+      const result = resultVariable(call);
+      const check = result === undefined ? undefined : nullCheckAfter(result.statement, result.name);
+      let fix: { edits: Array<{ start: number; end: number; text: string }> } | undefined;
+      if (result !== undefined && check !== undefined) {
+        const lineStart = ctx.text.lastIndexOf('\n', result.statement.startIndex) + 1;
+        const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart))?.[0] ?? '    ';
+        const at = check.endIndex;
+        fix = {
+          edits: [
+            { start: at, end: at, text: `\n#ifdef Py_GIL_DISABLED\n${indent}PyUnstable_Module_SetGIL(${result.name}, Py_MOD_GIL_NOT_USED);\n#endif` },
+          ],
+        };
+      }
+      ctx.report({ node: hit.node, messageId: 'missing', data: { api: hit.name }, ...(fix === undefined ? {} : { fix }) });
+    }
+  },
+});

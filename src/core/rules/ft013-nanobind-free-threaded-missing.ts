@@ -1,0 +1,45 @@
+import { defineRule } from '../engine/define-rule.js';
+import { matchingParen } from './ft012-pybind11-gil-undeclared.js';
+
+export default defineRule({
+  meta: {
+    id: 'FT013',
+    name: 'nanobind-free-threaded-missing',
+    title: 'nanobind module built without `FREE_THREADED`',
+    targets: ['cmake'],
+    severity: 'error',
+    confidence: 'high',
+    fix: 'safe',
+    preview: false,
+    triggers: ['nanobind_add_module'],
+    messages: {
+      missing: '`nanobind_add_module({{name}} …)` does not pass `FREE_THREADED`, so importing the module re-enables the GIL',
+    },
+    help: {
+      missing: 'Add the `FREE_THREADED` keyword after the target name (nanobind 2.2 or later)',
+    },
+  },
+  check(ctx) {
+    for (const hit of ctx.hits) {
+      // Skip commented-out calls: CMake comments run from `#` to the end of the line.
+      const lineStart = ctx.text.lastIndexOf('\n', hit.index) + 1;
+      if (ctx.text.slice(lineStart, hit.index).includes('#')) continue;
+      const open = ctx.text.indexOf('(', hit.index);
+      if (open < 0 || /\S/.test(ctx.text.slice(hit.index + hit.name.length, open))) continue;
+      const close = matchingParen(ctx.text, open);
+      if (close < 0) continue;
+      const args = ctx.text.slice(open + 1, close);
+      if (/\bFREE_THREADED\b/.test(args)) continue;
+      const first = /^\s*(\S+)/.exec(args);
+      if (first === null) continue;
+      const after = open + 1 + first[0].length;
+      ctx.report({
+        start: hit.index,
+        end: close + 1,
+        messageId: 'missing',
+        data: { name: first[1] ?? '' },
+        fix: { edits: [{ start: after, end: after, text: ' FREE_THREADED' }] },
+      });
+    }
+  },
+});

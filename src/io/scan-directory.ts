@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import type { ResolvedConfig } from '../core/config/schema.js';
+import type { Rule } from '../core/engine/define-rule.js';
+import { scanFiles, type ScanResult } from '../core/engine/scan-files.js';
+import { selectRules } from '../core/engine/select-rules.js';
+import type { Logger } from '../core/ports.js';
+import { rules as allRules } from '../core/rules/index.js';
+import { loadGrammars } from './load-grammars.js';
+import { walkFiles } from './walk-files.js';
+
+export type DirectoryScan = ScanResult & {
+  rules: Rule[];
+  /** Wall time of walk + read + scan, in milliseconds. */
+  ms: number;
+  /** Paths given on the command line that do not exist. */
+  missing: string[];
+  /** The text of a scanned file (read again on demand; used to render fixes). */
+  textOf: (path: string) => string | undefined;
+};
+
+/**
+ * Scans files on disk: walks `paths` under `cwd` (honouring `.gitignore` and `exclude`), reads
+ * each file when the core asks for it, and runs the selected rules.
+ */
+export async function scanDirectory(params: {
+  cwd: string;
+  paths: string[];
+  config: ResolvedConfig;
+  logger?: Logger;
+  onProgress?: (done: number, total: number) => void;
+}): Promise<DirectoryScan> {
+  const started = performance.now();
+  const { cwd, paths, config } = params;
+  const rules = selectRules(allRules, config);
+  const grammars = await loadGrammars();
+  const walked = walkFiles({ cwd, roots: paths, exclude: config.exclude });
+  const absoluteOf = new Map(walked.files.map((f) => [f.path, f.absolute]));
+  const read = (path: string): string | undefined => {
+    const abs = absoluteOf.get(path);
+    if (abs === undefined) return undefined;
+    try {
+      return readFileSync(abs, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const result = scanFiles({
+    files: walked.files.map((f) => ({
+      path: f.path,
+      // Oversized files are not even read: the core checks the size from the walk first.
+      size: f.size,
+      text: () => read(f.path),
+    })),
+    grammars,
+    rules,
+    config,
+    ...(params.logger === undefined ? {} : { logger: params.logger }),
+    ...(params.onProgress === undefined ? {} : { onProgress: params.onProgress }),
+  });
+  return { ...result, rules, ms: performance.now() - started, missing: walked.missing, textOf: read };
+}
