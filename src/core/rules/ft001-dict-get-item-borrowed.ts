@@ -1,4 +1,5 @@
 import { defineRule } from '../engine/define-rule.js';
+import { isLockHeld } from '../parsing/syntax.js';
 import { judgeBorrowedCall } from './borrowed-call.js';
 
 const replacements: Record<string, string> = {
@@ -31,6 +32,8 @@ export default defineRule({
     for (const hit of ctx.hits) {
       const judged = judgeBorrowedCall(hit, ctx.text, { allowPresenceTest: hit.name !== 'PyDict_SetDefault' });
       if (judged === undefined) continue;
+      // The item stays alive while a critical section on the dict (or another lock) is held.
+      if (judged.node !== undefined && isLockHeld(judged.node, ctx.text)) continue;
       ctx.report({
         start: judged.start,
         end: judged.end,

@@ -1,0 +1,211 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Parser, type Language } from 'web-tree-sitter';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/core/diagnostics.js';
+import type { Rule } from '../../src/core/engine/define-rule.js';
+import { scanFiles, type Grammars, type ScanInput } from '../../src/core/engine/scan-files.js';
+import { applyEdits } from '../../src/core/report/edit-positions.js';
+import { renderDiagnosticsText, renderText } from '../../src/core/report/to-text.js';
+import { rules } from '../../src/core/rules/index.js';
+import { loadGrammars } from '../../src/io/load-grammars.js';
+
+/**
+ * The rule fixture runner (STYLE B12). Each folder `test/fixtures/rules/<rule-file-name>/` holds
+ * literal source files for one rule, with inline marks in the language's own comments:
+ *
+ *   PyObject *v = PyDict_GetItem(registry, key);   // expect: FT001   (a finding starts on this line)
+ *   // expect: FT001                                (alone on its line: the finding is on the next line)
+ *   # ^ expect: FT010                               (alone, with a caret: the finding is on the line above)
+ *   PyObject *v = PyDict_GetItemRef(d, k, &v);      // ok: FT001       (no finding of FT001 on this line)
+ *
+ * Only the folder's rule runs (preview or not). A sub-folder is a small project of its own: a
+ * `Cargo.toml` or `pyproject.toml` beside the sources is scanned with them for project facts.
+ * The rendered text (and the fixed file, for findings with a fix) is kept as a file snapshot in
+ * the rule's `__snapshots__/` folder.
+ */
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtureRoot = join(here, '..', 'fixtures', 'rules');
+const config = { maxFileSize: 5_000_000, minSeverity: 'info' as const };
+
+const sourcePattern = /\.(c|h|cpp|pyx|rs|cmake)$|^CMakeLists\.txt$/;
+const projectFiles = ['Cargo.toml', 'pyproject.toml'];
+
+type Mark = { kind: 'expect' | 'ok'; ruleId: string; line: number; at: number };
+
+/** Marks in one fixture: `expect:` / `ok:` inside a `//`, `/*` or `#` comment. */
+function readMarks(text: string): Mark[] {
+  const marks: Mark[] = [];
+  const lines = text.split('\n');
+  lines.forEach((lineText, index) => {
+    const comment = /(\/\/|\/\*|#)(?=[^\n]*\b(?:expect|ok):\s*FT\d{3})/.exec(lineText);
+    if (comment === null) return;
+    const commentText = lineText.slice(comment.index);
+    const alone = lineText.slice(0, comment.index).trim() === '';
+    const caret = /^(\/\/|\/\*|#)\s*\^/.test(commentText);
+    const line = !alone ? index + 1 : caret ? index : index + 2;
+    for (const m of commentText.matchAll(/\b(expect|ok):\s*(FT\d{3}(?:\s*,\s*FT\d{3})*)/g)) {
+      for (const ruleId of (m[2] ?? '').split(',').map((s) => s.trim())) {
+        marks.push({ kind: m[1] as Mark['kind'], ruleId, line, at: index + 1 });
+      }
+    }
+  });
+  return marks;
+}
+
+type Fixture = { rule: Rule; ruleDir: string; file: string; relativePath: string; projectInputs: ScanInput[] };
+
+/** Every fixture file below the rule's folder, with the project files of its own folder. */
+function collectFixtures(rule: Rule, ruleDir: string): Fixture[] {
+  const fixtures: Fixture[] = [];
+  const visit = (dir: string): void => {
+    const entries = readdirSync(dir).sort();
+    const projectInputs = entries
+      .filter((name) => projectFiles.includes(name))
+      .map((name) => ({ path: relative(ruleDir, join(dir, name)), text: readFileSync(join(dir, name), 'utf8') }));
+    for (const name of entries) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) {
+        if (name !== '__snapshots__') visit(full);
+      } else if (sourcePattern.test(name)) {
+        fixtures.push({ rule, ruleDir, file: full, relativePath: relative(ruleDir, full), projectInputs });
+      }
+    }
+  };
+  visit(ruleDir);
+  return fixtures;
+}
+
+const ruleFolders = readdirSync(fixtureRoot).filter((name) => statSync(join(fixtureRoot, name)).isDirectory()).sort();
+
+let grammars: Grammars;
+beforeAll(async () => {
+  grammars = await loadGrammars();
+});
+
+function scan(rule: Rule, fixture: Fixture, text: string): { findings: Finding[]; diagnostics: string } {
+  const result = scanFiles({
+    files: [...fixture.projectInputs, { path: fixture.relativePath, text }],
+    grammars,
+    rules: [rule],
+    config,
+  });
+  const internal = result.diagnostics.filter((d) => d.message.startsWith('internal error'));
+  expect(internal, 'the rule threw').toEqual([]);
+  return { findings: result.findings.filter((f) => f.path === fixture.relativePath), diagnostics: renderDiagnosticsText(result.diagnostics) };
+}
+
+function languageOf(path: string): keyof Grammars | undefined {
+  if (/\.(c|h)$/.test(path)) return 'c';
+  if (path.endsWith('.cpp')) return 'cpp';
+  if (path.endsWith('.pyx')) return 'python';
+  if (path.endsWith('.rs')) return 'rust';
+  return undefined; // CMake: no grammar ships with ftbot
+}
+
+/** ERROR and MISSING nodes in a fresh parse of `text`. */
+function errorCount(language: Language, text: string): number {
+  const parser = new Parser();
+  parser.setLanguage(language);
+  const tree = parser.parse(text);
+  if (tree === null) throw new Error('tree-sitter returned no tree');
+  let count = 0;
+  const cursor = tree.walk();
+  for (let more = true; more; ) {
+    if (cursor.nodeType === 'ERROR' || cursor.currentNode.isMissing) count++;
+    if (cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) {
+        more = false;
+        break;
+      }
+    }
+  }
+  cursor.delete();
+  tree.delete();
+  parser.delete();
+  return count;
+}
+
+function snapshotText(findings: Finding[], diagnostics: string): string {
+  const text = renderText(findings, { showHelp: true });
+  return diagnostics === '' ? text : `${text}\n-- diagnostics --\n${diagnostics}`;
+}
+
+describe('rule fixtures', () => {
+  it('has a fixture folder for every rule and a rule for every fixture folder', () => {
+    const expected = rules.map((r) => `${r.meta.id.toLowerCase()}-${r.meta.name}`).sort();
+    expect(ruleFolders).toEqual(expected);
+  });
+
+  for (const folder of ruleFolders) {
+    const rule = rules.find((r) => `${r.meta.id.toLowerCase()}-${r.meta.name}` === folder);
+    if (rule === undefined) continue;
+    const ruleDir = join(fixtureRoot, folder);
+    const snapshotDir = join(ruleDir, '__snapshots__');
+
+    describe(folder, () => {
+      for (const fixture of collectFixtures(rule, ruleDir)) {
+        it(fixture.relativePath, async () => {
+          const text = readFileSync(fixture.file, 'utf8');
+          const marks = readMarks(text).filter((m) => m.ruleId === rule.meta.id);
+          expect(marks.length, 'a fixture without `expect:` or `ok:` marks tests nothing').toBeGreaterThan(0);
+          const foreign = readMarks(text).filter((m) => m.ruleId !== rule.meta.id);
+          expect(foreign, `marks for other rules do not belong in ${folder}`).toEqual([]);
+
+          const { findings, diagnostics } = scan(rule, fixture, text);
+
+          // Every `expect:` mark is matched by a finding starting on its line, and every finding is marked.
+          const expectLines = marks.filter((m) => m.kind === 'expect').map((m) => m.line);
+          const okLines = marks.filter((m) => m.kind === 'ok').map((m) => m.line);
+          const found = findings.map((f) => f.line);
+          const missing = expectLines.filter((line) => !found.includes(line));
+          const unexpected = findings.filter((f) => !expectLines.includes(f.line)).map((f) => `${f.line}:${f.column} ${f.message}`);
+          expect(missing, 'expect marks without a finding').toEqual([]);
+          expect(unexpected, 'findings without an expect mark').toEqual([]);
+          const falsePositives = findings.filter((f) => okLines.includes(f.line)).map((f) => `${f.line}:${f.column} ${f.message}`);
+          expect(falsePositives, 'findings on `ok:` lines').toEqual([]);
+          // One finding per marked line, unless the line carries the mark several times.
+          for (const line of new Set(expectLines)) {
+            expect(found.filter((l) => l === line).length, `findings on line ${line}`).toBe(expectLines.filter((l) => l === line).length);
+          }
+
+          const name = fixture.relativePath;
+          await expect(snapshotText(findings, diagnostics)).toMatchFileSnapshot(join(snapshotDir, `${name}.snap`));
+
+          const fixes = findings.filter((f) => f.fix !== undefined);
+          if (fixes.length === 0) return;
+          expect(rule.meta.fix, 'a rule with fix: never attached a fix').not.toBe('never');
+          const language = languageOf(name);
+          const originalErrors = language === undefined ? 0 : errorCount(grammars[language], text);
+
+          // Each fix on its own: parses no worse than the original, and clears its finding.
+          for (const finding of fixes) {
+            const fixed = applyEdits(text, finding.fix?.edits ?? []);
+            expect(fixed).not.toBe(text);
+            if (language !== undefined) {
+              expect(errorCount(grammars[language], fixed), `fix for line ${finding.line} adds syntax errors`).toBeLessThanOrEqual(originalErrors);
+            }
+            const after = scan(rule, fixture, fixed).findings;
+            expect(after.length, `fix for line ${finding.line} does not clear its finding`).toBeLessThan(findings.length);
+          }
+
+          // All fixes together: what `ftbot` would write, frozen for review.
+          const allEdits = fixes.flatMap((f) => f.fix?.edits ?? []).sort((a, b) => a.start - b.start);
+          for (let i = 1; i < allEdits.length; i++) {
+            expect((allEdits[i]?.start ?? 0) >= (allEdits[i - 1]?.end ?? 0), 'fix edits overlap').toBe(true);
+          }
+          const fixedAll = applyEdits(text, allEdits);
+          if (language !== undefined) expect(errorCount(grammars[language], fixedAll)).toBeLessThanOrEqual(originalErrors);
+          const remaining = scan(rule, fixture, fixedAll).findings;
+          expect(remaining.length).toBeLessThanOrEqual(findings.length - fixes.length);
+          const dot = basename(name).lastIndexOf('.');
+          const fixedName = dot > 0 ? `${name.slice(0, name.length - basename(name).length + dot)}.fixed${basename(name).slice(dot)}` : `${name}.fixed`;
+          await expect(fixedAll).toMatchFileSnapshot(join(snapshotDir, fixedName));
+        });
+      }
+    });
+  }
+});
