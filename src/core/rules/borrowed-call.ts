@@ -17,14 +17,19 @@ export function judgeBorrowedCall(
   text: string,
   options: { allowPresenceTest: boolean },
 ): { node: Node | undefined; start: number; end: number; confidence: Confidence; container: string } | undefined {
+  const readsAsCall = (): boolean => /^\s*\(/.test(text.slice(hit.index + hit.name.length, hit.index + hit.name.length + 20));
   if (hit.node === undefined) {
     // Inside a region tree-sitter could not parse: keep it when the text reads as a call.
-    const after = text.slice(hit.index + hit.name.length, hit.index + hit.name.length + 20);
-    if (!/^\s*\(/.test(after)) return undefined;
+    if (!readsAsCall()) return undefined;
     return { node: undefined, start: hit.index, end: hit.index + hit.name.length, confidence: 'low', container: 'the container' };
   }
   const call = callOf(hit.node);
-  if (call === undefined) return undefined;
+  if (call === undefined) {
+    // tree-sitter-python often gives up on Cython declarations (`cdef PyObject *x = f(l, 0)`) and
+    // leaves the callee as a bare identifier inside an ERROR node: judge the text instead.
+    if (!insideError(hit.node) || !readsAsCall()) return undefined;
+    return { node: hit.node, start: hit.index, end: hit.index + hit.name.length, confidence: 'low', container: 'the container' };
+  }
   if (options.allowPresenceTest && isPresenceTestOnly(call)) return undefined;
   const container = callArguments(call)[0];
   if (container === undefined) return undefined;
@@ -32,4 +37,10 @@ export function judgeBorrowedCall(
   const confidence = call.type === 'call' ? 'medium' : confidenceForOrigin(containerOrigin(container));
   if (confidence === undefined) return undefined;
   return { node: hit.node, start: hit.index, end: hit.index + hit.name.length, confidence, container: container.text.slice(0, 60) };
+}
+
+/** True when tree-sitter could not parse the code around `node` (an ERROR node encloses it). */
+function insideError(node: Node): boolean {
+  for (let a = node.parent; a !== null; a = a.parent) if (a.type === 'ERROR') return true;
+  return false;
 }
