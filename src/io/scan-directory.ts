@@ -3,6 +3,7 @@ import type { ResolvedConfig } from '../core/config/schema.js';
 import type { Rule } from '../core/engine/define-rule.js';
 import { scanFiles, type ScanResult } from '../core/engine/scan-files.js';
 import { selectRules } from '../core/engine/select-rules.js';
+import { classifyPath, type SourceLanguage } from '../core/languages.js';
 import type { Logger } from '../core/ports.js';
 import { rules as allRules } from '../core/rules/index.js';
 import { loadGrammars } from './load-grammars.js';
@@ -32,8 +33,13 @@ export async function scanDirectory(params: {
   const started = performance.now();
   const { cwd, paths, config } = params;
   const rules = selectRules(allRules, config);
-  const grammars = await loadGrammars();
   const walked = walkFiles({ cwd, roots: paths, exclude: config.exclude });
+  const languages = new Set<SourceLanguage>();
+  for (const f of walked.files) {
+    const kind = classifyPath(f.path);
+    if (kind?.type === 'source') languages.add(kind.language);
+  }
+  const grammars = await loadGrammars(languages);
   const absoluteOf = new Map(walked.files.map((f) => [f.path, f.absolute]));
   const read = (path: string): string | undefined => {
     const abs = absoluteOf.get(path);

@@ -10,8 +10,12 @@ import { fingerprintOf } from './fingerprint.js';
 import { collectProjectFacts, emptyProjectFacts, type ProjectFacts } from './project-facts.js';
 import { applySuppressions, findSuppressions } from './suppressions.js';
 
-/** Loaded tree-sitter grammars, handed in by the shell (loading them is I/O). */
-export type Grammars = { c: Language; cpp: Language; python: Language; rust: Language };
+/**
+ * Loaded tree-sitter grammars, handed in by the shell (loading them is I/O). A shell may load only
+ * the grammars of the languages present; files of a language without a grammar are reported as
+ * `unsupported-language` diagnostics.
+ */
+export type Grammars = { c?: Language; cpp?: Language; python?: Language; rust?: Language };
 
 /** A file to scan. `text` may be a loader so large trees are read one file at a time. */
 export type ScanInput = { path: string; text: string | (() => string | undefined); size?: number };
@@ -125,6 +129,10 @@ export function scanFiles(params: ScanParams): ScanResult {
     stats.bytes += text.length;
     const plan = planFor(kind.language);
     if (plan.rules.length === 0) continue;
+    if (!parsers.has(kind.language)) {
+      diagnostics.push({ kind: 'unsupported-language', path: file.path, message: `no ${kind.language} grammar loaded` });
+      continue;
+    }
     try {
       const result = scanSource({ path: file.path, text, language: kind.language, plan, parsers, project, stats });
       collect(result, file.path, text);
@@ -214,22 +222,26 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-type Parsers = { parse: (language: SourceLanguage, text: string, ranges?: Range[]) => Tree | null };
+type Parsers = {
+  has: (language: SourceLanguage) => boolean;
+  parse: (language: SourceLanguage, text: string, ranges?: Range[]) => Tree | null;
+};
 
 function createParsers(grammars: Grammars): Parsers {
   const parsers = new Map<SourceLanguage, Parser>();
-  const grammarFor: Record<SourceLanguage, Language> = {
+  const grammarFor: Record<SourceLanguage, Language | undefined> = {
     c: grammars.c,
     cpp: grammars.cpp,
     cython: grammars.python,
     rust: grammars.rust,
   };
   return {
+    has: (language) => grammarFor[language] !== undefined,
     parse(language, text, ranges) {
       let parser = parsers.get(language);
       if (parser === undefined) {
         parser = new Parser();
-        parser.setLanguage(grammarFor[language]);
+        parser.setLanguage(grammarFor[language] ?? null);
         parsers.set(language, parser);
       }
       return parser.parse(text, null, ranges === undefined ? undefined : { includedRanges: ranges });

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Confidence } from '../diagnostics.js';
-import { assignedValues, callOf, declaresLocal, enclosingFunction, parameterNames, unwrapExpression } from './syntax.js';
+import { assignedValues, callOf, declaresLocal, enclosingFunction, functionFacts, unwrapExpression } from './syntax.js';
 
 /**
  * Where the container passed to a borrowed-reference API comes from, which decides whether another
@@ -67,7 +67,7 @@ export function containerOrigin(arg: Node): ContainerOrigin {
   const name = expr.text;
   const fn = enclosingFunction(expr);
   if (fn === undefined) return 'unknown';
-  if (parameterNames(fn).includes(name)) {
+  if (functionFacts(fn).parameters.includes(name)) {
     if (kwargsNames.has(name)) return 'kwargs';
     return 'argument';
   }

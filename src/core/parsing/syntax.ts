@@ -89,38 +89,79 @@ export function descendantsOfType(root: Node, types: string | string[]): Node[] 
   return root.descendantsOfType(types).filter((n): n is Node => n !== null);
 }
 
+/** What one function declares, assigns and calls, gathered in one walk and reused by every rule. */
+export type FunctionFacts = {
+  parameters: string[];
+  /** Right-hand sides by variable name, in document order (`T *x = v;` and `x = v;`). */
+  values: Map<string, Node[]>;
+  /** Local (non-static) declarations by name. */
+  locals: Set<string>;
+  /** Function-scope `static` declarations by name. */
+  staticLocals: Set<string>;
+  /** Every call expression in the body, in document order. */
+  calls: Node[];
+};
+
+// Facts per function, per tree. Keyed weakly by the tree so nothing outlives a scan of one file.
+const factsByTree = new WeakMap<object, Map<number, FunctionFacts>>();
+
+/**
+ * Facts about `fn`, computed once per function. Rules ask about locals and assignments for every
+ * hit; walking a 2,000-line function once per hit made large generated files (CPython's
+ * `Python-ast.c`) quadratic.
+ */
+export function functionFacts(fn: Node): FunctionFacts {
+  let perTree = factsByTree.get(fn.tree);
+  if (perTree === undefined) {
+    perTree = new Map();
+    factsByTree.set(fn.tree, perTree);
+  }
+  const cached = perTree.get(fn.id);
+  if (cached !== undefined) return cached;
+  const facts: FunctionFacts = { parameters: parameterNames(fn), values: new Map(), locals: new Set(), staticLocals: new Set(), calls: [] };
+  const addValue = (name: string, value: Node): void => {
+    const list = facts.values.get(name);
+    if (list === undefined) facts.values.set(name, [value]);
+    else list.push(value);
+  };
+  const body = fn.childForFieldName('body');
+  if (body !== null) {
+    for (const node of body.descendantsOfType(['declaration', 'init_declarator', 'assignment_expression', 'call_expression'])) {
+      if (node === null) continue;
+      if (node.type === 'call_expression') facts.calls.push(node);
+      else if (node.type === 'init_declarator') {
+        const name = innermostIdentifier(node.childForFieldName('declarator'));
+        const value = node.childForFieldName('value');
+        if (name !== undefined && value !== null) addValue(name, value);
+      } else if (node.type === 'assignment_expression') {
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        if (left?.type === 'identifier' && right !== null) addValue(left.text, right);
+      } else {
+        const isStatic = node.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+        for (const d of node.childrenForFieldName('declarator')) {
+          const name = d === null ? undefined : innermostIdentifier(d);
+          if (name !== undefined) (isStatic ? facts.staticLocals : facts.locals).add(name);
+        }
+      }
+    }
+  }
+  perTree.set(fn.id, facts);
+  return facts;
+}
+
 /**
  * How assignments in `fn` give a value to the local variable `name`: each right-hand side, from
  * `T *name = rhs;` declarations and `name = rhs;` assignments.
  */
 export function assignedValues(fn: Node, name: string): Node[] {
-  const values: Node[] = [];
-  for (const decl of descendantsOfType(fn, 'init_declarator')) {
-    if (innermostIdentifier(decl.childForFieldName('declarator')) === name) {
-      const value = decl.childForFieldName('value');
-      if (value !== null) values.push(value);
-    }
-  }
-  for (const assignment of descendantsOfType(fn, 'assignment_expression')) {
-    const left = assignment.childForFieldName('left');
-    if (left?.type === 'identifier' && left.text === name) {
-      const right = assignment.childForFieldName('right');
-      if (right !== null) values.push(right);
-    }
-  }
-  return values;
+  return functionFacts(fn).values.get(name) ?? [];
 }
 
 /** True when `name` is declared as a local variable somewhere in `fn`'s body. */
 export function declaresLocal(fn: Node, name: string): boolean {
-  const body = fn.childForFieldName('body');
-  if (body === null) return false;
-  for (const decl of descendantsOfType(body, 'declaration')) {
-    for (const d of decl.childrenForFieldName('declarator')) {
-      if (d !== null && innermostIdentifier(d) === name) return true;
-    }
-  }
-  return false;
+  const facts = functionFacts(fn);
+  return facts.locals.has(name) || facts.staticLocals.has(name);
 }
 
 const lockOpen = /\b(Py_BEGIN_CRITICAL_SECTION2?(_MUTEX)?|PyMutex_Lock|PyThread_acquire_lock(_timed)?|PyCriticalSection2?_Begin(Mutex)?)\s*\(/g;

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../engine/define-rule.js';
 import { confidenceForOrigin, containerOrigin } from '../parsing/container-origin.js';
-import { assignedValues, callArguments, callOf, enclosingFunction, unwrapExpression } from '../parsing/syntax.js';
+import { assignedValues, callArguments, callOf, enclosingFunction, functionFacts, innermostIdentifier, unwrapExpression } from '../parsing/syntax.js';
 
 /** Borrowed-reference APIs whose result must not be turned into a strong reference after the fact. */
 const borrowedApis = new Set([
@@ -36,6 +36,18 @@ function borrowedCallee(expr: Node): string | undefined {
   return callee;
 }
 
+/** `Py_INCREF(x)` / `Py_NewRef(x)` … applied to the local `name` in `fn` after offset `after`. */
+function increfOfLocal(fn: Node, name: string, after: number): Node | undefined {
+  for (const call of functionFacts(fn).calls) {
+    if (call.startIndex <= after) continue;
+    const callee = call.childForFieldName('function')?.text ?? '';
+    if (!increfs.includes(callee)) continue;
+    const arg = callArguments(call)[0];
+    if (arg !== undefined && unwrapExpression(arg).text === name) return call;
+  }
+  return undefined;
+}
+
 export default defineRule({
   meta: {
     id: 'FT004',
@@ -46,7 +58,9 @@ export default defineRule({
     confidence: 'high',
     fix: 'never',
     preview: false,
-    triggers: increfs,
+    // Triggered by the borrowed APIs, not by Py_INCREF: increfs are everywhere in C-API code,
+    // borrowed calls are rare, so this keeps the prefilter selective.
+    triggers: [...borrowedApis],
     messages: {
       direct: '`{{incref}}` around `{{api}}` does not make the borrowed reference safe: the item can be freed before the increment',
       viaLocal: '`{{incref}}({{name}})` after `{{api}}` does not make the borrowed reference safe: the item can be freed before the increment',
@@ -60,26 +74,34 @@ export default defineRule({
     for (const hit of ctx.hits) {
       if (hit.node === undefined) continue;
       const call = callOf(hit.node);
-      const arg = call === undefined ? undefined : callArguments(call)[0];
-      if (arg === undefined) continue;
-      const direct = borrowedCallee(arg);
-      if (direct !== undefined) {
-        ctx.report({ node: hit.node, messageId: 'direct', data: { incref: hit.name, api: direct, replacement: replacementFor(direct) } });
+      if (call === undefined || borrowedCallee(call) === undefined) continue;
+      // Direct: Py_NewRef(PyList_GetItem(l, 0)), possibly through a cast or parentheses.
+      let outer = call.parent;
+      while (outer !== null && (outer.type === 'parenthesized_expression' || outer.type === 'cast_expression')) outer = outer.parent;
+      const wrapper = outer?.type === 'argument_list' ? outer.parent : null;
+      const wrapperName = wrapper?.childForFieldName('function')?.text ?? '';
+      if (wrapper !== null && wrapper !== undefined && increfs.includes(wrapperName)) {
+        ctx.report({ node: wrapper, messageId: 'direct', data: { incref: wrapperName, api: hit.name, replacement: replacementFor(hit.name) } });
         continue;
       }
-      // `item = PyList_GetItem(l, i); Py_INCREF(item);`: a local whose only values are borrowed calls.
-      const target = unwrapExpression(arg);
+      // Via a local: item = PyList_GetItem(l, i); … Py_INCREF(item);
       const fn = enclosingFunction(hit.node);
-      if (target.type !== 'identifier' || fn === undefined) continue;
-      const sources = assignedValues(fn, target.text).filter((v) => v.startIndex < hit.index);
-      const last = sources[sources.length - 1];
-      const api = last === undefined ? undefined : borrowedCallee(last);
-      if (api === undefined) continue;
+      const parent = outer;
+      let name: string | undefined;
+      if (parent?.type === 'init_declarator') name = innermostIdentifier(parent.childForFieldName('declarator'));
+      else if (parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.type === 'identifier') name = parent.childForFieldName('left')?.text;
+      if (fn === undefined || name === undefined) continue;
+      const incref = increfOfLocal(fn, name, call.endIndex);
+      if (incref === undefined) continue;
+      // Only when the borrowed call is the last value given to the local before the incref.
+      const values = assignedValues(fn, name).filter((v) => v.startIndex < incref.startIndex);
+      if (values[values.length - 1]?.id !== call.id && unwrapExpression(values[values.length - 1] ?? call).id !== call.id) continue;
+      const increfName = incref.childForFieldName('function')?.text ?? 'Py_INCREF';
       ctx.report({
-        node: hit.node,
+        node: incref,
         messageId: 'viaLocal',
         confidence: 'medium',
-        data: { incref: hit.name, name: target.text, api, replacement: replacementFor(api) },
+        data: { incref: increfName, name, api: hit.name, replacement: replacementFor(hit.name) },
       });
     }
   },

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../engine/define-rule.js';
-import { enclosingFunction, functionName, innermostIdentifier, isLockHeld, parameterNames } from '../parsing/syntax.js';
+import { enclosingFunction, functionFacts, functionName, isLockHeld } from '../parsing/syntax.js';
 
 // A `static` variable declaration on its own line, not const, not thread-local, not atomic, and
 // not a function prototype:
@@ -51,17 +51,8 @@ function inLazyInitGuard(node: Node, name: string): boolean {
 
 /** True when `fn` declares `name` itself without `static` (a local that shadows the global). */
 function shadowedLocally(fn: Node, name: string): boolean {
-  if (parameterNames(fn).includes(name)) return true;
-  const body = fn.childForFieldName('body');
-  if (body === null) return false;
-  for (const decl of body.descendantsOfType('declaration')) {
-    if (decl === null) continue;
-    const declares = decl.childrenForFieldName('declarator').some((d) => d !== null && innermostIdentifier(d) === name);
-    if (!declares) continue;
-    const isStatic = decl.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
-    if (!isStatic) return true;
-  }
-  return false;
+  const facts = functionFacts(fn);
+  return facts.parameters.includes(name) || facts.locals.has(name);
 }
 
 export default defineRule({

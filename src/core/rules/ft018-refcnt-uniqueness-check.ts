@@ -1,6 +1,8 @@
 import { defineRule } from '../engine/define-rule.js';
 import { callOf } from '../parsing/syntax.js';
 
+const uniquenessTest = /\bPy_REFCNT\s*\((?:[^()]|\([^()]*\))*\)\s*(?:==|!=|<=|>=|<|>)\s*[12]\b|\b[12]\s*(?:==|!=)\s*Py_REFCNT\b/g;
+
 export default defineRule({
   meta: {
     id: 'FT018',
@@ -11,7 +13,7 @@ export default defineRule({
     confidence: 'medium',
     fix: 'never',
     preview: false,
-    triggers: ['Py_REFCNT'],
+    triggers: [],
     messages: {
       unique: '`{{test}}` does not prove sole ownership in the free-threaded build, where other threads hold references without a visible count',
     },
@@ -19,8 +21,18 @@ export default defineRule({
       unique: 'Use `PyUnstable_Object_IsUniquelyReferenced(obj)` (3.14+, or pythoncapi-compat)',
     },
   },
+  // Py_REFCNT is common; only comparisons with 1 or 2 are worth a parse:
+  //   `Py_REFCNT(self) == 1` / `1 == Py_REFCNT(o)` / `Py_REFCNT(x) > 1` → offset of `Py_REFCNT`.
+  prefilter: (text) => {
+    if (!text.includes('Py_REFCNT')) return [];
+    return [...text.matchAll(uniquenessTest)].map((m) => m.index + m[0].indexOf('Py_REFCNT'));
+  },
   check(ctx) {
-    for (const hit of ctx.hits) {
+    const hits = [...ctx.text.matchAll(uniquenessTest)].map((m) => {
+      const index = m.index + m[0].indexOf('Py_REFCNT');
+      return { index, node: ctx.root?.descendantForIndex(index, index + 9) ?? undefined };
+    });
+    for (const hit of hits) {
       const call = hit.node === undefined ? undefined : callOf(hit.node);
       let node = call;
       while (node?.parent?.type === 'parenthesized_expression') node = node.parent;
