@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { selectRules } from '../../core/engine/select-rules.js';
+import { classifyPath } from '../../core/languages.js';
+import {
+  budgetFiles,
+  DEFAULT_DOCS_BASE_URL,
+  DEFAULT_FILE_BUDGET,
+  parseDiffLines,
+  reviewPullRequest,
+  triageRepository,
+  type ReviewComment,
+} from '../../core/review/index.js';
+import { rules as allRules } from '../../core/rules/index.js';
+import { loadGrammars } from '../../io/load-grammars.js';
+import { loadProjectConfig } from '../../io/load-project-config.js';
+import { walkFiles } from '../../io/walk-files.js';
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo, type Command } from '../io.js';
+
+const usage = `Usage: ftbot review [dir] [options]
+
+Prints what the ftbot GitHub App would post for a checkout, without GitHub or keys:
+the triage comment of an issue, or with --diff the pull-request review (inline comments
+restricted to the diff) and its summary comment.
+
+Options:
+  --diff <file>                A unified diff (\`git diff main...\`); review it like a pull request
+  --format <markdown|json>     Output format (default: markdown)
+  --repo <owner/name>          Link findings to this GitHub repository
+  --sha <commit>               The commit to name and link (default: the checkout's HEAD)
+  --docs-url <url>             Base URL of the rule pages
+
+Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error.
+`;
+
+const ZERO_SHA = '0'.repeat(40);
+
+/** The checkout's HEAD commit, read from `.git` without running git; undefined when unknown. */
+function readHeadSha(dir: string): string | undefined {
+  try {
+    const head = readFileSync(join(dir, '.git', 'HEAD'), 'utf8').trim();
+    if (/^[0-9a-f]{40}$/.test(head)) return head;
+    const ref = /^ref: (refs\/[\w./-]+)$/.exec(head)?.[1];
+    if (ref === undefined) return undefined;
+    const sha = readFileSync(join(dir, '.git', ref), 'utf8').trim();
+    return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function commentHeading(c: ReviewComment): string {
+  const lines = c.start_line === undefined ? `${c.line}` : `${c.start_line}-${c.line}`;
+  return `### Inline comment on \`${c.path}:${lines}\``;
+}
+
+export const command: Command = {
+  name: 'review',
+  summary: 'Print the review or triage comment the GitHub App would post',
+  usage,
+  async run(args: string[], io: CliIo): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          diff: { type: 'string' },
+          format: { type: 'string', default: 'markdown' },
+          repo: { type: 'string' },
+          sha: { type: 'string' },
+          'docs-url': { type: 'string' },
+        },
+      });
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+    const { values, positionals } = parsed;
+    const format = values.format;
+    if (format !== 'markdown' && format !== 'json') throw new UsageError(`unknown format '${format}' (expected markdown or json)`);
+    if (positionals.length > 1) throw new UsageError('give one directory');
+    if (values.repo !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(values.repo)) throw new UsageError(`'${values.repo}' is not owner/name`);
+    const dir = resolve(io.cwd, positionals[0] ?? '.');
+
+    const loaded = loadProjectConfig({ cwd: dir });
+    if (loaded.problems.length > 0) {
+      for (const p of loaded.problems) io.stderr(`ftbot: invalid configuration in ${p.source}: ${p.path}: ${p.message}\n`);
+      return EXIT_ERROR;
+    }
+    const config = loaded.config;
+    let diffText: string | undefined;
+    if (values.diff !== undefined) {
+      try {
+        diffText = readFileSync(resolve(io.cwd, values.diff), 'utf8');
+      } catch {
+        io.stderr(`ftbot review: cannot read the diff '${values.diff}'\n`);
+        return EXIT_ERROR;
+      }
+    }
+    const diff = diffText === undefined ? undefined : parseDiffLines(diffText);
+
+    // The same choice of files as the app: classified sources and build files within the budget;
+    // for a diff, only the files it changes.
+    const walked = walkFiles({ cwd: dir, roots: ['.'], exclude: config.exclude });
+    if (walked.missing.length > 0) {
+      io.stderr(`ftbot: no such directory: ${dir}\n`);
+      return EXIT_ERROR;
+    }
+    const candidates = walked.files.filter((f) => classifyPath(f.path) !== undefined && (diff === undefined || diff.has(f.path)));
+    const { chosen, skipped } = budgetFiles(candidates, { ...DEFAULT_FILE_BUDGET, maxFileSize: config.maxFileSize });
+    const files = chosen.flatMap((f) => {
+      try {
+        return [{ path: f.path, text: readFileSync(f.absolute, 'utf8') }];
+      } catch {
+        return [];
+      }
+    });
+
+    const sha = values.sha ?? readHeadSha(dir) ?? ZERO_SHA;
+    const repo = values.repo;
+    const sourceUrl = (path: string, line: number): string =>
+      repo === undefined ? `${path}#L${line}` : `https://github.com/${repo}/blob/${sha}/${path.split('/').map(encodeURIComponent).join('/')}#L${line}`;
+    const common = {
+      files,
+      grammars: await loadGrammars(),
+      rules: selectRules(allRules, config),
+      config,
+      skipped,
+      docsBaseUrl: values['docs-url'] ?? DEFAULT_DOCS_BASE_URL,
+      sourceUrl,
+    };
+
+    if (diff === undefined) {
+      const { scan, body } = triageRepository({ ...common, sha });
+      if (format === 'json') io.stdout(`${JSON.stringify({ kind: 'triage', comment: { body } }, null, 2)}\n`);
+      else io.stdout(`${body}\n`);
+      return scan.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+    }
+    const review = reviewPullRequest({ ...common, diff, headSha: sha });
+    const payload = review.plan.comments.length === 0 ? undefined : { commit_id: sha, event: 'COMMENT', body: review.reviewBody, comments: review.plan.comments };
+    if (format === 'json') {
+      io.stdout(`${JSON.stringify({ kind: 'review', review: payload ?? null, summary: { body: review.summaryBody } }, null, 2)}\n`);
+    } else {
+      const parts = [review.summaryBody];
+      if (payload !== undefined) {
+        parts.push('---', `## Review (${payload.comments.length} inline comment${payload.comments.length === 1 ? '' : 's'})`, '', payload.body);
+        for (const c of payload.comments) parts.push('', commentHeading(c), '', c.body);
+      }
+      io.stdout(`${parts.join('\n')}\n`);
+    }
+    return review.scan.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  },
+};

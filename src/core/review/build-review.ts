@@ -1,0 +1,243 @@
+import type { Diagnostic, Finding, TextEdit } from '../diagnostics.js';
+import { applyEdits } from '../report/edit-positions.js';
+import { hunkOf, type DiffLines } from './diff-lines.js';
+import { fingerprintMarker } from './markers.js';
+import { neutralizeMentions } from './neutralize-mentions.js';
+import { fenceFor, inlineText, ruleLink } from './render-finding.js';
+import { ruleWhy } from './rule-why.js';
+import { truncateBody } from './truncate-body.js';
+
+/** One inline comment in the shape of the "create a review" API (`line`/`side`, never `position`). */
+export type ReviewComment = {
+  path: string;
+  line: number;
+  side: 'RIGHT';
+  /** Only for multi-line comments; GitHub rejects `start_line` equal to `line`. */
+  start_line?: number;
+  start_side?: 'RIGHT';
+  body: string;
+};
+
+/** Where each finding went. Every finding lands in exactly one list. */
+export type ReviewPlan = {
+  /** New inline comments, in the order posted. */
+  comments: ReviewComment[];
+  /** The findings behind `comments`, same order. */
+  inline: Finding[];
+  /** On the diff and already commented in an earlier run: not posted again. */
+  alreadyPosted: Finding[];
+  /** On the diff, but over the inline-comment cap. */
+  overflow: Finding[];
+  /** Not on a line of the diff. */
+  outsideDiff: Finding[];
+  /** Low confidence: only in the summary's collapsed section. */
+  lowConfidence: Finding[];
+};
+
+/** Longest stretch a multi-line suggestion may cover; larger fixes are shown as a diff instead. */
+const MAX_SUGGESTION_LINES = 20;
+
+/**
+ * Decides which findings become inline review comments and renders them.
+ *
+ * Steps:
+ * 1. Low-confidence findings go to the summary's collapsed section.
+ * 2. A finding whose line (or fix range) is not on the RIGHT side of one diff hunk goes to the
+ *    summary's "outside the diff" list: one stray line makes GitHub reject the whole review.
+ * 3. Findings already posted in an earlier run (same fingerprint) are not posted again.
+ * 4. The first `maxInlineComments` of the rest become comments; the others are overflow.
+ *
+ * @param params
+ *   `findings` sorted by path and line; `textOf` gives a scanned file's text (for suggestions);
+ *   `diff` the commentable lines per file; `posted` the fingerprints already commented;
+ *   `docsBaseUrl` where rule pages live.
+ * @returns
+ *   The comments and the findings sorted into the plan's lists.
+ */
+export function buildReview(params: {
+  findings: readonly Finding[];
+  textOf: (path: string) => string | undefined;
+  diff: DiffLines;
+  posted?: ReadonlySet<string>;
+  maxInlineComments: number;
+  docsBaseUrl: string;
+}): ReviewPlan {
+  const { findings, textOf, diff, posted = new Set<string>(), maxInlineComments, docsBaseUrl } = params;
+  const plan: ReviewPlan = { comments: [], inline: [], alreadyPosted: [], overflow: [], outsideDiff: [], lowConfidence: [] };
+  for (const finding of findings) {
+    // 1.
+    if (finding.confidence === 'low') {
+      plan.lowConfidence.push(finding);
+      continue;
+    }
+    // 2.
+    const placed = placeComment(finding, diff, textOf(finding.path));
+    if (placed === undefined) {
+      plan.outsideDiff.push(finding);
+      continue;
+    }
+    // 3.
+    if (posted.has(finding.fingerprint)) {
+      plan.alreadyPosted.push(finding);
+      continue;
+    }
+    // 4.
+    if (plan.comments.length >= maxInlineComments) {
+      plan.overflow.push(finding);
+      continue;
+    }
+    const comment: ReviewComment = {
+      path: finding.path,
+      line: placed.end,
+      side: 'RIGHT',
+      body: renderInlineBody({ finding, docsBaseUrl, fixBlock: placed.fixBlock }),
+    };
+    if (placed.start < placed.end) {
+      comment.start_line = placed.start;
+      comment.start_side = 'RIGHT';
+    }
+    plan.comments.push(comment);
+    plan.inline.push(finding);
+  }
+  return plan;
+}
+
+type Placement = { start: number; end: number; fixBlock: string | undefined };
+
+/**
+ * Finds the lines a comment on `finding` may span. A committable suggestion replaces every line
+ * from `start_line` to `line`, so it is offered only when the fix's lines (and the finding's line,
+ * when close) lie in one hunk; otherwise the fix is shown as a ```diff block on the finding's line.
+ *
+ * Worked example: finding on line 145, safe fix inserting before line 149, hunk 140–150 →
+ * comment on lines 145–149 with a suggestion holding lines 145–149 after the edit.
+ */
+function placeComment(finding: Finding, diff: DiffLines, text: string | undefined): Placement | undefined {
+  const file = diff.get(finding.path);
+  const lineHunk = hunkOf(file, finding.line);
+  const fix = finding.fix;
+  if (fix !== undefined && fix.edits.length > 0 && text !== undefined) {
+    const range = editLineRange(text, fix.edits);
+    if (fix.applicability !== 'display-only') {
+      const union = { start: Math.min(range.start, finding.line), end: Math.max(range.end, finding.line) };
+      const candidates = union.end - union.start < MAX_SUGGESTION_LINES ? [union, range] : [range];
+      for (const c of candidates) {
+        if (c.end - c.start >= MAX_SUGGESTION_LINES) continue;
+        const hunk = hunkOf(file, c.start);
+        if (hunk >= 0 && hunk === hunkOf(file, c.end)) {
+          return { ...c, fixBlock: renderSuggestion(text, fix.edits, c, fix.applicability) };
+        }
+      }
+    }
+    if (lineHunk < 0) return undefined;
+    return { start: finding.line, end: finding.line, fixBlock: renderDiffBlock(text, fix.edits, range) };
+  }
+  if (lineHunk < 0) return undefined;
+  return { start: finding.line, end: finding.line, fixBlock: undefined };
+}
+
+/** Offsets of the first character of each line, and the text's length as a sentinel. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function lineOf(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((starts[mid] as number) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+/**
+ * The 1-based lines the edits touch. An edit ending at the start of a line does not touch that
+ * line; a pure insertion touches the line it is inserted into.
+ */
+function editLineRange(text: string, edits: readonly TextEdit[]): { start: number; end: number } {
+  const starts = lineStarts(text);
+  let start = Number.POSITIVE_INFINITY;
+  let end = 0;
+  for (const e of edits) {
+    const a = lineOf(starts, e.start);
+    let b = lineOf(starts, e.end);
+    if (e.end > e.start && starts[b - 1] === e.end) b -= 1;
+    start = Math.min(start, a);
+    end = Math.max(end, b, a);
+  }
+  return { start, end };
+}
+
+/** The text of lines `start..end` (without the final newline) before and after the edits. */
+function rewriteLines(text: string, edits: readonly TextEdit[], range: { start: number; end: number }): { before: string; after: string } {
+  const starts = lineStarts(text);
+  const from = starts[range.start - 1] ?? 0;
+  const nextStart = starts[range.end];
+  const to = nextStart === undefined ? text.length : nextStart - 1;
+  const before = text.slice(from, to);
+  const shifted = edits.map((e) => ({ start: e.start - from, end: Math.min(e.end, to) - from, text: e.text }));
+  let after = applyEdits(before, shifted);
+  if (after.endsWith('\n')) after = after.slice(0, -1);
+  return { before, after };
+}
+
+function renderSuggestion(
+  text: string,
+  edits: readonly TextEdit[],
+  range: { start: number; end: number },
+  applicability: 'safe' | 'unsafe',
+): string {
+  const { after } = rewriteLines(text, edits, range);
+  const fence = fenceFor(after);
+  const caveat = applicability === 'unsafe' ? 'Check before committing: this fix can change behaviour in edge cases.\n\n' : '';
+  return `${caveat}${fence}suggestion\n${after}\n${fence}`;
+}
+
+function renderDiffBlock(text: string, edits: readonly TextEdit[], range: { start: number; end: number }): string {
+  const { before, after } = rewriteLines(text, edits, range);
+  const body = [...before.split('\n').map((l) => `-${l}`), ...after.split('\n').map((l) => `+${l}`)].join('\n');
+  const fence = fenceFor(body);
+  return `${fence}diff\n${body}\n${fence}`;
+}
+
+/**
+ * The body of one inline comment:
+ *
+ *   **FT001** `PyDict_GetItem` returns a borrowed reference … ([FT001](…))
+ *
+ *   Why: … one line …
+ *
+ *   Fix: Use `PyDict_GetItemRef` …
+ *   ```suggestion
+ *   …
+ *   ```
+ *   <!-- ftbot:fp 0123… -->
+ */
+export function renderInlineBody(params: { finding: Finding; docsBaseUrl: string; fixBlock?: string | undefined }): string {
+  const { finding: f, docsBaseUrl, fixBlock } = params;
+  const lines = [`**${f.ruleId}** ${inlineText(f.message)} (${ruleLink(docsBaseUrl, f)}: ${f.ruleName})`, '', `Why: ${inlineText(ruleWhy(f.ruleId))}`];
+  const help = f.fix?.title ?? f.help;
+  if (help !== undefined) lines.push('', `Fix: ${inlineText(help)}`);
+  // Code inside the fence is not parsed for mentions, and must stay byte-exact to be committable.
+  if (fixBlock !== undefined) lines.push('', fixBlock);
+  lines.push(fingerprintMarker(f.fingerprint));
+  const tail = lines.pop() as string;
+  return truncateBody(lines.join('\n'), { tail });
+}
+
+/** The short body of the review itself; the details live in the sticky summary. */
+export function renderReviewBody(plan: ReviewPlan): string {
+  const n = plan.comments.length;
+  const more = plan.overflow.length + plan.outsideDiff.length + plan.lowConfidence.length;
+  const rest = more > 0 ? ` ${more} more ${more === 1 ? 'is' : 'are'} listed in the ftbot summary comment.` : '';
+  return neutralizeMentions(`ftbot: ${n} new free-threading finding${n === 1 ? '' : 's'} on changed lines.${rest}`);
+}
+
+/** Diagnostics worth telling the user about: files ftbot did not read. */
+export function skippedOf(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.filter((d) => d.kind === 'binary' || d.kind === 'too-large' || d.kind === 'truncated' || d.kind === 'read-error' || d.kind === 'parse-error');
+}

@@ -1,0 +1,32 @@
+/**
+ * Review and triage bodies for GitHub, built from scan results. Pure: the app and `ftbot review`
+ * call the same functions, so the CLI prints exactly what the app posts.
+ */
+export { buildReview, renderInlineBody, renderReviewBody, skippedOf } from './build-review.js';
+export type { ReviewComment, ReviewPlan } from './build-review.js';
+export { hunkOf, parseDiffLines, patchLines } from './diff-lines.js';
+export type { DiffLines, FileDiffLines } from './diff-lines.js';
+export { DECLARATION_RULES, findExtensionModules } from './find-extension-modules.js';
+export type { ExtensionModule, ModuleKind } from './find-extension-modules.js';
+export {
+  CONFIG_MARKER,
+  fingerprintMarker,
+  readFingerprintMarker,
+  readStateMarkers,
+  renderStateMarkers,
+  SUMMARY_MARKER,
+  TRIAGE_MARKER,
+} from './markers.js';
+export type { RememberedFinding } from './markers.js';
+export { neutralizeMentions } from './neutralize-mentions.js';
+export { renderConfigProblems } from './render-config-problems.js';
+export { DEFAULT_DOCS_BASE_URL, ruleDocUrl } from './render-finding.js';
+export { renderSummary } from './render-summary.js';
+export type { SummaryParams } from './render-summary.js';
+export { renderTriage } from './render-triage.js';
+export type { TriageParams } from './render-triage.js';
+export { GITHUB_BODY_LIMIT, truncateBody } from './truncate-body.js';
+export { reviewPullRequest, triageRepository } from './review-files.js';
+export type { PullRequestReview } from './review-files.js';
+export { budgetFiles, DEFAULT_FILE_BUDGET } from './budget-files.js';
+export type { FileBudget } from './budget-files.js';

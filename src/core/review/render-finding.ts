@@ -1,0 +1,43 @@
+import type { Finding } from '../diagnostics.js';
+import { neutralizeMentions } from './neutralize-mentions.js';
+
+/** Default home of the rule pages; the app and the CLI may point elsewhere (a fork, a tag). */
+export const DEFAULT_DOCS_BASE_URL = 'https://github.com/ftbot/ftbot/blob/main/docs/rules/';
+
+/** The docs page of a rule: `<base>ft001-dict-get-item-borrowed.md`. */
+export function ruleDocUrl(docsBaseUrl: string, finding: Pick<Finding, 'ruleId' | 'ruleName'>): string {
+  const base = docsBaseUrl.endsWith('/') ? docsBaseUrl : `${docsBaseUrl}/`;
+  return `${base}${finding.ruleId.toLowerCase()}-${finding.ruleName}.md`;
+}
+
+/** `[FT001](…/ft001-dict-get-item-borrowed.md)`: the rule id linked to its page. */
+export function ruleLink(docsBaseUrl: string, finding: Pick<Finding, 'ruleId' | 'ruleName'>): string {
+  return `[${finding.ruleId}](${ruleDocUrl(docsBaseUrl, finding)})`;
+}
+
+/** Puts text in one line of Markdown: no line breaks, no table-breaking pipes, no mentions. */
+export function inlineText(text: string): string {
+  return neutralizeMentions(text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|'));
+}
+
+/** A code fence longer than any backtick run inside `content`, so the content cannot close it. */
+export function fenceFor(content: string): string {
+  const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
+  return '`'.repeat(longest + 1);
+}
+
+/**
+ * One finding as a list item for summaries: `` `src/m.c:12` FT001 message ``, with the location
+ * linked when `sourceUrl` gives a URL.
+ */
+export function findingListItem(params: {
+  finding: Finding;
+  docsBaseUrl: string;
+  sourceUrl?: ((path: string, line: number) => string | undefined) | undefined;
+}): string {
+  const { finding: f, docsBaseUrl, sourceUrl } = params;
+  const where = `\`${inlineText(f.path).replace(/`/g, "'")}:${f.line}\``;
+  const url = sourceUrl?.(f.path, f.line);
+  const location = url === undefined ? where : `[${where}](${url})`;
+  return `- ${location} ${ruleLink(docsBaseUrl, f)} ${inlineText(f.message)}`;
+}

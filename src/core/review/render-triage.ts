@@ -1,0 +1,129 @@
+import type { Diagnostic, Finding } from '../diagnostics.js';
+import type { ProjectFacts } from '../engine/project-facts.js';
+import { classifyPath } from '../languages.js';
+import { renderWheelReport, type WheelCheck } from '../wheels/index.js';
+import { DECLARATION_RULES, findExtensionModules, type ExtensionModule, type ModuleKind } from './find-extension-modules.js';
+import { TRIAGE_MARKER } from './markers.js';
+import { inlineText, ruleLink } from './render-finding.js';
+import { truncateBody } from './truncate-body.js';
+
+export type TriageParams = {
+  findings: readonly Finding[];
+  /** The scanned sources and build files with their text. */
+  files: ReadonlyArray<{ path: string; text: string }>;
+  project: ProjectFacts;
+  skipped: readonly Diagnostic[];
+  /** The commit analysed, shown and used in links. */
+  sha: string;
+  docsBaseUrl: string;
+  /** Link to a source line, e.g. `https://github.com/o/r/blob/<sha>/<path>#L<n>`. */
+  sourceUrl: (path: string, line: number) => string | undefined;
+  /**
+   * The wheel-matrix hook: the release's wheel check from `src/core/wheels`, rendered with its
+   * own renderer. Omitted when the project has no PyPI name or the shell did not look it up.
+   */
+  wheels?: WheelCheck | undefined;
+  /** The app's slug, to name the `scan` command; omitted by the CLI. */
+  appSlug?: string | undefined;
+};
+
+const kindLabel: Record<ModuleKind, string> = {
+  'c-multi-phase': 'C, multi-phase init',
+  'c-single-phase': 'C, single-phase init',
+  cython: 'Cython',
+  pyo3: 'Rust (PyO3)',
+  pybind11: 'C++ (pybind11)',
+  nanobind: 'C++ (nanobind)',
+};
+
+/** Examples shown per file in the hazards table. */
+const TOP_EXAMPLES = 3;
+const MAX_FILES = 100;
+const FREE_THREADING_CLASSIFIER = /^Programming Language :: Python :: Free Threading\b/;
+
+/**
+ * Renders the triage comment for an issue: extension modules and whether each declares
+ * free-threading support, hazards per file with linked examples, build/CI status, the wheel
+ * matrix when given, and the porting checklist in order. Always under GitHub's size limit.
+ */
+export function renderTriage(params: TriageParams): string {
+  const { findings, files, project, skipped, sha, docsBaseUrl, sourceUrl, wheels, appSlug } = params;
+  const link = (path: string, line: number, label: string): string => {
+    const url = sourceUrl(path, line);
+    return url === undefined ? label : `[${label}](${url})`;
+  };
+  const code = (path: string): string => `\`${inlineText(path).replace(/`/g, "'")}\``;
+  const modules = findExtensionModules({ files, findings });
+  const out: string[] = [TRIAGE_MARKER, '## ftbot: free-threading triage', '', `Analysed the default branch at \`${sha.slice(0, 7)}\`.`, ''];
+
+  // 1. Modules.
+  out.push('### Extension modules', '');
+  if (modules.length === 0) out.push('No extension module definitions found in the scanned files.', '');
+  else {
+    out.push('| Module | Kind | Defined in | Declares free-threading support |', '| :-- | :-- | :-- | :-- |');
+    for (const m of modules) out.push(`| \`${inlineText(m.name)}\` | ${kindLabel[m.kind]} | ${link(m.path, m.line, code(`${m.path}:${m.line}`))} | ${declaredCell(m, findings, docsBaseUrl)} |`);
+    out.push('');
+  }
+
+  // 2. Hazards per file (declaration findings are covered by the table above).
+  const hazards = findings.filter((f) => !DECLARATION_RULES.has(f.ruleId));
+  const byFile = new Map<string, Finding[]>();
+  for (const f of hazards) byFile.set(f.path, [...(byFile.get(f.path) ?? []), f]);
+  out.push('### Hazards by file', '');
+  if (byFile.size === 0) out.push('No thread-safety hazards found by the rules.', '');
+  else {
+    out.push('| File | Findings | Examples |', '| :-- | --: | :-- |');
+    const sorted = [...byFile].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+    for (const [path, list] of sorted.slice(0, MAX_FILES)) {
+      const examples = list
+        .slice(0, TOP_EXAMPLES)
+        .map((f) => `${link(f.path, f.line, `L${f.line}`)} ${ruleLink(docsBaseUrl, f)} ${inlineText(f.message)}`)
+        .join('<br>');
+      out.push(`| ${link(path, 1, code(path))} | ${list.length} | ${examples} |`);
+    }
+    if (sorted.length > MAX_FILES) out.push('', `… and ${sorted.length - MAX_FILES} more files.`);
+    out.push('');
+  }
+
+  // 3. Build and CI.
+  const workflows = files.filter((f) => classifyPath(f.path)?.type === 'build' && /(^|\/)\.github\/workflows\//.test(f.path));
+  const testsFreeThreaded = workflows.some((f) => /\b3\.1[3-9]t\b|\bfree-?threaded\b|\bcp31[3-9]t\b/i.test(f.text));
+  const buildFindings = findings.filter((f) => classifyPath(f.path)?.type === 'build' && !DECLARATION_RULES.has(f.ruleId));
+  const skipsTWheels = files.some((f) => /(^|\/)pyproject\.toml$/.test(f.path) && /skip\s*=.*cp3\?\?t|skip\s*=.*cp31[3-9]t/.test(f.text));
+  const classifier = project.classifiers.some((c) => FREE_THREADING_CLASSIFIER.test(c));
+  out.push('### Build and CI', '');
+  out.push(`- CI workflows: ${workflows.length === 0 ? 'none found' : `${workflows.length}; ${testsFreeThreaded ? 'at least one mentions a free-threaded Python' : 'none mentions a free-threaded Python (such as `3.14t`)'}`}`);
+  if (skipsTWheels) out.push('- cibuildwheel skips the free-threaded builds (`cp3??t-*`)');
+  for (const f of buildFindings.slice(0, 10)) out.push(`- ${link(f.path, f.line, code(`${f.path}:${f.line}`))} ${ruleLink(docsBaseUrl, f)} ${inlineText(f.message)}`);
+  out.push(`- Trove classifier \`Programming Language :: Python :: Free Threading\`: ${classifier ? 'declared' : 'not declared'}`);
+  out.push('');
+  if (wheels !== undefined) out.push(renderWheelReport(wheels, 'markdown').trimEnd(), '');
+
+  // 4. Checklist, in porting order.
+  const declared = modules.filter((m) => m.declared === 'yes').length;
+  const tWheels = wheels?.matrix?.anyFreeThreaded === true || (wheels === undefined && !skipsTWheels && testsFreeThreaded);
+  out.push('### Porting checklist', '');
+  out.push(`- [${modules.length > 0 && declared === modules.length ? 'x' : ' '}] Declare free-threading support in every module (${declared} of ${modules.length} do)`);
+  out.push(`- [${hazards.length === 0 ? 'x' : ' '}] Fix the thread-safety hazards (${hazards.length} in ${byFile.size} file${byFile.size === 1 ? '' : 's'})`);
+  out.push(`- [${testsFreeThreaded ? 'x' : ' '}] Test under free threading (a CI job on \`3.14t\`, ideally with \`pytest-run-parallel\`)`);
+  out.push(`- [${tWheels ? 'x' : ' '}] Build \`t\` wheels (\`cp314t\`) for every platform you ship`);
+  out.push(`- [${classifier ? 'x' : ' '}] Add the \`Programming Language :: Python :: Free Threading\` classifier`);
+  out.push('');
+
+  if (skipped.length > 0) {
+    out.push(`<details><summary>Skipped files (${skipped.length})</summary>`, '');
+    for (const d of skipped.slice(0, 100)) out.push(`- ${d.path === undefined ? '' : `${code(d.path)}: `}${inlineText(d.message)}`);
+    if (skipped.length > 100) out.push(`- … and ${skipped.length - 100} more`);
+    out.push('', '</details>', '');
+  }
+  const refresh = appSlug === undefined ? '' : ` Comment \`@${appSlug.replace(/[^A-Za-z0-9-]/g, '')} scan\` to refresh this one.`;
+  out.push(`Run \`npx ftbot review .\` in a checkout for the same report.${refresh}`);
+  return truncateBody(out.join('\n'), { tail: `<!-- ftbot:head ${sha.replace(/[^0-9a-f]/gi, '')} -->` });
+}
+
+function declaredCell(m: ExtensionModule, findings: readonly Finding[], docsBaseUrl: string): string {
+  if (m.declared === 'yes') return 'yes';
+  if (m.declared === 'unknown') return 'not detected';
+  const finding = findings.find((f) => f.ruleId === m.ruleId && f.path === m.path);
+  return finding === undefined ? 'no' : `no (${ruleLink(docsBaseUrl, finding)})`;
+}
