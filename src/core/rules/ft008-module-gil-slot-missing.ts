@@ -10,6 +10,21 @@ function sentinelOf(list: Node): Node | undefined {
   return /^\{\s*0\s*(,\s*(NULL|0|nullptr)\s*)?,?\s*\}$/.test(last.text) ? last : undefined;
 }
 
+/**
+ * Inserts the guarded `Py_mod_gil` entry before the sentinel at `at`. Preprocessor lines must start
+ * their own line: when the sentinel begins its line the block goes above it at column 1, otherwise
+ * (`{Py_mod_exec, f}, {0}};` on one line) it goes on new lines before the sentinel.
+ */
+function slotEdit(text: string, at: number): { start: number; end: number; text: string } {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const before = text.slice(lineStart, at);
+  const entry = (indent: string): string => `#if PY_VERSION_HEX >= 0x030D0000\n${indent}{Py_mod_gil, Py_MOD_GIL_NOT_USED},\n#endif\n`;
+  if (/^[ \t]*$/.test(before)) return { start: lineStart, end: lineStart, text: entry(before) };
+  const indent = /^[ \t]*/.exec(before)?.[0] ?? '';
+  const spaces = /[ \t]*$/.exec(before)?.[0].length ?? 0;
+  return { start: at - spaces, end: at, text: `\n${entry(`${indent}    `)}${indent}    ` };
+}
+
 export default defineRule({
   meta: {
     id: 'FT008',
@@ -39,19 +54,7 @@ export default defineRule({
         if (list === null || list.type !== 'initializer_list') continue;
         const name = init.childForFieldName('declarator')?.text.replace(/\[.*$/, '') ?? 'slots';
         const sentinel = sentinelOf(list);
-        const indent = sentinel === undefined ? '    ' : (/[ \t]*$/.exec(ctx.text.slice(ctx.text.lastIndexOf('\n', sentinel.startIndex) + 1, sentinel.startIndex))?.[0] ?? '    ');
-        const fix =
-          sentinel === undefined
-            ? undefined
-            : {
-                edits: [
-                  {
-                    start: sentinel.startIndex,
-                    end: sentinel.startIndex,
-                    text: `#if PY_VERSION_HEX >= 0x030D0000\n${indent}{Py_mod_gil, Py_MOD_GIL_NOT_USED},\n#endif\n${indent}`,
-                  },
-                ],
-              };
+        const fix = sentinel === undefined ? undefined : { edits: [slotEdit(ctx.text, sentinel.startIndex)] };
         ctx.report({ node: init, messageId: 'missing', data: { name }, ...(fix === undefined ? {} : { fix }) });
       }
     }
