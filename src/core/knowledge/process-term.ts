@@ -14,13 +14,13 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
   during each few for from further had hadn't has hasn't have haven't having he her here hers herself him
   himself his how i i'm if in into is isn't it it's its itself just let's me more most my myself no nor
-  not now of off on once only or other ought our ours ourselves out over own same she should shouldn't so
+  not now of on once only or other ought our ours ourselves out over own same she should shouldn't so
   some such than that that's the their theirs them themselves then there these they this those through to
   too under until up very was wasn't we were weren't what when where which while who whom why will with
   won't would wouldn't you your yours yourself yourselves im ive id dont doesnt cant isnt whats hows etc
   also get got getting anyone someone something anything thing things really still want wanted need
-  needs needed please thanks thank hi hello hey ok okay yes yeah like way ways use used using uses do does
-  make makes made go going know tell tells say says one ones two us s t don doesn didn isn aren wasn
+  needs needed please thanks almost never always often sometimes usually actually even ever many much thank hi hello hey ok okay yes yeah like way ways use used using uses do does
+  make makes made go going know tell tells say says one ones us s t don doesn didn isn aren wasn
   weren won wouldn shouldn couldn haven hasn hadn`
     .split(/\s+/)
     .filter((word) => word !== ''),
