@@ -1,0 +1,134 @@
+/**
+ * Scan throughput on a large body of real C-API code (CPython 3.11's Modules/, Objects/ and
+ * Python/ from Debian's source package), against two baselines measured in the same run:
+ * a plain Node regex pass over the same files with the same API-name pattern, and `rg -j1`
+ * when ripgrep is installed. Every ftbot figure is a whole CLI process (start-up included),
+ * as a user runs it; the median of several runs is reported.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(import.meta.url), '..', '..');
+const runs = Number(process.env.FTBOT_BENCH_RUNS ?? 5);
+
+// The 25 API names of the shared performance anchors (facts/performance-anchors.md §2).
+const apiNames = [
+  'PyDict_GetItem', 'PyDict_GetItemString', 'PyDict_GetItemWithError', 'PyDict_SetDefault', 'PyDict_Next',
+  'PyList_GetItem', 'PyList_GET_ITEM', 'PyList_SET_ITEM', 'PySequence_Fast_GET_ITEM', 'PySequence_Fast_ITEMS',
+  'PyWeakref_GetObject', 'PyWeakref_GET_OBJECT', 'PyImport_AddModule', 'PyImport_AddModuleObject',
+  'PyEval_GetGlobals', 'PyEval_GetLocals', 'PyEval_GetBuiltins', 'PyEval_GetFrame', 'PySys_GetObject',
+  'PyCell_GET', 'PyModule_Create', 'PyModule_Create2', 'PyModuleDef_Init', 'Py_mod_gil', 'PyState_FindModule',
+];
+const pattern = `\\b(${apiNames.join('|')})\\b`;
+
+function corpusDir(): string {
+  const fromEnv = process.env.FTBOT_BENCH_CORPUS;
+  if (fromEnv !== undefined && existsSync(fromEnv)) return fromEnv;
+  return execFileSync('bash', [join(root, 'bench', 'fetch-corpus.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/** Runs a command `runs` times (after one warm-up) and returns the median wall time in ms. */
+function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; stdout: string; stderr: string } {
+  let last = spawnSync(command, args, { encoding: 'utf8', env, maxBuffer: 512 * 1024 * 1024 });
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    last = spawnSync(command, args, { encoding: 'utf8', env, maxBuffer: 512 * 1024 * 1024 });
+    times.push(performance.now() - started);
+  }
+  return { ms: median(times), stdout: last.stdout, stderr: last.stderr };
+}
+
+// A child that runs the built CLI and reports its peak RSS on stderr as the last line.
+const cliChild = (args: string[]): string[] => [
+  '--input-type=module',
+  '-e',
+  `const { execute } = await import(${JSON.stringify(join(root, 'dist', 'cli', 'main.js'))});
+   const out = [];
+   const code = await execute(${JSON.stringify(args)}, { stdout: (t) => out.push(t), stderr: () => {}, cwd: process.cwd(), env: process.env, stderrIsTTY: false, fetch });
+   process.stdout.write(out.join(''));
+   process.stderr.write('\\nmaxrss=' + process.resourceUsage().maxRSS + '\\n');
+   process.exitCode = code === 2 ? 2 : 0;`,
+];
+
+function peakRssMb(stderr: string): number {
+  const match = /maxrss=(\d+)/.exec(stderr);
+  return match === null ? Number.NaN : Math.round(Number(match[1]) / 1024);
+}
+
+function corpusSize(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(c|h|cpp)$/.test(e.name)) {
+        files++;
+        bytes += statSync(p).size;
+      }
+    }
+  };
+  walk(dir);
+  return { files, bytes };
+}
+
+export async function benchScan(): Promise<Record<string, number | string>> {
+  if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  const corpus = corpusDir();
+  const { files, bytes } = corpusSize(corpus);
+  const mb = bytes / 1e6;
+  const results: Record<string, number | string> = { corpus: 'CPython 3.11.2 Modules+Objects+Python', files, MB: Number(mb.toFixed(1)) };
+
+  // Baseline 1: a plain regex pass in Node (walk + read + regex), same pattern.
+  const regexScript = join(root, '.bench-cache', 'regex-pass.mjs');
+  writeFileSync(
+    regexScript,
+    `import { readdirSync, readFileSync } from 'node:fs'; import { join } from 'node:path';
+     const re = new RegExp(${JSON.stringify(pattern)}, 'g'); let hits = 0;
+     const walk = (d) => { for (const e of readdirSync(d, { withFileTypes: true })) { const p = join(d, e.name);
+       if (e.isDirectory()) walk(p); else if (/\\.(c|h|cpp)$/.test(e.name)) { const s = readFileSync(p, 'utf8'); re.lastIndex = 0; while (re.exec(s)) hits++; } } };
+     walk(process.argv[2]); console.log(hits);`,
+  );
+  const regex = timeCommand(process.execPath, [regexScript, corpus]);
+  results['regex pass (node) ms'] = Math.round(regex.ms);
+  results['regex hits'] = Number(regex.stdout.trim());
+
+  // Baseline 2: ripgrep, one thread, ASCII word boundaries (the fair single-thread reference).
+  const rg = spawnSync('rg', ['--version'], { encoding: 'utf8' });
+  let rgMs: number | undefined;
+  if (rg.status === 0) {
+    rgMs = timeCommand('rg', ['--no-ignore', '--hidden', '-j1', '-c', `(?-u)${pattern}`, corpus]).ms;
+    results['rg -j1 ms'] = Math.round(rgMs);
+  } else {
+    results['rg -j1 ms'] = 'not installed';
+  }
+
+  // ftbot: default rules, then every rule (preview included).
+  for (const [label, extra] of [['ftbot scan', []], ['ftbot scan --select ALL', ['--select', 'ALL']]] as const) {
+    const run = timeCommand(process.execPath, cliChild(['scan', corpus, '--format', 'json', ...extra]));
+    const report = JSON.parse(run.stdout) as { findings: unknown[] };
+    results[`${label} ms`] = Math.round(run.ms);
+    results[`${label} findings`] = report.findings.length;
+    results[`${label} MB/s`] = Number((mb / (run.ms / 1000)).toFixed(1));
+    results[`${label} files/s`] = Math.round(files / (run.ms / 1000));
+    results[`${label} peak RSS MB`] = peakRssMb(run.stderr);
+    results[`${label} × regex pass`] = Number((run.ms / regex.ms).toFixed(1));
+    if (rgMs !== undefined) results[`${label} × rg -j1`] = Number((run.ms / rgMs).toFixed(1));
+  }
+  // Reference from facts/performance-anchors.md (not re-run here): upgrade_pythoncapi.py -c
+  // processed 1.36 MB/s on the same kind of code.
+  results['upgrade_pythoncapi.py (anchor) MB/s'] = 1.36;
+  return results;
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  console.table(await benchScan());
+}
