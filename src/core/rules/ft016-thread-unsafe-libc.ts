@@ -1,3 +1,4 @@
+import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../engine/define-rule.js';
 import { callOf } from '../parsing/syntax.js';
 
@@ -32,6 +33,13 @@ const replacements: Record<string, string> = {
   localeconv: '`nl_langinfo_l` with a locale object',
 };
 
+/** The call of `std::name(...)` (C++'s `<ctime>`, `<cstdlib>` … spellings share the C state). */
+function stdCallOf(identifier: Node): Node | undefined {
+  const qualified = identifier.parent;
+  if (qualified?.type !== 'qualified_identifier' || qualified.childForFieldName('scope')?.text !== 'std') return undefined;
+  return callOf(qualified);
+}
+
 export default defineRule({
   meta: {
     id: 'FT016',
@@ -53,8 +61,7 @@ export default defineRule({
   check(ctx) {
     for (const hit of ctx.hits) {
       if (hit.node === undefined) continue;
-      const call = callOf(hit.node);
-      if (call === undefined) continue;
+      if (callOf(hit.node) === undefined && stdCallOf(hit.node) === undefined) continue;
       ctx.report({ node: hit.node, messageId: 'unsafe', data: { api: hit.name, replacement: replacements[hit.name] ?? 'a reentrant variant' } });
     }
   },
