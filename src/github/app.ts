@@ -1,0 +1,45 @@
+import type { Probot } from 'probot';
+import { DEFAULT_DOCS_BASE_URL } from '../core/review/index.js';
+import { createPypiIndex } from '../io/pypi-index.js';
+import { readAppSettings } from '../io/read-app-settings.js';
+import type { AppOptions } from './app-options.js';
+import { onIssueComment } from './handlers/on-issue-comment.js';
+import { ISSUES_EVENTS, onIssues } from './handlers/on-issues.js';
+import { onPullRequest, PULL_REQUEST_EVENTS } from './handlers/on-pull-request.js';
+import { withErrorHandling } from './with-error-handling.js';
+
+/**
+ * Builds the Probot app function. Options are explicit so tests and the benchmark can run it
+ * with a dry run, a fixed slug or a fake package index.
+ */
+export function createApp(options: AppOptions): (app: Probot) => void {
+  return (app) => {
+    // The slug is asked once per process (GET /app, app-authenticated) unless it is configured.
+    let slug: Promise<string | undefined> | undefined = options.appSlug === undefined ? undefined : Promise.resolve(options.appSlug);
+    const appSlug = async (): Promise<string | undefined> => {
+      slug ??= app
+        .auth()
+        .then(async (octokit) => (await octokit.rest.apps.getAuthenticated()).data?.slug)
+        .catch((error: unknown) => {
+          slug = undefined;
+          app.log.warn({ err: error }, 'could not read the app slug; set FTBOT_APP_SLUG');
+          return undefined;
+        });
+      return slug;
+    };
+    app.on([...PULL_REQUEST_EVENTS], withErrorHandling('pull_request', onPullRequest(options)));
+    app.on([...ISSUES_EVENTS], withErrorHandling('issues', onIssues(options, appSlug)));
+    app.on('issue_comment.created', withErrorHandling('issue_comment', onIssueComment(options, appSlug)));
+  };
+}
+
+/** The app as `npm start` runs it: settings from `FTBOT_*` variables, wheels from PyPI. */
+export default function ftbotApp(app: Probot): void {
+  const settings = readAppSettings();
+  createApp({
+    dryRun: settings.dryRun,
+    appSlug: settings.appSlug,
+    docsBaseUrl: settings.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL,
+    packageIndex: createPypiIndex(),
+  })(app);
+}

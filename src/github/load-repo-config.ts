@@ -1,0 +1,41 @@
+import type { Context } from 'probot';
+import { parse as parseToml } from 'smol-toml';
+import { resolveConfig, type ConfigProblem, type ResolvedConfig } from '../core/config/schema.js';
+import { readRepoFile } from './read-repo-file.js';
+
+/**
+ * Reads ftbot's settings from the default branch only (a pull request cannot change them):
+ * `[tool.ftbot]` in `pyproject.toml`, then `.github/ftbot.yml` through Probot's `context.config`
+ * (which follows `_extends` and falls back to the owner's `.github` repository). The YAML file
+ * wins. Problems are returned with the file and key; the run goes on with the defaults.
+ */
+export async function loadRepoConfig(context: Context, repo: { owner: string; repo: string }): Promise<{ config: ResolvedConfig; problems: ConfigProblem[] }> {
+  const sources: Array<{ source: string; value: unknown }> = [];
+  const problems: ConfigProblem[] = [];
+  const pyproject = await readRepoFile(context, { ...repo, path: 'pyproject.toml' });
+  if (pyproject !== undefined) {
+    try {
+      const data = parseToml(pyproject) as { tool?: { ftbot?: unknown } };
+      sources.push({ source: 'pyproject.toml', value: data.tool?.ftbot });
+    } catch (error) {
+      problems.push({ source: 'pyproject.toml', path: '(file)', message: firstLine(error, 'invalid TOML') });
+    }
+  }
+  try {
+    const yml = await context.config<Record<string, unknown>>('ftbot.yml');
+    if (yml !== null) {
+      // Probot keeps `_extends` out of the merged result only sometimes; it is not a setting.
+      const { _extends: _ignored, ...value } = yml;
+      sources.push({ source: '.github/ftbot.yml', value });
+    }
+  } catch (error) {
+    problems.push({ source: '.github/ftbot.yml', path: '(file)', message: firstLine(error, 'cannot read the file') });
+  }
+  const resolved = resolveConfig(sources);
+  return { config: resolved.config, problems: [...problems, ...resolved.problems] };
+}
+
+function firstLine(error: unknown, fallback: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]?.trim() || fallback;
+}

@@ -1,0 +1,159 @@
+import ignore from 'ignore';
+import type { Context } from 'probot';
+import type { ResolvedConfig } from '../core/config/schema.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import { selectRules } from '../core/engine/select-rules.js';
+import { classifyPath } from '../core/languages.js';
+import {
+  budgetFiles,
+  DEFAULT_FILE_BUDGET,
+  patchLines,
+  readFingerprintMarker,
+  readStateMarkers,
+  reviewPullRequest as buildPullRequestReview,
+  SUMMARY_MARKER,
+  type DiffLines,
+} from '../core/review/index.js';
+import { rules as allRules } from '../core/rules/index.js';
+import { loadGrammars } from '../io/load-grammars.js';
+import { FETCH_CONCURRENCY, type AppOptions } from './app-options.js';
+import { mapLimit } from './map-limit.js';
+import { readRepoFile } from './read-repo-file.js';
+import { findOwnComment, listIssueComments, upsertComment, type IssueComment } from './upsert-comment.js';
+import { writeGitHub } from './write-github.js';
+
+/** The parts of a pull request the review needs (from a webhook payload or `pulls.get`). */
+export type PullRequestRef = {
+  number: number;
+  head: { sha: string; repo: { name: string; owner: { login: string } | null } | null };
+};
+
+/**
+ * Reviews one pull request.
+ *
+ * Steps:
+ * 1. list the changed files (all pages, at most 3,000) and their diff hunks;
+ * 2. fetch the changed sources and build files at the head SHA from the head repository (forks
+ *    included), within the file budget;
+ * 3. find what ftbot posted before: inline fingerprints and the sticky summary;
+ * 4. scan and build the review and the summary (core);
+ * 5. post one review when there is something new, then upsert the summary.
+ */
+export async function reviewPullRequest(params: {
+  context: Context;
+  repo: { owner: string; repo: string };
+  pr: PullRequestRef;
+  config: ResolvedConfig;
+  options: AppOptions;
+  comments?: readonly IssueComment[];
+}): Promise<void> {
+  const { context, repo, pr, config, options } = params;
+  const log = context.log;
+  const headRepo = pr.head.repo === null || pr.head.repo.owner === null ? null : { name: pr.head.repo.name, owner: pr.head.repo.owner };
+  if (headRepo === null) {
+    log.info({ pull: pr.number }, 'head repository was deleted; nothing to review');
+    return;
+  }
+  const headSha = pr.head.sha;
+  const started = Date.now();
+
+  // 1.
+  const listed = await context.octokit.paginate(context.octokit.rest.pulls.listFiles, { ...repo, pull_number: pr.number, per_page: 100 });
+  const excluded = ignore().add(config.exclude);
+  const diff: DiffLines = new Map();
+  const candidates: Array<{ path: string }> = [];
+  for (const file of listed.slice(0, 3000)) {
+    if (file.status === 'removed' || classifyPath(file.filename) === undefined || excluded.ignores(file.filename)) continue;
+    candidates.push({ path: file.filename });
+    // Binary and very large files come without a patch: nothing on them can be commented inline.
+    if (file.patch !== undefined) diff.set(file.filename, patchLines(file.patch));
+  }
+
+  // 2.
+  const { chosen, skipped } = budgetFiles(candidates, { ...DEFAULT_FILE_BUDGET, maxFileSize: config.maxFileSize });
+  const files = await fetchFiles({ context, owner: headRepo.owner.login, repo: headRepo.name, ref: headSha, paths: chosen.map((c) => c.path), skipped });
+
+  // 3.
+  const reviewComments = await context.octokit.paginate(context.octokit.rest.pulls.listReviewComments, { ...repo, pull_number: pr.number, per_page: 100 });
+  const posted = new Set<string>();
+  for (const c of reviewComments) {
+    const fp = c.user?.type === 'Bot' ? readFingerprintMarker(c.body) : undefined;
+    if (fp !== undefined) posted.add(fp);
+  }
+  const comments = params.comments ?? (await listIssueComments(context, { ...repo, issue_number: pr.number }));
+  const previousBody = findOwnComment(comments, SUMMARY_MARKER)?.body;
+  if (previousBody !== undefined) for (const f of readStateMarkers(previousBody).findings) if (f.posted) posted.add(f.fingerprint);
+
+  // 4.
+  const blobBase = `https://github.com/${headRepo.owner.login}/${headRepo.name}/blob/${headSha}/`;
+  const review = buildPullRequestReview({
+    files,
+    grammars: await loadGrammars(),
+    rules: selectRules(allRules, config),
+    config,
+    skipped,
+    docsBaseUrl: options.docsBaseUrl,
+    sourceUrl: (path, line) => `${blobBase}${path.split('/').map(encodeURIComponent).join('/')}#L${line}`,
+    diff,
+    headSha,
+    posted,
+    previousBody,
+    logger: log,
+  });
+
+  // 5.
+  if (review.plan.comments.length > 0) {
+    await writeGitHub(
+      context,
+      {
+        route: 'POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
+        params: { ...repo, pull_number: pr.number, commit_id: headSha, event: 'COMMENT', body: review.reviewBody, comments: review.plan.comments },
+      },
+      options,
+    );
+  }
+  const summary = await upsertComment(context, { ...repo, issue_number: pr.number, marker: SUMMARY_MARKER, body: review.summaryBody, comments, dryRun: options.dryRun });
+  log.info(
+    { pull: pr.number, files: files.length, findings: review.scan.findings.length, inline: review.plan.comments.length, summary, ms: Date.now() - started },
+    'pull request reviewed',
+  );
+}
+
+/**
+ * Fetches files at `ref` through the contents API, a few at a time. A file that is gone or
+ * unreadable, or that would pass the byte budget, is noted in `skipped`; the rest go on.
+ */
+export async function fetchFiles(params: {
+  context: Context;
+  owner: string;
+  repo: string;
+  ref: string;
+  paths: readonly string[];
+  skipped: Diagnostic[];
+  maxTotalBytes?: number;
+}): Promise<Array<{ path: string; text: string }>> {
+  const { context, owner, repo, ref, paths, skipped } = params;
+  const maxTotalBytes = params.maxTotalBytes ?? DEFAULT_FILE_BUDGET.maxTotalBytes;
+  let bytes = 0;
+  let overBudget = 0;
+  const texts = await mapLimit(paths, FETCH_CONCURRENCY, async (path) => {
+    if (bytes > maxTotalBytes) {
+      overBudget++;
+      return undefined;
+    }
+    try {
+      const text = await readRepoFile(context, { owner, repo, path, ref });
+      if (text === undefined) skipped.push({ kind: 'read-error', path, message: 'not found at the head commit' });
+      else bytes += text.length;
+      return text;
+    } catch (error) {
+      skipped.push({ kind: 'read-error', path, message: `could not fetch (${(error as { status?: number }).status ?? 'network error'})` });
+      return undefined;
+    }
+  });
+  if (overBudget > 0) skipped.push({ kind: 'truncated', message: `${overBudget} more files not scanned: the limit is ${maxTotalBytes} bytes per run` });
+  return paths.flatMap((path, i) => {
+    const text = texts[i];
+    return text === undefined ? [] : [{ path, text }];
+  });
+}

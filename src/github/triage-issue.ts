@@ -1,0 +1,98 @@
+import ignore from 'ignore';
+import type { Context } from 'probot';
+import type { ResolvedConfig } from '../core/config/schema.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import { collectProjectFacts, emptyProjectFacts } from '../core/engine/project-facts.js';
+import { selectRules } from '../core/engine/select-rules.js';
+import { classifyPath } from '../core/languages.js';
+import { budgetFiles, TRIAGE_MARKER, triageRepository } from '../core/review/index.js';
+import { rules as allRules } from '../core/rules/index.js';
+import { checkWheels, type WheelCheck } from '../core/wheels/index.js';
+import { loadGrammars } from '../io/load-grammars.js';
+import { FETCH_CONCURRENCY, type AppOptions } from './app-options.js';
+import { mapLimit } from './map-limit.js';
+import { upsertComment, type IssueComment } from './upsert-comment.js';
+
+/** Triage reads fewer files than a review: it walks a whole tree, not a change. */
+const TRIAGE_BUDGET = { maxFiles: 1500, maxTotalBytes: 32 * 1024 * 1024 };
+
+/**
+ * Triages a repository for an issue.
+ *
+ * Steps:
+ * 1. resolve the default branch to a commit and read its tree (recursive; GitHub truncates very
+ *    large trees, which is noted);
+ * 2. pick sources and build files within the budget and fetch their blobs;
+ * 3. look up the release's wheels when a package index is configured and the project has a name;
+ * 4. scan and render (core), then upsert the triage comment.
+ */
+export async function triageIssue(params: {
+  context: Context;
+  repo: { owner: string; repo: string };
+  issueNumber: number;
+  defaultBranch: string;
+  config: ResolvedConfig;
+  options: AppOptions;
+  comments: readonly IssueComment[];
+  appSlug?: string | undefined;
+}): Promise<void> {
+  const { context, repo, issueNumber, defaultBranch, config, options, comments } = params;
+  const started = Date.now();
+  // 1.
+  const branch = await context.octokit.rest.repos.getBranch({ ...repo, branch: defaultBranch });
+  const sha = branch.data.commit.sha;
+  const tree = await context.octokit.rest.git.getTree({ ...repo, tree_sha: branch.data.commit.commit.tree.sha, recursive: 'true' });
+  const skipped: Diagnostic[] = [];
+  if (tree.data.truncated) skipped.push({ kind: 'truncated', message: 'GitHub truncated the file tree; some files were not seen' });
+
+  // 2.
+  const excluded = ignore().add(config.exclude);
+  const candidates = tree.data.tree.flatMap((entry) =>
+    entry.type === 'blob' && entry.path !== undefined && entry.sha !== undefined && classifyPath(entry.path) !== undefined && !excluded.ignores(entry.path)
+      ? [{ path: entry.path, sha: entry.sha, size: entry.size }]
+      : [],
+  );
+  const budget = budgetFiles(candidates, { ...TRIAGE_BUDGET, maxFileSize: config.maxFileSize });
+  skipped.push(...budget.skipped);
+  const texts = await mapLimit(budget.chosen, FETCH_CONCURRENCY, async (entry) => {
+    try {
+      const blob = await context.octokit.rest.git.getBlob({ ...repo, file_sha: entry.sha });
+      return Buffer.from(blob.data.content, blob.data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+    } catch (error) {
+      skipped.push({ kind: 'read-error', path: entry.path, message: `could not fetch (${(error as { status?: number }).status ?? 'network error'})` });
+      return undefined;
+    }
+  });
+  const files = budget.chosen.flatMap((entry, i) => {
+    const text = texts[i];
+    return text === undefined ? [] : [{ path: entry.path, text }];
+  });
+
+  // 3.
+  let wheels: WheelCheck | undefined;
+  const pyproject = files.find((f) => f.path === 'pyproject.toml');
+  const facts = emptyProjectFacts();
+  if (pyproject !== undefined) collectProjectFacts(facts, pyproject.path, 'pyproject', pyproject.text);
+  const project = config.pypiName ?? facts.projectName;
+  if (options.packageIndex !== undefined && project !== undefined) {
+    wheels = await checkWheels({ project, index: options.packageIndex });
+  }
+
+  // 4.
+  const blobBase = `https://github.com/${repo.owner}/${repo.repo}/blob/${sha}/`;
+  const { scan, body } = triageRepository({
+    files,
+    grammars: await loadGrammars(),
+    rules: selectRules(allRules, config),
+    config,
+    skipped,
+    docsBaseUrl: options.docsBaseUrl,
+    sourceUrl: (path, line) => `${blobBase}${path.split('/').map(encodeURIComponent).join('/')}#L${line}`,
+    sha,
+    wheels,
+    appSlug: params.appSlug,
+    logger: context.log,
+  });
+  const result = await upsertComment(context, { ...repo, issue_number: issueNumber, marker: TRIAGE_MARKER, body, comments, dryRun: options.dryRun });
+  context.log.info({ issue: issueNumber, files: files.length, findings: scan.findings.length, comment: result, ms: Date.now() - started }, 'issue triaged');
+}
