@@ -17,6 +17,7 @@ const RELATIVE_CUTOFF = 0.3;
 const PER_PAGE = 2;
 
 const EXCERPT_LENGTH = 320;
+const RELATED_LENGTH = 200;
 
 export const NOT_COVERED_ANSWER =
   'The ftbot knowledge base does not cover this question. It covers porting C, C++, Cython, PyO3, pybind11 and nanobind extensions to free-threaded CPython: C-API hazards, locking, declaring support, wheels and CI, and testing.';
@@ -128,7 +129,7 @@ function synthesise(selected: readonly SearchHit[], question: string): string {
   const apis = namedApis(top.chunk, question);
   if (apis.length > 0) parts.push(`APIs named there: ${apis.map((name) => `\`${name}\``).join(', ')}.`);
   if (rest.length > 0) {
-    const related = rest.map((hit) => `- ${sectionName(hit.chunk)}: ${leadSentences(hit.chunk.text, 1)}`);
+    const related = rest.map((hit) => `- ${sectionName(hit.chunk)}: ${clip(leadSentences(hit.chunk.text, 1), RELATED_LENGTH)}`);
     parts.push(['Related:', ...related].join('\n'));
   }
   return parts.join('\n\n');
@@ -215,8 +216,12 @@ function toCitation(hit: SearchHit): Citation {
 /** The start of the section's prose, cut at a word boundary near `EXCERPT_LENGTH` characters. */
 function excerpt(text: string): string {
   const prose = proseOf(text);
-  const source = prose === '' ? text.replace(/\s+/g, ' ').trim() : prose;
-  if (source.length <= EXCERPT_LENGTH) return source;
-  const cut = source.lastIndexOf(' ', EXCERPT_LENGTH);
-  return `${source.slice(0, cut > 0 ? cut : EXCERPT_LENGTH)} …`;
+  return clip(prose === '' ? text.replace(/\s+/g, ' ').trim() : prose, EXCERPT_LENGTH);
+}
+
+/** Cuts `text` at the last space before `length` characters and marks the cut with ` …`. */
+function clip(text: string, length: number): string {
+  if (text.length <= length) return text;
+  const cut = text.lastIndexOf(' ', length);
+  return `${text.slice(0, cut > 0 ? cut : length)} …`;
 }

@@ -127,7 +127,39 @@ export function search(params: { index: KnowledgeIndex; query: string; limit?: n
   if (distinct.filter((term) => options.known.has(term)).length / distinct.length < MIN_KNOWN_SHARE) {
     return { covered: false, hits: [] };
   }
-  const results = index.miniSearch.search(query, options.search);
+  const { hits, matched } = rank(index, query, names, options.search);
+
+  const best = hits[0];
+  if (best === undefined || best.score < MIN_SCORE) return { covered: false, hits: [] };
+  const share = Math.max(...hits.slice(0, 3).map((hit) => new Set(matched.get(hit.chunk.id)).size / distinct.length));
+  if (share < MIN_TOP_SHARE) return { covered: false, hits: [] };
+  return { covered: true, hits: hits.slice(0, limit) };
+}
+
+/**
+ * Ranks every section for `query` without deciding whether the question is covered; for callers
+ * that already know the topic is in the field, such as `findSectionForRule`.
+ *
+ * @param params.index
+ *   The knowledge index.
+ * @param params.query
+ *   Free text; code names in it get the exact-name boosts.
+ */
+export function rankChunks(params: { index: KnowledgeIndex; query: string }): SearchHit[] {
+  const { index, query } = params;
+  const terms = tokenize(query)
+    .map((term) => processTerm(term))
+    .filter((term): term is string => term !== null);
+  return rank(index, query, findQueryNames(query), searchOptions(index, [...new Set(terms)]).search).hits;
+}
+
+function rank(
+  index: KnowledgeIndex,
+  query: string,
+  names: readonly string[],
+  options: SearchOptions,
+): { hits: SearchHit[]; matched: Map<string, readonly string[]> } {
+  const results = index.miniSearch.search(query, options);
   const hits: SearchHit[] = [];
   const matched = new Map<string, readonly string[]>();
   for (const result of results) {
@@ -139,11 +171,7 @@ export function search(params: { index: KnowledgeIndex; query: string; limit?: n
   }
   hits.sort((a, b) => b.score - a.score || (a.chunk.id < b.chunk.id ? -1 : a.chunk.id > b.chunk.id ? 1 : 0));
 
-  const best = hits[0];
-  if (best === undefined || best.score < MIN_SCORE) return { covered: false, hits: [] };
-  const share = Math.max(...hits.slice(0, 3).map((hit) => new Set(matched.get(hit.chunk.id)).size / distinct.length));
-  if (share < MIN_TOP_SHARE) return { covered: false, hits: [] };
-  return { covered: true, hits: hits.slice(0, limit) };
+  return { hits, matched };
 }
 
 /** A strong field word, or one typo away from one ("pymutx", "cibuildweel") when it is long enough to tell. */
@@ -181,7 +209,7 @@ export function findQueryNames(query: string): string[] {
  * gets ×2.5, a section that only shows `PyDict_Next` in its code gets ×1.7, another section of a
  * page whose front matter lists it in `apis` gets ×1.25. Several names multiply.
  */
-function exactBoost(chunk: KnowledgeChunk, names: string[]): { factor: number; exactMatches: string[] } {
+function exactBoost(chunk: KnowledgeChunk, names: readonly string[]): { factor: number; exactMatches: string[] } {
   let factor = 1;
   const exactMatches: string[] = [];
   if (names.length === 0) return { factor, exactMatches };
