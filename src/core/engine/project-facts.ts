@@ -19,10 +19,27 @@ export type ProjectFacts = {
   classifiers: string[];
   /** The `[project] name`, used for PyPI look-ups. */
   projectName?: string;
+  /**
+   * Base names of Cython files pulled into another module with `include "x.pyx"`: they are parts
+   * of that module, not modules of their own.
+   */
+  cythonIncluded: Set<string>;
 };
 
 export function emptyProjectFacts(): ProjectFacts {
-  return { cythonDirectiveInBuild: false, classifiers: [] };
+  return { cythonDirectiveInBuild: false, classifiers: [], cythonIncluded: new Set() };
+}
+
+// `include "_packer.pyx"` at the start of a line in a Cython module.
+const cythonInclude = /^[ \t]*include[ \t]+["']([^"']+)["']/gm;
+
+/** Records the files a Cython module `include`s. */
+export function collectCythonIncludes(facts: ProjectFacts, text: string): void {
+  if (!text.includes('include')) return;
+  for (const m of text.matchAll(cythonInclude)) {
+    const target = m[1] ?? '';
+    facts.cythonIncluded.add(target.slice(target.lastIndexOf('/') + 1));
+  }
 }
 
 // `freethreading_compatible=True` as a compiler directive in setup.py / meson.build / pyproject

@@ -7,7 +7,7 @@ import { createLineIndex, enclosingFunction, functionName } from '../parsing/syn
 import { silentLogger, type Logger } from '../ports.js';
 import type { Hit, ReportDescriptor, Rule, RuleTarget } from './define-rule.js';
 import { fingerprintOf } from './fingerprint.js';
-import { collectProjectFacts, emptyProjectFacts, type ProjectFacts } from './project-facts.js';
+import { collectCythonIncludes, collectProjectFacts, emptyProjectFacts, type ProjectFacts } from './project-facts.js';
 import { applySuppressions, findSuppressions } from './suppressions.js';
 
 /**
@@ -113,6 +113,16 @@ export function scanFiles(params: ScanParams): ScanResult {
     if (kind.kind !== 'setup-cfg') buildTexts.push({ path: file.path, target: kind.kind, text });
   }
 
+  // Cython modules first: which .pyx files are `include`d parts of another module.
+  const preRead = new Map<string, string>();
+  for (const { file, kind } of classified) {
+    if (kind?.type !== 'source' || kind.language !== 'cython') continue;
+    const text = readInput(file, config.maxFileSize, []);
+    if (text === undefined) continue;
+    preRead.set(file.path, text);
+    collectCythonIncludes(project, text);
+  }
+
   // 2–5. Sources.
   for (const { file, kind } of classified) {
     if (kind?.type !== 'source') continue;
@@ -123,7 +133,7 @@ export function scanFiles(params: ScanParams): ScanResult {
       diagnostics.push({ kind: 'vendored', path: file.path, message: 'vendored compatibility header, not scanned' });
       continue;
     }
-    const text = readInput(file, config.maxFileSize, diagnostics);
+    const text = preRead.get(file.path) ?? readInput(file, config.maxFileSize, diagnostics);
     if (text === undefined) continue;
     stats.files++;
     stats.bytes += text.length;

@@ -59,9 +59,9 @@ const kwargsNames = new Set(['kwargs', 'kwds', 'kw', 'kwdict', 'keywords']);
 /** Classifies the container expression `arg` of a borrowed-reference call. */
 export function containerOrigin(arg: Node): ContainerOrigin {
   const expr = unwrapExpression(arg);
-  if (expr.type === 'field_expression' || expr.type === 'subscript_expression' || expr.type === 'pointer_expression') {
-    return 'shared';
-  }
+  if (expr.type === 'field_expression') return 'shared';
+  // `*out` and `items[i]` are usually out-parameters or slots of something being built: unknown.
+  if (expr.type === 'subscript_expression' || expr.type === 'pointer_expression') return 'unknown';
   if (expr.type === 'call_expression') return originOfCall(expr);
   if (expr.type !== 'identifier') return 'unknown';
   const name = expr.text;

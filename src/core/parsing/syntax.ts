@@ -164,8 +164,10 @@ export function declaresLocal(fn: Node, name: string): boolean {
   return facts.locals.has(name) || facts.staticLocals.has(name);
 }
 
-const lockOpen = /\b(Py_BEGIN_CRITICAL_SECTION2?(_MUTEX)?|PyMutex_Lock|PyThread_acquire_lock(_timed)?|PyCriticalSection2?_Begin(Mutex)?)\s*\(/g;
-const lockClose = /\b(Py_END_CRITICAL_SECTION2?|PyMutex_Unlock|PyThread_release_lock|PyCriticalSection2?_End)\s*\(/g;
+const lockOpen =
+  /\b(Py_BEGIN_CRITICAL_SECTION2?(_MUTEX)?|PyMutex_Lock|PyThread_acquire_lock(_timed)?|PyCriticalSection2?_Begin(Mutex)?|pthread_mutex_lock|EnterCriticalSection|AcquireSRWLockExclusive)\s*\(/g;
+const lockClose =
+  /\b(Py_END_CRITICAL_SECTION2?|PyMutex_Unlock|PyThread_release_lock|PyCriticalSection2?_End|pthread_mutex_unlock|LeaveCriticalSection|ReleaseSRWLockExclusive)\s*\(/g;
 // C++ RAII guards hold until the end of their scope: pybind11's scoped_critical_section,
 // std::lock_guard / unique_lock / scoped_lock, nanobind's ft_lock_guard.
 const scopedGuard = /\b(scoped_critical_section|lock_guard|unique_lock|scoped_lock|ft_lock_guard)\b/;

@@ -26,6 +26,8 @@ export default defineRule({
   prefilter: () => [0],
   check(ctx) {
     if (!ctx.path.endsWith('.pyx') || ctx.project.cythonDirectiveInBuild) return;
+    // A file `include`d into another module takes that module's directives.
+    if (ctx.project.cythonIncluded.has(ctx.path.slice(ctx.path.lastIndexOf('/') + 1))) return;
     // Directive comments count only in the header, before any code: read the leading comments.
     const root = ctx.root;
     if (root === undefined) return;

@@ -80,6 +80,8 @@ export default defineRule({
     const names = new Set(staticVariableNames(ctx.text));
     const root = ctx.root;
     if (root === undefined || names.size === 0) return;
+    // One finding per variable and function: a lazy init usually writes the same static twice.
+    const reported = new Set<string>();
     for (const offset of writeOffsets(ctx.text, [...names])) {
       const node = root.descendantForIndex(offset, offset + 1);
       if (node === null || node.type !== 'identifier' || !names.has(node.text)) continue;
@@ -91,6 +93,9 @@ export default defineRule({
       const fnName = fn === undefined ? undefined : functionName(fn);
       if (fn === undefined || fnName === undefined || initFunctionName.test(fnName)) continue;
       if (shadowedLocally(fn, node.text) || isLockHeld(node, ctx.text)) continue;
+      const key = `${node.text}@${fnName}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
       const lazy = inLazyInitGuard(node, node.text);
       ctx.report({ node, messageId: lazy ? 'lazyCache' : 'write', data: { name: node.text, function: fnName } });
     }
