@@ -200,7 +200,9 @@ describe('rule fixtures', () => {
           expect(rule.meta.fix, 'a rule with fix: never attached a fix').not.toBe('never');
           const language = languageOf(name);
           const isC = language === 'c' || language === 'cpp';
-          const syntaxErrors = (source: string): number => (language === undefined ? 0 : errorCount(grammars[language], source, isC));
+          const grammar = language === undefined ? undefined : grammars[language];
+          if (language !== undefined) expect(grammar, `no ${language} grammar loaded`).toBeDefined();
+          const syntaxErrors = (source: string): number => (grammar === undefined ? 0 : errorCount(grammar, source, isC));
           const originalErrors = syntaxErrors(text);
 
           // Each fix on its own: parses no worse than the original, and clears its finding.

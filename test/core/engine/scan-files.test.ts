@@ -1,0 +1,179 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defineRule } from '../../../src/core/engine/define-rule.js';
+import { scanFiles, type Grammars, type ScanInput } from '../../../src/core/engine/scan-files.js';
+import { rules } from '../../../src/core/rules/index.js';
+import { loadGrammars } from '../../../src/io/load-grammars.js';
+
+const config = { maxFileSize: 10_000, minSeverity: 'info' as const };
+const borrowedLookup = `#include <Python.h>
+static PyObject *registry;
+static PyObject *
+lookup(PyObject *m, PyObject *k)
+{
+    return Py_XNewRef(PyDict_GetItem(registry, k));
+}
+`;
+
+let grammars: Grammars;
+beforeAll(async () => {
+  grammars = await loadGrammars();
+});
+
+const scan = (files: ScanInput[], ruleList = rules) => scanFiles({ files, grammars, rules: ruleList, config });
+
+describe('scanFiles on bad input', () => {
+  it('skips a binary file with a diagnostic', () => {
+    const result = scan([{ path: 'build/_speedups.c', text: `\u007fELF\u0002\u0001\u0001\u0000\u0000PyDict_GetItem(` }]);
+    expect(result.findings).toEqual([]);
+    expect(result.diagnostics).toEqual([{ kind: 'binary', path: 'build/_speedups.c', message: 'skipped: binary file' }]);
+    expect(result.stats.files).toBe(0);
+  });
+
+  it('skips an oversized file by its size without reading it', () => {
+    let read = false;
+    const result = scan([
+      {
+        path: 'src/huge_tables.c',
+        size: 20_000,
+        text: () => {
+          read = true;
+          return borrowedLookup;
+        },
+      },
+    ]);
+    expect(read).toBe(false);
+    expect(result.diagnostics).toEqual([{ kind: 'too-large', path: 'src/huge_tables.c', message: 'skipped: 20000 bytes is over the 10000-byte limit' }]);
+  });
+
+  it('skips an oversized file by its length when no size is given', () => {
+    const result = scan([{ path: 'src/generated.c', text: `${borrowedLookup}${' '.repeat(10_000)}` }]);
+    expect(result.diagnostics.map((d) => d.kind)).toEqual(['too-large']);
+    expect(result.findings).toEqual([]);
+  });
+
+  it('turns a loader that throws, or reads nothing, into read-error diagnostics and goes on', () => {
+    const result = scan([
+      {
+        path: 'src/gone.c',
+        text: () => {
+          throw new Error('EACCES: permission denied');
+        },
+      },
+      { path: 'src/vanished.c', text: () => undefined },
+      { path: 'src/lookup.c', text: borrowedLookup },
+    ]);
+    expect(result.diagnostics).toEqual([
+      { kind: 'read-error', path: 'src/gone.c', message: 'could not read: Error: EACCES: permission denied' },
+      { kind: 'read-error', path: 'src/vanished.c', message: 'could not read the file' },
+    ]);
+    expect(result.findings.map((f) => `${f.path}:${f.line} ${f.ruleId}`)).toEqual(['src/lookup.c:6 FT004', 'src/lookup.c:6 FT001']);
+  });
+
+  it('reports invalid TOML in Cargo.toml and pyproject.toml as diagnostics', () => {
+    const result = scan([
+      { path: 'rust/Cargo.toml', text: '[dependencies\npyo3 = "0.23"\n' },
+      { path: 'pyproject.toml', text: '[project]\nname = "x\n' },
+      { path: 'rust/src/lib.rs', text: '#[pymodule]\nfn x(_m: &Bound<PyModule>) -> PyResult<()> { Ok(()) }\n' },
+    ]);
+    expect(result.diagnostics.map((d) => [d.kind, d.path])).toEqual([
+      ['parse-error', 'rust/Cargo.toml'],
+      ['parse-error', 'pyproject.toml'],
+    ]);
+    for (const d of result.diagnostics) expect(d.message).toMatch(/^invalid TOML: /);
+    // Without a readable PyO3 version the FT011 finding stays, at medium confidence and without a fix.
+    expect(result.findings.map((f) => [f.ruleId, f.confidence, f.fix])).toEqual([['FT011', 'medium', undefined]]);
+  });
+
+  it('skips a vendored pythoncapi_compat.h', () => {
+    const result = scan([{ path: 'src/pythoncapi_compat.h', text: 'static PyObject *f(PyObject *d, PyObject *k) { return PyDict_GetItem(d, k); }\n' }]);
+    expect(result.findings).toEqual([]);
+    expect(result.diagnostics.map((d) => d.kind)).toEqual(['vendored']);
+  });
+
+  it('keeps scanning other files when a rule throws', () => {
+    const broken = defineRule({
+      meta: { ...(rules[0]?.meta ?? ({} as never)), id: 'FT999', name: 'always-throws', fix: 'never' },
+      check() {
+        throw new Error('boom');
+      },
+    });
+    const result = scan([{ path: 'a.c', text: borrowedLookup }, { path: 'b.c', text: borrowedLookup }], [broken]);
+    expect(result.findings).toEqual([]);
+    expect(result.diagnostics).toEqual([
+      { kind: 'parse-error', path: 'a.c', message: 'internal error while scanning: Error: boom' },
+      { kind: 'parse-error', path: 'b.c', message: 'internal error while scanning: Error: boom' },
+    ]);
+  });
+
+  it('ignores files it does not know', () => {
+    const result = scan([{ path: 'README.md', text: 'PyDict_GetItem(registry, k)' }]);
+    expect(result).toMatchObject({ findings: [], diagnostics: [], stats: { files: 0 } });
+  });
+});
+
+describe('scanFiles project facts', () => {
+  it('reads the pyo3 version from a plain dependency string', () => {
+    const result = scan([{ path: 'Cargo.toml', text: '[dependencies]\npyo3 = "0.23.4"\n' }]);
+    expect(result.project.pyo3Version).toBe('0.23.4');
+  });
+
+  it('reads the pyo3 version from a dependency table and from workspace dependencies', () => {
+    expect(scan([{ path: 'Cargo.toml', text: '[dependencies]\npyo3 = { version = "^0.28", features = ["abi3"] }\n' }]).project.pyo3Version).toBe('^0.28');
+    expect(scan([{ path: 'Cargo.toml', text: '[dependencies.pyo3]\nversion = "0.22"\n' }]).project.pyo3Version).toBe('0.22');
+    expect(scan([{ path: 'Cargo.toml', text: '[workspace.dependencies]\npyo3 = { version = "0.25" }\n' }]).project.pyo3Version).toBe('0.25');
+  });
+
+  it('reads requires-python, its lowest minor, the name and the classifiers', () => {
+    const result = scan([
+      {
+        path: 'pyproject.toml',
+        text: '[project]\nname = "spamext"\nrequires-python = ">=3.10,<4"\nclassifiers = ["Programming Language :: Python :: Free Threading :: 2 - Beta"]\n',
+      },
+    ]);
+    expect(result.project).toMatchObject({
+      projectName: 'spamext',
+      requiresPython: '>=3.10,<4',
+      minPython: [3, 10],
+      classifiers: ['Programming Language :: Python :: Free Threading :: 2 - Beta'],
+    });
+  });
+
+  it('finds the Cython directive set in setup.py for every module', () => {
+    const setup = 'cythonize("*.pyx", compiler_directives={"freethreading_compatible": True})\n';
+    const withSetup = scan([{ path: 'setup.py', text: setup }, { path: 'fast.pyx', text: 'def f():\n    return 1\n' }]);
+    expect(withSetup.project.cythonDirectiveInBuild).toBe(true);
+    expect(withSetup.findings).toEqual([]);
+    const without = scan([{ path: 'fast.pyx', text: 'def f():\n    return 1\n' }]);
+    expect(without.findings.map((f) => f.ruleId)).toEqual(['FT010']);
+  });
+
+  it('applies facts from a build file listed after the sources', () => {
+    const result = scan([
+      { path: 'src/lib.rs', text: '#[pymodule]\nfn m(_m: &Bound<PyModule>) -> PyResult<()> { Ok(()) }\n' },
+      { path: 'Cargo.toml', text: '[dependencies]\npyo3 = "0.28.1"\n' },
+    ]);
+    expect(result.findings).toEqual([]);
+  });
+});
+
+describe('scanFiles results', () => {
+  it('counts files and bytes, and parses only files with a prefilter hit', () => {
+    const quiet = '#include <Python.h>\nint add(int a, int b) { return a + b; }\n';
+    const result = scan([{ path: 'a.c', text: borrowedLookup }, { path: 'b.c', text: quiet }]);
+    expect(result.stats).toMatchObject({ files: 2, bytes: borrowedLookup.length + quiet.length, parsedFiles: 1 });
+  });
+
+  it('drops findings below the severity threshold', () => {
+    const text = '#[pymodule(gil_used = true)]\nfn m(_m: &Bound<PyModule>) -> PyResult<()> { Ok(()) }\n';
+    const files = [{ path: 'Cargo.toml', text: '[dependencies]\npyo3 = "0.24"\n' }, { path: 'lib.rs', text }];
+    expect(scanFiles({ files, grammars, rules, config: { ...config, minSeverity: 'info' } }).findings.map((f) => f.severity)).toEqual(['info']);
+    expect(scanFiles({ files, grammars, rules, config: { ...config, minSeverity: 'warning' } }).findings).toEqual([]);
+  });
+
+  it('sorts findings by path, line and column, with stable fingerprints', () => {
+    const result = scan([{ path: 'z.c', text: borrowedLookup }, { path: 'a.c', text: borrowedLookup }]);
+    expect(result.findings.map((f) => `${f.path}:${f.line}:${f.column}`)).toEqual(['a.c:6:12', 'a.c:6:23', 'z.c:6:12', 'z.c:6:23']);
+    const again = scan([{ path: 'a.c', text: `\n\n${borrowedLookup}` }]);
+    expect(again.findings.map((f) => f.fingerprint)).toEqual(result.findings.slice(0, 2).map((f) => f.fingerprint));
+  });
+});
