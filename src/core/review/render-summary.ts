@@ -38,7 +38,9 @@ export function renderSummary(params: SummaryParams): string {
     all.length === 0
       ? `No free-threading findings in the changed files at \`${headSha.slice(0, 7)}\`.`
       : `${count(all.length, 'finding')} in ${count(files, 'changed file')} at \`${headSha.slice(0, 7)}\`: ` +
-          `${plan.inline.length} new inline, ${plan.alreadyPosted.length} commented before, ` +
+          // New and earlier inline comments are counted together, so a re-run on the same commit
+          // renders the same body and is not written again.
+          `${plan.inline.length + plan.alreadyPosted.length} commented inline, ` +
           `${plan.outsideDiff.length} outside the diff, ${plan.overflow.length} over the inline limit, ` +
           `${plan.lowConfidence.length} low confidence.`,
     '',

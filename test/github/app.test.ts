@@ -1,0 +1,269 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { GITHUB_BODY_LIMIT, patchLines } from '../../src/core/review/index.js';
+import {
+  addedPatch,
+  createTestProbot,
+  createThread,
+  githubApi,
+  loadWebhook,
+  mockConfig,
+  mockCreateComment,
+  mockCreateReview,
+  mockListComments,
+  mockListReviewComments,
+  mockPullFiles,
+  mockToken,
+  mockUpdateComment,
+  receive,
+  type Thread,
+} from '../helpers/probot-app.js';
+
+const spam = readFileSync(new URL('../../examples/spamext/src/spam/spammodule.c', import.meta.url), 'utf8');
+const SHA1 = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
+const SHA2 = '1111111111111111111111111111111111111111';
+const SHA3 = '2222222222222222222222222222222222222222';
+const LABEL = { id: 1, node_id: 'L1', url: 'https://api.github.com/x', name: 'free-threading', color: 'ededed', default: false, description: null };
+
+function labeledPr(action: 'opened' | 'synchronize' | 'labeled', sha = SHA1) {
+  const payload = loadWebhook(`pull_request.${action}`);
+  payload.pull_request.labels = [LABEL];
+  payload.pull_request.head.sha = sha;
+  if (action === 'labeled') payload.label = LABEL;
+  return payload;
+}
+
+/** The reads every labeled pull-request run makes before it scans. */
+function mockRunStart(scope: ReturnType<typeof githubApi>['scope'], thread: Thread, files: Parameters<typeof mockPullFiles>[2], ref: string, token = true): void {
+  // Probot caches the installation token, so only an instance's first event asks for one.
+  if (token) mockToken(scope);
+  mockConfig(scope);
+  mockListComments(scope, thread, 2);
+  mockPullFiles(scope, 2, files, ref);
+  mockListReviewComments(scope, thread, 2);
+}
+
+function finish(api: ReturnType<typeof githubApi>): void {
+  expect(api.unmatched).toEqual([]);
+  expect(api.violations).toEqual([]);
+  expect(api.scope.pendingMocks()).toEqual([]);
+}
+
+describe('pull requests', () => {
+  it('makes no request for a pull request without the label', async () => {
+    const { probot } = createTestProbot();
+    const api = githubApi();
+    await receive(probot, 'pull_request.opened', loadWebhook('pull_request.opened'));
+    finish(api);
+  });
+
+  it('reads the config but posts nothing when the pull request has only other labels', async () => {
+    const { probot } = createTestProbot();
+    const api = githubApi();
+    mockToken(api.scope);
+    mockConfig(api.scope);
+    await receive(probot, 'pull_request.synchronize', loadWebhook('pull_request.synchronize'));
+    finish(api);
+  });
+
+  it('ignores events sent by bots', async () => {
+    const { probot } = createTestProbot();
+    const api = githubApi();
+    const payload = labeledPr('opened');
+    payload.sender = { ...payload.sender, login: 'ftbot[bot]', type: 'Bot' };
+    await receive(probot, 'pull_request.opened', payload);
+    finish(api);
+  });
+
+  it('posts one review and one summary, then edits the summary and never repeats an inline comment', async () => {
+    const { probot } = createTestProbot();
+    const thread = createThread();
+    const file = { path: 'src/spam/spammodule.c', text: spam, patch: addedPatch(spam) };
+
+    // 1. opened with the label: one review on the head SHA, one summary.
+    let api = githubApi();
+    mockRunStart(api.scope, thread, [file], SHA1);
+    mockCreateReview(api.scope, thread, 2);
+    mockCreateComment(api.scope, thread, 2);
+    await receive(probot, 'pull_request.opened', labeledPr('opened'));
+    finish(api);
+    expect(thread.reviews).toHaveLength(1);
+    const review = thread.reviews[0] as { commit_id: string; event: string; body: string; comments: Array<{ path: string; line: number; body: string }> };
+    expect(review.commit_id).toBe(SHA1);
+    expect(review.event).toBe('COMMENT');
+    expect(review.body).toMatchInlineSnapshot(`"ftbot: 10 new free-threading findings on changed lines."`);
+    expect(review.comments.map((c) => `${c.path}:${c.line}`)).toMatchInlineSnapshot(`
+      [
+        "src/spam/spammodule.c:18",
+        "src/spam/spammodule.c:22",
+        "src/spam/spammodule.c:32",
+        "src/spam/spammodule.c:32",
+        "src/spam/spammodule.c:44",
+        "src/spam/spammodule.c:56",
+        "src/spam/spammodule.c:57",
+        "src/spam/spammodule.c:83",
+        "src/spam/spammodule.c:83",
+        "src/spam/spammodule.c:147",
+      ]
+    `);
+    expect(review.comments[0]?.body).toMatchInlineSnapshot(`
+      "**FT001** \`PyDict_GetItem\` returns a borrowed reference that another thread can free while \`registry\` is shared ([FT001](https://example.test/docs/rules/ft001-dict-get-item-borrowed.md): dict-get-item-borrowed)
+
+      Why: Without the GIL another thread can delete the key and free the value while this code still uses the borrowed pointer.
+
+      Fix: Use \`PyDict_GetItemRef\`, which returns a strong reference, and release it on every path
+      <!-- ftbot:fp 82f3e3c4bbbcd709 -->"
+    `);
+    // The safe FT008 fix becomes a committable multi-line suggestion.
+    const slot = review.comments.at(-1) as { start_line?: number; line: number; body: string };
+    expect([slot.start_line, slot.line]).toEqual([145, 147]);
+    expect(slot.body).toContain('```suggestion\nstatic PyModuleDef_Slot spam_slots[] = {');
+    expect(thread.comments).toHaveLength(1);
+    const summaryId = thread.comments[0]?.id as number;
+
+    // 2. labeled again on the same commit: nothing new, the summary is unchanged, nothing written.
+    api = githubApi();
+    mockRunStart(api.scope, thread, [file], SHA1, false);
+    await receive(probot, 'pull_request.labeled', labeledPr('labeled'));
+    finish(api);
+
+    // 3. a push that moves every line down by three: same fingerprints, no review; summary edited.
+    const shifted = `/* a */\n/* b */\n/* c */\n${spam}`;
+    api = githubApi();
+    mockRunStart(api.scope, thread, [{ ...file, text: shifted, patch: addedPatch(shifted) }], SHA2, false);
+    mockUpdateComment(api.scope, thread, summaryId);
+    await receive(probot, 'pull_request.synchronize', labeledPr('synchronize', SHA2));
+    finish(api);
+    expect(thread.reviews).toHaveLength(1);
+
+    // 4. a push that fixes the `strtok` calls and adds a new borrowed call.
+    const fixedText = shifted.replaceAll('strtok(', 'strtok_r(') + '\nstatic PyObject *late(PyObject *self, PyObject *key) {\n    return PyDict_GetItem(registry, key);\n}\n';
+    api = githubApi();
+    mockRunStart(api.scope, thread, [{ ...file, text: fixedText, patch: addedPatch(fixedText) }], SHA3, false);
+    mockCreateReview(api.scope, thread, 2);
+    mockUpdateComment(api.scope, thread, summaryId);
+    await receive(probot, 'pull_request.synchronize', labeledPr('synchronize', SHA3));
+    finish(api);
+    expect(thread.reviews).toHaveLength(2);
+    expect((thread.reviews[1] as { comments: unknown[] }).comments).toHaveLength(1);
+
+    expect(thread.posts).toBe(1);
+    expect(thread.patches).toBe(2);
+    const summary = thread.comments[0]?.body ?? '';
+    expect(summary).toContain('<!-- ftbot:summary v1 -->');
+    expect(summary).toContain(`<!-- ftbot:head ${SHA3} -->`);
+    expect(summary).toMatch(/### Fixed since the last run \(2\)/);
+  });
+
+  it('comments only on lines inside the diff and lists the rest in the summary', async () => {
+    const { probot } = createTestProbot();
+    const thread = createThread();
+    // A hunk that changes lines 40–60 only.
+    const lines = spam.split('\n');
+    const hunk = `@@ -40,19 +40,21 @@\n${lines.slice(39, 60).map((l, i) => (i === 5 || i === 16 ? `+${l}` : ` ${l}`)).join('\n')}`;
+    const file = { path: 'src/spam/spammodule.c', text: spam, patch: hunk };
+    const api = githubApi();
+    mockRunStart(api.scope, thread, [file], SHA1);
+    mockCreateReview(api.scope, thread, 2);
+    mockCreateComment(api.scope, thread, 2);
+    await receive(probot, 'pull_request.opened', labeledPr('opened'));
+    finish(api);
+    const allowed = new Set(patchLines(hunk).hunks.flat());
+    const comments = (thread.reviews[0] as { comments: Array<{ line: number; start_line?: number }> }).comments;
+    expect(comments.length).toBeGreaterThan(0);
+    for (const c of comments) {
+      expect(allowed.has(c.line)).toBe(true);
+      if (c.start_line !== undefined) expect(allowed.has(c.start_line)).toBe(true);
+    }
+    expect(thread.comments[0]?.body).toMatch(/### Outside the diff \(\d+\)/);
+  });
+
+  it('keeps every body under GitHub’s size limit and caps inline comments', async () => {
+    const { probot } = createTestProbot();
+    const thread = createThread();
+    const many = Array.from({ length: 1500 }, (_, i) => `static char *split_${i}(char *s) { return strtok(s, ",@team${i}"); }`).join('\n');
+    const text = `#include <Python.h>\n${many}\n`;
+    const api = githubApi();
+    mockRunStart(api.scope, thread, [{ path: 'src/many.c', text, patch: addedPatch(text) }], SHA1);
+    mockCreateReview(api.scope, thread, 2);
+    mockCreateComment(api.scope, thread, 2);
+    await receive(probot, 'pull_request.opened', labeledPr('opened'));
+    finish(api);
+    const review = thread.reviews[0] as { body: string; comments: Array<{ body: string }> };
+    expect(review.comments).toHaveLength(20);
+    for (const c of review.comments) expect(c.body.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
+    const summary = thread.comments[0]?.body ?? '';
+    expect(summary.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
+    expect(summary).toContain('### Over the inline-comment limit (1480)');
+  });
+
+  it('reviews a fork from its head repository and skips a deleted head repository', async () => {
+    const { probot, logs } = createTestProbot();
+    const thread = createThread();
+    const api = githubApi();
+    mockToken(api.scope);
+    mockConfig(api.scope);
+    mockListComments(api.scope, thread, 2);
+    const payload = labeledPr('opened');
+    payload.pull_request.head.repo = null;
+    await receive(probot, 'pull_request.opened', payload);
+    finish(api);
+    expect(logs.filter((l) => l.msg === 'head repository was deleted; nothing to review')).toHaveLength(1);
+  });
+
+  it('reports invalid configuration once and goes on with the defaults', async () => {
+    const { probot } = createTestProbot();
+    const thread = createThread();
+    const file = { path: 'src/spam/spammodule.c', text: spam, patch: addedPatch(spam) };
+    const yml = 'max-inline-comments: many\nlabel: free-threading\n';
+    for (const round of [1, 2]) {
+      const api = githubApi();
+      if (round === 1) mockToken(api.scope);
+      mockConfig(api.scope, { yml });
+      mockListComments(api.scope, thread, 2);
+      if (round === 1) mockCreateComment(api.scope, thread, 2);
+      mockPullFiles(api.scope, 2, [file], SHA1);
+      mockListReviewComments(api.scope, thread, 2);
+      if (round === 1) {
+        mockCreateReview(api.scope, thread, 2);
+        mockCreateComment(api.scope, thread, 2);
+      }
+      await receive(probot, 'pull_request.opened', labeledPr('opened'));
+      finish(api);
+    }
+    expect(thread.comments.map((c) => c.body.split('\n')[0])).toEqual(['<!-- ftbot:config v1 -->', '<!-- ftbot:summary v1 -->']);
+    expect(thread.comments[0]?.body).toContain('`.github/ftbot.yml`: `max-inline-comments`:');
+    expect(thread.reviews).toHaveLength(1);
+  });
+
+  it('logs and swallows a handler error, so receive resolves', async () => {
+    const { probot, logs } = createTestProbot();
+    const thread = createThread();
+    const api = githubApi();
+    mockToken(api.scope);
+    mockConfig(api.scope);
+    mockListComments(api.scope, thread, 2);
+    api.scope.get('/repos/Codertocat/Hello-World/pulls/2/files').query(true).reply(500, { message: 'boom' });
+    await expect(receive(probot, 'pull_request.opened', labeledPr('opened'), 'delivery-500')).resolves.toBeUndefined();
+    finish(api);
+    const failure = logs.find((l) => l.msg === 'handler failed');
+    expect(failure?.deliveryId).toBe('delivery-500');
+    expect(thread.comments).toEqual([]);
+  });
+
+  it('logs the exact payload instead of posting in dry-run mode', async () => {
+    const { probot, logs } = createTestProbot({ dryRun: true });
+    const thread = createThread();
+    const file = { path: 'src/spam/spammodule.c', text: spam, patch: addedPatch(spam) };
+    const api = githubApi();
+    mockRunStart(api.scope, thread, [file], SHA1);
+    await receive(probot, 'pull_request.opened', labeledPr('opened'));
+    finish(api);
+    const writes = logs.filter((l) => l.dryRun === true);
+    expect(writes.map((l) => l.route)).toEqual([
+      'POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+    ]);
+    expect((writes[0]?.payload as { commit_id: string }).commit_id).toBe(SHA1);
+  });
+});
