@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../engine/define-rule.js';
-import { callOf, innermostIdentifier } from '../parsing/syntax.js';
+import { callOf, enclosingFunction, functionName, innermostIdentifier } from '../parsing/syntax.js';
 
 /** The variable a `PyModule_Create` result is stored in: `m = PyModule_Create(...)` or `PyObject *m = ...`. */
 function resultVariable(call: Node): { name: string; statement: Node } | undefined {
@@ -27,6 +27,13 @@ function nullCheckAfter(statement: Node, name: string): Node | undefined {
   return tests.includes(condition) && next.childForFieldName('alternative') === null ? next : undefined;
 }
 
+/** True for `PyInit_<name>` and functions declared `PyMODINIT_FUNC`. */
+function isModuleInitFunction(fn: Node | undefined, text: string): boolean {
+  if (fn === undefined) return false;
+  if (functionName(fn)?.startsWith('PyInit_')) return true;
+  return /\bPyMODINIT_FUNC\b/.test(text.slice(fn.startIndex, fn.childForFieldName('body')?.startIndex ?? fn.startIndex));
+}
+
 export default defineRule({
   meta: {
     id: 'FT009',
@@ -47,9 +54,14 @@ export default defineRule({
   },
   check(ctx) {
     if (/\b(PyUnstable_Module_SetGIL|PyModule_ExperimentalSetGIL)\b/.test(ctx.text)) return;
+    // Limited-API modules cannot call PyUnstable_Module_SetGIL; FT030 covers those builds.
+    if (/#\s*define\s+Py_LIMITED_API\b/.test(ctx.text)) return;
     for (const hit of ctx.hits) {
       const call = hit.node === undefined ? undefined : callOf(hit.node);
       if (call === undefined || hit.node === undefined) continue;
+      // Only the module an import returns is checked for a GIL declaration: a submodule built by
+      // a helper (numpy's `simd_create_module`) or a C++ wrapper class is not.
+      if (!isModuleInitFunction(enclosingFunction(hit.node), ctx.text)) continue;
       const result = resultVariable(call);
       const check = result === undefined ? undefined : nullCheckAfter(result.statement, result.name);
       let fix: { edits: Array<{ start: number; end: number; text: string }> } | undefined;
