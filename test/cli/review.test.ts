@@ -1,0 +1,41 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { execute } from '../../src/cli/main.js';
+import { createFakeIo } from '../helpers/fake-io.js';
+
+const example = new URL('../../examples/spamext', import.meta.url).pathname;
+
+describe('ftbot review', () => {
+  it('prints the triage comment the app would post', async () => {
+    const fake = createFakeIo();
+    const code = await execute(['review', example, '--sha', 'a'.repeat(40), '--repo', 'o/r'], fake.io);
+    expect(code).toBe(1);
+    const out = fake.stdout();
+    expect(out.startsWith('<!-- ftbot:triage v1 -->\n## ftbot: free-threading triage')).toBe(true);
+    expect(out).toContain(`| \`legacy\` | C, single-phase init | [\`src/spam/legacy.c:8\`](https://github.com/o/r/blob/${'a'.repeat(40)}/src/spam/legacy.c#L8) |`);
+    expect(out).toContain('- [ ] Declare free-threading support in every module (0 of 5 do)');
+  });
+
+  it('restricts inline comments to a diff and prints them as JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ftbot-review-'));
+    const diff = join(dir, 'change.diff');
+    // Lines 16–20 of spammodule.c: the `PyDict_GetItem` call on line 18 is inside, most findings are not.
+    writeFileSync(diff, '--- a/src/spam/spammodule.c\n+++ b/src/spam/spammodule.c\n@@ -16,4 +16,5 @@\n x\n x\n+x\n x\n x\n');
+    const fake = createFakeIo();
+    const code = await execute(['review', example, '--diff', diff, '--format', 'json', '--sha', 'b'.repeat(40)], fake.io);
+    expect(code).toBe(1);
+    const out = JSON.parse(fake.stdout()) as { kind: string; review: { comments: Array<{ path: string; line: number }> }; summary: { body: string } };
+    expect(out.kind).toBe('review');
+    expect(out.review.comments.map((c) => `${c.path}:${c.line}`)).toContain('src/spam/spammodule.c:18');
+    for (const c of out.review.comments) expect(c.line >= 16 && c.line <= 20).toBe(true);
+    expect(out.summary.body).toMatch(/### Outside the diff \(\d+\)/);
+  });
+
+  it('rejects an unknown format', async () => {
+    const fake = createFakeIo();
+    expect(await execute(['review', example, '--format', 'sarif'], fake.io)).toBe(2);
+    expect(fake.stderr()).toContain("unknown format 'sarif'");
+  });
+});

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseMention } from '../../src/github/handlers/on-issue-comment.js';
+import {
+  createTestProbot,
+  createThread,
+  githubApi,
+  loadWebhook,
+  mockConfig,
+  mockCreateComment,
+  mockListComments,
+  mockToken,
+  REPO,
+  receive,
+  type Thread,
+} from '../helpers/probot-app.js';
+
+const root = new URL('../../examples/spamext/', import.meta.url);
+const tree = ['src/spam/spammodule.c', 'src/spam/legacy.c', 'src/fastcount/fastcount.pyx', 'pyproject.toml', 'README.md'];
+const COMMIT = '3333333333333333333333333333333333333333';
+const LABEL = { id: 1, node_id: 'L1', url: 'https://api.github.com/x', name: 'free-threading', color: 'ededed', default: false, description: null };
+
+function finish(api: ReturnType<typeof githubApi>): void {
+  expect(api.unmatched).toEqual([]);
+  expect(api.violations).toEqual([]);
+  expect(api.scope.pendingMocks()).toEqual([]);
+}
+
+/** The default branch's commit, tree and the blobs of the files ftbot reads. */
+function mockTree(scope: ReturnType<typeof githubApi>['scope']): void {
+  scope.get(`${REPO}/branches/master`).reply(200, { name: 'master', commit: { sha: COMMIT, commit: { tree: { sha: 'tree1' } } } });
+  scope
+    .get(`${REPO}/git/trees/tree1`)
+    .query({ recursive: 'true' })
+    .reply(200, { sha: 'tree1', truncated: false, tree: tree.map((path, i) => ({ path, type: 'blob', sha: `b${i}`, size: 100, mode: '100644' })) });
+  tree.forEach((path, i) => {
+    if (path.endsWith('.md')) return;
+    const content = readFileSync(new URL(path, root)).toString('base64');
+    scope.get(`${REPO}/git/blobs/b${i}`).reply(200, { sha: `b${i}`, encoding: 'base64', content, size: 100 });
+  });
+}
+
+function triageFlow(scope: ReturnType<typeof githubApi>['scope'], thread: Thread, token = true): void {
+  if (token) mockToken(scope);
+  mockConfig(scope);
+  mockListComments(scope, thread, 1);
+  mockTree(scope);
+  mockCreateComment(scope, thread, 1);
+}
+
+describe('issues', () => {
+  it('posts nothing for an issue without the label', async () => {
+    const { probot } = createTestProbot();
+    const api = githubApi();
+    mockToken(api.scope);
+    mockConfig(api.scope);
+    await receive(probot, 'issues.labeled', loadWebhook('issues.labeled'));
+    finish(api);
+  });
+
+  it('posts one triage comment when the label is added', async () => {
+    const { probot } = createTestProbot();
+    const thread = createThread();
+    const api = githubApi();
+    triageFlow(api.scope, thread);
+    const payload = loadWebhook('issues.labeled');
+    payload.issue.labels = [LABEL];
+    payload.label = LABEL;
+    await receive(probot, 'issues.labeled', payload);
+    finish(api);
+    expect(thread.comments).toHaveLength(1);
+    const body = thread.comments[0]?.body ?? '';
+    expect(body.split('\n')[0]).toBe('<!-- ftbot:triage v1 -->');
+    expect(body).toContain(`| \`spam\` | C, multi-phase init | [\`src/spam/spammodule.c:158\`](https://github.com/Codertocat/Hello-World/blob/${COMMIT}/src/spam/spammodule.c#L158) | no ([FT008](https://example.test/docs/rules/ft008-module-gil-slot-missing.md)) |`);
+    expect(body).toContain(`[L18](https://github.com/Codertocat/Hello-World/blob/${COMMIT}/src/spam/spammodule.c#L18)`);
+    expect(body.slice(body.indexOf('### Porting checklist'))).toMatchInlineSnapshot(`
+      "### Porting checklist
+
+      - [ ] Declare free-threading support in every module (0 of 3 do)
+      - [ ] Fix the thread-safety hazards (9 in 1 file)
+      - [ ] Test under free threading (a CI job on \`3.14t\`, ideally with \`pytest-run-parallel\`)
+      - [ ] Build \`t\` wheels (\`cp314t\`) for every platform you ship
+      - [ ] Add the \`Programming Language :: Python :: Free Threading\` classifier
+
+      Run \`npx ftbot review .\` in a checkout for the same report. Comment \`@ftbot scan\` to refresh this one.
+      <!-- ftbot:head 3333333333333333333333333333333333333333 -->"
+    `);
+  });
+});
+
+describe('mention commands', () => {
+  function comment(body: string, association = 'OWNER') {
+    const payload = loadWebhook('issue_comment.created');
+    payload.comment.body = body;
+    payload.comment.author_association = association;
+    return payload;
+  }
+
+  it('parses mentions outside code', () => {
+    expect(parseMention('Thanks!\n@ftbot scan please', 'ftbot')).toEqual({ name: 'scan', args: 'please' });
+    expect(parseMention('@ftbot[bot] help', 'ftbot')).toEqual({ name: 'help', args: '' });
+    expect(parseMention('`@ftbot scan`', 'ftbot')).toBeUndefined();
+    expect(parseMention('@ftbotx scan', 'ftbot')).toBeUndefined();
+    expect(parseMention('mail me@ftbot.dev', 'ftbot')).toBeUndefined();
+  });
+
+  it('answers help and unknown commands with the command list', async () => {
+    const { probot } = createTestProbot();
+    const thread = createThread();
+    const api = githubApi();
+    mockToken(api.scope);
+    mockCreateComment(api.scope, thread, 1);
+    mockCreateComment(api.scope, thread, 1);
+    await receive(probot, 'issue_comment.created', comment('@ftbot help'));
+    await receive(probot, 'issue_comment.created', comment('@ftbot frobnicate'));
+    finish(api);
+    expect(thread.comments[0]?.body).toMatchInlineSnapshot(`
+      "Commands (mention the app, then the command):
+
+      - \`@ftbot help\`: List the commands
+      - \`@ftbot scan\`: Re-run the review on this pull request, or the triage on this issue"
+    `);
+    expect(thread.comments[1]?.body.split('\n')[0]).toBe('Unknown command `frobnicate`.');
+  });
+
+  it('asks GitHub for the slug once when it is not configured', async () => {
+    const { probot } = createTestProbot({ appSlug: undefined });
+    const thread = createThread();
+    const api = githubApi();
+    api.scope.get('/app').reply(200, { id: 123, slug: 'ft-helper', name: 'ft helper' });
+    mockToken(api.scope);
+    mockCreateComment(api.scope, thread, 1);
+    await receive(probot, 'issue_comment.created', comment('@ftbot help'));
+    await receive(probot, 'issue_comment.created', comment('@ft-helper help'));
+    finish(api);
+    expect(thread.comments).toHaveLength(1);
+  });
+
+  it('re-runs the triage on `scan` from a collaborator, and refuses it to others', async () => {
+    const { probot } = createTestProbot();
+    const thread = createThread();
+    const api = githubApi();
+    triageFlow(api.scope, thread);
+    mockCreateComment(api.scope, thread, 1);
+    await receive(probot, 'issue_comment.created', comment('@ftbot scan'));
+    await receive(probot, 'issue_comment.created', comment('@ftbot scan', 'NONE'));
+    finish(api);
+    expect(thread.comments[0]?.body).toContain('<!-- ftbot:triage v1 -->');
+    expect(thread.comments[1]?.body).toBe('`scan` can be run by people with write access to this repository.');
+  });
+
+  it('ignores comments from bots, its own included', async () => {
+    const { probot } = createTestProbot();
+    const api = githubApi();
+    const payload = comment('@ftbot help');
+    payload.sender = { ...payload.sender, login: 'ftbot[bot]', type: 'Bot' };
+    await receive(probot, 'issue_comment.created', payload);
+    finish(api);
+  });
+});
