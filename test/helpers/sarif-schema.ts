@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import formats from 'ajv-formats';
 
 const require = createRequire(import.meta.url);
+// ajv-formats is CommonJS with `exports.default`: TypeScript under NodeNext sees the module object.
+const addFormats = (formats as unknown as { default: (ajv: Ajv) => Ajv }).default;
 let validator: ValidateFunction | undefined;
 
 /**
