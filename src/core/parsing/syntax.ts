@@ -165,15 +165,16 @@ export function declaresLocal(fn: Node, name: string): boolean {
 }
 
 const lockOpen =
-  /\b(Py_BEGIN_CRITICAL_SECTION2?(_MUTEX)?|PyMutex_Lock|PyThread_acquire_lock(_timed)?|PyCriticalSection2?_Begin(Mutex)?|pthread_mutex_lock|EnterCriticalSection|AcquireSRWLockExclusive)\s*\(/g;
+  /\b(\w*BEGIN_CRITICAL_SECTION\w*|PyMutex_Lock|PyThread_acquire_lock(_timed)?|PyCriticalSection2?_Begin(Mutex)?|pthread_mutex_lock|EnterCriticalSection|AcquireSRWLockExclusive)\s*\(/g;
 const lockClose =
-  /\b(Py_END_CRITICAL_SECTION2?|PyMutex_Unlock|PyThread_release_lock|PyCriticalSection2?_End|pthread_mutex_unlock|LeaveCriticalSection|ReleaseSRWLockExclusive)\s*\(/g;
+  /\b(\w*END_CRITICAL_SECTION\w*|PyMutex_Unlock|PyThread_release_lock|PyCriticalSection2?_End|pthread_mutex_unlock|LeaveCriticalSection|ReleaseSRWLockExclusive)\s*\(/g;
 // C++ RAII guards hold until the end of their scope: pybind11's scoped_critical_section,
 // std::lock_guard / unique_lock / scoped_lock, nanobind's ft_lock_guard.
 const scopedGuard = /\b(scoped_critical_section|lock_guard|unique_lock|scoped_lock|ft_lock_guard)\b/;
 
 /**
- * True when `node` runs with a lock held: a critical section, a `PyMutex` or a C++ scoped guard
+ * True when `node` runs with a lock held: a critical section (including project wrappers such as
+ * NumPy's `NPY_BEGIN_CRITICAL_SECTION_SEQUENCE_FAST`), a `PyMutex` or a C++ scoped guard
  * is open before it in the enclosing function. Counted over the function's text up to the node,
  * which tolerates the `Py_BEGIN_CRITICAL_SECTION(op)` macro that tree-sitter sees as a call.
  *

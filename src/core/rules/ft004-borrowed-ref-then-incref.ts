@@ -97,8 +97,9 @@ export default defineRule({
       const values = assignedValues(fn, name).filter((v) => v.startIndex < incref.startIndex);
       if (values[values.length - 1]?.id !== call.id && unwrapExpression(values[values.length - 1] ?? call).id !== call.id) continue;
       const increfName = incref.childForFieldName('function')?.text ?? 'Py_INCREF';
+      // Reported at the borrowed call, where annotations such as NumPy's `noqa: borrowed-ref OK` sit.
       ctx.report({
-        node: incref,
+        node: hit.node,
         messageId: 'viaLocal',
         confidence: 'medium',
         data: { incref: increfName, name, api: hit.name, replacement: replacementFor(hit.name) },

@@ -7,17 +7,17 @@ import { assignedValues, callArguments, callOf, enclosingFunction, isLockHeld, u
  * `PySequence_Fast(obj)` returns `obj` itself when it is a list, so the `PySequence_Fast_*`
  * macros then read a list that other threads may be changing. Judge the original `obj`.
  */
-function originalSequence(fastSeq: Node): Node | undefined {
+function fastCall(fastSeq: Node): Node | undefined {
   const expr = unwrapExpression(fastSeq);
   if (expr.type === 'call_expression') {
-    return expr.childForFieldName('function')?.text === 'PySequence_Fast' ? callArguments(expr)[0] : undefined;
+    return expr.childForFieldName('function')?.text === 'PySequence_Fast' ? expr : undefined;
   }
   if (expr.type !== 'identifier') return undefined;
   const fn = enclosingFunction(expr);
   if (fn === undefined) return undefined;
   for (const value of assignedValues(fn, expr.text)) {
     const v = unwrapExpression(value);
-    if (v.type === 'call_expression' && v.childForFieldName('function')?.text === 'PySequence_Fast') return callArguments(v)[0];
+    if (v.type === 'call_expression' && v.childForFieldName('function')?.text === 'PySequence_Fast') return v;
   }
   return undefined;
 }
@@ -34,24 +34,29 @@ export default defineRule({
     preview: false,
     triggers: ['PySequence_Fast_ITEMS', 'PySequence_Fast_GET_ITEM'],
     messages: {
-      unlocked: '`{{api}}` reads `{{source}}` without a lock; when it is a list another thread can resize it',
+      unlocked: '`{{api}}` reads the items of `{{source}}` without a lock; when it is a list another thread can resize it',
     },
     help: {
       unlocked: 'Hold `Py_BEGIN_CRITICAL_SECTION({{source}})` while reading the items, or copy it with `PySequence_Tuple` first',
     },
   },
   check(ctx) {
+    // One finding per `PySequence_Fast` call, reported there (where NumPy puts its
+    // `noqa: borrowed-ref` annotations), however many unlocked reads follow.
+    const reported = new Set<number>();
     for (const hit of ctx.hits) {
       if (hit.node === undefined) continue;
       const call = callOf(hit.node);
       const seq = call === undefined ? undefined : callArguments(call)[0];
       if (seq === undefined) continue;
       if (isLockHeld(hit.node, ctx.text)) continue;
-      const source = originalSequence(seq);
-      if (source === undefined) continue;
+      const fast = fastCall(seq);
+      const source = fast === undefined ? undefined : callArguments(fast)[0];
+      if (fast === undefined || source === undefined || reported.has(fast.startIndex)) continue;
       const confidence = confidenceForOrigin(containerOrigin(source));
       if (confidence === undefined || confidence === 'low') continue;
-      ctx.report({ node: hit.node, messageId: 'unlocked', confidence, data: { api: hit.name, source: source.text.slice(0, 60) } });
+      reported.add(fast.startIndex);
+      ctx.report({ node: fast, messageId: 'unlocked', confidence, data: { api: hit.name, source: source.text.slice(0, 60) } });
     }
   },
 });
