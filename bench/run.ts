@@ -4,6 +4,7 @@
  * flat record of figures (with its baseline measured in the same run).
  */
 const benches: Array<{ name: string; run: () => Promise<Record<string, number | string>> }> = [
+  { name: 'app', run: async () => (await import('./app.bench.js')).benchApp() },
   { name: 'knowledge', run: async () => (await import('./knowledge.bench.js')).benchKnowledge() },
   { name: 'scan', run: async () => (await import('./scan.bench.js')).benchScan() },
 ];
