@@ -1,10 +1,10 @@
 import type { Node } from 'web-tree-sitter';
 import type { Applicability, Confidence, Severity, TextEdit } from '../diagnostics.js';
-import type { SourceLanguage } from '../languages.js';
+import type { BuildFileKind, SourceLanguage } from '../languages.js';
 import type { ProjectFacts } from './project-facts.js';
 
 /** Where a rule looks: a source language, or the text of a build file. */
-export type RuleTarget = SourceLanguage | 'cmake' | 'pyproject' | 'setup-py' | 'workflow' | 'cargo' | 'meson';
+export type RuleTarget = SourceLanguage | BuildFileKind;
 
 export type RuleMeta<MessageId extends string> = {
   /** Stable id, `FT` and three digits. Never reused, never renamed without a redirect. */

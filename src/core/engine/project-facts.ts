@@ -24,10 +24,14 @@ export type ProjectFacts = {
    * of that module, not modules of their own.
    */
   cythonIncluded: Set<string>;
+  /** True when the scan saw C/C++, Cython or Rust sources (set before build-file rules run). */
+  hasExtensionSources: boolean;
+  /** Paths of modules that re-enable the GIL on import (set before build-file rules run). */
+  undeclaredModules: string[];
 };
 
 export function emptyProjectFacts(): ProjectFacts {
-  return { cythonDirectiveInBuild: false, classifiers: [], cythonIncluded: new Set() };
+  return { cythonDirectiveInBuild: false, classifiers: [], cythonIncluded: new Set(), hasExtensionSources: false, undeclaredModules: [] };
 }
 
 // `include "_packer.pyx"` at the start of a line in a Cython module.

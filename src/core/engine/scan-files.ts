@@ -49,6 +49,8 @@ export type ScanParams = {
 };
 
 const severityRank: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+/** Rules whose findings mean "this module re-enables the GIL on import". */
+const moduleDeclarationRules = new Set(['FT008', 'FT009', 'FT010', 'FT011', 'FT012', 'FT013']);
 const vendoredNames = new Set(['pythoncapi_compat.h']);
 const nonCodeNodeTypes = new Set([
   'comment',
@@ -110,7 +112,7 @@ export function scanFiles(params: ScanParams): ScanResult {
     stats.files++;
     stats.bytes += text.length;
     diagnostics.push(...collectProjectFacts(project, file.path, kind.kind, text));
-    if (kind.kind !== 'setup-cfg') buildTexts.push({ path: file.path, target: kind.kind, text });
+    buildTexts.push({ path: file.path, target: kind.kind, text });
   }
 
   // Cython modules first: which .pyx files are `include`d parts of another module.
@@ -153,7 +155,9 @@ export function scanFiles(params: ScanParams): ScanResult {
     }
   }
 
-  // 6. Build-file rules.
+  // 6. Build-file rules, which may read what the source scan found about module declarations.
+  project.hasExtensionSources = classified.some(({ kind }) => kind?.type === 'source');
+  project.undeclaredModules = findings.filter((f) => moduleDeclarationRules.has(f.ruleId)).map((f) => f.path);
   for (const build of buildTexts) {
     const plan = planFor(build.target);
     if (plan.rules.length === 0) continue;

@@ -1,0 +1,34 @@
+import { defineRule } from '../engine/define-rule.js';
+
+// setuptools: `Extension(..., py_limited_api=True)`, a `Py_LIMITED_API` macro, or the
+// bdist_wheel option (`py_limited_api = cp39` in setup.cfg, `py-limited-api` in pyproject).
+const limitedApi = /\bpy_limited_api\s*=\s*True\b|["']Py_LIMITED_API["']|^\s*py[-_]limited[-_]api\s*=\s*["']?cp3\d+/m;
+// The guide's recipe turns the limited API off on free-threaded builds.
+const freeThreadedGuard = /Py_GIL_DISABLED|free_?threaded/i;
+
+export default defineRule({
+  meta: {
+    id: 'FT030',
+    name: 'limited-api-free-threaded',
+    title: 'Limited-API (abi3) build that free-threaded Pythons cannot use',
+    targets: ['setup-py', 'setup-cfg', 'pyproject'],
+    severity: 'warning',
+    confidence: 'medium',
+    fix: 'never',
+    preview: false,
+    triggers: ['py_limited_api', 'Py_LIMITED_API', 'py-limited-api'],
+    messages: {
+      abi3: 'The build targets the limited API (abi3), which free-threaded CPython 3.13 and 3.14 cannot build or load',
+    },
+    help: {
+      abi3: 'Turn the limited API off when `sysconfig.get_config_var("Py_GIL_DISABLED")` is true, or target `abi3t` from Python 3.15',
+    },
+  },
+  check(ctx) {
+    if (freeThreadedGuard.test(ctx.text)) return;
+    const match = limitedApi.exec(ctx.text);
+    if (match === null) return;
+    const start = match.index + (match[0].length - match[0].trimStart().length);
+    ctx.report({ start, end: match.index + match[0].length, messageId: 'abi3', symbol: '<build>' });
+  },
+});

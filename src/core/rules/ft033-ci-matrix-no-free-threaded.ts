@@ -1,0 +1,84 @@
+import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
+import { defineRule } from '../engine/define-rule.js';
+import { parseWorkflow, toPlain } from '../build-files/locate.js';
+
+/** True for a Python version spec that selects a free-threaded build: `3.14t`, `3.13t-dev`, `3.14+freethreaded`. */
+function isFreeThreadedVersion(value: string): boolean {
+  return /^\s*3\.\d+t\b|freethread/i.test(value);
+}
+
+/** `${{ matrix.python-version }}` → `python-version`. */
+function matrixKey(value: string): string | undefined {
+  return /\$\{\{\s*matrix\.([\w-]+)\s*\}\}/.exec(value)?.[1];
+}
+
+function pairsOf(node: unknown): Pair[] {
+  return isMap(node) ? (node.items as Pair[]) : [];
+}
+
+function get(node: unknown, key: string): unknown {
+  return pairsOf(node).find((p) => isScalar(p.key) && p.key.value === key)?.value;
+}
+
+export default defineRule({
+  meta: {
+    id: 'FT033',
+    name: 'ci-matrix-no-free-threaded',
+    title: 'CI test matrix without a free-threaded Python',
+    targets: ['workflow'],
+    severity: 'info',
+    confidence: 'medium',
+    fix: 'never',
+    preview: false,
+    triggers: ['python-version'],
+    messages: {
+      missing: 'The `{{job}}` job tests Python {{versions}} but no free-threaded build, so races in the extension go untested',
+    },
+    help: {
+      missing: 'Add `3.14t` to the matrix (actions/setup-python and setup-uv accept it) and run the tests with `PYTHON_GIL=0`',
+    },
+  },
+  check(ctx) {
+    if (!ctx.project.hasExtensionSources) return;
+    const { doc } = parseWorkflow(ctx.text);
+    if (doc === undefined) return;
+    for (const jobPair of pairsOf(get(doc.contents, 'jobs'))) {
+      const job = jobPair.value;
+      const jobName = isScalar(jobPair.key) ? String(jobPair.key.value) : 'job';
+      const matrix = get(get(job, 'strategy'), 'matrix');
+      const steps = get(job, 'steps');
+      if (!isSeq(steps)) continue;
+      for (const step of steps.items) {
+        const uses = toPlain(get(step, 'uses'));
+        if (typeof uses !== 'string' || !/^(actions\/setup-python|astral-sh\/setup-uv)@/.test(uses)) continue;
+        const withNode = get(step, 'with');
+        if (toPlain(get(withNode, 'freethreaded')) === true) continue;
+        const versionNode = get(withNode, 'python-version') as YamlNode | undefined;
+        const raw = toPlain(versionNode);
+        if (typeof raw !== 'string' && typeof raw !== 'number') continue;
+        // Resolve `${{ matrix.x }}` to the matrix list (plus `include` entries).
+        const key = typeof raw === 'string' ? matrixKey(raw) : undefined;
+        let versions: string[];
+        if (key === undefined) versions = [String(raw)];
+        else {
+          const listed = toPlain(get(matrix, key));
+          const included = toPlain(get(matrix, 'include'));
+          versions = [
+            ...(Array.isArray(listed) ? listed.map(String) : []),
+            ...(Array.isArray(included) ? included.map((e) => (e as Record<string, unknown>)?.[key]).filter((v) => v !== undefined).map(String) : []),
+          ];
+        }
+        // Only a real test matrix: two or more Python versions (a lint or docs job pins one).
+        if (versions.length < 2 || versions.some(isFreeThreadedVersion)) continue;
+        const start = versionNode?.range?.[0] ?? 0;
+        ctx.report({
+          start,
+          end: versionNode?.range?.[1] ?? start,
+          messageId: 'missing',
+          symbol: jobName,
+          data: { job: jobName, versions: versions.slice(0, 6).join(', ') },
+        });
+      }
+    }
+  },
+});

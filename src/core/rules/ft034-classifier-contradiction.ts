@@ -1,0 +1,39 @@
+import { defineRule } from '../engine/define-rule.js';
+
+const classifier = /["']Programming Language :: Python :: Free Threading[^"']*["']/;
+
+export default defineRule({
+  meta: {
+    id: 'FT034',
+    name: 'classifier-contradiction',
+    title: 'Free-threading classifier contradicted by the code',
+    targets: ['pyproject'],
+    severity: 'warning',
+    confidence: 'high',
+    fix: 'never',
+    preview: false,
+    triggers: ['Free Threading'],
+    messages: {
+      contradicted: 'The project claims `{{claim}}`, but {{count}} module(s) re-enable the GIL on import ({{paths}})',
+    },
+    help: {
+      contradicted: 'Declare free-threading support in every module (see the FT008–FT013 findings) or drop the classifier',
+    },
+  },
+  check(ctx) {
+    const match = classifier.exec(ctx.text);
+    if (match === null || ctx.project.undeclaredModules.length === 0) return;
+    const paths = [...new Set(ctx.project.undeclaredModules)];
+    ctx.report({
+      start: match.index,
+      end: match.index + match[0].length,
+      messageId: 'contradicted',
+      symbol: '<build>',
+      data: {
+        claim: match[0].slice(1, -1).replace('Programming Language :: Python :: ', ''),
+        count: String(paths.length),
+        paths: paths.slice(0, 3).join(', ') + (paths.length > 3 ? ', …' : ''),
+      },
+    });
+  },
+});
