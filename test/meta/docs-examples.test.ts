@@ -7,7 +7,7 @@ import { docsPathOf, readRuleDoc } from '../helpers/rule-docs.js';
 /**
  * Docs examples are checked like fixtures (STYLE B12): a code block tagged `incorrect` must make
  * its rule report, one tagged `correct` must not. Each block is scanned alone, under the file name
- * its language implies, with only the page's rule enabled. A missing page fails on purpose.
+ * its language implies (or a `title="Cargo.toml"` in the info string), with only the page's rule enabled. A missing page fails on purpose.
  */
 
 const fileNames: Record<string, string> = {
@@ -18,7 +18,17 @@ const fileNames: Record<string, string> = {
   pyx: 'example.pyx',
   rust: 'example.rs',
   cmake: 'CMakeLists.txt',
+  toml: 'pyproject.toml',
+  python: 'setup.py',
+  yaml: '.github/workflows/wheels.yml',
+  yml: '.github/workflows/wheels.yml',
 };
+
+/** The file to scan a block as: `title="Cargo.toml"` or `file=Cargo.toml` in the info string wins. */
+function fileNameOf(info: string): string | undefined {
+  const named = /\b(?:title|file)="?([\w./-]+)"?/.exec(info)?.[1];
+  return named ?? fileNames[info.split(/\s+/)[0] ?? ''];
+}
 
 let grammars: Grammars;
 beforeAll(async () => {
@@ -41,9 +51,8 @@ describe.each(rules.map((rule) => [rule.meta.id, rule] as const))('%s docs examp
       const words = block.info.split(/\s+/);
       const kind = words.includes('incorrect') ? 'incorrect' : words.includes('correct') ? 'correct' : undefined;
       if (kind === undefined) continue;
-      const language = words[0] ?? '';
-      const path = fileNames[language];
-      expect(path, `block at line ${block.line}: unknown language '${language}'`).toBeDefined();
+      const path = fileNameOf(block.info);
+      expect(path, `block at line ${block.line}: no file name for '${block.info}'`).toBeDefined();
       const result = scanFiles({
         files: [{ path: path ?? 'example.txt', text: block.code }],
         grammars,
