@@ -66,3 +66,26 @@ export interface PackageIndex {
   /** Finds the files of `version`, or of the latest release when `version` is omitted. */
   findRelease(params: { project: string; version?: string }): Promise<PackageRelease | PackageIndexUnknown>;
 }
+
+/** One chat completion asked of an OpenAI-compatible server: a system and a user message. */
+export type LlmRequest = {
+  system: string;
+  user: string;
+  /** Ask for a JSON object (`response_format: { type: 'json_object' }`). */
+  json: boolean;
+  /** The prompt id and version, for logs. */
+  promptId?: string;
+};
+
+/** Why a completion failed, as the drafter needs to know it (retry, open the breaker, give up). */
+export type LlmFailureKind = 'rate-limit' | 'quota' | 'server' | 'timeout' | 'network' | 'context-length' | 'auth' | 'bad-request';
+
+/** A completion or the reason there is none; expected trouble is returned, never thrown. */
+export type LlmResponse =
+  | { status: 'ok'; content: string; finishReason: string; refusal?: string }
+  | { status: 'error'; kind: LlmFailureKind; message: string; retryAfterMs?: number };
+
+/** A chat-completion client (the `openai` package in production, a fake or nock in tests). */
+export interface LlmClient {
+  complete(request: LlmRequest): Promise<LlmResponse>;
+}

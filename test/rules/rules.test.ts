@@ -8,6 +8,7 @@ import type { Rule } from '../../src/core/engine/define-rule.js';
 import { scanFiles, type Grammars, type ScanInput } from '../../src/core/engine/scan-files.js';
 import { applyEdits } from '../../src/core/report/edit-positions.js';
 import { renderDiagnosticsText, renderText } from '../../src/core/report/to-text.js';
+import { classifyPath } from '../../src/core/languages.js';
 import { rules } from '../../src/core/rules/index.js';
 import { loadGrammars } from '../../src/io/load-grammars.js';
 
@@ -30,15 +31,24 @@ const here = dirname(fileURLToPath(import.meta.url));
 const fixtureRoot = join(here, '..', 'fixtures', 'rules');
 const config = { maxFileSize: 5_000_000, minSeverity: 'info' as const };
 
-const sourcePattern = /\.(c|h|cpp|pyx|pxd|rs|cmake)$|^CMakeLists\.txt$/;
-const projectFiles = ['Cargo.toml', 'pyproject.toml', 'setup.py', 'meson.build'];
+/**
+ * A file is a fixture of a rule when the rule targets its language or build-file kind; any other
+ * file ftbot reads (a `Cargo.toml` beside PyO3 sources, C sources beside a `pyproject.toml` for
+ * FT034) is scanned with the fixtures as part of the small project.
+ */
+function isFixtureFor(rule: Rule, path: string): boolean {
+  const kind = classifyPath(path);
+  if (kind === undefined) return false;
+  const target = kind.type === 'source' ? kind.language : kind.kind;
+  return rule.meta.targets.includes(target);
+}
 
 type Mark = { kind: 'expect' | 'ok'; ruleId: string; line: number; at: number };
 
 /** Marks in one fixture: `expect:` / `ok:` inside a comment of the file's language. */
 function readMarks(text: string, path: string): Mark[] {
   // `#` starts a comment in Cython and CMake only (in C it is a directive, in Rust an attribute).
-  const opener = /\.(pyx|pxd|cmake|txt)$/.test(path) ? '#' : '\\/\\/|\\/\\*';
+  const opener = /\.(pyx|pxd|cmake|txt|toml|py|cfg|ya?ml)$/.test(path) ? '#' : '\\/\\/|\\/\\*';
   const commentStart = new RegExp(`(${opener})(?=[^\\n]*\\b(?:expect|ok):\\s*FT\\d{3})`);
   const caretStart = new RegExp(`^(${opener})\\s*\\^`);
   const marks: Mark[] = [];
@@ -61,21 +71,51 @@ function readMarks(text: string, path: string): Mark[] {
 
 type Fixture = { rule: Rule; ruleDir: string; file: string; relativePath: string; projectInputs: ScanInput[] };
 
-/** Every fixture file below the rule's folder, with the project files of its own folder. */
+/**
+ * Every fixture file below the rule's folder. Each fixture is scanned with the project files of
+ * its project folder: the rule folder itself, or the first-level sub-folder it sits in (plus that
+ * folder's `.github/workflows/`).
+ */
 function collectFixtures(rule: Rule, ruleDir: string): Fixture[] {
   const fixtures: Fixture[] = [];
+  const projectCache = new Map<string, ScanInput[]>();
+  const projectInputsOf = (projectDir: string): ScanInput[] => {
+    const cached = projectCache.get(projectDir);
+    if (cached !== undefined) return cached;
+    const inputs: ScanInput[] = [];
+    const add = (dir: string, recurse: boolean): void => {
+      let names: string[];
+      try {
+        names = readdirSync(dir).sort();
+      } catch {
+        return;
+      }
+      for (const name of names) {
+        const full = join(dir, name);
+        if (statSync(full).isDirectory()) {
+          if (recurse && (name === '.github' || name === 'workflows')) add(full, true);
+          continue;
+        }
+        const path = relative(ruleDir, full);
+        if (classifyPath(path) !== undefined && !isFixtureFor(rule, path)) inputs.push({ path, text: readFileSync(full, 'utf8') });
+      }
+    };
+    add(projectDir, true);
+    projectCache.set(projectDir, inputs);
+    return inputs;
+  };
   const visit = (dir: string): void => {
-    const entries = readdirSync(dir).sort();
-    const projectInputs = entries
-      .filter((name) => projectFiles.includes(name))
-      .map((name) => ({ path: relative(ruleDir, join(dir, name)), text: readFileSync(join(dir, name), 'utf8') }));
-    for (const name of entries) {
+    for (const name of readdirSync(dir).sort()) {
       const full = join(dir, name);
       if (statSync(full).isDirectory()) {
         if (name !== '__snapshots__') visit(full);
-      } else if (sourcePattern.test(name)) {
-        fixtures.push({ rule, ruleDir, file: full, relativePath: relative(ruleDir, full), projectInputs });
+        continue;
       }
+      const relativePath = relative(ruleDir, full);
+      if (!isFixtureFor(rule, relativePath)) continue;
+      const first = relativePath.split('/')[0] ?? '';
+      const projectDir = relativePath.includes('/') && first !== '.github' ? join(ruleDir, first) : ruleDir;
+      fixtures.push({ rule, ruleDir, file: full, relativePath, projectInputs: projectInputsOf(projectDir) });
     }
   };
   visit(ruleDir);

@@ -35,8 +35,13 @@ export type RuleMeta<MessageId extends string> = {
 export type Hit = {
   name: string;
   index: number;
-  /** The identifier node, or undefined when the hit lies in a region tree-sitter could not parse. */
+  /** The identifier node, or undefined when the hit lies in a macro body or an unparsed region. */
   node: Node | undefined;
+  /**
+   * Where the hit sits: ordinary `code`; the body of a `#define` (`macro`), which tree-sitter keeps
+   * as raw text; or an `error` region tree-sitter could not parse.
+   */
+  context: 'code' | 'macro' | 'error';
 };
 
 export type ReportDescriptor<MessageId extends string> = {
@@ -68,6 +73,11 @@ export type RuleContext<MessageId extends string> = {
 export type Rule<MessageId extends string = string> = {
   meta: RuleMeta<MessageId>;
   /**
+   * Rules whose findings this rule reads through the project facts (FT034 reads which modules
+   * re-enable the GIL). They run with it even when not selected, without reporting.
+   */
+  requires?: readonly Rule[];
+  /**
    * Extra offsets worth parsing, for rules whose interesting code cannot be found by a fixed
    * identifier list (e.g. writes to a file's own static variables).
    */
@@ -90,6 +100,7 @@ type FixFor<F> = F extends 'never' ? { fix?: never } : { fix?: { edits: TextEdit
  */
 export function defineRule<MessageId extends string, F extends 'never' | Applicability>(rule: {
   meta: RuleMeta<MessageId> & { fix: F };
+  requires?: readonly Rule[];
   prefilter?: (text: string) => number[];
   check: (
     ctx: Omit<RuleContext<MessageId>, 'report'> & {

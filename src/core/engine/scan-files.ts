@@ -82,12 +82,18 @@ const nonCodeNodeTypes = new Set([
  * Never throws for a bad file: that becomes a diagnostic and the scan goes on.
  */
 export function scanFiles(params: ScanParams): ScanResult {
-  const { files, grammars, rules, config, logger = silentLogger, onProgress } = params;
+  const { files, grammars, config, logger = silentLogger, onProgress } = params;
+  // Rules another selected rule depends on run too, but only feed the project facts.
+  const silent = new Set<Rule>();
+  for (const rule of params.rules) for (const required of rule.requires ?? []) if (!params.rules.includes(required)) silent.add(required);
+  const rules = [...params.rules, ...silent];
   const findings: Finding[] = [];
   const diagnostics: Diagnostic[] = [];
   const stats: ScanStats = { files: 0, bytes: 0, parsedFiles: 0, parsedBytes: 0 };
   const project = emptyProjectFacts();
-  const enabledIds = new Set(rules.map((r) => r.meta.id));
+  const enabledIds = new Set(params.rules.map((r) => r.meta.id));
+  const silentIds = new Set([...silent].map((r) => r.meta.id));
+  const undeclared: string[] = [];
   const minRank = severityRank[config.minSeverity];
   const parsers = createParsers(grammars);
   const plans = new Map<RuleTarget, TargetPlan>();
@@ -157,12 +163,12 @@ export function scanFiles(params: ScanParams): ScanResult {
 
   // 6. Build-file rules, which may read what the source scan found about module declarations.
   project.hasExtensionSources = classified.some(({ kind }) => kind?.type === 'source');
-  project.undeclaredModules = findings.filter((f) => moduleDeclarationRules.has(f.ruleId)).map((f) => f.path);
+  project.undeclaredModules = undeclared;
   for (const build of buildTexts) {
     const plan = planFor(build.target);
     if (plan.rules.length === 0) continue;
     const hitsByRule = new Map<Rule, Hit[]>();
-    for (const [rule, list] of findHits(plan, build.text)) hitsByRule.set(rule, list.map((h) => ({ ...h, node: undefined })));
+    for (const [rule, list] of findHits(plan, build.text)) hitsByRule.set(rule, list.map((h) => ({ ...h, node: undefined, context: 'code' as const })));
     for (const rule of plan.rules) if (rule.prefilter !== undefined && rule.prefilter(build.text).length > 0 && !hitsByRule.has(rule)) hitsByRule.set(rule, []);
     const ctxFindings = runRules({ plan, path: build.path, target: build.target, text: build.text, root: undefined, hitsByRule, project });
     collect(ctxFindings, build.path, build.text);
@@ -174,7 +180,11 @@ export function scanFiles(params: ScanParams): ScanResult {
     const suppressions = findSuppressions(text, (o) => lineIndex(o).line);
     const applied = applySuppressions(fileFindings, suppressions, enabledIds, path);
     diagnostics.push(...applied.diagnostics);
-    for (const f of applied.findings) if (severityRank[f.severity] >= minRank) findings.push(f);
+    for (const f of applied.findings) {
+      if (moduleDeclarationRules.has(f.ruleId)) undeclared.push(f.path);
+      if (silentIds.has(f.ruleId)) continue;
+      if (severityRank[f.severity] >= minRank) findings.push(f);
+    }
   }
 
   findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : 1)));
@@ -358,13 +368,15 @@ function scanSource(params: {
 function resolveHit(root: Node, name: string, index: number): Hit | undefined {
   const node = root.descendantForIndex(index, index + name.length);
   if (node === null) return undefined;
+  // Macro bodies are raw text to tree-sitter; the rules decide whether such a hit counts.
+  if (node.type === 'preproc_arg') return { name, index, node: undefined, context: 'macro' };
   if (nonCodeNodeTypes.has(node.type)) return undefined;
   if (node.text === name && (node.type === 'identifier' || node.type.endsWith('_identifier'))) {
-    return { name, index, node };
+    return { name, index, node, context: 'code' };
   }
   for (let a: Node | null = node; a !== null; a = a.parent) {
     if (nonCodeNodeTypes.has(a.type)) return undefined;
-    if (a.type === 'ERROR') return { name, index, node: undefined };
+    if (a.type === 'ERROR') return { name, index, node: undefined, context: 'error' };
   }
   return undefined;
 }

@@ -182,6 +182,11 @@ const scopedGuard = /\b(scoped_critical_section|lock_guard|unique_lock|scoped_lo
  * closes before the hit → locked.
  */
 export function isLockHeld(node: Node, text: string): boolean {
+  // Cython (tree-sitter-python): `with cython.critical_section(d):` / `with lock:` blocks.
+  for (let a = node.parent; a !== null; a = a.parent) {
+    if (a.type === 'with_statement' && /critical_section|lock|mutex/i.test(a.child(1)?.text ?? '')) return true;
+    if (a.type === 'function_definition' && a.childForFieldName('body')?.type === 'block') break;
+  }
   const fn = enclosingFunction(node);
   const start = fn?.startIndex ?? Math.max(0, node.startIndex - 4000);
   const before = text.slice(start, node.startIndex);

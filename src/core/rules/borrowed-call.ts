@@ -18,6 +18,7 @@ export function judgeBorrowedCall(
   options: { allowPresenceTest: boolean },
 ): { node: Node | undefined; start: number; end: number; confidence: Confidence; container: string } | undefined {
   const readsAsCall = (): boolean => /^\s*\(/.test(text.slice(hit.index + hit.name.length, hit.index + hit.name.length + 20));
+  if (hit.context === 'macro') return undefined;
   if (hit.node === undefined) {
     // Inside a region tree-sitter could not parse: keep it when the text reads as a call.
     if (!readsAsCall()) return undefined;

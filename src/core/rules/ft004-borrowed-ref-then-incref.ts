@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../engine/define-rule.js';
 import { confidenceForOrigin, containerOrigin } from '../parsing/container-origin.js';
-import { assignedValues, callArguments, callOf, enclosingFunction, functionFacts, innermostIdentifier, unwrapExpression } from '../parsing/syntax.js';
+import { assignedValues, callArguments, callOf, enclosingFunction, functionFacts, innermostIdentifier, isLockHeld, unwrapExpression } from '../parsing/syntax.js';
 
 /** Borrowed-reference APIs whose result must not be turned into a strong reference after the fact. */
 const borrowedApis = new Set([
@@ -75,6 +75,8 @@ export default defineRule({
       if (hit.node === undefined) continue;
       const call = callOf(hit.node);
       if (call === undefined || borrowedCallee(call) === undefined) continue;
+      // Under a critical section on the container, taking the strong reference there is the fix.
+      if (isLockHeld(hit.node, ctx.text)) continue;
       // Direct: Py_NewRef(PyList_GetItem(l, 0)), possibly through a cast or parentheses.
       let outer = call.parent;
       while (outer !== null && (outer.type === 'parenthesized_expression' || outer.type === 'cast_expression')) outer = outer.parent;

@@ -1,6 +1,6 @@
 import { defineRule } from '../engine/define-rule.js';
 import { confidenceForOrigin, containerOrigin } from '../parsing/container-origin.js';
-import { callArguments, callOf, isLockHeld } from '../parsing/syntax.js';
+import { callArguments, callOf, enclosingFunction, functionName, isLockHeld } from '../parsing/syntax.js';
 
 export default defineRule({
   meta: {
@@ -26,6 +26,9 @@ export default defineRule({
       const call = callOf(hit.node);
       const list = call === undefined ? undefined : callArguments(call)[0];
       if (list === undefined || isLockHeld(hit.node, ctx.text)) continue;
+      // `self->items` filled in tp_new / tp_init is still private to the thread creating the object.
+      const fnName = enclosingFunction(hit.node);
+      if (/^self\s*->/.test(list.text) && fnName !== undefined && /(^|_)(tp_)?(new|init|alloc)$/i.test(functionName(fnName) ?? '')) continue;
       const confidence = confidenceForOrigin(containerOrigin(list));
       // Lists of unknown origin are nearly always fresh results (`PyObject_CallMethod(...)`): stay quiet.
       if (confidence === undefined || confidence === 'low') continue;

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../engine/define-rule.js';
+import { withoutComments } from './ft008-module-gil-slot-missing.js';
 import { callOf, enclosingFunction, functionName, innermostIdentifier } from '../parsing/syntax.js';
 
 /** The variable a `PyModule_Create` result is stored in: `m = PyModule_Create(...)` or `PyObject *m = ...`. */
@@ -53,7 +54,7 @@ export default defineRule({
     },
   },
   check(ctx) {
-    if (/\b(PyUnstable_Module_SetGIL|PyModule_ExperimentalSetGIL)\b/.test(ctx.text)) return;
+    if (/\b(PyUnstable_Module_SetGIL|PyModule_ExperimentalSetGIL)\b/.test(withoutComments(ctx.text))) return;
     // Limited-API modules cannot call PyUnstable_Module_SetGIL; FT030 covers those builds.
     if (/#\s*define\s+Py_LIMITED_API\b/.test(ctx.text)) return;
     for (const hit of ctx.hits) {

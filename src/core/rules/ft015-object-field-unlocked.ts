@@ -5,7 +5,9 @@ import { enclosingFunction, functionFacts, functionName, isLockHeld } from '../p
 const fieldWrite = /\bself\s*->\s*\w+\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)|\b(?:Py_X?SETREF|Py_CLEAR)\s*\(\s*self\s*->/g;
 
 // Object set-up and tear-down run before the object is shared or after it can no longer be.
-const lifecycle = /(new|init|setup|alloc|dealloc|finalize|traverse|clear|free|del)$/i;
+// Matched as a whole word at the end of the name (`Widget_new`, `buffer_dealloc`, `tp_init`), so
+// `Widget_renew` or `set_model` are still methods.
+const lifecycle = /(^|_)(tp_)?(new|init|setup|alloc|dealloc|finalize|traverse|clear|free|del)$/i;
 
 /**
  * Names of functions Python code can call on an object, as registered in this file's method,

@@ -18,7 +18,7 @@ export default defineRule({
     preview: false,
     triggers: ['skip', 'CIBW_SKIP'],
     messages: {
-      skipped: 'cibuildwheel skips free-threaded wheels with `{{selector}}`, so users of `3.14t` get no wheel',
+      skipped: 'The `{{selector}}` selector makes cibuildwheel skip free-threaded wheels, so users of `3.14t` get no wheel',
     },
     help: {
       skipped: 'Remove the free-threaded selector once the modules declare support (skip only the platforms a dependency cannot serve)',

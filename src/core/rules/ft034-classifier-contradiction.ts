@@ -1,8 +1,16 @@
 import { defineRule } from '../engine/define-rule.js';
+import ft008 from './ft008-module-gil-slot-missing.js';
+import ft009 from './ft009-single-phase-gil-undeclared.js';
+import ft010 from './ft010-cython-freethreading-undeclared.js';
+import ft011 from './ft011-pyo3-gil-used.js';
+import ft012 from './ft012-pybind11-gil-undeclared.js';
+import ft013 from './ft013-nanobind-free-threaded-missing.js';
 
 const classifier = /["']Programming Language :: Python :: Free Threading[^"']*["']/;
 
 export default defineRule({
+  // Which modules re-enable the GIL comes from the module-declaration rules.
+  requires: [ft008, ft009, ft010, ft011, ft012, ft013],
   meta: {
     id: 'FT034',
     name: 'classifier-contradiction',

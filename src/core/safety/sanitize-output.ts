@@ -1,0 +1,267 @@
+/**
+ * Makes text safe to post on GitHub, whoever wrote it (a model that read attacker text, a code
+ * excerpt, a user's question): nobody is pinged, no command is issued, nothing links or loads from
+ * outside an allow-list, no secret leaks, and no HTML hides content.
+ */
+import { stripInvisible } from './strip-invisible.js';
+
+/** Hosts whose links and images may appear in posted text (documentation ftbot cites). */
+export const ALLOWED_HOSTS: readonly string[] = [
+  'docs.python.org',
+  'peps.python.org',
+  'py-free-threading.github.io',
+  'pypi.org',
+  'packaging.python.org',
+  'cython.readthedocs.io',
+  'docs.cython.org',
+  'pyo3.rs',
+  'pybind11.readthedocs.io',
+  'nanobind.readthedocs.io',
+  'cibuildwheel.pypa.io',
+  'cibuildwheel.readthedocs.io',
+];
+
+export type SanitizeOptions = {
+  /** `owner/name` of the repository the text is posted to; links into it are allowed. */
+  repository?: string;
+};
+
+const REDACTED = '[redacted]';
+
+/**
+ * Secret shapes, each with a worked example of what it catches:
+ * `ghp_` + 36 alphanumerics (also gho_, ghu_, ghs_, ghr_); `github_pat_11ABC…`; `sk-proj-…`/`sk-…`
+ * (OpenAI); `AKIA…`/`ASIA…` + 16 (AWS key ids); `aws_secret_access_key = …`; PEM private key
+ * blocks; Slack `xoxb-…`; Google `AIza…`; and `password=…`-style assignments.
+ */
+const SECRET_PATTERNS: Array<[RegExp, string]> = [
+  [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g, REDACTED],
+  [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, REDACTED],
+  [/\bgithub_pat_[A-Za-z0-9_]{20,}/g, REDACTED],
+  [/\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,}/g, REDACTED],
+  [/\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g, REDACTED],
+  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/g, REDACTED],
+  [/\bAIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
+  [
+    /\b((?:aws_secret_access_key|aws_session_token|password|passwd|passphrase|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|private[_-]?key|webhook[_-]?secret)["']?\s*[=:]\s*)(?:"[^"\n]*"|'[^'\n]*'|[^\s,;)]+)/gi,
+    `$1${REDACTED}`,
+  ],
+];
+
+/** Replaces every secret-shaped string with `[redacted]`. */
+export function redactSecrets(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/**
+ * True when `url` may be linked: https (or http) to an allowed documentation host (or a subdomain
+ * of one), or to the repository itself on github.com.
+ *
+ * @example
+ *   isAllowedUrl('https://docs.python.org/3/c-api/dict.html', {}) // → true
+ *   isAllowedUrl('https://github.com/o/r/blob/main/x.c', { repository: 'o/r' }) // → true
+ *   isAllowedUrl('https://github.com/o/r-evil', { repository: 'o/r' }) // → false
+ */
+export function isAllowedUrl(url: string, options: SanitizeOptions): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return false;
+  if (parsed.username !== '' || parsed.password !== '') return false;
+  const host = parsed.hostname.toLowerCase();
+  if (ALLOWED_HOSTS.some((allowed) => host === allowed || host.endsWith(`.${allowed}`))) return true;
+  const repository = options.repository?.toLowerCase();
+  if (repository !== undefined && /^[\w.-]+\/[\w.-]+$/.test(repository) && host === 'github.com') {
+    const path = parsed.pathname.toLowerCase();
+    return path === `/${repository}` || path.startsWith(`/${repository}/`);
+  }
+  return false;
+}
+
+// Bare URLs GitHub turns into links: `https://…`, `http://…`, `ftp://…`, `www.…`.
+const BARE_URL = /\b(?:(?:https?|ftp):\/\/|www\.)[^\s<>"'`)\]]+/gi;
+
+/** Rewrites a URL so nothing renders it as a link: `https://evil.com/x` → `evil[.]com/x`. */
+function defang(url: string): string {
+  const withoutScheme = url.replace(/^[a-z]+:\/\//i, '');
+  const slash = withoutScheme.indexOf('/');
+  const host = slash < 0 ? withoutScheme : withoutScheme.slice(0, slash);
+  const rest = slash < 0 ? '' : withoutScheme.slice(slash);
+  return `${host.replace(/\./g, '[.]')}${rest}`;
+}
+
+function defangBareUrls(text: string, options: SanitizeOptions): string {
+  return text.replace(BARE_URL, (url) => {
+    const full = /^www\./i.test(url) ? `https://${url}` : url;
+    // Trailing punctuation belongs to the sentence, not the URL.
+    const trimmed = full.replace(/[.,;:!?]+$/, '');
+    return isAllowedUrl(trimmed, options) ? url : defang(url);
+  });
+}
+
+// Lines that bots read as commands: `/approve`, `/merge`, also after a quote marker or indent.
+const SLASH_COMMAND = /^([ \t]*(?:>[ \t]*)*)\/(?=[A-Za-z])/gm;
+
+function neutraliseCommands(text: string): string {
+  return text.replace(SLASH_COMMAND, '$1\u200b/');
+}
+
+/** Our own hidden markers (`<!-- ftbot:fp 0a1b -->`, `<!-- ftbot:draft draft-migration@1 -->`). */
+const OWN_MARKER = /^<!-- ftbot:[a-z-]+(?: [^<>]*?)? -->/;
+
+/**
+ * Escapes every HTML construct except our own markers: tags (`<details>`, `<img>`, `<div hidden>`),
+ * comments (which hide text), processing instructions and CDATA. `<` becomes `&lt;`, so the text
+ * shows literally instead of being rendered or hidden.
+ */
+function escapeHtml(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '<' && /[A-Za-z/!?]/.test(text[i + 1] ?? '')) {
+      const marker = OWN_MARKER.exec(text.slice(i));
+      if (marker !== null && !marker[0].slice(4, -3).includes('--')) {
+        out += marker[0];
+        i += marker[0].length - 1;
+        continue;
+      }
+      out += '&lt;';
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+// `[text](url "title")` and `![alt](url)`; worked example:
+// `see [docs](https://evil.example/x) ![x](https://evil.example/p.png)` → `see docs (link removed) x (image removed)`.
+const INLINE_LINK = /(!?)\[([^\]\n]*)\]\(\s*<?([^\s)>]*)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*\)/g;
+// Reference definitions `[id]: url`, including the `[//]: # (hidden)` comment trick.
+const REFERENCE_DEFINITION = /^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?(\S*?)>?(?:[ \t].*)?$/gm;
+
+function sanitiseLinks(text: string, options: SanitizeOptions): string {
+  const linked = text.replace(INLINE_LINK, (whole, bang: string, label: string, url: string) => {
+    if (isAllowedUrl(url, options)) return whole;
+    return bang === '!' ? `${label} (image removed)` : `${label} (link removed)`;
+  });
+  return linked.replace(REFERENCE_DEFINITION, (whole, url: string) => (isAllowedUrl(url, options) ? whole : ''));
+}
+
+/** `@name`, `@org/team`: a zero-width space after the `@` keeps the text and drops the ping. */
+function neutraliseMentions(text: string): string {
+  return text.replace(/@(?=[A-Za-z0-9_-])/g, '@\u200b');
+}
+
+/** Sanitises text inside code (fenced blocks, inline code): only what stays dangerous there. */
+export function sanitizeCode(text: string, options: SanitizeOptions): string {
+  return neutraliseCommands(defangBareUrls(redactSecrets(stripInvisible(text)), options));
+}
+
+function sanitiseProse(text: string, options: SanitizeOptions): string {
+  const parts = splitInlineCode(text);
+  return parts
+    .map((part) => {
+      if (part.code) return sanitizeCode(part.text, options);
+      // Entities first: GitHub finds mentions after decoding them (`&#64;team` would ping).
+      let out = escapeHtml(part.text.replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;'));
+      out = sanitiseLinks(out, options);
+      out = defangBareUrls(out, options);
+      out = neutraliseMentions(out);
+      return out;
+    })
+    .join('');
+}
+
+/** Splits prose into inline code spans (a backtick run closed by a run of the same length) and the rest. */
+function splitInlineCode(text: string): Array<{ code: boolean; text: string }> {
+  const parts: Array<{ code: boolean; text: string }> = [];
+  let last = 0;
+  const opener = /`+/g;
+  for (let m = opener.exec(text); m !== null; m = opener.exec(text)) {
+    const run = m[0];
+    const closeAt = findClosingRun(text, m.index + run.length, run.length);
+    if (closeAt < 0) continue;
+    if (m.index > last) parts.push({ code: false, text: text.slice(last, m.index) });
+    parts.push({ code: true, text: text.slice(m.index, closeAt + run.length) });
+    last = closeAt + run.length;
+    opener.lastIndex = last;
+  }
+  if (last < text.length) parts.push({ code: false, text: text.slice(last) });
+  return parts;
+}
+
+function findClosingRun(text: string, from: number, length: number): number {
+  const run = /`+/g;
+  run.lastIndex = from;
+  for (let m = run.exec(text); m !== null; m = run.exec(text)) if (m[0].length === length) return m.index;
+  return -1;
+}
+
+/**
+ * Splits Markdown into fenced code blocks and the rest, as CommonMark does: a fence of 3+
+ * backticks or tildes (indented at most 3 spaces) closes at a line with a run of the same
+ * character at least as long, or runs to the end of the text.
+ */
+function splitFences(text: string): Array<{ code: boolean; text: string }> {
+  const lines = text.split('\n');
+  const parts: Array<{ code: boolean; text: string }> = [];
+  let buffer: string[] = [];
+  let fence: { char: string; length: number } | undefined;
+  const flush = (code: boolean): void => {
+    if (buffer.length > 0) parts.push({ code, text: buffer.join('\n') });
+    buffer = [];
+  };
+  for (const line of lines) {
+    const m = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (fence === undefined) {
+      if (m !== null && !(m[1]?.startsWith('`') === true && line.slice(m[0].length).includes('`'))) {
+        flush(false);
+        fence = { char: m[1]?.[0] ?? '`', length: m[1]?.length ?? 3 };
+      }
+      buffer.push(line);
+    } else {
+      buffer.push(line);
+      const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line);
+      if (close !== null && close[1]?.[0] === fence.char && (close[1]?.length ?? 0) >= fence.length) {
+        flush(true);
+        fence = undefined;
+      }
+    }
+  }
+  flush(fence !== undefined);
+  // Keep the newlines between parts: each part was joined without its trailing newline.
+  return parts.map((part, i) => ({ code: part.code, text: i < parts.length - 1 ? `${part.text}\n` : part.text }));
+}
+
+/**
+ * Sanitises Markdown before it is posted:
+ * 1. invisible characters are removed and secrets redacted everywhere;
+ * 2. outside code: HTML other than ftbot's own markers is escaped, links and images outside the
+ *    allow-list lose their target, bare URLs outside it are defanged (`evil[.]com/x`), and
+ *    `@mentions` get a zero-width space (`@\u200bteam`);
+ * 3. everywhere: a line starting with a slash-command (`/approve`) gets a zero-width space first.
+ *
+ * Code blocks keep their text apart from secrets, URLs and command lines: GitHub neither links
+ * nor pings inside code, and suggestion blocks must stay the code that was verified.
+ *
+ * @param text
+ *   The Markdown to post.
+ * @param options.repository
+ *   `owner/name` of the repository posted to; links into it stay.
+ *
+ * @example
+ *   sanitizeOutput('cc @org/team /merge ![x](https://evil.example/p.png)', {})
+ *   // → 'cc @\u200borg/team /merge x (image removed)'
+ */
+export function sanitizeOutput(text: string, options: SanitizeOptions = {}): string {
+  const clean = redactSecrets(stripInvisible(text.replace(/\r\n?/g, '\n')));
+  const out = splitFences(clean)
+    .map((part) => (part.code ? sanitizeCode(part.text, options) : sanitiseProse(part.text, options)))
+    .join('');
+  return neutraliseCommands(out);
+}
