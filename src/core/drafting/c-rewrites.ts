@@ -258,7 +258,14 @@ function rewriteBorrowed(params: { path: string; text: string; call: Node; api: 
       if (assign.type === 'assignment_expression' && assign.childForFieldName('left')?.text === name) return `\`${name}\` is assigned again later`;
     }
   }
-  const exits = rest.flatMap((node) => [node, ...node.descendantsOfType(['return_statement', 'expression_statement', 'goto_statement', 'break_statement', 'continue_statement']).filter((n): n is Node => n !== null)]);
+  // `descendantsOfType` includes the node itself when it matches: deduplicate by id.
+  const exitsById = new Map<number, Node>();
+  for (const node of rest) {
+    for (const n of [node, ...node.descendantsOfType(['return_statement', 'expression_statement', 'goto_statement', 'break_statement', 'continue_statement'])]) {
+      if (n !== null) exitsById.set(n.id, n);
+    }
+  }
+  const exits = [...exitsById.values()].sort((a, b) => a.startIndex - b.startIndex);
   for (const exit of exits) {
     const isExit =
       isReturnLike(exit) || exit.type === 'goto_statement' || ((exit.type === 'break_statement' || exit.type === 'continue_statement') && escapes(exit, block));

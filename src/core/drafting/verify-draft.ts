@@ -60,8 +60,8 @@ export function verifyDraft(params: {
   const problems: string[] = [];
 
   // 2. Syntax.
-  const before = parseSource({ path: finding.path, text: fileText, grammars });
-  const after = parseSource({ path: finding.path, text: patched, grammars });
+  const before = parseSource({ path: finding.path, text: blankConditionals(fileText), grammars });
+  const after = parseSource({ path: finding.path, text: blankConditionals(patched), grammars });
   try {
     if (before === undefined || after === undefined) {
       problems.push('no grammar to parse the file with');
@@ -79,6 +79,16 @@ export function verifyDraft(params: {
   // 3. Findings.
   if (problems.length === 0) problems.push(...compareFindings({ fileText, patched, edit, finding, grammars, rules, contextFiles }));
   return { ok: problems.length === 0, problems, patchedText: patched };
+}
+
+/**
+ * Blanks preprocessor conditional lines (`#if`, `#ifdef`, `#ifndef`, `#elif`, `#else`, `#endif`) for
+ * the syntax count: tree-sitter-c parses them only between whole declarations or statements, so a
+ * correct guard inside an initializer list (FT008's `{Py_mod_gil, …}` under `#if PY_VERSION_HEX`)
+ * would otherwise count as an error. The same blanking applies to the text before and after.
+ */
+function blankConditionals(text: string): string {
+  return text.replace(/^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif|else|endif)\b[^\n]*/gm, (line) => ' '.repeat(line.length));
 }
 
 function compareFindings(params: {
