@@ -77,10 +77,10 @@ describe('issues', () => {
       "### Porting checklist
 
       - [ ] Declare free-threading support in every module (0 of 3 do)
-      - [ ] Fix the thread-safety hazards (11 in 2 files)
+      - [ ] Fix the thread-safety hazards (9 in 1 file)
       - [ ] Test under free threading (a CI job on \`3.14t\`, ideally with \`pytest-run-parallel\`)
       - [ ] Build \`t\` wheels (\`cp314t\`) for every platform you ship
-      - [x] Add the \`Programming Language :: Python :: Free Threading\` classifier
+      - [ ] Add the \`Programming Language :: Python :: Free Threading\` classifier
 
       Run \`npx ftbot review .\` in a checkout for the same report. Comment \`@ftbot scan\` to refresh this one.
       <!-- ftbot:head 3333333333333333333333333333333333333333 -->"

@@ -66,7 +66,8 @@ export function renderTriage(params: TriageParams): string {
   }
 
   // 2. Hazards per file (declaration findings are covered by the table above).
-  const hazards = findings.filter((f) => !DECLARATION_RULES.has(f.ruleId));
+  // Build-file findings are listed under "Build and CI", not as code hazards.
+  const hazards = findings.filter((f) => !DECLARATION_RULES.has(f.ruleId) && classifyPath(f.path)?.type !== 'build');
   const byFile = new Map<string, Finding[]>();
   for (const f of hazards) byFile.set(f.path, [...(byFile.get(f.path) ?? []), f]);
   out.push('### Hazards by file', '');
@@ -89,25 +90,25 @@ export function renderTriage(params: TriageParams): string {
   const workflows = files.filter((f) => classifyPath(f.path)?.type === 'build' && /(^|\/)\.github\/workflows\//.test(f.path));
   const testsFreeThreaded = workflows.some((f) => /\b3\.1[3-9]t\b|\bfree-?threaded\b|\bcp31[3-9]t\b/i.test(f.text));
   const buildFindings = findings.filter((f) => classifyPath(f.path)?.type === 'build' && !DECLARATION_RULES.has(f.ruleId));
-  const skipsTWheels = files.some((f) => /(^|\/)pyproject\.toml$/.test(f.path) && /skip\s*=.*cp3\?\?t|skip\s*=.*cp31[3-9]t/.test(f.text));
   const classifier = project.classifiers.some((c) => FREE_THREADING_CLASSIFIER.test(c));
   out.push('### Build and CI', '');
   out.push(`- CI workflows: ${workflows.length === 0 ? 'none found' : `${workflows.length}; ${testsFreeThreaded ? 'at least one mentions a free-threaded Python' : 'none mentions a free-threaded Python (such as `3.14t`)'}`}`);
-  if (skipsTWheels) out.push('- cibuildwheel skips the free-threaded builds (`cp3??t-*`)');
   for (const f of buildFindings.slice(0, 10)) out.push(`- ${link(f.path, f.line, code(`${f.path}:${f.line}`))} ${ruleLink(docsBaseUrl, f)} ${inlineText(f.message)}`);
-  out.push(`- Trove classifier \`Programming Language :: Python :: Free Threading\`: ${classifier ? 'declared' : 'not declared'}`);
+  const contradicted = findings.some((f) => f.ruleId === 'FT034');
+  out.push(`- Trove classifier \`Programming Language :: Python :: Free Threading\`: ${classifier ? (contradicted ? 'declared, but contradicted by modules that re-enable the GIL' : 'declared') : 'not declared'}`);
   out.push('');
   if (wheels !== undefined) out.push(renderWheelReport(wheels, 'markdown').trimEnd(), '');
 
   // 4. Checklist, in porting order.
   const declared = modules.filter((m) => m.declared === 'yes').length;
+  const skipsTWheels = findings.some((f) => f.ruleId === 'FT031');
   const tWheels = wheels?.matrix?.anyFreeThreaded === true || (wheels === undefined && !skipsTWheels && testsFreeThreaded);
   out.push('### Porting checklist', '');
   out.push(`- [${modules.length > 0 && declared === modules.length ? 'x' : ' '}] Declare free-threading support in every module (${declared} of ${modules.length} do)`);
   out.push(`- [${hazards.length === 0 ? 'x' : ' '}] Fix the thread-safety hazards (${hazards.length} in ${byFile.size} file${byFile.size === 1 ? '' : 's'})`);
   out.push(`- [${testsFreeThreaded ? 'x' : ' '}] Test under free threading (a CI job on \`3.14t\`, ideally with \`pytest-run-parallel\`)`);
   out.push(`- [${tWheels ? 'x' : ' '}] Build \`t\` wheels (\`cp314t\`) for every platform you ship`);
-  out.push(`- [${classifier ? 'x' : ' '}] Add the \`Programming Language :: Python :: Free Threading\` classifier`);
+  out.push(`- [${classifier && !contradicted ? 'x' : ' '}] Add the \`Programming Language :: Python :: Free Threading\` classifier`);
   out.push('');
 
   if (skipped.length > 0) {
