@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
-import { answerQuestion, type Answer } from '../../core/knowledge/index.js';
+import { createLlmAnswerDrafter } from '../../core/drafting/llm-answer-drafter.js';
+import { answerQuestion, type Answer, type AnswerDrafter } from '../../core/knowledge/index.js';
 import { loadKnowledge } from '../../io/load-knowledge.js';
+import { loadPrompts } from '../../io/load-prompts.js';
+import { createOpenAiClient, readLlmSettings } from '../../io/openai-client.js';
 import { EXIT_OK, UsageError, type CliIo, type Command } from '../io.js';
 
 const FORMATS = ['text', 'json'] as const;
@@ -21,6 +24,10 @@ Options:
 JSON output: {"answer": string, "citations": [{"page", "anchor", "title", "excerpt", "url"}]},
 citations best first. A question the knowledge base does not cover (an off-topic one, say)
 gets a short "not covered" answer and an empty citations list.
+
+With OPENAI_API_KEY (or FTBOT_LLM_API_KEY) set, a model writes the answer from the retrieved
+sections (OPENAI_BASE_URL, FTBOT_LLM_MODEL, FTBOT_LLM_TIMEOUT_MS as for \`ftbot suggest\`); it
+may cite only those sections, and any failure falls back to the answer written without it.
 
 Exit codes:
   0  answered, or the question is not covered
@@ -62,6 +69,14 @@ function toText(answer: Answer): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The LLM writer when a key is set; otherwise nothing (the deterministic answer). */
+function llmAnswerDrafter(io: CliIo): { drafter?: AnswerDrafter } {
+  const settings = readLlmSettings(io.env);
+  const prompt = settings === undefined ? undefined : loadPrompts().get('answer-question');
+  if (settings === undefined || prompt === undefined) return {};
+  return { drafter: createLlmAnswerDrafter({ client: createOpenAiClient(settings, { fetch: io.fetch }), prompt }) };
+}
+
 export const command: Command = {
   name: 'ask',
   summary: 'Answer a free-threading porting question from the knowledge base, with citations',
@@ -78,7 +93,7 @@ export const command: Command = {
     if (question === '') throw new UsageError('no question given');
 
     const index = await loadKnowledge();
-    const answer = await answerQuestion({ question, index });
+    const answer = await answerQuestion({ question, index, ...llmAnswerDrafter(io) });
     io.stdout(format === 'json' ? toJson(answer) : toText(answer));
     return EXIT_OK;
   },

@@ -10,5 +10,6 @@ export const commandLoaders: Record<string, () => Promise<Command>> = {
   rule: async () => (await import('./rule.js')).command,
   rules: async () => (await import('./rules.js')).command,
   scan: async () => (await import('./scan.js')).command,
+  suggest: async () => (await import('./suggest.js')).command,
   wheels: async () => (await import('./wheels.js')).command,
 };

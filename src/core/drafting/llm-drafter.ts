@@ -69,7 +69,7 @@ export function createLlmDrafter(params: {
 function promptVariables(request: DraftRequest, describeRule: RuleDescriber | undefined): Record<string, string> {
   const { finding } = request;
   const rule = describeRule?.(finding.ruleId);
-  const ruleText = [`${finding.ruleId}${rule === undefined ? '' : `: ${rule.title}`}`, ...(rule?.help === undefined ? [] : [`Recommended fix: ${rule.help}`])].join('\n');
+  const ruleText = [`${finding.ruleId}${rule === undefined ? '' : `: ${rule.title}`}`, ...((finding.help ?? rule?.help) === undefined ? [] : [`Recommended fix: ${finding.help ?? rule?.help ?? ''}`])].join('\n');
   const source = request.functionSource;
   const numbered =
     source === undefined
