@@ -185,9 +185,23 @@ function rewriteBorrowed(params: { path: string; text: string; call: Node; api: 
   while (outer.parent !== null && (outer.parent.type === 'parenthesized_expression' || outer.parent.type === 'cast_expression')) outer = outer.parent;
   const wrapper = outer.parent?.type === 'argument_list' ? outer.parent.parent : null;
   const wrapperName = wrapper?.childForFieldName('function')?.text;
-  if (wrapper !== null && wrapper !== undefined && (wrapperName === 'Py_NewRef' || wrapperName === 'Py_XNewRef') && api in RETURNING_APIS) {
-    if (wrapper.parent?.type !== 'return_statement') return `\`${wrapperName}(${api}(…))\` is used outside a \`return\``;
-    return regionEdit(path, text, wrapper.startIndex, wrapper.endIndex, [{ start: wrapper.startIndex, end: wrapper.endIndex, text: `${RETURNING_APIS[api] ?? api}(${args.join(', ')})` }]);
+  if (wrapper !== null && wrapper !== undefined && (wrapperName === 'Py_NewRef' || wrapperName === 'Py_XNewRef')) {
+    const ret = wrapper.parent;
+    if (ret?.type !== 'return_statement') return `\`${wrapperName}(${api}(…))\` is used outside a \`return\``;
+    if (api in RETURNING_APIS) {
+      return regionEdit(path, text, wrapper.startIndex, wrapper.endIndex, [{ start: wrapper.startIndex, end: wrapper.endIndex, text: `${RETURNING_APIS[api] ?? api}(${args.join(', ')})` }]);
+    }
+    // 1b. `return Py_XNewRef(PyDict_GetItem(d, k));` → a local filled by `PyDict_GetItemRef`, returned.
+    if (ret.parent?.type !== 'compound_statement' || !startsLine(text, ret.startIndex)) return 'the `return` shares its line with other code';
+    const exit = errorExit(fn, ret, '');
+    if (exit === undefined) return 'the function returns neither a pointer nor an int, so the error result has nowhere to go';
+    const indent = indentAt(text, ret.startIndex);
+    const unit = unitOf(indent);
+    const local = freshName(fn, api.startsWith('PyWeakref') ? 'obj' : 'value');
+    const lines = [`PyObject *${local};`, `if (${OUT_PARAM_APIS[api] ?? api}(${[...args, `&${local}`].join(', ')}) < 0) {`, ...exit.map((l) => `${unit}${l}`), '}'];
+    if (api.startsWith('PyWeakref')) lines.push(`if (${local} == NULL) {`, `${unit}${local} = Py_NewRef(Py_None);`, '}');
+    lines.push(`return ${local};`);
+    return regionEdit(path, text, ret.startIndex, ret.endIndex, [{ start: ret.startIndex, end: ret.endIndex, text: lines.join(`\n${indent}`) }]);
   }
 
   // 2. Find the variable that receives the reference and the statement doing it.

@@ -48,3 +48,13 @@ export function countSyntaxErrors(root: Node): number {
   }
   return count;
 }
+
+/**
+ * Blanks preprocessor conditional lines (`#if`, `#ifdef`, `#ifndef`, `#elif`, `#else`, `#endif`)
+ * with spaces, keeping every offset: tree-sitter-c parses them only between whole declarations or
+ * statements, so a correct guard inside an initializer list (FT008's `{Py_mod_gil, …}` under
+ * `#if PY_VERSION_HEX`) would otherwise count as a syntax error.
+ */
+export function blankConditionals(text: string): string {
+  return text.replace(/^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif|else|endif)\b[^\n]*/gm, (line) => ' '.repeat(line.length));
+}

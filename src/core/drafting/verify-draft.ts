@@ -8,7 +8,7 @@ import { scanFiles, type Grammars } from '../engine/scan-files.js';
 import { callArguments, enclosingFunction, innermostIdentifier, unwrapExpression } from '../parsing/syntax.js';
 import { isErrorTest, isReturnLike, releasesVariable, runsOnlyWhenNull } from './c-ownership.js';
 import { applyLineEdit, lineStarts } from './line-edit.js';
-import { countSyntaxErrors, parseSource } from './parse-source.js';
+import { blankConditionals, countSyntaxErrors, parseSource } from './parse-source.js';
 import type { LineEdit } from './types.js';
 
 export type Verification = {
@@ -62,6 +62,7 @@ export function verifyDraft(params: {
   // 2. Syntax.
   const before = parseSource({ path: finding.path, text: blankConditionals(fileText), grammars });
   const after = parseSource({ path: finding.path, text: blankConditionals(patched), grammars });
+  // The ownership check reads the real text; blanking keeps offsets, so the tree fits both.
   try {
     if (before === undefined || after === undefined) {
       problems.push('no grammar to parse the file with');
@@ -79,16 +80,6 @@ export function verifyDraft(params: {
   // 3. Findings.
   if (problems.length === 0) problems.push(...compareFindings({ fileText, patched, edit, finding, grammars, rules, contextFiles }));
   return { ok: problems.length === 0, problems, patchedText: patched };
-}
-
-/**
- * Blanks preprocessor conditional lines (`#if`, `#ifdef`, `#ifndef`, `#elif`, `#else`, `#endif`) for
- * the syntax count: tree-sitter-c parses them only between whole declarations or statements, so a
- * correct guard inside an initializer list (FT008's `{Py_mod_gil, …}` under `#if PY_VERSION_HEX`)
- * would otherwise count as an error. The same blanking applies to the text before and after.
- */
-function blankConditionals(text: string): string {
-  return text.replace(/^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif|else|endif)\b[^\n]*/gm, (line) => ' '.repeat(line.length));
 }
 
 function compareFindings(params: {

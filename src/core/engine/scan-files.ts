@@ -96,6 +96,16 @@ export function scanFiles(params: ScanParams): ScanResult {
   const undeclared: string[] = [];
   const minRank = severityRank[config.minSeverity];
   const parsers = createParsers(grammars);
+  // Line indexes are needed up to three times per file (ranges, reports, suppressions): build once.
+  let indexedText: string | undefined;
+  let indexed: LineIndex | undefined;
+  const lineIndexOf = (text: string): LineIndex => {
+    if (indexedText !== text || indexed === undefined) {
+      indexedText = text;
+      indexed = createLineIndex(text);
+    }
+    return indexed;
+  };
   const plans = new Map<RuleTarget, TargetPlan>();
   const planFor = (target: RuleTarget): TargetPlan => {
     let plan = plans.get(target);
@@ -152,7 +162,7 @@ export function scanFiles(params: ScanParams): ScanResult {
       continue;
     }
     try {
-      const result = scanSource({ path: file.path, text, language: kind.language, plan, parsers, project, stats });
+      const result = scanSource({ path: file.path, text, language: kind.language, plan, parsers, project, stats, lineIndexOf });
       collect(result, file.path, text);
     } catch (error) {
       // A bug in a rule or the parser must not end the scan of the other files.
@@ -170,13 +180,13 @@ export function scanFiles(params: ScanParams): ScanResult {
     const hitsByRule = new Map<Rule, Hit[]>();
     for (const [rule, list] of findHits(plan, build.text)) hitsByRule.set(rule, list.map((h) => ({ ...h, node: undefined, context: 'code' as const })));
     for (const rule of plan.rules) if (rule.prefilter !== undefined && rule.prefilter(build.text).length > 0 && !hitsByRule.has(rule)) hitsByRule.set(rule, []);
-    const ctxFindings = runRules({ plan, path: build.path, target: build.target, text: build.text, root: undefined, hitsByRule, project });
+    const ctxFindings = runRules({ plan, path: build.path, target: build.target, text: build.text, root: undefined, hitsByRule, project, lineIndexOf });
     collect(ctxFindings, build.path, build.text);
   }
 
   function collect(fileFindings: Finding[], path: string, text: string): void {
     if (fileFindings.length === 0 && !text.includes('ftbot:')) return;
-    const lineIndex = createLineIndex(text);
+    const lineIndex = lineIndexOf(text);
     const suppressions = findSuppressions(text, (o) => lineIndex(o).line);
     const applied = applySuppressions(fileFindings, suppressions, enabledIds, path);
     diagnostics.push(...applied.diagnostics);
@@ -273,6 +283,8 @@ function createParsers(grammars: Grammars): Parsers {
   };
 }
 
+type LineIndex = ReturnType<typeof createLineIndex>;
+
 type RawHits = Map<Rule, Array<{ name: string; index: number }>>;
 
 function findHits(plan: TargetPlan, text: string, offsets?: number[]): RawHits {
@@ -299,8 +311,9 @@ function scanSource(params: {
   parsers: Parsers;
   project: ProjectFacts;
   stats: ScanStats;
+  lineIndexOf: (text: string) => LineIndex;
 }): Finding[] {
-  const { path, text, language, plan, parsers, project, stats } = params;
+  const { path, text, language, plan, parsers, project, stats, lineIndexOf } = params;
   // 3. Prefilter.
   const offsets: number[] = [];
   const raw = findHits(plan, text, offsets);
@@ -321,7 +334,7 @@ function scanSource(params: {
   if (language === 'c' || language === 'cpp') {
     const split = splitTopLevelSegments(text);
     if (split.balanced) {
-      const lineIndex = createLineIndex(text);
+      const lineIndex = lineIndexOf(text);
       const segments = segmentsContaining(split, offsets);
       parsedLength = segments.reduce((sum, s) => sum + (s.end - s.start), 0);
       ranges = segments.map((s) => {
@@ -353,7 +366,7 @@ function scanSource(params: {
       hitsByRule.set(rule, resolved);
     }
     for (const rule of extraByRule.keys()) if (!hitsByRule.has(rule)) hitsByRule.set(rule, []);
-    return runRules({ plan, path, target: language, text, root, hitsByRule, project });
+    return runRules({ plan, path, target: language, text, root, hitsByRule, project, lineIndexOf });
   } finally {
     // WASM trees live outside the JS heap and leak unless deleted.
     tree.delete();
@@ -389,16 +402,16 @@ function runRules(params: {
   root: Node | undefined;
   hitsByRule: Map<Rule, Hit[]>;
   project: ProjectFacts;
+  lineIndexOf: (text: string) => LineIndex;
 }): Finding[] {
-  const { plan, path, target, text, root, hitsByRule, project } = params;
+  const { plan, path, target, text, root, hitsByRule, project, lineIndexOf } = params;
   const findings: Finding[] = [];
-  let lineIndex: ReturnType<typeof createLineIndex> | undefined;
   const seen = new Map<string, number>();
   for (const rule of plan.rules) {
     const hits = hitsByRule.get(rule);
     if (hits === undefined) continue;
     const report = (d: ReportDescriptor<string>): void => {
-      lineIndex ??= createLineIndex(text);
+      const lineIndex = lineIndexOf(text);
       const start = d.node?.startIndex ?? d.start ?? 0;
       const end = d.node?.endIndex ?? d.end ?? start;
       const a = lineIndex(start);

@@ -4,6 +4,23 @@ import { neutralizeMentions } from './neutralize-mentions.js';
 /** Default home of the rule pages; the app and the CLI may point elsewhere (a fork, a tag). */
 export const DEFAULT_DOCS_BASE_URL = 'https://github.com/ftbot/ftbot/blob/main/docs/rules/';
 
+/**
+ * Where the repository's files are browsed, from the rule pages' folder two levels up: knowledge
+ * pages live beside `docs/rules/` in the same repository, so one setting serves both.
+ *
+ * @example
+ *   repoBaseUrl('https://github.com/ftbot/ftbot/blob/main/docs/rules/') // → 'https://github.com/ftbot/ftbot/blob/main/'
+ */
+export function repoBaseUrl(docsBaseUrl: string): string {
+  const base = docsBaseUrl.endsWith('/') ? docsBaseUrl : `${docsBaseUrl}/`;
+  return new URL('../../', base).href;
+}
+
+/** `[label](url)` for a knowledge section, the label made safe for one line of Markdown. */
+export function knowledgeMarkdownLink(link: { label: string; url: string }): string {
+  return `[${inlineText(link.label).replace(/[\\[\]]/g, (c) => `\\${c}`)}](${link.url})`;
+}
+
 /** The docs page of a rule: `<base>ft001-dict-get-item-borrowed.md`. */
 export function ruleDocUrl(docsBaseUrl: string, finding: Pick<Finding, 'ruleId' | 'ruleName'>): string {
   const base = docsBaseUrl.endsWith('/') ? docsBaseUrl : `${docsBaseUrl}/`;

@@ -50,7 +50,7 @@ export default defineRule({
   },
   check(ctx) {
     // A file that mentions Py_mod_gil anywhere declares it (possibly through a macro): trust it.
-    if (/\bPy_mod_gil\b/.test(withoutComments(ctx.text))) return;
+    if (/\bPy_mod_gil\b/.test(ctx.text) && /\bPy_mod_gil\b/.test(withoutComments(ctx.text))) return;
     // Limited-API modules (abi3) cannot load on free-threaded 3.13/3.14 at all; FT030 covers them.
     if (/#\s*define\s+Py_LIMITED_API\b/.test(ctx.text)) return;
     for (const hit of ctx.hits) {

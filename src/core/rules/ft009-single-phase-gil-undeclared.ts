@@ -54,7 +54,8 @@ export default defineRule({
     },
   },
   check(ctx) {
-    if (/\b(PyUnstable_Module_SetGIL|PyModule_ExperimentalSetGIL)\b/.test(withoutComments(ctx.text))) return;
+    const declares = /\b(PyUnstable_Module_SetGIL|PyModule_ExperimentalSetGIL)\b/;
+    if (declares.test(ctx.text) && declares.test(withoutComments(ctx.text))) return;
     // Limited-API modules cannot call PyUnstable_Module_SetGIL; FT030 covers those builds.
     if (/#\s*define\s+Py_LIMITED_API\b/.test(ctx.text)) return;
     for (const hit of ctx.hits) {
