@@ -73,6 +73,23 @@ export function isErrorTest(expr: Node, resultNames: ReadonlySet<string>, call: 
   return isResult(left) && ((op === '<' && r.text === '0') || (op === '==' && r.text === '-1'));
 }
 
+/** `rc == 0` or `!rc` where `rc` holds the `-1`/`0`/`1` result (0: missing, the variable is NULL). */
+function isMissingTest(expr: Node, resultNames: ReadonlySet<string>, call: Node | undefined): boolean {
+  const e = unwrapExpression(expr);
+  const isResult = (n: Node): boolean => {
+    const u = unwrapExpression(n);
+    return (call !== undefined && u.id === call.id) || (u.type === 'identifier' && resultNames.has(u.text));
+  };
+  if (e.type === 'unary_expression' && e.childForFieldName('operator')?.text === '!') {
+    const arg = e.childForFieldName('argument');
+    return arg !== null && isResult(arg);
+  }
+  if (e.type !== 'binary_expression' || e.childForFieldName('operator')?.text !== '==') return false;
+  const l = e.childForFieldName('left');
+  const r = e.childForFieldName('right');
+  return l !== null && r !== null && ((isResult(l) && r.text === '0') || (isResult(r) && l.text === '0'));
+}
+
 /**
  * True when `exit` runs only while `name` holds NULL: inside the then-branch of `if (name == NULL)`
  * or `if (!name)`, inside the else-branch of `if (name)`, or inside the branch of an error test of
@@ -86,7 +103,7 @@ export function runsOnlyWhenNull(params: { exit: Node; name: string; stop: Node;
       const cond = conditionOf(a);
       const consequence = a.childForFieldName('consequence');
       const inThen = consequence !== null && consequence.id === child.id;
-      if (cond !== undefined && inThen && (isNullTest(cond, name) || isErrorTest(cond, resultNames, call))) return true;
+      if (cond !== undefined && inThen && (isNullTest(cond, name) || isErrorTest(cond, resultNames, call) || isMissingTest(cond, resultNames, call))) return true;
       if (cond !== undefined && !inThen && child.type === 'else_clause' && isNonNullTest(cond, name)) return true;
     }
     child = a;
