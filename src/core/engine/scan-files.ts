@@ -420,7 +420,9 @@ function runRules(params: {
       const help = (rule.meta.help as Record<string, string>)[d.messageId];
       const fn = d.node === undefined ? undefined : enclosingFunction(d.node);
       const symbol = d.symbol ?? (fn === undefined ? undefined : functionName(fn));
-      const lineText = text.slice(start - (a.column - 1), text.indexOf('\n', start) >>> 0 || text.length).replace(/\s+/g, ' ').trim();
+      // The flagged line, white space folded: part of the fingerprint, so moving code keeps it.
+      const lineEnd = text.indexOf('\n', start);
+      const lineText = text.slice(start - (a.column - 1), lineEnd < 0 ? text.length : lineEnd).replace(/\s+/g, ' ').trim();
       const key = [rule.meta.id, path, symbol ?? '', lineText].join('|');
       const occurrence = seen.get(key) ?? 0;
       seen.set(key, occurrence + 1);
