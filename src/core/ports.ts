@@ -61,10 +61,22 @@ export type PackageIndexUnknown = {
   reason: string;
 };
 
+/** Every release of a project with its files, in the order the index lists them. */
+export type PackageHistory = {
+  status: 'ok';
+  project: string;
+  releases: { version: string; files: PackageFile[] }[];
+};
+
 /** Lists a release's files (PyPI's JSON API in production, a fixture in tests). */
 export interface PackageIndex {
   /** Finds the files of `version`, or of the latest release when `version` is omitted. */
   findRelease(params: { project: string; version?: string }): Promise<PackageRelease | PackageIndexUnknown>;
+  /**
+   * Lists every release with its files (PyPI's `releases` map), where the index offers it.
+   * Optional: without it, callers do without the history.
+   */
+  findReleases?(params: { project: string }): Promise<PackageHistory | PackageIndexUnknown>;
 }
 
 /** One chat completion asked of an OpenAI-compatible server: a system and a user message. */

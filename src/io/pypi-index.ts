@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import type { Clock, PackageIndex, PackageIndexUnknown, PackageRelease } from '../core/ports.js';
+import type { Clock, PackageFile, PackageHistory, PackageIndex, PackageIndexUnknown, PackageRelease } from '../core/ports.js';
 import { VERSION } from '../core/version.js';
 
 /**
  * A `PackageIndex` over PyPI's JSON API:
  *   GET <base>/pypi/<project>/json            the latest release
  *   GET <base>/pypi/<project>/<version>/json  one release
- * Only `info.name`, `info.version` and `urls[]` (the release's files) are read; the deprecated
- * `releases` map is ignored. Every failure becomes an "unknown" answer with a reason; nothing throws.
+ * Only `info.name`, `info.version` and `urls[]` (the release's files) are read, and for
+ * `findReleases` the project page's `releases` map (deprecated by PyPI but still served), which
+ * comes with the same response as the latest release: one request answers both. Every failure
+ * becomes an "unknown" answer with a reason; nothing throws.
  */
 
 export type PypiIndexOptions = {
@@ -32,18 +34,30 @@ const VERSION_TEXT = /^[A-Za-z0-9][A-Za-z0-9.!+_-]{0,63}$/;
 /** At most this many answers are cached; the oldest goes first. */
 const CACHE_ENTRIES = 256;
 
-const pypiResponse = z.object({
-  info: z.object({ name: z.string(), version: z.string() }),
-  urls: z.array(
-    z.object({
-      filename: z.string(),
-      packagetype: z.string().optional(),
-      yanked: z.boolean().optional(),
-    }),
-  ),
+const pypiFile = z.object({
+  filename: z.string(),
+  packagetype: z.string().optional(),
+  yanked: z.boolean().optional(),
 });
 
-type Answer = PackageRelease | PackageIndexUnknown;
+const pypiResponse = z.object({
+  info: z.object({ name: z.string(), version: z.string() }),
+  urls: z.array(pypiFile),
+});
+
+/** Read apart from the rest, so that an odd `releases` map never spoils the latest release's answer. */
+const pypiReleases = z.object({ releases: z.record(z.string(), z.array(pypiFile)) });
+
+/** A release, plus the project's history when the answer carried one. */
+type Answer = { release: PackageRelease; history?: PackageHistory } | PackageIndexUnknown;
+
+function toFile(u: z.infer<typeof pypiFile>): PackageFile {
+  return {
+    filename: u.filename,
+    ...(u.packagetype === undefined ? {} : { packageType: u.packagetype }),
+    ...(u.yanked === undefined ? {} : { yanked: u.yanked }),
+  };
+}
 
 function unknown(kind: PackageIndexUnknown['kind'], reason: string): PackageIndexUnknown {
   return { status: 'unknown', kind, reason };
@@ -158,42 +172,49 @@ export function createPypiIndex(options: PypiIndexOptions = {}): PackageIndex {
       return unknown('malformed', `PyPI's answer for ${label} has an unexpected shape${where}`);
     }
     const { info, urls } = parsed.data;
-    return {
-      status: 'ok',
-      project: info.name,
-      version: info.version,
-      files: urls.map((u) => ({
-        filename: u.filename,
-        ...(u.packagetype === undefined ? {} : { packageType: u.packagetype }),
-        ...(u.yanked === undefined ? {} : { yanked: u.yanked }),
-      })),
-    };
+    const release: PackageRelease = { status: 'ok', project: info.name, version: info.version, files: urls.map(toFile) };
+    const map = version === undefined ? pypiReleases.safeParse(json) : undefined;
+    if (map?.success !== true) return { release };
+    const releases = Object.entries(map.data.releases).map(([v, files]) => ({ version: v, files: files.map(toFile) }));
+    return { release, history: { status: 'ok', project: info.name, releases } };
+  }
+
+  /** Validates, then answers from the cache or asks PyPI; only successes and 404s are cached. */
+  async function find(project: string, version: string | undefined): Promise<Answer> {
+    // Validate before any request: a name or version outside these shapes never reaches the URL.
+    if (!PROJECT_NAME.test(project)) return unknown('invalid-name', `\`${shown(project)}\` is not a valid project name`);
+    if (version !== undefined && !VERSION_TEXT.test(version)) {
+      return unknown('invalid-version', `\`${shown(version)}\` is not a valid version`);
+    }
+    // PEP 503 normal form, so `Pillow` and `pillow` share one cache entry and one URL.
+    const name = project.toLowerCase().replace(/[-_.]+/g, '-');
+    const key = `${name}@${version ?? ''}`;
+    const now = clock.now();
+    const cached = cache.get(key);
+    if (cached !== undefined && cached.expires > now) return cached.answer;
+    cache.delete(key);
+
+    const answer = await request(name, version);
+    if ('release' in answer || answer.kind === 'not-found') {
+      if (cache.size >= CACHE_ENTRIES) {
+        const oldest = cache.keys().next();
+        if (oldest.done !== true) cache.delete(oldest.value);
+      }
+      cache.set(key, { expires: now + ttlMs, answer });
+    }
+    return answer;
   }
 
   return {
     async findRelease({ project, version }) {
-      // Validate before any request: a name or version outside these shapes never reaches the URL.
-      if (!PROJECT_NAME.test(project)) return unknown('invalid-name', `\`${shown(project)}\` is not a valid project name`);
-      if (version !== undefined && !VERSION_TEXT.test(version)) {
-        return unknown('invalid-version', `\`${shown(version)}\` is not a valid version`);
-      }
-      // PEP 503 normal form, so `Pillow` and `pillow` share one cache entry and one URL.
-      const name = project.toLowerCase().replace(/[-_.]+/g, '-');
-      const key = `${name}@${version ?? ''}`;
-      const now = clock.now();
-      const cached = cache.get(key);
-      if (cached !== undefined && cached.expires > now) return cached.answer;
-      cache.delete(key);
-
-      const answer = await request(name, version);
-      if (answer.status === 'ok' || answer.kind === 'not-found') {
-        if (cache.size >= CACHE_ENTRIES) {
-          const oldest = cache.keys().next();
-          if (oldest.done !== true) cache.delete(oldest.value);
-        }
-        cache.set(key, { expires: now + ttlMs, answer });
-      }
-      return answer;
+      const answer = await find(project, version);
+      return 'release' in answer ? answer.release : answer;
+    },
+    async findReleases({ project }) {
+      // The project page lists every release next to the latest one's files.
+      const answer = await find(project, undefined);
+      if (!('release' in answer)) return answer;
+      return answer.history ?? unknown('malformed', `PyPI's answer for \`${shown(project)}\` lists no releases`);
     },
   };
 }

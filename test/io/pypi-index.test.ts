@@ -168,4 +168,53 @@ describe('createPypiIndex', () => {
     expect(answer.status).toBe('ok');
     expect(urls).toEqual(['https://pypi.org/pypi/psutil/7.1.2/json']);
   });
+
+  describe('findReleases', () => {
+    const history = {
+      info: { name: 'psutil', version: '7.1.2' },
+      urls: [{ filename: 'psutil-7.1.2-cp314-cp314t-win_amd64.whl', packagetype: 'bdist_wheel', yanked: false }],
+      releases: {
+        '7.1.1': [{ filename: 'psutil-7.1.1.tar.gz', packagetype: 'sdist', yanked: true }],
+        '7.1.2': [{ filename: 'psutil-7.1.2-cp314-cp314t-win_amd64.whl', packagetype: 'bdist_wheel', yanked: false }],
+      },
+    };
+
+    it('lists every release from the project page', async () => {
+      nock(PYPI).get('/pypi/psutil/json').reply(200, history);
+      expect(await createPypiIndex().findReleases?.({ project: 'psutil' })).toEqual({
+        status: 'ok',
+        project: 'psutil',
+        releases: [
+          { version: '7.1.1', files: [{ filename: 'psutil-7.1.1.tar.gz', packageType: 'sdist', yanked: true }] },
+          { version: '7.1.2', files: [{ filename: 'psutil-7.1.2-cp314-cp314t-win_amd64.whl', packageType: 'bdist_wheel', yanked: false }] },
+        ],
+      });
+    });
+
+    it('answers the latest release and the history with one request', async () => {
+      const scope = nock(PYPI).get('/pypi/psutil/json').once().reply(200, history);
+      const index = createPypiIndex();
+      expect(await index.findRelease({ project: 'psutil' })).toMatchObject({ status: 'ok', version: '7.1.2' });
+      expect(await index.findReleases?.({ project: 'PSUTIL' })).toMatchObject({ status: 'ok', project: 'psutil' });
+      expect(scope.isDone()).toBe(true);
+    });
+
+    it('keeps the latest release when the releases map has an odd shape', async () => {
+      nock(PYPI).get('/pypi/psutil/json').reply(200, { ...history, releases: { '7.1.2': 'oops' } });
+      const index = createPypiIndex();
+      expect(await index.findRelease({ project: 'psutil' })).toMatchObject({ status: 'ok', version: '7.1.2' });
+      expect(await index.findReleases?.({ project: 'psutil' })).toEqual({
+        status: 'unknown',
+        kind: 'malformed',
+        reason: "PyPI's answer for `psutil` lists no releases",
+      });
+    });
+
+    it('passes on 404 and invalid names as unknown', async () => {
+      nock(PYPI).get('/pypi/nope/json').reply(404);
+      const index = createPypiIndex();
+      expect(await index.findReleases?.({ project: 'nope' })).toMatchObject({ status: 'unknown', kind: 'not-found' });
+      expect(await index.findReleases?.({ project: '../x' })).toMatchObject({ status: 'unknown', kind: 'invalid-name' });
+    });
+  });
 });
