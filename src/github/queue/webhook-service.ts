@@ -1,0 +1,209 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createNodeMiddleware, Probot, type ApplicationFunction, type Logger } from 'probot';
+import { jobKeys } from './job-keys.js';
+import { runInJobScope } from './job-scope.js';
+import { createMetrics, type CounterName, type Metrics } from './metrics.js';
+import type { JobOutcome, JobQueue, QueueEvent, QueueEvents, WebhookJob } from './types.js';
+
+/** GitHub never sends a webhook body over 25 MB. */
+export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+
+export const WEBHOOK_PATH = '/api/github/webhooks';
+
+/** What both Probot instances (the endpoint's and the worker's) are built with. */
+export type ProbotSettings = NonNullable<ConstructorParameters<typeof Probot>[0]>;
+
+export type WebhookService = {
+  /** The HTTP handler: webhooks, `/healthz`, `/readyz`, `/metrics`; 404 for anything else. */
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Starts an HTTP server on `host:port` (port 0: any free port). */
+  listen: (port: number, host: string) => Promise<{ server: Server; port: number }>;
+  queue: JobQueue;
+  metrics: Metrics;
+  /** Runs the app on queued jobs. */
+  worker: Probot;
+  log: Logger;
+  /** Stops the HTTP server (if any), then the queue: running jobs finish or go back. */
+  close: (timeoutMs?: number) => Promise<void>;
+};
+
+const QUEUE_COUNTERS: Record<QueueEvent, CounterName> = {
+  enqueued: 'ftbot_jobs_enqueued_total',
+  deduplicated: 'ftbot_jobs_deduplicated_total',
+  stale: 'ftbot_jobs_stale_total',
+  superseded: 'ftbot_jobs_superseded_total',
+  started: 'ftbot_jobs_started_total',
+  succeeded: 'ftbot_jobs_succeeded_total',
+  retried: 'ftbot_jobs_retried_total',
+  failed: 'ftbot_jobs_failed_total',
+  dropped: 'ftbot_jobs_dropped_total',
+};
+
+/**
+ * The app behind a job queue. The webhook endpoint (Probot's middleware, so the signature is
+ * checked on the raw body before anything else) only computes the delivery's idempotency keys
+ * and enqueues it, then answers; no GitHub request, no scan and no LLM call happens before the
+ * 2xx. A worker Probot instance runs the real app on each job, inside a job scope so a
+ * transient GitHub failure retries the job rather than being lost.
+ */
+export async function createWebhookService(params: {
+  app: ApplicationFunction;
+  probot: ProbotSettings;
+  createQueue: (events: QueueEvents) => JobQueue;
+  webhookPath?: string;
+  maxBodyBytes?: number;
+}): Promise<WebhookService> {
+  const webhookPath = params.webhookPath ?? WEBHOOK_PATH;
+  const maxBodyBytes = params.maxBodyBytes ?? MAX_WEBHOOK_BYTES;
+  const metrics = createMetrics();
+  const ingress = new Probot(params.probot);
+  await ingress.load(() => undefined);
+  const log = ingress.log.child({ name: 'ftbot' });
+  const worker = new Probot({ ...params.probot, log: params.probot.log ?? ingress.log });
+  await worker.load(params.app);
+
+  const queue = params.createQueue({
+    onEvent: (event, job, detail) => {
+      metrics.add(QUEUE_COUNTERS[event]);
+      const fields = { deliveryId: job.id, event: job.name, installation: job.installationId, target: job.target, attempt: detail?.attempt, ms: detail?.ms };
+      if (event === 'failed') log.error({ ...fields, err: detail?.error }, 'job failed');
+      else if (event === 'retried') log.warn(fields, 'job will be retried');
+      else if (event === 'dropped') log.warn(fields, 'job dropped at shutdown');
+      else if (event === 'deduplicated' || event === 'stale' || event === 'superseded') log.info(fields, `job ${event}`);
+      else log.debug(fields, `job ${event}`);
+    },
+  });
+
+  queue.process(async (job: WebhookJob): Promise<JobOutcome> => {
+    const scope = await runInJobScope(() => worker.receive({ id: job.id, name: job.name, payload: job.payload } as Parameters<Probot['receive']>[0]));
+    return scope.retry ? 'retry' : 'done';
+  });
+
+  const enqueueApp: ApplicationFunction = (app) => {
+    app.onAny(async (context) => {
+      const keyed = jobKeys(context.id, context.name, context.payload);
+      if ('skip' in keyed) {
+        metrics.add('ftbot_webhooks_ignored_total');
+        log.debug({ deliveryId: context.id, event: context.name, reason: keyed.skip }, 'delivery needs no job');
+        return;
+      }
+      await queue.enqueue({
+        id: context.id,
+        name: context.name,
+        payload: context.payload,
+        keys: keyed.keys,
+        installationId: keyed.installationId,
+        target: keyed.target,
+        enqueuedAt: Date.now(),
+      });
+    });
+  };
+  const middleware = await createNodeMiddleware(enqueueApp, { probot: ingress, webhooksPath: webhookPath });
+
+  const send = (res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void => {
+    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) }).end(body);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let path: string;
+    try {
+      path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '') || '/';
+    } catch {
+      return send(res, 400, 'bad request\n');
+    }
+    if (req.method === 'GET' && path === '/healthz') return send(res, 200, 'ok\n');
+    if (req.method === 'GET' && path === '/readyz') return (await queue.ready()) ? send(res, 200, 'ready\n') : send(res, 503, 'not ready\n');
+    if (req.method === 'GET' && path === '/metrics') {
+      const counts = await queue.counts().catch(() => ({ waiting: -1, active: -1 }));
+      return send(res, 200, metrics.render({ ftbot_queue_waiting: counts.waiting, ftbot_queue_active: counts.active }), 'text/plain; version=0.0.4');
+    }
+    if (path !== webhookPath.replace(/\/+$/, '')) return send(res, 404, 'not found\n');
+    metrics.add('ftbot_webhooks_received_total');
+    if (req.method === 'POST') {
+      const body = await readCapped(req, maxBodyBytes);
+      if (body === 'too-large') {
+        metrics.add('ftbot_webhooks_rejected_total');
+        res.on('finish', () => req.socket.destroy());
+        res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end(`request body over ${maxBodyBytes} bytes\n`);
+        return;
+      }
+      if (body === 'aborted') {
+        req.socket.destroy();
+        return;
+      }
+      // Probot's middleware takes a string body as the raw payload; the signature is checked on it.
+      (req as IncomingMessage & { body?: string }).body = body;
+    }
+    await middleware(req, res, () => send(res, 404, 'not found\n'));
+    if (res.statusCode >= 400 && res.statusCode < 500) metrics.add('ftbot_webhooks_rejected_total');
+  };
+
+  let server: Server | undefined;
+  return {
+    handle,
+    queue,
+    metrics,
+    worker,
+    log,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        const s = createServer((req, res) => {
+          handle(req, res).catch((error: unknown) => {
+            log.error({ err: error }, 'request failed');
+            if (!res.headersSent) send(res, 500, 'internal error\n');
+          });
+        });
+        // Slow or stuck clients cannot hold sockets open for long.
+        s.requestTimeout = 30_000;
+        s.headersTimeout = 10_000;
+        s.once('error', reject);
+        s.listen(port, host, () => {
+          server = s;
+          resolve({ server: s, port: (s.address() as AddressInfo).port });
+        });
+      }),
+    close: async (timeoutMs = 30_000) => {
+      if (server !== undefined) {
+        const s = server;
+        server = undefined;
+        await new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeIdleConnections();
+        });
+      }
+      await queue.close(timeoutMs);
+    },
+  };
+}
+
+/** Reads a request body up to `limit` bytes; stops reading as soon as it is over. */
+function readCapped(req: IncomingMessage, limit: number): Promise<string | 'too-large' | 'aborted'> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve('too-large');
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (value: string | 'too-large' | 'aborted'): void => {
+      if (done) return;
+      done = true;
+      req.off('data', onData);
+      resolve(value);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        chunks.length = 0;
+        req.pause();
+        finish('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => finish(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => finish('aborted'));
+    req.on('aborted', () => finish('aborted'));
+  });
+}
