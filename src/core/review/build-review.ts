@@ -3,7 +3,8 @@ import { applyEdits } from '../report/edit-positions.js';
 import { hunkOf, type DiffLines } from './diff-lines.js';
 import { fingerprintMarker } from './markers.js';
 import { neutralizeMentions } from './neutralize-mentions.js';
-import { fenceFor, inlineText, ruleLink } from './render-finding.js';
+import type { KnowledgeLinker } from './create-knowledge-linker.js';
+import { fenceFor, inlineText, knowledgeMarkdownLink, ruleLink } from './render-finding.js';
 import { ruleWhy } from './rule-why.js';
 import { truncateBody } from './truncate-body.js';
 
@@ -61,8 +62,10 @@ export function buildReview(params: {
   posted?: ReadonlySet<string>;
   maxInlineComments: number;
   docsBaseUrl: string;
+  /** Links each comment to the knowledge section that explains its rule. */
+  knowledgeLink?: KnowledgeLinker | undefined;
 }): ReviewPlan {
-  const { findings, textOf, diff, posted = new Set<string>(), maxInlineComments, docsBaseUrl } = params;
+  const { findings, textOf, diff, posted = new Set<string>(), maxInlineComments, docsBaseUrl, knowledgeLink } = params;
   const plan: ReviewPlan = { comments: [], inline: [], alreadyPosted: [], overflow: [], outsideDiff: [], lowConfidence: [] };
   for (const finding of findings) {
     // 1.
@@ -90,7 +93,7 @@ export function buildReview(params: {
       path: finding.path,
       line: placed.end,
       side: 'RIGHT',
-      body: renderInlineBody({ finding, docsBaseUrl, fixBlock: placed.fixBlock }),
+      body: renderInlineBody({ finding, docsBaseUrl, fixBlock: placed.fixBlock, knowledgeLink }),
     };
     if (placed.start < placed.end) {
       comment.start_line = placed.start;
@@ -211,15 +214,24 @@ function renderDiffBlock(text: string, edits: readonly TextEdit[], range: { star
  *
  *   Why: … one line …
  *
+ *   Background: [Borrowed references from dict access › …](…/knowledge/dict-borrowed-references.md#…)
+ *
  *   Fix: Use `PyDict_GetItemRef` …
  *   ```suggestion
  *   …
  *   ```
  *   <!-- ftbot:fp 0123… -->
  */
-export function renderInlineBody(params: { finding: Finding; docsBaseUrl: string; fixBlock?: string | undefined }): string {
-  const { finding: f, docsBaseUrl, fixBlock } = params;
+export function renderInlineBody(params: {
+  finding: Finding;
+  docsBaseUrl: string;
+  fixBlock?: string | undefined;
+  knowledgeLink?: KnowledgeLinker | undefined;
+}): string {
+  const { finding: f, docsBaseUrl, fixBlock, knowledgeLink } = params;
   const lines = [`**${f.ruleId}** ${inlineText(f.message)} (${ruleLink(docsBaseUrl, f)}: ${f.ruleName})`, '', `Why: ${inlineText(ruleWhy(f.ruleId))}`];
+  const background = knowledgeLink?.(f.ruleId);
+  if (background !== undefined) lines.push('', `Background: ${knowledgeMarkdownLink(background)}`);
   const help = f.fix?.title ?? f.help;
   if (help !== undefined) lines.push('', `Fix: ${inlineText(help)}`);
   // Code inside the fence is not parsed for mentions, and must stay byte-exact to be committable.

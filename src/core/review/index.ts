@@ -20,7 +20,9 @@ export {
 export type { RememberedFinding } from './markers.js';
 export { neutralizeMentions } from './neutralize-mentions.js';
 export { renderConfigProblems } from './render-config-problems.js';
-export { DEFAULT_DOCS_BASE_URL, ruleDocUrl } from './render-finding.js';
+export { createKnowledgeLinker } from './create-knowledge-linker.js';
+export type { KnowledgeLink, KnowledgeLinker } from './create-knowledge-linker.js';
+export { DEFAULT_DOCS_BASE_URL, findingListItem, knowledgeMarkdownLink, repoBaseUrl, ruleDocUrl, ruleLink } from './render-finding.js';
 export { renderSummary } from './render-summary.js';
 export type { SummaryParams } from './render-summary.js';
 export { renderTriage } from './render-triage.js';

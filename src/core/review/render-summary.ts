@@ -1,8 +1,10 @@
 import type { Diagnostic, Finding } from '../diagnostics.js';
 import type { ReviewPlan } from './build-review.js';
 import { readStateMarkers, renderStateMarkers, SUMMARY_MARKER, type RememberedFinding } from './markers.js';
+import { neutralizeMentions } from './neutralize-mentions.js';
 import { findingListItem, inlineText, ruleDocUrl } from './render-finding.js';
 import { truncateBody } from './truncate-body.js';
+import { renderWheelReport, type WheelCheck } from '../wheels/index.js';
 
 /** At most this many entries per list; the rest are counted. */
 const MAX_LIST = 100;
@@ -20,6 +22,8 @@ export type SummaryParams = {
   sourceUrl?: ((path: string, line: number) => string | undefined) | undefined;
   /** Fingerprints commented inline in earlier runs, as found on the pull request. */
   postedBefore?: ReadonlySet<string>;
+  /** The release's wheel matrix, shown when the pull request changes a build file. */
+  wheels?: WheelCheck | undefined;
 };
 
 /**
@@ -28,7 +32,7 @@ export type SummaryParams = {
  * run, skipped files, and hidden markers for the next run. Always under GitHub's size limit.
  */
 export function renderSummary(params: SummaryParams): string {
-  const { plan, headSha, previousBody, skipped, docsBaseUrl, sourceUrl, postedBefore = new Set<string>() } = params;
+  const { plan, headSha, previousBody, skipped, docsBaseUrl, sourceUrl, postedBefore = new Set<string>(), wheels } = params;
   const all = [...plan.inline, ...plan.alreadyPosted, ...plan.overflow, ...plan.outsideDiff, ...plan.lowConfidence];
   const item = (finding: Finding): string => findingListItem({ finding, docsBaseUrl, sourceUrl });
   const out: string[] = [SUMMARY_MARKER, '## ftbot: free-threading review', ''];
@@ -78,6 +82,8 @@ export function renderSummary(params: SummaryParams): string {
     undefined,
     fixed.map((p) => `- ~~\`${inlineText(p.path).replace(/`/g, "'")}:${p.line}\` ${p.ruleId}~~ no longer reported`),
   );
+
+  if (wheels !== undefined) out.push(neutralizeMentions(renderWheelReport(wheels, 'markdown').trimEnd()), '');
 
   section(out, 'Skipped', undefined, skipped.map((d) => `- ${d.path === undefined ? '' : `\`${inlineText(d.path).replace(/`/g, "'")}\`: `}${inlineText(d.message)}`));
 

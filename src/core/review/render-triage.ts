@@ -4,7 +4,8 @@ import { classifyPath } from '../languages.js';
 import { renderWheelReport, type WheelCheck } from '../wheels/index.js';
 import { DECLARATION_RULES, findExtensionModules, type ExtensionModule, type ModuleKind } from './find-extension-modules.js';
 import { TRIAGE_MARKER } from './markers.js';
-import { inlineText, ruleLink } from './render-finding.js';
+import type { KnowledgeLinker } from './create-knowledge-linker.js';
+import { inlineText, knowledgeMarkdownLink, ruleLink } from './render-finding.js';
 import { truncateBody } from './truncate-body.js';
 
 export type TriageParams = {
@@ -25,6 +26,8 @@ export type TriageParams = {
   wheels?: WheelCheck | undefined;
   /** The app's slug, to name the `scan` command; omitted by the CLI. */
   appSlug?: string | undefined;
+  /** Links each hazard example to the knowledge section that explains its rule. */
+  knowledgeLink?: KnowledgeLinker | undefined;
 };
 
 const kindLabel: Record<ModuleKind, string> = {
@@ -47,10 +50,14 @@ const FREE_THREADING_CLASSIFIER = /^Programming Language :: Python :: Free Threa
  * matrix when given, and the porting checklist in order. Always under GitHub's size limit.
  */
 export function renderTriage(params: TriageParams): string {
-  const { findings, files, project, skipped, sha, docsBaseUrl, sourceUrl, wheels, appSlug } = params;
+  const { findings, files, project, skipped, sha, docsBaseUrl, sourceUrl, wheels, appSlug, knowledgeLink } = params;
   const link = (path: string, line: number, label: string): string => {
     const url = sourceUrl(path, line);
     return url === undefined ? label : `[${label}](${url})`;
+  };
+  const background = (ruleId: string): string => {
+    const section = knowledgeLink?.(ruleId);
+    return section === undefined ? '' : ` (${knowledgeMarkdownLink({ label: 'background', url: section.url })})`;
   };
   const code = (path: string): string => `\`${inlineText(path).replace(/`/g, "'")}\``;
   const modules = findExtensionModules({ files, findings });
@@ -78,7 +85,7 @@ export function renderTriage(params: TriageParams): string {
     for (const [path, list] of sorted.slice(0, MAX_FILES)) {
       const examples = list
         .slice(0, TOP_EXAMPLES)
-        .map((f) => `${link(f.path, f.line, `L${f.line}`)} ${ruleLink(docsBaseUrl, f)} ${inlineText(f.message)}`)
+        .map((f) => `${link(f.path, f.line, `L${f.line}`)} ${ruleLink(docsBaseUrl, f)} ${inlineText(f.message)}${background(f.ruleId)}`)
         .join('<br>');
       out.push(`| ${link(path, 1, code(path))} | ${list.length} | ${examples} |`);
     }

@@ -5,6 +5,7 @@ import { scanFiles, type Grammars, type ScanResult } from '../engine/scan-files.
 import type { Logger } from '../ports.js';
 import type { WheelCheck } from '../wheels/index.js';
 import { buildReview, renderReviewBody, skippedOf, type ReviewPlan } from './build-review.js';
+import type { KnowledgeLinker } from './create-knowledge-linker.js';
 import type { DiffLines } from './diff-lines.js';
 import { renderSummary } from './render-summary.js';
 import { renderTriage } from './render-triage.js';
@@ -20,6 +21,8 @@ type Common = {
   docsBaseUrl: string;
   sourceUrl: (path: string, line: number) => string | undefined;
   logger?: Logger;
+  /** Links findings to the knowledge section that explains their rule. */
+  knowledgeLink?: KnowledgeLinker | undefined;
 };
 
 export type PullRequestReview = {
@@ -37,9 +40,9 @@ export type PullRequestReview = {
  * 3. render the review body and the sticky summary (with fixed findings from `previousBody`).
  */
 export function reviewPullRequest(
-  params: Common & { diff: DiffLines; headSha: string; posted?: ReadonlySet<string>; previousBody?: string | undefined },
+  params: Common & { diff: DiffLines; headSha: string; posted?: ReadonlySet<string>; previousBody?: string | undefined; wheels?: WheelCheck | undefined },
 ): PullRequestReview {
-  const { files, grammars, rules, config, diff, headSha, posted, previousBody, docsBaseUrl, sourceUrl, logger } = params;
+  const { files, grammars, rules, config, diff, headSha, posted, previousBody, docsBaseUrl, sourceUrl, logger, knowledgeLink, wheels } = params;
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const scan = scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
   const plan = buildReview({
@@ -49,17 +52,18 @@ export function reviewPullRequest(
     ...(posted === undefined ? {} : { posted }),
     maxInlineComments: config.maxInlineComments,
     docsBaseUrl,
+    knowledgeLink,
   });
   const skipped = [...(params.skipped ?? []), ...skippedOf(scan.diagnostics)];
-  const summaryBody = renderSummary({ plan, headSha, previousBody, skipped, docsBaseUrl, sourceUrl, ...(posted === undefined ? {} : { postedBefore: posted }) });
+  const summaryBody = renderSummary({ plan, headSha, previousBody, skipped, docsBaseUrl, sourceUrl, wheels, ...(posted === undefined ? {} : { postedBefore: posted }) });
   return { scan, plan, reviewBody: renderReviewBody(plan), summaryBody };
 }
 
 /** The issue pipeline shared by the app and `ftbot review`: scan a tree, render the triage comment. */
 export function triageRepository(params: Common & { sha: string; wheels?: WheelCheck | undefined; appSlug?: string | undefined }): { scan: ScanResult; body: string } {
-  const { files, grammars, rules, config, sha, docsBaseUrl, sourceUrl, wheels, appSlug, logger } = params;
+  const { files, grammars, rules, config, sha, docsBaseUrl, sourceUrl, wheels, appSlug, logger, knowledgeLink } = params;
   const scan = scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
   const skipped = [...(params.skipped ?? []), ...skippedOf(scan.diagnostics)];
-  const body = renderTriage({ findings: scan.findings, files, project: scan.project, skipped, sha, docsBaseUrl, sourceUrl, wheels, appSlug });
+  const body = renderTriage({ findings: scan.findings, files, project: scan.project, skipped, sha, docsBaseUrl, sourceUrl, wheels, appSlug, knowledgeLink });
   return { scan, body };
 }
