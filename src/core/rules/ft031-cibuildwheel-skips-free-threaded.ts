@@ -2,9 +2,44 @@ import { isScalar, visit, type Scalar } from 'yaml';
 import { defineRule } from '../engine/define-rule.js';
 import { parseWorkflow } from '../build-files/locate.js';
 
-// A cibuildwheel selector that matches free-threaded identifiers: `cp3??t-*`, `cp313t-*`, `*t-*`,
-// `cp314t-win*`. Worked example: "cp38-* cp3??t-*" → the second selector matches.
-const freeThreadedSelector = /(^|\s)(\*|cp3[\d?*[\]]*)t-\S*/;
+/** cibuildwheel's fnmatch-style selector as a regex: `*` any run, `?` one character, `[…]` a set. */
+function selectorRegExp(selector: string): RegExp {
+  let out = '';
+  for (let i = 0; i < selector.length; i++) {
+    const c = selector[i] ?? '';
+    if (c === '*') out += '.*';
+    else if (c === '?') out += '.';
+    else if (c === '[') {
+      const close = selector.indexOf(']', i + 1);
+      if (close < 0) out += '\\[';
+      else {
+        out += `[${selector.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = close;
+      }
+    } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}
+
+// Identifiers of the free-threaded builds cibuildwheel 3.1+ makes by default (3.13t is deprecated
+// and gone in 4.0, so skipping only `cp313t-*` is not reported).
+const currentFreeThreaded = ['cp314t-manylinux_x86_64', 'cp314t-win_amd64', 'cp314t-macosx_arm64', 'cp315t-manylinux_x86_64'];
+
+/**
+ * The first selector in a white-space separated list that skips a current free-threaded build.
+ * Worked example: "pp* cp3??t-*" → `cp3??t-*` (matches cp314t-manylinux_x86_64); "cp313t-*" → none.
+ */
+export function freeThreadedSelector(selectors: string): string | undefined {
+  return selectors
+    .split(/\s+/)
+    .filter(Boolean)
+    .find((selector) => {
+      const re = selectorRegExp(selector);
+      // Specific to free threading: matches `cp314t-…` but not the GIL build `cp314-…` (so `*` or
+      // `cp3*`, which skip everything, are not this rule's business).
+      return currentFreeThreaded.some((id) => re.test(id) && !re.test(id.replace('t-', '-')));
+    });
+}
 
 export default defineRule({
   meta: {
@@ -27,15 +62,21 @@ export default defineRule({
   check(ctx) {
     if (ctx.target === 'pyproject') {
       // `skip = "cp3??t-*"` or `skip = ["pp*", "cp3??t-*"]` inside [tool.cibuildwheel] (or its overrides).
-      const section = ctx.text.indexOf('[tool.cibuildwheel');
-      if (section < 0) return;
-      const skipLine = /^\s*skip\s*=\s*(\[[^\]]*\]|"[^"]*"|'[^']*')/gm;
-      skipLine.lastIndex = section;
-      for (let m = skipLine.exec(ctx.text); m !== null; m = skipLine.exec(ctx.text)) {
+      // Only `skip` keys inside cibuildwheel's own tables count: track the current table header.
+      const skipLine = /^\s*skip\s*=\s*(\[[^\]]*\]|"[^"]*"|'[^']*')/;
+      let inCibuildwheel = false;
+      let offset = 0;
+      for (const line of ctx.text.split('\n')) {
+        const header = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?/.exec(line);
+        if (header !== null) inCibuildwheel = /^tool\.cibuildwheel(\.|$)/.test(header[1] ?? '');
+        const m = inCibuildwheel ? skipLine.exec(line) : null;
         // `["pp*", "cp3??t-*"]` → ` pp*   cp3??t-* ` (selectors separated by white space).
-        const selector = freeThreadedSelector.exec((m[1] ?? '').replace(/^\[|\]$|["',]/g, ' '));
-        if (selector === null) continue;
-        ctx.report({ start: m.index + (m[0].length - m[0].trimStart().length), end: m.index + m[0].length, messageId: 'skipped', symbol: '<build>', data: { selector: selector[0].trim() } });
+        const selector = m === null ? undefined : freeThreadedSelector((m[1] ?? '').replace(/^\[|\]$|["',]/g, ' '));
+        if (m !== null && selector !== undefined) {
+          const start = offset + m.index + (m[0].length - m[0].trimStart().length);
+          ctx.report({ start, end: offset + m.index + m[0].length, messageId: 'skipped', symbol: '<build>', data: { selector } });
+        }
+        offset += line.length + 1;
       }
       return;
     }
@@ -44,11 +85,10 @@ export default defineRule({
     visit(doc, {
       Pair(_key, pair) {
         if (!isScalar(pair.key) || pair.key.value !== 'CIBW_SKIP' || !isScalar(pair.value)) return;
-        const value = String((pair.value as Scalar).value);
-        const selector = freeThreadedSelector.exec(value);
-        if (selector === null) return;
+        const selector = freeThreadedSelector(String((pair.value as Scalar).value));
+        if (selector === undefined) return;
         const start = pair.key.range?.[0] ?? 0;
-        ctx.report({ start, end: pair.value.range?.[1] ?? start, messageId: 'skipped', symbol: '<workflow>', data: { selector: selector[0].trim() } });
+        ctx.report({ start, end: pair.value.range?.[1] ?? start, messageId: 'skipped', symbol: '<workflow>', data: { selector } });
       },
     });
   },

@@ -5,16 +5,18 @@ import { parseWorkflow } from '../build-files/locate.js';
  * cibuildwheel options for free-threaded builds that later majors deprecated or removed
  * (cibuildwheel changelog): `free-threaded-support` / `CIBW_FREE_THREADED_SUPPORT` were replaced
  * by `enable = ["cpython-freethreading"]` in 2.22 and removed in 3.0; `CIBW_PRERELEASE_PYTHONS`
- * was removed in 3.0; `CIBW_FREE_THREADING_SUPPORT` is an error from 3.1.2; the
+ * was removed in 3.0 (and setting the old variable is an error from 3.1.2); the
  * `cpython-freethreading` value was deprecated in 3.4.1 and removed in 4.0, where 3.14t and later
  * need no flag and 3.13t is no longer built.
  */
+// Each pattern matches the option where cibuildwheel reads it: a key at the start of a line (TOML
+// key, YAML env key) or an `enable` value. Worked example: `  CIBW_ENABLE: cpython-freethreading`
+// matches the last pattern; a `description = "… cpython-freethreading …"` line does not.
 const options: Array<{ pattern: RegExp; name: string; removedIn: string; instead: string }> = [
-  { pattern: /^\s*free-threaded-support\s*=/m, name: 'free-threaded-support', removedIn: '3.0', instead: 'nothing on cibuildwheel 3.1+, which builds `cp314t` by default' },
-  { pattern: /\bCIBW_FREE_THREADED_SUPPORT\b/, name: 'CIBW_FREE_THREADED_SUPPORT', removedIn: '3.0', instead: 'nothing on cibuildwheel 3.1+, which builds `cp314t` by default' },
-  { pattern: /\bCIBW_FREE_THREADING_SUPPORT\b/, name: 'CIBW_FREE_THREADING_SUPPORT', removedIn: '3.1.2', instead: 'nothing on cibuildwheel 3.1+, which builds `cp314t` by default' },
-  { pattern: /\bCIBW_PRERELEASE_PYTHONS\b/, name: 'CIBW_PRERELEASE_PYTHONS', removedIn: '3.0', instead: '`enable = ["cpython-prerelease"]`' },
-  { pattern: /cpython-freethreading/, name: 'cpython-freethreading', removedIn: '4.0', instead: 'nothing: cibuildwheel 4 builds 3.14t and later by default and no longer builds 3.13t' },
+  { pattern: /^[ \t]*free-threaded-support[ \t]*=/gm, name: 'free-threaded-support', removedIn: '3.0', instead: 'nothing on cibuildwheel 3.1+, which builds `cp314t` by default' },
+  { pattern: /^[ \t]*-?[ \t]*CIBW_FREE_THREADED_SUPPORT[ \t]*[:=]/gm, name: 'CIBW_FREE_THREADED_SUPPORT', removedIn: '3.0', instead: 'nothing on cibuildwheel 3.1+, which builds `cp314t` by default' },
+  { pattern: /^[ \t]*-?[ \t]*CIBW_PRERELEASE_PYTHONS[ \t]*[:=]/gm, name: 'CIBW_PRERELEASE_PYTHONS', removedIn: '3.0', instead: '`enable = ["cpython-prerelease"]`' },
+  { pattern: /^[ \t]*-?[ \t]*(enable|CIBW_ENABLE)[ \t]*[:=][^\n#]*cpython-freethreading/gm, name: 'cpython-freethreading', removedIn: '4.0', instead: 'nothing: cibuildwheel 4 builds 3.14t and later by default and no longer builds 3.13t' },
 ];
 
 /** `pypa/cibuildwheel@v2.21.3` → [2, 21]; undefined when the workflow does not pin one. */
@@ -38,7 +40,7 @@ export default defineRule({
     confidence: 'high',
     fix: 'never',
     preview: false,
-    triggers: ['free-threaded-support', 'CIBW_FREE_THREADED_SUPPORT', 'CIBW_FREE_THREADING_SUPPORT', 'CIBW_PRERELEASE_PYTHONS', 'freethreading'],
+    triggers: ['free-threaded-support', 'CIBW_FREE_THREADED_SUPPORT', 'CIBW_PRERELEASE_PYTHONS', 'freethreading'],
     messages: {
       removed: '`{{option}}` was removed in cibuildwheel {{version}}; with a newer cibuildwheel the build fails or ignores it',
     },
@@ -54,10 +56,10 @@ export default defineRule({
     };
     if (ctx.target === 'workflow' && parseWorkflow(ctx.text).doc === undefined) return;
     for (const option of options) {
-      const match = option.pattern.exec(ctx.text);
-      if (match === null || inComment(match.index)) continue;
       // A workflow pinned to a cibuildwheel that still has the option is fine as it is.
       if (pinned !== undefined && !atLeast(pinned, option.removedIn)) continue;
+      const match = [...ctx.text.matchAll(option.pattern)].find((m) => !inComment(m.index + m[0].length - m[0].trimStart().length));
+      if (match === undefined) continue;
       const start = match.index + (match[0].length - match[0].trimStart().length);
       ctx.report({
         start,

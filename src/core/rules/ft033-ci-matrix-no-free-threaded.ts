@@ -42,6 +42,8 @@ export default defineRule({
     if (!ctx.project.hasExtensionSources) return;
     const { doc } = parseWorkflow(ctx.text);
     if (doc === undefined) return;
+    // A workflow with any free-threaded job (a separate `3.14t` job, `freethreaded: true`) tests it.
+    if (/python-version:\s*["']?3\.\d+t\b|\b3\.\d+t["']?\s*[,\]]|freethreaded:\s*(true|\$\{\{)|3\.\d+\+freethreaded/.test(ctx.text)) return;
     for (const jobPair of pairsOf(get(doc.contents, 'jobs'))) {
       const job = jobPair.value;
       const jobName = isScalar(jobPair.key) ? String(jobPair.key.value) : 'job';
@@ -52,7 +54,9 @@ export default defineRule({
         const uses = toPlain(get(step, 'uses'));
         if (typeof uses !== 'string' || !/^(actions\/setup-python|astral-sh\/setup-uv)@/.test(uses)) continue;
         const withNode = get(step, 'with');
-        if (toPlain(get(withNode, 'freethreaded')) === true) continue;
+        const freethreaded = toPlain(get(withNode, 'freethreaded'));
+        // `true`, or an expression (`${{ matrix.ft }}`) that may be true for some entries.
+        if (freethreaded === true || (typeof freethreaded === 'string' && freethreaded.includes('${{'))) continue;
         const versionNode = get(withNode, 'python-version') as YamlNode | undefined;
         const raw = toPlain(versionNode);
         if (typeof raw !== 'string' && typeof raw !== 'number') continue;

@@ -29,8 +29,11 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const match = classifier.exec(ctx.text);
-    if (match === null || ctx.project.undeclaredModules.length === 0) return;
+    // The parsed `[project] classifiers` decide (a commented-out line is not a claim); the text
+    // only gives the location.
+    if (!ctx.project.classifiers.some((c) => c.startsWith('Programming Language :: Python :: Free Threading'))) return;
+    const match = [...ctx.text.matchAll(new RegExp(classifier.source, 'g'))].find((m) => !ctx.text.slice(ctx.text.lastIndexOf('\n', m.index) + 1, m.index).includes('#'));
+    if (match === undefined || ctx.project.undeclaredModules.length === 0) return;
     const paths = [...new Set(ctx.project.undeclaredModules)];
     ctx.report({
       start: match.index,
