@@ -1,3 +1,4 @@
+import type { KnowledgeIndex } from '../core/knowledge/build-index.js';
 import type { PackageIndex } from '../core/ports.js';
 
 /** What the app needs from outside the webhook: settings and ports. */
@@ -5,9 +6,22 @@ export type AppOptions = {
   dryRun: boolean;
   /** The app's slug; asked from GitHub once when not given. */
   appSlug?: string | undefined;
+  /**
+   * Where the rule pages live (`…/docs/rules/`). Knowledge pages are linked two folders up, in
+   * the same repository (`…/knowledge/<page>.md#<anchor>`).
+   */
   docsBaseUrl: string;
-  /** For the wheel matrix in triage comments; none means the section is left out. */
+  /** For wheel matrices (triage, `wheels`, summaries of build changes); none leaves them out. */
   packageIndex?: PackageIndex | undefined;
+  /**
+   * Loads the knowledge index for `ask` and the knowledge links; default: the package's
+   * `knowledge/index.json`, read once per process.
+   */
+  knowledge?: (() => Promise<KnowledgeIndex | undefined>) | undefined;
+  /** Answers (`ask`, `wheels`) per issue or pull request per hour; default 5. */
+  answersPerHour?: number | undefined;
+  /** Milliseconds since the epoch, for the answer limit; default `Date.now`. */
+  now?: (() => number) | undefined;
 };
 
 /** Fetches at most this many files at once. */

@@ -40,6 +40,6 @@ export default function ftbotApp(app: Probot): void {
     dryRun: settings.dryRun,
     appSlug: settings.appSlug,
     docsBaseUrl: settings.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL,
-    packageIndex: createPypiIndex(),
+    packageIndex: createPypiIndex(settings.pypiUrl === undefined ? {} : { baseUrl: settings.pypiUrl }),
   })(app);
 }

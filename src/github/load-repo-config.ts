@@ -1,6 +1,7 @@
 import type { Context } from 'probot';
 import { parse as parseToml } from 'smol-toml';
 import { resolveConfig, type ConfigProblem, type ResolvedConfig } from '../core/config/schema.js';
+import { collectProjectFacts, emptyProjectFacts } from '../core/engine/project-facts.js';
 import { readRepoFile } from './read-repo-file.js';
 
 /**
@@ -8,12 +9,20 @@ import { readRepoFile } from './read-repo-file.js';
  * `[tool.ftbot]` in `pyproject.toml`, then `.github/ftbot.yml` through Probot's `context.config`
  * (which follows `_extends` and falls back to the owner's `.github` repository). The YAML file
  * wins. Problems are returned with the file and key; the run goes on with the defaults.
+ * `projectName` is `pyproject.toml`'s `[project] name`, for the wheel check.
  */
-export async function loadRepoConfig(context: Context, repo: { owner: string; repo: string }): Promise<{ config: ResolvedConfig; problems: ConfigProblem[] }> {
+export async function loadRepoConfig(
+  context: Context,
+  repo: { owner: string; repo: string },
+): Promise<{ config: ResolvedConfig; problems: ConfigProblem[]; projectName?: string | undefined }> {
   const sources: Array<{ source: string; value: unknown }> = [];
   const problems: ConfigProblem[] = [];
   const pyproject = await readRepoFile(context, { ...repo, path: 'pyproject.toml' });
+  let projectName: string | undefined;
   if (pyproject !== undefined) {
+    const facts = emptyProjectFacts();
+    collectProjectFacts(facts, 'pyproject.toml', 'pyproject', pyproject);
+    projectName = facts.projectName;
     try {
       const data = parseToml(pyproject) as { tool?: { ftbot?: unknown } };
       sources.push({ source: 'pyproject.toml', value: data.tool?.ftbot });
@@ -32,7 +41,7 @@ export async function loadRepoConfig(context: Context, repo: { owner: string; re
     problems.push({ source: '.github/ftbot.yml', path: '(file)', message: firstLine(error, 'cannot read the file') });
   }
   const resolved = resolveConfig(sources);
-  return { config: resolved.config, problems: [...problems, ...resolved.problems] };
+  return { config: resolved.config, problems: [...problems, ...resolved.problems], projectName };
 }
 
 function firstLine(error: unknown, fallback: string): string {

@@ -3,6 +3,7 @@ import type { Context } from 'probot';
 import type { ResolvedConfig } from '../core/config/schema.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { selectRules } from '../core/engine/select-rules.js';
+import { collectProjectFacts, emptyProjectFacts } from '../core/engine/project-facts.js';
 import { classifyPath } from '../core/languages.js';
 import {
   budgetFiles,
@@ -15,8 +16,10 @@ import {
   type DiffLines,
 } from '../core/review/index.js';
 import { rules as allRules } from '../core/rules/index.js';
+import { checkWheels, type WheelCheck } from '../core/wheels/index.js';
 import { loadGrammars } from '../io/load-grammars.js';
 import { FETCH_CONCURRENCY, type AppOptions } from './app-options.js';
+import { knowledgeLinker } from './knowledge-index.js';
 import { mapLimit } from './map-limit.js';
 import { readRepoFile } from './read-repo-file.js';
 import { findOwnComment, listIssueComments, upsertComment, type IssueComment } from './upsert-comment.js';
@@ -36,8 +39,10 @@ export type PullRequestRef = {
  * 2. fetch the changed sources and build files at the head SHA from the head repository (forks
  *    included), within the file budget;
  * 3. find what ftbot posted before: inline fingerprints and the sticky summary;
- * 4. scan and build the review and the summary (core);
- * 5. post one review when there is something new, then upsert the summary.
+ * 4. when a build file changed (`pyproject.toml`, `setup.py`, `setup.cfg`, CMake, Cargo, Meson,
+ *    workflows), look up the release's wheel matrix for the summary;
+ * 5. scan and build the review and the summary (core), each finding linked to its knowledge section;
+ * 6. post one review when there is something new, then upsert the summary.
  */
 export async function reviewPullRequest(params: {
   context: Context;
@@ -46,6 +51,8 @@ export async function reviewPullRequest(params: {
   config: ResolvedConfig;
   options: AppOptions;
   comments?: readonly IssueComment[];
+  /** `[project] name` of the default branch's `pyproject.toml`, when the head does not change it. */
+  projectName?: string | undefined;
 }): Promise<void> {
   const { context, repo, pr, config, options } = params;
   const log = context.log;
@@ -85,6 +92,17 @@ export async function reviewPullRequest(params: {
   if (previousBody !== undefined) for (const f of readStateMarkers(previousBody).findings) if (f.posted) posted.add(f.fingerprint);
 
   // 4.
+  let wheels: WheelCheck | undefined;
+  const buildChanged = listed.some((file) => classifyPath(file.filename)?.type === 'build');
+  if (buildChanged && options.packageIndex !== undefined) {
+    const facts = emptyProjectFacts();
+    const pyproject = files.find((f) => f.path === 'pyproject.toml');
+    if (pyproject !== undefined) collectProjectFacts(facts, pyproject.path, 'pyproject', pyproject.text);
+    const project = config.pypiName ?? facts.projectName ?? params.projectName;
+    if (project !== undefined) wheels = await checkWheels({ project, index: options.packageIndex });
+  }
+
+  // 5.
   const blobBase = `https://github.com/${headRepo.owner.login}/${headRepo.name}/blob/${headSha}/`;
   const review = buildPullRequestReview({
     files,
@@ -99,9 +117,11 @@ export async function reviewPullRequest(params: {
     posted,
     previousBody,
     logger: log,
+    knowledgeLink: await knowledgeLinker(options, log),
+    wheels,
   });
 
-  // 5.
+  // 6.
   if (review.plan.comments.length > 0) {
     await writeGitHub(
       context,

@@ -10,6 +10,7 @@ import { rules as allRules } from '../core/rules/index.js';
 import { checkWheels, type WheelCheck } from '../core/wheels/index.js';
 import { loadGrammars } from '../io/load-grammars.js';
 import { FETCH_CONCURRENCY, type AppOptions } from './app-options.js';
+import { knowledgeLinker } from './knowledge-index.js';
 import { mapLimit } from './map-limit.js';
 import { upsertComment, type IssueComment } from './upsert-comment.js';
 
@@ -24,7 +25,8 @@ const TRIAGE_BUDGET = { maxFiles: 1500, maxTotalBytes: 32 * 1024 * 1024 };
  *    large trees, which is noted);
  * 2. pick sources and build files within the budget and fetch their blobs;
  * 3. look up the release's wheels when a package index is configured and the project has a name;
- * 4. scan and render (core), then upsert the triage comment.
+ * 4. scan and render (core), hazards linked to their knowledge sections, then upsert the triage
+ *    comment.
  */
 export async function triageIssue(params: {
   context: Context;
@@ -92,6 +94,7 @@ export async function triageIssue(params: {
     wheels,
     appSlug: params.appSlug,
     logger: context.log,
+    knowledgeLink: await knowledgeLinker(options, context.log),
   });
   const result = await upsertComment(context, { ...repo, issue_number: issueNumber, marker: TRIAGE_MARKER, body, comments, dryRun: options.dryRun });
   context.log.info({ issue: issueNumber, files: files.length, findings: scan.findings.length, comment: result, ms: Date.now() - started }, 'issue triaged');

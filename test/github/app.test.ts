@@ -101,6 +101,8 @@ describe('pull requests', () => {
 
       Why: Without the GIL another thread can delete the key and free the value while this code still uses the borrowed pointer.
 
+      Background: [Replacing borrowed references from dict lookups](https://example.test/knowledge/dict-borrowed-references.md#replacing-borrowed-references-from-dict-lookups)
+
       Fix: Use \`PyDict_GetItemRef\`, which returns a strong reference, and release it on every path
       <!-- ftbot:fp 82f3e3c4bbbcd709 -->"
     `);

@@ -97,8 +97,8 @@ describe('mention commands', () => {
   }
 
   it('parses mentions outside code', () => {
-    expect(parseMention('Thanks!\n@ftbot scan please', 'ftbot')).toEqual({ name: 'scan', args: 'please' });
-    expect(parseMention('@ftbot[bot] help', 'ftbot')).toEqual({ name: 'help', args: '' });
+    expect(parseMention('Thanks!\n@ftbot scan please', 'ftbot')).toEqual({ name: 'scan', args: 'please', text: 'scan please' });
+    expect(parseMention('@ftbot[bot] help', 'ftbot')).toEqual({ name: 'help', args: '', text: 'help' });
     expect(parseMention('`@ftbot scan`', 'ftbot')).toBeUndefined();
     expect(parseMention('@ftbotx scan', 'ftbot')).toBeUndefined();
     expect(parseMention('mail me@ftbot.dev', 'ftbot')).toBeUndefined();
@@ -117,8 +117,12 @@ describe('mention commands', () => {
     expect(thread.comments[0]?.body).toMatchInlineSnapshot(`
       "Commands (mention the app, then the command):
 
+      - \`@ftbot ask\`: Answer a question from the knowledge base (on a pull request, \`path:line\` in it adds that code's findings)
       - \`@ftbot help\`: List the commands
-      - \`@ftbot scan\`: Re-run the review on this pull request, or the triage on this issue"
+      - \`@ftbot scan\`: Re-run the review on this pull request, or the triage on this issue
+      - \`@ftbot wheels\`: Show which free-threaded builds can install the latest release from PyPI (this project, or \`<project>[==<version>]\`)
+
+      A mention followed by a question, such as \`@ftbot what replaces PyList_GetItem?\`, is answered like \`ask\`."
     `);
     expect(thread.comments[1]?.body.split('\n')[0]).toBe('Unknown command `frobnicate`.');
   });

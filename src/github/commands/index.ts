@@ -1,18 +1,12 @@
-import type { Context } from 'probot';
-import type { AppOptions } from '../app-options.js';
 import { loadRepoConfig } from '../load-repo-config.js';
 import { prepareRun } from '../prepare-run.js';
 import { reviewPullRequest } from '../review-pull-request.js';
 import { triageIssue } from '../triage-issue.js';
-import { writeGitHub } from '../write-github.js';
+import { reply, type CommandContext } from './reply.js';
+import { runAsk } from './run-ask.js';
+import { runWheels } from './run-wheels.js';
 
-/** What a mention command gets: the comment's event, its arguments, and the app's settings. */
-export type CommandContext = {
-  context: Context<'issue_comment.created'>;
-  args: string;
-  options: AppOptions;
-  appSlug: string;
-};
+export { reply, type CommandContext } from './reply.js';
 
 export type MentionCommand = {
   /** One line for the `help` reply. */
@@ -23,10 +17,15 @@ export type MentionCommand = {
 };
 
 /**
- * The mention commands, sorted by name. To add one (`ask`, `wheels`, `suggest`, `deps`), add an
- * entry here; `help` lists every entry.
+ * The mention commands, sorted by name. To add one (`suggest`, `deps`), add an entry here; `help`
+ * lists every entry. A mention whose first word is none of these but reads as a question runs `ask`.
  */
 export const mentionCommands: Record<string, MentionCommand> = {
+  ask: {
+    summary: 'Answer a question from the knowledge base (on a pull request, `path:line` in it adds that code\'s findings)',
+    access: 'anyone',
+    run: async (cmd) => runAsk(cmd, renderHelp(cmd.appSlug)),
+  },
   help: {
     summary: 'List the commands',
     access: 'anyone',
@@ -36,6 +35,11 @@ export const mentionCommands: Record<string, MentionCommand> = {
     summary: 'Re-run the review on this pull request, or the triage on this issue',
     access: 'collaborators',
     run: runScan,
+  },
+  wheels: {
+    summary: 'Show which free-threaded builds can install the latest release from PyPI (this project, or `<project>[==<version>]`)',
+    access: 'anyone',
+    run: runWheels,
   },
 };
 
@@ -54,17 +58,8 @@ export function renderHelp(appSlug: string, unknown?: string): string {
   lines.push('Commands (mention the app, then the command):', '');
   // Backticks keep the app's own handle from becoming a live mention.
   for (const name of names) lines.push(`- \`@${appSlug} ${name}\`: ${mentionCommands[name]?.summary ?? ''}`);
+  lines.push('', `A mention followed by a question, such as \`@${appSlug} what replaces PyList_GetItem?\`, is answered like \`ask\`.`);
   return lines.join('\n');
-}
-
-/** Posts a plain reply on the comment's issue or pull request. */
-export async function reply(cmd: CommandContext, body: string): Promise<void> {
-  const { owner, repo } = cmd.context.repo();
-  await writeGitHub(
-    cmd.context,
-    { route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', params: { owner, repo, issue_number: cmd.context.payload.issue.number, body } },
-    cmd.options,
-  );
 }
 
 async function runScan(cmd: CommandContext): Promise<void> {
@@ -75,7 +70,7 @@ async function runScan(cmd: CommandContext): Promise<void> {
   const { config, comments } = await prepareRun({ context, repo, issueNumber: issue.number, options, config: loaded });
   if (issue.pull_request !== undefined) {
     const pr = await context.octokit.rest.pulls.get({ ...repo, pull_number: issue.number });
-    await reviewPullRequest({ context, repo, pr: pr.data, config, options, comments });
+    await reviewPullRequest({ context, repo, pr: pr.data, config, options, comments, projectName: loaded.projectName });
     return;
   }
   await triageIssue({

@@ -1,23 +1,58 @@
 import type { Context } from 'probot';
 import type { AppOptions } from '../app-options.js';
-import { mayRun, mentionCommands, renderHelp, reply } from '../commands/index.js';
+import { mayRun, mentionCommands, renderHelp } from '../commands/index.js';
+import { reply, type CommandContext } from '../commands/reply.js';
+import { createRateLimit } from '../rate-limit.js';
+
+/** A mention found in a comment: the command word, the rest of its line, and its paragraph. */
+export type Mention = { name: string; args: string; text: string };
 
 /**
  * Finds `@<slug> <command> [args]` in a comment (also `@<slug>[bot]`), outside code blocks.
+ * `args` and `text` are read from the comment itself, so code spans after the mention
+ * (`` `src/foo.c:120` ``) are kept; `text` is the paragraph from the command word on, its lines
+ * joined, for questions that wrap.
  *
- * Worked example, slug `ftbot`: "Thanks!\n@ftbot scan please" → { name: 'scan', args: 'please' };
- * "`@ftbot scan`" inside backticks → undefined.
+ * Worked example, slug `ftbot`: "Thanks!\n@ftbot scan please" → { name: 'scan', args: 'please',
+ * text: 'scan please' }; "`@ftbot scan`" inside backticks → undefined.
  */
-export function parseMention(body: string, slug: string): { name: string; args: string } | undefined {
-  const visible = body.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+export function parseMention(body: string, slug: string): Mention | undefined {
+  // Code is blanked out, not removed, so positions in `visible` are positions in `body`.
+  const blank = (m: string): string => m.replace(/[^\n]/g, ' ');
+  const visible = body.replace(/```[\s\S]*?```/g, blank).replace(/`[^`\n]*`/g, blank);
   const escaped = slug.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`(?:^|[^\\w@])@${escaped}(?:\\[bot\\])?(?![\\w-])[ \\t]*([\\w-]*)[ \\t]*([^\\n]*)`, 'i').exec(visible);
-  if (match === null) return undefined;
-  return { name: (match[1] ?? '').toLowerCase() || 'help', args: (match[2] ?? '').trim() };
+  const match = new RegExp(`(?:^|[^\\w@])@${escaped}(?:\\[bot\\])?(?![\\w-])[ \\t]*[,:;]?[ \\t]*([\\w-]*)[ \\t]*([^\\n]*)`, 'id').exec(visible);
+  if (match?.indices === undefined) return undefined;
+  const [wordStart = 0] = match.indices[1] ?? [];
+  const [argsStart = 0, argsEnd = 0] = match.indices[2] ?? [];
+  const blankLine = /\n[ \t]*\n/g;
+  blankLine.lastIndex = wordStart;
+  const paragraphEnd = blankLine.exec(body)?.index ?? body.length;
+  const text = body
+    .slice(wordStart, paragraphEnd)
+    .replace(/```[\s\S]*?(?:```|$)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return { name: (match[1] ?? '').toLowerCase() || 'help', args: body.slice(argsStart, argsEnd).trim(), text };
 }
 
-/** Runs the command a new comment mentions the app with. */
+/** Opening words of a question, for mentions without a command (`@ftbot how do I …`). */
+const QUESTION_START = /^(?:what|how|why|when|where|which|who|whom|whose|is|are|can|could|should|shall|does|do|did|will|would|may|might|must|has|have|explain|tell)\b/i;
+
+/** True when `text` reads as a question: it ends in `?`, or starts with a question word and has more words. */
+export function readsAsQuestion(text: string): boolean {
+  return /\?\s*$/.test(text) || (QUESTION_START.test(text) && /\s\S/.test(text));
+}
+
+/** Answers per issue per hour when the options do not say. */
+const ANSWERS_PER_HOUR = 5;
+
+/**
+ * Runs the command a new comment mentions the app with. A mention whose first word is not a
+ * command but which reads as a question (`@ftbot what replaces PyList_GetItem?`) is asked.
+ */
 export function onIssueComment(options: AppOptions, appSlug: () => Promise<string | undefined>) {
+  const answers = createRateLimit({ limit: options.answersPerHour ?? ANSWERS_PER_HOUR, windowMs: 3_600_000, now: options.now ?? Date.now });
   return async (context: Context<'issue_comment.created'>): Promise<void> => {
     const body = context.payload.comment.body;
     // Most comments do not mention anyone: skip them before asking GitHub for the slug.
@@ -26,18 +61,25 @@ export function onIssueComment(options: AppOptions, appSlug: () => Promise<strin
     if (slug === undefined) return;
     const mention = parseMention(body, slug);
     if (mention === undefined) return;
-    const command = mentionCommands[mention.name];
-    const cmd = { context, args: mention.args, options, appSlug: slug };
-    if (command === undefined) {
-      await reply(cmd, renderHelp(slug, mention.name));
-      return;
+    let name = mention.name;
+    let cmd: CommandContext = { context, args: mention.args, text: mention.text, options, appSlug: slug, answers };
+    if (mentionCommands[name] === undefined || (name === 'help' && mention.text !== '' && !/^help\b/i.test(mention.text))) {
+      if (!readsAsQuestion(mention.text)) {
+        await reply(cmd, renderHelp(slug, name === 'help' ? undefined : name));
+        return;
+      }
+      // A bare question is `ask` with the whole paragraph as its text.
+      name = 'ask';
+      cmd = { ...cmd, args: mention.text, text: `ask ${mention.text}` };
     }
+    const command = mentionCommands[name];
+    if (command === undefined) return;
     if (!mayRun(command, context.payload.comment.author_association)) {
-      context.log.info({ command: mention.name, association: context.payload.comment.author_association }, 'command needs write access');
-      await reply(cmd, `\`${mention.name}\` can be run by people with write access to this repository.`);
+      context.log.info({ command: name, association: context.payload.comment.author_association }, 'command needs write access');
+      await reply(cmd, `\`${name}\` can be run by people with write access to this repository.`);
       return;
     }
-    context.log.info({ command: mention.name, issue: context.payload.issue.number }, 'mention command');
+    context.log.info({ command: name, issue: context.payload.issue.number }, 'mention command');
     await command.run(cmd);
   };
 }

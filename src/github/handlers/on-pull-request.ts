@@ -33,6 +33,6 @@ export function onPullRequest(options: AppOptions) {
       return;
     }
     const { config, comments } = await prepareRun({ context, repo, issueNumber: pr.number, options, config: loaded });
-    await reviewPullRequest({ context, repo, pr, config, options, comments });
+    await reviewPullRequest({ context, repo, pr, config, options, comments, projectName: loaded.projectName });
   };
 }

@@ -1,0 +1,125 @@
+import type { Context } from 'probot';
+import type { Diagnostic, Finding } from '../../core/diagnostics.js';
+import { scanFiles } from '../../core/engine/scan-files.js';
+import { selectRules } from '../../core/engine/select-rules.js';
+import { answerQuestion, cite, NOT_COVERED_ANSWER } from '../../core/knowledge/index.js';
+import { classifyPath } from '../../core/languages.js';
+import { findingListItem, knowledgeMarkdownLink, neutralizeMentions, repoBaseUrl, type KnowledgeLinker } from '../../core/review/index.js';
+import { rules as allRules } from '../../core/rules/index.js';
+import { loadGrammars } from '../../io/load-grammars.js';
+import { knowledgeIndex, knowledgeLinker } from '../knowledge-index.js';
+import { loadRepoConfig } from '../load-repo-config.js';
+import { fetchFiles } from '../review-pull-request.js';
+import { answerAllowed } from './answer-allowed.js';
+import { reply, type CommandContext } from './reply.js';
+
+/** Longer questions are refused: the search gains nothing from them and the reply quotes them. */
+export const MAX_QUESTION_LENGTH = 500;
+/** Findings this many lines above or below the named line count as "near" it. */
+const NEAR_LINES = 5;
+const MAX_NEAR = 10;
+
+/**
+ * `path/to/file.c:120` in a question: a relative path with an extension, then a line number.
+ * Worked example: "why is `src/foo.c:120` flagged?" → path `src/foo.c`, line 120.
+ */
+const FILE_LINE = /(?<![\w./-])((?:[\w.-]+\/)*[\w-][\w.-]*\.[A-Za-z0-9]+):(\d{1,7})(?!\w)/;
+
+/** What the named code holds: findings near the line, or why it could not be read. */
+type NearCode = { path: string; line: number; sha: string; findings: Finding[]; problem?: string; sourceUrl?: (path: string, line: number) => string };
+
+/**
+ * `ask <question>`: answers from the knowledge base, citing the sections used (linked in this
+ * repository's knowledge pages and upstream). On a pull request, a `path:line` in the question
+ * adds the findings on or near that line at the head commit. Not covered → a short reply with the
+ * commands. Everything posted, the quoted question first, goes through the mention neutraliser;
+ * only the command list (the app's own handle, in code spans) is added after it.
+ */
+export async function runAsk(cmd: CommandContext, help: string): Promise<void> {
+  const { context, options } = cmd;
+  if (!(await answerAllowed(cmd))) return;
+  const question = cmd.text.replace(/^ask\b/i, '').trim();
+  const slug = cmd.appSlug.replace(/[^A-Za-z0-9-]/g, '');
+  if (question === '') {
+    await reply(cmd, `Ask a question after \`ask\`, for example \`@${slug} ask what replaces PyDict_GetItem?\`\n\n${help}`);
+    return;
+  }
+  if (question.length > MAX_QUESTION_LENGTH) {
+    await reply(cmd, `Questions are limited to ${MAX_QUESTION_LENGTH} characters; this one has ${question.length}. Ask a shorter one.`);
+    return;
+  }
+  const index = await knowledgeIndex(options, context.log);
+  if (index === undefined) {
+    await reply(cmd, 'The knowledge base is not available on this server, so ftbot cannot answer questions now.');
+    return;
+  }
+
+  // 1. The code the question names, on a pull request only.
+  const ref = FILE_LINE.exec(question);
+  const linker = await knowledgeLinker(options, context.log);
+  let near: NearCode | undefined;
+  if (ref !== null && context.payload.issue.pull_request !== undefined) {
+    near = await findingsNear(context, { path: ref[1] ?? '', line: Number(ref[2]) });
+  }
+
+  // 2. The answer, searched without the file reference (a path is noise to the search).
+  const query = ref === null ? question : question.replace(ref[0], ' ');
+  const answer = await answerQuestion({ question: query, index, logger: context.log });
+
+  // 3. The reply.
+  const parts = [`> ${question.replace(/\s+/g, ' ')}`];
+  if (near !== undefined) parts.push(renderNear(near, options.docsBaseUrl, linker));
+  const showFindingsOnly = !answer.covered && near !== undefined && near.findings.length > 0;
+  if (answer.covered) {
+    parts.push(answer.answer);
+    const base = repoBaseUrl(options.docsBaseUrl);
+    parts.push(['Sources:', ...answer.citations.map((citation) => `- ${cite({ citation, repoBase: base })}`)].join('\n'));
+  } else if (!showFindingsOnly) {
+    parts.push(NOT_COVERED_ANSWER);
+  }
+  let body = neutralizeMentions(parts.join('\n\n'));
+  if (!answer.covered && !showFindingsOnly) body += `\n\n${help}`;
+  context.log.info({ issue: context.payload.issue.number, covered: answer.covered, citations: answer.citations.length, near: near?.findings.length }, 'question answered');
+  await reply(cmd, body);
+}
+
+/**
+ * Scans one file of the pull request at its head commit and keeps the findings within
+ * `NEAR_LINES` of `line`, nearest first. The file is read through the same helper as the review,
+ * and refused when its language is unknown or it is over the configured size limit.
+ */
+async function findingsNear(context: Context<'issue_comment.created'>, target: { path: string; line: number }): Promise<NearCode> {
+  const { path, line } = target;
+  const repo = context.repo();
+  const pr = (await context.octokit.rest.pulls.get({ ...repo, pull_number: context.payload.issue.number })).data;
+  const sha = pr.head.sha;
+  const result: NearCode = { path, line, sha, findings: [] };
+  const head = pr.head.repo;
+  if (head === null || head.owner === null) return { ...result, problem: 'the head repository was deleted' };
+  if (path.split('/').includes('..') || classifyPath(path) === undefined) return { ...result, problem: 'ftbot does not scan files of this kind' };
+  const { config } = await loadRepoConfig(context, repo);
+  const skipped: Diagnostic[] = [];
+  const files = await fetchFiles({ context, owner: head.owner.login, repo: head.name, ref: sha, paths: [path], skipped, maxTotalBytes: config.maxFileSize });
+  const file = files[0];
+  if (file === undefined) return { ...result, problem: skipped[0]?.message ?? 'not found at the head commit' };
+  if (file.text.length > config.maxFileSize) return { ...result, problem: `larger than the ${config.maxFileSize}-byte limit` };
+  const scan = scanFiles({ files: [file], grammars: await loadGrammars(), rules: selectRules(allRules, config), config, logger: context.log });
+  const findings = scan.findings
+    .filter((f) => f.path === path && Math.abs(f.line - line) <= NEAR_LINES)
+    .sort((a, b) => Math.abs(a.line - line) - Math.abs(b.line - line) || a.line - b.line)
+    .slice(0, MAX_NEAR);
+  const blobBase = `https://github.com/${head.owner.login}/${head.name}/blob/${sha}/`;
+  return { ...result, findings, sourceUrl: (p, l) => `${blobBase}${p.split('/').map(encodeURIComponent).join('/')}#L${l}` };
+}
+
+function renderNear(near: NearCode, docsBaseUrl: string, linker: KnowledgeLinker | undefined): string {
+  const where = `\`${near.path.replace(/`/g, "'")}:${near.line}\` at \`${near.sha.slice(0, 7)}\``;
+  if (near.problem !== undefined) return `Could not scan ${where}: ${near.problem}.`;
+  if (near.findings.length === 0) return `No findings within ${NEAR_LINES} lines of ${where}.`;
+  const items = near.findings.map((finding) => {
+    const section = linker?.(finding.ruleId);
+    const background = section === undefined ? '' : ` (${knowledgeMarkdownLink({ label: 'background', url: section.url })})`;
+    return `${findingListItem({ finding, docsBaseUrl, sourceUrl: near.sourceUrl })}${background}`;
+  });
+  return [`Findings within ${NEAR_LINES} lines of ${where}:`, '', ...items].join('\n');
+}
