@@ -101,19 +101,25 @@ function applicableCells(check: WheelCheck, targets: readonly TargetEnvironment[
   return cells;
 }
 
-/** "3.15t, or windows-arm64 (3.13t)": the gaps of a ready dependency, whole Pythons first. */
+/**
+ * The gaps of a ready dependency, per Python, in as few words as the cells allow:
+ * "No free-threaded wheel for 3.15t. 3.13t wheels only for manylinux-x86_64."
+ */
 function describeGaps(cells: readonly Cell[]): string | undefined {
-  const missing = cells.filter((c) => c.status === 'no');
-  if (missing.length === 0) return undefined;
-  const pythons = [...new Set(cells.map((c) => c.python))];
-  const wholeRows = pythons.filter((p) => cells.filter((c) => c.python === p).every((c) => c.status === 'no'));
-  const byColumn = new Map<string, string[]>();
-  for (const c of missing) {
-    if (wholeRows.includes(c.python)) continue;
-    byColumn.set(c.column, [...(byColumn.get(c.column) ?? []), c.python]);
+  if (!cells.some((c) => c.status === 'no')) return undefined;
+  const whole: string[] = [];
+  const partial: string[] = [];
+  for (const python of [...new Set(cells.map((c) => c.python))]) {
+    const row = cells.filter((c) => c.python === python);
+    const missing = row.filter((c) => c.status === 'no').map((c) => c.column);
+    const present = row.filter((c) => c.status === 'yes').map((c) => c.column);
+    if (missing.length === 0) continue;
+    if (present.length === 0) whole.push(python);
+    else if (present.length < missing.length) partial.push(`${python} wheels only for ${present.join(', ')}`);
+    else partial.push(`no ${python} wheel for ${missing.join(', ')}`);
   }
-  const parts = [...wholeRows, ...[...byColumn].map(([column, ps]) => `${column} (${ps.join(', ')})`)];
-  return `No free-threaded wheel for ${parts.join(', ')}`;
+  const sentences = whole.length === 0 ? [] : [`No free-threaded wheel for ${whole.join(', ')}`];
+  return joinNotes(...sentences, ...partial) ?? undefined;
 }
 
 function hasSdist(check: WheelCheck, files: readonly { filename: string; packageType?: string }[]): boolean {
