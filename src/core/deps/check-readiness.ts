@@ -228,7 +228,7 @@ export async function checkReadiness(params: {
   // 3. The cap.
   const limit = Math.max(0, Math.floor(maxDependencies));
   for (const dep of unique.slice(limit)) {
-    skipped.push({ requirement: dep.text, reason: `over the limit of ${limit} dependencies checked`, path: dep.path });
+    skipped.push({ requirement: dep.text, reason: `over the limit of ${limit} ${limit === 1 ? 'dependency' : 'dependencies'} checked`, path: dep.path });
   }
   // 4. Ask the index, a few at a time.
   const checked = await mapConcurrently(unique.slice(0, limit), concurrency, (dep) => checkOne(dep, index, logger));
