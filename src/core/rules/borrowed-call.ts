@@ -12,24 +12,47 @@ import { callArguments, callOf } from '../parsing/syntax.js';
  * test whose result is never used as an object; a container created in the same function or the
  * call's own kwargs dict.
  */
+// Words that may stand before a call on its line without making it a declaration.
+const statementWords = new Set(['return', 'if', 'elif', 'while', 'not', 'and', 'or', 'in', 'is', 'yield', 'await', 'assert', 'else', 'lambda', 'print']);
+
+/**
+ * True when a Cython hit declares the API instead of calling it: `cdef object PyList_GET_ITEM(…)`
+ * or `PyObject* PyDict_GetItem(object d, object key)` inside a `cdef extern from` block — a type
+ * word stands right before the name. `x = python.PyDict_GetItem(d, k)`,
+ * `cdef PyObject *x = PyList_GET_ITEM(l, 0)` and `return PyList_GET_ITEM(l, 0)` are calls.
+ */
+export function isCythonDeclaration(text: string, index: number): boolean {
+  const lineStart = text.lastIndexOf('\n', index - 1) + 1;
+  const before = text.slice(lineStart, index);
+  if (before.includes('=') || before.trimEnd().endsWith('.') || before.trimEnd().endsWith('(') || before.trimEnd().endsWith(',')) return false;
+  if (/^\s*(cdef|cpdef|ctypedef)\b/.test(before)) return true;
+  const previous = /([A-Za-z_]\w*)\s*\**\s*$/.exec(before);
+  return previous !== null && !statementWords.has(previous[1] ?? '');
+}
+
 export function judgeBorrowedCall(
   hit: Hit,
   text: string,
-  options: { allowPresenceTest: boolean },
+  options: { allowPresenceTest: boolean; cython: boolean },
 ): { node: Node | undefined; start: number; end: number; confidence: Confidence; container: string } | undefined {
-  const readsAsCall = (): boolean => /^\s*\(/.test(text.slice(hit.index + hit.name.length, hit.index + hit.name.length + 20));
+  // `PyDict_GetItem(d, key)` → `d`, read from the text where tree-sitter gave up.
+  const textualCall = (): string | undefined =>
+    /^\s*\(\s*([^,()]{1,60})/.exec(text.slice(hit.index + hit.name.length, hit.index + hit.name.length + 80))?.[1]?.trim().replace(/^<\w+\*?>/, '');
   if (hit.context === 'macro') return undefined;
+  if (options.cython && isCythonDeclaration(text, hit.index)) return undefined;
   if (hit.node === undefined) {
     // Inside a region tree-sitter could not parse: keep it when the text reads as a call.
-    if (!readsAsCall()) return undefined;
-    return { node: undefined, start: hit.index, end: hit.index + hit.name.length, confidence: 'low', container: 'the container' };
+    const container = textualCall();
+    if (container === undefined) return undefined;
+    return { node: undefined, start: hit.index, end: hit.index + hit.name.length, confidence: 'low', container };
   }
   const call = callOf(hit.node);
   if (call === undefined) {
     // tree-sitter-python often gives up on Cython declarations (`cdef PyObject *x = f(l, 0)`) and
     // leaves the callee as a bare identifier inside an ERROR node: judge the text instead.
-    if (!insideError(hit.node) || !readsAsCall()) return undefined;
-    return { node: hit.node, start: hit.index, end: hit.index + hit.name.length, confidence: 'low', container: 'the container' };
+    const container = insideError(hit.node) ? textualCall() : undefined;
+    if (container === undefined) return undefined;
+    return { node: hit.node, start: hit.index, end: hit.index + hit.name.length, confidence: 'low', container };
   }
   if (options.allowPresenceTest && isPresenceTestOnly(call)) return undefined;
   const container = callArguments(call)[0];

@@ -30,7 +30,7 @@ export default defineRule({
   },
   check(ctx) {
     for (const hit of ctx.hits) {
-      const judged = judgeBorrowedCall(hit, ctx.text, { allowPresenceTest: hit.name !== 'PyDict_SetDefault' });
+      const judged = judgeBorrowedCall(hit, ctx.text, { allowPresenceTest: hit.name !== 'PyDict_SetDefault', cython: ctx.target === 'cython' });
       if (judged === undefined) continue;
       // The item stays alive while a critical section on the dict (or another lock) is held.
       if (judged.node !== undefined && isLockHeld(judged.node, ctx.text)) continue;

@@ -22,7 +22,7 @@ export default defineRule({
   },
   check(ctx) {
     for (const hit of ctx.hits) {
-      const judged = judgeBorrowedCall(hit, ctx.text, { allowPresenceTest: true });
+      const judged = judgeBorrowedCall(hit, ctx.text, { allowPresenceTest: true, cython: ctx.target === 'cython' });
       if (judged === undefined) continue;
       // A list read inside a critical section on it (or under a lock) is the documented safe pattern.
       if (judged.node !== undefined && isLockHeld(judged.node, ctx.text)) continue;

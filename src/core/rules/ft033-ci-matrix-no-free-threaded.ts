@@ -33,9 +33,11 @@ export default defineRule({
     triggers: ['python-version'],
     messages: {
       missing: 'The `{{job}}` job tests Python {{versions}} but no free-threaded build, so races in the extension go untested',
+      missingMany: 'The `{{job}}` job and {{others}} more test Python {{versions}} but no free-threaded build, so races in the extension go untested',
     },
     help: {
       missing: 'Add `3.14t` to the matrix (actions/setup-python and setup-uv accept it) and run the tests with `PYTHON_GIL=0`',
+      missingMany: 'Add `3.14t` to one of the matrices (actions/setup-python and setup-uv accept it) and run the tests with `PYTHON_GIL=0`',
     },
   },
   check(ctx) {
@@ -44,6 +46,7 @@ export default defineRule({
     if (doc === undefined) return;
     // A workflow with any free-threaded job (a separate `3.14t` job, `freethreaded: true`) tests it.
     if (/python-version:\s*["']?3\.\d+t\b|\b3\.\d+t["']?\s*[,\]]|freethreaded:\s*(true|\$\{\{)|3\.\d+\+freethreaded/.test(ctx.text)) return;
+    const gaps: Array<{ start: number; end: number; job: string; versions: string[] }> = [];
     for (const jobPair of pairsOf(get(doc.contents, 'jobs'))) {
       const job = jobPair.value;
       const jobName = isScalar(jobPair.key) ? String(jobPair.key.value) : 'job';
@@ -72,17 +75,24 @@ export default defineRule({
             ...(Array.isArray(included) ? included.map((e) => (e as Record<string, unknown>)?.[key]).filter((v) => v !== undefined).map(String) : []),
           ];
         }
-        // Only a real test matrix: two or more Python versions (a lint or docs job pins one).
-        if (versions.length < 2 || versions.some(isFreeThreadedVersion)) continue;
+        // Only a real CPython test matrix: two or more versions (a lint or docs job pins one), and
+        // not PyPy or GraalPy, which have no free-threaded build.
+        const cpython = versions.filter((v) => !/pypy|graalpy/i.test(v));
+        if (cpython.length < 2 || versions.some(isFreeThreadedVersion)) continue;
         const start = versionNode?.range?.[0] ?? 0;
-        ctx.report({
-          start,
-          end: versionNode?.range?.[1] ?? start,
-          messageId: 'missing',
-          symbol: jobName,
-          data: { job: jobName, versions: versions.slice(0, 6).join(', ') },
-        });
+        gaps.push({ start, end: versionNode?.range?.[1] ?? start, job: jobName, versions: cpython });
       }
     }
+    // One finding per workflow, at its first such job: one matrix entry fixes them all.
+    const first = gaps[0];
+    if (first === undefined) return;
+    const others = gaps.length - 1;
+    ctx.report({
+      start: first.start,
+      end: first.end,
+      symbol: first.job,
+      messageId: others === 0 ? 'missing' : 'missingMany',
+      data: { job: first.job, others: String(others), versions: first.versions.slice(0, 6).join(', ') },
+    });
   },
 });

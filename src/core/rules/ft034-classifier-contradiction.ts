@@ -34,7 +34,11 @@ export default defineRule({
     if (!ctx.project.classifiers.some((c) => c.startsWith('Programming Language :: Python :: Free Threading'))) return;
     const match = [...ctx.text.matchAll(new RegExp(classifier.source, 'g'))].find((m) => !ctx.text.slice(ctx.text.lastIndexOf('\n', m.index) + 1, m.index).includes('#'));
     if (match === undefined || ctx.project.undeclaredModules.length === 0) return;
-    const paths = [...new Set(ctx.project.undeclaredModules)];
+    // Only modules of this project: below the directory of this pyproject.toml (a scan may cover
+    // several projects at once).
+    const root = ctx.path.includes('/') ? ctx.path.slice(0, ctx.path.lastIndexOf('/') + 1) : '';
+    const paths = [...new Set(ctx.project.undeclaredModules)].filter((p) => p.startsWith(root));
+    if (paths.length === 0) return;
     ctx.report({
       start: match.index,
       end: match.index + match[0].length,
