@@ -206,4 +206,24 @@ describe('checkDependencyReadiness', () => {
       ['pyyaml', 'pure', 'Installs from its pure-Python wheel; its compiled wheels are for GIL builds only.'],
     ]);
   });
+
+  it('describes partial coverage per Python in few words', async () => {
+    const dependencies = readDependencies({ files: pyproject(['a', 'b']) }).dependencies;
+    const files: Record<string, string[]> = {
+      // 3.14t everywhere but Windows arm64.
+      a: ['manylinux_2_28_x86_64', 'manylinux_2_28_aarch64', 'musllinux_1_2_x86_64', 'musllinux_1_2_aarch64', 'macosx_11_0_arm64', 'macosx_10_13_x86_64', 'win_amd64'].map(
+        (plat) => `a-1-cp314-cp314t-${plat}.whl`,
+      ),
+      // 3.14t on Linux x86_64 only, and abi3t for 3.15t there too.
+      b: ['b-1-cp314-cp314t-manylinux_2_28_x86_64.whl', 'b-1-cp315-abi3.abi3t-manylinux_2_28_x86_64.whl'],
+    };
+    const index = {
+      findRelease: async ({ project }: { project: string }) => ({ status: 'ok' as const, project, version: '1', files: (files[project] ?? []).map((filename) => ({ filename })) }),
+    };
+    const check = await checkReadiness({ dependencies, index });
+    expect(check.dependencies.map((d) => d.note)).toEqual([
+      'No free-threaded wheel for 3.13t, 3.15t. No 3.14t wheel for windows-arm64.',
+      'No free-threaded wheel for 3.13t. 3.14t wheels only for manylinux-x86_64. 3.15t wheels only for manylinux-x86_64.',
+    ]);
+  });
 });

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { DependencyReadiness, ReadinessCheck } from '../../../src/core/deps/check-readiness.js';
+import { renderReadiness } from '../../../src/core/deps/render-readiness.js';
+import { toReadinessJson } from '../../../src/core/deps/to-readiness-json.js';
+
+function dep(overrides: Partial<DependencyReadiness>): DependencyReadiness {
+  return {
+    name: 'pkg',
+    requirement: 'pkg',
+    marker: null,
+    group: null,
+    path: 'pyproject.toml',
+    status: 'ready',
+    firstFreeThreadedVersion: null,
+    latestVersion: '1.0',
+    platforms: {},
+    note: null,
+    ...overrides,
+  };
+}
+
+describe('renderReadiness', () => {
+  it('says when there is nothing to check', () => {
+    const empty: ReadinessCheck = { dependencies: [], skipped: [], blockers: [] };
+    expect(renderReadiness(empty, 'text')).toBe('Dependencies on free-threaded CPython\nNo dependency to check.\n');
+    expect(renderReadiness(empty, 'markdown')).toBe('### Dependencies on free-threaded CPython\n\nNo dependency to check.\n');
+  });
+
+  it('keeps untrusted text from breaking the table or the terminal line', () => {
+    const check: ReadinessCheck = {
+      dependencies: [dep({ name: 'a', status: 'unknown', latestVersion: null, group: 'x|y', note: 'PyPI answered 503 for `a`.' })],
+      skipped: [{ requirement: 'b; os_name == "a|`b`"', reason: 'does not parse: bad\nline', path: 'requirements.txt' }],
+      blockers: [],
+    };
+    const markdown = renderReadiness(check, 'markdown');
+    expect(markdown).toContain("| `a` (x\\|y) | ❔ unknown | – | – | PyPI answered 503 for `a`. |");
+    expect(markdown).toContain("- `b; os_name == \"a\\|'b'\"`: does not parse: bad line");
+    expect(markdown).toContain('None of 1 checked blocks free-threaded installs. 1 could not be checked.');
+    const text = renderReadiness(check, 'text');
+    expect(text).toContain('  b; os_name == "a|`b`": does not parse: bad line');
+  });
+
+  it('shows the first free-threaded release for ready dependencies only', () => {
+    const check: ReadinessCheck = {
+      dependencies: [
+        dep({ name: 'orjson', status: 'not-ready', firstFreeThreadedVersion: null }),
+        dep({ name: 'numpy', status: 'ready', firstFreeThreadedVersion: '2.1.0', latestVersion: '2.3.4' }),
+      ],
+      skipped: [],
+      blockers: ['orjson'],
+    };
+    expect(renderReadiness(check, 'text')).toBe(
+      [
+        'Dependencies on free-threaded CPython',
+        '1 of 2 has no free-threaded or pure-Python wheel: orjson.',
+        '  not ready   orjson 1.0',
+        '  ready       numpy  2.3.4 (since 2.1.0)',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('toReadinessJson', () => {
+  it('keeps only the fields of the contract, in order', () => {
+    const json = toReadinessJson({ dependencies: [dep({})], skipped: [{ requirement: 'x', reason: 'y', path: 'z' }], blockers: [] });
+    expect(Object.keys(json.dependencies[0] ?? {})).toEqual([
+      'name',
+      'requirement',
+      'marker',
+      'status',
+      'firstFreeThreadedVersion',
+      'latestVersion',
+      'platforms',
+      'note',
+    ]);
+    expect(json.skipped).toEqual([{ requirement: 'x', reason: 'y' }]);
+  });
+});
