@@ -113,7 +113,7 @@ describe('ftbot deps', () => {
     expect(fake.stdout()).toBe(
       [
         'Dependencies on free-threaded CPython',
-        'None of 1 checked blocks free-threaded installs.',
+        'None of 1 blocks free-threaded installs.',
         '  pure Python requests 2.32.5  Pure Python: its wheel installs on every free-threaded build.',
         '',
       ].join('\n'),

@@ -38,7 +38,11 @@ function summary(check: ReadinessCheck, format: ReadinessReportFormat): string {
   const names = check.blockers.map((b) => (format === 'markdown' ? code(b) : plain(b))).join(', ');
   const unknown = check.dependencies.filter((d) => d.status === 'unknown').length;
   const tail = unknown === 0 ? '' : ` ${unknown} could not be checked.`;
-  if (check.blockers.length === 0) return `None of ${total} checked blocks free-threaded installs.${tail}`;
+  if (check.blockers.length === 0) {
+    if (unknown === total) return total === 1 ? 'The dependency could not be checked.' : `None of the ${total} could be checked.`;
+    if (unknown === 0) return `None of ${total} blocks free-threaded installs.`;
+    return `None of the ${total - unknown} checked blocks free-threaded installs.${tail}`;
+  }
   const verb = check.blockers.length === 1 ? 'has' : 'have';
   return `${check.blockers.length} of ${total} ${verb} no free-threaded or pure-Python wheel: ${names}.${tail}`;
 }
