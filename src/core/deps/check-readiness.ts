@@ -6,6 +6,7 @@ import { compareVersions, parseVersion, type ParsedVersion } from './compare-ver
 import { mapConcurrently } from './map-concurrently.js';
 import type { DeclaredDependency, SkippedRequirement } from './read-dependencies.js';
 import type { TargetEnvironment } from './target-environments.js';
+import { quote } from './quote.js';
 
 /**
  * - `ready`: compiled wheels for free-threaded CPython (`cp3Yt` or `abi3t`) where the dependency applies;
@@ -220,7 +221,7 @@ export async function checkReadiness(params: {
   // 1. Optional groups.
   const wanted = dependencies.filter((dep) => {
     if (dep.group === null || includeOptional) return true;
-    skipped.push({ requirement: dep.text, reason: `optional group \`${dep.group}\`, not checked`, path: dep.path });
+    skipped.push({ requirement: dep.text, reason: `optional group ${quote(dep.group)}, not checked`, path: dep.path });
     return false;
   });
   // 2. One entry per project.

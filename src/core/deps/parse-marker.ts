@@ -1,3 +1,5 @@
+import { quote } from './quote.js';
+
 /**
  * Parses PEP 508 environment markers (packaging.python.org, "Dependency specifiers"):
  *
@@ -89,7 +91,7 @@ function tokenize(text: string): Token[] | string {
       i += word[0].length;
       continue;
     }
-    return `unexpected \`${c}\` at column ${i + 1}`;
+    return `unexpected ${quote(c)} at column ${i + 1}`;
   }
   return tokens;
 }
@@ -121,10 +123,10 @@ export function parseMarker(text: string): MarkerParseResult {
     if (t.kind === 'string') return { kind: 'string', value: t.value };
     if (t.kind === 'word') {
       const name = VARIABLES[t.value];
-      if (name === undefined) return fail(`unknown marker variable \`${t.value}\``);
+      if (name === undefined) return fail(`unknown marker variable ${quote(t.value)}`);
       return { kind: 'variable', name };
     }
-    return fail(`expected a variable or a quoted string, got \`${t.value}\``);
+    return fail(`expected a variable or a quoted string, got ${quote(t.value)}`);
   };
 
   const operator = (): MarkerOperator => {
@@ -135,7 +137,7 @@ export function parseMarker(text: string): MarkerParseResult {
       pos++;
       return 'not in';
     }
-    return fail(t === undefined ? 'marker ends where an operator is expected' : `expected an operator, got \`${t.value}\``);
+    return fail(t === undefined ? 'marker ends where an operator is expected' : `expected an operator, got ${quote(t.value)}`);
   };
 
   const atom = (): MarkerNode => {
@@ -168,7 +170,7 @@ export function parseMarker(text: string): MarkerParseResult {
     if (tokens.length === 0) return { ok: false, error: 'empty marker' };
     const marker = or();
     const rest = peek();
-    if (rest !== undefined) fail(`unexpected \`${rest.value}\` after the marker`);
+    if (rest !== undefined) fail(`unexpected ${quote(rest.value)} after the marker`);
     return { ok: true, marker };
   } catch (error) {
     if (error instanceof MarkerSyntaxError) return { ok: false, error: error.message };

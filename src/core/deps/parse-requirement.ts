@@ -1,4 +1,5 @@
 import { parseMarker, type MarkerNode } from './parse-marker.js';
+import { quote } from './quote.js';
 
 /** A PEP 508 requirement, split into its parts. */
 export type Requirement = {
@@ -39,7 +40,7 @@ function parseSpecifier(text: string): string | { error: string } {
   const clauses: string[] = [];
   for (const part of trimmed.split(',')) {
     const m = VERSION_CLAUSE.exec(part.trim());
-    if (m === null) return { error: `\`${part.trim()}\` is not a version clause` };
+    if (m === null) return { error: `${quote(part.trim())} is not a version clause` };
     clauses.push(`${m[1]}${m[2]}`);
   }
   return clauses.join(',');
@@ -75,7 +76,7 @@ export function parseRequirement(text: string): RequirementParseResult {
       .map((e) => e.trim())
       .filter((e) => e !== '');
     const bad = extras.find((e) => !IDENTIFIER.test(e));
-    if (bad !== undefined) return { ok: false, error: `\`${bad}\` is not a valid extra name` };
+    if (bad !== undefined) return { ok: false, error: `${quote(bad)} is not a valid extra name` };
     rest = rest.slice(close + 1).trimStart();
   }
 
@@ -90,7 +91,7 @@ export function parseRequirement(text: string): RequirementParseResult {
     if (url === '') return { ok: false, error: 'missing URL after `@`' };
     const tail = end === -1 ? '' : afterAt.slice(end).trim();
     if (tail !== '') {
-      if (!tail.startsWith(';')) return { ok: false, error: `unexpected \`${tail}\` after the URL` };
+      if (!tail.startsWith(';')) return { ok: false, error: `unexpected ${quote(tail)} after the URL` };
       markerText = tail.slice(1).trim();
     }
   } else {

@@ -3,6 +3,7 @@ import type { SourceFile } from '../ports.js';
 import { evaluateMarker } from './evaluate-marker.js';
 import { normalizeProjectName, parseRequirement, type Requirement } from './parse-requirement.js';
 import { targetEnvironments, type TargetEnvironment } from './target-environments.js';
+import { quote } from './quote.js';
 
 /** A requirement a project declares, with where it came from and where it applies. */
 export type DeclaredDependency = {
@@ -224,7 +225,7 @@ function readRequirementsFile(params: {
       const target = resolvePath(path, include);
       if (target === undefined) collector.skip(line, 'include outside the project', path);
       else if (stack.includes(target)) collector.skip(line, 'include cycle', path);
-      else if (!files.has(target)) collector.skip(line, `included file \`${target}\` was not given`, path);
+      else if (!files.has(target)) collector.skip(line, `included file ${quote(target)} was not given`, path);
       else readRequirementsFile({ path: target, group, files, collector, stack: [...stack, target] });
       continue;
     }
@@ -313,7 +314,7 @@ function readPyproject(path: string, text: string, files: ReadonlyMap<string, st
   const project = doc.project as Record<string, unknown> | undefined;
   if (project === undefined || typeof project !== 'object') return;
   const bad = (key: string): void => {
-    const message = `\`${key}\` must be a list of strings`;
+    const message = `${quote(key)} must be a list of strings`;
     collector.list.errors.push({ path, message });
     collector.skip(path, message, path);
   };
@@ -338,7 +339,7 @@ function readPyproject(path: string, text: string, files: ReadonlyMap<string, st
     if (!dynamic.includes(field)) continue;
     for (const target of paths) {
       if (files.has(target)) readRequirementsFile({ path: target, group: group === '' ? null : group, files, collector, stack: [target] });
-      else collector.skip(target, `\`${field}\` are read from \`${target}\`, which was not given`, path);
+      else collector.skip(target, `\`${field}\` are read from ${quote(target)}, which was not given`, path);
     }
   }
 }

@@ -48,7 +48,7 @@ function summary(check: ReadinessCheck, format: ReadinessReportFormat): string {
 }
 
 function nameCell(d: DependencyReadiness): string {
-  const group = d.group === null ? '' : ` (${cell(d.group)})`;
+  const group = d.group === null ? '' : ` (${code(d.group)})`;
   return `${code(d.name)}${group}`;
 }
 

@@ -36,4 +36,8 @@ describe('parseRequirement', () => {
     expect(parseRequirement('numpy @ ')).toEqual({ ok: false, error: 'missing URL after `@`' });
     expect(parseRequirement('pkg @ https://x.test/p.whl junk')).toEqual({ ok: false, error: 'unexpected `junk` after the URL' });
   });
+
+  it('quotes what it read so that a message cannot leave its code span', () => {
+    expect(parseRequirement('numpy >= 1, `@team ping`')).toEqual({ ok: false, error: "`'@team ping'` is not a version clause" });
+  });
 });

@@ -33,7 +33,7 @@ describe('renderReadiness', () => {
       blockers: [],
     };
     const markdown = renderReadiness(check, 'markdown');
-    expect(markdown).toContain("| `a` (x\\|y) | ❔ unknown | – | – | PyPI answered 503 for `a`. |");
+    expect(markdown).toContain("| `a` (`x\\|y`) | ❔ unknown | – | – | PyPI answered 503 for `a`. |");
     expect(markdown).toContain("- `b; os_name == \"a\\|'b'\"`: does not parse: bad line");
     expect(markdown).toContain('The dependency could not be checked.');
     const text = renderReadiness(check, 'text');
