@@ -30,7 +30,9 @@ function digest(value: string): string {
  * On close, running jobs get `timeoutMs` to finish; after that the worker is closed by force and
  * BullMQ hands the jobs to another instance once their lock expires (stalled-job recovery).
  */
-export function createRedisQueue(options: Partial<QueueLimits> & QueueEvents & { url: string; prefix?: string; lockMs?: number }): JobQueue {
+export function createRedisQueue(
+  options: Partial<QueueLimits> & QueueEvents & { url: string; prefix?: string; lockMs?: number; stalledMs?: number },
+): JobQueue {
   const limits: QueueLimits = {
     concurrency: options.concurrency ?? DEFAULT_QUEUE_LIMITS.concurrency,
     perInstallation: options.perInstallation ?? DEFAULT_QUEUE_LIMITS.perInstallation,
@@ -167,8 +169,8 @@ export function createRedisQueue(options: Partial<QueueLimits> & QueueEvents & {
         prefix,
         concurrency: limits.concurrency,
         // Short enough that another instance takes over a crashed one's jobs within a minute.
-        lockDuration: 30_000,
-        stalledInterval: 15_000,
+        lockDuration: options.stalledMs ?? 30_000,
+        stalledInterval: Math.max(100, Math.floor((options.stalledMs ?? 30_000) / 2)),
       });
       worker.on('error', () => undefined);
     },
