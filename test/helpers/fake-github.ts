@@ -174,7 +174,7 @@ export function reliabilityOctokit(options: { retry?: boolean; msPerSecond?: num
 }
 
 /** A log sink that keeps parsed pino lines. */
-export function captureLog() {
+export function captureLog(level = 'debug') {
   const lines: Array<Record<string, unknown>> = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -182,7 +182,7 @@ export function captureLog() {
       done();
     },
   });
-  const log = pino({ level: 'debug' }, stream);
+  const log = pino({ level }, stream);
   return { log, lines };
 }
 
@@ -194,8 +194,9 @@ export async function startService(params: {
   app?: Partial<AppOptions>;
   retry?: boolean;
   maxBodyBytes?: number;
+  logLevel?: string;
 }): Promise<{ service: WebhookService; lines: Array<Record<string, unknown>> }> {
-  const { log, lines } = captureLog();
+  const { log, lines } = captureLog(params.logLevel);
   const service = await createWebhookService({
     app: createApp({ dryRun: false, appSlug: 'ftbot', docsBaseUrl: 'https://example.test/docs/rules/', ...params.app }),
     probot: { appId: 123, privateKey, secret: SECRET, baseUrl: params.github.url, log, Octokit: reliabilityOctokit({ retry: params.retry ?? false }) },

@@ -19,6 +19,8 @@ export type WebhookService = {
   handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Starts an HTTP server on `host:port` (port 0: any free port). */
   listen: (port: number, host: string) => Promise<{ server: Server; port: number }>;
+  /** Hands a verified event to the endpoint's handler, as the middleware does after the signature check. */
+  ingest: (event: { id: string; name: string; payload: unknown }) => Promise<void>;
   queue: JobQueue;
   metrics: Metrics;
   /** Runs the app on queued jobs. */
@@ -142,6 +144,7 @@ export async function createWebhookService(params: {
   let server: Server | undefined;
   return {
     handle,
+    ingest: (event) => ingress.receive(event as Parameters<Probot['receive']>[0]),
     queue,
     metrics,
     worker,
