@@ -1,9 +1,11 @@
 import type { KnowledgeIndex } from '../core/knowledge/build-index.js';
 import type { PackageIndex } from '../core/ports.js';
+import type { DryRun } from './write-github.js';
 
 /** What the app needs from outside the webhook: settings and ports. */
 export type AppOptions = {
-  dryRun: boolean;
+  /** Log writes instead of sending them; `{ sink }` also hands each write to the sink. */
+  dryRun: DryRun;
   /** The app's slug; asked from GitHub once when not given. */
   appSlug?: string | undefined;
   /**

@@ -1,5 +1,5 @@
 import type { Context } from 'probot';
-import { writeGitHub } from './write-github.js';
+import { writeGitHub, type DryRun } from './write-github.js';
 
 /** An issue or pull-request conversation comment, as far as ftbot reads it. */
 export type IssueComment = { id: number; body?: string | undefined; user: { type?: string | undefined } | null };
@@ -23,7 +23,7 @@ export function findOwnComment(comments: readonly IssueComment[], marker: string
  */
 export async function upsertComment(
   context: Context,
-  params: { owner: string; repo: string; issue_number: number; marker: string; body: string; comments: readonly IssueComment[]; dryRun: boolean },
+  params: { owner: string; repo: string; issue_number: number; marker: string; body: string; comments: readonly IssueComment[]; dryRun: DryRun },
 ): Promise<'created' | 'updated' | 'unchanged'> {
   const { owner, repo, issue_number, marker, body, comments, dryRun } = params;
   const existing = findOwnComment(comments, marker);

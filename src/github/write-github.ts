@@ -19,6 +19,12 @@ export type GitHubWrite =
   | { route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments'; params: { owner: string; repo: string; issue_number: number; body: string } }
   | { route: 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}'; params: { owner: string; repo: string; comment_id: number; body: string } };
 
+/**
+ * Dry-run mode. `true` logs each write instead of sending it; an object does that too and hands
+ * each write, exactly as it would be sent, to `sink` (the CLI's dry runs print them).
+ */
+export type DryRun = boolean | { sink: (write: GitHubWrite) => void };
+
 /** GitHub's answer when one inline comment of a review is not on a line of the diff. */
 const OFF_DIFF = /part of the diff|could not be resolved|start[_ ]line|same hunk|diff hunk|line must|path is invalid/i;
 
@@ -39,9 +45,10 @@ const REVIEW_BODY_LIMIT = 60_000;
  * moved, or a range crosses hunks) is posted once more without inline comments; they are listed
  * in the review body instead, so nothing is dropped silently.
  */
-export async function writeGitHub(context: Context, write: GitHubWrite, options: { dryRun: boolean }): Promise<void> {
+export async function writeGitHub(context: Context, write: GitHubWrite, options: { dryRun: DryRun }): Promise<void> {
   if (options.dryRun) {
     context.log.info({ dryRun: true, route: write.route, payload: write.params }, 'dry run: not sent');
+    if (typeof options.dryRun === 'object') options.dryRun.sink(write);
     return;
   }
   const once = write.route.startsWith('POST ') ? { request: { retries: 0 } } : {};
