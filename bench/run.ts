@@ -5,6 +5,7 @@
  */
 const benches: Array<{ name: string; run: () => Promise<Record<string, number | string>> }> = [
   { name: 'app', run: async () => (await import('./app.bench.js')).benchApp() },
+  { name: 'ingress', run: async () => (await import('./ingress.bench.js')).benchIngress() },
   { name: 'knowledge', run: async () => (await import('./knowledge.bench.js')).benchKnowledge() },
   { name: 'scan', run: async () => (await import('./scan.bench.js')).benchScan() },
 ];
