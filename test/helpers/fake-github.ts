@@ -28,8 +28,8 @@ export type FakeGitHub = {
   reviews: Map<number, Array<Record<string, unknown>>>;
   /** Pull-request files: `{ filename, status, patch }` entries. */
   pullFiles: Map<number, Array<Record<string, unknown>>>;
-  /** Repository files by path (any ref). */
-  contents: Map<string, string>;
+  /** Repository files by path (any ref); a Buffer is served as raw bytes. */
+  contents: Map<string, string | Buffer>;
   /** Every request, in order. */
   log: FakeRequest[];
   /** Non-GET requests that the fake acted on (stored), in order. */
@@ -47,7 +47,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     reviewComments: new Map(),
     reviews: new Map(),
     pullFiles: new Map(),
-    contents: new Map(),
+    contents: new Map<string, string | Buffer>(),
     log: [],
     writes: [],
     fault: undefined,
@@ -59,6 +59,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   };
 
   const act = (req: FakeRequest): { status: number; body: unknown; headers?: Record<string, string> } => {
+    // (bodies: JSON values, strings, or Buffers sent as they are)
     const { method, path } = req;
     const now = new Date().toISOString();
     if (method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) {
@@ -130,7 +131,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
           if (fault.commit === true) act(req);
           reply = { status: fault.status, body: fault.body ?? { message: `fault ${fault.status}` }, ...(fault.headers === undefined ? {} : { headers: fault.headers }) };
         }
-        const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+        const text = typeof reply.body === 'string' || Buffer.isBuffer(reply.body) ? reply.body : JSON.stringify(reply.body);
         response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
         response.end(text);
       })();
