@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 export const OPERATIONS = [
   'POST /app/installations/{installation_id}/access_tokens',
   'GET /app',
+  'GET /repos/{owner}/{repo}',
   'GET /repos/{owner}/{repo}/contents/{path}',
   'GET /repos/{owner}/{repo}/branches/{branch}',
   'GET /repos/{owner}/{repo}/git/trees/{tree_sha}',

@@ -12,5 +12,6 @@ export const commandLoaders: Record<string, () => Promise<Command>> = {
   rules: async () => (await import('./rules.js')).command,
   scan: async () => (await import('./scan.js')).command,
   suggest: async () => (await import('./suggest.js')).command,
+  triage: async () => (await import('./triage.js')).command,
   wheels: async () => (await import('./wheels.js')).command,
 };

@@ -16,9 +16,13 @@ import { rules as allRules } from '../../core/rules/index.js';
 import { loadGrammars } from '../../io/load-grammars.js';
 import { loadProjectConfig } from '../../io/load-project-config.js';
 import { walkFiles } from '../../io/walk-files.js';
+import { dryRunPullRequest } from '../../github/dry-run/dry-run-pull-request.js';
+import { dryRunGitHub } from '../dry-run-github.js';
+import { parseGitHubRef } from '../parse-github-ref.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo, type Command } from '../io.js';
 
 const usage = `Usage: ftbot review [dir] [options]
+       ftbot review --pr <url|owner/repo#number> [--format markdown|json] [--docs-url url]
 
 Prints what the ftbot GitHub App would post for a checkout, without GitHub or keys:
 the triage comment of an issue, or with --diff the pull-request review (inline comments
@@ -30,6 +34,9 @@ Options:
   --repo <owner/name>          Link findings to this GitHub repository
   --sha <commit>               The commit to name and link (default: the checkout's HEAD)
   --docs-url <url>             Base URL of the rule pages
+  --pr <url|owner/repo#number> Dry run against GitHub: read the pull request there (GITHUB_TOKEN,
+                               else anonymous) and print the review and summary the app would
+                               post; nothing is posted
 
 Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error.
 `;
@@ -71,6 +78,7 @@ export const command: Command = {
           repo: { type: 'string' },
           sha: { type: 'string' },
           'docs-url': { type: 'string' },
+          pr: { type: 'string' },
         },
       });
     } catch (error) {
@@ -79,6 +87,21 @@ export const command: Command = {
     const { values, positionals } = parsed;
     const format = values.format;
     if (format !== 'markdown' && format !== 'json') throw new UsageError(`unknown format '${format}' (expected markdown or json)`);
+    if (values.pr !== undefined) {
+      if (positionals.length > 0 || values.diff !== undefined || values.repo !== undefined || values.sha !== undefined) {
+        throw new UsageError('--pr reads everything from GitHub: give no directory, --diff, --repo or --sha');
+      }
+      const ref = parseGitHubRef(values.pr, 'pull');
+      const pullNumber = ref.number ?? 0;
+      return dryRunGitHub({
+        io,
+        command: 'review',
+        target: `pull request ${ref.owner}/${ref.repo}#${pullNumber}`,
+        format,
+        docsBaseUrl: values['docs-url'],
+        run: async (octokit, options, log) => dryRunPullRequest({ octokit, owner: ref.owner, repo: ref.repo, pullNumber, options, log }),
+      });
+    }
     if (positionals.length > 1) throw new UsageError('give one directory');
     if (values.repo !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(values.repo)) throw new UsageError(`'${values.repo}' is not owner/name`);
     const dir = resolve(io.cwd, positionals[0] ?? '.');
