@@ -1,5 +1,6 @@
+import type { LlmBudget } from '../core/drafting/budget.js';
 import type { KnowledgeIndex } from '../core/knowledge/build-index.js';
-import type { PackageIndex } from '../core/ports.js';
+import type { LlmClient, PackageIndex } from '../core/ports.js';
 import type { DryRun } from './write-github.js';
 
 /** What the app needs from outside the webhook: settings and ports. */
@@ -22,8 +23,23 @@ export type AppOptions = {
   knowledge?: (() => Promise<KnowledgeIndex | undefined>) | undefined;
   /** Answers (`ask`, `wheels`) per issue or pull request per hour; default 5. */
   answersPerHour?: number | undefined;
-  /** Milliseconds since the epoch, for the answer limit; default `Date.now`. */
+  /** Milliseconds since the epoch, for the answer limit and the LLM budget; default `Date.now`. */
   now?: (() => number) | undefined;
+  /**
+   * The language model that drafts fixes in reviews and `suggest` replies, when a key is
+   * configured and the repository's `llm.enabled` is not false. Without it (or over a budget)
+   * ftbot's templates draft. `createApp` builds one budget per process unless `budget` is given.
+   */
+  llm?: LlmOptions | undefined;
+};
+
+export type LlmOptions = {
+  client: LlmClient;
+  budget?: LlmBudget | undefined;
+  /** LLM calls per pull request or issue (default 20). */
+  perPullRequest?: number | undefined;
+  /** LLM calls per installation per UTC day (default 200). */
+  perInstallationPerDay?: number | undefined;
 };
 
 /** Fetches at most this many files at once. */

@@ -1,5 +1,7 @@
 import type { Probot } from 'probot';
+import { createLlmBudget } from '../core/drafting/budget.js';
 import { DEFAULT_DOCS_BASE_URL } from '../core/review/index.js';
+import { createOpenAiClient } from '../io/openai-client.js';
 import { createPypiIndex } from '../io/pypi-index.js';
 import { readAppSettings } from '../io/read-app-settings.js';
 import type { AppOptions } from './app-options.js';
@@ -12,8 +14,24 @@ import { withErrorHandling } from './with-error-handling.js';
  * Builds the Probot app function. Options are explicit so tests and the benchmark can run it
  * with a dry run, a fixed slug or a fake package index.
  */
-export function createApp(options: AppOptions): (app: Probot) => void {
+export function createApp(appOptions: AppOptions): (app: Probot) => void {
   return (app) => {
+    // One LLM budget per process: per pull request, per installation per day, and the breaker.
+    const llm = appOptions.llm;
+    const options: AppOptions =
+      llm === undefined || llm.budget !== undefined
+        ? appOptions
+        : {
+            ...appOptions,
+            llm: {
+              ...llm,
+              budget: createLlmBudget({
+                clock: { now: appOptions.now ?? Date.now },
+                ...(llm.perPullRequest === undefined ? {} : { perPullRequest: llm.perPullRequest }),
+                ...(llm.perInstallationPerDay === undefined ? {} : { perInstallationPerDay: llm.perInstallationPerDay }),
+              }),
+            },
+          };
     // The slug is asked once per process (GET /app, app-authenticated) unless it is configured.
     let slug: Promise<string | undefined> | undefined = options.appSlug === undefined ? undefined : Promise.resolve(options.appSlug);
     const appSlug = async (): Promise<string | undefined> => {
@@ -33,7 +51,10 @@ export function createApp(options: AppOptions): (app: Probot) => void {
   };
 }
 
-/** The app as `npm start` runs it: settings from `FTBOT_*` variables, wheels from PyPI. */
+/**
+ * The app as `npm start` runs it: settings from `FTBOT_*` variables, wheels from PyPI, and a
+ * model for drafting when `OPENAI_API_KEY`/`FTBOT_LLM_API_KEY` is set.
+ */
 export default function ftbotApp(app: Probot): void {
   const settings = readAppSettings();
   createApp({
@@ -41,5 +62,9 @@ export default function ftbotApp(app: Probot): void {
     appSlug: settings.appSlug,
     docsBaseUrl: settings.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL,
     packageIndex: createPypiIndex(settings.pypiUrl === undefined ? {} : { baseUrl: settings.pypiUrl }),
+    llm:
+      settings.llm === undefined
+        ? undefined
+        : { client: createOpenAiClient(settings.llm), perPullRequest: settings.llmCallsPerPullRequest, perInstallationPerDay: settings.llmCallsPerDay },
   })(app);
 }

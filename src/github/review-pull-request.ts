@@ -12,6 +12,7 @@ import {
   readFingerprintMarker,
   readStateMarkers,
   reviewPullRequest as buildPullRequestReview,
+  reviewPullRequestWithDrafts,
   SUMMARY_MARKER,
   type DiffLines,
 } from '../core/review/index.js';
@@ -19,6 +20,7 @@ import { rules as allRules } from '../core/rules/index.js';
 import { checkWheels, type WheelCheck } from '../core/wheels/index.js';
 import { loadGrammars } from '../io/load-grammars.js';
 import { FETCH_CONCURRENCY, type AppOptions } from './app-options.js';
+import { draftingSetup } from './drafting-setup.js';
 import { knowledgeLinker } from './knowledge-index.js';
 import { mapLimit } from './map-limit.js';
 import { readRepoFile } from './read-repo-file.js';
@@ -41,7 +43,9 @@ export type PullRequestRef = {
  * 3. find what ftbot posted before: inline fingerprints and the sticky summary;
  * 4. when a build file changed (`pyproject.toml`, `setup.py`, `setup.cfg`, CMake, Cargo, Meson,
  *    workflows), look up the release's wheel matrix for the summary;
- * 5. scan and build the review and the summary (core), each finding linked to its knowledge section;
+ * 5. scan and build the review and the summary (core), each finding linked to its knowledge section
+ *    and each inline finding with a drafted change (the model when configured, else templates;
+ *    a committable suggestion only when verified; budget and quota notices in the summary);
  * 6. post one review when there is something new, then upsert the summary.
  */
 export async function reviewPullRequest(params: {
@@ -104,14 +108,15 @@ export async function reviewPullRequest(params: {
 
   // 5.
   const blobBase = `https://github.com/${headRepo.owner.login}/${headRepo.name}/blob/${headSha}/`;
-  const review = buildPullRequestReview({
+  const drafting = await draftingSetup({ context, repo, issueNumber: pr.number, config, options, allowLlm: true });
+  const reviewParams = {
     files,
     grammars: await loadGrammars(),
     rules: selectRules(allRules, config),
     config,
     skipped,
     docsBaseUrl: options.docsBaseUrl,
-    sourceUrl: (path, line) => `${blobBase}${path.split('/').map(encodeURIComponent).join('/')}#L${line}`,
+    sourceUrl: (path: string, line: number) => `${blobBase}${path.split('/').map(encodeURIComponent).join('/')}#L${line}`,
     diff,
     headSha,
     posted,
@@ -119,7 +124,8 @@ export async function reviewPullRequest(params: {
     logger: log,
     knowledgeLink: await knowledgeLinker(options, log),
     wheels,
-  });
+  };
+  const review = drafting === undefined ? buildPullRequestReview(reviewParams) : await reviewPullRequestWithDrafts({ ...reviewParams, drafting });
 
   // 6.
   if (review.plan.comments.length > 0) {
@@ -134,7 +140,7 @@ export async function reviewPullRequest(params: {
   }
   const summary = await upsertComment(context, { ...repo, issue_number: pr.number, marker: SUMMARY_MARKER, body: review.summaryBody, comments, dryRun: options.dryRun });
   log.info(
-    { pull: pr.number, files: files.length, findings: review.scan.findings.length, inline: review.plan.comments.length, summary, ms: Date.now() - started },
+    { pull: pr.number, files: files.length, findings: review.scan.findings.length, inline: review.plan.comments.length, drafter: drafting?.drafter.kind, notices: review.notices.length, summary, ms: Date.now() - started },
     'pull request reviewed',
   );
 }

@@ -5,11 +5,12 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { collectProjectFacts, emptyProjectFacts } from '../core/engine/project-facts.js';
 import { selectRules } from '../core/engine/select-rules.js';
 import { classifyPath } from '../core/languages.js';
-import { budgetFiles, TRIAGE_MARKER, triageRepository } from '../core/review/index.js';
+import { budgetFiles, repoBaseUrl, TRIAGE_MARKER, triageRepository, triageRepositoryWithDrafts } from '../core/review/index.js';
 import { rules as allRules } from '../core/rules/index.js';
 import { checkWheels, type WheelCheck } from '../core/wheels/index.js';
 import { loadGrammars } from '../io/load-grammars.js';
 import { FETCH_CONCURRENCY, type AppOptions } from './app-options.js';
+import { draftingSetup } from './drafting-setup.js';
 import { knowledgeLinker } from './knowledge-index.js';
 import { mapLimit } from './map-limit.js';
 import { upsertComment, type IssueComment } from './upsert-comment.js';
@@ -25,8 +26,8 @@ const TRIAGE_BUDGET = { maxFiles: 1500, maxTotalBytes: 32 * 1024 * 1024 };
  *    large trees, which is noted);
  * 2. pick sources and build files within the budget and fetch their blobs;
  * 3. look up the release's wheels when a package index is configured and the project has a name;
- * 4. scan and render (core), hazards linked to their knowledge sections, then upsert the triage
- *    comment.
+ * 4. scan and render (core), hazards linked to their knowledge sections and the top examples
+ *    explained by ftbot's templates (triage never asks a model), then upsert the triage comment.
  */
 export async function triageIssue(params: {
   context: Context;
@@ -82,20 +83,23 @@ export async function triageIssue(params: {
 
   // 4.
   const blobBase = `https://github.com/${repo.owner}/${repo.repo}/blob/${sha}/`;
-  const { scan, body } = triageRepository({
+  const drafting = await draftingSetup({ context, repo, issueNumber, config, options, allowLlm: false });
+  const triageParams = {
     files,
     grammars: await loadGrammars(),
     rules: selectRules(allRules, config),
     config,
     skipped,
     docsBaseUrl: options.docsBaseUrl,
-    sourceUrl: (path, line) => `${blobBase}${path.split('/').map(encodeURIComponent).join('/')}#L${line}`,
+    sourceUrl: (path: string, line: number) => `${blobBase}${path.split('/').map(encodeURIComponent).join('/')}#L${line}`,
     sha,
     wheels,
     appSlug: params.appSlug,
     logger: context.log,
     knowledgeLink: await knowledgeLinker(options, context.log),
-  });
+  };
+  const { scan, body } =
+    drafting === undefined ? triageRepository(triageParams) : await triageRepositoryWithDrafts({ ...triageParams, drafting, repoBase: repoBaseUrl(options.docsBaseUrl) });
   const result = await upsertComment(context, { ...repo, issue_number: issueNumber, marker: TRIAGE_MARKER, body, comments, dryRun: options.dryRun });
   context.log.info({ issue: issueNumber, files: files.length, findings: scan.findings.length, comment: result, ms: Date.now() - started }, 'issue triaged');
 }

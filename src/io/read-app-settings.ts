@@ -1,3 +1,5 @@
+import { readLlmSettings, type LlmSettings } from './openai-client.js';
+
 /** Settings of the GitHub App that come from the environment (the only place it is read). */
 export type AppSettings = {
   /** `FTBOT_DRY_RUN=1`: log every write instead of sending it. */
@@ -8,13 +10,22 @@ export type AppSettings = {
   docsBaseUrl: string | undefined;
   /** `FTBOT_PYPI_URL`: another PyPI (a mirror or a test server) instead of `https://pypi.org`. */
   pypiUrl: string | undefined;
+  /**
+   * `FTBOT_LLM_API_KEY` or `OPENAI_API_KEY` (with `OPENAI_BASE_URL`, `FTBOT_LLM_MODEL`,
+   * `FTBOT_LLM_TIMEOUT_MS`, `FTBOT_LLM_MAX_RETRIES`): the model that drafts fixes; undefined
+   * without a key, and the app drafts with its templates.
+   */
+  llm: LlmSettings | undefined;
+  /** `FTBOT_LLM_CALLS_PER_PR` (default 20) and `FTBOT_LLM_CALLS_PER_DAY` per installation (default 200). */
+  llmCallsPerPullRequest: number | undefined;
+  llmCallsPerDay: number | undefined;
 };
 
 /**
  * Reads the app's `FTBOT_*` settings from an environment.
  *
  * @example
- *   readAppSettings({ FTBOT_DRY_RUN: '1' }) // → { dryRun: true, appSlug: undefined, docsBaseUrl: undefined, pypiUrl: undefined }
+ *   readAppSettings({ FTBOT_DRY_RUN: '1' }) // → { dryRun: true, appSlug: undefined, …, llm: undefined }
  */
 export function readAppSettings(env: Record<string, string | undefined> = process.env): AppSettings {
   const flag = (env.FTBOT_DRY_RUN ?? '').trim().toLowerCase();
@@ -23,5 +34,15 @@ export function readAppSettings(env: Record<string, string | undefined> = proces
     appSlug: env.FTBOT_APP_SLUG?.trim() || undefined,
     docsBaseUrl: env.FTBOT_DOCS_URL?.trim() || undefined,
     pypiUrl: env.FTBOT_PYPI_URL?.trim() || undefined,
+    llm: readLlmSettings(env),
+    llmCallsPerPullRequest: count(env.FTBOT_LLM_CALLS_PER_PR, 'FTBOT_LLM_CALLS_PER_PR'),
+    llmCallsPerDay: count(env.FTBOT_LLM_CALLS_PER_DAY, 'FTBOT_LLM_CALLS_PER_DAY'),
   };
+}
+
+function count(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${value}'`);
+  return n;
 }

@@ -8,13 +8,16 @@ import {
   DEFAULT_DOCS_BASE_URL,
   DEFAULT_FILE_BUDGET,
   parseDiffLines,
-  reviewPullRequest,
-  triageRepository,
+  repoBaseUrl,
+  reviewPullRequestWithDrafts,
+  triageRepositoryWithDrafts,
   type ReviewComment,
 } from '../../core/review/index.js';
 import { rules as allRules } from '../../core/rules/index.js';
 import { loadGrammars } from '../../io/load-grammars.js';
+import { loadKnowledge } from '../../io/load-knowledge.js';
 import { loadProjectConfig } from '../../io/load-project-config.js';
+import { reviewDrafting } from '../review-drafting.js';
 import { walkFiles } from '../../io/walk-files.js';
 import { dryRunPullRequest } from '../../github/dry-run/dry-run-pull-request.js';
 import { dryRunGitHub } from '../dry-run-github.js';
@@ -37,6 +40,11 @@ Options:
   --pr <url|owner/repo#number> Dry run against GitHub: read the pull request there (GITHUB_TOKEN,
                                else anonymous) and print the review and summary the app would
                                post; nothing is posted
+  --no-llm                     Draft with ftbot's templates only, even when OPENAI_API_KEY is set
+
+Inline comments carry a drafted change (a committable suggestion when verified), and the
+triage comment explains its top examples, as the app does. Triage drafts never ask a model;
+with --diff and OPENAI_API_KEY (or FTBOT_LLM_API_KEY) set, a model drafts first.
 
 Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error.
 `;
@@ -79,6 +87,7 @@ export const command: Command = {
           sha: { type: 'string' },
           'docs-url': { type: 'string' },
           pr: { type: 'string' },
+          'no-llm': { type: 'boolean' },
         },
       });
     } catch (error) {
@@ -154,13 +163,17 @@ export const command: Command = {
       sourceUrl,
     };
 
+    const knowledge = await loadKnowledge();
+    const drafting = (llm: boolean) => reviewDrafting({ io, grammars: common.grammars, knowledge, config, repository: repo, llm: llm && values['no-llm'] !== true });
+
     if (diff === undefined) {
-      const { scan, body } = triageRepository({ ...common, sha });
+      const { scan, body } = await triageRepositoryWithDrafts({ ...common, sha, drafting: drafting(false), repoBase: repoBaseUrl(common.docsBaseUrl) });
       if (format === 'json') io.stdout(`${JSON.stringify({ kind: 'triage', comment: { body } }, null, 2)}\n`);
       else io.stdout(`${body}\n`);
       return scan.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK;
     }
-    const review = reviewPullRequest({ ...common, diff, headSha: sha });
+    const review = await reviewPullRequestWithDrafts({ ...common, diff, headSha: sha, drafting: drafting(true) });
+    for (const notice of review.notices) io.stderr(`ftbot review: ${notice}\n`);
     const payload = review.plan.comments.length === 0 ? undefined : { commit_id: sha, event: 'COMMENT', body: review.reviewBody, comments: review.plan.comments };
     if (format === 'json') {
       io.stdout(`${JSON.stringify({ kind: 'review', review: payload ?? null, summary: { body: review.summaryBody } }, null, 2)}\n`);

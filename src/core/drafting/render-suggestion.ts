@@ -22,10 +22,12 @@ export function fenceFor(text: string): string {
  *   `owner/name` posted to.
  * @param options.suggestionBlock
  *   True for an inline review comment anchored on the edit's lines.
+ * @param options.heading
+ *   False to leave out the `**FTnnn** message` line (an inline comment already starts with it).
  */
-export function renderSuggestion(suggestion: Suggestion, options: { repository?: string; suggestionBlock?: boolean } = {}): string {
+export function renderSuggestion(suggestion: Suggestion, options: { repository?: string | undefined; suggestionBlock?: boolean; heading?: boolean } = {}): string {
   const { finding, edit } = suggestion;
-  const parts = [`**${finding.ruleId}** ${finding.message}`, suggestion.explanation];
+  const parts = [...(options.heading === false ? [] : [`**${finding.ruleId}** ${finding.message}`]), suggestion.explanation];
   if (edit !== undefined) {
     const fence = fenceFor(edit.replacement);
     if (options.suggestionBlock === true) parts.push(`${fence}suggestion\n${edit.replacement}\n${fence}`);

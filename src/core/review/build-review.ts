@@ -1,9 +1,12 @@
 import type { Diagnostic, Finding, TextEdit } from '../diagnostics.js';
+import { renderSuggestion as renderDraftedSuggestion } from '../drafting/render-suggestion.js';
+import type { Suggestion } from '../drafting/types.js';
 import { applyEdits } from '../report/edit-positions.js';
 import { hunkOf, type DiffLines } from './diff-lines.js';
 import { fingerprintMarker } from './markers.js';
 import { neutralizeMentions } from './neutralize-mentions.js';
 import type { KnowledgeLinker } from './create-knowledge-linker.js';
+import type { FindingDraft } from './draft-findings.js';
 import { fenceFor, inlineText, knowledgeMarkdownLink, ruleLink } from './render-finding.js';
 import { ruleWhy } from './rule-why.js';
 import { truncateBody } from './truncate-body.js';
@@ -64,8 +67,12 @@ export function buildReview(params: {
   docsBaseUrl: string;
   /** Links each comment to the knowledge section that explains its rule. */
   knowledgeLink?: KnowledgeLinker | undefined;
+  /** Drafted changes by finding fingerprint (`draftFindings`), shown instead of the rule's fix line. */
+  drafts?: ReadonlyMap<string, FindingDraft> | undefined;
+  /** `owner/name` the review is posted to, for sanitising drafts. */
+  repository?: string | undefined;
 }): ReviewPlan {
-  const { findings, textOf, diff, posted = new Set<string>(), maxInlineComments, docsBaseUrl, knowledgeLink } = params;
+  const { findings, textOf, diff, posted = new Set<string>(), maxInlineComments, docsBaseUrl, knowledgeLink, drafts, repository } = params;
   const plan: ReviewPlan = { comments: [], inline: [], alreadyPosted: [], overflow: [], outsideDiff: [], lowConfidence: [] };
   for (const finding of findings) {
     // 1.
@@ -74,7 +81,8 @@ export function buildReview(params: {
       continue;
     }
     // 2.
-    const placed = placeComment(finding, diff, textOf(finding.path));
+    const draft = drafts?.get(finding.fingerprint);
+    const placed = placeComment(finding, diff, textOf(finding.path), draft);
     if (placed === undefined) {
       plan.outsideDiff.push(finding);
       continue;
@@ -93,7 +101,7 @@ export function buildReview(params: {
       path: finding.path,
       line: placed.end,
       side: 'RIGHT',
-      body: renderInlineBody({ finding, docsBaseUrl, fixBlock: placed.fixBlock, knowledgeLink }),
+      body: renderInlineBody({ finding, docsBaseUrl, fixBlock: placed.fixBlock, knowledgeLink, draft, suggestionBlock: placed.draftBlock, repository }),
     };
     if (placed.start < placed.end) {
       comment.start_line = placed.start;
@@ -105,7 +113,7 @@ export function buildReview(params: {
   return plan;
 }
 
-type Placement = { start: number; end: number; fixBlock: string | undefined };
+type Placement = { start: number; end: number; fixBlock: string | undefined; draftBlock?: boolean };
 
 /**
  * Finds the lines a comment on `finding` may span. A committable suggestion replaces every line
@@ -115,9 +123,22 @@ type Placement = { start: number; end: number; fixBlock: string | undefined };
  * Worked example: finding on line 145, safe fix inserting before line 149, hunk 140–150 →
  * comment on lines 145–149 with a suggestion holding lines 145–149 after the edit.
  */
-function placeComment(finding: Finding, diff: DiffLines, text: string | undefined): Placement | undefined {
+function placeComment(finding: Finding, diff: DiffLines, text: string | undefined, draft: FindingDraft | undefined): Placement | undefined {
   const file = diff.get(finding.path);
   const lineHunk = hunkOf(file, finding.line);
+  // A verified drafted edit replaces whole lines: a committable suggestion when those lines (and
+  // the finding's) lie in one hunk, else a plain code block on the finding's line.
+  const edit = draft?.kind === 'drafted' && draft.suggestion.verified ? draft.suggestion.edit : undefined;
+  if (edit !== undefined) {
+    const start = Math.min(edit.startLine, finding.line);
+    const end = Math.max(edit.endLine, finding.line);
+    const hunk = hunkOf(file, start);
+    if (end - start < MAX_SUGGESTION_LINES && hunk >= 0 && hunk === hunkOf(file, end) && start === edit.startLine && end === edit.endLine) {
+      return { start, end, fixBlock: undefined, draftBlock: true };
+    }
+    if (lineHunk < 0) return undefined;
+    return { start: finding.line, end: finding.line, fixBlock: undefined, draftBlock: false };
+  }
   const fix = finding.fix;
   if (fix !== undefined && fix.edits.length > 0 && text !== undefined) {
     const range = editLineRange(text, fix.edits);
@@ -227,18 +248,45 @@ export function renderInlineBody(params: {
   docsBaseUrl: string;
   fixBlock?: string | undefined;
   knowledgeLink?: KnowledgeLinker | undefined;
+  /** A drafted change (or the rule whose comment on this line carries it). */
+  draft?: FindingDraft | undefined;
+  /** The comment spans the draft's edit: show it as a committable suggestion. */
+  suggestionBlock?: boolean | undefined;
+  repository?: string | undefined;
 }): string {
-  const { finding: f, docsBaseUrl, fixBlock, knowledgeLink } = params;
+  const { finding: f, docsBaseUrl, fixBlock, knowledgeLink, draft } = params;
   const lines = [`**${f.ruleId}** ${inlineText(f.message)} (${ruleLink(docsBaseUrl, f)}: ${f.ruleName})`, '', `Why: ${inlineText(ruleWhy(f.ruleId))}`];
   const background = knowledgeLink?.(f.ruleId);
   if (background !== undefined) lines.push('', `Background: ${knowledgeMarkdownLink(background)}`);
-  const help = f.fix?.title ?? f.help;
-  if (help !== undefined) lines.push('', `Fix: ${inlineText(help)}`);
-  // Code inside the fence is not parsed for mentions, and must stay byte-exact to be committable.
-  if (fixBlock !== undefined) lines.push('', fixBlock);
+  if (draft?.kind === 'drafted') {
+    lines.push('', renderDraftSection(draft.suggestion, { suggestionBlock: params.suggestionBlock === true, repository: params.repository }));
+  } else {
+    const help = f.fix?.title ?? f.help;
+    if (help !== undefined) lines.push('', `Fix: ${inlineText(help)}`);
+    // Code inside the fence is not parsed for mentions, and must stay byte-exact to be committable.
+    if (fixBlock !== undefined) lines.push('', fixBlock);
+    if (draft?.kind === 'same-line') lines.push('', `Drafted change: see the ${draft.ruleId.replace(/[^A-Z0-9]/g, '')} comment on this line.`);
+  }
   lines.push(fingerprintMarker(f.fingerprint));
   const tail = lines.pop() as string;
   return truncateBody(lines.join('\n'), { tail });
+}
+
+/**
+ * A drafted change as part of an inline comment: who drafted it, the explanation, the edit (a
+ * committable suggestion only when verified and anchored on its lines), the sources and the
+ * `<!-- ftbot:draft … -->` marker naming the drafter and prompt. Sanitised by `renderSuggestion`
+ * (mentions, links outside the allow-list, secrets, HTML).
+ */
+export function renderDraftSection(suggestion: Suggestion, options: { suggestionBlock: boolean; repository?: string | undefined }): string {
+  const who = suggestion.drafter === 'llm' ? 'a language model' : "ftbot's templates";
+  const label =
+    suggestion.edit !== undefined
+      ? `Suggested change (drafted by ${who}, verified by ftbot: it parses, clears the finding and adds none):`
+      : `Fix (drafted by ${who}):`;
+  // `renderSuggestion` sanitises the whole text: mentions in prose are neutralised the same way
+  // `neutralizeMentions` does it, and the suggestion block stays byte-exact (it was verified).
+  return `${label}\n\n${renderDraftedSuggestion(suggestion, { heading: false, suggestionBlock: options.suggestionBlock, repository: options.repository })}`;
 }
 
 /** The short body of the review itself; the details live in the sticky summary. */

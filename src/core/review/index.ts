@@ -2,7 +2,7 @@
  * Review and triage bodies for GitHub, built from scan results. Pure: the app and `ftbot review`
  * call the same functions, so the CLI prints exactly what the app posts.
  */
-export { buildReview, renderInlineBody, renderReviewBody, skippedOf } from './build-review.js';
+export { buildReview, renderDraftSection, renderInlineBody, renderReviewBody, skippedOf } from './build-review.js';
 export type { ReviewComment, ReviewPlan } from './build-review.js';
 export { hunkOf, parseDiffLines, patchLines } from './diff-lines.js';
 export type { DiffLines, FileDiffLines } from './diff-lines.js';
@@ -25,10 +25,13 @@ export type { KnowledgeLink, KnowledgeLinker } from './create-knowledge-linker.j
 export { DEFAULT_DOCS_BASE_URL, findingListItem, knowledgeMarkdownLink, repoBaseUrl, ruleDocUrl, ruleLink } from './render-finding.js';
 export { renderSummary } from './render-summary.js';
 export type { SummaryParams } from './render-summary.js';
-export { renderTriage } from './render-triage.js';
-export type { TriageParams } from './render-triage.js';
+export { renderTriage, triageExamples } from './render-triage.js';
+export type { TriageDraft, TriageParams } from './render-triage.js';
+export { draftFindings, draftProjectOf, pickDraftTargets } from './draft-findings.js';
+export type { DraftingSetup, FindingDraft } from './draft-findings.js';
+export { suggestOnLine } from './suggest-on-line.js';
 export { GITHUB_BODY_LIMIT, truncateBody } from './truncate-body.js';
-export { reviewPullRequest, triageRepository } from './review-files.js';
+export { reviewPullRequest, reviewPullRequestWithDrafts, triageRepository, triageRepositoryWithDrafts } from './review-files.js';
 export type { PullRequestReview } from './review-files.js';
 export { budgetFiles, DEFAULT_FILE_BUDGET } from './budget-files.js';
 export type { FileBudget } from './budget-files.js';

@@ -24,6 +24,8 @@ export type SummaryParams = {
   postedBefore?: ReadonlySet<string>;
   /** The release's wheel matrix, shown when the pull request changes a build file. */
   wheels?: WheelCheck | undefined;
+  /** One-line notices from drafting (LLM budget used up, quota), each shown once. */
+  notices?: readonly string[] | undefined;
 };
 
 /**
@@ -32,7 +34,7 @@ export type SummaryParams = {
  * run, skipped files, and hidden markers for the next run. Always under GitHub's size limit.
  */
 export function renderSummary(params: SummaryParams): string {
-  const { plan, headSha, previousBody, skipped, docsBaseUrl, sourceUrl, postedBefore = new Set<string>(), wheels } = params;
+  const { plan, headSha, previousBody, skipped, docsBaseUrl, sourceUrl, postedBefore = new Set<string>(), wheels, notices = [] } = params;
   const all = [...plan.inline, ...plan.alreadyPosted, ...plan.overflow, ...plan.outsideDiff, ...plan.lowConfidence];
   const item = (finding: Finding): string => findingListItem({ finding, docsBaseUrl, sourceUrl });
   const out: string[] = [SUMMARY_MARKER, '## ftbot: free-threading review', ''];
@@ -49,6 +51,7 @@ export function renderSummary(params: SummaryParams): string {
           `${plan.lowConfidence.length} low confidence.`,
     '',
   );
+  for (const notice of new Set(notices)) out.push(`> Note: ${inlineText(notice)}`, '');
 
   if (all.length > 0) {
     out.push('| Rule | Findings |', '| :-- | --: |');

@@ -1,4 +1,7 @@
 import type { Diagnostic, Finding } from '../diagnostics.js';
+import type { Suggestion } from '../drafting/types.js';
+import { cite } from '../knowledge/cite.js';
+import { sanitizeOutput } from '../safety/sanitize-output.js';
 import type { ProjectFacts } from '../engine/project-facts.js';
 import { classifyPath } from '../languages.js';
 import { renderWheelReport, type WheelCheck } from '../wheels/index.js';
@@ -28,7 +31,16 @@ export type TriageParams = {
   appSlug?: string | undefined;
   /** Links each hazard example to the knowledge section that explains its rule. */
   knowledgeLink?: KnowledgeLinker | undefined;
+  /** Deterministic drafts for `triageExamples(findings)`: a short explanation and citation each. */
+  drafts?: readonly TriageDraft[] | undefined;
+  /** Where cited knowledge pages are linked (`repoBaseUrl(docsBaseUrl)`); needed with `drafts`. */
+  repoBase?: string | undefined;
+  /** `owner/name` the comment is posted to, for sanitising the explanations. */
+  repository?: string | undefined;
 };
+
+/** A top example with its drafted explanation. */
+export type TriageDraft = { finding: Finding; suggestion: Suggestion };
 
 const kindLabel: Record<ModuleKind, string> = {
   'c-multi-phase': 'C, multi-phase init',
@@ -42,6 +54,10 @@ const kindLabel: Record<ModuleKind, string> = {
 /** Examples shown per file in the hazards table. */
 const TOP_EXAMPLES = 3;
 const MAX_FILES = 100;
+/** Examples explained under "How to fix the top examples", one per rule. */
+const MAX_EXPLAINED = 5;
+/** Longest explanation shown per example, in characters. */
+const MAX_EXPLANATION = 400;
 const FREE_THREADING_CLASSIFIER = /^Programming Language :: Python :: Free Threading\b/;
 
 /**
@@ -74,14 +90,11 @@ export function renderTriage(params: TriageParams): string {
 
   // 2. Hazards per file (declaration findings are covered by the table above).
   // Build-file findings are listed under "Build and CI", not as code hazards.
-  const hazards = findings.filter((f) => !DECLARATION_RULES.has(f.ruleId) && classifyPath(f.path)?.type !== 'build');
-  const byFile = new Map<string, Finding[]>();
-  for (const f of hazards) byFile.set(f.path, [...(byFile.get(f.path) ?? []), f]);
+  const { hazards, sorted } = hazardsByFile(findings);
   out.push('### Hazards by file', '');
-  if (byFile.size === 0) out.push('No thread-safety hazards found by the rules.', '');
+  if (sorted.length === 0) out.push('No thread-safety hazards found by the rules.', '');
   else {
     out.push('| File | Findings | Examples |', '| :-- | --: | :-- |');
-    const sorted = [...byFile].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
     for (const [path, list] of sorted.slice(0, MAX_FILES)) {
       const examples = list
         .slice(0, TOP_EXAMPLES)
@@ -91,6 +104,20 @@ export function renderTriage(params: TriageParams): string {
     }
     if (sorted.length > MAX_FILES) out.push('', `… and ${sorted.length - MAX_FILES} more files.`);
     out.push('');
+  }
+  const byFile = new Map(sorted);
+
+  // 2b. How to fix the top examples (deterministic drafts: explanation and citation).
+  const explained = (params.drafts ?? []).slice(0, MAX_EXPLAINED);
+  if (explained.length > 0) {
+    out.push('### How to fix the top examples', '');
+    for (const { finding: f, suggestion } of explained) {
+      const text = inlineText(shortExplanation(sanitizeOutput(suggestion.explanation, params.repository === undefined ? {} : { repository: params.repository })));
+      const citation = suggestion.citations[0];
+      const source = citation === undefined || params.repoBase === undefined ? '' : ` Source: ${cite({ citation, repoBase: params.repoBase })}`;
+      out.push(`- ${link(f.path, f.line, code(`${f.path}:${f.line}`))} ${ruleLink(docsBaseUrl, f)}: ${text}${source}`);
+    }
+    out.push('', `Each finding's full draft, with a verified edit where ftbot has one: \`npx ftbot suggest <path>:<line>\`${appSlug === undefined ? '' : ` or \`@${appSlug.replace(/[^A-Za-z0-9-]/g, '')} suggest <path>:<line>\``}.`, '');
   }
 
   // 3. Build and CI.
@@ -127,6 +154,54 @@ export function renderTriage(params: TriageParams): string {
   const refresh = appSlug === undefined ? '' : ` Comment \`@${appSlug.replace(/[^A-Za-z0-9-]/g, '')} scan\` to refresh this one.`;
   out.push(`Run \`npx ftbot review .\` in a checkout for the same report.${refresh}`);
   return truncateBody(out.join('\n'), { tail: `<!-- ftbot:head ${sha.replace(/[^0-9a-f]/gi, '')} -->` });
+}
+
+/** Code hazards (no declaration or build-file findings) grouped by file, most findings first. */
+function hazardsByFile(findings: readonly Finding[]): { hazards: Finding[]; sorted: Array<[string, Finding[]]> } {
+  const hazards = findings.filter((f) => !DECLARATION_RULES.has(f.ruleId) && classifyPath(f.path)?.type !== 'build');
+  const byFile = new Map<string, Finding[]>();
+  for (const f of hazards) byFile.set(f.path, [...(byFile.get(f.path) ?? []), f]);
+  const sorted = [...byFile].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+  return { hazards, sorted };
+}
+
+/**
+ * The examples the triage comment explains: in the hazards table's file order, the first finding
+ * of each rule on a line no earlier example is on, at most five. Worked example: FT001 and FT004
+ * on line 18, FT004 and FT002 on line 32 → FT001 at 18, FT004 at 32 (FT002 shares its line).
+ */
+export function triageExamples(findings: readonly Finding[]): Finding[] {
+  const rules = new Set<string>();
+  const lines = new Set<string>();
+  const out: Finding[] = [];
+  for (const [, list] of hazardsByFile(findings).sorted.slice(0, MAX_FILES)) {
+    for (const f of list) {
+      const line = `${f.path}\n${f.line}`;
+      if (out.length >= MAX_EXPLAINED || rules.has(f.ruleId) || lines.has(line)) continue;
+      rules.add(f.ruleId);
+      lines.add(line);
+      out.push(f);
+    }
+  }
+  return out;
+}
+
+/**
+ * The first paragraph of an explanation, cut after the last sentence that fits in
+ * `MAX_EXPLANATION` characters; a cut never leaves a code span open.
+ */
+function shortExplanation(text: string): string {
+  const first = (text.split(/\n\s*\n/)[0] ?? '').trim();
+  if (first.length <= MAX_EXPLANATION) return first;
+  const sentences = first.match(/[^.!?]+(?:[.!?]+(?=\s|$)|$)/g) ?? [first];
+  let out = '';
+  for (const sentence of sentences) {
+    if ((out + sentence).length > MAX_EXPLANATION) break;
+    out += sentence;
+  }
+  if (out.trim() === '') out = `${first.slice(0, MAX_EXPLANATION).replace(/\s+\S*$/, '')} …`;
+  if ((out.match(/`/g) ?? []).length % 2 === 1) out += '`';
+  return out.trim();
 }
 
 function declaredCell(m: ExtensionModule, findings: readonly Finding[], docsBaseUrl: string): string {

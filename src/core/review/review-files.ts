@@ -7,8 +7,9 @@ import type { WheelCheck } from '../wheels/index.js';
 import { buildReview, renderReviewBody, skippedOf, type ReviewPlan } from './build-review.js';
 import type { KnowledgeLinker } from './create-knowledge-linker.js';
 import type { DiffLines } from './diff-lines.js';
+import { draftFindings, draftProjectOf, type DraftingSetup, type FindingDraft } from './draft-findings.js';
 import { renderSummary } from './render-summary.js';
-import { renderTriage } from './render-triage.js';
+import { renderTriage, triageExamples, type TriageDraft } from './render-triage.js';
 
 type Common = {
   /** Files with their text; the shell has already applied its count and byte budgets. */
@@ -31,7 +32,11 @@ export type PullRequestReview = {
   /** The review body; post a review only when `plan.comments` is not empty. */
   reviewBody: string;
   summaryBody: string;
+  /** Drafting notices shown in the summary (empty without drafting). */
+  notices: string[];
 };
+
+type PullRequestParams = Common & { diff: DiffLines; headSha: string; posted?: ReadonlySet<string>; previousBody?: string | undefined; wheels?: WheelCheck | undefined };
 
 /**
  * The pull-request pipeline shared by the app and `ftbot review --diff`:
@@ -39,12 +44,47 @@ export type PullRequestReview = {
  * 2. place findings on the diff (inline, capped) or in the summary;
  * 3. render the review body and the sticky summary (with fixed findings from `previousBody`).
  */
-export function reviewPullRequest(
-  params: Common & { diff: DiffLines; headSha: string; posted?: ReadonlySet<string>; previousBody?: string | undefined; wheels?: WheelCheck | undefined },
-): PullRequestReview {
-  const { files, grammars, rules, config, diff, headSha, posted, previousBody, docsBaseUrl, sourceUrl, logger, knowledgeLink, wheels } = params;
-  const texts = new Map(files.map((f) => [f.path, f.text]));
+export function reviewPullRequest(params: PullRequestParams): PullRequestReview {
+  const { files, grammars, rules, config, logger } = params;
   const scan = scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
+  return planReview(params, scan);
+}
+
+/**
+ * `reviewPullRequest` with a drafted change on each inline comment:
+ * 1. scan and plan as `reviewPullRequest` does;
+ * 2. draft for the inline findings (`draftFindings`: one draft per line, verified, sanitised);
+ * 3. plan again with the drafts: a verified edit whose lines lie in one hunk becomes a committable
+ *    suggestion, anything else an explanation; notices (budget, quota) go into the summary.
+ */
+export async function reviewPullRequestWithDrafts(params: PullRequestParams & { drafting: DraftingSetup }): Promise<PullRequestReview> {
+  const { files, grammars, rules, config, logger } = params;
+  // 1.
+  const scan = scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
+  const first = planReview(params, scan);
+  // 2.
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  const { drafts, notices } = await draftFindings({
+    findings: first.plan.inline.filter((f) => f.fix === undefined),
+    textOf: (path) => texts.get(path),
+    project: draftProjectOf(scan.project),
+    grammars,
+    rules,
+    setup: params.drafting,
+    contextFiles: files.filter((f) => /(^|\/)(pyproject\.toml|Cargo\.toml)$/.test(f.path)),
+    ...(logger === undefined ? {} : { logger }),
+  });
+  // 3.
+  return planReview(params, scan, { drafts, notices, repository: params.drafting.repository });
+}
+
+function planReview(
+  params: PullRequestParams,
+  scan: ScanResult,
+  drafting: { drafts: ReadonlyMap<string, FindingDraft>; notices: string[]; repository?: string | undefined } = { drafts: new Map(), notices: [] },
+): PullRequestReview {
+  const { files, config, diff, headSha, posted, previousBody, docsBaseUrl, sourceUrl, knowledgeLink, wheels } = params;
+  const texts = new Map(files.map((f) => [f.path, f.text]));
   const plan = buildReview({
     findings: scan.findings,
     textOf: (path) => texts.get(path),
@@ -53,10 +93,22 @@ export function reviewPullRequest(
     maxInlineComments: config.maxInlineComments,
     docsBaseUrl,
     knowledgeLink,
+    drafts: drafting.drafts,
+    repository: drafting.repository,
   });
   const skipped = [...(params.skipped ?? []), ...skippedOf(scan.diagnostics)];
-  const summaryBody = renderSummary({ plan, headSha, previousBody, skipped, docsBaseUrl, sourceUrl, wheels, ...(posted === undefined ? {} : { postedBefore: posted }) });
-  return { scan, plan, reviewBody: renderReviewBody(plan), summaryBody };
+  const summaryBody = renderSummary({
+    plan,
+    headSha,
+    previousBody,
+    skipped,
+    docsBaseUrl,
+    sourceUrl,
+    wheels,
+    notices: drafting.notices,
+    ...(posted === undefined ? {} : { postedBefore: posted }),
+  });
+  return { scan, plan, reviewBody: renderReviewBody(plan), summaryBody, notices: drafting.notices };
 }
 
 /** The issue pipeline shared by the app and `ftbot review`: scan a tree, render the triage comment. */
@@ -65,5 +117,49 @@ export function triageRepository(params: Common & { sha: string; wheels?: WheelC
   const scan = scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
   const skipped = [...(params.skipped ?? []), ...skippedOf(scan.diagnostics)];
   const body = renderTriage({ findings: scan.findings, files, project: scan.project, skipped, sha, docsBaseUrl, sourceUrl, wheels, appSlug, knowledgeLink });
+  return { scan, body };
+}
+
+/**
+ * `triageRepository` with a short explanation and citation for the top examples (one per rule,
+ * `triageExamples`), drafted by `drafting.drafter` (the deterministic drafter: triage asks no
+ * model). `repoBase` is where the cited knowledge pages are linked.
+ */
+export async function triageRepositoryWithDrafts(
+  params: Common & { sha: string; wheels?: WheelCheck | undefined; appSlug?: string | undefined; drafting: DraftingSetup; repoBase: string },
+): Promise<{ scan: ScanResult; body: string }> {
+  const { files, grammars, rules, config, sha, docsBaseUrl, sourceUrl, wheels, appSlug, logger, knowledgeLink, drafting, repoBase } = params;
+  const scan = scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
+  const skipped = [...(params.skipped ?? []), ...skippedOf(scan.diagnostics)];
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  const examples = triageExamples(scan.findings);
+  const { drafts } = await draftFindings({
+    findings: examples,
+    textOf: (path) => texts.get(path),
+    project: draftProjectOf(scan.project),
+    grammars,
+    rules,
+    setup: drafting,
+    ...(logger === undefined ? {} : { logger }),
+  });
+  const triageDrafts: TriageDraft[] = examples.flatMap((finding) => {
+    const draft = drafts.get(finding.fingerprint);
+    return draft?.kind === 'drafted' ? [{ finding, suggestion: draft.suggestion }] : [];
+  });
+  const body = renderTriage({
+    findings: scan.findings,
+    files,
+    project: scan.project,
+    skipped,
+    sha,
+    docsBaseUrl,
+    sourceUrl,
+    wheels,
+    appSlug,
+    knowledgeLink,
+    drafts: triageDrafts,
+    repoBase,
+    repository: drafting.repository,
+  });
   return { scan, body };
 }
