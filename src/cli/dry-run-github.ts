@@ -66,6 +66,9 @@ export async function dryRunGitHub(params: {
     if (debug && error instanceof Error && error.stack !== undefined) io.stderr(`${error.stack}\n`);
     return EXIT_ERROR;
   }
+  if ('pull' in result && result.pull.state !== 'open') {
+    io.stderr(`ftbot ${command}: pull request #${result.pull.number} is ${result.pull.state}; the app reviews open pull requests only, so it would not post this\n`);
+  }
   const posts = result.writes.map((w) => toPost(w, 'pull' in result ? `pull request #${result.pull.number}` : 'a new issue'));
   if (params.format === 'json') {
     const subject = 'pull' in result ? { kind: 'review', pullRequest: result.pull } : { kind: 'triage', repository: result.repository };

@@ -208,6 +208,21 @@ describe('ftbot review --pr', () => {
   });
 });
 
+describe('ftbot review --pr on a closed pull request', () => {
+  it('shows the review and says the app would not post it', async () => {
+    const pr = labeledPr().pull_request;
+    pr.state = 'closed';
+    const api = githubApi();
+    api.scope.get(`${REPO}/pulls/2`).reply(200, pr);
+    mockPullReads(api.scope, createThread(), []);
+    const run = await cli(['review', '--pr', PR_URL, '--format', 'json']);
+    finish(api);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('ftbot review: pull request #2 is closed; the app reviews open pull requests only, so it would not post this\n');
+    expect(JSON.parse(run.stdout)).toMatchObject({ findings: 0, posts: [{ action: 'create-comment', target: 'pull request #2' }] });
+  });
+});
+
 describe('ftbot triage --repo', () => {
   it('prints exactly the triage comment the app posts, as a comment on a new issue', async () => {
     const pypi = nock('https://pypi.org').get('/pypi/spamext/json').times(2).reply(200, RELEASE);
