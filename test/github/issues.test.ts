@@ -73,6 +73,12 @@ describe('issues', () => {
     expect(body.split('\n')[0]).toBe('<!-- ftbot:triage v1 -->');
     expect(body).toContain(`| \`spam\` | C, multi-phase init | [\`src/spam/spammodule.c:158\`](https://github.com/Codertocat/Hello-World/blob/${COMMIT}/src/spam/spammodule.c#L158) | no ([FT008](https://example.test/docs/rules/ft008-module-gil-slot-missing.md)) |`);
     expect(body).toContain(`[L18](https://github.com/Codertocat/Hello-World/blob/${COMMIT}/src/spam/spammodule.c#L18)`);
+    // The top examples get the templates' explanation and a citation (no model for triage).
+    const fixes = body.slice(body.indexOf('### How to fix the top examples'), body.indexOf('### Build and CI'));
+    expect(fixes.split('\n').filter((l) => l.startsWith('- '))).toHaveLength(5);
+    expect(fixes).toContain(`- [\`src/spam/spammodule.c:18\`](https://github.com/Codertocat/Hello-World/blob/${COMMIT}/src/spam/spammodule.c#L18) [FT001](https://example.test/docs/rules/ft001-dict-get-item-borrowed.md): Replace \`PyDict_GetItem\` with \`PyDict_GetItemRef\``);
+    expect(fixes).toContain('Source: [Replacing borrowed references from dict lookups](https://example.test/knowledge/dict-borrowed-references.md#replacing-borrowed-references-from-dict-lookups) · [upstream](https://docs.python.org/3/');
+    expect(fixes).toContain('or `@ftbot suggest <path>:<line>`.');
     expect(body.slice(body.indexOf('### Porting checklist'))).toMatchInlineSnapshot(`
       "### Porting checklist
 
@@ -120,6 +126,7 @@ describe('mention commands', () => {
       - \`@ftbot ask\`: Answer a question from the knowledge base (on a pull request, \`path:line\` in it adds that code's findings)
       - \`@ftbot help\`: List the commands
       - \`@ftbot scan\`: Re-run the review on this pull request, or the triage on this issue
+      - \`@ftbot suggest\`: Draft a fix for the findings on \`<path>:<line>\` (the head commit, or the default branch on an issue); edits are verified before they are shown
       - \`@ftbot wheels\`: Show which free-threaded builds can install the latest release from PyPI (this project, or \`<project>[==<version>]\`)
 
       A mention followed by a question, such as \`@ftbot what replaces PyList_GetItem?\`, is answered like \`ask\`."

@@ -43,6 +43,8 @@ export function renderSuggestion(suggestion: Suggestion, options: { repository?:
     });
     parts.push(['Sources:', ...lines].join('\n'));
   }
-  parts.push(`<!-- ftbot:draft ${suggestion.drafter}${suggestion.promptId === undefined ? '' : ` ${suggestion.promptId}`} -->`);
-  return sanitizeOutput(parts.join('\n\n'), options.repository === undefined ? {} : { repository: options.repository });
+  // The marker is added after sanitising, which would defuse the `@` of `draft-migration@1`; it
+  // holds only the drafter kind and the prompt id of a shipped prompt file.
+  const marker = `<!-- ftbot:draft ${suggestion.drafter}${suggestion.promptId === undefined ? '' : ` ${suggestion.promptId.replace(/[^\w.@-]/g, '')}`} -->`;
+  return `${sanitizeOutput(parts.join('\n\n'), options.repository === undefined ? {} : { repository: options.repository })}\n\n${marker}`;
 }

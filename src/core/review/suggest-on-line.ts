@@ -21,7 +21,7 @@ import { truncateBody } from './truncate-body.js';
  * finding gets a one-line answer.
  *
  * @param params.text
- *   The file's text at `sha` (the pull request's head, or the default branch on an issue).
+ *   The file's text at `at` (the pull request's head, or the default branch on an issue).
  * @param params.contextFiles
  *   `pyproject.toml` and friends at the same commit, for `requires-python`.
  * @returns
@@ -29,13 +29,14 @@ import { truncateBody } from './truncate-body.js';
  *   findings on the line.
  *
  * @example
- *   const { body } = await suggestOnLine({ path: 'src/spam.c', line: 18, text, sha, grammars, rules, config, setup });
+ *   const { body } = await suggestOnLine({ path: 'src/spam.c', line: 18, text, at: 'abc1234', grammars, rules, config, setup });
  */
 export async function suggestOnLine(params: {
   path: string;
   line: number;
   text: string;
-  sha: string;
+  /** The commit (shortened) or branch the text was read at, named in the reply. */
+  at: string;
   grammars: Grammars;
   rules: readonly Rule[];
   config: Pick<ResolvedConfig, 'maxFileSize' | 'minSeverity'>;
@@ -43,8 +44,8 @@ export async function suggestOnLine(params: {
   contextFiles?: ReadonlyArray<{ path: string; text: string }>;
   logger?: Logger;
 }): Promise<{ body: string; findings: number }> {
-  const { path, line, text, sha, grammars, rules, config, setup, contextFiles = [], logger = silentLogger } = params;
-  const where = `\`${inlineText(path).replace(/`/g, "'")}:${line}\` at \`${sha.slice(0, 7)}\``;
+  const { path, line, text, at, grammars, rules, config, setup, contextFiles = [], logger = silentLogger } = params;
+  const where = `\`${inlineText(path).replace(/`/g, "'")}:${line}\` at \`${inlineText(at).replace(/`/g, "'")}\``;
   const lineCount = text.endsWith('\n') ? text.split('\n').length - 1 : text.split('\n').length;
   if (line > lineCount) return { body: neutralizeMentions(`${where}: the file has ${lineCount} line${lineCount === 1 ? '' : 's'}, so there is no line ${line}.`), findings: 0 };
 

@@ -4,6 +4,7 @@ import { reviewPullRequest } from '../review-pull-request.js';
 import { triageIssue } from '../triage-issue.js';
 import { reply, type CommandContext } from './reply.js';
 import { runAsk } from './run-ask.js';
+import { runSuggest } from './run-suggest.js';
 import { runWheels } from './run-wheels.js';
 
 export { reply, type CommandContext } from './reply.js';
@@ -35,6 +36,12 @@ export const mentionCommands: Record<string, MentionCommand> = {
     summary: 'Re-run the review on this pull request, or the triage on this issue',
     access: 'collaborators',
     run: runScan,
+  },
+  suggest: {
+    summary: 'Draft a fix for the findings on `<path>:<line>` (the head commit, or the default branch on an issue); edits are verified before they are shown',
+    // Drafting may ask a language model, which costs money.
+    access: 'collaborators',
+    run: runSuggest,
   },
   wheels: {
     summary: 'Show which free-threaded builds can install the latest release from PyPI (this project, or `<project>[==<version>]`)',
