@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../core/config/schema.js';
+import { createLlmBudget } from '../core/drafting/budget.js';
 import type { Grammars } from '../core/engine/scan-files.js';
 import type { KnowledgeIndex } from '../core/knowledge/build-index.js';
 import type { DraftingSetup } from '../core/review/index.js';
@@ -20,6 +21,8 @@ export function reviewDrafting(params: {
 }): DraftingSetup {
   const { io, grammars, knowledge, config, repository } = params;
   const settings = params.llm && config.llm.enabled ? readLlmSettings(io.env) : undefined;
-  const { drafter, fallback } = createDrafters({ grammars, llm: settings === undefined ? undefined : { client: createOpenAiClient(settings, { fetch: io.fetch }) } });
+  // The budget's breaker stops further calls after a quota error; a local run has no call limits.
+  const llm = settings === undefined ? undefined : { client: createOpenAiClient(settings, { fetch: io.fetch }), budget: createLlmBudget({ clock: { now: () => Date.now() } }) };
+  const { drafter, fallback } = createDrafters({ grammars, llm });
   return { knowledge, drafter, fallback, repository };
 }

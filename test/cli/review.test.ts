@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { execute } from '../../src/cli/main.js';
 import { createFakeIo } from '../helpers/fake-io.js';
@@ -31,6 +32,43 @@ describe('ftbot review', () => {
     expect(out.review.comments.map((c) => `${c.path}:${c.line}`)).toContain('src/spam/spammodule.c:18');
     for (const c of out.review.comments) expect(c.line >= 16 && c.line <= 20).toBe(true);
     expect(out.summary.body).toMatch(/### Outside the diff \(\d+\)/);
+  });
+
+  it('explains the top examples with the templates, offline, even with a key set', async () => {
+    const fake = createFakeIo({ env: { OPENAI_API_KEY: 'test-key' } });
+    const code = await execute(['review', example, '--sha', 'a'.repeat(40)], fake.io);
+    expect(code).toBe(1);
+    const out = fake.stdout();
+    const fixes = out.slice(out.indexOf('### How to fix the top examples'), out.indexOf('### Build and CI'));
+    expect(fixes).toContain('- [`src/spam/spammodule.c:18`](src/spam/spammodule.c#L18) [FT001](https://github.com/ftbot/ftbot/blob/main/docs/rules/ft001-dict-get-item-borrowed.md): Replace `PyDict_GetItem` with `PyDict_GetItemRef`');
+    expect(fixes).toContain('Source: [Replacing borrowed references from dict lookups](https://github.com/ftbot/ftbot/blob/main/knowledge/dict-borrowed-references.md#');
+    expect(fixes).toContain('`npx ftbot suggest <path>:<line>`.');
+  });
+
+  it('puts drafted suggestions on inline comments; --no-llm keeps the model out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ftbot-review-'));
+    const diff = join(dir, 'change.diff');
+    writeFileSync(diff, '--- a/src/spam/spammodule.c\n+++ b/src/spam/spammodule.c\n@@ -16,7 +16,8 @@\n x\n x\n+x\n x\n x\n x\n x\n x\n');
+    // A call to the model would take this interceptor and print the quota notice.
+    const openai = nock('https://api.openai.com')
+      .post('/v1/chat/completions')
+      .reply(429, { error: { message: 'quota', type: 'insufficient_quota', code: 'insufficient_quota' } });
+    const fake = createFakeIo({ env: { OPENAI_API_KEY: 'test-key' } });
+    const code = await execute(['review', example, '--diff', diff, '--format', 'json', '--sha', 'b'.repeat(40), '--repo', 'o/r', '--no-llm'], fake.io);
+    expect(code).toBe(1);
+    expect(openai.pendingMocks()).toHaveLength(1);
+    const out = JSON.parse(fake.stdout()) as { review: { comments: Array<{ path: string; line: number; start_line?: number; body: string }> } };
+    const lookup = out.review.comments.find((c) => c.start_line === 18);
+    expect(lookup?.line).toBe(22);
+    expect(lookup?.body).toContain('```suggestion\n    PyObject *value;\n    if (PyDict_GetItemRef(registry, key, &value) < 0) {');
+    expect(lookup?.body).toContain('<!-- ftbot:draft deterministic -->');
+    expect(fake.stderr()).toBe('');
+
+    // Without --no-llm the key is used: the model is asked once, and the quota notice is printed.
+    const withModel = createFakeIo({ env: { OPENAI_API_KEY: 'test-key' } });
+    await execute(['review', example, '--diff', diff, '--format', 'json', '--sha', 'b'.repeat(40), '--repo', 'o/r'], withModel.io);
+    expect(openai.pendingMocks()).toEqual([]);
+    expect(withModel.stderr()).toBe('ftbot review: The LLM provider reported an exhausted quota; drafts use ftbot templates for now\n');
   });
 
   it('rejects an unknown format', async () => {
