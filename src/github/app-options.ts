@@ -21,7 +21,7 @@ export type AppOptions = {
    * `knowledge/index.json`, read once per process.
    */
   knowledge?: (() => Promise<KnowledgeIndex | undefined>) | undefined;
-  /** Answers (`ask`, `wheels`) per issue or pull request per hour; default 5. */
+  /** Answers (`ask`, `wheels`, `deps`) per issue or pull request per hour; default 5. */
   answersPerHour?: number | undefined;
   /** Milliseconds since the epoch, for the answer limit and the LLM budget; default `Date.now`. */
   now?: (() => number) | undefined;

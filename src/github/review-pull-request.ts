@@ -19,7 +19,9 @@ import {
 import { rules as allRules } from '../core/rules/index.js';
 import { checkWheels, type WheelCheck } from '../core/wheels/index.js';
 import { loadGrammars } from '../io/load-grammars.js';
+import { isDependencyFile, type ReadinessCheck } from '../core/deps/index.js';
 import { FETCH_CONCURRENCY, type AppOptions } from './app-options.js';
+import { checkRepoDependencies } from './check-repo-dependencies.js';
 import { draftingSetup } from './drafting-setup.js';
 import { knowledgeLinker } from './knowledge-index.js';
 import { mapLimit } from './map-limit.js';
@@ -42,7 +44,8 @@ export type PullRequestRef = {
  *    included), within the file budget;
  * 3. find what ftbot posted before: inline fingerprints and the sticky summary;
  * 4. when a build file changed (`pyproject.toml`, `setup.py`, `setup.cfg`, CMake, Cargo, Meson,
- *    workflows), look up the release's wheel matrix for the summary;
+ *    workflows), look up the release's wheel matrix for the summary; when a dependency file
+ *    changed (`pyproject.toml`, `setup.cfg`, `requirements*.txt`), check the dependencies at the head;
  * 5. scan and build the review and the summary (core), each finding linked to its knowledge section
  *    and each inline finding with a drafted change (the model when configured, else templates;
  *    a committable suggestion only when verified; budget and quota notices in the summary);
@@ -105,6 +108,11 @@ export async function reviewPullRequest(params: {
     const project = config.pypiName ?? facts.projectName ?? params.projectName;
     if (project !== undefined) wheels = await checkWheels({ project, index: options.packageIndex });
   }
+  let dependencies: ReadinessCheck | undefined;
+  const dependenciesChanged = listed.some((file) => isDependencyFile(file.filename) || (file.previous_filename !== undefined && isDependencyFile(file.previous_filename)));
+  if (dependenciesChanged && options.packageIndex !== undefined) {
+    dependencies = await checkRepoDependencies({ context, owner: headRepo.owner.login, repo: headRepo.name, ref: headSha, index: options.packageIndex, known: files });
+  }
 
   // 5.
   const blobBase = `https://github.com/${headRepo.owner.login}/${headRepo.name}/blob/${headSha}/`;
@@ -124,6 +132,7 @@ export async function reviewPullRequest(params: {
     logger: log,
     knowledgeLink: await knowledgeLinker(options, log),
     wheels,
+    dependencies,
   };
   const review = drafting === undefined ? buildPullRequestReview(reviewParams) : await reviewPullRequestWithDrafts({ ...reviewParams, drafting });
 

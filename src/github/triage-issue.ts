@@ -9,7 +9,9 @@ import { budgetFiles, repoBaseUrl, TRIAGE_MARKER, triageRepository, triageReposi
 import { rules as allRules } from '../core/rules/index.js';
 import { checkWheels, type WheelCheck } from '../core/wheels/index.js';
 import { loadGrammars } from '../io/load-grammars.js';
+import type { ReadinessCheck } from '../core/deps/index.js';
 import { FETCH_CONCURRENCY, type AppOptions } from './app-options.js';
+import { checkRepoDependencies } from './check-repo-dependencies.js';
 import { draftingSetup } from './drafting-setup.js';
 import { knowledgeLinker } from './knowledge-index.js';
 import { mapLimit } from './map-limit.js';
@@ -25,7 +27,8 @@ const TRIAGE_BUDGET = { maxFiles: 1500, maxTotalBytes: 32 * 1024 * 1024 };
  * 1. resolve the default branch to a commit and read its tree (recursive; GitHub truncates very
  *    large trees, which is noted);
  * 2. pick sources and build files within the budget and fetch their blobs;
- * 3. look up the release's wheels when a package index is configured and the project has a name;
+ * 3. look up the release's wheels when a package index is configured and the project has a name,
+ *    and the dependencies' readiness from the dependency files in the tree (bounded reads);
  * 4. scan and render (core), hazards linked to their knowledge sections and the top examples
  *    explained by ftbot's templates (triage never asks a model), then upsert the triage comment.
  */
@@ -80,6 +83,11 @@ export async function triageIssue(params: {
   if (options.packageIndex !== undefined && project !== undefined) {
     wheels = await checkWheels({ project, index: options.packageIndex });
   }
+  let dependencies: ReadinessCheck | undefined;
+  if (options.packageIndex !== undefined) {
+    const paths = tree.data.tree.flatMap((e) => (e.type === 'blob' && e.path !== undefined ? [{ path: e.path, size: e.size }] : []));
+    dependencies = await checkRepoDependencies({ context, ...repo, ref: sha, index: options.packageIndex, paths, known: files });
+  }
 
   // 4.
   const blobBase = `https://github.com/${repo.owner}/${repo.repo}/blob/${sha}/`;
@@ -94,6 +102,7 @@ export async function triageIssue(params: {
     sourceUrl: (path: string, line: number) => `${blobBase}${path.split('/').map(encodeURIComponent).join('/')}#L${line}`,
     sha,
     wheels,
+    dependencies,
     appSlug: params.appSlug,
     logger: context.log,
     knowledgeLink: await knowledgeLinker(options, context.log),

@@ -153,7 +153,7 @@ describe('ask', () => {
     for (let i = 0; i < 7; i++) mockCreateComment(api.scope, thread, 1);
     for (let i = 0; i < 8; i++) await receive(probot, 'issue_comment.created', comment('@ftbot ask what replaces PyDict_GetItem?'), `d${i}`);
     expect(thread.comments).toHaveLength(6);
-    expect(thread.comments[5]?.body).toBe('ftbot answers at most 5 questions and wheel checks per issue or pull request per hour. Ask again later.');
+    expect(thread.comments[5]?.body).toBe('ftbot answers at most 5 questions and wheel or dependency checks per issue or pull request per hour. Ask again later.');
     now += 3_600_001;
     await receive(probot, 'issue_comment.created', comment('@ftbot ask what replaces PyDict_GetItem?'), 'd9');
     finish(api);

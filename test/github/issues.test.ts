@@ -124,6 +124,7 @@ describe('mention commands', () => {
       "Commands (mention the app, then the command):
 
       - \`@ftbot ask\`: Answer a question from the knowledge base (on a pull request, \`path:line\` in it adds that code's findings)
+      - \`@ftbot deps\`: Check which of this project's dependencies install on free-threaded CPython (PyPI's latest releases; blockers first)
       - \`@ftbot help\`: List the commands
       - \`@ftbot scan\`: Re-run the review on this pull request, or the triage on this issue
       - \`@ftbot suggest\`: Draft a fix for the findings on \`<path>:<line>\` (the head commit, or the default branch on an issue); edits are verified before they are shown

@@ -156,6 +156,8 @@ describe('wheel matrix in triage and summaries', () => {
     mockConfig(api.scope, { pyproject });
     mockListComments(api.scope, thread, 2);
     mockPullFiles(api.scope, 2, [{ path: 'pyproject.toml', text: changed, patch: addedPatch(changed) }], SHA);
+    // `pyproject.toml` is also a dependency file: the head's root tree is listed for the others.
+    api.scope.get(`${REPO}/git/trees/${SHA}`).reply(200, { sha: SHA, truncated: false, tree: [{ path: 'pyproject.toml', type: 'blob', sha: 'p1', size: 100, mode: '100644' }] });
     mockListReviewComments(api.scope, thread, 2);
     mockCreateReview(api.scope, thread, 2);
     mockCreateComment(api.scope, thread, 2);
@@ -164,6 +166,7 @@ describe('wheel matrix in triage and summaries', () => {
     const summary = thread.comments[0]?.body ?? '';
     expect(summary).toContain('<!-- ftbot:summary v1 -->');
     expect(summary).toContain('### Free-threaded wheels: `spamext` 0.3.0');
+    expect(summary).toContain('### Dependencies on free-threaded CPython\n\nNo dependency to check.');
   });
 
   it('leaves the matrix out of the summary when only sources changed, and links inline comments to the knowledge base', async () => {

@@ -52,19 +52,29 @@ function nameCell(d: DependencyReadiness): string {
   return `${code(d.name)}${group}`;
 }
 
-function renderMarkdown(check: ReadinessCheck): string {
+/** The line that says how many rows were cut, and where the full list is. */
+function cutLine(cut: number, noun: string): string {
+  return `… and ${cut} more ${noun}, not shown here; \`npx ftbot deps\` in a checkout lists them all.`;
+}
+
+function renderMarkdown(check: ReadinessCheck, maxRows: number): string {
   const lines = ['### Dependencies on free-threaded CPython', '', summary(check, 'markdown'), ''];
   if (check.dependencies.length > 0) {
     lines.push('| dependency | status | free-threaded since | latest | note |', '| :-- | :-- | :-- | :-- | :-- |');
-    for (const d of check.dependencies) {
+    // Blockers come first, so a cut drops the least pressing rows.
+    for (const d of check.dependencies.slice(0, maxRows)) {
       const since = d.status === 'ready' ? version(d.firstFreeThreadedVersion) : '–';
       lines.push(`| ${nameCell(d)} | ${MARK[d.status]} ${LABEL[d.status]} | ${since} | ${version(d.latestVersion)} | ${cell(d.note ?? '')} |`);
     }
+    const cut = check.dependencies.length - maxRows;
+    if (cut > 0) lines.push('', cutLine(cut, cut === 1 ? 'dependency' : 'dependencies'));
     lines.push('');
   }
   if (check.skipped.length > 0) {
     lines.push(`<details><summary>Not checked (${check.skipped.length})</summary>`, '');
-    for (const s of check.skipped) lines.push(`- ${code(s.requirement)}: ${cell(s.reason)}`);
+    for (const s of check.skipped.slice(0, maxRows)) lines.push(`- ${code(s.requirement)}: ${cell(s.reason)}`);
+    const cut = check.skipped.length - maxRows;
+    if (cut > 0) lines.push(`- ${cutLine(cut, cut === 1 ? 'entry' : 'entries')}`);
     lines.push('', '</details>', '');
   }
   return `${lines.join('\n')}`;
@@ -94,9 +104,13 @@ function renderText(check: ReadinessCheck): string {
  *   The result of `checkDependencyReadiness`.
  * @param format
  *   `markdown` or `text`.
+ * @param options
+ *   `maxRows`: Markdown only, at most this many table rows and as many "Not checked" entries;
+ *   a line says how many were cut (default: no cap). Comments have a size limit; terminals do not.
  * @returns
  *   The report, ending in a newline.
  */
-export function renderReadiness(check: ReadinessCheck, format: ReadinessReportFormat): string {
-  return format === 'markdown' ? renderMarkdown(check) : renderText(check);
+export function renderReadiness(check: ReadinessCheck, format: ReadinessReportFormat, options: { maxRows?: number } = {}): string {
+  const maxRows = Math.max(1, Math.floor(options.maxRows ?? Number.POSITIVE_INFINITY));
+  return format === 'markdown' ? renderMarkdown(check, maxRows) : renderText(check);
 }

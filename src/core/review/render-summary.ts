@@ -5,11 +5,14 @@ import { neutralizeMentions } from './neutralize-mentions.js';
 import { findingListItem, inlineText, ruleDocUrl } from './render-finding.js';
 import { truncateBody } from './truncate-body.js';
 import { renderWheelReport, type WheelCheck } from '../wheels/index.js';
+import { renderReadiness, type ReadinessCheck } from '../deps/index.js';
 
 /** At most this many entries per list; the rest are counted. */
 const MAX_LIST = 100;
 /** The state block remembers at most this many findings (about 60 characters each). */
 const MAX_REMEMBERED = 500;
+/** Rows of the dependency table (and "Not checked" entries) in a summary. */
+const MAX_DEPENDENCY_ROWS = 30;
 
 export type SummaryParams = {
   plan: ReviewPlan;
@@ -24,6 +27,8 @@ export type SummaryParams = {
   postedBefore?: ReadonlySet<string>;
   /** The release's wheel matrix, shown when the pull request changes a build file. */
   wheels?: WheelCheck | undefined;
+  /** The dependencies' readiness, shown when the pull request changes a dependency file. */
+  dependencies?: ReadinessCheck | undefined;
   /** One-line notices from drafting (LLM budget used up, quota), each shown once. */
   notices?: readonly string[] | undefined;
 };
@@ -87,6 +92,9 @@ export function renderSummary(params: SummaryParams): string {
   );
 
   if (wheels !== undefined) out.push(neutralizeMentions(renderWheelReport(wheels, 'markdown').trimEnd()), '');
+  if (params.dependencies !== undefined) {
+    out.push(neutralizeMentions(renderReadiness(params.dependencies, 'markdown', { maxRows: MAX_DEPENDENCY_ROWS }).trimEnd()), '');
+  }
 
   section(out, 'Skipped', undefined, skipped.map((d) => `- ${d.path === undefined ? '' : `\`${inlineText(d.path).replace(/`/g, "'")}\`: `}${inlineText(d.message)}`));
 

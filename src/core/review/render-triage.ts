@@ -5,6 +5,8 @@ import { sanitizeOutput } from '../safety/sanitize-output.js';
 import type { ProjectFacts } from '../engine/project-facts.js';
 import { classifyPath } from '../languages.js';
 import { renderWheelReport, type WheelCheck } from '../wheels/index.js';
+import { renderReadiness, type ReadinessCheck } from '../deps/index.js';
+import { neutralizeMentions } from './neutralize-mentions.js';
 import { DECLARATION_RULES, findExtensionModules, type ExtensionModule, type ModuleKind } from './find-extension-modules.js';
 import { TRIAGE_MARKER } from './markers.js';
 import type { KnowledgeLinker } from './create-knowledge-linker.js';
@@ -27,6 +29,12 @@ export type TriageParams = {
    * own renderer. Omitted when the project has no PyPI name or the shell did not look it up.
    */
   wheels?: WheelCheck | undefined;
+  /**
+   * The dependencies' readiness from `src/core/deps`, shown as the "Dependencies" section (at
+   * most `MAX_DEPENDENCY_ROWS` rows). Omitted when the project has no dependency file or the
+   * shell did not check.
+   */
+  dependencies?: ReadinessCheck | undefined;
   /** The app's slug, to name the `scan` command; omitted by the CLI. */
   appSlug?: string | undefined;
   /** Links each hazard example to the knowledge section that explains its rule. */
@@ -58,6 +66,8 @@ const MAX_FILES = 100;
 const MAX_EXPLAINED = 5;
 /** Longest explanation shown per example, in characters. */
 const MAX_EXPLANATION = 400;
+/** Rows of the dependency table (and "Not checked" entries); blockers come first, so a cut drops the least pressing. */
+const MAX_DEPENDENCY_ROWS = 30;
 const FREE_THREADING_CLASSIFIER = /^Programming Language :: Python :: Free Threading\b/;
 
 /**
@@ -132,6 +142,8 @@ export function renderTriage(params: TriageParams): string {
   out.push(`- Trove classifier \`Programming Language :: Python :: Free Threading\`: ${classifier ? (contradicted ? 'declared, but contradicted by modules that re-enable the GIL' : 'declared') : 'not declared'}`);
   out.push('');
   if (wheels !== undefined) out.push(renderWheelReport(wheels, 'markdown').trimEnd(), '');
+  // 3b. Dependencies: text from the project's files, so mentions are defused.
+  if (params.dependencies !== undefined) out.push(neutralizeMentions(renderReadiness(params.dependencies, 'markdown', { maxRows: MAX_DEPENDENCY_ROWS }).trimEnd()), '');
 
   // 4. Checklist, in porting order.
   const declared = modules.filter((m) => m.declared === 'yes').length;

@@ -4,6 +4,7 @@ import type { Rule } from '../engine/define-rule.js';
 import { scanFiles, type Grammars, type ScanResult } from '../engine/scan-files.js';
 import type { Logger } from '../ports.js';
 import type { WheelCheck } from '../wheels/index.js';
+import type { ReadinessCheck } from '../deps/index.js';
 import { buildReview, renderReviewBody, skippedOf, type ReviewPlan } from './build-review.js';
 import type { KnowledgeLinker } from './create-knowledge-linker.js';
 import type { DiffLines } from './diff-lines.js';
@@ -24,6 +25,8 @@ type Common = {
   logger?: Logger;
   /** Links findings to the knowledge section that explains their rule. */
   knowledgeLink?: KnowledgeLinker | undefined;
+  /** The dependencies' readiness, when the shell checked it (triage; summaries of dependency changes). */
+  dependencies?: ReadinessCheck | undefined;
 };
 
 export type PullRequestReview = {
@@ -105,6 +108,7 @@ function planReview(
     docsBaseUrl,
     sourceUrl,
     wheels,
+    dependencies: params.dependencies,
     notices: drafting.notices,
     ...(posted === undefined ? {} : { postedBefore: posted }),
   });
@@ -116,7 +120,7 @@ export function triageRepository(params: Common & { sha: string; wheels?: WheelC
   const { files, grammars, rules, config, sha, docsBaseUrl, sourceUrl, wheels, appSlug, logger, knowledgeLink } = params;
   const scan = scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
   const skipped = [...(params.skipped ?? []), ...skippedOf(scan.diagnostics)];
-  const body = renderTriage({ findings: scan.findings, files, project: scan.project, skipped, sha, docsBaseUrl, sourceUrl, wheels, appSlug, knowledgeLink });
+  const body = renderTriage({ findings: scan.findings, files, project: scan.project, skipped, sha, docsBaseUrl, sourceUrl, wheels, appSlug, knowledgeLink, dependencies: params.dependencies });
   return { scan, body };
 }
 
@@ -155,6 +159,7 @@ export async function triageRepositoryWithDrafts(
     docsBaseUrl,
     sourceUrl,
     wheels,
+    dependencies: params.dependencies,
     appSlug,
     knowledgeLink,
     drafts: triageDrafts,

@@ -13,7 +13,7 @@ export async function answerAllowed(cmd: CommandContext): Promise<boolean> {
   cmd.context.log.info({ issue: cmd.context.payload.issue.number, notified: decision === 'limited-notice' }, 'answer limit reached');
   if (decision === 'limited-notice') {
     const limit = cmd.options.answersPerHour ?? 5;
-    await reply(cmd, `ftbot answers at most ${limit} questions and wheel checks per issue or pull request per hour. Ask again later.`);
+    await reply(cmd, `ftbot answers at most ${limit} questions and wheel or dependency checks per issue or pull request per hour. Ask again later.`);
   }
   return false;
 }

@@ -4,6 +4,7 @@ import { reviewPullRequest } from '../review-pull-request.js';
 import { triageIssue } from '../triage-issue.js';
 import { reply, type CommandContext } from './reply.js';
 import { runAsk } from './run-ask.js';
+import { runDeps } from './run-deps.js';
 import { runSuggest } from './run-suggest.js';
 import { runWheels } from './run-wheels.js';
 
@@ -26,6 +27,11 @@ export const mentionCommands: Record<string, MentionCommand> = {
     summary: 'Answer a question from the knowledge base (on a pull request, `path:line` in it adds that code\'s findings)',
     access: 'anyone',
     run: async (cmd) => runAsk(cmd, renderHelp(cmd.appSlug)),
+  },
+  deps: {
+    summary: 'Check which of this project\'s dependencies install on free-threaded CPython (PyPI\'s latest releases; blockers first)',
+    access: 'anyone',
+    run: runDeps,
   },
   help: {
     summary: 'List the commands',

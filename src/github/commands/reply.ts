@@ -12,7 +12,7 @@ export type CommandContext = {
   text: string;
   options: AppOptions;
   appSlug: string;
-  /** Answers per issue or pull request, shared by `ask` and `wheels`. */
+  /** Answers per issue or pull request, shared by `ask`, `wheels` and `deps`. */
   answers: RateLimit;
 };
 
