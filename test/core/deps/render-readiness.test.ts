@@ -26,6 +26,23 @@ describe('renderReadiness', () => {
     expect(renderReadiness(empty, 'markdown')).toBe('### Dependencies on free-threaded CPython\n\nNo dependency to check.\n');
   });
 
+  it('caps Markdown rows and says what was cut; text is never capped', () => {
+    const check: ReadinessCheck = {
+      dependencies: [dep({ name: 'a', status: 'not-ready' }), dep({ name: 'b' }), dep({ name: 'c' })],
+      skipped: [
+        { requirement: 'x', reason: 'r', path: 'requirements.txt' },
+        { requirement: 'y', reason: 'r', path: 'requirements.txt' },
+      ],
+      blockers: ['a'],
+    };
+    const markdown = renderReadiness(check, 'markdown', { maxRows: 1 });
+    expect(markdown.split('\n').filter((l) => l.startsWith('| `'))).toEqual(['| `a` | ❌ not ready | – | 1.0 |  |']);
+    expect(markdown).toContain('\n… and 2 more dependencies, not shown here; `npx ftbot deps` in a checkout lists them all.\n');
+    expect(markdown).toContain('Not checked (2)</summary>\n\n- `x`: r\n- … and 1 more entry, not shown here;');
+    expect(renderReadiness(check, 'markdown', { maxRows: 3 })).toBe(renderReadiness(check, 'markdown'));
+    expect(renderReadiness(check, 'text')).toContain('  ready       c 1.0');
+  });
+
   it('keeps untrusted text from breaking the table or the terminal line', () => {
     const check: ReadinessCheck = {
       dependencies: [dep({ name: 'a', status: 'unknown', latestVersion: null, group: 'x|y', note: 'PyPI answered 503 for `a`.' })],
