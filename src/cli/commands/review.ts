@@ -115,7 +115,7 @@ export const command: Command = {
     if (values.repo !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(values.repo)) throw new UsageError(`'${values.repo}' is not owner/name`);
     const dir = resolve(io.cwd, positionals[0] ?? '.');
 
-    const loaded = loadProjectConfig({ cwd: dir });
+    const loaded = await loadProjectConfig({ cwd: dir });
     if (loaded.problems.length > 0) {
       for (const p of loaded.problems) io.stderr(`ftbot: invalid configuration in ${p.source}: ${p.path}: ${p.message}\n`);
       return EXIT_ERROR;

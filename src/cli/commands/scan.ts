@@ -76,7 +76,7 @@ export const command: Command = {
     const format = values.format;
     if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`unknown format '${format}' (expected text, json or sarif)`);
 
-    const loaded = loadProjectConfig({ cwd: io.cwd, ...(values.config === undefined ? {} : { configPath: values.config }) });
+    const loaded = await loadProjectConfig({ cwd: io.cwd, ...(values.config === undefined ? {} : { configPath: values.config }) });
     if (loaded.problems.length > 0) {
       for (const p of loaded.problems) io.stderr(`ftbot: invalid configuration in ${p.source}: ${p.path}: ${p.message}\n`);
       return EXIT_ERROR;

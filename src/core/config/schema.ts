@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultConfig, type ConfigProblem, type ResolvedConfig } from './defaults.js';
 
 const ruleSelector = z.string().regex(/^(ALL|FT\d{0,3})$/, 'expected a rule id such as FT001, a prefix such as FT0, or ALL');
 
@@ -41,36 +42,7 @@ export const configSchema = z
 
 export type FtbotConfig = z.infer<typeof configSchema>;
 
-/** Settings after defaults are applied. */
-export type ResolvedConfig = {
-  select: string[];
-  ignore: string[];
-  preview: boolean;
-  exclude: string[];
-  minSeverity: 'info' | 'warning' | 'error';
-  maxFileSize: number;
-  targetPythons: Array<'3.13t' | '3.14t' | '3.15t'>;
-  pypiName: string | undefined;
-  label: string;
-  maxInlineComments: number;
-  llm: { enabled: boolean; model: string };
-};
-
-export const defaultConfig: ResolvedConfig = {
-  select: [],
-  ignore: [],
-  preview: false,
-  exclude: [],
-  minSeverity: 'info',
-  maxFileSize: 5_000_000,
-  targetPythons: ['3.14t', '3.15t'],
-  pypiName: undefined,
-  label: 'free-threading',
-  maxInlineComments: 20,
-  llm: { enabled: true, model: 'gpt-4o-mini' },
-};
-
-export type ConfigProblem = { source: string; path: string; message: string };
+export { defaultConfig, type ConfigProblem, type ResolvedConfig } from './defaults.js';
 
 /**
  * Validates raw configuration objects and merges them over the defaults, later sources winning.
