@@ -46,7 +46,9 @@ export async function execute(argv: string[], io: CliIo): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
+    // node:util parseArgs rejects unknown options and bad values with ERR_PARSE_ARGS_* codes:
+    // those are usage errors of every command, handled here once.
+    if (error instanceof UsageError || isParseArgsError(error)) {
       io.stderr(`ftbot ${name}: ${error.message}\n\n${command.usage}`);
       return EXIT_ERROR;
     }
@@ -55,6 +57,10 @@ export async function execute(argv: string[], io: CliIo): Promise<number> {
     if (io.env.FTBOT_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return EXIT_ERROR;
   }
+}
+
+function isParseArgsError(error: unknown): error is Error {
+  return error instanceof Error && String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS_');
 }
 
 /** The process-facing wrapper used by `bin/ftbot.js`. */

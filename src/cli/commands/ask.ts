@@ -82,12 +82,7 @@ export const command: Command = {
   summary: 'Answer a free-threading porting question from the knowledge base, with citations',
   usage,
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string' } } });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
+    const parsed = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string' } } });
     const format = parseFormat(parsed.values.format);
     const question = await readQuestion(parsed.positionals, io);
     if (question === '') throw new UsageError('no question given');

@@ -46,21 +46,16 @@ Exit codes:
 type Options = { dir: string; format: Format; max: number; includeOptional: boolean };
 
 function parse(args: string[]): Options {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        max: { type: 'string', default: '50' },
-        'include-optional': { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      max: { type: 'string', default: '50' },
+      'include-optional': { type: 'boolean', default: false },
+    },
+  });
   const { format, max } = parsed.values;
   if (!FORMATS.includes(format as Format)) throw new UsageError(`unknown format '${format}'; use text, json or markdown`);
   if (!/^\d+$/.test(max) || Number(max) < 1) throw new UsageError(`--max takes a positive whole number, got '${max}'`);

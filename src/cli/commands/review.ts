@@ -75,24 +75,19 @@ export const command: Command = {
   summary: 'Print the review or triage comment the GitHub App would post',
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          diff: { type: 'string' },
-          format: { type: 'string', default: 'markdown' },
-          repo: { type: 'string' },
-          sha: { type: 'string' },
-          'docs-url': { type: 'string' },
-          pr: { type: 'string' },
-          'no-llm': { type: 'boolean' },
-        },
-      });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
+    const parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        diff: { type: 'string' },
+        format: { type: 'string', default: 'markdown' },
+        repo: { type: 'string' },
+        sha: { type: 'string' },
+        'docs-url': { type: 'string' },
+        pr: { type: 'string' },
+        'no-llm': { type: 'boolean' },
+      },
+    });
     const { values, positionals } = parsed;
     const format = values.format;
     if (format !== 'markdown' && format !== 'json') throw new UsageError(`unknown format '${format}' (expected markdown or json)`);

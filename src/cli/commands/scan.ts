@@ -52,26 +52,21 @@ export const command: Command = {
   summary: 'Scan sources and build files for free-threading hazards',
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          format: { type: 'string', default: 'text' },
-          output: { type: 'string' },
-          select: { type: 'string', multiple: true },
-          ignore: { type: 'string', multiple: true },
-          preview: { type: 'boolean' },
-          config: { type: 'string' },
-          'show-help': { type: 'boolean' },
-          'exit-zero': { type: 'boolean' },
-          verbose: { type: 'boolean' },
-        },
-      });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
+    const parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'text' },
+        output: { type: 'string' },
+        select: { type: 'string', multiple: true },
+        ignore: { type: 'string', multiple: true },
+        preview: { type: 'boolean' },
+        config: { type: 'string' },
+        'show-help': { type: 'boolean' },
+        'exit-zero': { type: 'boolean' },
+        verbose: { type: 'boolean' },
+      },
+    });
     const { values, positionals } = parsed;
     const format = values.format;
     if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`unknown format '${format}' (expected text, json or sarif)`);

@@ -121,12 +121,7 @@ export const command: Command = {
   summary: 'Draft and verify a change for the findings on one line of a file',
   usage,
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, verbose: { type: 'boolean' } } });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
+    const parsed = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, verbose: { type: 'boolean' } } });
     const format = parsed.values.format;
     if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format '${format}' (expected text or json)`);
     if (parsed.positionals.length !== 1) throw new UsageError('give exactly one <path>:<line>');

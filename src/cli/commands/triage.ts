@@ -26,15 +26,10 @@ export const command: Command = {
   summary: 'Print the triage comment the GitHub App would post for a repository',
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: { repo: { type: 'string' }, format: { type: 'string', default: 'markdown' }, 'docs-url': { type: 'string' } },
-      }));
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
+    const { values } = parseArgs({
+      args,
+      options: { repo: { type: 'string' }, format: { type: 'string', default: 'markdown' }, 'docs-url': { type: 'string' } },
+    });
     const format = values.format;
     if (format !== 'markdown' && format !== 'json') throw new UsageError(`unknown format '${format}' (expected markdown or json)`);
     if (values.repo === undefined) throw new UsageError('give the repository with --repo <owner/repo>');

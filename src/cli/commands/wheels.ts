@@ -79,21 +79,16 @@ function print(check: WheelCheck, format: Format, io: CliIo): void {
 }
 
 function parse(args: string[]): { offline: boolean; from?: string; format: Format; positionals: string[] } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        offline: { type: 'boolean', default: false },
-        from: { type: 'string' },
-        format: { type: 'string', default: 'text' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      offline: { type: 'boolean', default: false },
+      from: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+    },
+  });
   const { offline, from, format } = parsed.values;
   if (!FORMATS.includes(format as Format)) throw new UsageError(`unknown format '${format}'; use text, json or markdown`);
   return {
