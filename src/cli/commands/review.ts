@@ -41,12 +41,13 @@ Options:
                                else anonymous) and print the review and summary the app would
                                post; nothing is posted
   --no-llm                     Draft with ftbot's templates only, even when OPENAI_API_KEY is set
+  --exit-zero                  Exit 0 even when there are findings
 
 Inline comments carry a drafted change (a committable suggestion when verified), and the
 triage comment explains its top examples, as the app does. Triage drafts never ask a model;
 with --diff and OPENAI_API_KEY (or FTBOT_LLM_API_KEY) set, a model drafts first.
 
-Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error.
+Exit codes: 0 no findings (or --exit-zero), 1 findings, 2 usage, configuration or internal error.
 `;
 
 const ZERO_SHA = '0'.repeat(40);
@@ -86,6 +87,7 @@ export const command: Command = {
         'docs-url': { type: 'string' },
         pr: { type: 'string' },
         'no-llm': { type: 'boolean' },
+        'exit-zero': { type: 'boolean' },
       },
     });
     const { values, positionals } = parsed;
@@ -165,7 +167,7 @@ export const command: Command = {
       const { scan, body } = await triageRepositoryWithDrafts({ ...common, sha, drafting: drafting(false), repoBase: repoBaseUrl(common.docsBaseUrl) });
       if (format === 'json') io.stdout(`${JSON.stringify({ kind: 'triage', comment: { body } }, null, 2)}\n`);
       else io.stdout(`${body}\n`);
-      return scan.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+      return scan.findings.length > 0 && values['exit-zero'] !== true ? EXIT_FINDINGS : EXIT_OK;
     }
     const review = await reviewPullRequestWithDrafts({ ...common, diff, headSha: sha, drafting: drafting(true) });
     for (const notice of review.notices) io.stderr(`ftbot review: ${notice}\n`);
@@ -180,6 +182,6 @@ export const command: Command = {
       }
       io.stdout(`${parts.join('\n')}\n`);
     }
-    return review.scan.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+    return review.scan.findings.length > 0 && values['exit-zero'] !== true ? EXIT_FINDINGS : EXIT_OK;
   },
 };
