@@ -19,6 +19,14 @@ describe('ftbot review', () => {
     expect(out).toContain('- [ ] Declare free-threading support in every module (0 of 5 do)');
   });
 
+  it('exits 0 with --exit-zero and prints the same comment', async () => {
+    const plain = createFakeIo();
+    const zero = createFakeIo();
+    expect(await execute(['review', example, '--sha', 'a'.repeat(40)], plain.io)).toBe(1);
+    expect(await execute(['review', example, '--sha', 'a'.repeat(40), '--exit-zero'], zero.io)).toBe(0);
+    expect(zero.stdout()).toBe(plain.stdout());
+  });
+
   it('restricts inline comments to a diff and prints them as JSON', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ftbot-review-'));
     const diff = join(dir, 'change.diff');
