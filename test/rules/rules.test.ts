@@ -80,6 +80,7 @@ function collectFixtures(rule: Rule, ruleDir: string): Fixture[] {
   const fixtures: Fixture[] = [];
   const projectCache = new Map<string, ScanInput[]>();
   const projectInputsOf = (projectDir: string): ScanInput[] => {
+    // (The fixture itself is dropped from these inputs when it is scanned; see `scan`.)
     const cached = projectCache.get(projectDir);
     if (cached !== undefined) return cached;
     const inputs: ScanInput[] = [];
@@ -97,7 +98,10 @@ function collectFixtures(rule: Rule, ruleDir: string): Fixture[] {
           continue;
         }
         const path = relative(ruleDir, full);
-        if (classifyPath(path) !== undefined && !isFixtureFor(rule, path)) inputs.push({ path, text: readFileSync(full, 'utf8') });
+        // In a sub-folder project the fixtures are scanned together (FT033 reads every workflow of
+        // the project); at the top level each fixture stands alone.
+        const together = projectDir !== ruleDir;
+        if (classifyPath(path) !== undefined && (together || !isFixtureFor(rule, path))) inputs.push({ path, text: readFileSync(full, 'utf8') });
       }
     };
     add(projectDir, true);
@@ -131,7 +135,7 @@ beforeAll(async () => {
 
 function scan(rule: Rule, fixture: Fixture, text: string): { findings: Finding[]; diagnostics: string } {
   const result = scanFiles({
-    files: [...fixture.projectInputs, { path: fixture.relativePath, text }],
+    files: [...fixture.projectInputs.filter((f) => f.path !== fixture.relativePath), { path: fixture.relativePath, text }],
     grammars,
     rules: [rule],
     config,

@@ -28,10 +28,12 @@ export type ProjectFacts = {
   hasExtensionSources: boolean;
   /** Paths of modules that re-enable the GIL on import (set before build-file rules run). */
   undeclaredModules: string[];
+  /** True when some CI workflow already runs a free-threaded Python (`3.14t`, `freethreaded: true`). */
+  ciTestsFreeThreaded: boolean;
 };
 
 export function emptyProjectFacts(): ProjectFacts {
-  return { cythonDirectiveInBuild: false, classifiers: [], cythonIncluded: new Set(), hasExtensionSources: false, undeclaredModules: [] };
+  return { cythonDirectiveInBuild: false, classifiers: [], cythonIncluded: new Set(), hasExtensionSources: false, undeclaredModules: [], ciTestsFreeThreaded: false };
 }
 
 // `include "_packer.pyx"` at the start of a line in a Cython module.
@@ -63,6 +65,8 @@ export function collectProjectFacts(facts: ProjectFacts, path: string, kind: Bui
   if (cythonDirectiveInBuild.test(text) && (kind === 'setup-py' || kind === 'meson' || kind === 'pyproject' || kind === 'setup-cfg')) {
     facts.cythonDirectiveInBuild = true;
   }
+  // `python-version: "3.14t"`, `- 3.13t`, `freethreaded: true`, `3.14+freethreaded`.
+  if (kind === 'workflow' && /\b3\.1\d+t\b|freethreaded:\s*(true|\$\{\{)|\+freethreaded/.test(text)) facts.ciTestsFreeThreaded = true;
   if (kind !== 'pyproject' && kind !== 'cargo') return [];
   let data: Record<string, unknown>;
   try {

@@ -41,7 +41,9 @@ export default defineRule({
     },
   },
   check(ctx) {
-    if (!ctx.project.hasExtensionSources) return;
+    // One free-threaded job anywhere in the project's CI is enough (NumPy and Pillow test 3.14t
+    // in other workflow files than their per-platform matrices).
+    if (!ctx.project.hasExtensionSources || ctx.project.ciTestsFreeThreaded) return;
     const { doc } = parseWorkflow(ctx.text);
     if (doc === undefined) return;
     // A workflow with any free-threaded job (a separate `3.14t` job, `freethreaded: true`) tests it.
