@@ -25,6 +25,15 @@ function slotEdit(text: string, at: number): { start: number; end: number; text:
   return { start: at - spaces, end: at, text: `\n${entry(`${indent}    `)}${indent}    ` };
 }
 
+/**
+ * True for a source built against the limited API: it defines `Py_LIMITED_API` itself, or refuses
+ * to build without it (`#ifndef Py_LIMITED_API` followed by `#error`, as NumPy's limited-API test
+ * module does, with the macro set by the build).
+ */
+export function targetsLimitedApi(text: string): boolean {
+  return /#\s*define\s+Py_LIMITED_API\b|#\s*ifndef\s+Py_LIMITED_API\s*\n\s*#\s*error/.test(text);
+}
+
 /** The text with C comments blanked out, so a `TODO: add Py_mod_gil` comment does not count. */
 export function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
@@ -52,7 +61,7 @@ export default defineRule({
     // A file that mentions Py_mod_gil anywhere declares it (possibly through a macro): trust it.
     if (/\bPy_mod_gil\b/.test(ctx.text) && /\bPy_mod_gil\b/.test(withoutComments(ctx.text))) return;
     // Limited-API modules (abi3) cannot load on free-threaded 3.13/3.14 at all; FT030 covers them.
-    if (/#\s*define\s+Py_LIMITED_API\b/.test(ctx.text)) return;
+    if (targetsLimitedApi(ctx.text)) return;
     for (const hit of ctx.hits) {
       const decl = hit.node?.parent;
       if (decl === undefined || decl === null || decl.type !== 'declaration') continue;

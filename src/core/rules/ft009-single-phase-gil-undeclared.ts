@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../engine/define-rule.js';
-import { withoutComments } from './ft008-module-gil-slot-missing.js';
+import { targetsLimitedApi, withoutComments } from './ft008-module-gil-slot-missing.js';
 import { callOf, enclosingFunction, functionName, innermostIdentifier } from '../parsing/syntax.js';
 
 /** The variable a `PyModule_Create` result is stored in: `m = PyModule_Create(...)` or `PyObject *m = ...`. */
@@ -57,7 +57,7 @@ export default defineRule({
     const declares = /\b(PyUnstable_Module_SetGIL|PyModule_ExperimentalSetGIL)\b/;
     if (declares.test(ctx.text) && declares.test(withoutComments(ctx.text))) return;
     // Limited-API modules cannot call PyUnstable_Module_SetGIL; FT030 covers those builds.
-    if (/#\s*define\s+Py_LIMITED_API\b/.test(ctx.text)) return;
+    if (targetsLimitedApi(ctx.text)) return;
     for (const hit of ctx.hits) {
       const call = hit.node === undefined ? undefined : callOf(hit.node);
       if (call === undefined || hit.node === undefined) continue;
