@@ -32,7 +32,9 @@ export function classifyPath(path: string): FileKind | undefined {
   const base = path.slice(path.lastIndexOf('/') + 1);
   const lower = base.toLowerCase();
   if (lower === 'pyproject.toml') return { type: 'build', kind: 'pyproject' };
-  if (lower === 'setup.py') return { type: 'build', kind: 'setup-py' };
+  // setup.py and its helper modules (`setupinfo.py` in lxml, `setup_utils.py`), where Cython
+  // directives and extension options often live.
+  if (/^setup\w*\.py$/.test(lower)) return { type: 'build', kind: 'setup-py' };
   if (lower === 'setup.cfg') return { type: 'build', kind: 'setup-cfg' };
   if (lower === 'cmakelists.txt' || lower.endsWith('.cmake')) return { type: 'build', kind: 'cmake' };
   if (lower === 'cargo.toml') return { type: 'build', kind: 'cargo' };

@@ -51,7 +51,7 @@ export function collectCythonIncludes(facts: ProjectFacts, text: string): void {
 // `freethreading_compatible=True` as a compiler directive in setup.py / meson.build / pyproject
 // (`compiler_directives={"freethreading_compatible": True}`, `-Xfreethreading_compatible=True`,
 // `-X freethreading_compatible=True`).
-const cythonDirectiveInBuild = /freethreading_compatible['"]?\s*[:=]\s*(True|true|1|['"]True['"])/;
+const cythonDirectiveInBuild = /freethreading_compatible['"]?\]?\s*[:=]\s*(True|true|1|['"]True['"])/;
 
 /**
  * Reads one build file into `facts`. Returns diagnostics for files that do not parse; never throws.

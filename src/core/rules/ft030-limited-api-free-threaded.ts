@@ -31,6 +31,9 @@ export default defineRule({
     const match = limitedApi.exec(code);
     if (match === null) return;
     const start = match.index + (match[0].length - match[0].trimStart().length);
-    ctx.report({ start, end: match.index + match[0].length, messageId: 'abi3', symbol: '<build>' });
+    // A `Py_LIMITED_API` macro in a build script is often behind an opt-in option (lxml's
+    // `--lxml-limited-api`): low confidence; `py_limited_api=True` is a plain statement.
+    const macroOnly = !/py[-_]limited[-_]api/i.test(match[0]);
+    ctx.report({ start, end: match.index + match[0].length, messageId: 'abi3', symbol: '<build>', ...(macroOnly ? { confidence: 'low' as const } : {}) });
   },
 });
