@@ -126,7 +126,6 @@ describe('body cap', () => {
 
   it('stops reading a streamed 100 MiB body at the cap', async () => {
     // A raw socket: nock's http.request interceptor would buffer the whole body before sending it.
-    const before = process.memoryUsage().rss;
     const socket = connect(port, '127.0.0.1');
     let sent = 0;
     let reply = '';
@@ -143,7 +142,6 @@ describe('body cap', () => {
     await closed;
     expect(reply).toMatch(/^HTTP\/1\.1 413/);
     expect(sent).toBeLessThan(100 * 1024 * 1024);
-    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
   });
 });
 
