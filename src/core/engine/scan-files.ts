@@ -174,6 +174,9 @@ export function scanFiles(params: ScanParams): ScanResult {
   // 6. Build-file rules, which may read what the source scan found about module declarations.
   project.hasExtensionSources = classified.some(({ kind }) => kind?.type === 'source');
   project.undeclaredModules = undeclared;
+  // CMake first: its FT013 findings (nanobind modules without FREE_THREADED) join the undeclared
+  // modules before FT034 reads them from a pyproject.toml.
+  buildTexts.sort((a, b) => Number(b.target === 'cmake') - Number(a.target === 'cmake'));
   for (const build of buildTexts) {
     const plan = planFor(build.target);
     if (plan.rules.length === 0) continue;
