@@ -68,6 +68,17 @@ describe('ftbot scan (in-process)', () => {
     expect(ruleIdsOf(zero.stdout).length).toBeGreaterThan(0);
   });
 
+  it('drops findings below --min-confidence, and refuses an unknown level', async () => {
+    const all = JSON.parse((await scan(spamext, '--format', 'json')).stdout) as { findings: Array<{ confidence: string }> };
+    const high = JSON.parse((await scan(spamext, '--format', 'json', '--min-confidence', 'high')).stdout) as { findings: Array<{ confidence: string }> };
+    expect(all.findings.some((f) => f.confidence !== 'high')).toBe(true);
+    expect(high.findings.length).toBe(all.findings.filter((f) => f.confidence === 'high').length);
+    expect(high.findings.every((f) => f.confidence === 'high')).toBe(true);
+    const bad = await scan(spamext, '--min-confidence', 'sure');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("unknown confidence 'sure'");
+  });
+
   it('prints the JSON contract with --format json', async () => {
     const { code, stdout } = await scan(project, '--format', 'json', '--select', 'ALL');
     expect(code).toBe(1);

@@ -20,6 +20,7 @@ Options:
   --select <ids>              Rule ids or prefixes to enable, comma-separated (ALL: every rule, preview included)
   --ignore <ids>              Rule ids or prefixes to disable, comma-separated
   --preview                   Also run preview rules matched by --select
+  --min-confidence <level>    Report only findings of this confidence or higher: low (default), medium, high
   --config <file>             Read settings from this TOML file instead of ./pyproject.toml [tool.ftbot]
   --show-help                 In text output, print each finding's fix title under it
   --exit-zero                 Exit 0 even when there are findings
@@ -47,6 +48,10 @@ export function applyRuleOptions(config: ResolvedConfig, values: { select?: stri
   };
 }
 
+function isConfidence(value: string): value is 'low' | 'medium' | 'high' {
+  return value === 'low' || value === 'medium' || value === 'high';
+}
+
 export const command: Command = {
   name: 'scan',
   summary: 'Scan sources and build files for free-threading hazards',
@@ -61,6 +66,7 @@ export const command: Command = {
         select: { type: 'string', multiple: true },
         ignore: { type: 'string', multiple: true },
         preview: { type: 'boolean' },
+        'min-confidence': { type: 'string' },
         config: { type: 'string' },
         'show-help': { type: 'boolean' },
         'exit-zero': { type: 'boolean' },
@@ -76,7 +82,11 @@ export const command: Command = {
       for (const p of loaded.problems) io.stderr(`ftbot: invalid configuration in ${p.source}: ${p.path}: ${p.message}\n`);
       return EXIT_ERROR;
     }
-    const config = applyRuleOptions(loaded.config, values);
+    const minConfidence = values['min-confidence'];
+    if (minConfidence !== undefined && !isConfidence(minConfidence)) {
+      throw new UsageError(`unknown confidence '${minConfidence}' (expected low, medium or high)`);
+    }
+    const config = { ...applyRuleOptions(loaded.config, values), ...(minConfidence === undefined ? {} : { minConfidence }) };
     const paths = positionals.length > 0 ? positionals : ['.'];
 
     let lastProgress = 0;

@@ -11,6 +11,8 @@ export type ResolvedConfig = {
   preview: boolean;
   exclude: string[];
   minSeverity: 'info' | 'warning' | 'error';
+  /** Findings below this confidence are not reported (`low` reports everything). */
+  minConfidence: 'low' | 'medium' | 'high';
   maxFileSize: number;
   targetPythons: Array<'3.13t' | '3.14t' | '3.15t'>;
   pypiName: string | undefined;
@@ -25,6 +27,7 @@ export const defaultConfig: ResolvedConfig = {
   preview: false,
   exclude: [],
   minSeverity: 'info',
+  minConfidence: 'low',
   maxFileSize: 5_000_000,
   targetPythons: ['3.14t', '3.15t'],
   pypiName: undefined,

@@ -19,6 +19,8 @@ export const configSchema = z
     exclude: z.array(z.string()).optional(),
     /** Findings below this severity are not reported. */
     'min-severity': z.enum(['info', 'warning', 'error']).optional(),
+    /** Findings below this confidence are not reported (e.g. `medium` for a quiet CI gate). */
+    'min-confidence': z.enum(['low', 'medium', 'high']).optional(),
     /** Files larger than this many bytes are skipped with a diagnostic. */
     'max-file-size': z.number().int().positive().max(50_000_000).optional(),
     /** Free-threaded Pythons the project targets, for advice and the wheel matrix. */
@@ -73,6 +75,7 @@ export function resolveConfig(sources: Array<{ source: string; value: unknown }>
     if (c.preview !== undefined) config.preview = c.preview;
     if (c.exclude) config.exclude = [...config.exclude, ...c.exclude];
     if (c['min-severity']) config.minSeverity = c['min-severity'];
+    if (c['min-confidence']) config.minConfidence = c['min-confidence'];
     if (c['max-file-size']) config.maxFileSize = c['max-file-size'];
     if (c['target-pythons']) config.targetPythons = c['target-pythons'];
     if (c['pypi-name']) config.pypiName = c['pypi-name'];

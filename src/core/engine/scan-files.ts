@@ -1,6 +1,6 @@
 import { Parser, type Language, type Node, type Range, type Tree } from 'web-tree-sitter';
 import type { ResolvedConfig } from '../config/schema.js';
-import type { Diagnostic, Finding, Severity } from '../diagnostics.js';
+import type { Confidence, Diagnostic, Finding, Severity } from '../diagnostics.js';
 import { classifyPath, type SourceLanguage } from '../languages.js';
 import { splitTopLevelSegments, segmentsContaining } from '../parsing/c-segments.js';
 import { createLineIndex, enclosingFunction, functionName } from '../parsing/syntax.js';
@@ -42,13 +42,14 @@ export type ScanParams = {
   files: readonly ScanInput[];
   grammars: Grammars;
   rules: readonly Rule[];
-  config: Pick<ResolvedConfig, 'maxFileSize' | 'minSeverity'>;
+  config: Pick<ResolvedConfig, 'maxFileSize' | 'minSeverity'> & { minConfidence?: ResolvedConfig['minConfidence'] };
   logger?: Logger;
   /** Called after each file with the count done and the total. */
   onProgress?: (done: number, total: number) => void;
 };
 
 const severityRank: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+const confidenceRank: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
 /** Rules whose findings mean "this module re-enables the GIL on import". */
 const moduleDeclarationRules = new Set(['FT008', 'FT009', 'FT010', 'FT011', 'FT012', 'FT013']);
 const vendoredNames = new Set(['pythoncapi_compat.h']);
@@ -95,6 +96,7 @@ export function scanFiles(params: ScanParams): ScanResult {
   const silentIds = new Set([...silent].map((r) => r.meta.id));
   const undeclared: string[] = [];
   const minRank = severityRank[config.minSeverity];
+  const minConfidenceRank = confidenceRank[config.minConfidence ?? 'low'];
   const parsers = createParsers(grammars);
   // Line indexes are needed up to three times per file (ranges, reports, suppressions): build once.
   let indexedText: string | undefined;
@@ -196,7 +198,7 @@ export function scanFiles(params: ScanParams): ScanResult {
     for (const f of applied.findings) {
       if (moduleDeclarationRules.has(f.ruleId)) undeclared.push(f.path);
       if (silentIds.has(f.ruleId)) continue;
-      if (severityRank[f.severity] >= minRank) findings.push(f);
+      if (severityRank[f.severity] >= minRank && confidenceRank[f.confidence] >= minConfidenceRank) findings.push(f);
     }
   }
 
