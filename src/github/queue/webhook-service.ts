@@ -126,8 +126,14 @@ export async function createWebhookService(params: {
       const body = await readCapped(req, maxBodyBytes);
       if (body === 'too-large') {
         metrics.add('ftbot_webhooks_rejected_total');
-        res.on('finish', () => req.socket.destroy());
-        res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end(`request body over ${maxBodyBytes} bytes\n`);
+        // Close the connection a moment after the answer, not at once: destroying a socket with
+        // unread request bytes makes the kernel send a reset, and a client still writing its
+        // body may then lose the 413 it was sent. Unread bytes are not consumed meanwhile; TCP
+        // back-pressure stops the sender.
+        res.on('finish', () => setTimeout(() => req.socket.destroy(), 250).unref());
+        // No `connection: close` header: with it Node ends the socket as soon as the answer is
+        // flushed, with the same reset problem; our timer closes it instead.
+        res.writeHead(413, { 'content-type': 'text/plain' }).end(`request body over ${maxBodyBytes} bytes\n`);
         return;
       }
       if (body === 'aborted') {
