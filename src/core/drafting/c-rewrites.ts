@@ -8,7 +8,7 @@ import type { TextEdit } from '../diagnostics.js';
 import { applyEdits } from '../report/edit-positions.js';
 import { callArguments, callOf, enclosingFunction, innermostIdentifier, unwrapExpression } from '../parsing/syntax.js';
 import { isNullTest, isReturnLike, mentions, RELEASES, runsOnlyWhenNull } from './c-ownership.js';
-import { lineStarts } from './line-edit.js';
+import { lineOfOffset, lineStarts } from '../parsing/syntax.js';
 import type { LineEdit } from './types.js';
 
 export type TemplateName = 'dict-get-item-ref' | 'list-get-item-ref' | 'weakref-get-ref' | 'dict-next-critical-section';
@@ -101,11 +101,7 @@ export function rewriteAt(params: { path: string; text: string; root: Node; offs
 /** Builds the whole-line edit from offset edits inside `[from, to)`. */
 function regionEdit(path: string, text: string, from: number, to: number, edits: TextEdit[]): LineEdit {
   const starts = lineStarts(text);
-  const lineOf = (offset: number): number => {
-    let line = 1;
-    while (line < starts.length && (starts[line] ?? Infinity) <= offset) line++;
-    return line;
-  };
+  const lineOf = (offset: number): number => lineOfOffset(starts, offset);
   const startLine = lineOf(from);
   const endLine = lineOf(Math.max(from, to - 1));
   const regionStart = starts[startLine - 1] ?? 0;

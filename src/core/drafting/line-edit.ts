@@ -1,6 +1,7 @@
 /**
  * Whole-line edits: applying them, and turning offset edits (a rule's fix) into one.
  */
+import { lineOfOffset, lineStarts } from '../parsing/syntax.js';
 import type { TextEdit } from '../diagnostics.js';
 import { applyEdits } from '../report/edit-positions.js';
 import type { LineEdit } from './types.js';
@@ -23,13 +24,6 @@ export function applyLineEdit(text: string, edit: LineEdit): string | undefined 
   return lines.join(eol);
 }
 
-/** The 0-based offset where each line starts. */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
 /**
  * Turns offset edits into one whole-line edit covering every line they touch.
  *
@@ -40,16 +34,7 @@ export function toLineEdit(params: { path: string; text: string; edits: readonly
   const { path, text, edits } = params;
   if (edits.length === 0) return undefined;
   const starts = lineStarts(text);
-  const lineOf = (offset: number): number => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
+  const lineOf = (offset: number): number => lineOfOffset(starts, offset);
   const first = Math.min(...edits.map((e) => e.start));
   const last = Math.max(...edits.map((e) => e.end));
   const startLine = lineOf(first);

@@ -7,7 +7,8 @@ import type { Rule } from '../engine/define-rule.js';
 import { scanFiles, type Grammars } from '../engine/scan-files.js';
 import { callArguments, enclosingFunction, innermostIdentifier, unwrapExpression } from '../parsing/syntax.js';
 import { isErrorTest, isReturnLike, releasesVariable, runsOnlyWhenNull } from './c-ownership.js';
-import { applyLineEdit, lineStarts } from './line-edit.js';
+import { lineStarts } from '../parsing/syntax.js';
+import { applyLineEdit } from './line-edit.js';
 import { blankConditionals, countSyntaxErrors, parseSource } from './parse-source.js';
 import type { LineEdit } from './types.js';
 

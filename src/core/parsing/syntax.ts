@@ -196,18 +196,30 @@ export function isLockHeld(node: Node, text: string): boolean {
   return scopedGuard.test(before);
 }
 
-/** Converts a UTF-16 offset to a 1-based line and column, with a per-text index built once. */
-export function createLineIndex(text: string): (offset: number) => { line: number; column: number } {
+/** The UTF-16 offset where each line of `text` starts (`[0, …]`). */
+export function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The 1-based line holding `offset`, by binary search over `lineStarts(text)`. */
+export function lineOfOffset(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((starts[mid] as number) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+/** Converts a UTF-16 offset to a 1-based line and column, with a per-text index built once. */
+export function createLineIndex(text: string): (offset: number) => { line: number; column: number } {
+  const starts = lineStarts(text);
   return (offset: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (starts[lo] as number) + 1 };
+    const line = lineOfOffset(starts, offset);
+    return { line, column: offset - (starts[line - 1] as number) + 1 };
   };
 }

@@ -1,3 +1,4 @@
+import { lineOfOffset, lineStarts } from '../parsing/syntax.js';
 import type { Diagnostic, Finding, TextEdit } from '../diagnostics.js';
 import { renderSuggestion as renderDraftedSuggestion } from '../drafting/render-suggestion.js';
 import type { Suggestion } from '../drafting/types.js';
@@ -160,24 +161,6 @@ function placeComment(finding: Finding, diff: DiffLines, text: string | undefine
   return { start: finding.line, end: finding.line, fixBlock: undefined };
 }
 
-/** Offsets of the first character of each line, and the text's length as a sentinel. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] as number) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}
-
 /**
  * The 1-based lines the edits touch. An edit ending at the start of a line does not touch that
  * line; a pure insertion touches the line it is inserted into.
@@ -187,8 +170,8 @@ function editLineRange(text: string, edits: readonly TextEdit[]): { start: numbe
   let start = Number.POSITIVE_INFINITY;
   let end = 0;
   for (const e of edits) {
-    const a = lineOf(starts, e.start);
-    let b = lineOf(starts, e.end);
+    const a = lineOfOffset(starts, e.start);
+    let b = lineOfOffset(starts, e.end);
     if (e.end > e.start && starts[b - 1] === e.end) b -= 1;
     start = Math.min(start, a);
     end = Math.max(end, b, a);
