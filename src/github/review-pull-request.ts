@@ -8,6 +8,7 @@ import { classifyPath } from '../core/languages.js';
 import {
   budgetFiles,
   DEFAULT_FILE_BUDGET,
+  githubSourceUrl,
   patchLines,
   readFingerprintMarker,
   readStateMarkers,
@@ -115,7 +116,6 @@ export async function reviewPullRequest(params: {
   }
 
   // 5.
-  const blobBase = `https://github.com/${headRepo.owner.login}/${headRepo.name}/blob/${headSha}/`;
   const drafting = await draftingSetup({ context, repo, issueNumber: pr.number, config, options, allowLlm: true });
   const reviewParams = {
     files,
@@ -124,7 +124,7 @@ export async function reviewPullRequest(params: {
     config,
     skipped,
     docsBaseUrl: options.docsBaseUrl,
-    sourceUrl: (path: string, line: number) => `${blobBase}${path.split('/').map(encodeURIComponent).join('/')}#L${line}`,
+    sourceUrl: githubSourceUrl(`${headRepo.owner.login}/${headRepo.name}`, headSha),
     diff,
     headSha,
     posted,

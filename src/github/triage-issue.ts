@@ -5,7 +5,7 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { collectProjectFacts, emptyProjectFacts } from '../core/engine/project-facts.js';
 import { selectRules } from '../core/engine/select-rules.js';
 import { classifyPath } from '../core/languages.js';
-import { budgetFiles, repoBaseUrl, TRIAGE_MARKER, triageRepository, triageRepositoryWithDrafts } from '../core/review/index.js';
+import { budgetFiles, githubSourceUrl, repoBaseUrl, TRIAGE_MARKER, triageRepository, triageRepositoryWithDrafts } from '../core/review/index.js';
 import { rules as allRules } from '../core/rules/index.js';
 import { checkWheels, type WheelCheck } from '../core/wheels/index.js';
 import { loadGrammars } from '../io/load-grammars.js';
@@ -90,7 +90,6 @@ export async function triageIssue(params: {
   }
 
   // 4.
-  const blobBase = `https://github.com/${repo.owner}/${repo.repo}/blob/${sha}/`;
   const drafting = await draftingSetup({ context, repo, issueNumber, config, options, allowLlm: false });
   const triageParams = {
     files,
@@ -99,7 +98,7 @@ export async function triageIssue(params: {
     config,
     skipped,
     docsBaseUrl: options.docsBaseUrl,
-    sourceUrl: (path: string, line: number) => `${blobBase}${path.split('/').map(encodeURIComponent).join('/')}#L${line}`,
+    sourceUrl: githubSourceUrl(`${repo.owner}/${repo.repo}`, sha),
     sha,
     wheels,
     dependencies,

@@ -7,6 +7,7 @@ import {
   budgetFiles,
   DEFAULT_DOCS_BASE_URL,
   DEFAULT_FILE_BUDGET,
+  githubSourceUrl,
   parseDiffLines,
   repoBaseUrl,
   reviewPullRequestWithDrafts,
@@ -148,8 +149,7 @@ export const command: Command = {
 
     const sha = values.sha ?? readHeadSha(dir) ?? ZERO_SHA;
     const repo = values.repo;
-    const sourceUrl = (path: string, line: number): string =>
-      repo === undefined ? `${path}#L${line}` : `https://github.com/${repo}/blob/${sha}/${path.split('/').map(encodeURIComponent).join('/')}#L${line}`;
+    const sourceUrl = repo === undefined ? (path: string, line: number): string => `${path}#L${line}` : githubSourceUrl(repo, sha);
     const common = {
       files,
       grammars: await loadGrammars(),

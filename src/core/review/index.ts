@@ -22,7 +22,7 @@ export { neutralizeMentions } from './neutralize-mentions.js';
 export { renderConfigProblems } from './render-config-problems.js';
 export { createKnowledgeLinker } from './create-knowledge-linker.js';
 export type { KnowledgeLink, KnowledgeLinker } from './create-knowledge-linker.js';
-export { DEFAULT_DOCS_BASE_URL, findingListItem, knowledgeMarkdownLink, repoBaseUrl, ruleDocUrl, ruleLink } from './render-finding.js';
+export { DEFAULT_DOCS_BASE_URL, findingListItem, githubSourceUrl, knowledgeMarkdownLink, repoBaseUrl, ruleDocUrl, ruleLink } from './render-finding.js';
 export { renderSummary } from './render-summary.js';
 export type { SummaryParams } from './render-summary.js';
 export { renderTriage, triageExamples } from './render-triage.js';

@@ -58,3 +58,14 @@ export function findingListItem(params: {
   const location = url === undefined ? where : `[${where}](${url})`;
   return `- ${location} ${ruleLink(docsBaseUrl, f)} ${inlineText(f.message)}`;
 }
+
+/**
+ * Links to source lines of one commit on GitHub, path segments escaped.
+ *
+ * @example
+ *   githubSourceUrl('o/r', 'abc')('src/a b.c', 12) // → 'https://github.com/o/r/blob/abc/src/a%20b.c#L12'
+ */
+export function githubSourceUrl(repository: string, sha: string): (path: string, line: number) => string {
+  const base = `https://github.com/${repository}/blob/${sha}/`;
+  return (path, line) => `${base}${path.split('/').map(encodeURIComponent).join('/')}#L${line}`;
+}

@@ -4,7 +4,7 @@ import { scanFiles } from '../../core/engine/scan-files.js';
 import { selectRules } from '../../core/engine/select-rules.js';
 import { answerQuestion, cite, NOT_COVERED_ANSWER } from '../../core/knowledge/index.js';
 import { classifyPath } from '../../core/languages.js';
-import { findingListItem, knowledgeMarkdownLink, neutralizeMentions, repoBaseUrl, type KnowledgeLinker } from '../../core/review/index.js';
+import { findingListItem, githubSourceUrl, knowledgeMarkdownLink, neutralizeMentions, repoBaseUrl, type KnowledgeLinker } from '../../core/review/index.js';
 import { rules as allRules } from '../../core/rules/index.js';
 import { loadGrammars } from '../../io/load-grammars.js';
 import { knowledgeIndex, knowledgeLinker } from '../knowledge-index.js';
@@ -108,8 +108,7 @@ async function findingsNear(context: Context<'issue_comment.created'>, target: {
     .filter((f) => f.path === path && Math.abs(f.line - line) <= NEAR_LINES)
     .sort((a, b) => Math.abs(a.line - line) - Math.abs(b.line - line) || a.line - b.line)
     .slice(0, MAX_NEAR);
-  const blobBase = `https://github.com/${head.owner.login}/${head.name}/blob/${sha}/`;
-  return { ...result, findings, sourceUrl: (p, l) => `${blobBase}${p.split('/').map(encodeURIComponent).join('/')}#L${l}` };
+  return { ...result, findings, sourceUrl: githubSourceUrl(`${head.owner.login}/${head.name}`, sha) };
 }
 
 function renderNear(near: NearCode, docsBaseUrl: string, linker: KnowledgeLinker | undefined): string {
