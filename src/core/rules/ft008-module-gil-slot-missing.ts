@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../engine/define-rule.js';
+import { targetsLimitedApi, withoutComments } from '../parsing/source-text.js';
 import { descendantsOfType } from '../parsing/syntax.js';
 
 /** The `{0, NULL}` / `{0}` sentinel that ends a slot array, if the last entry is one. */
@@ -23,20 +24,6 @@ function slotEdit(text: string, at: number): { start: number; end: number; text:
   const indent = /^[ \t]*/.exec(before)?.[0] ?? '';
   const spaces = /[ \t]*$/.exec(before)?.[0].length ?? 0;
   return { start: at - spaces, end: at, text: `\n${entry(`${indent}    `)}${indent}    ` };
-}
-
-/**
- * True for a source built against the limited API: it defines `Py_LIMITED_API` itself, or refuses
- * to build without it (`#ifndef Py_LIMITED_API` followed by `#error`, as NumPy's limited-API test
- * module does, with the macro set by the build).
- */
-export function targetsLimitedApi(text: string): boolean {
-  return /#\s*define\s+Py_LIMITED_API\b|#\s*ifndef\s+Py_LIMITED_API\s*\n\s*#\s*error/.test(text);
-}
-
-/** The text with C comments blanked out, so a `TODO: add Py_mod_gil` comment does not count. */
-export function withoutComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
 }
 
 export default defineRule({

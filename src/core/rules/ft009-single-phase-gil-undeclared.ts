@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../engine/define-rule.js';
-import { targetsLimitedApi, withoutComments } from './ft008-module-gil-slot-missing.js';
+import { targetsLimitedApi, withoutComments } from '../parsing/source-text.js';
 import { callOf, enclosingFunction, functionName, innermostIdentifier } from '../parsing/syntax.js';
 
 /** The variable a `PyModule_Create` result is stored in: `m = PyModule_Create(...)` or `PyObject *m = ...`. */

@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/define-rule.js';
-import { matchingParen } from './ft012-pybind11-gil-undeclared.js';
+import { argumentsAfter } from '../parsing/source-text.js';
 
 export default defineRule({
   meta: {
@@ -24,11 +24,9 @@ export default defineRule({
       // Skip commented-out calls: CMake comments run from `#` to the end of the line.
       const lineStart = ctx.text.lastIndexOf('\n', hit.index) + 1;
       if (ctx.text.slice(lineStart, hit.index).includes('#')) continue;
-      const open = ctx.text.indexOf('(', hit.index);
-      if (open < 0 || /\S/.test(ctx.text.slice(hit.index + hit.name.length, open))) continue;
-      const close = matchingParen(ctx.text, open);
-      if (close < 0) continue;
-      const args = ctx.text.slice(open + 1, close);
+      const call = argumentsAfter(ctx.text, hit.index + hit.name.length);
+      if (call === undefined) continue;
+      const { open, close, args } = call;
       if (/\bFREE_THREADED\b/.test(args)) continue;
       const first = /^\s*(\S+)/.exec(args);
       if (first === null) continue;
