@@ -29,6 +29,16 @@ function conditionOf(ifNode: Node): Node | undefined {
   return unwrapExpression(cond);
 }
 
+/** `v <op> NULL` or `NULL <op> v` (also `0`, `nullptr`), for `op` `==` or `!=`. */
+function comparesWithNull(e: Node, name: string, op: '==' | '!='): boolean {
+  if (e.type !== 'binary_expression' || e.childForFieldName('operator')?.text !== op) return false;
+  const l = e.childForFieldName('left');
+  const r = e.childForFieldName('right');
+  if (l === null || r === null) return false;
+  const nil = (n: Node): boolean => /^(NULL|0|nullptr)$/.test(unwrapExpression(n).text);
+  return (unwrapExpression(l).text === name && nil(r)) || (unwrapExpression(r).text === name && nil(l));
+}
+
 /** `v == NULL`, `NULL == v`, `v == 0`, `!v`. */
 export function isNullTest(expr: Node, name: string): boolean {
   const e = unwrapExpression(expr);
@@ -36,28 +46,14 @@ export function isNullTest(expr: Node, name: string): boolean {
     const arg = e.childForFieldName('argument');
     return arg !== null && unwrapExpression(arg).text === name;
   }
-  if (e.type === 'binary_expression' && e.childForFieldName('operator')?.text === '==') {
-    const l = e.childForFieldName('left');
-    const r = e.childForFieldName('right');
-    if (l === null || r === null) return false;
-    const nil = (n: Node): boolean => /^(NULL|0|nullptr)$/.test(unwrapExpression(n).text);
-    return (unwrapExpression(l).text === name && nil(r)) || (unwrapExpression(r).text === name && nil(l));
-  }
-  return false;
+  return comparesWithNull(e, name, '==');
 }
 
 /** `v != NULL`, `v`. */
 function isNonNullTest(expr: Node, name: string): boolean {
   const e = unwrapExpression(expr);
   if (e.type === 'identifier') return e.text === name;
-  if (e.type === 'binary_expression' && e.childForFieldName('operator')?.text === '!=') {
-    const l = e.childForFieldName('left');
-    const r = e.childForFieldName('right');
-    if (l === null || r === null) return false;
-    const nil = (n: Node): boolean => /^(NULL|0|nullptr)$/.test(unwrapExpression(n).text);
-    return (unwrapExpression(l).text === name && nil(r)) || (unwrapExpression(r).text === name && nil(l));
-  }
-  return false;
+  return comparesWithNull(e, name, '!=');
 }
 
 /** `PyDict_GetItemRef(…) < 0`, `rc < 0` or `rc == -1` where `rc` holds the call's result. */
