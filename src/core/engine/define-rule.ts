@@ -66,6 +66,8 @@ export type RuleContext<MessageId extends string> = {
   root: Node | undefined;
   /** This rule's trigger occurrences in code, in file order. */
   hits: readonly Hit[];
+  /** The offsets this rule's own `prefilter` returned for this file (empty without a prefilter). */
+  prefiltered: readonly number[];
   project: ProjectFacts;
   report: (descriptor: ReportDescriptor<MessageId>) => void;
 };

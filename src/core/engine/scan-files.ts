@@ -184,8 +184,14 @@ export function scanFiles(params: ScanParams): ScanResult {
     if (plan.rules.length === 0) continue;
     const hitsByRule = new Map<Rule, Hit[]>();
     for (const [rule, list] of findHits(plan, build.text)) hitsByRule.set(rule, list.map((h) => ({ ...h, node: undefined, context: 'code' as const })));
-    for (const rule of plan.rules) if (rule.prefilter !== undefined && rule.prefilter(build.text).length > 0 && !hitsByRule.has(rule)) hitsByRule.set(rule, []);
-    const ctxFindings = runRules({ plan, path: build.path, target: build.target, text: build.text, root: undefined, hitsByRule, project, lineIndexOf });
+    const extraByRule = new Map<Rule, number[]>();
+    for (const rule of plan.rules) {
+      const extra = rule.prefilter?.(build.text) ?? [];
+      if (extra.length === 0) continue;
+      extraByRule.set(rule, extra);
+      if (!hitsByRule.has(rule)) hitsByRule.set(rule, []);
+    }
+    const ctxFindings = runRules({ plan, path: build.path, target: build.target, text: build.text, root: undefined, hitsByRule, extraByRule, project, lineIndexOf });
     collect(ctxFindings, build.path, build.text);
   }
 
@@ -371,7 +377,7 @@ function scanSource(params: {
       hitsByRule.set(rule, resolved);
     }
     for (const rule of extraByRule.keys()) if (!hitsByRule.has(rule)) hitsByRule.set(rule, []);
-    return runRules({ plan, path, target: language, text, root, hitsByRule, project, lineIndexOf });
+    return runRules({ plan, path, target: language, text, root, hitsByRule, extraByRule, project, lineIndexOf });
   } finally {
     // WASM trees live outside the JS heap and leak unless deleted.
     tree.delete();
@@ -406,10 +412,12 @@ function runRules(params: {
   text: string;
   root: Node | undefined;
   hitsByRule: Map<Rule, Hit[]>;
+  /** Offsets each rule's own prefilter returned, handed back so the rule need not search again. */
+  extraByRule: Map<Rule, number[]>;
   project: ProjectFacts;
   lineIndexOf: (text: string) => LineIndex;
 }): Finding[] {
-  const { plan, path, target, text, root, hitsByRule, project, lineIndexOf } = params;
+  const { plan, path, target, text, root, hitsByRule, extraByRule, project, lineIndexOf } = params;
   const findings: Finding[] = [];
   const seen = new Map<string, number>();
   for (const rule of plan.rules) {
@@ -451,7 +459,7 @@ function runRules(params: {
       }
       findings.push(finding);
     };
-    rule.check({ path, target, text, root, hits, project, report });
+    rule.check({ path, target, text, root, hits, prefiltered: extraByRule.get(rule) ?? [], project, report });
   }
   return findings;
 }

@@ -82,7 +82,7 @@ export default defineRule({
     if (root === undefined || names.size === 0) return;
     // One finding per variable and function: a lazy init usually writes the same static twice.
     const reported = new Set<string>();
-    for (const offset of writeOffsets(ctx.text, [...names])) {
+    for (const offset of ctx.prefiltered) {
       const node = root.descendantForIndex(offset, offset + 1);
       if (node === null || node.type !== 'identifier' || !names.has(node.text)) continue;
       const parent = node.parent;

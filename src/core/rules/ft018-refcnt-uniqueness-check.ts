@@ -28,10 +28,7 @@ export default defineRule({
     return [...text.matchAll(uniquenessTest)].map((m) => m.index + m[0].indexOf('Py_REFCNT'));
   },
   check(ctx) {
-    const hits = [...ctx.text.matchAll(uniquenessTest)].map((m) => {
-      const index = m.index + m[0].indexOf('Py_REFCNT');
-      return { index, node: ctx.root?.descendantForIndex(index, index + 9) ?? undefined };
-    });
+    const hits = ctx.prefiltered.map((index) => ({ index, node: ctx.root?.descendantForIndex(index, index + 9) ?? undefined }));
     for (const hit of hits) {
       const call = hit.node === undefined ? undefined : callOf(hit.node);
       let node = call;
