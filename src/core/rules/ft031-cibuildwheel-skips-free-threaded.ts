@@ -1,25 +1,7 @@
 import { isScalar, visit, type Scalar } from 'yaml';
 import { defineRule } from '../engine/define-rule.js';
 import { parseWorkflow } from '../build-files/locate.js';
-
-/** cibuildwheel's fnmatch-style selector as a regex: `*` any run, `?` one character, `[…]` a set. */
-function selectorRegExp(selector: string): RegExp {
-  let out = '';
-  for (let i = 0; i < selector.length; i++) {
-    const c = selector[i] ?? '';
-    if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
-    else if (c === '[') {
-      const close = selector.indexOf(']', i + 1);
-      if (close < 0) out += '\\[';
-      else {
-        out += `[${selector.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = close;
-      }
-    } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`);
-}
+import { matchGlob } from '../parsing/match-glob.js';
 
 // Identifiers of the free-threaded builds cibuildwheel 3.1+ makes by default (3.13t is deprecated
 // and gone in 4.0, so skipping only `cp313t-*` is not reported).
@@ -34,10 +16,9 @@ export function freeThreadedSelector(selectors: string): string | undefined {
     .split(/\s+/)
     .filter(Boolean)
     .find((selector) => {
-      const re = selectorRegExp(selector);
       // Specific to free threading: matches `cp314t-…` but not the GIL build `cp314-…` (so `*` or
       // `cp3*`, which skip everything, are not this rule's business).
-      return currentFreeThreaded.some((id) => re.test(id) && !re.test(id.replace('t-', '-')));
+      return currentFreeThreaded.some((id) => matchGlob(selector, id) && !matchGlob(selector, id.replace('t-', '-')));
     });
 }
 
