@@ -162,7 +162,7 @@ afterAll(async () => {
 });
 
 describe('payload fuzzing', () => {
-  it(`survives ${COUNT} mutated deliveries`, { timeout: 300_000 }, async () => {
+  it(`survives ${COUNT} mutated deliveries`, { timeout: 900_000 }, async () => {
     expect(Number.isInteger(COUNT) && COUNT > 0, 'FTBOT_FUZZ_DELIVERIES must be a positive integer').toBe(true);
     const rand = random(20261124);
     const pool = examples.filter((e) => EVENTS.has(e.name)).flatMap((e) => e.examples.map((payload) => ({ name: e.name, payload })));
