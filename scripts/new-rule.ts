@@ -112,7 +112,7 @@ function fixture(id: string, o: NewRuleOptions): string {
 static PyObject *
 flagged(PyObject *self, PyObject *arg)
 {
-    return ${o.trigger}(arg);   // expect: ${id}
+    return ${o.trigger}(arg);   // expect: ${id}:12
 }
 
 static PyObject *

@@ -110,7 +110,7 @@ describe.each(rules.map((rule) => [rule.meta.id, rule] as const))('%s', (_id, ru
     const text = filesBelow(dir)
       .map((f) => readFileSync(f, 'utf8'))
       .join('\n');
-    expect(text).toMatch(new RegExp(`\\bexpect:\\s*(FT\\d{3}\\s*,\\s*)*${meta.id}\\b`));
+    expect(text).toMatch(new RegExp(`\\bexpect:\\s*(FT\\d{3}(:\\d+)?\\s*,\\s*)*${meta.id}\\b`));
     expect(text).toMatch(new RegExp(`\\bok:\\s*(FT\\d{3}\\s*,\\s*)*${meta.id}\\b`));
   });
 

@@ -56,7 +56,7 @@ describe('npm run new-rule', () => {
     const text = after.get(`test/fixtures/rules/${base}/calls.c`) ?? '';
     const result = scanFiles({ files: [{ path: 'calls.c', text }], grammars, rules: rule === undefined ? [] : [rule], config: { maxFileSize: 100_000, minSeverity: 'info' } });
     const expectLine = text.split('\n').findIndex((line) => line.includes(`expect: ${id}`)) + 1;
-    expect(result.findings.map((f) => [f.ruleId, f.line])).toEqual([[id, expectLine]]);
+    expect(result.findings.map((f) => [f.ruleId, f.line, f.column])).toEqual([[id, expectLine, 12]]);
     expect(after.get('docs/rules/README.md')).toContain(`[${id}](${base}.md)`);
     expect(after.get('README.md')).toContain(`| ${id} | example-hazard (preview) | shared-state |`);
   });
