@@ -233,9 +233,22 @@ export function extractTree(gitDir: string, rev: string, dest: string, timeoutMs
   }
 }
 
+/** The temporary folder in use, removed on SIGINT/SIGTERM as well as after each commit. */
+let currentWork: string | undefined;
+
+function cleanUpOnSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (currentWork !== undefined) rmSync(currentWork, { recursive: true, force: true });
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
 function evaluateCommit(commit: LabelledCommit, gitDir: string, tolerance: number, timeoutMs: number): CommitResult {
   const result: CommitResult = { project: commit.project, sha: commit.sha, ftbot: emptyTally(), grep: emptyTally() };
   const work = mkdtempSync(join(tmpdir(), 'ftbot-eval-ports-'));
+  currentWork = work;
   try {
     const tree = join(work, 'tree');
     extractTree(gitDir, commit.parent, tree, timeoutMs);
@@ -250,6 +263,7 @@ function evaluateCommit(commit: LabelledCommit, gitDir: string, tolerance: numbe
     result.error = e instanceof Error ? e.message : String(e);
   } finally {
     rmSync(work, { recursive: true, force: true });
+    currentWork = undefined;
   }
   return result;
 }
@@ -338,6 +352,7 @@ function main(): void {
   const commits = loadLabels(values.labels === undefined ? LABELS : resolve(values.labels)).filter((c) => only.size === 0 || only.has(c.project.toLowerCase()));
   if (commits.length === 0) fail('no labelled commit matches --only');
 
+  cleanUpOnSignals();
   const results: CommitResult[] = [];
   for (const commit of commits) {
     const gitDir = findGitDir(reposDir, commit.project);
