@@ -1,6 +1,6 @@
 /**
- * Scan throughput on a large body of real C-API code (CPython 3.11's Modules/, Objects/ and
- * Python/ from Debian's source package), against two baselines measured in the same run:
+ * Scan throughput on a large body of real C-API code (CPython 3.11 and nine extension projects
+ * from Debian's source packages, built by bench/fetch-corpus.sh), against two baselines measured in the same run:
  * a plain Node regex pass over the same files with the same API-name pattern, and `rg -j1`
  * when ripgrep is installed. Every ftbot figure is a whole CLI process (start-up included),
  * as a user runs it; the median of several runs is reported.
@@ -63,6 +63,9 @@ function peakRssMb(stderr: string): number {
   return match === null ? Number.NaN : Math.round(Number(match[1]) / 1024);
 }
 
+// The C and C++ file names the corpus holds.
+const sourceFile = /\.(c|h|cc|cpp|cxx|hpp)$/;
+
 function corpusSize(dir: string): { files: number; bytes: number } {
   let files = 0;
   let bytes = 0;
@@ -70,7 +73,7 @@ function corpusSize(dir: string): { files: number; bytes: number } {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/\.(c|h|cpp)$/.test(e.name)) {
+      else if (sourceFile.test(e.name)) {
         files++;
         bytes += statSync(p).size;
       }
@@ -85,7 +88,7 @@ export async function benchScan(): Promise<Record<string, number | string>> {
   const corpus = corpusDir();
   const { files, bytes } = corpusSize(corpus);
   const mb = bytes / 1e6;
-  const results: Record<string, number | string> = { corpus: 'CPython 3.11.2 Modules+Objects+Python', files, MB: Number(mb.toFixed(1)) };
+  const results: Record<string, number | string> = { corpus: 'CPython 3.11 and 9 extension projects (bench/fetch-corpus.sh)', files, MB: Number(mb.toFixed(1)) };
 
   // Baseline 1: a plain regex pass in Node (walk + read + regex), same pattern.
   const regexScript = join(root, '.bench-cache', 'regex-pass.mjs');
@@ -94,7 +97,7 @@ export async function benchScan(): Promise<Record<string, number | string>> {
     `import { readdirSync, readFileSync } from 'node:fs'; import { join } from 'node:path';
      const re = new RegExp(${JSON.stringify(pattern)}, 'g'); let hits = 0;
      const walk = (d) => { for (const e of readdirSync(d, { withFileTypes: true })) { const p = join(d, e.name);
-       if (e.isDirectory()) walk(p); else if (/\\.(c|h|cpp)$/.test(e.name)) { const s = readFileSync(p, 'utf8'); re.lastIndex = 0; while (re.exec(s)) hits++; } } };
+       if (e.isDirectory()) walk(p); else if (/\\.(c|h|cc|cpp|cxx|hpp)$/.test(e.name)) { const s = readFileSync(p, 'utf8'); re.lastIndex = 0; while (re.exec(s)) hits++; } } };
      walk(process.argv[2]); console.log(hits);`,
   );
   const regex = timeCommand(process.execPath, [regexScript, corpus]);
