@@ -72,5 +72,5 @@ else
   fail=$((fail + 1))
 fi
 
-echo "install paths: $pass passed, $fail failed"
+echo "install-paths: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
