@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Language, Parser } from 'web-tree-sitter';
 import type { Grammars } from '../core/engine/scan-files.js';
 import type { SourceLanguage } from '../core/languages.js';
@@ -11,6 +13,15 @@ const grammarFiles: Record<keyof Grammars, string> = {
   rust: 'tree-sitter-rust/tree-sitter-rust.wasm',
 };
 const grammarOf: Record<SourceLanguage, keyof Grammars> = { c: 'c', cpp: 'cpp', cython: 'python', rust: 'rust' };
+
+/**
+ * Where a grammar's `.wasm` is: beside this module in the bundled CLI (`dist/cli/ftbot.mjs` ships
+ * the files next to itself), else inside the grammar package in `node_modules`.
+ */
+function grammarPath(file: string): string {
+  const beside = fileURLToPath(new URL(`./${file.slice(file.lastIndexOf('/') + 1)}`, import.meta.url));
+  return existsSync(beside) ? beside : require.resolve(file);
+}
 
 let runtime: Promise<void> | undefined;
 const loaded = new Map<keyof Grammars, Promise<Language>>();
@@ -28,7 +39,7 @@ export async function loadGrammars(languages: Iterable<SourceLanguage> = ['c', '
     [...wanted].map(async (name) => {
       let language = loaded.get(name);
       if (language === undefined) {
-        language = Language.load(require.resolve(grammarFiles[name]));
+        language = Language.load(grammarPath(grammarFiles[name]));
         loaded.set(name, language);
       }
       return [name, await language] as const;

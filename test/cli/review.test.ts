@@ -50,7 +50,7 @@ describe('ftbot review', () => {
     const fixes = out.slice(out.indexOf('### How to fix the top examples'), out.indexOf('### Build and CI'));
     expect(fixes).toContain('- [`src/spam/spammodule.c:18`](src/spam/spammodule.c#L18) [FT001](https://github.com/ftbot/ftbot/blob/main/docs/rules/ft001-dict-get-item-borrowed.md): Replace `PyDict_GetItem` with `PyDict_GetItemRef`');
     expect(fixes).toContain('Source: [Replacing borrowed references from dict lookups](https://github.com/ftbot/ftbot/blob/main/knowledge/dict-borrowed-references.md#');
-    expect(fixes).toContain('`npx ftbot suggest <path>:<line>`.');
+    expect(fixes).toContain('`ftbot suggest <path>:<line>`.');
   });
 
   it('puts drafted suggestions on inline comments; --no-llm keeps the model out', async () => {

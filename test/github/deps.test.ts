@@ -197,7 +197,7 @@ describe('dependency readiness in triage and summaries', () => {
     const rows = section.split('\n').filter((l) => l.startsWith('| `'));
     expect(rows).toHaveLength(30);
     expect(rows[0]).toMatch(/^\| `orjson` \| ❌ not ready \|/);
-    expect(section).toContain('… and 4 more dependencies, not shown here; `npx ftbot deps` in a checkout lists them all.');
+    expect(section).toContain('… and 4 more dependencies, not shown here; `ftbot deps` in a checkout lists them all.');
   });
 
   function labeledPr() {

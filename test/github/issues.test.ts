@@ -88,7 +88,7 @@ describe('issues', () => {
       - [ ] Build \`t\` wheels (\`cp314t\`) for every platform you ship
       - [ ] Add the \`Programming Language :: Python :: Free Threading\` classifier
 
-      Run \`npx ftbot review .\` in a checkout for the same report. Comment \`@ftbot scan\` to refresh this one.
+      Run \`ftbot review .\` in a checkout for the same report. Comment \`@ftbot scan\` to refresh this one. The \`ftbot\` command comes with its pre-commit hook, its GitHub Action, or a checkout of its repository (\`npm ci\`, then \`npx ftbot …\`).
       <!-- ftbot:head 3333333333333333333333333333333333333333 -->"
     `);
   });

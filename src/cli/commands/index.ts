@@ -7,6 +7,7 @@ import type { Command } from '../io.js';
 export const commandLoaders: Record<string, () => Promise<Command>> = {
   ask: async () => (await import('./ask.js')).command,
   deps: async () => (await import('./deps.js')).command,
+  hook: async () => (await import('./hook.js')).command,
   review: async () => (await import('./review.js')).command,
   rule: async () => (await import('./rule.js')).command,
   rules: async () => (await import('./rules.js')).command,

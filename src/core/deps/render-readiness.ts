@@ -1,4 +1,5 @@
 import type { DependencyReadiness, ReadinessCheck, ReadinessStatus } from './check-readiness.js';
+import { localCommand } from '../run-locally.js';
 
 export type ReadinessReportFormat = 'markdown' | 'text';
 
@@ -54,7 +55,7 @@ function nameCell(d: DependencyReadiness): string {
 
 /** The line that says how many rows were cut, and where the full list is. */
 function cutLine(cut: number, noun: string): string {
-  return `… and ${cut} more ${noun}, not shown here; \`npx ftbot deps\` in a checkout lists them all.`;
+  return `… and ${cut} more ${noun}, not shown here; ${localCommand('deps')} in a checkout lists them all.`;
 }
 
 function renderMarkdown(check: ReadinessCheck, maxRows: number): string {

@@ -12,6 +12,7 @@ import { TRIAGE_MARKER } from './markers.js';
 import type { KnowledgeLinker } from './create-knowledge-linker.js';
 import { inlineText, knowledgeMarkdownLink, ruleLink } from './render-finding.js';
 import { truncateBody } from './truncate-body.js';
+import { LOCAL_INSTALL_NOTE, localCommand } from '../run-locally.js';
 
 export type TriageParams = {
   findings: readonly Finding[];
@@ -127,7 +128,7 @@ export function renderTriage(params: TriageParams): string {
       const source = citation === undefined || params.repoBase === undefined ? '' : ` Source: ${cite({ citation, repoBase: params.repoBase })}`;
       out.push(`- ${link(f.path, f.line, code(`${f.path}:${f.line}`))} ${ruleLink(docsBaseUrl, f)}: ${text}${source}`);
     }
-    out.push('', `Each finding's full draft, with a verified edit where ftbot has one: \`npx ftbot suggest <path>:<line>\`${appSlug === undefined ? '' : ` or \`@${appSlug.replace(/[^A-Za-z0-9-]/g, '')} suggest <path>:<line>\``}.`, '');
+    out.push('', `Each finding's full draft, with a verified edit where ftbot has one: ${localCommand('suggest <path>:<line>')}${appSlug === undefined ? '' : ` or \`@${appSlug.replace(/[^A-Za-z0-9-]/g, '')} suggest <path>:<line>\``}.`, '');
   }
 
   // 3. Build and CI.
@@ -164,7 +165,7 @@ export function renderTriage(params: TriageParams): string {
     out.push('', '</details>', '');
   }
   const refresh = appSlug === undefined ? '' : ` Comment \`@${appSlug.replace(/[^A-Za-z0-9-]/g, '')} scan\` to refresh this one.`;
-  out.push(`Run \`npx ftbot review .\` in a checkout for the same report.${refresh}`);
+  out.push(`Run ${localCommand('review .')} in a checkout for the same report.${refresh} ${LOCAL_INSTALL_NOTE}`);
   return truncateBody(out.join('\n'), { tail: `<!-- ftbot:head ${sha.replace(/[^0-9a-f]/gi, '')} -->` });
 }
 

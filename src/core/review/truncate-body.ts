@@ -1,3 +1,4 @@
+import { localCommand } from '../run-locally.js';
 /** GitHub rejects comment and review bodies longer than this (422 "Body is too long"). */
 export const GITHUB_BODY_LIMIT = 65_536;
 
@@ -13,7 +14,7 @@ export function truncateBody(body: string, options: { tail?: string; limit?: num
   const limit = options.limit ?? GITHUB_BODY_LIMIT;
   const joined = tail === '' ? body : `${body}\n${tail}`;
   if (joined.length <= limit) return joined;
-  const note = '\n\n_Truncated: this comment reached GitHub\'s 65,536-character limit. Run `npx ftbot review` locally for the full report._\n';
+  const note = `\n\n_Truncated: this comment reached GitHub's 65,536-character limit. Run ${localCommand('review .')} locally for the full report._\n`;
   // 4 more for a closing fence that may be added below.
   const room = Math.max(0, limit - note.length - 4 - (tail === '' ? 0 : tail.length + 1));
   let cut = body.slice(0, room);

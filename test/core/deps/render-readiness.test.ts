@@ -37,7 +37,7 @@ describe('renderReadiness', () => {
     };
     const markdown = renderReadiness(check, 'markdown', { maxRows: 1 });
     expect(markdown.split('\n').filter((l) => l.startsWith('| `'))).toEqual(['| `a` | ❌ not ready | – | 1.0 |  |']);
-    expect(markdown).toContain('\n… and 2 more dependencies, not shown here; `npx ftbot deps` in a checkout lists them all.\n');
+    expect(markdown).toContain('\n… and 2 more dependencies, not shown here; `ftbot deps` in a checkout lists them all.\n');
     expect(markdown).toContain('Not checked (2)</summary>\n\n- `x`: r\n- … and 1 more entry, not shown here;');
     expect(renderReadiness(check, 'markdown', { maxRows: 3 })).toBe(renderReadiness(check, 'markdown'));
     expect(renderReadiness(check, 'text')).toContain('  ready       c 1.0');

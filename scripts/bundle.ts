@@ -1,0 +1,59 @@
+/**
+ * Builds the installable CLI package in `packages/ftbot/`: one ES module bundle of the CLI
+ * (`dist/cli/ftbot.mjs`, every dependency inlined) with the tree-sitter runtime and grammar
+ * `.wasm` files beside it, plus the knowledge index, rule docs and prompts the commands read.
+ * The package has no dependencies, so installing it installs nothing else.
+ *
+ *   npm run bundle            # writes packages/ftbot/{dist,knowledge,docs,prompts,LICENSE}
+ */
+import { build } from 'esbuild';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'packages', 'ftbot');
+const require = createRequire(import.meta.url);
+
+// The bundle sits two folders below the package root (`dist/cli/`), as `dist/io/*.js` does in a
+// checkout, so `packagePath()` and the knowledge index's relative URL resolve the same way.
+const wasm = [
+  'web-tree-sitter/web-tree-sitter.wasm',
+  'tree-sitter-c/tree-sitter-c.wasm',
+  'tree-sitter-cpp/tree-sitter-cpp.wasm',
+  'tree-sitter-python/tree-sitter-python.wasm',
+  'tree-sitter-rust/tree-sitter-rust.wasm',
+];
+
+export async function bundle(): Promise<void> {
+  for (const part of ['dist', 'knowledge', 'docs', 'prompts']) await rm(join(out, part), { recursive: true, force: true });
+  await mkdir(join(out, 'dist', 'cli'), { recursive: true });
+  await build({
+    entryPoints: [join(root, 'src', 'cli', 'entry.ts')],
+    outfile: join(out, 'dist', 'cli', 'ftbot.mjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minifySyntax: true,
+    legalComments: 'linked',
+    logLevel: 'warning',
+    // Some bundled CommonJS dependencies call `require`; an ES module has none of its own.
+    banner: { js: "import { createRequire as ftbotCreateRequire } from 'node:module';\nconst require = ftbotCreateRequire(import.meta.url);" },
+  });
+  for (const file of wasm) await cp(require.resolve(file), join(out, 'dist', 'cli', file.slice(file.lastIndexOf('/') + 1)));
+  await cp(join(root, 'knowledge'), join(out, 'knowledge'), { recursive: true });
+  await cp(join(root, 'docs', 'rules'), join(out, 'docs', 'rules'), { recursive: true });
+  await cp(join(root, 'prompts'), join(out, 'prompts'), { recursive: true });
+  await cp(join(root, 'LICENSE'), join(out, 'LICENSE'));
+  // The CLI package carries the repository's version.
+  const pkg = JSON.parse(await readFile(join(out, 'package.json'), 'utf8')) as { version: string };
+  const version = (JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  if (pkg.version !== version) {
+    pkg.version = version;
+    await writeFile(join(out, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+  }
+}
+
+await bundle();

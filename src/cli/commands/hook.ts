@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderText } from '../../core/report/to-text.js';
+import { loadProjectConfig } from '../../io/load-project-config.js';
+import { scanDirectory } from '../../io/scan-directory.js';
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, type CliIo, type Command } from '../io.js';
+import { applyRuleOptions } from './scan.js';
+
+const usage = `Usage: ftbot hook [files…] [options]
+
+For pre-commit and other hooks that pass the changed files: scans the whole project the files
+belong to (so cross-file rules such as FT034's module count see every module) and reports only
+the findings in the files passed. With no files it reports nothing and exits 0.
+
+Options:
+  --select <ids>     Rule ids or prefixes to enable, comma-separated
+  --ignore <ids>     Rule ids or prefixes to disable, comma-separated
+  --config <file>    Read settings from this TOML file
+
+Exit codes: 0 no findings in the files passed, 1 findings, 2 usage, configuration or internal error.
+`;
+
+const projectMarkers = ['pyproject.toml', 'setup.py', 'setup.cfg', 'meson.build', 'Cargo.toml', '.git'];
+
+/** The nearest folder at or above `start` that holds a project marker, else `start`. */
+export function projectRootOf(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (projectMarkers.some((m) => existsSync(join(dir, m)))) return dir;
+    if (dirname(dir) === dir) return start;
+  }
+}
+
+export const command: Command = {
+  name: 'hook',
+  summary: 'Scan the project, report only the files passed (for pre-commit)',
+  usage,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        select: { type: 'string', multiple: true },
+        ignore: { type: 'string', multiple: true },
+        config: { type: 'string' },
+      },
+    });
+    if (positionals.length === 0) return EXIT_OK;
+    const root = projectRootOf(io.cwd);
+    const loaded = await loadProjectConfig({ cwd: root, ...(values.config === undefined ? {} : { configPath: resolve(io.cwd, values.config) }) });
+    if (loaded.problems.length > 0) {
+      for (const p of loaded.problems) io.stderr(`ftbot: invalid configuration in ${p.source}: ${p.path}: ${p.message}\n`);
+      return EXIT_ERROR;
+    }
+    const config = applyRuleOptions(loaded.config, values);
+    // Findings carry paths relative to the scan's cwd (the project root), with `/` separators.
+    const wanted = new Set(positionals.map((p) => relative(root, isAbsolute(p) ? p : resolve(io.cwd, p)).split(sep).join('/')));
+    const scan = await scanDirectory({ cwd: root, paths: ['.'], config });
+    const findings = scan.findings.filter((f) => wanted.has(f.path));
+    if (findings.length === 0) return EXIT_OK;
+    io.stdout(renderText(findings, { showHelp: false }));
+    return EXIT_FINDINGS;
+  },
+};
