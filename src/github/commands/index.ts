@@ -77,6 +77,7 @@ export function renderHelp(appSlug: string, unknown?: string): string {
   // Backticks keep the app's own handle from becoming a live mention.
   for (const name of names) lines.push(`- \`@${appSlug} ${name}\`: ${mentionCommands[name]?.summary ?? ''}`);
   lines.push('', `A mention followed by a question, such as \`@${appSlug} what replaces PyList_GetItem?\`, is answered like \`ask\`.`);
+  lines.push(`\`/${appSlug} <command>\` at the start of a line works as well, here and in review-comment threads (answered in the thread).`);
   return lines.join('\n');
 }
 
