@@ -15,7 +15,11 @@ export type WebhookFixture =
   | 'pull_request.labeled'
   | 'issues.opened'
   | 'issues.labeled'
-  | 'issue_comment.created';
+  | 'issues.edited'
+  | 'issue_comment.created'
+  | 'pull_request_review_comment.created'
+  | 'check_run.rerequested'
+  | 'check_suite.rerequested';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Payload = any;

@@ -66,7 +66,7 @@ export function renderSummary(params: SummaryParams): string {
       entry.n++;
       byRule.set(f.ruleId, entry);
     }
-    for (const [id, { finding, n }] of [...byRule].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    for (const [, { finding, n }] of [...byRule].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       out.push(`| ${ruleLink(docsBaseUrl, finding)} ${finding.ruleName} | ${n} |`);
     }
     out.push('');
