@@ -130,8 +130,9 @@ type Placement = { start: number; end: number; fixBlock: string | undefined; dra
 /**
  * Finds the lines a comment on `finding` (on a line the pull request adds) may span. A committable
  * suggestion replaces every line from `start_line` to `line`, so it is offered only when `spans`
- * allows it, the fix's lines (and the finding's line, when close) lie in one hunk and the last of
- * them is an added line; otherwise the fix is shown as a ```diff block on the finding's line.
+ * allows it, the fix's lines (and the finding's line, when close) lie in one hunk, and the range
+ * holds the finding's added line or ends on an added line; otherwise the fix is shown as a
+ * ```diff block on the finding's line.
  *
  * Worked example: finding on added line 145, safe fix inserting before line 149, hunk 140–150,
  * line 149 added → comment on lines 145–149 with a suggestion holding lines 145–149 after the edit.
@@ -139,7 +140,10 @@ type Placement = { start: number; end: number; fixBlock: string | undefined; dra
 function placeComment(finding: Finding, diff: DiffLines, text: string | undefined, draft: FindingDraft | undefined, spans: boolean): Placement {
   const file = diff.get(finding.path);
   const fits = (c: { start: number; end: number }): boolean => {
-    if (!spans || c.end - c.start >= MAX_SUGGESTION_LINES || !isAddedLine(file, c.end)) return false;
+    if (!spans || c.end - c.start >= MAX_SUGGESTION_LINES) return false;
+    // The comment must sit on code the pull request adds: its last line, or the finding's (added)
+    // line inside the range it spans. A suggestion may run on over unchanged lines of the hunk.
+    if (!isAddedLine(file, c.end) && (finding.line < c.start || finding.line > c.end)) return false;
     const hunk = hunkOf(file, c.start);
     return hunk >= 0 && hunk === hunkOf(file, c.end);
   };
