@@ -213,10 +213,14 @@ describe('pull requests', () => {
     const added = new Set(patchLines(hunk).added);
     const comments = (thread.reviews[0] as { comments: Array<{ line: number; start_line?: number }> }).comments;
     expect(comments.length).toBeGreaterThan(0);
+    // Every comment sits on a line the pull request adds; a suggestion may run on over unchanged
+    // lines of the same hunk.
     for (const c of comments) {
-      expect(added.has(c.line)).toBe(true);
-      if (c.start_line !== undefined) expect(allowed.has(c.start_line)).toBe(true);
+      const span = Array.from({ length: c.line - (c.start_line ?? c.line) + 1 }, (_, i) => (c.start_line ?? c.line) + i);
+      expect(span.some((l) => added.has(l))).toBe(true);
+      for (const l of span) expect(allowed.has(l)).toBe(true);
     }
+    expect(comments.filter((c) => c.start_line === undefined).every((c) => added.has(c.line))).toBe(true);
     expect(thread.comments[0]?.body).toMatch(/<details><summary>Outside the diff \(\d+\)<\/summary>/);
   });
 
