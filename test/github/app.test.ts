@@ -135,7 +135,7 @@ describe('pull requests', () => {
       \`\`\`
 
       Sources:
-      - Replacing borrowed references from dict lookups (\`knowledge/dict-borrowed-references.md#replacing-borrowed-references-from-dict-lookups\`) · [upstream](https://docs.python.org/3/howto/free-threading-extensions.html#borrowed-references)
+      - Replacing borrowed references from dict lookups (\`knowledge/dict-borrowed-references.md\`) · [upstream](https://docs.python.org/3/howto/free-threading-extensions.html#borrowed-references)
 
       <!-- ftbot:draft deterministic -->
 
