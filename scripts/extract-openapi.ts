@@ -25,6 +25,10 @@ export const OPERATIONS = [
   'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
   'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
   'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
+  'POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies',
+  'GET /repos/{owner}/{repo}/commits/{ref}/check-runs',
+  'POST /repos/{owner}/{repo}/check-runs',
+  'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}',
 ];
 
 type Json = Record<string, unknown>;

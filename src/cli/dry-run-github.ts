@@ -1,4 +1,4 @@
-import { DEFAULT_DOCS_BASE_URL } from '../core/review/index.js';
+import { NO_DOCS_SITE } from '../core/review/index.js';
 import type { Logger } from '../core/ports.js';
 import { VERSION } from '../core/version.js';
 import type { AppOptions } from '../github/app-options.js';
@@ -12,7 +12,7 @@ import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, type CliIo } from './io.js';
 
 /** One write the app would make, as `--format json` prints it. */
 export type DryRunPost = {
-  action: 'create-review' | 'create-comment' | 'update-comment';
+  action: 'create-review' | 'create-comment' | 'update-comment' | 'other';
   method: 'POST' | 'PATCH';
   /** The request path; null for a comment on a new issue, which has no number yet. */
   path: string | null;
@@ -46,7 +46,7 @@ export async function dryRunGitHub(params: {
   const pypiUrl = io.env.FTBOT_PYPI_URL?.trim() || undefined;
   const options: Omit<AppOptions, 'dryRun'> = {
     appSlug: io.env.FTBOT_APP_SLUG?.trim() || 'ftbot',
-    docsBaseUrl: params.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL,
+    docsBaseUrl: params.docsBaseUrl ?? NO_DOCS_SITE,
     packageIndex: createPypiIndex({ fetch: io.fetch, ...(pypiUrl === undefined ? {} : { baseUrl: pypiUrl }) }),
   };
   const debug = Boolean(io.env.FTBOT_DEBUG);
@@ -90,6 +90,12 @@ function toPost(write: GitHubWrite, thread: string): DryRunPost {
     if (issue_number === NEW_ISSUE) return { action: 'create-comment', method: 'POST', path: null, target: 'a new issue', body };
     return { action: 'create-comment', method: 'POST', path: `/repos/${owner}/${repo}/issues/${issue_number}/comments`, target: thread, body };
   }
+  if (write.route !== 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}') {
+    // Review-thread replies and check runs come from mention commands and the app's check run,
+    // which the dry runs do not make; shown by route should one appear.
+    const { owner, repo, ...body } = write.params;
+    return { action: 'other', method: write.route.startsWith('PATCH') ? 'PATCH' : 'POST', path: `${write.route.split(' ')[1] ?? ''}`.replace('{owner}', owner).replace('{repo}', repo), target: thread, body };
+  }
   const { owner, repo, comment_id, ...body } = write.params;
   return { action: 'update-comment', method: 'PATCH', path: `/repos/${owner}/${repo}/issues/comments/${comment_id}`, target: `comment ${comment_id} on ${thread}`, body };
 }
@@ -111,6 +117,8 @@ function renderMarkdown(result: DryRunPullRequest | DryRunTriage, posts: readonl
         const lines = c.start_line === undefined ? `${c.line}` : `${c.start_line}-${c.line}`;
         parts.push('', `### Inline comment on \`${c.path}:${lines}\``, '', c.body);
       }
+    } else if (post.action === 'other') {
+      parts.push(`## Would send ${post.method} ${post.path ?? ''}`, '', '```json', JSON.stringify(post.body, null, 2), '```');
     } else if (post.action === 'create-comment') {
       parts.push(`## Would create a comment on ${post.target}`, '', body);
     } else {

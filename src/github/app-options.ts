@@ -10,10 +10,15 @@ export type AppOptions = {
   /** The app's slug; asked from GitHub once when not given. */
   appSlug?: string | undefined;
   /**
-   * Where the rule pages live (`…/docs/rules/`). Knowledge pages are linked two folders up, in
-   * the same repository (`…/knowledge/<page>.md#<anchor>`).
+   * Where the rule pages live (`…/docs/rules/`), or `''` for no docs site: rule ids are then not
+   * linked and knowledge links point at the upstream documentation the pages cite.
    */
   docsBaseUrl: string;
+  /**
+   * Where knowledge pages are linked (`<base>knowledge/<page>.md#<anchor>`); default: two folders
+   * above `docsBaseUrl`, as in the repository. `FTBOT_PUBLIC_URL` sets it to the server's `/docs/`.
+   */
+  knowledgeBaseUrl?: string | undefined;
   /** For wheel matrices (triage, `wheels`, summaries of build changes); none leaves them out. */
   packageIndex?: PackageIndex | undefined;
   /**

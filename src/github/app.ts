@@ -1,11 +1,12 @@
 import type { Probot } from 'probot';
 import { createLlmBudget } from '../core/drafting/budget.js';
-import { DEFAULT_DOCS_BASE_URL } from '../core/review/index.js';
+import { NO_DOCS_SITE } from '../core/review/index.js';
 import { createOpenAiClient } from '../io/openai-client.js';
 import { createPypiIndex } from '../io/pypi-index.js';
 import { readAppSettings } from '../io/read-app-settings.js';
 import type { AppOptions } from './app-options.js';
-import { onIssueComment } from './handlers/on-issue-comment.js';
+import { CHECK_EVENTS, onCheckRerequested } from './handlers/on-check-rerequested.js';
+import { COMMENT_EVENTS, onIssueComment } from './handlers/on-issue-comment.js';
 import { ISSUES_EVENTS, onIssues } from './handlers/on-issues.js';
 import { onPullRequest, PULL_REQUEST_EVENTS } from './handlers/on-pull-request.js';
 import { withErrorHandling } from './with-error-handling.js';
@@ -47,8 +48,18 @@ export function createApp(appOptions: AppOptions): (app: Probot) => void {
     };
     app.on([...PULL_REQUEST_EVENTS], withErrorHandling('pull_request', onPullRequest(options)));
     app.on([...ISSUES_EVENTS], withErrorHandling('issues', onIssues(options, appSlug)));
-    app.on('issue_comment.created', withErrorHandling('issue_comment', onIssueComment(options, appSlug)));
+    app.on([...COMMENT_EVENTS], withErrorHandling('issue_comment', onIssueComment(options, appSlug)));
+    app.on([...CHECK_EVENTS], withErrorHandling('check_run', onCheckRerequested(options)));
   };
+}
+
+/**
+ * Where posted links point: the server's own `/docs/` pages when `FTBOT_PUBLIC_URL` is set, else
+ * `FTBOT_DOCS_URL`, else no docs site (rule ids unlinked, knowledge links to upstream sources).
+ */
+export function docsLinks(settings: { publicUrl?: string | undefined; docsBaseUrl?: string | undefined }): Pick<AppOptions, 'docsBaseUrl' | 'knowledgeBaseUrl'> {
+  if (settings.publicUrl !== undefined) return { docsBaseUrl: `${settings.publicUrl}/docs/rules/`, knowledgeBaseUrl: `${settings.publicUrl}/docs/` };
+  return { docsBaseUrl: settings.docsBaseUrl ?? NO_DOCS_SITE };
 }
 
 /**
@@ -60,7 +71,7 @@ export default function ftbotApp(app: Probot): void {
   createApp({
     dryRun: settings.dryRun,
     appSlug: settings.appSlug,
-    docsBaseUrl: settings.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL,
+    ...docsLinks(settings),
     packageIndex: createPypiIndex(settings.pypiUrl === undefined ? {} : { baseUrl: settings.pypiUrl }),
     llm:
       settings.llm === undefined

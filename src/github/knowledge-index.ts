@@ -31,10 +31,16 @@ export async function knowledgeLinker(options: AppOptions, log: Logger): Promise
     byBase = new Map();
     linkers.set(index, byBase);
   }
-  let linker = byBase.get(options.docsBaseUrl);
+  const base = knowledgeBase(options);
+  let linker = byBase.get(base);
   if (linker === undefined) {
-    linker = createKnowledgeLinker({ index, repoBaseUrl: repoBaseUrl(options.docsBaseUrl) });
-    byBase.set(options.docsBaseUrl, linker);
+    linker = createKnowledgeLinker({ index, repoBaseUrl: base });
+    byBase.set(base, linker);
   }
   return linker;
+}
+
+/** Where knowledge pages are linked: `<base>knowledge/<page>.md`; '' links upstream documentation instead. */
+export function knowledgeBase(options: Pick<AppOptions, 'docsBaseUrl' | 'knowledgeBaseUrl'>): string {
+  return options.knowledgeBaseUrl ?? repoBaseUrl(options.docsBaseUrl);
 }

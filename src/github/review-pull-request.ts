@@ -10,7 +10,8 @@ import {
   DEFAULT_FILE_BUDGET,
   githubSourceUrl,
   patchLines,
-  readFingerprintMarker,
+  readFingerprintMarkers,
+  renderCheckRun,
   readStateMarkers,
   reviewPullRequest as buildPullRequestReview,
   reviewPullRequestWithDrafts,
@@ -23,6 +24,7 @@ import { loadGrammars } from '../io/load-grammars.js';
 import { isDependencyFile, type ReadinessCheck } from '../core/deps/index.js';
 import { FETCH_CONCURRENCY, type AppOptions } from './app-options.js';
 import { checkRepoDependencies } from './check-repo-dependencies.js';
+import { finishCheckRun, startCheckRun } from './check-run.js';
 import { draftingSetup } from './drafting-setup.js';
 import { knowledgeLinker } from './knowledge-index.js';
 import { mapConcurrently } from '../core/map-concurrently.js';
@@ -40,6 +42,7 @@ export type PullRequestRef = {
  * Reviews one pull request.
  *
  * Steps:
+ * 0. start the `ftbot` check run on the head SHA (`in_progress`; nothing when it is complete already);
  * 1. list the changed files (all pages, at most 3,000) and their diff hunks;
  * 2. fetch the changed sources and build files at the head SHA from the head repository (forks
  *    included), within the file budget;
@@ -50,7 +53,8 @@ export type PullRequestRef = {
  * 5. scan and build the review and the summary (core), each finding linked to its knowledge section
  *    and each inline finding with a drafted change (the model when configured, else templates;
  *    a committable suggestion only when verified; budget and quota notices in the summary);
- * 6. post one review when there is something new, then upsert the summary.
+ * 6. post one review when there is something new, then upsert the summary;
+ * 7. complete the check run: annotations 50 per request, the conclusion from `fail-on`.
  */
 export async function reviewPullRequest(params: {
   context: Context;
@@ -61,6 +65,10 @@ export async function reviewPullRequest(params: {
   comments?: readonly IssueComment[];
   /** `[project] name` of the default branch's `pyproject.toml`, when the head does not change it. */
   projectName?: string | undefined;
+  /** A re-requested check: create a new check run even when one exists for the head SHA. */
+  rerequested?: boolean | undefined;
+  /** Leave the check run out (dry runs, which have no app to own one); default true. */
+  checkRun?: boolean | undefined;
 }): Promise<void> {
   const { context, repo, pr, config, options } = params;
   const log = context.log;
@@ -71,6 +79,9 @@ export async function reviewPullRequest(params: {
   }
   const headSha = pr.head.sha;
   const started = Date.now();
+
+  // 0.
+  const checkRun = params.checkRun === false ? 'done' : await startCheckRun({ context, repo, headSha, options, force: params.rerequested === true });
 
   // 1.
   const listed = await context.octokit.paginate(context.octokit.rest.pulls.listFiles, { ...repo, pull_number: pr.number, per_page: 100 });
@@ -92,8 +103,7 @@ export async function reviewPullRequest(params: {
   const reviewComments = await context.octokit.paginate(context.octokit.rest.pulls.listReviewComments, { ...repo, pull_number: pr.number, per_page: 100 });
   const posted = new Set<string>();
   for (const c of reviewComments) {
-    const fp = c.user?.type === 'Bot' ? readFingerprintMarker(c.body) : undefined;
-    if (fp !== undefined) posted.add(fp);
+    if (c.user?.type === 'Bot') for (const fp of readFingerprintMarkers(c.body)) posted.add(fp);
   }
   const comments = params.comments ?? (await listIssueComments(context, { ...repo, issue_number: pr.number }));
   const previousBody = findOwnComment(comments, SUMMARY_MARKER)?.body;
@@ -148,8 +158,12 @@ export async function reviewPullRequest(params: {
     );
   }
   const summary = await upsertComment(context, { ...repo, issue_number: pr.number, marker: SUMMARY_MARKER, body: review.summaryBody, comments, dryRun: options.dryRun });
+
+  // 7.
+  const check = renderCheckRun({ plan: review.plan, failOn: config.failOn, docsBaseUrl: options.docsBaseUrl });
+  const checkWrites = await finishCheckRun({ context, repo, handle: checkRun, result: check, options });
   log.info(
-    { pull: pr.number, files: files.length, findings: review.scan.findings.length, inline: review.plan.comments.length, drafter: drafting?.drafter.kind, notices: review.notices.length, summary, ms: Date.now() - started },
+    { pull: pr.number, files: files.length, findings: review.scan.findings.length, inline: review.plan.comments.length, drafter: drafting?.drafter.kind, notices: review.notices.length, summary, check: checkRun === 'done' ? 'unchanged' : check.conclusion, checkWrites, ms: Date.now() - started },
     'pull request reviewed',
   );
 }

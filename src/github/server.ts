@@ -1,5 +1,6 @@
 import { checkServerEnv, loadDotEnv } from '../io/check-server-env.js';
 import ftbotApp from './app.js';
+import { createDocsHandler } from './docs-routes.js';
 import { ftbotOctokit } from './queue/ftbot-octokit.js';
 import { createMemoryQueue } from './queue/memory-queue.js';
 import { readServiceSettings } from './queue/read-service-settings.js';
@@ -43,6 +44,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     },
     createQueue: (events) => (settings.redisUrl === undefined ? createMemoryQueue({ ...settings.limits, ...events }) : createRedisQueue({ ...settings.limits, ...events, url: settings.redisUrl })),
     ...(settings.webhookPath === undefined ? {} : { webhookPath: settings.webhookPath }),
+    handlers: [createDocsHandler()],
   });
   const { port } = await service.listen(settings.port, settings.host);
   service.log.info({ port, queue: service.queue.kind, concurrency: settings.limits.concurrency }, 'ftbot listening');

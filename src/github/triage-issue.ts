@@ -5,7 +5,7 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { collectProjectFacts, emptyProjectFacts } from '../core/engine/project-facts.js';
 import { selectRules } from '../core/engine/select-rules.js';
 import { classifyPath } from '../core/languages.js';
-import { budgetFiles, githubSourceUrl, repoBaseUrl, TRIAGE_MARKER, triageRepository, triageRepositoryWithDrafts } from '../core/review/index.js';
+import { budgetFiles, githubSourceUrl, TRIAGE_MARKER, triageRepository, triageRepositoryWithDrafts } from '../core/review/index.js';
 import { rules as allRules } from '../core/rules/index.js';
 import { checkWheels, type WheelCheck } from '../core/wheels/index.js';
 import { loadGrammars } from '../io/load-grammars.js';
@@ -13,7 +13,7 @@ import type { ReadinessCheck } from '../core/deps/index.js';
 import { FETCH_CONCURRENCY, type AppOptions } from './app-options.js';
 import { checkRepoDependencies } from './check-repo-dependencies.js';
 import { draftingSetup } from './drafting-setup.js';
-import { knowledgeLinker } from './knowledge-index.js';
+import { knowledgeBase, knowledgeLinker } from './knowledge-index.js';
 import { mapConcurrently } from '../core/map-concurrently.js';
 import { upsertComment, type IssueComment } from './upsert-comment.js';
 
@@ -107,7 +107,7 @@ export async function triageIssue(params: {
     knowledgeLink: await knowledgeLinker(options, context.log),
   };
   const { scan, body } =
-    drafting === undefined ? triageRepository(triageParams) : await triageRepositoryWithDrafts({ ...triageParams, drafting, repoBase: repoBaseUrl(options.docsBaseUrl) });
+    drafting === undefined ? triageRepository(triageParams) : await triageRepositoryWithDrafts({ ...triageParams, drafting, repoBase: knowledgeBase(options) });
   const result = await upsertComment(context, { ...repo, issue_number: issueNumber, marker: TRIAGE_MARKER, body, comments, dryRun: options.dryRun });
   context.log.info({ issue: issueNumber, files: files.length, findings: scan.findings.length, comment: result, ms: Date.now() - started }, 'issue triaged');
 }

@@ -16,7 +16,25 @@ export type GitHubWrite =
       };
     }
   | { route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments'; params: { owner: string; repo: string; issue_number: number; body: string } }
-  | { route: 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}'; params: { owner: string; repo: string; comment_id: number; body: string } };
+  | { route: 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}'; params: { owner: string; repo: string; comment_id: number; body: string } }
+  | { route: 'POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies'; params: { owner: string; repo: string; pull_number: number; comment_id: number; body: string } }
+  | { route: 'POST /repos/{owner}/{repo}/check-runs'; params: CheckRunParams & { name: string; head_sha: string } }
+  | { route: 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}'; params: CheckRunParams & { check_run_id: number } };
+
+/** The fields of a check-run create or update that ftbot sends. */
+type CheckRunParams = {
+  owner: string;
+  repo: string;
+  status?: 'in_progress' | 'completed';
+  started_at?: string;
+  completed_at?: string;
+  conclusion?: 'success' | 'neutral' | 'failure';
+  output?: {
+    title: string;
+    summary: string;
+    annotations?: Array<{ path: string; start_line: number; end_line: number; annotation_level: 'notice' | 'warning' | 'failure'; title: string; message: string }>;
+  };
+};
 
 /**
  * Dry-run mode. `true` logs each write instead of sending it; an object does that too and hands
@@ -31,7 +49,7 @@ const OFF_DIFF = /part of the diff|could not be resolved|start[_ ]line|same hunk
 const REVIEW_BODY_LIMIT = 60_000;
 
 /**
- * The single write step. In dry-run mode it logs the exact route and payload that would be sent
+ * The single write step; it returns GitHub's answer (undefined in a dry run). In dry-run mode it logs the exact route and payload that would be sent
  * and sends nothing, so what the log shows is what a real run posts.
  *
  * A POST is sent once: Octokit's retry plugin would re-send it after a 5xx, and a 502 can come
@@ -44,19 +62,22 @@ const REVIEW_BODY_LIMIT = 60_000;
  * moved, or a range crosses hunks) is posted once more without inline comments; they are listed
  * in the review body instead, so nothing is dropped silently.
  */
-export async function writeGitHub(context: Context, write: GitHubWrite, options: { dryRun: DryRun }): Promise<void> {
+export async function writeGitHub(context: Context, write: GitHubWrite, options: { dryRun: DryRun }): Promise<unknown> {
   if (options.dryRun) {
     context.log.info({ dryRun: true, route: write.route, payload: write.params }, 'dry run: not sent');
     if (typeof options.dryRun === 'object') options.dryRun.sink(write);
-    return;
+    return undefined;
   }
   const once = write.route.startsWith('POST ') ? { request: { retries: 0 } } : {};
+  // The union of routes and parameters is checked by `GitHubWrite`; Octokit's overloads cannot
+  // correlate the two through a union, so the call itself is untyped.
+  const request = context.octokit.request as unknown as (route: string, params: Record<string, unknown>) => Promise<{ data: unknown }>;
   try {
-    await context.octokit.request(write.route, { ...write.params, ...once });
+    return (await request(write.route, { ...write.params, ...once })).data;
   } catch (error) {
     if (write.route !== 'POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews' || !isOffDiff(error) || write.params.comments.length === 0) throw error;
     context.log.warn({ pull: write.params.pull_number, inline: write.params.comments.length }, 'review rejected: inline comment off the diff; posting it without inline comments');
-    await context.octokit.request(write.route, { ...write.params, body: withUnplaced(write.params.body, write.params.comments), comments: [], ...once });
+    return (await context.octokit.request(write.route, { ...write.params, body: withUnplaced(write.params.body, write.params.comments), comments: [], ...once })).data;
   }
 }
 

@@ -131,7 +131,7 @@ export function createPypiIndex(options: PypiIndexOptions = {}): PackageIndex {
     let response: Response;
     try {
       response = await fetchImpl(url, {
-        headers: { accept: 'application/json', 'user-agent': `ftbot/${VERSION} (+https://github.com/ftbot)` },
+        headers: { accept: 'application/json', 'user-agent': `ftbot/${VERSION} (free-threading porting bot)` },
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'follow',
       });

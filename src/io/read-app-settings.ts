@@ -8,6 +8,11 @@ export type AppSettings = {
   appSlug: string | undefined;
   /** `FTBOT_DOCS_URL`: where the rule pages live, for links in comments. */
   docsBaseUrl: string | undefined;
+  /**
+   * `FTBOT_PUBLIC_URL`: the app server's public address (`https://ftbot.example.org`, no
+   * trailing slash). Posted links then point at the pages it serves under `/docs/`.
+   */
+  publicUrl: string | undefined;
   /** `FTBOT_PYPI_URL`: another PyPI (a mirror or a test server) instead of `https://pypi.org`. */
   pypiUrl: string | undefined;
   /**
@@ -33,11 +38,19 @@ export function readAppSettings(env: Record<string, string | undefined> = proces
     dryRun: flag !== '' && flag !== '0' && flag !== 'false',
     appSlug: env.FTBOT_APP_SLUG?.trim() || undefined,
     docsBaseUrl: env.FTBOT_DOCS_URL?.trim() || undefined,
+    publicUrl: publicUrl(env.FTBOT_PUBLIC_URL),
     pypiUrl: env.FTBOT_PYPI_URL?.trim() || undefined,
     llm: readLlmSettings(env),
     llmCallsPerPullRequest: count(env.FTBOT_LLM_CALLS_PER_PR, 'FTBOT_LLM_CALLS_PER_PR'),
     llmCallsPerDay: count(env.FTBOT_LLM_CALLS_PER_DAY, 'FTBOT_LLM_CALLS_PER_DAY'),
   };
+}
+
+function publicUrl(value: string | undefined): string | undefined {
+  const text = value?.trim().replace(/\/+$/, '');
+  if (text === undefined || text === '') return undefined;
+  if (!/^https?:\/\/[^\s/]+/.test(text)) throw new Error(`FTBOT_PUBLIC_URL must be an http(s) URL, got '${value}'`);
+  return text;
 }
 
 function count(value: string | undefined, name: string): number | undefined {

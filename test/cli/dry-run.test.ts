@@ -14,6 +14,7 @@ import {
   loadWebhook,
   mockConfig,
   mockListComments,
+  mockCheckRuns,
   mockListReviewComments,
   mockPullFiles,
   mockToken,
@@ -127,6 +128,8 @@ describe('ftbot review --pr', () => {
     let api = githubApi();
     mockToken(api.scope);
     mockPullReads(api.scope, appThread, [file]);
+    // The app also keeps its check run; the dry run has no app to own one.
+    mockCheckRuns(api.scope, appThread.checks, SHA);
     captureWrites(api.scope, appThread, appPosts);
     await receive(probot, 'pull_request.labeled', labeledPr());
     finish(api);
@@ -175,6 +178,7 @@ describe('ftbot review --pr', () => {
     let api = githubApi();
     mockToken(api.scope);
     mockPullReads(api.scope, thread, [file]);
+    mockCheckRuns(api.scope, thread.checks, SHA);
     captureWrites(api.scope, thread, []);
     await receive(probot, 'pull_request.labeled', labeledPr());
     finish(api);
@@ -187,6 +191,7 @@ describe('ftbot review --pr', () => {
     const dryThread: Thread = structuredClone(thread);
     api = githubApi();
     mockPullReads(api.scope, thread, [shifted], SHA2);
+    mockCheckRuns(api.scope, thread.checks, SHA2);
     captureWrites(api.scope, thread, appPosts);
     await receive(probot, 'pull_request.synchronize', { ...labeledPr(SHA2), action: 'synchronize' });
     finish(api);

@@ -11,6 +11,7 @@ import {
   mockCreateComment,
   mockCreateReview,
   mockListComments,
+  mockCheckRuns,
   mockListReviewComments,
   mockPullFiles,
   mockToken,
@@ -34,9 +35,17 @@ function labeledPr(action: 'opened' | 'synchronize' | 'labeled', sha = SHA1) {
 }
 
 /** The reads every labeled pull-request run makes before it scans. */
-function mockRunStart(scope: ReturnType<typeof githubApi>['scope'], thread: Thread, files: Parameters<typeof mockPullFiles>[2], ref: string, token = true): void {
+function mockRunStart(
+  scope: ReturnType<typeof githubApi>['scope'],
+  thread: Thread,
+  files: Parameters<typeof mockPullFiles>[2],
+  ref: string,
+  token = true,
+  check: Parameters<typeof mockCheckRuns>[3] = {},
+): void {
   // Probot caches the installation token, so only an instance's first event asks for one.
   if (token) mockToken(scope);
+  mockCheckRuns(scope, thread.checks, ref, check);
   mockConfig(scope);
   mockListComments(scope, thread, 2);
   mockPullFiles(scope, 2, files, ref);
@@ -92,7 +101,11 @@ describe('pull requests', () => {
     expect(review.commit_id).toBe(SHA1);
     expect(review.event).toBe('COMMENT');
     // Exact lines depend on the rules (tested in test/rules); here: one comment per finding, in order.
-    expect(review.body).toBe(`ftbot: ${review.comments.length} new free-threading findings on changed lines.`);
+    // One comment per line, listing every finding there (one fingerprint marker each).
+    const findings = review.comments.reduce((n, c) => n + (c.body.match(/<!-- ftbot:fp /g) ?? []).length, 0);
+    expect(findings).toBeGreaterThan(review.comments.length);
+    expect(new Set(review.comments.map((c) => c.line)).size).toBe(review.comments.length);
+    expect(review.body).toBe(`ftbot: ${findings} new free-threading findings on lines this pull request adds (${review.comments.length} lines).`);
     // A comment carrying a drafted suggestion spans the lines it replaces; comments follow the findings' order.
     const lines = review.comments.map((c) => (c as { start_line?: number }).start_line ?? c.line);
     expect(lines).toEqual([...lines].sort((a, b) => a - b));
@@ -122,10 +135,23 @@ describe('pull requests', () => {
       \`\`\`
 
       Sources:
-      - Replacing borrowed references from dict lookups (\`knowledge/dict-borrowed-references.md#replacing-borrowed-references-from-dict-lookups\`) · [upstream](https://docs.python.org/3/howto/free-threading-extensions.html#borrowed-references)
+      - Replacing borrowed references from dict lookups (\`knowledge/dict-borrowed-references.md\`) · [upstream](https://docs.python.org/3/howto/free-threading-extensions.html#borrowed-references)
 
       <!-- ftbot:draft deterministic -->
-      <!-- ftbot:fp 82f3e3c4bbbcd709 -->"
+
+      ---
+
+      **FT004** \`Py_NewRef(value)\` after \`PyDict_GetItem\` does not make the borrowed reference safe: the item can be freed before the increment ([FT004](https://example.test/docs/rules/ft004-borrowed-ref-then-incref.md): borrowed-ref-then-incref)
+
+      Why: The object can be freed between the borrowed lookup and the increment, so the new reference may point at freed memory.
+
+      Background: [Why Py_NewRef(PyList_GetItem(...)) is not a fix](https://example.test/knowledge/newref-around-borrowed-call.md#why-py_newrefpylist_getitem-is-not-a-fix)
+
+      Fix: Call \`PyDict_GetItemRef\` instead, which returns a strong reference atomically
+
+      Drafted change: see FT001 above.
+      <!-- ftbot:fp 82f3e3c4bbbcd709 -->
+      <!-- ftbot:fp 7f97162d06b82a1c -->"
     `);
     // The safe FT008 fix becomes a committable multi-line suggestion.
     const slot = review.comments.at(-1) as { start_line?: number; line: number; body: string };
@@ -134,9 +160,11 @@ describe('pull requests', () => {
     expect(thread.comments).toHaveLength(1);
     const summaryId = thread.comments[0]?.id as number;
 
-    // 2. labeled again on the same commit: nothing new, the summary is unchanged, nothing written.
+    expect(thread.checks.runs).toMatchObject([{ head_sha: SHA1, status: 'completed', conclusion: 'neutral' }]);
+
+    // 2. labeled again on the same commit: nothing new, the summary and check run are unchanged, nothing written.
     api = githubApi();
-    mockRunStart(api.scope, thread, [file], SHA1, false);
+    mockRunStart(api.scope, thread, [file], SHA1, false, { create: false });
     await receive(probot, 'pull_request.labeled', labeledPr('labeled'));
     finish(api);
 
@@ -182,13 +210,18 @@ describe('pull requests', () => {
     await receive(probot, 'pull_request.opened', labeledPr('opened'));
     finish(api);
     const allowed = new Set(patchLines(hunk).hunks.flat());
+    const added = new Set(patchLines(hunk).added);
     const comments = (thread.reviews[0] as { comments: Array<{ line: number; start_line?: number }> }).comments;
     expect(comments.length).toBeGreaterThan(0);
+    // Every comment sits on a line the pull request adds; a suggestion may run on over unchanged
+    // lines of the same hunk.
     for (const c of comments) {
-      expect(allowed.has(c.line)).toBe(true);
-      if (c.start_line !== undefined) expect(allowed.has(c.start_line)).toBe(true);
+      const span = Array.from({ length: c.line - (c.start_line ?? c.line) + 1 }, (_, i) => (c.start_line ?? c.line) + i);
+      expect(span.some((l) => added.has(l))).toBe(true);
+      for (const l of span) expect(allowed.has(l)).toBe(true);
     }
-    expect(thread.comments[0]?.body).toMatch(/### Outside the diff \(\d+\)/);
+    expect(comments.filter((c) => c.start_line === undefined).every((c) => added.has(c.line))).toBe(true);
+    expect(thread.comments[0]?.body).toMatch(/<details><summary>Outside the diff \(\d+\)<\/summary>/);
   });
 
   it('keeps every body under GitHub’s size limit and caps inline comments', async () => {
@@ -197,7 +230,8 @@ describe('pull requests', () => {
     const many = Array.from({ length: 1500 }, (_, i) => `static char *split_${i}(char *s) { return strtok(s, ",@team${i}"); }`).join('\n');
     const text = `#include <Python.h>\n${many}\n`;
     const api = githubApi();
-    mockRunStart(api.scope, thread, [{ path: 'src/many.c', text, patch: addedPatch(text) }], SHA1);
+    // 1,500 findings: the first 1,000 are annotated, 50 per request (20 updates).
+    mockRunStart(api.scope, thread, [{ path: 'src/many.c', text, patch: addedPatch(text) }], SHA1, true, { updates: 20 });
     mockCreateReview(api.scope, thread, 2);
     mockCreateComment(api.scope, thread, 2);
     await receive(probot, 'pull_request.opened', labeledPr('opened'));
@@ -208,6 +242,10 @@ describe('pull requests', () => {
     const summary = thread.comments[0]?.body ?? '';
     expect(summary.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
     expect(summary).toContain('### Over the inline-comment limit (1480)');
+    const [run] = thread.checks.runs;
+    expect(run?.annotations).toHaveLength(1000);
+    expect(run?.updates).toBe(20);
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'neutral' });
   });
 
   it('reviews a fork from its head repository and skips a deleted head repository', async () => {
@@ -237,6 +275,7 @@ describe('pull requests', () => {
       if (round === 1) mockCreateComment(api.scope, thread, 2);
       mockPullFiles(api.scope, 2, [file], SHA1);
       mockListReviewComments(api.scope, thread, 2);
+      mockCheckRuns(api.scope, thread.checks, SHA1, round === 1 ? {} : { create: false });
       if (round === 1) {
         mockCreateReview(api.scope, thread, 2);
         mockCreateComment(api.scope, thread, 2);
@@ -256,6 +295,7 @@ describe('pull requests', () => {
     mockToken(api.scope);
     mockConfig(api.scope);
     mockListComments(api.scope, thread, 2);
+    mockCheckRuns(api.scope, thread.checks, SHA1, { updates: 0 });
     api.scope.get('/repos/Codertocat/Hello-World/pulls/2/files').query(true).reply(500, { message: 'boom' });
     await expect(receive(probot, 'pull_request.opened', labeledPr('opened'), 'delivery-500')).resolves.toBeUndefined();
     finish(api);
@@ -269,14 +309,16 @@ describe('pull requests', () => {
     const thread = createThread();
     const file = { path: 'src/spam/spammodule.c', text: spam, patch: addedPatch(spam) };
     const api = githubApi();
-    mockRunStart(api.scope, thread, [file], SHA1);
+    mockRunStart(api.scope, thread, [file], SHA1, true, { create: false });
     await receive(probot, 'pull_request.opened', labeledPr('opened'));
     finish(api);
     const writes = logs.filter((l) => l.dryRun === true);
     expect(writes.map((l) => l.route)).toEqual([
+      'POST /repos/{owner}/{repo}/check-runs',
       'POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
       'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}',
     ]);
-    expect((writes[0]?.payload as { commit_id: string }).commit_id).toBe(SHA1);
+    expect((writes[1]?.payload as { commit_id: string }).commit_id).toBe(SHA1);
   });
 });

@@ -12,6 +12,7 @@ import {
   mockCreateComment,
   mockCreateReview,
   mockListComments,
+  mockCheckRuns,
   mockListReviewComments,
   mockPullFiles,
   mockToken,
@@ -220,6 +221,7 @@ describe('dependency readiness in triage and summaries', () => {
     // The changed file's contents are mocked above; the root tree says what else to read.
     mockRootTree(api.scope, SHA, { 'requirements.txt': requirements });
     mockListReviewComments(api.scope, thread, 2);
+    mockCheckRuns(api.scope, thread.checks, SHA);
     mockCreateComment(api.scope, thread, 2);
     await receive(probot, 'pull_request.opened', labeledPr());
     finish(api, pypi);
@@ -238,6 +240,7 @@ describe('dependency readiness in triage and summaries', () => {
     mockListComments(api.scope, thread, 2);
     mockPullFiles(api.scope, 2, [{ path: 'src/spam/spammodule.c', text: spam, patch: addedPatch(spam) }], SHA);
     mockListReviewComments(api.scope, thread, 2);
+    mockCheckRuns(api.scope, thread.checks, SHA);
     mockCreateReview(api.scope, thread, 2);
     mockCreateComment(api.scope, thread, 2);
     await receive(probot, 'pull_request.opened', labeledPr());

@@ -128,9 +128,11 @@ describe('mention commands', () => {
       - \`@ftbot help\`: List the commands
       - \`@ftbot scan\`: Re-run the review on this pull request, or the triage on this issue
       - \`@ftbot suggest\`: Draft a fix for the findings on \`<path>:<line>\` (the head commit, or the default branch on an issue); edits are verified before they are shown
+      - \`@ftbot triage\`: Re-run the triage of the default branch on this issue (the comment is edited only when something changed)
       - \`@ftbot wheels\`: Show which free-threaded builds can install the latest release from PyPI (this project, or \`<project>[==<version>]\`)
 
-      A mention followed by a question, such as \`@ftbot what replaces PyList_GetItem?\`, is answered like \`ask\`."
+      A mention followed by a question, such as \`@ftbot what replaces PyList_GetItem?\`, is answered like \`ask\`.
+      \`/ftbot <command>\` at the start of a line works as well, here and in review-comment threads (answered in the thread)."
     `);
     expect(thread.comments[1]?.body.split('\n')[0]).toBe('Unknown command `frobnicate`.');
   });

@@ -13,6 +13,7 @@ import {
   mockCreateComment,
   mockCreateReview,
   mockListComments,
+  mockCheckRuns,
   mockListReviewComments,
   mockPullFiles,
   mockToken,
@@ -66,6 +67,7 @@ function mockReviewRun(scope: nock.Scope, thread: Thread, files: ChangedFile[]):
   mockListComments(scope, thread, 2);
   mockPullFiles(scope, 2, files, SHA);
   mockListReviewComments(scope, thread, 2);
+  mockCheckRuns(scope, thread.checks, SHA);
   mockCreateReview(scope, thread, 2);
   mockCreateComment(scope, thread, 2);
 }
@@ -112,18 +114,19 @@ spam_lookup2(PyObject *module, PyObject *key)
 describe('drafted changes in pull-request reviews', () => {
   it('puts a verified template rewrite of `PyDict_GetItem` into a committable suggestion, once per line', async () => {
     const { review: posted } = await review({}, [lookupFile]);
-    // FT001 and FT004 flag the same call: one comment carries the suggestion, the other points at it.
-    expect(posted.comments.map((c) => [c.body.slice(0, 9), c.start_line, c.line])).toEqual([
-      ['**FT001**', 8, 12],
-      ['**FT004**', undefined, 8],
-    ]);
-    const [first, second] = posted.comments;
-    expect(first?.body).toContain(`\`\`\`suggestion\n${GOOD_REPLACEMENT}\n\`\`\``);
-    expect(first?.body).toContain("Suggested change (drafted by ftbot's templates, verified by ftbot");
-    expect(first?.body).toContain('<!-- ftbot:draft deterministic -->');
-    expect(first?.body).not.toContain('Fix: ');
-    expect(second?.body).toContain('Drafted change: see the FT001 comment on this line.');
-    expect(second?.body).not.toContain('```suggestion');
+    // FT001 and FT004 flag the same call: one comment on the line lists both; FT001's part
+    // carries the suggestion and FT004's points at it.
+    expect(posted.comments.map((c) => [c.body.slice(0, 9), c.start_line, c.line])).toEqual([['**FT001**', 8, 12]]);
+    const [first] = posted.comments;
+    const [ft001, ft004] = (first?.body ?? '').split('\n\n---\n\n');
+    expect(ft001).toContain(`\`\`\`suggestion\n${GOOD_REPLACEMENT}\n\`\`\``);
+    expect(ft001).toContain("Suggested change (drafted by ftbot's templates, verified by ftbot");
+    expect(ft001).toContain('<!-- ftbot:draft deterministic -->');
+    expect(ft001).not.toContain('Fix: ');
+    expect(ft004?.startsWith('**FT004**')).toBe(true);
+    expect(ft004).toContain('Drafted change: see FT001 above.');
+    expect(ft004).not.toContain('```suggestion');
+    expect((first?.body.match(/<!-- ftbot:fp /g) ?? []).length).toBe(2);
   });
 
   it('shows a model draft that verifies as a suggestion, with the prompt id in a hidden marker', async () => {

@@ -12,6 +12,7 @@ import {
   mockCreateComment,
   mockCreateReview,
   mockListComments,
+  mockCheckRuns,
   mockListReviewComments,
   mockPullFiles,
   mockToken,
@@ -159,6 +160,7 @@ describe('wheel matrix in triage and summaries', () => {
     // `pyproject.toml` is also a dependency file: the head's root tree is listed for the others.
     api.scope.get(`${REPO}/git/trees/${SHA}`).reply(200, { sha: SHA, truncated: false, tree: [{ path: 'pyproject.toml', type: 'blob', sha: 'p1', size: 100, mode: '100644' }] });
     mockListReviewComments(api.scope, thread, 2);
+    mockCheckRuns(api.scope, thread.checks, SHA);
     mockCreateReview(api.scope, thread, 2);
     mockCreateComment(api.scope, thread, 2);
     await receive(probot, 'pull_request.opened', labeledPr());
@@ -178,6 +180,7 @@ describe('wheel matrix in triage and summaries', () => {
     mockListComments(api.scope, thread, 2);
     mockPullFiles(api.scope, 2, [{ path: 'src/spam/spammodule.c', text: spam, patch: addedPatch(spam) }], SHA);
     mockListReviewComments(api.scope, thread, 2);
+    mockCheckRuns(api.scope, thread.checks, SHA);
     mockCreateReview(api.scope, thread, 2);
     mockCreateComment(api.scope, thread, 2);
     await receive(probot, 'pull_request.opened', labeledPr());

@@ -30,6 +30,8 @@ export type FakeGitHub = {
   pullFiles: Map<number, Array<Record<string, unknown>>>;
   /** Repository files by path (any ref); a Buffer is served as raw bytes. */
   contents: Map<string, string | Buffer>;
+  /** Check runs by id, with the annotations appended to each. */
+  checkRuns: Array<{ id: number; name: string; head_sha: string; status: string; conclusion: string | null; annotations: unknown[] }>;
   /** Every request, in order. */
   log: FakeRequest[];
   /** Non-GET requests that the fake acted on (stored), in order. */
@@ -48,6 +50,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     reviews: new Map(),
     pullFiles: new Map(),
     contents: new Map<string, string | Buffer>(),
+    checkRuns: [],
     log: [],
     writes: [],
     fault: undefined,
@@ -104,6 +107,29 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       for (const c of review.comments ?? []) list(fake.reviewComments, n).push({ id: nextId++, body: c.body, path: c.path, line: c.line, user: BOT_USER });
       fake.writes.push(req);
       return { status: 200, body: { id: nextId++ } };
+    }
+    m = /^\/repos\/[^/]+\/[^/]+\/commits\/([^/]+)\/check-runs$/.exec(path);
+    if (m !== null && method === 'GET') {
+      const runs = fake.checkRuns.filter((r) => r.head_sha === m?.[1]);
+      return { status: 200, body: { total_count: runs.length, check_runs: runs.map(({ annotations: _, ...r }) => r) } };
+    }
+    if (/^\/repos\/[^/]+\/[^/]+\/check-runs$/.test(path) && method === 'POST') {
+      const b = req.body as { name: string; head_sha: string; status: string };
+      const run = { id: nextId++, name: b.name, head_sha: b.head_sha, status: b.status, conclusion: null, annotations: [] };
+      fake.checkRuns.push(run);
+      fake.writes.push(req);
+      return { status: 201, body: { id: run.id, name: run.name, head_sha: run.head_sha, status: run.status } };
+    }
+    m = /^\/repos\/[^/]+\/[^/]+\/check-runs\/(\d+)$/.exec(path);
+    if (m !== null && method === 'PATCH') {
+      const run = fake.checkRuns.find((r) => r.id === Number(m?.[1]));
+      if (run === undefined) return { status: 404, body: { message: 'Not Found' } };
+      const b = req.body as { status?: string; conclusion?: string; output?: { annotations?: unknown[] } };
+      if (b.status !== undefined) run.status = b.status;
+      if (b.conclusion !== undefined) run.conclusion = b.conclusion;
+      run.annotations.push(...(b.output?.annotations ?? []));
+      fake.writes.push(req);
+      return { status: 200, body: { id: run.id } };
     }
     return { status: 404, body: { message: 'Not Found' } };
   };

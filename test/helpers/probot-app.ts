@@ -15,7 +15,11 @@ export type WebhookFixture =
   | 'pull_request.labeled'
   | 'issues.opened'
   | 'issues.labeled'
-  | 'issue_comment.created';
+  | 'issues.edited'
+  | 'issue_comment.created'
+  | 'pull_request_review_comment.created'
+  | 'check_run.rerequested'
+  | 'check_suite.rerequested';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Payload = any;
@@ -105,10 +109,11 @@ export type Thread = {
   reviews: Array<Record<string, unknown>>;
   posts: number;
   patches: number;
+  checks: Checks;
 };
 
 export function createThread(): Thread {
-  return { comments: [], reviewComments: [], reviews: [], posts: 0, patches: 0 };
+  return { comments: [], reviewComments: [], reviews: [], posts: 0, patches: 0, checks: createChecks() };
 }
 
 const BOT = { login: 'ftbot[bot]', type: 'Bot' };
@@ -173,4 +178,58 @@ export function mockPullFiles(scope: nock.Scope, pull: number, files: readonly C
 export function addedPatch(text: string): string {
   const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
   return `@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join('\n')}`;
+}
+
+/** The check runs GitHub would hold, with every annotation the app appended. */
+export type Checks = {
+  runs: Array<{ id: number; name: string; head_sha: string; status: string; conclusion?: string; output?: { title: string; summary: string }; annotations: Array<Record<string, unknown>>; updates: number }>;
+};
+
+export function createChecks(): Checks {
+  return { runs: [] };
+}
+
+/**
+ * The check-run requests of one review: the lookup by head SHA, then (unless a completed run
+ * exists, or `list: false` for a re-request) the create and `updates` updates.
+ */
+export function mockCheckRuns(scope: nock.Scope, checks: Checks, sha: string, opts: { list?: boolean; create?: boolean; updates?: number } = {}): void {
+  if (opts.list !== false) {
+    scope
+      .get(`${REPO}/commits/${sha}/check-runs`)
+      .query(true)
+      .reply(200, () => {
+        const runs = checks.runs.filter((r) => r.head_sha === sha).map((r) => ({ id: r.id, name: r.name, head_sha: r.head_sha, status: r.status, conclusion: r.conclusion ?? null }));
+        return { total_count: runs.length, check_runs: runs };
+      });
+  }
+  if (opts.create !== false) {
+    scope.post(`${REPO}/check-runs`).reply(201, (_uri, body) => {
+      const b = body as { name: string; head_sha: string; status: string };
+      const run = { id: 7000 + checks.runs.length, name: b.name, head_sha: b.head_sha, status: b.status, annotations: [], updates: 0 };
+      checks.runs.push(run);
+      return { id: run.id, name: run.name, head_sha: run.head_sha, status: run.status };
+    });
+  }
+  const updates = opts.updates ?? (opts.create === false ? 0 : 1);
+  if (updates > 0) {
+    scope
+      .patch((p) => p.startsWith(`${REPO}/check-runs/`))
+      .times(updates)
+      .reply(200, (uri, body) => {
+        const id = Number(uri.split('/').pop());
+        const run = checks.runs.find((r) => r.id === id);
+        const b = body as { status?: string; conclusion?: string; output?: { title: string; summary: string; annotations?: Array<Record<string, unknown>> } };
+        if (run !== undefined) {
+          run.updates++;
+          if (b.status !== undefined) run.status = b.status;
+          if (b.conclusion !== undefined) run.conclusion = b.conclusion;
+          if (b.output !== undefined) {
+            run.output = { title: b.output.title, summary: b.output.summary };
+            run.annotations.push(...(b.output.annotations ?? []));
+          }
+        }
+        return { id };
+      });
+  }
 }

@@ -20,7 +20,7 @@ afterEach(() => {
 
 describe('createPypiIndex', () => {
   it('reads the release files and sends a descriptive User-Agent', async () => {
-    const scope = nock(PYPI, { reqheaders: { 'user-agent': `ftbot/${VERSION} (+https://github.com/ftbot)` } })
+    const scope = nock(PYPI, { reqheaders: { 'user-agent': `ftbot/${VERSION} (free-threading porting bot)` } })
       .get('/pypi/psutil/7.1.2/json')
       .reply(200, release);
     const answer = await createPypiIndex().findRelease({ project: 'psutil', version: '7.1.2' });

@@ -5,7 +5,7 @@ import { selectRules } from '../../core/engine/select-rules.js';
 import { classifyPath } from '../../core/languages.js';
 import {
   budgetFiles,
-  DEFAULT_DOCS_BASE_URL,
+  NO_DOCS_SITE,
   DEFAULT_FILE_BUDGET,
   githubSourceUrl,
   parseDiffLines,
@@ -156,7 +156,7 @@ export const command: Command = {
       rules: selectRules(allRules, config),
       config,
       skipped,
-      docsBaseUrl: values['docs-url'] ?? DEFAULT_DOCS_BASE_URL,
+      docsBaseUrl: values['docs-url'] ?? NO_DOCS_SITE,
       sourceUrl,
     };
 

@@ -18,6 +18,8 @@ export type ResolvedConfig = {
   pypiName: string | undefined;
   label: string;
   maxInlineComments: number;
+  /** GitHub App: the check run fails on findings the pull request adds at or above this severity; `none` never fails. */
+  failOn: 'none' | 'error' | 'warning';
   llm: { enabled: boolean; model: string };
 };
 
@@ -33,6 +35,7 @@ export const defaultConfig: ResolvedConfig = {
   pypiName: undefined,
   label: 'free-threading',
   maxInlineComments: 20,
+  failOn: 'none',
   llm: { enabled: true, model: 'gpt-4o-mini' },
 };
 

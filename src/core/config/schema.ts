@@ -31,6 +31,11 @@ export const configSchema = z
     label: z.string().min(1).max(50).optional(),
     /** GitHub App: at most this many inline review comments; the rest go into the summary. */
     'max-inline-comments': z.number().int().min(0).max(100).optional(),
+    /**
+     * GitHub App: the check run's conclusion is `failure` when the pull request adds a finding at
+     * or above this severity; `none` (the default) gives `neutral` with findings, `success` without.
+     */
+    'fail-on': z.enum(['none', 'error', 'warning']).optional(),
     /** Drafting with an LLM (the app needs an API key as well). */
     llm: z
       .object({
@@ -81,6 +86,7 @@ export function resolveConfig(sources: Array<{ source: string; value: unknown }>
     if (c['pypi-name']) config.pypiName = c['pypi-name'];
     if (c.label) config.label = c.label;
     if (c['max-inline-comments'] !== undefined) config.maxInlineComments = c['max-inline-comments'];
+    if (c['fail-on']) config.failOn = c['fail-on'];
     if (c.llm?.enabled !== undefined) config.llm.enabled = c.llm.enabled;
     if (c.llm?.model) config.llm.model = c.llm.model;
   }

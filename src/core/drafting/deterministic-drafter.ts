@@ -33,9 +33,10 @@ function compatNote(replacement: string, project: DraftProject): string | undefi
   if (supportsOld === false) return undefined;
   const what = replacement === 'Py_BEGIN_CRITICAL_SECTION' ? 'the critical-section macros (plain braces before 3.13)' : `\`${replacement}\``;
   if (supportsOld === true) {
-    return `The project supports Python ${project.requiresPython ?? `${min?.[0]}.${min?.[1]}`}, older than 3.13 where ${what} appeared: include \`pythoncapi_compat.h\` (python/pythoncapi-compat), which provides it there.`;
+    return `The project supports Python ${project.requiresPython ?? `${min?.[0]}.${min?.[1]}`}, older than 3.13 where ${what} appeared: include \`pythoncapi_compat.h\` (python/pythoncapi-compat), which provides ${replacement === 'Py_BEGIN_CRITICAL_SECTION' ? 'them' : 'it'} there.`;
   }
-  return `${what} is new in Python 3.13; if the project supports older versions, include \`pythoncapi_compat.h\` (python/pythoncapi-compat), which provides it.`;
+  const verb = replacement === 'Py_BEGIN_CRITICAL_SECTION' ? 'are' : 'is';
+  return `${what} ${verb} new in Python 3.13; if the project supports older versions, include \`pythoncapi_compat.h\` (python/pythoncapi-compat), which provides ${verb === 'are' ? 'them' : 'it'}.`;
 }
 
 /**

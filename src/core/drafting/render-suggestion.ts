@@ -38,7 +38,8 @@ export function renderSuggestion(suggestion: Suggestion, options: { repository?:
   if (suggestion.citations.length > 0) {
     const lines = suggestion.citations.map((c) => {
       const name = c.heading === c.title ? c.title : `${c.title} › ${c.heading}`;
-      const where = `\`${c.page}${c.anchor === '' ? '' : `#${c.anchor}`}\``;
+      // A page's own title section needs no anchor: it would repeat the title as a slug.
+      const where = `\`${c.page}${c.anchor === '' || c.heading === c.title ? '' : `#${c.anchor}`}\``;
       return `- ${name} (${where})${c.url === '' ? '' : ` · [upstream](${c.url})`}`;
     });
     parts.push(['Sources:', ...lines].join('\n'));

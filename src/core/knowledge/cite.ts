@@ -10,7 +10,7 @@ import type { Citation } from './types.js';
  *   A citation from `answerQuestion` (or built from a chunk).
  * @param params.repoBase
  *   Where the repository's files are browsed, without a trailing slash, e.g.
- *   `https://github.com/owner/ftbot/blob/main`.
+ *   `https://github.com/owner/ftbot/blob/main`; `''` when there is no docs site.
  * @returns
  *   One line of Markdown.
  *
@@ -21,6 +21,8 @@ import type { Citation } from './types.js';
 export function cite(params: { citation: Citation; repoBase: string }): string {
   const { citation, repoBase } = params;
   const label = citation.heading === citation.title ? citation.title : `${citation.title} › ${citation.heading}`;
+  // Without a docs site the section has no page to link: the upstream documentation it cites stands in.
+  if (repoBase === '') return citation.url === '' ? escapeLabel(label) : `[${escapeLabel(label)}](${citation.url})`;
   const base = repoBase.replace(/\/+$/, '');
   const fragment = citation.anchor === '' ? '' : `#${citation.anchor}`;
   const link = `[${escapeLabel(label)}](${base}/${citation.page}${fragment})`;

@@ -4,7 +4,7 @@ import { renderSuggestion as renderDraftedSuggestion } from '../drafting/render-
 import type { Suggestion } from '../drafting/types.js';
 import { applyEdits } from '../report/edit-positions.js';
 import { ruleWhy } from '../rules/index.js';
-import { hunkOf, type DiffLines } from './diff-lines.js';
+import { hunkOf, isAddedLine, type DiffLines } from './diff-lines.js';
 import { fingerprintMarker } from './markers.js';
 import { neutralizeMentions } from './neutralize-mentions.js';
 import type { KnowledgeLinker } from './create-knowledge-linker.js';
@@ -25,17 +25,17 @@ export type ReviewComment = {
 
 /** Where each finding went. Every finding lands in exactly one list. */
 export type ReviewPlan = {
-  /** New inline comments, in the order posted. */
+  /** New inline comments, in the order posted: one per line, listing every finding on it. */
   comments: ReviewComment[];
-  /** The findings behind `comments`, same order. */
+  /** The findings behind `comments`, in the same order. */
   inline: Finding[];
-  /** On the diff and already commented in an earlier run: not posted again. */
+  /** On a line the pull request adds and already commented in an earlier run: not posted again. */
   alreadyPosted: Finding[];
-  /** On the diff, but over the inline-comment cap. */
+  /** On a line the pull request adds, but over the inline-comment cap. */
   overflow: Finding[];
-  /** Not on a line of the diff. */
+  /** Not on a line the pull request adds (context lines included): listed in the summary. */
   outsideDiff: Finding[];
-  /** Low confidence: only in the summary's collapsed section. */
+  /** Low confidence on a line the pull request did not add: only in the summary's collapsed section. */
   lowConfidence: Finding[];
 };
 
@@ -46,16 +46,18 @@ const MAX_SUGGESTION_LINES = 20;
  * Decides which findings become inline review comments and renders them.
  *
  * Steps:
- * 1. Low-confidence findings go to the summary's collapsed section.
- * 2. A finding whose line (or fix range) is not on the RIGHT side of one diff hunk goes to the
- *    summary's "outside the diff" list: one stray line makes GitHub reject the whole review.
- * 3. Findings already posted in an earlier run (same fingerprint) are not posted again.
- * 4. The first `maxInlineComments` of the rest become comments; the others are overflow.
+ * 1. A finding on a line the pull request does not add (a context line of a hunk, or outside the
+ *    diff) goes to the summary: low-confidence ones to its collapsed section, the rest to
+ *    "Outside the diff". The author did not write that line.
+ * 2. Findings already posted in an earlier run (same fingerprint) are not posted again.
+ * 3. The rest are grouped by line: one comment per line lists every rule that fires there, at
+ *    any confidence (a low one is labelled so). The first `maxInlineComments` lines get comments;
+ *    the others are overflow.
  *
  * @param params
  *   `findings` sorted by path and line; `textOf` gives a scanned file's text (for suggestions);
  *   `diff` the commentable lines per file; `posted` the fingerprints already commented;
- *   `docsBaseUrl` where rule pages live.
+ *   `docsBaseUrl` where rule pages live ('' for none).
  * @returns
  *   The comments and the findings sorted into the plan's lists.
  */
@@ -75,41 +77,50 @@ export function buildReview(params: {
 }): ReviewPlan {
   const { findings, textOf, diff, posted = new Set<string>(), maxInlineComments, docsBaseUrl, knowledgeLink, drafts, repository } = params;
   const plan: ReviewPlan = { comments: [], inline: [], alreadyPosted: [], overflow: [], outsideDiff: [], lowConfidence: [] };
+  const lines = new Map<string, Finding[]>();
   for (const finding of findings) {
     // 1.
-    if (finding.confidence === 'low') {
-      plan.lowConfidence.push(finding);
+    if (!isAddedLine(diff.get(finding.path), finding.line)) {
+      (finding.confidence === 'low' ? plan.lowConfidence : plan.outsideDiff).push(finding);
       continue;
     }
     // 2.
-    const draft = drafts?.get(finding.fingerprint);
-    const placed = placeComment(finding, diff, textOf(finding.path), draft);
-    if (placed === undefined) {
-      plan.outsideDiff.push(finding);
-      continue;
-    }
-    // 3.
     if (posted.has(finding.fingerprint)) {
       plan.alreadyPosted.push(finding);
       continue;
     }
-    // 4.
+    const key = `${finding.path}\u0000${finding.line}`;
+    const group = lines.get(key);
+    if (group === undefined) lines.set(key, [finding]);
+    else group.push(finding);
+  }
+  // 3.
+  for (const group of lines.values()) {
     if (plan.comments.length >= maxInlineComments) {
-      plan.overflow.push(finding);
+      plan.overflow.push(...group);
       continue;
     }
+    const [first] = group as [Finding, ...Finding[]];
+    const text = textOf(first.path);
+    const anchor = placeComment(first, diff, text, drafts?.get(first.fingerprint), true);
+    const parts = group.map((finding, i) => {
+      const draft = drafts?.get(finding.fingerprint);
+      // Only the first finding may carry a committable suggestion: the comment spans its lines.
+      const placed = i === 0 ? anchor : placeComment(finding, diff, text, draft, false);
+      return renderFindingPart({ finding, docsBaseUrl, fixBlock: placed.fixBlock, knowledgeLink, draft, suggestionBlock: placed.draftBlock, repository });
+    });
     const comment: ReviewComment = {
-      path: finding.path,
-      line: placed.end,
+      path: first.path,
+      line: anchor.end,
       side: 'RIGHT',
-      body: renderInlineBody({ finding, docsBaseUrl, fixBlock: placed.fixBlock, knowledgeLink, draft, suggestionBlock: placed.draftBlock, repository }),
+      body: truncateBody(parts.join('\n\n---\n\n'), { tail: group.map((f) => fingerprintMarker(f.fingerprint)).join('\n') }),
     };
-    if (placed.start < placed.end) {
-      comment.start_line = placed.start;
+    if (anchor.start < anchor.end) {
+      comment.start_line = anchor.start;
       comment.start_side = 'RIGHT';
     }
     plan.comments.push(comment);
-    plan.inline.push(finding);
+    plan.inline.push(...group);
   }
   return plan;
 }
@@ -117,48 +128,47 @@ export function buildReview(params: {
 type Placement = { start: number; end: number; fixBlock: string | undefined; draftBlock?: boolean };
 
 /**
- * Finds the lines a comment on `finding` may span. A committable suggestion replaces every line
- * from `start_line` to `line`, so it is offered only when the fix's lines (and the finding's line,
- * when close) lie in one hunk; otherwise the fix is shown as a ```diff block on the finding's line.
+ * Finds the lines a comment on `finding` (on a line the pull request adds) may span. A committable
+ * suggestion replaces every line from `start_line` to `line`, so it is offered only when `spans`
+ * allows it, the fix's lines (and the finding's line, when close) lie in one hunk, and the range
+ * holds the finding's added line or ends on an added line; otherwise the fix is shown as a
+ * ```diff block on the finding's line.
  *
- * Worked example: finding on line 145, safe fix inserting before line 149, hunk 140–150 →
- * comment on lines 145–149 with a suggestion holding lines 145–149 after the edit.
+ * Worked example: finding on added line 145, safe fix inserting before line 149, hunk 140–150,
+ * line 149 added → comment on lines 145–149 with a suggestion holding lines 145–149 after the edit.
  */
-function placeComment(finding: Finding, diff: DiffLines, text: string | undefined, draft: FindingDraft | undefined): Placement | undefined {
+function placeComment(finding: Finding, diff: DiffLines, text: string | undefined, draft: FindingDraft | undefined, spans: boolean): Placement {
   const file = diff.get(finding.path);
-  const lineHunk = hunkOf(file, finding.line);
+  const fits = (c: { start: number; end: number }): boolean => {
+    if (!spans || c.end - c.start >= MAX_SUGGESTION_LINES) return false;
+    // The comment must sit on code the pull request adds: its last line, or the finding's (added)
+    // line inside the range it spans. A suggestion may run on over unchanged lines of the hunk.
+    if (!isAddedLine(file, c.end) && (finding.line < c.start || finding.line > c.end)) return false;
+    const hunk = hunkOf(file, c.start);
+    return hunk >= 0 && hunk === hunkOf(file, c.end);
+  };
+  const single = { start: finding.line, end: finding.line };
   // A verified drafted edit replaces whole lines: a committable suggestion when those lines (and
   // the finding's) lie in one hunk, else a plain code block on the finding's line.
   const edit = draft?.kind === 'drafted' && draft.suggestion.verified ? draft.suggestion.edit : undefined;
   if (edit !== undefined) {
     const start = Math.min(edit.startLine, finding.line);
     const end = Math.max(edit.endLine, finding.line);
-    const hunk = hunkOf(file, start);
-    if (end - start < MAX_SUGGESTION_LINES && hunk >= 0 && hunk === hunkOf(file, end) && start === edit.startLine && end === edit.endLine) {
-      return { start, end, fixBlock: undefined, draftBlock: true };
-    }
-    if (lineHunk < 0) return undefined;
-    return { start: finding.line, end: finding.line, fixBlock: undefined, draftBlock: false };
+    if (start === edit.startLine && end === edit.endLine && fits({ start, end })) return { start, end, fixBlock: undefined, draftBlock: true };
+    return { ...single, fixBlock: undefined, draftBlock: false };
   }
   const fix = finding.fix;
   if (fix !== undefined && fix.edits.length > 0 && text !== undefined) {
     const range = editLineRange(text, fix.edits);
     if (fix.applicability !== 'display-only') {
       const union = { start: Math.min(range.start, finding.line), end: Math.max(range.end, finding.line) };
-      const candidates = union.end - union.start < MAX_SUGGESTION_LINES ? [union, range] : [range];
-      for (const c of candidates) {
-        if (c.end - c.start >= MAX_SUGGESTION_LINES) continue;
-        const hunk = hunkOf(file, c.start);
-        if (hunk >= 0 && hunk === hunkOf(file, c.end)) {
-          return { ...c, fixBlock: renderSuggestion(text, fix.edits, c, fix.applicability) };
-        }
+      for (const c of [union, range]) {
+        if (fits(c)) return { ...c, fixBlock: renderSuggestion(text, fix.edits, c, fix.applicability) };
       }
     }
-    if (lineHunk < 0) return undefined;
-    return { start: finding.line, end: finding.line, fixBlock: renderDiffBlock(text, fix.edits, range) };
+    return { ...single, fixBlock: renderDiffBlock(text, fix.edits, range) };
   }
-  if (lineHunk < 0) return undefined;
-  return { start: finding.line, end: finding.line, fixBlock: undefined };
+  return { ...single, fixBlock: undefined };
 }
 
 /**
@@ -226,19 +236,28 @@ function renderDiffBlock(text: string, edits: readonly TextEdit[], range: { star
  *   ```
  *   <!-- ftbot:fp 0123… -->
  */
-export function renderInlineBody(params: {
+export function renderInlineBody(params: InlinePartParams): string {
+  return truncateBody(renderFindingPart(params), { tail: fingerprintMarker(params.finding.fingerprint) });
+}
+
+type InlinePartParams = {
   finding: Finding;
   docsBaseUrl: string;
   fixBlock?: string | undefined;
   knowledgeLink?: KnowledgeLinker | undefined;
-  /** A drafted change (or the rule whose comment on this line carries it). */
+  /** A drafted change (or the rule on this line whose part carries it). */
   draft?: FindingDraft | undefined;
   /** The comment spans the draft's edit: show it as a committable suggestion. */
   suggestionBlock?: boolean | undefined;
   repository?: string | undefined;
-}): string {
+};
+
+/** One finding's part of an inline comment, without its marker. */
+function renderFindingPart(params: InlinePartParams): string {
   const { finding: f, docsBaseUrl, fixBlock, knowledgeLink, draft } = params;
-  const lines = [`**${f.ruleId}** ${inlineText(f.message)} (${ruleLink(docsBaseUrl, f)}: ${f.ruleName})`, '', `Why: ${inlineText(ruleWhy(f.ruleId))}`];
+  // Code the pull request adds is commented at any confidence; a low one says so.
+  const confidence = f.confidence === 'low' ? ', low confidence' : '';
+  const lines = [`**${f.ruleId}** ${inlineText(f.message)} (${ruleLink(docsBaseUrl, f)}: ${f.ruleName}${confidence})`, '', `Why: ${inlineText(ruleWhy(f.ruleId))}`];
   const background = knowledgeLink?.(f.ruleId);
   if (background !== undefined) lines.push('', `Background: ${knowledgeMarkdownLink(background)}`);
   if (draft?.kind === 'drafted') {
@@ -248,11 +267,9 @@ export function renderInlineBody(params: {
     if (help !== undefined) lines.push('', `Fix: ${inlineText(help)}`);
     // Code inside the fence is not parsed for mentions, and must stay byte-exact to be committable.
     if (fixBlock !== undefined) lines.push('', fixBlock);
-    if (draft?.kind === 'same-line') lines.push('', `Drafted change: see the ${draft.ruleId.replace(/[^A-Z0-9]/g, '')} comment on this line.`);
+    if (draft?.kind === 'same-line') lines.push('', `Drafted change: see ${draft.ruleId.replace(/[^A-Z0-9]/g, '')} above.`);
   }
-  lines.push(fingerprintMarker(f.fingerprint));
-  const tail = lines.pop() as string;
-  return truncateBody(lines.join('\n'), { tail });
+  return lines.join('\n');
 }
 
 /**
@@ -274,10 +291,12 @@ export function renderDraftSection(suggestion: Suggestion, options: { suggestion
 
 /** The short body of the review itself; the details live in the sticky summary. */
 export function renderReviewBody(plan: ReviewPlan): string {
-  const n = plan.comments.length;
+  const n = plan.inline.length;
+  const lines = plan.comments.length;
+  const where = lines === n ? '' : ` (${lines} line${lines === 1 ? '' : 's'})`;
   const more = plan.overflow.length + plan.outsideDiff.length + plan.lowConfidence.length;
   const rest = more > 0 ? ` ${more} more ${more === 1 ? 'is' : 'are'} listed in the ftbot summary comment.` : '';
-  return neutralizeMentions(`ftbot: ${n} new free-threading finding${n === 1 ? '' : 's'} on changed lines.${rest}`);
+  return neutralizeMentions(`ftbot: ${n} new free-threading finding${n === 1 ? '' : 's'} on lines this pull request adds${where}.${rest}`);
 }
 
 /** Diagnostics worth telling the user about: files ftbot did not read. */

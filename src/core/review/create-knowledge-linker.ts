@@ -13,7 +13,8 @@ export type KnowledgeLinker = (ruleId: string) => KnowledgeLink | undefined;
  * section is its own docs page gets no link: the rule link already points there.
  *
  * @param params.repoBaseUrl
- *   Where the repository's files are browsed, e.g. `https://github.com/ftbot/ftbot/blob/main/`.
+ *   Where the repository's files are browsed, e.g. `https://github.com/o/ftbot/blob/main/`;
+ *   `''` links each section's upstream documentation instead.
  *
  * @example
  *   const link = createKnowledgeLinker({ index, repoBaseUrl: 'https://github.com/o/ftbot/blob/main/' });
@@ -21,17 +22,19 @@ export type KnowledgeLinker = (ruleId: string) => KnowledgeLink | undefined;
  */
 export function createKnowledgeLinker(params: { index: KnowledgeIndex; repoBaseUrl: string }): KnowledgeLinker {
   const { index } = params;
+  const site = params.repoBaseUrl !== '';
   const base = params.repoBaseUrl.endsWith('/') ? params.repoBaseUrl : `${params.repoBaseUrl}/`;
   const cache = new Map<string, KnowledgeLink | undefined>();
   return (ruleId) => {
     if (cache.has(ruleId)) return cache.get(ruleId);
     const chunk = findSectionForRule({ ruleId, index });
+    // Without a docs site (`repoBaseUrl` is '') the upstream page the section cites is linked.
     const link =
-      chunk === undefined || chunk.page.startsWith('docs/rules/')
+      chunk === undefined || chunk.page.startsWith('docs/rules/') || (!site && chunk.upstream === '')
         ? undefined
         : {
             label: chunk.heading === chunk.title ? chunk.title : `${chunk.title} › ${chunk.heading}`,
-            url: `${base}${chunk.page}${chunk.anchor === '' ? '' : `#${chunk.anchor}`}`,
+            url: !site ? chunk.upstream : `${base}${chunk.page}${chunk.anchor === '' ? '' : `#${chunk.anchor}`}`,
           };
     cache.set(ruleId, link);
     return link;

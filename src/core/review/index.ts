@@ -12,6 +12,7 @@ export {
   CONFIG_MARKER,
   fingerprintMarker,
   readFingerprintMarker,
+  readFingerprintMarkers,
   readStateMarkers,
   renderStateMarkers,
   SUMMARY_MARKER,
@@ -22,7 +23,7 @@ export { neutralizeMentions } from './neutralize-mentions.js';
 export { renderConfigProblems } from './render-config-problems.js';
 export { createKnowledgeLinker } from './create-knowledge-linker.js';
 export type { KnowledgeLink, KnowledgeLinker } from './create-knowledge-linker.js';
-export { DEFAULT_DOCS_BASE_URL, findingListItem, githubSourceUrl, knowledgeMarkdownLink, repoBaseUrl, ruleDocUrl, ruleLink } from './render-finding.js';
+export { NO_DOCS_SITE, findingListItem, githubSourceUrl, knowledgeMarkdownLink, repoBaseUrl, ruleDocUrl, ruleLink } from './render-finding.js';
 export { renderSummary } from './render-summary.js';
 export type { SummaryParams } from './render-summary.js';
 export { renderTriage, triageExamples } from './render-triage.js';
@@ -35,3 +36,6 @@ export { reviewPullRequest, reviewPullRequestWithDrafts, triageRepository, triag
 export type { PullRequestReview } from './review-files.js';
 export { budgetFiles, DEFAULT_FILE_BUDGET } from './budget-files.js';
 export type { FileBudget } from './budget-files.js';
+export { ANNOTATIONS_PER_REQUEST, CHECK_RUN_NAME, renderCheckRun } from './render-check-run.js';
+export type { CheckAnnotation, CheckRunResult, FailOn } from './render-check-run.js';
+export { renderDocsHtml, renderDocsIndexHtml } from './render-docs-html.js';

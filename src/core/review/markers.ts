@@ -11,9 +11,14 @@ export function fingerprintMarker(fingerprint: string): string {
   return `<!-- ftbot:fp ${fingerprint.replace(/[^0-9a-z]/gi, '')} -->`;
 }
 
-/** The fingerprint in an inline comment's body, if it is one of ours. */
+/** The first fingerprint in an inline comment's body, if it is one of ours. */
 export function readFingerprintMarker(body: string): string | undefined {
   return /<!-- ftbot:fp ([0-9a-z]+) -->/i.exec(body)?.[1];
+}
+
+/** Every fingerprint in an inline comment's body: a comment lists all the findings on its line. */
+export function readFingerprintMarkers(body: string): string[] {
+  return [...body.matchAll(/<!-- ftbot:fp ([0-9a-z]+) -->/gi)].map((m) => m[1] ?? '');
 }
 
 /** A finding remembered in the summary so the next run can say it was fixed. */

@@ -1,17 +1,22 @@
 import type { Finding } from '../diagnostics.js';
 import { neutralizeMentions } from './neutralize-mentions.js';
 
-/** Default home of the rule pages; the app and the CLI may point elsewhere (a fork, a tag). */
-export const DEFAULT_DOCS_BASE_URL = 'https://github.com/ftbot/ftbot/blob/main/docs/rules/';
+/**
+ * No docs site: rule ids are shown without a link (the comment carries the rule's one-line why)
+ * and knowledge links point at the upstream documentation the pages cite. The app sets a base
+ * when `FTBOT_PUBLIC_URL` (its own `/docs/` pages) or `FTBOT_DOCS_URL` is configured.
+ */
+export const NO_DOCS_SITE = '';
 
 /**
  * Where the repository's files are browsed, from the rule pages' folder two levels up: knowledge
  * pages live beside `docs/rules/` in the same repository, so one setting serves both.
  *
  * @example
- *   repoBaseUrl('https://github.com/ftbot/ftbot/blob/main/docs/rules/') // → 'https://github.com/ftbot/ftbot/blob/main/'
+ *   repoBaseUrl('https://github.com/o/ftbot/blob/main/docs/rules/') // → 'https://github.com/o/ftbot/blob/main/'
  */
 export function repoBaseUrl(docsBaseUrl: string): string {
+  if (docsBaseUrl === NO_DOCS_SITE) return NO_DOCS_SITE;
   const base = docsBaseUrl.endsWith('/') ? docsBaseUrl : `${docsBaseUrl}/`;
   return new URL('../../', base).href;
 }
@@ -21,15 +26,17 @@ export function knowledgeMarkdownLink(link: { label: string; url: string }): str
   return `[${inlineText(link.label).replace(/[\\[\]]/g, (c) => `\\${c}`)}](${link.url})`;
 }
 
-/** The docs page of a rule: `<base>ft001-dict-get-item-borrowed.md`. */
-export function ruleDocUrl(docsBaseUrl: string, finding: Pick<Finding, 'ruleId' | 'ruleName'>): string {
+/** The docs page of a rule: `<base>ft001-dict-get-item-borrowed.md`; undefined without a docs site. */
+export function ruleDocUrl(docsBaseUrl: string, finding: Pick<Finding, 'ruleId' | 'ruleName'>): string | undefined {
+  if (docsBaseUrl === NO_DOCS_SITE) return undefined;
   const base = docsBaseUrl.endsWith('/') ? docsBaseUrl : `${docsBaseUrl}/`;
   return `${base}${finding.ruleId.toLowerCase()}-${finding.ruleName}.md`;
 }
 
-/** `[FT001](…/ft001-dict-get-item-borrowed.md)`: the rule id linked to its page. */
+/** `[FT001](…/ft001-dict-get-item-borrowed.md)`: the rule id linked to its page (plain without a docs site). */
 export function ruleLink(docsBaseUrl: string, finding: Pick<Finding, 'ruleId' | 'ruleName'>): string {
-  return `[${finding.ruleId}](${ruleDocUrl(docsBaseUrl, finding)})`;
+  const url = ruleDocUrl(docsBaseUrl, finding);
+  return url === undefined ? finding.ruleId : `[${finding.ruleId}](${url})`;
 }
 
 /** Puts text in one line of Markdown: no line breaks, no table-breaking pipes, no mentions. */

@@ -2,7 +2,7 @@ import type { Diagnostic, Finding } from '../diagnostics.js';
 import type { ReviewPlan } from './build-review.js';
 import { readStateMarkers, renderStateMarkers, SUMMARY_MARKER, type RememberedFinding } from './markers.js';
 import { neutralizeMentions } from './neutralize-mentions.js';
-import { findingListItem, inlineText, ruleDocUrl } from './render-finding.js';
+import { findingListItem, inlineText, ruleLink } from './render-finding.js';
 import { truncateBody } from './truncate-body.js';
 import { renderWheelReport, type WheelCheck } from '../wheels/index.js';
 import { renderReadiness, type ReadinessCheck } from '../deps/index.js';
@@ -66,13 +66,17 @@ export function renderSummary(params: SummaryParams): string {
       entry.n++;
       byRule.set(f.ruleId, entry);
     }
-    for (const [id, { finding, n }] of [...byRule].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      out.push(`| [${id}](${ruleDocUrl(docsBaseUrl, finding)}) ${finding.ruleName} | ${n} |`);
+    for (const [, { finding, n }] of [...byRule].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      out.push(`| ${ruleLink(docsBaseUrl, finding)} ${finding.ruleName} | ${n} |`);
     }
     out.push('');
   }
 
-  section(out, 'Outside the diff', 'These lines did not change in this pull request, so they get no inline comment.', plan.outsideDiff.map(item));
+  if (plan.outsideDiff.length > 0) {
+    out.push(`<details><summary>Outside the diff (${plan.outsideDiff.length})</summary>`, '');
+    out.push('This pull request did not add these lines, so they get no inline comment.', '');
+    out.push(...capped(plan.outsideDiff.map(item)), '', '</details>', '');
+  }
   section(out, 'Over the inline-comment limit', 'Listed here instead of inline to keep the review readable.', plan.overflow.map(item));
 
   if (plan.lowConfidence.length > 0) {

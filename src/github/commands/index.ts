@@ -49,6 +49,11 @@ export const mentionCommands: Record<string, MentionCommand> = {
     access: 'collaborators',
     run: runSuggest,
   },
+  triage: {
+    summary: 'Re-run the triage of the default branch on this issue (the comment is edited only when something changed)',
+    access: 'collaborators',
+    run: runTriage,
+  },
   wheels: {
     summary: 'Show which free-threaded builds can install the latest release from PyPI (this project, or `<project>[==<version>]`)',
     access: 'anyone',
@@ -72,7 +77,17 @@ export function renderHelp(appSlug: string, unknown?: string): string {
   // Backticks keep the app's own handle from becoming a live mention.
   for (const name of names) lines.push(`- \`@${appSlug} ${name}\`: ${mentionCommands[name]?.summary ?? ''}`);
   lines.push('', `A mention followed by a question, such as \`@${appSlug} what replaces PyList_GetItem?\`, is answered like \`ask\`.`);
+  lines.push(`\`/${appSlug} <command>\` at the start of a line works as well, here and in review-comment threads (answered in the thread).`);
   return lines.join('\n');
+}
+
+/** `triage` on an issue re-runs the triage; on a pull request the review is what `scan` re-runs. */
+async function runTriage(cmd: CommandContext): Promise<void> {
+  if (cmd.context.payload.issue.pull_request !== undefined) {
+    await reply(cmd, `Triage describes the default branch on an issue; on a pull request, \`@${cmd.appSlug} scan\` re-runs the review.`);
+    return;
+  }
+  await runScan(cmd);
 }
 
 async function runScan(cmd: CommandContext): Promise<void> {

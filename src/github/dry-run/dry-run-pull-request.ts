@@ -44,7 +44,8 @@ export async function dryRunPullRequest(params: {
   payload.label = label;
   if (!pr.labels.some((l) => l.name === label.name)) pr.labels.push(label as (typeof pr.labels)[number]);
   const { config, comments } = await prepareRun({ context, repo, issueNumber: pr.number, options, config: loaded });
-  await reviewPullRequest({ context, repo, pr, config, options, comments, projectName: loaded.projectName });
+  // The check run is left out: it needs the app's `checks: write`, and a dry run has no app.
+  await reviewPullRequest({ context, repo, pr, config, options, comments, projectName: loaded.projectName, checkRun: false });
   const limited = octokit.rateLimitError();
   if (limited !== undefined) throw limited;
   return {

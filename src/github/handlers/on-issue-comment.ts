@@ -1,4 +1,4 @@
-import type { Context } from 'probot';
+import { Context } from 'probot';
 import type { AppOptions } from '../app-options.js';
 import { mayRun, mentionCommands, renderHelp } from '../commands/index.js';
 import { reply, type CommandContext } from '../commands/reply.js';
@@ -7,21 +7,25 @@ import { createRateLimit } from '../rate-limit.js';
 /** A mention found in a comment: the command word, the rest of its line, and its paragraph. */
 export type Mention = { name: string; args: string; text: string };
 
+/** Comments that may hold a command: on an issue or pull request, and in a review-comment thread. */
+export const COMMENT_EVENTS = ['issue_comment.created', 'pull_request_review_comment.created'] as const;
+
 /**
  * Finds `@<slug> <command> [args]` in a comment (also `@<slug>[bot]`), outside code blocks.
+ * `/ftbot <command>` (or `/<slug>`) at the start of a line is an alias.
  * `args` and `text` are read from the comment itself, so code spans after the mention
  * (`` `src/foo.c:120` ``) are kept; `text` is the paragraph from the command word on, its lines
  * joined, for questions that wrap.
  *
  * Worked example, slug `ftbot`: "Thanks!\n@ftbot scan please" → { name: 'scan', args: 'please',
- * text: 'scan please' }; "`@ftbot scan`" inside backticks → undefined.
+ * text: 'scan please' }; "/ftbot scan" → { name: 'scan', … }; "`@ftbot scan`" inside backticks → undefined.
  */
 export function parseMention(body: string, slug: string): Mention | undefined {
   // Code is blanked out, not removed, so positions in `visible` are positions in `body`.
   const blank = (m: string): string => m.replace(/[^\n]/g, ' ');
   const visible = body.replace(/```[\s\S]*?```/g, blank).replace(/`[^`\n]*`/g, blank);
   const escaped = slug.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`(?:^|[^\\w@])@${escaped}(?:\\[bot\\])?(?![\\w-])[ \\t]*[,:;]?[ \\t]*([\\w-]*)[ \\t]*([^\\n]*)`, 'id').exec(visible);
+  const match = new RegExp(`(?:(?:^|[^\\w@/])@${escaped}(?:\\[bot\\])?|(?:^|\\n)[ \\t]*/(?:${escaped}|ftbot))(?![\\w-])[ \\t]*[,:;]?[ \\t]*([\\w-]*)[ \\t]*([^\\n]*)`, 'id').exec(visible);
   if (match?.indices === undefined) return undefined;
   const [wordStart = 0] = match.indices[1] ?? [];
   const [argsStart = 0, argsEnd = 0] = match.indices[2] ?? [];
@@ -53,16 +57,18 @@ const ANSWERS_PER_HOUR = 5;
  */
 export function onIssueComment(options: AppOptions, appSlug: () => Promise<string | undefined>) {
   const answers = createRateLimit({ limit: options.answersPerHour ?? ANSWERS_PER_HOUR, windowMs: 3_600_000, now: options.now ?? Date.now });
-  return async (context: Context<'issue_comment.created'>): Promise<void> => {
-    const body = context.payload.comment.body;
-    // Most comments do not mention anyone: skip them before asking GitHub for the slug.
-    if (!body.includes('@')) return;
+  return async (event: Context<(typeof COMMENT_EVENTS)[number]>): Promise<void> => {
+    const body = event.payload.comment.body;
+    // Most comments do not mention anyone: skip them before asking GitHub for the slug. ftbot's
+    // own inline comments arrive here too, and are never commands.
+    if ((!body.includes('@') && !body.includes('/')) || event.payload.comment.user?.type === 'Bot') return;
     const slug = await appSlug();
     if (slug === undefined) return;
     const mention = parseMention(body, slug);
     if (mention === undefined) return;
+    const { context, thread } = commandContextOf(event);
     let name = mention.name;
-    let cmd: CommandContext = { context, args: mention.args, text: mention.text, options, appSlug: slug, answers };
+    let cmd: CommandContext = { context, args: mention.args, text: mention.text, options, appSlug: slug, answers, thread };
     if (mentionCommands[name] === undefined || (name === 'help' && mention.text !== '' && !/^help\b/i.test(mention.text))) {
       if (!readsAsQuestion(mention.text)) {
         await reply(cmd, renderHelp(slug, name === 'help' ? undefined : name));
@@ -82,4 +88,19 @@ export function onIssueComment(options: AppOptions, appSlug: () => Promise<strin
     context.log.info({ command: name, issue: context.payload.issue.number }, 'mention command');
     await command.run(cmd);
   };
+}
+
+/**
+ * The command's view of a comment event. A comment in a review thread is presented as a comment
+ * on its pull request (the commands read `payload.issue`), with the thread to reply into.
+ */
+function commandContextOf(event: Context<(typeof COMMENT_EVENTS)[number]>): { context: Context<'issue_comment.created'>; thread?: CommandContext['thread'] } {
+  if (event.name === 'issue_comment') return { context: event as Context<'issue_comment.created'> };
+  const payload = (event as Context<'pull_request_review_comment.created'>).payload;
+  const pr = payload.pull_request;
+  const issue = { number: pr.number, title: pr.title, state: pr.state, labels: pr.labels, user: pr.user, body: pr.body, pull_request: { url: pr.url, html_url: pr.html_url } };
+  const asIssueComment = { ...payload, issue } as unknown as Context<'issue_comment.created'>['payload'];
+  const context = new Context<'issue_comment.created'>({ id: event.id, name: 'issue_comment', payload: asIssueComment }, event.octokit, event.log);
+  // Replies go to the thread's first comment: GitHub does not accept a reply to a reply.
+  return { context, thread: { pullNumber: pr.number, commentId: payload.comment.in_reply_to_id ?? payload.comment.id } };
 }

@@ -4,9 +4,13 @@ import { loadRepoConfig } from '../load-repo-config.js';
 import { prepareRun } from '../prepare-run.js';
 import { triageIssue } from '../triage-issue.js';
 
-export const ISSUES_EVENTS = ['issues.opened', 'issues.labeled'] as const;
+export const ISSUES_EVENTS = ['issues.opened', 'issues.labeled', 'issues.edited'] as const;
 
-/** Triages the repository when an issue is opened with the configured label or gets it later. */
+/**
+ * Triages the repository when an issue is opened with the configured label, gets it later (again),
+ * or is edited while it carries it. Each run re-reads the default branch and edits the triage
+ * comment only when its body changed.
+ */
 export function onIssues(options: AppOptions, appSlug: () => Promise<string | undefined>) {
   return async (context: Context<(typeof ISSUES_EVENTS)[number]>): Promise<void> => {
     const { payload } = context;

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import { CHECK_EVENTS } from '../handlers/on-check-rerequested.js';
+import { COMMENT_EVENTS } from '../handlers/on-issue-comment.js';
 import { ISSUES_EVENTS } from '../handlers/on-issues.js';
 import { PULL_REQUEST_EVENTS } from '../handlers/on-pull-request.js';
 import type { JobKeys } from './types.js';
 
 /** The events the app acts on; anything else is acknowledged and dropped at the door. */
-const HANDLED = new Set<string>([...PULL_REQUEST_EVENTS, ...ISSUES_EVENTS, 'issue_comment.created']);
+const HANDLED = new Set<string>([...PULL_REQUEST_EVENTS, ...ISSUES_EVENTS, ...COMMENT_EVENTS, ...CHECK_EVENTS]);
 
 export type KeyedDelivery =
   | { keys: JobKeys; installationId: number | undefined; target: string }
@@ -26,6 +28,14 @@ function labelNames(item: Json): string {
     .map((l) => text(object(l)?.name) ?? '')
     .sort()
     .join('\u0000');
+}
+
+/** The pull request a re-requested check run or suite belongs to (none for a fork's pull request). */
+function checkedPullRequest(body: Json): Json | undefined {
+  const check = object(body.check_run) ?? object(body.check_suite);
+  const suite = object(check?.check_suite) ?? check;
+  const prs = Array.isArray(check?.pull_requests) && check.pull_requests.length > 0 ? check.pull_requests : suite?.pull_requests;
+  return Array.isArray(prs) ? object(prs[0]) : undefined;
 }
 
 function hash(parts: ReadonlyArray<string | number | boolean>): string {
@@ -54,7 +64,7 @@ export function jobKeys(deliveryId: string, name: string, payload: unknown): Key
   const repo = text(object(body.repository)?.full_name);
   if (repo === undefined) return { skip: 'malformed payload' };
 
-  const subject = object(name === 'pull_request' ? body.pull_request : body.issue);
+  const subject = object(name === 'pull_request' || name === 'pull_request_review_comment' ? body.pull_request : name === 'check_run' || name === 'check_suite' ? checkedPullRequest(body) : body.issue);
   const number = subject?.number;
   if (subject === undefined || typeof number !== 'number') return { skip: 'malformed payload' };
   const target = `${repo.slice(0, 200)}#${number}`;
@@ -67,11 +77,18 @@ export function jobKeys(deliveryId: string, name: string, payload: unknown): Key
     return { keys: { delivery: deliveryId, work, thread, supersede: true, order }, installationId: installation, target };
   }
   if (name === 'issues') {
-    const work = hash(['issue', repo, number, labelNames(subject), text(subject.state) ?? '']);
+    // `updated_at` tells a new event about the issue (labelled again, edited) from a redelivery of
+    // the same one, so a re-label re-runs the triage while a redelivery stays a duplicate.
+    const work = hash(['issue', repo, number, labelNames(subject), text(subject.state) ?? '', text(subject.updated_at) ?? '']);
     return { keys: { delivery: deliveryId, work, thread, supersede: true, order }, installationId: installation, target };
+  }
+  if (name === 'check_run' || name === 'check_suite') {
+    // Each "Re-run" click is its own delivery; a redelivery repeats the delivery id.
+    const work = hash(['rerequest', repo, number, deliveryId]);
+    return { keys: { delivery: deliveryId, work, thread, supersede: false, order }, installationId: installation, target };
   }
   const comment = object(body.comment)?.id;
   if (typeof comment !== 'number') return { skip: 'malformed payload' };
-  const work = hash(['comment', repo, number, comment]);
+  const work = hash(name === 'issue_comment' ? ['comment', repo, number, comment] : ['review-comment', repo, number, comment]);
   return { keys: { delivery: deliveryId, work, thread, supersede: false, order }, installationId: installation, target };
 }

@@ -55,6 +55,8 @@ export async function createWebhookService(params: {
   createQueue: (events: QueueEvents) => JobQueue;
   webhookPath?: string;
   maxBodyBytes?: number;
+  /** More GET routes (the `/docs/` pages), tried before the 404; each returns true when it answered. */
+  handlers?: ReadonlyArray<(req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>>;
 }): Promise<WebhookService> {
   const webhookPath = params.webhookPath ?? WEBHOOK_PATH;
   const maxBodyBytes = params.maxBodyBytes ?? MAX_WEBHOOK_BYTES;
@@ -120,7 +122,10 @@ export async function createWebhookService(params: {
       const counts = await queue.counts().catch(() => ({ waiting: -1, active: -1 }));
       return send(res, 200, metrics.render({ ftbot_queue_waiting: counts.waiting, ftbot_queue_active: counts.active }), 'text/plain; version=0.0.4');
     }
-    if (path !== webhookPath.replace(/\/+$/, '')) return send(res, 404, 'not found\n');
+    if (path !== webhookPath.replace(/\/+$/, '')) {
+      for (const handler of params.handlers ?? []) if (await handler(req, res)) return;
+      return send(res, 404, 'not found\n');
+    }
     metrics.add('ftbot_webhooks_received_total');
     if (req.method === 'POST') {
       const body = await readCapped(req, maxBodyBytes);

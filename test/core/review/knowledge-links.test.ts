@@ -4,7 +4,7 @@ import { loadKnowledge } from '../../../src/io/load-knowledge.js';
 
 describe('knowledge links', () => {
   it('derives the repository base from the rule pages folder', () => {
-    expect(repoBaseUrl('https://github.com/ftbot/ftbot/blob/main/docs/rules/')).toBe('https://github.com/ftbot/ftbot/blob/main/');
+    expect(repoBaseUrl('https://github.com/o/ftbot/blob/main/docs/rules/')).toBe('https://github.com/o/ftbot/blob/main/');
     expect(repoBaseUrl('https://github.com/o/fork/blob/v1.2/docs/rules')).toBe('https://github.com/o/fork/blob/v1.2/');
   });
 

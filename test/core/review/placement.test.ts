@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../../src/core/diagnostics.js';
+import { buildReview, patchLines, renderCheckRun, renderReviewBody } from '../../../src/core/review/index.js';
+
+function finding(ruleId: string, line: number, confidence: Finding['confidence'] = 'high', severity: Finding['severity'] = 'warning'): Finding {
+  return {
+    ruleId,
+    ruleName: `rule-${ruleId.toLowerCase()}`,
+    path: 'src/m.c',
+    line,
+    column: 5,
+    endLine: line,
+    endColumn: 9,
+    message: `${ruleId} message`,
+    severity,
+    confidence,
+    fingerprint: `${ruleId}${line}`,
+  } as Finding;
+}
+
+// Lines 10–14 are in the hunk; only 12 and 13 are added.
+const diff = new Map([['src/m.c', patchLines('@@ -10,3 +10,5 @@\n a\n b\n+c\n+d\n e')]]);
+const plan = (findings: Finding[], posted = new Set<string>()) =>
+  buildReview({ findings, textOf: () => undefined, diff, posted, maxInlineComments: 10, docsBaseUrl: '' });
+
+describe('placement', () => {
+  it('comments only on added lines; findings on context lines go to the summary', () => {
+    const p = plan([finding('FT001', 11), finding('FT002', 12), finding('FT003', 14), finding('FT004', 30)]);
+    expect(p.comments.map((c) => c.line)).toEqual([12]);
+    expect(p.outsideDiff.map((f) => f.line)).toEqual([11, 14, 30]);
+  });
+
+  it('lists every rule on a line in one comment, with one marker per finding', () => {
+    const p = plan([finding('FT001', 12), finding('FT004', 12), finding('FT016', 13)]);
+    expect(p.comments.map((c) => c.line)).toEqual([12, 13]);
+    const [first] = p.comments;
+    expect(first?.body.split('\n\n---\n\n').map((part) => part.slice(0, 9))).toEqual(['**FT001**', '**FT004**']);
+    expect(first?.body.match(/<!-- ftbot:fp [^>]+ -->/g)).toEqual(['<!-- ftbot:fp FT00112 -->', '<!-- ftbot:fp FT00412 -->']);
+    expect(renderReviewBody(p)).toBe('ftbot: 3 new free-threading findings on lines this pull request adds (2 lines).');
+  });
+
+  it('comments low-confidence findings on added lines, labelled, and keeps the others in the summary', () => {
+    const p = plan([finding('FT002', 12, 'low'), finding('FT002', 11, 'low')]);
+    expect(p.comments).toHaveLength(1);
+    expect(p.comments[0]?.body.split('\n')[0]).toBe('**FT002** FT002 message (FT002: rule-ft002, low confidence)');
+    expect(p.lowConfidence.map((f) => f.line)).toEqual([11]);
+  });
+
+  it('posts only the findings of a line not commented before', () => {
+    const p = plan([finding('FT001', 12), finding('FT004', 12)], new Set(['FT00112']));
+    expect(p.alreadyPosted.map((f) => f.ruleId)).toEqual(['FT001']);
+    expect(p.comments[0]?.body.startsWith('**FT004**')).toBe(true);
+  });
+});
+
+describe('renderCheckRun', () => {
+  it('fails on an added finding at or above `fail-on`, never on context lines', () => {
+    const p = plan([finding('FT001', 12, 'high', 'warning'), finding('FT009', 11, 'high', 'error')]);
+    expect(renderCheckRun({ plan: p, failOn: 'none', docsBaseUrl: '' }).conclusion).toBe('neutral');
+    expect(renderCheckRun({ plan: p, failOn: 'error', docsBaseUrl: '' }).conclusion).toBe('neutral');
+    expect(renderCheckRun({ plan: p, failOn: 'warning', docsBaseUrl: '' }).conclusion).toBe('failure');
+    expect(renderCheckRun({ plan: plan([]), failOn: 'warning', docsBaseUrl: '' }).conclusion).toBe('success');
+    const annotations = renderCheckRun({ plan: p, failOn: 'none', docsBaseUrl: '' }).annotations;
+    expect(annotations.map((a) => [a.start_line, a.annotation_level])).toEqual([
+      [11, 'failure'],
+      [12, 'warning'],
+    ]);
+  });
+});
