@@ -1,7 +1,12 @@
 import { z } from 'zod';
+import { unknownSelectors } from '../engine/select-rules.js';
+import { rules } from '../rules/index.js';
+import { closestMatch } from './closest-match.js';
 import { defaultConfig, type ConfigProblem, type ResolvedConfig } from './defaults.js';
 
-const ruleSelector = z.string().regex(/^(ALL|FT\d{0,3})$/, 'expected a rule id such as FT001, a prefix such as FT0, or ALL');
+// Case is ignored (`ft001` is `FT001`); whether the id exists is checked after parsing, so the
+// message can name the closest rule.
+const ruleSelector = z.string().regex(/^(all|ft\d{0,3})$/i, 'expected a rule id such as FT001, a prefix such as FT0, or ALL');
 
 /**
  * ftbot's configuration, read from `[tool.ftbot]` in `pyproject.toml` (CLI and app) and from
@@ -11,12 +16,18 @@ export const configSchema = z
   .object({
     /** Rule ids or prefixes to enable; `ALL` enables every rule, preview ones included. */
     select: z.array(ruleSelector).optional(),
+    /** Rule ids or prefixes added to `select` (or to the default set). */
+    'extend-select': z.array(ruleSelector).optional(),
     /** Rule ids or prefixes to disable; wins over `select`. */
     ignore: z.array(ruleSelector).optional(),
+    /** Rules to disable in some files: glob (gitignore syntax, relative to this file) → ids. */
+    'per-file-ignores': z.record(z.string().min(1), z.array(ruleSelector)).optional(),
     /** Also enable preview rules that `select` matches. */
     preview: z.boolean().optional(),
     /** Glob patterns (gitignore syntax) of paths not to scan, on top of `.gitignore`. */
     exclude: z.array(z.string()).optional(),
+    /** More paths not to scan, added to `exclude`. */
+    'extend-exclude': z.array(z.string()).optional(),
     /** Findings below this severity are not reported. */
     'min-severity': z.enum(['info', 'warning', 'error']).optional(),
     /** Findings below this confidence are not reported (e.g. `medium` for a quiet CI gate). */
@@ -64,16 +75,25 @@ export function resolveConfig(sources: Array<{ source: string; value: unknown }>
     if (value === undefined || value === null) continue;
     const parsed = configSchema.safeParse(value);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues.slice(0, 10)) {
-        problems.push({ source, path: issue.path.join('.') || '(root)', message: issue.message });
-      }
+      for (const issue of parsed.error.issues.slice(0, 10)) problems.push(describeIssue(source, issue));
       continue;
     }
     const c = parsed.data;
-    if (c.select) config.select = c.select;
-    if (c.ignore) config.ignore = [...config.ignore, ...c.ignore];
+    const unknown = selectorProblems(source, c);
+    if (unknown.length > 0) {
+      problems.push(...unknown);
+      continue;
+    }
+    const upper = (ids: readonly string[]): string[] => ids.map((id) => id.toUpperCase());
+    if (c.select) config.select = upper(c.select);
+    if (c['extend-select']) config.extendSelect = [...config.extendSelect, ...upper(c['extend-select'])];
+    if (c.ignore) config.ignore = [...config.ignore, ...upper(c.ignore)];
+    if (c['per-file-ignores']) {
+      for (const [pattern, ids] of Object.entries(c['per-file-ignores'])) config.perFileIgnores.push({ pattern, ruleIds: upper(ids) });
+    }
     if (c.preview !== undefined) config.preview = c.preview;
     if (c.exclude) config.exclude = [...config.exclude, ...c.exclude];
+    if (c['extend-exclude']) config.exclude = [...config.exclude, ...c['extend-exclude']];
     if (c['min-severity']) config.minSeverity = c['min-severity'];
     if (c['min-confidence']) config.minConfidence = c['min-confidence'];
     if (c['max-file-size']) config.maxFileSize = c['max-file-size'];
@@ -85,4 +105,36 @@ export function resolveConfig(sources: Array<{ source: string; value: unknown }>
     if (c.llm?.model) config.llm.model = c.llm.model;
   }
   return { config, problems };
+}
+
+/** Every key `configSchema` accepts at the top level, for "did you mean" hints. */
+export const configKeys: readonly string[] = Object.keys(configSchema.shape);
+
+function describeIssue(source: string, issue: z.core.$ZodIssue): ConfigProblem {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    // The unknown key itself is the path, so the position finder can point at it.
+    const key = issue.keys[0] ?? '';
+    const known = path.length === 0 ? configKeys : path[0] === 'llm' ? ['enabled', 'model'] : [];
+    const near = closestMatch(key, known);
+    const hint = near === undefined ? '' : ` (did you mean '${near}'?)`;
+    return { source, path: [...path, key].join('.'), message: `unknown key '${key}'${hint}` };
+  }
+  return { source, path: path.join('.') || '(root)', message: issue.message };
+}
+
+function selectorProblems(source: string, c: FtbotConfig): ConfigProblem[] {
+  const lists: Array<[string, readonly string[] | undefined]> = [
+    ['select', c.select],
+    ['extend-select', c['extend-select']],
+    ['ignore', c.ignore],
+    ...Object.entries(c['per-file-ignores'] ?? {}).map(([glob, ids]): [string, string[]] => [`per-file-ignores.${glob}`, ids]),
+  ];
+  const problems: ConfigProblem[] = [];
+  for (const [key, list] of lists) {
+    for (const { selector, message } of unknownSelectors(list ?? [], rules)) {
+      problems.push({ source, path: `${key}.${(list ?? []).indexOf(selector)}`, message });
+    }
+  }
+  return problems;
 }

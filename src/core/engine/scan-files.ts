@@ -8,7 +8,7 @@ import { silentLogger, type Logger } from '../ports.js';
 import type { Hit, ReportDescriptor, Rule, RuleTarget } from './define-rule.js';
 import { fingerprintOf } from './fingerprint.js';
 import { collectCythonIncludes, collectProjectFacts, emptyProjectFacts, type ProjectFacts } from './project-facts.js';
-import { applySuppressions, findSuppressions } from './suppressions.js';
+import { applySuppressions, findSuppressions, mayHoldSuppressions } from './suppressions.js';
 
 /**
  * Loaded tree-sitter grammars, handed in by the shell (loading them is I/O). A shell may load only
@@ -196,7 +196,7 @@ export function scanFiles(params: ScanParams): ScanResult {
   }
 
   function collect(fileFindings: Finding[], path: string, text: string): void {
-    if (fileFindings.length === 0 && !text.includes('ftbot:')) return;
+    if (fileFindings.length === 0 && !mayHoldSuppressions(text)) return;
     const lineIndex = lineIndexOf(text);
     const suppressions = findSuppressions(text, (o) => lineIndex(o).line);
     const applied = applySuppressions(fileFindings, suppressions, enabledIds, path);
