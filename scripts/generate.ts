@@ -5,6 +5,7 @@
  */
 const generators: Array<{ name: string; load: () => Promise<{ default: () => Promise<string[]> }> }> = [
   { name: 'knowledge', load: () => import('./generate-knowledge.js') },
+  { name: 'config-schema', load: () => import('./generate-config-schema.js') },
 ];
 
 for (const generator of generators) {

@@ -240,6 +240,7 @@ function render(
     showHelp: values['show-help'] === true,
     unsafeFixes: unsafe,
     quiet: values.quiet === true,
+    fixHints: true,
     ...(codeFrame ? { codeFrame: { textOf: scan.textOf } } : {}),
   });
 }

@@ -6,7 +6,7 @@ import { defaultConfig, type ConfigProblem, type ResolvedConfig } from './defaul
 
 // Case is ignored (`ft001` is `FT001`); whether the id exists is checked after parsing, so the
 // message can name the closest rule.
-const ruleSelector = z.string().regex(/^(all|ft\d{0,3})$/i, 'expected a rule id such as FT001, a prefix such as FT0, or ALL');
+const ruleSelector = z.string().regex(/^([Aa][Ll][Ll]|[Ff][Tt]\d{0,3})$/, 'expected a rule id such as FT001, a prefix such as FT0, or ALL');
 
 /**
  * ftbot's configuration, read from `[tool.ftbot]` in `pyproject.toml` (CLI and app) and from
@@ -14,44 +14,31 @@ const ruleSelector = z.string().regex(/^(all|ft\d{0,3})$/i, 'expected a rule id 
  */
 export const configSchema = z
   .object({
-    /** Rule ids or prefixes to enable; `ALL` enables every rule, preview ones included. */
-    select: z.array(ruleSelector).optional(),
-    /** Rule ids or prefixes added to `select` (or to the default set). */
-    'extend-select': z.array(ruleSelector).optional(),
-    /** Rule ids or prefixes to disable; wins over `select`. */
-    ignore: z.array(ruleSelector).optional(),
-    /** Rules to disable in some files: glob (gitignore syntax, relative to this file) → ids. */
-    'per-file-ignores': z.record(z.string().min(1), z.array(ruleSelector)).optional(),
-    /** Also enable preview rules that `select` matches. */
-    preview: z.boolean().optional(),
-    /** Glob patterns (gitignore syntax) of paths not to scan, on top of `.gitignore`. */
-    exclude: z.array(z.string()).optional(),
-    /** More paths not to scan, added to `exclude`. */
-    'extend-exclude': z.array(z.string()).optional(),
-    /** Findings below this severity are not reported. */
-    'min-severity': z.enum(['info', 'warning', 'error']).optional(),
-    /** Findings below this confidence are not reported (e.g. `medium` for a quiet CI gate). */
-    'min-confidence': z.enum(['low', 'medium', 'high']).optional(),
-    /** Files larger than this many bytes are skipped with a diagnostic. */
-    'max-file-size': z.number().int().positive().max(50_000_000).optional(),
-    /** Free-threaded Pythons the project targets, for advice and the wheel matrix. */
-    'target-pythons': z.array(z.enum(['3.13t', '3.14t', '3.15t'])).optional(),
-    /** The project's name on PyPI, when it differs from `[project] name`. */
-    'pypi-name': z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/).optional(),
-    /** GitHub App: the label that turns ftbot on for an issue or pull request. */
-    label: z.string().min(1).max(50).optional(),
-    /** GitHub App: at most this many inline review comments; the rest go into the summary. */
-    'max-inline-comments': z.number().int().min(0).max(100).optional(),
-    /** Drafting with an LLM (the app needs an API key as well). */
+    select: z.array(ruleSelector).describe('Rule ids or prefixes to enable; ALL enables every rule, preview ones included.').optional(),
+    'extend-select': z.array(ruleSelector).describe('Rule ids or prefixes added to select (or to the default set).').optional(),
+    ignore: z.array(ruleSelector).describe('Rule ids or prefixes to disable; wins over select.').optional(),
+    'per-file-ignores': z.record(z.string().min(1), z.array(ruleSelector)).describe('Rules to disable in some files: glob (gitignore syntax, relative to this file) → ids.').optional(),
+    preview: z.boolean().describe('Also enable preview rules that select matches.').optional(),
+    exclude: z.array(z.string()).describe('Glob patterns (gitignore syntax) of paths not to scan, on top of .gitignore.').optional(),
+    'extend-exclude': z.array(z.string()).describe('More paths not to scan, added to exclude.').optional(),
+    'min-severity': z.enum(['info', 'warning', 'error']).describe('Findings below this severity are not reported.').optional(),
+    'min-confidence': z.enum(['low', 'medium', 'high']).describe('Findings below this confidence are not reported (e.g. medium for a quiet CI gate).').optional(),
+    'max-file-size': z.number().int().positive().max(50_000_000).describe('Files larger than this many bytes are skipped with a diagnostic.').optional(),
+    'target-pythons': z.array(z.enum(['3.13t', '3.14t', '3.15t'])).describe('Free-threaded Pythons the project targets, for advice and the wheel matrix.').optional(),
+    'pypi-name': z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/).describe('The project\'s name on PyPI, when it differs from [project] name.').optional(),
+    label: z.string().min(1).max(50).describe('GitHub App: the label that turns ftbot on for an issue or pull request.').optional(),
+    'max-inline-comments': z.number().int().min(0).max(100).describe('GitHub App: at most this many inline review comments; the rest go into the summary.').optional(),
     llm: z
       .object({
         enabled: z.boolean().optional(),
         model: z.string().min(1).max(100).optional(),
       })
       .strict()
+      .describe('Drafting with an LLM (the app needs an API key as well).')
       .optional(),
   })
-  .strict();
+  .strict()
+  .describe("ftbot's settings: [tool.ftbot] in pyproject.toml, a .ftbot.toml, or .github/ftbot.yml");
 
 export type FtbotConfig = z.infer<typeof configSchema>;
 

@@ -10,6 +10,8 @@ export type TextOptions = {
   codeFrame?: { textOf: (path: string) => string | undefined };
   /** Leave out the summary lines (`--quiet`). */
   quiet?: boolean;
+  /** Mark fixable findings with `[*]` and say how to apply their fixes (the CLI's output). */
+  fixHints?: boolean;
 };
 
 /**
@@ -27,12 +29,19 @@ export type TextOptions = {
 export function renderText(findings: readonly Finding[], options: TextOptions = {}): string {
   const lines: string[] = [];
   for (const f of findings) {
-    lines.push(`${terminalSafe(f.path)}:${f.line}:${f.column}: ${f.ruleId}${f.fix !== undefined && isApplicable(f.fix.applicability, options.unsafeFixes === true) ? ' [*]' : ''} ${terminalSafe(f.message)}`);
+    const mark = options.fixHints && f.fix !== undefined && isApplicable(f.fix.applicability, options.unsafeFixes === true) ? ' [*]' : '';
+    lines.push(`${terminalSafe(f.path)}:${f.line}:${f.column}: ${f.ruleId}${mark} ${terminalSafe(f.message)}`);
     if (options.codeFrame !== undefined) lines.push(...codeFrame(f, options.codeFrame.textOf(f.path)));
     if (options.showHelp && f.help !== undefined) lines.push(`  help: ${terminalSafe(f.help)}${f.fix ? ` [fix: ${f.fix.applicability}]` : ''}`);
   }
-  if (!options.quiet) lines.push(...summary(findings, options.unsafeFixes === true));
+  if (!options.quiet) lines.push(...(options.fixHints ? summary(findings, options.unsafeFixes === true) : plainSummary(findings)));
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+function plainSummary(findings: readonly Finding[]): string[] {
+  const fixable = findings.filter((f) => f.fix?.applicability === 'safe').length;
+  if (findings.length === 0) return ['No free-threading hazards found.'];
+  return [`Found ${findings.length} finding${findings.length === 1 ? '' : 's'}${fixable > 0 ? ` (${fixable} with a safe fix)` : ''}.`];
 }
 
 function summary(findings: readonly Finding[], unsafeFixes: boolean): string[] {
