@@ -134,7 +134,7 @@ export async function resolveLayer(layer: ConfigLayer | undefined): Promise<{ co
 }
 
 async function parseYamlSource(source: string, text: string): Promise<RawConfigSource> {
-  const { LineCounter, parseDocument } = await import('yaml');
+  const { LineCounter, isMap, isScalar, isSeq, parseDocument } = await import('yaml');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   const error = doc.errors[0];
@@ -147,15 +147,26 @@ async function parseYamlSource(source: string, text: string): Promise<RawConfigS
   const raw = doc.toJS() as unknown;
   // Probot's `_extends` points at another repository's file; the CLI cannot follow it.
   const value = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? Object.fromEntries(Object.entries(raw).filter(([k]) => k !== '_extends')) : raw ?? undefined;
+  // The key of a mapping entry (not its value) is where a misspelt or invalid key is written.
   const locate = (path: readonly string[]): { line: number; column: number } => {
-    for (let n = path.length; n > 0; n--) {
-      const node = doc.getIn(path.slice(0, n).map((p) => (/^\d+$/.test(p) ? Number(p) : p)), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range !== undefined) {
-        const { line, col } = lineCounter.linePos(node.range[0]);
-        return { line, column: col };
-      }
+    let node: unknown = doc.contents;
+    let range: [number, number, number] | undefined;
+    for (const part of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === part);
+        if (pair === undefined) break;
+        range = (pair.key as { range?: [number, number, number] }).range ?? range;
+        node = pair.value;
+      } else if (isSeq(node)) {
+        const item = node.items[Number(part)] as { range?: [number, number, number] } | undefined;
+        if (item === undefined) break;
+        range = item.range ?? range;
+        node = item;
+      } else break;
     }
-    return { line: 1, column: 1 };
+    if (range === undefined) return { line: 1, column: 1 };
+    const { line, col } = lineCounter.linePos(range[0]);
+    return { line, column: col };
   };
   return { source, value, locate };
 }

@@ -23,21 +23,20 @@ export function applyFixes(
   let deferred = 0;
   for (const f of wanted) {
     const edits = f.fix?.edits ?? [];
-    if (edits.some((e) => e.start > e.end || e.end > text.length || taken.some((t) => overlaps(t, e)))) {
-      deferred++;
-      continue;
-    }
     // Two findings may carry the same fix (one slot serves two rules): apply it once.
     if (edits.every((e) => taken.some((t) => t.start === e.start && t.end === e.end && t.text === e.text))) {
       applied.push(f);
+      continue;
+    }
+    if (edits.some((e) => e.start > e.end || e.end > text.length || taken.some((t) => overlaps(t, e)))) {
+      deferred++;
       continue;
     }
     taken.push(...edits);
     applied.push(f);
   }
   let out = text;
-  const unique = taken.filter((e, i) => taken.findIndex((t) => t.start === e.start && t.end === e.end && t.text === e.text) === i);
-  for (const e of unique.sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  for (const e of [...taken].sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return { text: out, applied, deferred };
 }
 

@@ -40,6 +40,7 @@ function middleOps(a: string[], b: string[]): Array<{ kind: ' ' | '-' | '+'; lin
     const below = lcs[i + 1] ?? [];
     for (let j = b.length - 1; j >= 0; j--) row[j] = a[i] === b[j] ? (below[j + 1] ?? 0) + 1 : Math.max(below[j] ?? 0, row[j + 1] ?? 0);
   }
+  // On a tie the deletion goes first, so a changed line reads `-old` then `+new`.
   const ops: Array<{ kind: ' ' | '-' | '+'; line: string }> = [];
   let i = 0;
   let j = 0;
@@ -47,7 +48,7 @@ function middleOps(a: string[], b: string[]): Array<{ kind: ' ' | '-' | '+'; lin
     if (i < a.length && j < b.length && a[i] === b[j]) {
       ops.push({ kind: ' ', line: a[i++] ?? '' });
       j++;
-    } else if (j < b.length && (i === a.length || (lcs[i]?.[j + 1] ?? 0) >= (lcs[i + 1]?.[j] ?? 0))) ops.push({ kind: '+', line: b[j++] ?? '' });
+    } else if (j < b.length && (i === a.length || (lcs[i]?.[j + 1] ?? 0) > (lcs[i + 1]?.[j] ?? 0))) ops.push({ kind: '+', line: b[j++] ?? '' });
     else ops.push({ kind: '-', line: a[i++] ?? '' });
   }
   return ops;
