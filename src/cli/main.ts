@@ -77,7 +77,7 @@ function describeParseArgsError(error: Error, usage: string): string {
   const code = String((error as { code?: unknown }).code);
   const quoted = /'(-[^']{0,100})'/.exec(error.message)?.[1];
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted !== undefined) {
-    const options = [...new Set([...usage.matchAll(/(?:^|[\s,])(--?[a-z][a-z-]*)/g)].map((m) => m[1] ?? ''))];
+    const options = [...new Set([...usage.matchAll(/(?:^|[\s,[])(--?[a-z][a-z-]*)/g)].map((m) => m[1] ?? ''))];
     const near = closestMatch(quoted, options.filter((o) => o.startsWith('--') === quoted.startsWith('--')));
     return `unknown option '${quoted}'${near === undefined ? '' : ` (did you mean '${near}'?)`}`;
   }
