@@ -110,7 +110,7 @@ describe('renderSarif for GitHub code scanning', () => {
       expect(loc?.artifactLocation?.uriBaseId).toBe('%SRCROOT%');
       expect(loc?.artifactLocation?.uri).not.toMatch(/^(\/|[a-z]+:)/);
       expect(loc?.region?.startLine).toBeGreaterThan(0);
-      expect(result.message.text.length).toBeGreaterThan(0);
+      expect(result.message.text?.length).toBeGreaterThan(0);
       expect(run?.tool.driver.rules?.[result.ruleIndex ?? -1]?.id).toBe(result.ruleId);
     }
   });
