@@ -84,7 +84,10 @@ function describeParseArgsError(error: Error, usage: string): string {
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && quoted !== undefined) {
     return `option '${quoted.split(' ')[0] ?? quoted}' needs a value`;
   }
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return 'this command takes no positional arguments';
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    const argument = /'([^']{0,100})'/.exec(error.message)?.[1];
+    return argument === undefined ? 'unexpected argument' : `unexpected argument '${argument}'`;
+  }
   return error.message.split('.')[0] ?? error.message;
 }
 
