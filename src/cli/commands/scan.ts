@@ -205,7 +205,7 @@ function fixAll(scan: DirectoryScan, unsafe: boolean): { files: Map<string, stri
     deferred += result.deferred;
     if (result.text === before) continue;
     files.set(path, result.text);
-    diff += unifiedDiff(path, before, result.text);
+    diff += unifiedDiff(terminalSafe(path), before, result.text);
   }
   return { files, diff, fixed, deferred };
 }
