@@ -27,12 +27,12 @@ async function scanOne(dir: string): Promise<unknown> {
   });
   const data = JSON.parse(out) as Record<string, unknown>;
   // The JSON report leaves out fingerprints, help and symbols: compare the full findings too.
-  const full = await scanDirectory({ cwd: process.cwd(), paths: [dir], config: { ...defaultConfig, select: ['ALL'], minSeverity: 'info' } });
+  const full = await scanDirectory({ cwd: process.cwd(), paths: [dir], override: () => ({ ...defaultConfig, select: ['ALL'], minSeverity: 'info' }) });
   // `undeclaredModules` moved from the project facts to the published facts: compare it there.
   const { undeclaredModules: _moved, ...project } = { ...full.project, cythonIncluded: [...full.project.cythonIncluded].sort() } as Record<string, unknown>;
   const modules = 'facts' in full ? (full.facts as { undeclaredModules: Array<{ path: string }> }).undeclaredModules.map((m) => m.path) : _moved;
   // A rule selected alone still gets the facts of the rules it reads (FT034 reads FT008–FT013).
-  const alone = await scanDirectory({ cwd: process.cwd(), paths: [dir], config: { ...defaultConfig, select: ['FT034'] } });
+  const alone = await scanDirectory({ cwd: process.cwd(), paths: [dir], override: () => ({ ...defaultConfig, select: ['FT034'] }) });
   return { exit: code, findings: data.findings, diagnostics: data.diagnostics, full: full.findings, project, modules, stats: full.stats, ft034Alone: alone.findings };
 }
 

@@ -7,6 +7,7 @@ const generators: Array<{ name: string; load: () => Promise<{ default: () => Pro
   // Rules first: the knowledge index reads docs/rules/.
   { name: 'rules', load: () => import('./generate-rules.js') },
   { name: 'knowledge', load: () => import('./generate-knowledge.js') },
+  { name: 'config-schema', load: () => import('./generate-config-schema.js') },
 ];
 
 for (const generator of generators) {

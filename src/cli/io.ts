@@ -10,6 +10,8 @@ export type CliIo = {
   env: Record<string, string | undefined>;
   /** True when stderr is an interactive terminal (progress lines are shown only then). */
   stderrIsTTY: boolean;
+  /** True when stdout is an interactive terminal (text output then adds code frames). */
+  stdoutIsTTY?: boolean;
   /** Reads all of standard input; undefined when there is none. */
   readStdin?: () => Promise<string>;
   /** The fetch used for every outbound HTTP call; tests swap it or intercept it with nock. */

@@ -1,19 +1,24 @@
 import v8 from 'node:v8';
+import { closestMatch } from '../core/config/closest-match.js';
 import { VERSION } from '../core/version.js';
-import { commandLoaders } from './commands/index.js';
+import { commandLoaders, commandSummaries } from './commands/index.js';
 import { EXIT_ERROR, EXIT_OK, UsageError, type CliIo } from './io.js';
 
 function renderHelp(): string {
   const names = Object.keys(commandLoaders).sort();
+  const width = Math.max(...names.map((n) => n.length));
   return [
     'ftbot: port Python extension modules to free-threaded CPython',
     '',
     'Usage: ftbot <command> [options]',
     '',
     'Commands:',
-    ...names.map((n) => `  ${n}`),
+    ...names.map((n) => `  ${n.padEnd(width)}  ${commandSummaries[n] ?? ''}`.trimEnd()),
     '',
     'Run `ftbot <command> --help` for the options of one command.',
+    '',
+    'Exit codes (every command): 0 success with nothing to report, 1 findings reported,',
+    '2 usage, configuration or internal error.',
     '',
   ].join('\n');
 }
@@ -35,7 +40,8 @@ export async function execute(argv: string[], io: CliIo): Promise<number> {
   }
   const load = commandLoaders[name];
   if (load === undefined) {
-    io.stderr(`ftbot: unknown command '${name}'\n\n${renderHelp()}`);
+    const near = closestMatch(name, Object.keys(commandLoaders));
+    io.stderr(`ftbot: unknown command '${name}'${near === undefined ? '' : ` (did you mean '${near}'?)`}\n\n${renderHelp()}`);
     return EXIT_ERROR;
   }
   const command = await load();
@@ -49,7 +55,8 @@ export async function execute(argv: string[], io: CliIo): Promise<number> {
     // node:util parseArgs rejects unknown options and bad values with ERR_PARSE_ARGS_* codes:
     // those are usage errors of every command, handled here once.
     if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr(`ftbot ${name}: ${error.message}\n\n${command.usage}`);
+      const message = error instanceof UsageError ? error.message : describeParseArgsError(error, command.usage);
+      io.stderr(`ftbot ${name}: ${message}\n\n${command.usage}`);
       return EXIT_ERROR;
     }
     const message = error instanceof Error ? error.message : String(error);
@@ -57,6 +64,31 @@ export async function execute(argv: string[], io: CliIo): Promise<number> {
     if (io.env.FTBOT_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return EXIT_ERROR;
   }
+}
+
+/**
+ * Rewrites node:util parseArgs errors in ftbot's words, with the closest option of the command
+ * (read from its usage text) for an unknown one:
+ *
+ *   Unknown option '--fromat'. To specify a positional argument starting with a '-', …
+ *   → unknown option '--fromat' (did you mean '--format'?)
+ */
+function describeParseArgsError(error: Error, usage: string): string {
+  const code = String((error as { code?: unknown }).code);
+  const quoted = /'(-[^']{0,100})'/.exec(error.message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted !== undefined) {
+    const options = [...new Set([...usage.matchAll(/(?:^|[\s,[])(--?[a-z][a-z-]*)/g)].map((m) => m[1] ?? ''))];
+    const near = closestMatch(quoted, options.filter((o) => o.startsWith('--') === quoted.startsWith('--')));
+    return `unknown option '${quoted}'${near === undefined ? '' : ` (did you mean '${near}'?)`}`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && quoted !== undefined) {
+    return `option '${quoted.split(' ')[0] ?? quoted}' needs a value`;
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    const argument = /'([^']{0,100})'/.exec(error.message)?.[1];
+    return argument === undefined ? 'unexpected argument' : `unexpected argument '${argument}'`;
+  }
+  return error.message.split('.')[0] ?? error.message;
 }
 
 function isParseArgsError(error: unknown): error is Error {
@@ -77,6 +109,7 @@ export async function main(): Promise<number> {
     cwd: process.cwd(),
     env: process.env,
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

@@ -62,6 +62,7 @@ export type DiagnosticKind =
   | 'too-large'
   | 'binary'
   | 'vendored'
+  | 'generated'
   | 'unsupported-language'
   | 'config-invalid'
   | 'read-error'

@@ -1,41 +1,46 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { classifyPath } from '../core/languages.js';
 
 /** Directories never worth walking: VCS data, environments, build output, dependencies. */
 const skippedDirectories = new Set(['.git', '.hg', '.svn', 'node_modules', '.venv', 'venv', '.tox', '.nox', '__pycache__', '.mypy_cache', '.pytest_cache', 'target', '.eggs']);
 
+/** Ignore files read in every directory, as git, ripgrep and ruff read them. */
+const ignoreFileNames = ['.gitignore', '.ignore'];
+
 export type WalkedFile = { path: string; absolute: string; size: number };
 
+type ScopedIgnore = { base: string; matcher: Ignore };
+
 /**
- * Lists the files under `roots` that ftbot reads (sources and build files), honouring
- * `.gitignore` files along the way and `exclude` patterns (gitignore syntax). Paths are relative to
- * `cwd` with `/` separators. A root may also be a single file.
+ * Lists the files under `roots` that ftbot reads (sources and build files), honouring `.gitignore`
+ * and `.ignore` files in the walked directories and their parents up to the repository root,
+ * the repository's `.git/info/exclude`, `exclude` patterns (gitignore syntax, relative to `cwd`)
+ * and `isExcluded` (per-directory settings). Paths are relative to `cwd` with `/` separators. A
+ * root may also be a single file.
  */
-export function walkFiles(params: { cwd: string; roots: string[]; exclude: string[] }): { files: WalkedFile[]; missing: string[] } {
-  const { cwd, roots, exclude } = params;
+export function walkFiles(params: {
+  cwd: string;
+  roots: string[];
+  exclude: string[];
+  isExcluded?: (absolute: string, isDirectory: boolean) => boolean;
+}): { files: WalkedFile[]; missing: string[] } {
+  const { cwd, roots, exclude, isExcluded } = params;
   const files: WalkedFile[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
   const excludeMatcher = ignore().add(exclude);
   const toRelative = (abs: string): string => relative(cwd, abs).split(sep).join('/');
 
-  const visit = (dir: string, ignores: Array<{ base: string; matcher: Ignore }>): void => {
+  const visit = (dir: string, ignores: ScopedIgnore[]): void => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
-    let scoped = ignores;
-    if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
-      try {
-        scoped = [...ignores, { base: dir, matcher: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) }];
-      } catch {
-        // An unreadable .gitignore is treated as absent.
-      }
-    }
+    const scoped = [...ignores, ...ignoresIn(dir, new Set(entries.filter((e) => e.isFile()).map((e) => e.name)))];
     entries.sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
       const abs = join(dir, entry.name);
@@ -44,6 +49,7 @@ export function walkFiles(params: { cwd: string; roots: string[]; exclude: strin
       if (isIgnored(abs, isDir, scoped)) continue;
       const rel = toRelative(abs);
       if (rel !== '' && !rel.startsWith('..') && excludeMatcher.ignores(isDir ? `${rel}/` : rel)) continue;
+      if (isExcluded?.(abs, isDir)) continue;
       if (isDir) visit(abs, scoped);
       else if (entry.isFile()) add(abs);
     }
@@ -71,13 +77,52 @@ export function walkFiles(params: { cwd: string; roots: string[]; exclude: strin
       missing.push(root);
       continue;
     }
-    if (stat.isDirectory()) visit(abs, []);
+    // A file named on the command line is scanned even when an ignore file lists it (as ruff
+    // does unless --force-exclude); a directory starts with its parents' ignore files.
+    if (stat.isDirectory()) visit(abs, parentIgnores(abs));
     else add(abs);
   }
   return { files, missing };
 }
 
-function isIgnored(abs: string, isDir: boolean, ignores: Array<{ base: string; matcher: Ignore }>): boolean {
+/** The ignore files of one directory, plus `.git/info/exclude` when it is a repository root. */
+function ignoresIn(dir: string, fileNames: ReadonlySet<string>): ScopedIgnore[] {
+  const out: ScopedIgnore[] = [];
+  const paths = ignoreFileNames.filter((n) => fileNames.has(n)).map((n) => join(dir, n));
+  const exclude = join(dir, '.git', 'info', 'exclude');
+  if (existsSync(exclude)) paths.unshift(exclude);
+  for (const path of paths) {
+    try {
+      out.push({ base: dir, matcher: ignore().add(readFileSync(path, 'utf8')) });
+    } catch {
+      // An unreadable ignore file is treated as absent.
+    }
+  }
+  return out;
+}
+
+/** Ignore files of the directories above `dir`, up to the repository root (the one with `.git`). */
+function parentIgnores(dir: string): ScopedIgnore[] {
+  const chain: string[] = [];
+  for (let d = dir; ; ) {
+    if (existsSync(join(d, '.git'))) break;
+    const parent = dirname(d);
+    if (parent === d) return [];
+    chain.unshift(parent);
+    d = parent;
+  }
+  return chain.flatMap((d) => {
+    let names: string[] = [];
+    try {
+      names = readdirSync(d);
+    } catch {
+      return [];
+    }
+    return ignoresIn(d, new Set(names));
+  });
+}
+
+function isIgnored(abs: string, isDir: boolean, ignores: ScopedIgnore[]): boolean {
   for (const { base, matcher } of ignores) {
     const rel = relative(base, abs).split(sep).join('/');
     if (rel === '' || rel.startsWith('..')) continue;

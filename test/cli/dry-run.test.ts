@@ -384,7 +384,7 @@ describe('dry runs: tokens, limits and errors', () => {
     [['triage'], 'give the repository with --repo'],
     [['triage', '--repo', 'Codertocat'], "'Codertocat' is not a repository"],
     [['triage', '--repo', 'Codertocat/Hello-World/extra'], 'is not a repository'],
-    [['triage', '--repo', 'Codertocat/Hello-World', 'more'], "Unexpected argument 'more'"],
+    [['triage', '--repo', 'Codertocat/Hello-World', 'more'], "unexpected argument 'more'"],
   ])('rejects %j before any request', async (argv, message) => {
     const api = githubApi();
     const run = await cli(argv, {});

@@ -137,13 +137,13 @@ describe('ftbot scan (in-process)', () => {
     it('an unknown format', async () => {
       const { code, stderr } = await scan(project, '--format', 'xml');
       expect(code).toBe(2);
-      expect(stderr).toContain("unknown format 'xml' (expected text, json or sarif)");
+      expect(stderr).toContain("unknown output format 'xml' (expected text, json, sarif, github, rdjson)");
     });
 
     it('a rule id that is not one', async () => {
       const { code, stderr } = await scan(project, '--select', 'E501');
       expect(code).toBe(2);
-      expect(stderr).toContain("'E501' is not a rule id or prefix");
+      expect(stderr).toContain("unknown rule selector 'E501'");
     });
 
     it('a path that does not exist', async () => {
@@ -157,7 +157,7 @@ describe('ftbot scan (in-process)', () => {
       const { code, stdout, stderr } = await scan(badConfig);
       expect(code).toBe(2);
       expect(stdout).toBe('');
-      expect(stderr).toMatch(/^ftbot: invalid configuration in pyproject\.toml: min-severity: /);
+      expect(stderr).toMatch(/^ftbot: invalid configuration: pyproject\.toml:\d+:\d+: min-severity: /);
     });
 
     it('a --config file that cannot be read', async () => {

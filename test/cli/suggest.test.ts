@@ -31,9 +31,9 @@ type JsonOutput = {
 };
 
 describe('ftbot suggest (in-process, no key)', () => {
-  it('prints a verified template rewrite for a borrowed lookup and exits 0', async () => {
+  it('prints a verified template rewrite for a borrowed lookup and exits 1 (findings reported)', async () => {
     const r = await suggest(spamext, {}, 'src/spam/spammodule.c:18');
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     expect(r.stdout).toContain('src/spam/spammodule.c:18:23: FT001 ');
     expect(r.stdout).toContain('drafted by: deterministic; verified edit');
     expect(r.stdout).toContain('if (PyDict_GetItemRef(registry, key, &value) < 0) {');
@@ -43,7 +43,7 @@ describe('ftbot suggest (in-process, no key)', () => {
 
   it('prints the JSON contract with exactly the documented keys', async () => {
     const r = await suggest(spamext, {}, 'src/spam/spammodule.c:44', '--format', 'json');
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout) as JsonOutput;
     expect(Object.keys(out)).toEqual(['findings']);
     const [f] = out.findings;
@@ -70,11 +70,11 @@ describe('ftbot suggest (in-process, no key)', () => {
     expect(out.findings[0]).toMatchObject({ ruleId: 'FT008', verified: true, edit: { startLine: 147, endLine: 147 } });
   });
 
-  it('exits 1 when the line has no finding', async () => {
+  it('exits 0 when the line has no finding, as scan does with nothing to report', async () => {
     const text = await suggest(spamext, {}, 'src/spam/spammodule.c:2');
-    expect(text).toMatchObject({ code: 1, stdout: 'src/spam/spammodule.c:2: no finding on this line\n' });
+    expect(text).toMatchObject({ code: 0, stdout: 'src/spam/spammodule.c:2: no finding on this line\n' });
     const json = await suggest(spamext, {}, 'src/spam/spammodule.c:2', '--format', 'json');
-    expect(json.code).toBe(1);
+    expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual({ findings: [] });
   });
 
@@ -131,7 +131,7 @@ describe('ftbot suggest against an OpenAI-compatible server on 127.0.0.1', () =>
     answer = () => completion(JSON.stringify({ explanation: 'Use `PyDict_GetItemRef`; see @org/team and https://evil.example/x', edit: { startLine: 8, endLine: 13, replacement }, citedIds: [] }));
     requests.length = 0;
     const r = await suggest(root, { OPENAI_API_KEY: 'sk-local-test', OPENAI_BASE_URL: baseURL, FTBOT_LLM_MODEL: 'local' }, `${FIXTURE}:8`, '--format', 'json');
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout) as JsonOutput;
     expect(out.findings.map((f) => [f.ruleId, f.drafter, f.verified])).toEqual([
       ['FT001', 'llm', true],
@@ -147,7 +147,7 @@ describe('ftbot suggest against an OpenAI-compatible server on 127.0.0.1', () =>
     answer = () => ({ status: 500, json: { error: { message: 'down' } } });
     requests.length = 0;
     const r = await suggest(root, { OPENAI_API_KEY: 'sk-local-test', OPENAI_BASE_URL: baseURL }, `${FIXTURE}:8`, '--format', 'json', '--verbose');
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout) as JsonOutput;
     expect(out.findings.map((f) => [f.drafter, f.verified])).toEqual([
       ['deterministic', true],

@@ -89,7 +89,7 @@ describe('ftbot wheels usage errors', () => {
     [['wheels', 'numpy', '--from', 'x.txt'], '--from only works with --offline'],
     [['wheels', 'numpy', '--format', 'yaml'], "unknown format 'yaml'"],
     [['wheels', 'numpy=='], 'expected <project>==<version>'],
-    [['wheels', '--frobnicate'], "Unknown option '--frobnicate'"],
+    [['wheels', '--frobnicate'], "unknown option '--frobnicate'"],
   ])('%j exits 2 with the usage', async (argv, message) => {
     const fake = createFakeIo();
     expect(await execute(argv, fake.io)).toBe(2);

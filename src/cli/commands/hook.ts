@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderText } from '../../core/report/to-text.js';
-import { loadProjectConfig } from '../../io/load-project-config.js';
+import { renderText, terminalSafe } from '../../core/report/to-text.js';
+import { formatConfigProblem } from '../../io/load-project-config.js';
 import { scanDirectory } from '../../io/scan-directory.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, type CliIo, type Command } from '../io.js';
 import { applyRuleOptions } from './scan.js';
@@ -47,15 +47,18 @@ export const command: Command = {
     });
     if (positionals.length === 0) return EXIT_OK;
     const root = projectRootOf(io.cwd);
-    const loaded = await loadProjectConfig({ cwd: root, ...(values.config === undefined ? {} : { configPath: resolve(io.cwd, values.config) }) });
-    if (loaded.problems.length > 0) {
-      for (const p of loaded.problems) io.stderr(`ftbot: invalid configuration in ${p.source}: ${p.path}: ${p.message}\n`);
-      return EXIT_ERROR;
-    }
-    const config = applyRuleOptions(loaded.config, values);
     // Findings carry paths relative to the scan's cwd (the project root), with `/` separators.
     const wanted = new Set(positionals.map((p) => relative(root, isAbsolute(p) ? p : resolve(io.cwd, p)).split(sep).join('/')));
-    const scan = await scanDirectory({ cwd: root, paths: ['.'], config });
+    const scan = await scanDirectory({
+      cwd: root,
+      paths: ['.'],
+      override: (config) => applyRuleOptions(config, values),
+      ...(values.config === undefined ? {} : { configPath: resolve(io.cwd, values.config) }),
+    });
+    if (scan.problems.length > 0) {
+      for (const p of scan.problems) io.stderr(`ftbot: invalid configuration: ${terminalSafe(formatConfigProblem(p))}\n`);
+      return EXIT_ERROR;
+    }
     const findings = scan.findings.filter((f) => wanted.has(f.path));
     if (findings.length === 0) return EXIT_OK;
     io.stdout(renderText(findings, { showHelp: false }));

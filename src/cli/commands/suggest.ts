@@ -38,9 +38,9 @@ JSON output:
     "explanation", "citations": [{"page", "anchor", "title", "excerpt", "url"}]}]}
   Edit lines are 1-based and inclusive; "replacement" replaces those whole lines.
 
-Exit codes:
-  0  at least one finding on the line was drafted
-  1  the line has no finding
+Exit codes (as in every command):
+  0  the line has no finding
+  1  findings on the line were reported (and drafted)
   2  usage error, unreadable file, or internal error
 `;
 
@@ -152,7 +152,8 @@ export const command: Command = {
     if (findings.length === 0) {
       if (format === 'json') io.stdout(toJson([]));
       else io.stdout(`${path}:${line}: no finding on this line\n`);
-      return EXIT_FINDINGS;
+      // Nothing to report is success, as for `scan`: 1 means findings were reported.
+      return EXIT_OK;
     }
 
     // 3. Draft: the model when a key is set, templates otherwise (and as the fallback).
@@ -180,6 +181,6 @@ export const command: Command = {
     const result = await draftSuggestions({ findings, fileText, path, knowledge, drafter, fallback: deterministic, project, grammars, rules, contextFiles: context, logger });
     for (const notice of result.notices) io.stderr(`ftbot suggest: ${notice}\n`);
     io.stdout(format === 'json' ? toJson(result.suggestions) : toText(result.suggestions));
-    return EXIT_OK;
+    return EXIT_FINDINGS;
   },
 };

@@ -7,7 +7,11 @@
 /** Settings after defaults are applied. */
 export type ResolvedConfig = {
   select: string[];
+  /** Added to `select` (ruff's `extend-select`). */
+  extendSelect: string[];
   ignore: string[];
+  /** Rules ignored in files matching a glob (gitignore syntax, relative to the config's directory). */
+  perFileIgnores: Array<{ pattern: string; ruleIds: string[] }>;
   preview: boolean;
   exclude: string[];
   minSeverity: 'info' | 'warning' | 'error';
@@ -25,7 +29,9 @@ export type ResolvedConfig = {
 
 export const defaultConfig: ResolvedConfig = {
   select: [],
+  extendSelect: [],
   ignore: [],
+  perFileIgnores: [],
   preview: false,
   exclude: [],
   minSeverity: 'info',
@@ -39,5 +45,6 @@ export const defaultConfig: ResolvedConfig = {
   llm: { enabled: true, model: 'gpt-4o-mini' },
 };
 
-export type ConfigProblem = { source: string; path: string; message: string };
+/** A configuration mistake: the file, the key path, and where it is when the file says so. */
+export type ConfigProblem = { source: string; path: string; message: string; line?: number; column?: number };
 

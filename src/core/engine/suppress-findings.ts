@@ -1,6 +1,6 @@
 import type { Diagnostic, Finding } from '../diagnostics.js';
 import type { LineIndex } from './create-finding.js';
-import { applySuppressions, findSuppressions } from './suppressions.js';
+import { applySuppressions, findSuppressions, mayHoldSuppressions } from './suppressions.js';
 
 /**
  * Phase 6, suppressions: drops the findings of one file that an inline `ftbot: ignore[…]` (or
@@ -19,7 +19,7 @@ export function suppressFindings(params: {
 }): { findings: Finding[]; diagnostics: Diagnostic[] } {
   const { findings, path, text } = params;
   // Most files have neither findings nor comments: skip the comment search.
-  if (findings.length === 0 && !text.includes('ftbot:')) return { findings, diagnostics: [] };
+  if (findings.length === 0 && !mayHoldSuppressions(text)) return { findings, diagnostics: [] };
   const lineIndex = params.lineIndex();
   const suppressions = findSuppressions(text, (offset) => lineIndex(offset).line);
   return applySuppressions(findings, suppressions, params.enabledRuleIds, path);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectRules } from '../../../src/core/engine/select-rules.js';
+import { selectRules, unknownSelectors } from '../../../src/core/engine/select-rules.js';
 import { rules } from '../../../src/core/rules/index.js';
 
 const ids = (select: string[], ignore: string[] = [], preview = false): string[] =>
@@ -43,5 +43,22 @@ describe('selectRules', () => {
 
   it('selects nothing for an id that no rule has', () => {
     expect(ids(['FT999'])).toEqual([]);
+  });
+});
+
+describe('unknownSelectors', () => {
+  it('accepts ids, prefixes of existing ids and ALL in any case, and names the closest id otherwise', () => {
+    expect(unknownSelectors(['FT001', 'ft0', 'FT03', 'all', 'FT'], rules)).toEqual([]);
+    expect(unknownSelectors(['FT999', 'FT04', 'E501', 'F'], rules).map((u) => u.message)).toEqual([
+      "unknown rule selector 'FT999' (did you mean 'FT009'?)",
+      "unknown rule selector 'FT04' (did you mean 'FT004'?)",
+      "unknown rule selector 'E501' (expected a rule id such as FT001, a prefix such as FT0, or ALL)",
+      "unknown rule selector 'F' (expected a rule id such as FT001, a prefix such as FT0, or ALL)",
+    ]);
+  });
+
+  it('adds extend-select to the default set', () => {
+    const preview = rules.find((r) => r.meta.preview)?.meta.id ?? '';
+    expect(selectRules(rules, { select: [], ignore: [], preview: false, extendSelect: [preview] }).map((r) => r.meta.id)).toContain(preview);
   });
 });

@@ -53,11 +53,55 @@ describe('findSuppressions', () => {
 });
 
 describe('applySuppressions', () => {
-  it('drops findings of its rules on its line or the line after, and keeps others', () => {
+  it('applies a trailing comment to its own line only, and only to its rules', () => {
     const text = 'x;  // ftbot: ignore[FT001] reason\ny;\nz;\n';
     const result = applySuppressions([finding('FT001', 1), finding('FT001', 2), finding('FT001', 3), finding('FT002', 1)], suppressionsOf(text), new Set(['FT001', 'FT002']), 'm.c');
-    expect(result.findings.map((f) => `${f.ruleId}:${f.line}`)).toEqual(['FT001:3', 'FT002:1']);
+    expect(result.findings.map((f) => `${f.ruleId}:${f.line}`)).toEqual(['FT001:2', 'FT001:3', 'FT002:1']);
     expect(result.diagnostics).toEqual([]);
+  });
+
+  it('applies ignore-next-line to the next line even when trailing', () => {
+    const text = 'x;  // ftbot: ignore-next-line[ft001] reason\ny;\n';
+    const result = applySuppressions([finding('FT001', 1), finding('FT001', 2)], suppressionsOf(text), new Set(['FT001']), 'm.c');
+    expect(result.findings.map((f) => f.line)).toEqual([1]);
+  });
+
+  it("reads clang-tidy's NOLINT and NOLINTNEXTLINE with FT ids, ignoring other checks and bare forms", () => {
+    const text = [
+      'a = f();  // NOLINT(FT001)', // 1: own line
+      '// NOLINTNEXTLINE(bugprone-x, FT002)', // 2: covers 3
+      'b = g();',
+      'c = h();  // NOLINT', // 4: bare, nothing
+      '#define X f() // NOLINT(FT004)', // 5: a preprocessor line, trailing comment
+    ].join('\n');
+    const found = suppressionsOf(text);
+    expect(found.map(({ line, target, ruleIds }) => ({ line, target, ruleIds }))).toEqual([
+      { line: 1, target: 1, ruleIds: ['FT001'] },
+      { line: 2, target: 3, ruleIds: ['FT002'] },
+      { line: 5, target: 5, ruleIds: ['FT004'] },
+    ]);
+    const result = applySuppressions([finding('FT001', 1), finding('FT002', 3), finding('FT001', 4), finding('FT004', 5)], found, new Set(['FT001', 'FT002', 'FT004']), 'm.c');
+    expect(result.findings.map((f) => `${f.ruleId}:${f.line}`)).toEqual(['FT001:4']);
+  });
+
+  it("reads flake8's `noqa: FTnnn` as its own line, several ids allowed", () => {
+    const text = 'x = d[k]  # noqa: FT001, ft002 reason\ny = 1\n';
+    const found = suppressionsOf(text);
+    expect(found.map(({ target, ruleIds }) => ({ target, ruleIds }))).toEqual([{ target: 1, ruleIds: ['FT001', 'FT002'] }]);
+    const result = applySuppressions([finding('FT001', 1), finding('FT002', 2)], found, new Set(['FT001', 'FT002']), 'm.pyx');
+    expect(result.findings.map((f) => `${f.ruleId}:${f.line}`)).toEqual(['FT002:2']);
+  });
+
+  it('covers the line after a block comment that spans lines', () => {
+    const text = '/*\n * ftbot: ignore[FT016] single-threaded init\n */\nchar *t = strtok(s, ",");\n';
+    const result = applySuppressions([finding('FT016', 4)], suppressionsOf(text), new Set(['FT016']), 'm.c');
+    expect(result.findings).toEqual([]);
+  });
+
+  it('reports unused NOLINT and noqa suppressions too', () => {
+    const text = 'a;  // NOLINT(FT001)\nb  # noqa: FT002\n';
+    const result = applySuppressions([], suppressionsOf(text), new Set(['FT001', 'FT002']), 'm.c');
+    expect(result.diagnostics.map((d) => `${d.line}:${d.message}`)).toEqual(['1:unused suppression for FT001', '2:unused suppression for FT002']);
   });
 
   it('applies a standalone comment to the next line', () => {

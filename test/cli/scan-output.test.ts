@@ -1,0 +1,149 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { execute } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
+import type { RdjsonReport } from '../../src/core/report/to-rdjson.js';
+import { createFakeIo } from '../helpers/fake-io.js';
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+async function scan(cwd: string, args: string[], io: Partial<CliIo> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const fake = createFakeIo({ cwd, ...io });
+  const code = await execute(['scan', ...args], fake.io);
+  return { code, stdout: fake.stdout(), stderr: fake.stderr() };
+}
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ftbot-out-'));
+  temps.push(dir);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+const borrowed = 'static PyObject *registry;\nPyObject *lookup(PyObject *key) {\n    return PyDict_GetItem(registry, key);\n}\n';
+const twice = 'static PyObject *registry;\nPyObject *lookup(PyObject *key) {\n    PyObject *a = PyDict_GetItem(registry, key);\n    return PyDict_GetItem(registry, a);\n}\n';
+
+describe('output formats', () => {
+  const dir = project({ 'm.c': twice, 'n.c': borrowed });
+
+  it('--statistics counts findings per rule', async () => {
+    const r = await scan(dir, ['--statistics']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('3  FT001      dict-get-item-borrowed\n');
+  });
+
+  it('--format is an alias of --output-format; two different values are refused', async () => {
+    const withoutTime = (s: string) => s.replace(/"ms": \d+/, '"ms": 0');
+    expect(withoutTime((await scan(dir, ['--format', 'json'])).stdout)).toBe(withoutTime((await scan(dir, ['--output-format', 'json'])).stdout));
+    const both = await scan(dir, ['--format', 'json', '--output-format', 'sarif']);
+    expect(both.code).toBe(2);
+  });
+
+  it('github prints escaped workflow commands', async () => {
+    const r = await scan(dir, ['--output-format', 'github']);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^::warning title=FT001 \(dict-get-item-borrowed\),file=m\.c,line=3,col=19,endLine=3,endColumn=\d+::`PyDict_GetItem` returns /);
+  });
+
+  it("rdjson follows reviewdog's diagnostic format", async () => {
+    const report = JSON.parse((await scan(dir, ['--output-format', 'rdjson'])).stdout) as RdjsonReport;
+    expect(report.source.name).toBe('ftbot');
+    expect(report.diagnostics[0]).toMatchObject({
+      location: { path: 'm.c', range: { start: { line: 3, column: 19 } } },
+      severity: 'WARNING',
+      code: { value: 'FT001' },
+    });
+    expect(report.diagnostics[0]?.code.url).toMatch(/ft001-dict-get-item-borrowed\.md$/);
+  });
+
+  it('shows a code frame on a terminal, not with --no-code-frame, not when piped', async () => {
+    const tty = await scan(dir, ['--select', 'FT001', 'n.c'], { stdoutIsTTY: true });
+    expect(tty.stdout).toContain('n.c:3:12: FT001 ');
+    expect(tty.stdout).toContain('  3 |     return PyDict_GetItem(registry, key);\n    |            ^^^^^^^^^^^^^^\n');
+    expect((await scan(dir, ['n.c', '--no-code-frame'], { stdoutIsTTY: true })).stdout).not.toContain(' | ');
+    expect((await scan(dir, ['n.c'])).stdout).not.toContain(' | ');
+  });
+
+  it('-q prints only the findings', async () => {
+    const r = await scan(dir, ['-q']);
+    expect(r.stdout.trimEnd().split('\n').every((l) => /^[mn]\.c:\d+:\d+: FT001 /.test(l))).toBe(true);
+    expect((await scan(project({ 'x.c': 'int x;\n' }), ['--quiet'])).stdout).toBe('');
+  });
+
+  it('says how to apply fixes, and which need --unsafe-fixes', async () => {
+    const slots = '#include <Python.h>\nstatic int e(PyObject *m) { return 0; }\nstatic PyModuleDef_Slot s[] = {\n    {Py_mod_exec, e},\n    {0, NULL}\n};\n';
+    const pybind = '#include <pybind11/pybind11.h>\nPYBIND11_MODULE(_x, m) {\n}\n';
+    const r = await scan(project({ 'a.c': slots, 'b.cpp': pybind }), ['--select', 'FT008,FT012']);
+    expect(r.stdout).toMatch(/fixable with `--unsafe-fixes`/);
+    expect(r.stdout).toMatch(/^b\.cpp:2:1: FT012 /m);
+  });
+});
+
+describe('suppressions through the CLI', () => {
+  it('a trailing suppression hides its own line only, and an unused one is reported on stderr by default', async () => {
+    const text = [
+      'static PyObject *registry;',
+      'PyObject *f(PyObject *key) {',
+      '    PyObject *a = PyDict_GetItem(registry, key);  // ftbot: ignore[FT001] checked',
+      '    return PyDict_GetItem(registry, a);',
+      '}',
+      'int g(void) { return 0; }  // NOLINT(FT001)',
+      '',
+    ].join('\n');
+    const r = await scan(project({ 'm.c': text }), []);
+    expect(r.stdout).toMatch(/^m\.c:4:12: FT001 /m);
+    expect(r.stdout).not.toMatch(/^m\.c:3:/m);
+    expect(r.stderr).toBe('m.c:6: unused-suppression: unused suppression for FT001\n');
+    expect((await scan(project({ 'm.c': text }), ['-q'])).stderr).toBe('');
+  });
+});
+
+describe('files that are not scanned', () => {
+  it('skips generated C with a diagnostic (Cython, SWIG, cffi, mypyc)', async () => {
+    const dir = project({
+      'a.c': `/* Generated by Cython 3.1.2 */\n${borrowed}`,
+      'b.c': `/* ----\n * This file was automatically generated by SWIG (https://www.swig.org).\n */\n${borrowed}`,
+      'c.c': `#define _CFFI_\n${borrowed}`,
+      'build/__native.c': `#include "CPy.h"\n${borrowed}`,
+      'd.c': borrowed,
+    });
+    const r = await scan(dir, ['--verbose']);
+    expect(r.stdout).toMatch(/^d\.c:3:12: FT001/m);
+    expect(r.stdout).not.toMatch(/^(a|b|c)\.c:|__native/m);
+    for (const [file, tool] of [['a.c', 'Cython'], ['b.c', 'SWIG'], ['c.c', 'cffi'], ['build/__native.c', 'mypyc']]) {
+      expect(r.stderr).toContain(`${file}: generated: skipped: generated by ${tool}`);
+    }
+  });
+
+  it("honours .ignore and the repository's .git/info/exclude, also when run from a subdirectory", async () => {
+    const dir = project({
+      '.git/info/exclude': 'private/\n',
+      '.ignore': 'scratch.c\n',
+      '.gitignore': 'build/\n',
+      'src/m.c': borrowed,
+      'src/build/x.c': borrowed,
+      'private/p.c': borrowed,
+      'scratch.c': borrowed,
+    });
+    const paths = (out: string) => [...out.matchAll(/^(\S+):\d+:\d+: FT/gm)].map((m) => m[1]);
+    expect(paths((await scan(dir, [])).stdout)).toEqual(['src/m.c']);
+    expect(paths((await scan(join(dir, 'src'), [])).stdout)).toEqual(['m.c']);
+  });
+
+  it('prints file names with escape sequences and newlines as visible escapes (no forged lines)', async () => {
+    const dir = project({ 'a\u001b[2Jb\nfake.c:1:1: FT999 x.c': borrowed });
+    const r = await scan(dir, []);
+    expect(r.stdout).toContain('a\\x1b[2Jb\\x0afake.c:1:1: FT999 x.c:3:12: FT001 ');
+    expect(r.stdout).not.toContain('\u001b');
+    expect(r.stdout.split('\n').filter((l) => l.includes('FT999'))).toHaveLength(1);
+  });
+});
