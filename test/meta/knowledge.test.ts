@@ -60,7 +60,8 @@ beforeAll(async () => {
     });
     anchorsByPage.set(file.path, anchors);
   }
-});
+  // Parsing every page twice takes seconds on a loaded machine; the default 10 s hook limit is too tight.
+}, 60_000);
 
 describe('knowledge base', () => {
   it('has pages', () => {
