@@ -4,8 +4,10 @@
 import type { Logger } from '../ports.js';
 import { silentLogger } from '../ports.js';
 import type { KnowledgeIndex } from './build-index.js';
+import { composeAnswer } from './compose-answer.js';
 import { search } from './search.js';
 import type { Answer, Citation, KnowledgeChunk, SearchHit } from './types.js';
+import { understandQuery } from './understand-query.js';
 
 /** Most sections an answer cites. */
 export const MAX_CITATIONS = 4;
@@ -17,7 +19,6 @@ const RELATIVE_CUTOFF = 0.3;
 const PER_PAGE = 2;
 
 const EXCERPT_LENGTH = 320;
-const RELATED_LENGTH = 200;
 
 export const NOT_COVERED_ANSWER =
   'The ftbot knowledge base does not cover this question. It covers porting C, C++, Cython, PyO3, pybind11 and nanobind extensions to free-threaded CPython: C-API hazards, locking, declaring support, wheels and CI, and testing.';
@@ -92,7 +93,7 @@ export async function answerQuestion(params: {
     }
   }
   return {
-    answer: synthesise(selected, question),
+    answer: composeAnswer({ selected, understood: understandQuery(question) }) || NOT_COVERED_ANSWER,
     citations: selected.map((hit) => toCitation(hit)),
     covered: true,
   };
@@ -112,59 +113,6 @@ function selectHits(hits: readonly SearchHit[]): SearchHit[] {
   return selected;
 }
 
-/**
- * The deterministic answer. Worked example for "what replaces PyList_GetItem?":
- *   "Replacing borrowed references from list access › Replacing PyList_GetItem with PyList_GetItemRef:
- *    `PyList_GetItemRef` (3.13) returns a new strong reference … (first two sentences)
- *
- *    APIs named there: `PyList_GetItemRef`.
- *
- *    Related:
- *    - Why Py_NewRef(PyList_GetItem(...)) is not a fix: The item can be freed … (first sentence)"
- */
-function synthesise(selected: readonly SearchHit[], question: string): string {
-  const [top, ...rest] = selected;
-  if (top === undefined) return NOT_COVERED_ANSWER;
-  const parts = [`${sectionName(top.chunk)}: ${leadSentences(top.chunk.text, 2)}`];
-  const apis = namedApis(top.chunk, question);
-  if (apis.length > 0) parts.push(`APIs named there: ${apis.map((name) => `\`${name}\``).join(', ')}.`);
-  if (rest.length > 0) {
-    const related = rest.map((hit) => `- ${sectionName(hit.chunk)}: ${clip(leadSentences(hit.chunk.text, 1), RELATED_LENGTH)}`);
-    parts.push(['Related:', ...related].join('\n'));
-  }
-  return parts.join('\n\n');
-}
-
-function sectionName(chunk: KnowledgeChunk): string {
-  return chunk.heading === chunk.title ? chunk.title : `${chunk.title} › ${chunk.heading}`;
-}
-
-/** The first `count` sentences of the section's prose (code and tables skipped). */
-function leadSentences(text: string, count: number): string {
-  return splitSentences(proseOf(text)).slice(0, count).join(' ');
-}
-
-/**
- * Splits prose into sentences at `.`, `!` or `?` followed by a space and a capital letter, a
- * backtick, a quote or a parenthesis, except after "e.g", "i.e", "etc" and "vs".
- * Example: "Use `PyList_GetItemRef` (3.13). It returns a new reference, e.g. `x`. Done" →
- * ["Use `PyList_GetItemRef` (3.13).", "It returns a new reference, e.g. `x`.", "Done"]
- */
-function splitSentences(prose: string): string[] {
-  const sentences: string[] = [];
-  let start = 0;
-  for (const match of prose.matchAll(/[.!?](?=\s+[A-Z`"'(])/g)) {
-    const end = (match.index ?? 0) + 1;
-    const before = prose.slice(start, end);
-    if (/\b(?:e\.g|i\.e|etc|vs|cf)\.$/i.test(before)) continue;
-    sentences.push(before.trim());
-    start = end;
-  }
-  const tail = prose.slice(start).trim();
-  if (tail !== '') sentences.push(tail);
-  return sentences;
-}
-
 /** The prose paragraphs of a section's text, as one line. */
 function proseOf(text: string): string {
   return text
@@ -180,25 +128,6 @@ function isProse(block: string): boolean {
   const lines = block.split('\n');
   const codeLike = lines.filter((line) => /[;{}]\s*$|^\s*#|^\s*(?:\/\/|\/\*|\*)|\s\|\s|^\s*[\w.-]+\s*[:=]\s*\S*$/.test(line));
   return codeLike.length * 2 < lines.length && /[a-z]{3,} [a-z]{2,}/i.test(block);
-}
-
-/** Plumbing every extension calls; naming it would not help the reader. */
-const COMMON_NAMES = new Set([
-  'PyObject', 'Py_ssize_t', 'Py_INCREF', 'Py_DECREF', 'Py_XINCREF', 'Py_XDECREF', 'Py_CLEAR', 'Py_NewRef',
-  'Py_XNewRef', 'Py_RETURN_NONE', 'PyErr_Occurred', 'PyModuleDef', 'PyMethodDef', 'PyModuleDef_Init',
-  'PyModule_Create', 'PyInit_',
-]);
-
-/**
- * Code names of the top section worth pointing at, the question's own names excluded: first those
- * the page lists in `apis` (the replacements are there), then other C-API style names; at most four.
- */
-function namedApis(chunk: KnowledgeChunk, question: string): string[] {
-  const asked = question.toLowerCase();
-  const apiLike = (name: string): boolean => /^_?Py[A-Z_]|^Py[a-z]+_/.test(name) && !COMMON_NAMES.has(name);
-  const candidates = chunk.identifiers.filter((name) => apiLike(name) && !asked.includes(name.toLowerCase()));
-  const pageApis = new Set(chunk.apis);
-  return [...candidates.filter((name) => pageApis.has(name)), ...candidates.filter((name) => !pageApis.has(name))].slice(0, 4);
 }
 
 function toCitation(hit: SearchHit): Citation {

@@ -43,6 +43,7 @@ const SYNONYMS: ReadonlyArray<readonly [readonly string[], string]> = [
   [['thread-safe', 'thread safe', 'threadsafe', 'thread safety', 'thread-safety', 'concurrently', 'data race', 'race condition'], 'thread safety'],
   [['slower', 'slowdown', 'slow down', 'overhead', 'benchmark', 'performance', 'speedup', 'speed up', 'scaling', 'scale'], 'single-threaded performance overhead'],
   [['segfault', 'sigsegv', 'segmentation fault', 'use-after-free', 'access violation', 'crashes', 'crash'], 'crash'],
+  [['declare', 'declaring', 'does not need the gil', "doesn't need the gil", 'not require the gil', 'safe without the gil', 'safely without the gil', 'mark the module', 'mark my module', 'mark a module', 'as free-threading compatible', 'supports free-threaded', 'support free-threaded', 'support for free-threaded'], 'declaring free-threading support'],
   [['memory usage', 'more memory', 'memory overhead'], 'memory mimalloc'],
   [['not support free', 'not ready', "don't support", 'do not support', 'skip free-threaded', 'skip the free-threaded', 'opt out', 'opt-out', 'not yet support'], 'not supporting free threading yet'],
 ];
