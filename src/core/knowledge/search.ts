@@ -40,6 +40,8 @@ const EXACT_IN_PAGE = 1.25;
 /** A term found in more than this share of sections counts as common and weighs `COMMON_WEIGHT`. */
 const COMMON_SHARE = 0.3;
 const COMMON_WEIGHT = 0.5;
+/** A query name found in more than this share of sections gets no exact-name boost. */
+const COMMON_NAME_SHARE = 0.05;
 
 const normalise = (terms: readonly string[]): Set<string> =>
   new Set(terms.map((term) => processTerm(term)).filter((term): term is string => term !== null));
@@ -174,10 +176,14 @@ export function search(params: { index: KnowledgeIndex; query: string; limit?: n
   if (!onTopic) return { covered: false, hits: [] };
 
   const options = searchOptions(index, distinct);
+  // A "name" that half the pages use ("free-threaded", "thread-safe") is prose, not a code name:
+  // boosting sections for it would only reward the word.
+  const vocabulary = vocabularyOf(index);
+  const rareNames = names.filter((name) => vocabulary.documents(name) <= index.miniSearch.documentCount * COMMON_NAME_SHARE);
   if (distinct.filter((term) => options.known.has(term)).length / distinct.length < MIN_KNOWN_SHARE) {
     return { covered: false, hits: [] };
   }
-  const { hits, matched } = rank(index, understood.text, names, options.search, understood);
+  const { hits, matched } = rank(index, understood.text, rareNames, options.search, understood);
 
   const best = hits[0];
   if (best === undefined || best.score < MIN_SCORE) return { covered: false, hits: [] };
@@ -248,6 +254,8 @@ function addPageScores(hits: SearchHit[]): void {
   }
 }
 
+const BINDING_TOOLS: ReadonlySet<string> = new Set(['cython', 'pyo3', 'pybind11', 'nanobind']);
+
 /** Share of a page's other top sections' scores added to each of its sections. */
 const PAGE_SHARE = 0.25;
 
@@ -266,6 +274,8 @@ function intentFactor(chunk: KnowledgeChunk, understood: UnderstoodQuery | undef
     else if (tags.has('ci') || chunk.page.startsWith('docs/rules/')) factor *= 0.6;
   }
   if (understood.intents.ci && tags.has('ci')) factor *= 1.3;
+  // A question that names its binding tool (Cython, PyO3, pybind11, nanobind) wants that tool's page.
+  if (understood.tools.some((tool) => BINDING_TOOLS.has(tool) && tags.has(tool))) factor *= 1.4;
   if (chunk.page.startsWith('docs/rules/') && !exact) factor *= 0.8;
   return factor;
 }
