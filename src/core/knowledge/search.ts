@@ -48,6 +48,9 @@ const normalise = (terms: readonly string[]): Set<string> =>
 const STRONG = normalise(STRONG_DOMAIN_TERMS);
 const WEAK = normalise(WEAK_DOMAIN_TERMS);
 
+/** Built-in exception and warning class names: too generic to mark a question as on topic. */
+const GENERIC_NAME = /^[a-z]*(?:error|warning|exception)$/;
+
 /** Single-dash option values (`cpython-freethreading`, `thread-unsafe`): too common in prose to index as names, fine to look up. */
 const KEBAB = /\b[a-z][a-z0-9]*-[a-z0-9]+\b/gi;
 
@@ -169,10 +172,13 @@ export function search(params: { index: KnowledgeIndex; query: string; limit?: n
 
   const distinct = [...new Set(terms)];
   if (distinct.length === 0) return { covered: false, hits: [] };
+  // Exception class names (`RuntimeError`) and "python" are everywhere in Python questions; they
+  // do not put a question in the field on their own.
+  const fieldNames = names.filter((name) => !GENERIC_NAME.test(name));
   const onTopic =
-    distinct.some((term) => isStrong(term) || (term.length >= 4 && index.codeNames.has(term))) ||
-    names.some((name) => index.codeNames.has(name) || (name.length >= 8 && nearCodeName(index, name))) ||
-    distinct.filter((term) => WEAK.has(term)).length >= 2;
+    distinct.some((term) => isStrong(term) || (/[_.\d-]/.test(term) && index.codeNames.has(term) && !GENERIC_NAME.test(term))) ||
+    fieldNames.some((name) => index.codeNames.has(name) || (name.length >= 8 && nearCodeName(index, name))) ||
+    distinct.filter((term) => WEAK.has(term) && term !== 'python').length >= 2;
   if (!onTopic) return { covered: false, hits: [] };
 
   const options = searchOptions(index, distinct);
@@ -283,7 +289,8 @@ function intentFactor(chunk: KnowledgeChunk, understood: UnderstoodQuery | undef
 /** A strong field word, or one typo away from one ("pymutx", "cibuildweel") when it is long enough to tell. */
 function isStrong(term: string): boolean {
   if (STRONG.has(term)) return true;
-  if (term.length < 5) return false;
+  // A weak field word is a real word, not a typo of a strong one ("python" is one edit from "cython").
+  if (term.length < 5 || WEAK.has(term)) return false;
   for (const strong of STRONG) if (strong.length >= 5 && withinOneEdit(term, strong)) return true;
   return false;
 }
