@@ -32,19 +32,19 @@ export type RetrievedSection = {
 };
 
 /**
- * The seam for a later LLM path: it writes the answer text from the retrieved sections. It may
- * only cite ids from `sections`; anything else is dropped, and when nothing valid is left (or it
- * throws) the deterministic answer is used instead.
+ * The LLM seam: it writes the answer text from the retrieved sections. Every claim must carry a
+ * citation mark (`[knowledge/x.md#anchor]`) of a section in `sections` (see `checkDraft`); a draft
+ * that breaks this, or a drafter that throws, gives way to the deterministic answer.
  */
 export interface AnswerDrafter {
   answer(params: { question: string; sections: RetrievedSection[] }): Promise<{ answer: string; citedIds: string[] }>;
 }
 
 /**
- * Answers `question` from `index`. Without a drafter the answer is deterministic: the leading
- * sentences of the best section, the replacement APIs it names, and pointers to the other cited
- * sections. With a drafter, the drafter writes the text but the citations still come only from the
- * retrieved sections.
+ * Answers `question` from `index`. Without a drafter the answer is deterministic
+ * (`composeAnswer`): the fix or direct answer from the best section, whole blocks and its code, then
+ * why, then the other cited sections. With a drafter, the drafter writes the text, and it is used
+ * only when every claim cites a retrieved section (`checkDraft`).
  *
  * @param params.question
  *   The question as asked.
@@ -80,14 +80,11 @@ export async function answerQuestion(params: {
     const sections = selected.map((hit) => ({ id: hit.chunk.id, chunk: hit.chunk, score: hit.score }));
     try {
       const drafted = await drafter.answer({ question, sections });
-      const allowed = new Map(selected.map((hit) => [hit.chunk.id, hit]));
-      const cited = [...new Set(drafted.citedIds)]
-        .map((id) => allowed.get(id))
-        .filter((hit): hit is SearchHit => hit !== undefined);
-      if (drafted.answer.trim() !== '' && cited.length > 0) {
-        return { answer: drafted.answer.trim(), citations: cited.map((hit) => toCitation(hit)), covered: true };
+      const checked = checkDraft(drafted.answer, selected);
+      if (checked.ok) {
+        return { answer: checked.answer, citations: checked.cited.map((hit) => toCitation(hit)), covered: true };
       }
-      logger.warn({ citedIds: drafted.citedIds }, 'drafter cited no retrieved section; using the deterministic answer');
+      logger.warn({ citedIds: drafted.citedIds, problem: checked.problem }, `drafted answer rejected (${checked.problem}); using the deterministic answer`);
     } catch (error) {
       logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'drafter failed; using the deterministic answer');
     }
@@ -97,6 +94,67 @@ export async function answerQuestion(params: {
     citations: selected.map((hit) => toCitation(hit)),
     covered: true,
   };
+}
+
+/** `[knowledge/page.md#anchor]`: a drafted answer's citation of one section. */
+const CITATION_MARK = /\[((?:knowledge|docs\/rules)\/[\w.-]+\.md(?:#[\w.-]*)?)\]/g;
+
+/**
+ * Checks a drafted answer against the sections it was given. Every paragraph and list item that
+ * makes a claim (outside code blocks, three words or more) must end with at least one citation
+ * mark, and every mark must name a retrieved section; otherwise the draft is rejected. Marks are
+ * rewritten to `[n]`, numbered in the order of the returned citations.
+ *
+ * Worked example: "Use `PyMutex` [knowledge/pymutex.md#using-pymutex]." with that section
+ * retrieved → ok, answer "Use `PyMutex` [1].", cited [that section].
+ */
+export function checkDraft(
+  text: string,
+  retrieved: readonly SearchHit[],
+): { ok: true; answer: string; cited: SearchHit[] } | { ok: false; problem: string } {
+  const answer = text.trim();
+  if (answer === '') return { ok: false, problem: 'empty answer' };
+  const byId = new Map(retrieved.map((hit) => [hit.chunk.id, hit]));
+  const order: string[] = [];
+  for (const match of answer.matchAll(CITATION_MARK)) {
+    const id = match[1] ?? '';
+    if (!byId.has(id)) return { ok: false, problem: `cites ${id}, which was not retrieved` };
+    if (!order.includes(id)) order.push(id);
+  }
+  if (order.length === 0) return { ok: false, problem: 'no citation marks' };
+  let fenced = false;
+  for (const unit of claimUnits(answer)) {
+    if (unit.fence) {
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced || unit.text.split(/\s+/).length < 3) continue;
+    if (unit.text.search(CITATION_MARK) < 0) return { ok: false, problem: `a claim without a citation: "${unit.text.slice(0, 60)}"` };
+  }
+  const numbered = answer.replace(CITATION_MARK, (_mark, id: string) => `[${order.indexOf(id) + 1}]`);
+  return { ok: true, answer: numbered, cited: order.map((id) => byId.get(id) as SearchHit) };
+}
+
+/** Paragraphs and list items of Markdown text, with fence lines marked. */
+function claimUnits(text: string): Array<{ text: string; fence: boolean }> {
+  const units: Array<{ text: string; fence: boolean }> = [];
+  let current: string[] = [];
+  const flush = (): void => {
+    if (current.length > 0) units.push({ text: current.join(' ').trim(), fence: false });
+    current = [];
+  };
+  for (const line of text.split('\n')) {
+    if (/^\s*(?:```|~~~)/.test(line)) {
+      flush();
+      units.push({ text: line, fence: true });
+    } else if (line.trim() === '') flush();
+    else if (/^\s*(?:[-*+]|\d+\.)\s/.test(line)) {
+      flush();
+      current.push(line);
+    } else current.push(line);
+  }
+  flush();
+  return units;
 }
 
 function selectHits(hits: readonly SearchHit[]): SearchHit[] {

@@ -54,13 +54,15 @@ export function composeAnswer(params: { selected: readonly SearchHit[]; understo
   const lead = pickLead(selected, understood.kind);
 
   const parts: string[] = [`**${sectionName(lead.chunk)}**`, ...leadBlocks(lead.chunk, queryTerms, names, understood.kind)];
+  const apis = namedApis(lead.chunk, names);
+  if (apis.length > 0) parts.push(`APIs: ${apis.map((name) => `\`${name}\``).join(', ')}.`);
   let used = parts.join('\n\n').length;
 
   const others = [top, ...rest].filter((hit) => hit !== lead);
   const why = others[0];
   if (why !== undefined) {
     const sentences = firstSentences(why.chunk, queryTerms, names, 2);
-    const line = `Why and more: ${sectionName(why.chunk)}: ${sentences}`;
+    const line = `Background: ${sectionName(why.chunk)}: ${sentences}`;
     if (sentences !== '' && used + line.length + 2 <= ANSWER_BUDGET) {
       parts.push(line);
       used += line.length + 2;
@@ -209,6 +211,16 @@ function firstSentences(chunk: KnowledgeChunk, queryTerms: ReadonlySet<string>, 
   const sentences = splitSentences(best.text.replace(/\s+/g, ' ').trim());
   const short = (sentences[0] ?? '').length < 25 ? 1 : 0;
   return sentences.slice(0, count + short).join(' ').slice(0, 420);
+}
+
+/**
+ * The API names the lead section is about, the question's own names excluded: names the page lists
+ * in `apis` that the section mentions, at most four. Example: the `PyList_GetItemRef` section of
+ * the list page, asked about `PyList_GetItem` → [`PyList_GetItemRef`].
+ */
+function namedApis(chunk: KnowledgeChunk, asked: readonly string[]): string[] {
+  const mentioned = new Set(chunk.identifiers);
+  return chunk.apis.filter((name) => mentioned.has(name) && !asked.includes(name.toLowerCase())).slice(0, 4);
 }
 
 function sectionName(chunk: KnowledgeChunk): string {

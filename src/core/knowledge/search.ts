@@ -50,6 +50,8 @@ const WEAK = normalise(WEAK_DOMAIN_TERMS);
 
 /** Built-in exception and warning class names: too generic to mark a question as on topic. */
 const GENERIC_NAME = /^[a-z]*(?:error|warning|exception)$/;
+/** Hyphenated words (`free-threaded`, `thread-safe`), which may be prose rather than code names. */
+const PROSE_NAME = /^[a-z]+(?:-[a-z]+)+$/;
 
 /** Single-dash option values (`cpython-freethreading`, `thread-unsafe`): too common in prose to index as names, fine to look up. */
 const KEBAB = /\b[a-z][a-z0-9]*-[a-z0-9]+\b/gi;
@@ -165,12 +167,17 @@ export function search(params: { index: KnowledgeIndex; query: string; limit?: n
   //    query's terms.
   const { index, query, limit = 10 } = params;
   const understood = understandQuery(query);
-  const terms = tokenize(understood.text)
-    .map((term) => processTerm(term))
-    .filter((term): term is string => term !== null);
+  const toTerms = (text: string): string[] => [
+    ...new Set(
+      tokenize(text)
+        .map((term) => processTerm(term))
+        .filter((term): term is string => term !== null),
+    ),
+  ];
   const names = findQueryNames(understood.text);
-
-  const distinct = [...new Set(terms)];
+  // The guard judges what the user wrote; the search also uses the synonym expansions.
+  const distinct = toTerms(understood.coreText);
+  const searchTerms = toTerms(understood.text);
   if (distinct.length === 0) return { covered: false, hits: [] };
   // Exception class names (`RuntimeError`) and "python" are everywhere in Python questions; they
   // do not put a question in the field on their own.
@@ -181,11 +188,11 @@ export function search(params: { index: KnowledgeIndex; query: string; limit?: n
     distinct.filter((term) => WEAK.has(term) && term !== 'python').length >= 2;
   if (!onTopic) return { covered: false, hits: [] };
 
-  const options = searchOptions(index, distinct);
+  const options = searchOptions(index, searchTerms);
   // A "name" that half the pages use ("free-threaded", "thread-safe") is prose, not a code name:
   // boosting sections for it would only reward the word.
   const vocabulary = vocabularyOf(index);
-  const rareNames = names.filter((name) => vocabulary.documents(name) <= index.miniSearch.documentCount * COMMON_NAME_SHARE);
+  const rareNames = names.filter((name) => !PROSE_NAME.test(name) || vocabulary.documents(name) <= index.miniSearch.documentCount * COMMON_NAME_SHARE);
   if (distinct.filter((term) => options.known.has(term)).length / distinct.length < MIN_KNOWN_SHARE) {
     return { covered: false, hits: [] };
   }
@@ -193,7 +200,8 @@ export function search(params: { index: KnowledgeIndex; query: string; limit?: n
 
   const best = hits[0];
   if (best === undefined || best.score < MIN_SCORE) return { covered: false, hits: [] };
-  const share = Math.max(...hits.slice(0, 3).map((hit) => new Set(matched.get(hit.chunk.id)).size / distinct.length));
+  const core = new Set(distinct);
+  const share = Math.max(...hits.slice(0, 3).map((hit) => new Set(matched.get(hit.chunk.id)?.filter((term) => core.has(term))).size / distinct.length));
   if (share < MIN_TOP_SHARE) return { covered: false, hits: [] };
   return { covered: true, hits: hits.slice(0, limit) };
 }

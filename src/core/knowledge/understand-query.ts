@@ -11,6 +11,8 @@ export type QuestionKind = 'declare' | 'wheel' | 'thread-safe' | 'warning' | 'te
 export type UnderstoodQuery = {
   /** The query text to search with: names, messages, key prose and synonym expansions. */
   text: string;
+  /** `text` without the synonym expansions: what the user wrote, for the coverage guard. */
+  coreText: string;
   /** Code names found anywhere, pasted code included. */
   names: string[];
   /** Error and warning lines (`RuntimeWarning: The global interpreter lock …`), trimmed. */
@@ -148,8 +150,9 @@ export function understandQuery(question: string): UnderstoodQuery {
   }
   // Bounded: a pasted wall of text must not turn into a search over hundreds of terms.
   const messageWords = messages.slice(0, 2).map((message) => message.split(/\s+/).slice(0, MAX_MESSAGE_WORDS).join(' '));
-  const text = [...names.slice(0, MAX_NAMES), ...messageWords, ...words, ...expansions].join(' ');
-  return { text, names, messages, tools, versions, intents: { install: install && !ci, ci }, kind };
+  const coreText = [...names.slice(0, MAX_NAMES), ...messageWords, ...words].join(' ');
+  const text = [coreText, ...expansions].join(' ');
+  return { text, coreText, names, messages, tools, versions, intents: { install: install && !ci, ci }, kind };
 }
 
 function classify(lower: string, messages: readonly string[]): QuestionKind {
