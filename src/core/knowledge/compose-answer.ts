@@ -174,13 +174,20 @@ function render(block: ChunkBlock): string {
 
 /** Query terms and names a block contains; names count triple. */
 function blockScore(block: ChunkBlock, queryTerms: ReadonlySet<string>, names: readonly string[]): number {
-  const terms = termSet(block.text);
+  let terms = blockTerms.get(block);
+  if (terms === undefined) {
+    terms = termSet(block.text);
+    blockTerms.set(block, terms);
+  }
   let score = 0;
   for (const term of queryTerms) if (terms.has(term)) score += 1;
   const lower = block.text.toLowerCase();
   for (const name of names) if (lower.includes(name)) score += 3;
   return score;
 }
+
+/** Terms per block object, computed once: blocks belong to the loaded index and do not change. */
+const blockTerms = new WeakMap<ChunkBlock, Set<string>>();
 
 function termSet(text: string): Set<string> {
   return new Set(tokenize(text).map((term) => processTerm(term)).filter((term): term is string => term !== null));
