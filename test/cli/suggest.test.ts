@@ -161,13 +161,14 @@ describe('ftbot suggest against an OpenAI-compatible server on 127.0.0.1', () =>
     answer = (body) => {
       const user = (body.messages as Array<{ content: string }>)[1]?.content ?? '';
       const id = /### (\S+#\S+)/.exec(user)?.[1] ?? '';
-      return completion(JSON.stringify({ answer: 'Use `PyList_GetItemRef`, which returns a strong reference.', citedIds: [id, 'invented#nope'] }));
+      // Every claim carries the id of the section it rests on; the extra invented id is dropped.
+      return completion(JSON.stringify({ answer: `Use \`PyList_GetItemRef\`, which returns a strong reference [${id}].`, citedIds: [id, 'invented#nope'] }));
     };
     const fake = createFakeIo({ cwd: root, env: { OPENAI_API_KEY: 'sk-local-test', OPENAI_BASE_URL: baseURL } });
     const code = await execute(['ask', 'What replaces PyList_GetItem?', '--format', 'json'], fake.io);
     expect(code).toBe(0);
     const out = JSON.parse(fake.stdout()) as { answer: string; citations: Array<{ page: string }> };
-    expect(out.answer).toBe('Use `PyList_GetItemRef`, which returns a strong reference.');
+    expect(out.answer).toBe('Use `PyList_GetItemRef`, which returns a strong reference [1].');
     expect(out.citations).toHaveLength(1);
   });
 });

@@ -60,7 +60,7 @@ beforeAll(async () => {
     });
     anchorsByPage.set(file.path, anchors);
   }
-  // Parsing every page takes seconds on a loaded 2-core machine: more than the 10 s hook default.
+  // Parsing every page twice takes seconds on a loaded machine; the default 10 s hook limit is too tight.
 }, 60_000);
 
 describe('knowledge base', () => {

@@ -4,8 +4,10 @@
 import type { Logger } from '../ports.js';
 import { silentLogger } from '../ports.js';
 import type { KnowledgeIndex } from './build-index.js';
+import { composeAnswer } from './compose-answer.js';
 import { search } from './search.js';
 import type { Answer, Citation, KnowledgeChunk, SearchHit } from './types.js';
+import { understandQuery } from './understand-query.js';
 
 /** Most sections an answer cites. */
 export const MAX_CITATIONS = 4;
@@ -17,7 +19,6 @@ const RELATIVE_CUTOFF = 0.3;
 const PER_PAGE = 2;
 
 const EXCERPT_LENGTH = 320;
-const RELATED_LENGTH = 200;
 
 export const NOT_COVERED_ANSWER =
   'The ftbot knowledge base does not cover this question. It covers porting C, C++, Cython, PyO3, pybind11 and nanobind extensions to free-threaded CPython: C-API hazards, locking, declaring support, wheels and CI, and testing.';
@@ -31,19 +32,19 @@ export type RetrievedSection = {
 };
 
 /**
- * The seam for a later LLM path: it writes the answer text from the retrieved sections. It may
- * only cite ids from `sections`; anything else is dropped, and when nothing valid is left (or it
- * throws) the deterministic answer is used instead.
+ * The LLM seam: it writes the answer text from the retrieved sections. Every claim must carry a
+ * citation mark (`[knowledge/x.md#anchor]`) of a section in `sections` (see `checkDraft`); a draft
+ * that breaks this, or a drafter that throws, gives way to the deterministic answer.
  */
 export interface AnswerDrafter {
   answer(params: { question: string; sections: RetrievedSection[] }): Promise<{ answer: string; citedIds: string[] }>;
 }
 
 /**
- * Answers `question` from `index`. Without a drafter the answer is deterministic: the leading
- * sentences of the best section, the replacement APIs it names, and pointers to the other cited
- * sections. With a drafter, the drafter writes the text but the citations still come only from the
- * retrieved sections.
+ * Answers `question` from `index`. Without a drafter the answer is deterministic
+ * (`composeAnswer`): the fix or direct answer from the best section, whole blocks and its code, then
+ * why, then the other cited sections. With a drafter, the drafter writes the text, and it is used
+ * only when every claim cites a retrieved section (`checkDraft`).
  *
  * @param params.question
  *   The question as asked.
@@ -79,23 +80,81 @@ export async function answerQuestion(params: {
     const sections = selected.map((hit) => ({ id: hit.chunk.id, chunk: hit.chunk, score: hit.score }));
     try {
       const drafted = await drafter.answer({ question, sections });
-      const allowed = new Map(selected.map((hit) => [hit.chunk.id, hit]));
-      const cited = [...new Set(drafted.citedIds)]
-        .map((id) => allowed.get(id))
-        .filter((hit): hit is SearchHit => hit !== undefined);
-      if (drafted.answer.trim() !== '' && cited.length > 0) {
-        return { answer: drafted.answer.trim(), citations: cited.map((hit) => toCitation(hit)), covered: true };
+      const checked = checkDraft(drafted.answer, selected);
+      if (checked.ok) {
+        return { answer: checked.answer, citations: checked.cited.map((hit) => toCitation(hit)), covered: true };
       }
-      logger.warn({ citedIds: drafted.citedIds }, 'drafter cited no retrieved section; using the deterministic answer');
+      logger.warn({ citedIds: drafted.citedIds, problem: checked.problem }, `drafted answer rejected (${checked.problem}); using the deterministic answer`);
     } catch (error) {
       logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'drafter failed; using the deterministic answer');
     }
   }
   return {
-    answer: synthesise(selected, question),
+    answer: composeAnswer({ selected, understood: understandQuery(question) }) || NOT_COVERED_ANSWER,
     citations: selected.map((hit) => toCitation(hit)),
     covered: true,
   };
+}
+
+/** `[knowledge/page.md#anchor]`: a drafted answer's citation of one section. */
+const CITATION_MARK = /\[((?:knowledge|docs\/rules)\/[\w.-]+\.md(?:#[\w.-]*)?)\]/g;
+
+/**
+ * Checks a drafted answer against the sections it was given. Every paragraph and list item that
+ * makes a claim (outside code blocks, three words or more) must end with at least one citation
+ * mark, and every mark must name a retrieved section; otherwise the draft is rejected. Marks are
+ * rewritten to `[n]`, numbered in the order of the returned citations.
+ *
+ * Worked example: "Use `PyMutex` [knowledge/pymutex.md#using-pymutex]." with that section
+ * retrieved → ok, answer "Use `PyMutex` [1].", cited [that section].
+ */
+export function checkDraft(
+  text: string,
+  retrieved: readonly SearchHit[],
+): { ok: true; answer: string; cited: SearchHit[] } | { ok: false; problem: string } {
+  const answer = text.trim();
+  if (answer === '') return { ok: false, problem: 'empty answer' };
+  const byId = new Map(retrieved.map((hit) => [hit.chunk.id, hit]));
+  const order: string[] = [];
+  for (const match of answer.matchAll(CITATION_MARK)) {
+    const id = match[1] ?? '';
+    if (!byId.has(id)) return { ok: false, problem: `cites ${id}, which was not retrieved` };
+    if (!order.includes(id)) order.push(id);
+  }
+  if (order.length === 0) return { ok: false, problem: 'no citation marks' };
+  let fenced = false;
+  for (const unit of claimUnits(answer)) {
+    if (unit.fence) {
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced || unit.text.split(/\s+/).length < 3) continue;
+    if (unit.text.search(CITATION_MARK) < 0) return { ok: false, problem: `a claim without a citation: "${unit.text.slice(0, 60)}"` };
+  }
+  const numbered = answer.replace(CITATION_MARK, (_mark, id: string) => `[${order.indexOf(id) + 1}]`);
+  return { ok: true, answer: numbered, cited: order.map((id) => byId.get(id) as SearchHit) };
+}
+
+/** Paragraphs and list items of Markdown text, with fence lines marked. */
+function claimUnits(text: string): Array<{ text: string; fence: boolean }> {
+  const units: Array<{ text: string; fence: boolean }> = [];
+  let current: string[] = [];
+  const flush = (): void => {
+    if (current.length > 0) units.push({ text: current.join(' ').trim(), fence: false });
+    current = [];
+  };
+  for (const line of text.split('\n')) {
+    if (/^\s*(?:```|~~~)/.test(line)) {
+      flush();
+      units.push({ text: line, fence: true });
+    } else if (line.trim() === '') flush();
+    else if (/^\s*(?:[-*+]|\d+\.)\s/.test(line)) {
+      flush();
+      current.push(line);
+    } else current.push(line);
+  }
+  flush();
+  return units;
 }
 
 function selectHits(hits: readonly SearchHit[]): SearchHit[] {
@@ -110,59 +169,6 @@ function selectHits(hits: readonly SearchHit[]): SearchHit[] {
     selected.push(hit);
   }
   return selected;
-}
-
-/**
- * The deterministic answer. Worked example for "what replaces PyList_GetItem?":
- *   "Replacing borrowed references from list access › Replacing PyList_GetItem with PyList_GetItemRef:
- *    `PyList_GetItemRef` (3.13) returns a new strong reference … (first two sentences)
- *
- *    APIs named there: `PyList_GetItemRef`.
- *
- *    Related:
- *    - Why Py_NewRef(PyList_GetItem(...)) is not a fix: The item can be freed … (first sentence)"
- */
-function synthesise(selected: readonly SearchHit[], question: string): string {
-  const [top, ...rest] = selected;
-  if (top === undefined) return NOT_COVERED_ANSWER;
-  const parts = [`${sectionName(top.chunk)}: ${leadSentences(top.chunk.text, 2)}`];
-  const apis = namedApis(top.chunk, question);
-  if (apis.length > 0) parts.push(`APIs named there: ${apis.map((name) => `\`${name}\``).join(', ')}.`);
-  if (rest.length > 0) {
-    const related = rest.map((hit) => `- ${sectionName(hit.chunk)}: ${clip(leadSentences(hit.chunk.text, 1), RELATED_LENGTH)}`);
-    parts.push(['Related:', ...related].join('\n'));
-  }
-  return parts.join('\n\n');
-}
-
-function sectionName(chunk: KnowledgeChunk): string {
-  return chunk.heading === chunk.title ? chunk.title : `${chunk.title} › ${chunk.heading}`;
-}
-
-/** The first `count` sentences of the section's prose (code and tables skipped). */
-function leadSentences(text: string, count: number): string {
-  return splitSentences(proseOf(text)).slice(0, count).join(' ');
-}
-
-/**
- * Splits prose into sentences at `.`, `!` or `?` followed by a space and a capital letter, a
- * backtick, a quote or a parenthesis, except after "e.g", "i.e", "etc" and "vs".
- * Example: "Use `PyList_GetItemRef` (3.13). It returns a new reference, e.g. `x`. Done" →
- * ["Use `PyList_GetItemRef` (3.13).", "It returns a new reference, e.g. `x`.", "Done"]
- */
-function splitSentences(prose: string): string[] {
-  const sentences: string[] = [];
-  let start = 0;
-  for (const match of prose.matchAll(/[.!?](?=\s+[A-Z`"'(])/g)) {
-    const end = (match.index ?? 0) + 1;
-    const before = prose.slice(start, end);
-    if (/\b(?:e\.g|i\.e|etc|vs|cf)\.$/i.test(before)) continue;
-    sentences.push(before.trim());
-    start = end;
-  }
-  const tail = prose.slice(start).trim();
-  if (tail !== '') sentences.push(tail);
-  return sentences;
 }
 
 /** The prose paragraphs of a section's text, as one line. */
@@ -180,25 +186,6 @@ function isProse(block: string): boolean {
   const lines = block.split('\n');
   const codeLike = lines.filter((line) => /[;{}]\s*$|^\s*#|^\s*(?:\/\/|\/\*|\*)|\s\|\s|^\s*[\w.-]+\s*[:=]\s*\S*$/.test(line));
   return codeLike.length * 2 < lines.length && /[a-z]{3,} [a-z]{2,}/i.test(block);
-}
-
-/** Plumbing every extension calls; naming it would not help the reader. */
-const COMMON_NAMES = new Set([
-  'PyObject', 'Py_ssize_t', 'Py_INCREF', 'Py_DECREF', 'Py_XINCREF', 'Py_XDECREF', 'Py_CLEAR', 'Py_NewRef',
-  'Py_XNewRef', 'Py_RETURN_NONE', 'PyErr_Occurred', 'PyModuleDef', 'PyMethodDef', 'PyModuleDef_Init',
-  'PyModule_Create', 'PyInit_',
-]);
-
-/**
- * Code names of the top section worth pointing at, the question's own names excluded: first those
- * the page lists in `apis` (the replacements are there), then other C-API style names; at most four.
- */
-function namedApis(chunk: KnowledgeChunk, question: string): string[] {
-  const asked = question.toLowerCase();
-  const apiLike = (name: string): boolean => /^_?Py[A-Z_]|^Py[a-z]+_/.test(name) && !COMMON_NAMES.has(name);
-  const candidates = chunk.identifiers.filter((name) => apiLike(name) && !asked.includes(name.toLowerCase()));
-  const pageApis = new Set(chunk.apis);
-  return [...candidates.filter((name) => pageApis.has(name)), ...candidates.filter((name) => !pageApis.has(name))].slice(0, 4);
 }
 
 function toCitation(hit: SearchHit): Citation {

@@ -10,7 +10,7 @@ import { extractIdentifiers } from './extract-identifiers.js';
 import { splitFrontMatter, type FrontMatterFields } from './front-matter.js';
 import { plainText } from './plain-text.js';
 import { createSlugger } from './slugger.js';
-import type { KnowledgeChunk, KnowledgeProblem } from './types.js';
+import type { ChunkBlock, KnowledgeChunk, KnowledgeProblem } from './types.js';
 
 export type ChunkMarkdownResult = {
   chunks: KnowledgeChunk[];
@@ -81,9 +81,39 @@ export function chunkMarkdown(params: { path: string; text: string }): ChunkMark
       .join('\n\n');
     if (position === 0 && body === '' && front.fields.summary !== undefined) body = front.fields.summary;
     if (body === '' && position === 0) continue;
-    chunks.push(toChunk({ path, section, text: body, title, fields: front.fields, upstream }));
+    chunks.push({ ...toChunk({ path, section, text: body, title, fields: front.fields, upstream }), blocks: toBlocks(section.nodes) });
   }
   return { chunks, problems };
+}
+
+/**
+ * The section's top-level nodes as quotable Markdown blocks. Example: a paragraph, a two-item list
+ * and a `c` code block → [{ kind: 'prose', … }, { kind: 'list', text: '- a\n- b' },
+ * { kind: 'code', text: '…', lang: 'c' }]. H4+ headings become bold prose; HTML and empty nodes are
+ * dropped.
+ */
+function toBlocks(nodes: readonly RootContent[]): ChunkBlock[] {
+  const blocks: ChunkBlock[] = [];
+  for (const node of nodes) {
+    if (node.type === 'code') {
+      blocks.push({ kind: 'code', text: node.value, lang: node.lang ?? '' });
+    } else if (node.type === 'list') {
+      const items = node.children.map((item, position) => {
+        const marker = node.ordered === true ? `${(node.start ?? 1) + position}.` : '-';
+        return `${marker} ${plainText(item).trim().replace(/\n+/g, ' ')}`;
+      });
+      blocks.push({ kind: 'list', text: items.join('\n') });
+    } else if (node.type === 'table') {
+      blocks.push({ kind: 'table', text: plainText(node).trim() });
+    } else if (node.type === 'heading') {
+      const heading = plainText(node).trim();
+      if (heading !== '') blocks.push({ kind: 'prose', text: `**${heading}**` });
+    } else {
+      const text = plainText(node).trim();
+      if (text !== '') blocks.push({ kind: 'prose', text });
+    }
+  }
+  return blocks;
 }
 
 function splitSections(params: {

@@ -8,6 +8,7 @@ import { extractIdentifiers } from './extract-identifiers.js';
 import { processTerm } from './process-term.js';
 import { tokenize } from './tokenize.js';
 import type { KnowledgeChunk, SearchHit, SearchResponse } from './types.js';
+import { understandQuery, type UnderstoodQuery } from './understand-query.js';
 
 /**
  * Below this final score the best hit is too weak to cite: a lone fuzzy match of one word. Raw
@@ -39,11 +40,18 @@ const EXACT_IN_PAGE = 1.25;
 /** A term found in more than this share of sections counts as common and weighs `COMMON_WEIGHT`. */
 const COMMON_SHARE = 0.3;
 const COMMON_WEIGHT = 0.5;
+/** A query name found in more than this share of sections gets no exact-name boost. */
+const COMMON_NAME_SHARE = 0.05;
 
 const normalise = (terms: readonly string[]): Set<string> =>
   new Set(terms.map((term) => processTerm(term)).filter((term): term is string => term !== null));
 const STRONG = normalise(STRONG_DOMAIN_TERMS);
 const WEAK = normalise(WEAK_DOMAIN_TERMS);
+
+/** Built-in exception and warning class names: too generic to mark a question as on topic. */
+const GENERIC_NAME = /^[a-z]*(?:error|warning|exception)$/;
+/** Hyphenated words (`free-threaded`, `thread-safe`), which may be prose rather than code names. */
+const PROSE_NAME = /^[a-z]+(?:-[a-z]+)+$/;
 
 /** Single-dash option values (`cpython-freethreading`, `thread-unsafe`): too common in prose to index as names, fine to look up. */
 const KEBAB = /\b[a-z][a-z0-9]*-[a-z0-9]+\b/gi;
@@ -56,18 +64,24 @@ const KEBAB = /\b[a-z][a-z0-9]*-[a-z0-9]+\b/gi;
  *   otherwise outweigh "counter" in the body for "global counter incremented from many threads".
  */
 function searchOptions(index: KnowledgeIndex, terms: readonly string[]): { search: SearchOptions; known: Set<string> } {
+  const vocabulary = vocabularyOf(index);
   const share = new Map<string, number>();
   const known = new Set<string>();
+  const exact = new Set<string>();
   for (const term of terms) {
-    const matches = index.miniSearch.search(term, { prefix: false, fuzzy: false }).length;
-    share.set(term, matches / Math.max(1, index.miniSearch.documentCount));
-    if (matches > 0 || index.miniSearch.search(term, { prefix: PREFIX, fuzzy: FUZZY }).length > 0) known.add(term);
+    const documents = vocabulary.documents(term);
+    share.set(term, documents / Math.max(1, index.miniSearch.documentCount));
+    if (documents > 0) exact.add(term);
+    if (documents > 0 || vocabulary.known(term, PREFIX(term), FUZZY(term))) known.add(term);
   }
   const search: SearchOptions = {
     boost: FIELD_BOOSTS,
     combineWith: 'OR',
-    prefix: PREFIX,
-    fuzzy: FUZZY,
+    // Prefix and typo expansion only where they can help: a term the pages contain exactly needs
+    // neither (the stemmer already folds "locks" onto "lock"), and expansion is most of a search's
+    // cost.
+    prefix: (term) => !exact.has(term) && PREFIX(term),
+    fuzzy: (term) => (exact.has(term) ? false : FUZZY(term)),
     weights: { fuzzy: 0.35, prefix: 0.4 },
     boostTerm: (term) => {
       if (/[_.]/.test(term) || /^ft\d{3}$/.test(term)) return 2;
@@ -76,6 +90,47 @@ function searchOptions(index: KnowledgeIndex, terms: readonly string[]): { searc
     },
   };
   return { search, known };
+}
+
+/** The parts of MiniSearch's term index used here (`_index`, a radix tree; minisearch 7.x). */
+type TermTree = {
+  get(term: string): Map<number, Map<number, number>> | undefined;
+  atPrefix(prefix: string): { size: number };
+  fuzzyGet(term: string, maxDistance: number): { size: number };
+};
+
+/**
+ * Term statistics straight from the index's term tree: how many sections contain a term, and
+ * whether it occurs at all (exactly, as a prefix or within the typo budget). Microseconds per
+ * term, where a search per term cost milliseconds. Falls back to searching when the tree is not
+ * where minisearch 7 keeps it.
+ */
+function vocabularyOf(index: KnowledgeIndex): {
+  documents(term: string): number;
+  known(term: string, prefix: boolean, fuzzy: number | false): boolean;
+} {
+  const tree = (index.miniSearch as unknown as { _index?: TermTree })._index;
+  if (tree === undefined || typeof tree.get !== 'function' || typeof tree.fuzzyGet !== 'function') {
+    return {
+      documents: (term) => index.miniSearch.search(term, { prefix: false, fuzzy: false }).length,
+      known: (term, prefix, fuzzy) => index.miniSearch.search(term, { prefix, fuzzy }).length > 0,
+    };
+  }
+  return {
+    documents(term) {
+      const fields = tree.get(term);
+      if (fields === undefined) return 0;
+      const ids = new Set<number>();
+      for (const docs of fields.values()) for (const id of docs.keys()) ids.add(id);
+      return ids.size;
+    },
+    known(term, prefix, fuzzy) {
+      if (prefix && tree.atPrefix(term).size > 0) return true;
+      if (fuzzy === false) return false;
+      const distance = fuzzy < 1 ? Math.round(term.length * fuzzy) : fuzzy;
+      return tree.fuzzyGet(term, distance).size > 0;
+    },
+  };
 }
 
 /** Prefix search for longer terms only: "lock" finds "locking", but "py" must not find every name. */
@@ -104,34 +159,49 @@ const FUZZY = (term: string): number | false => (term.length >= 8 ? 0.2 : term.l
  *   // → 'Iterating with PyDict_Next' (the section that names it in its heading)
  */
 export function search(params: { index: KnowledgeIndex; query: string; limit?: number }): SearchResponse {
-  // 1. Normalise the query and pick out its code names.
+  // 1. Understand the question: names, messages, tools, synonyms; drop logs and chatter.
   // 2. Off-topic guard: no field word and no known code name → not covered.
   // 3. BM25+ search with field boosts, prefix and fuzzy matching.
-  // 4. Multiply in the exact-name boosts and re-sort.
+  // 4. Multiply in the exact-name, intent and page-level boosts and re-sort.
   // 5. Not covered when the best score is below MIN_SCORE or the top sections match too few of the
   //    query's terms.
   const { index, query, limit = 10 } = params;
-  const terms = tokenize(query)
-    .map((term) => processTerm(term))
-    .filter((term): term is string => term !== null);
-  const names = findQueryNames(query);
-
-  const distinct = [...new Set(terms)];
+  const understood = understandQuery(query);
+  const toTerms = (text: string): string[] => [
+    ...new Set(
+      tokenize(text)
+        .map((term) => processTerm(term))
+        .filter((term): term is string => term !== null),
+    ),
+  ];
+  const names = findQueryNames(understood.text);
+  // The guard judges what the user wrote; the search also uses the synonym expansions.
+  const distinct = toTerms(understood.coreText);
+  const searchTerms = toTerms(understood.text);
+  if (distinct.length === 0) return { covered: false, hits: [] };
+  // Exception class names (`RuntimeError`) and "python" are everywhere in Python questions; they
+  // do not put a question in the field on their own.
+  const fieldNames = names.filter((name) => !GENERIC_NAME.test(name));
   const onTopic =
-    distinct.some((term) => isStrong(term) || (term.length >= 4 && index.codeNames.has(term))) ||
-    names.some((name) => index.codeNames.has(name) || (name.length >= 8 && nearCodeName(index, name))) ||
-    distinct.filter((term) => WEAK.has(term)).length >= 2;
+    distinct.some((term) => isStrong(term) || (/[_.\d-]/.test(term) && index.codeNames.has(term) && !GENERIC_NAME.test(term))) ||
+    fieldNames.some((name) => index.codeNames.has(name) || (name.length >= 8 && nearCodeName(index, name))) ||
+    distinct.filter((term) => WEAK.has(term) && term !== 'python').length >= 2;
   if (!onTopic) return { covered: false, hits: [] };
 
-  const options = searchOptions(index, distinct);
+  const options = searchOptions(index, searchTerms);
+  // A "name" that half the pages use ("free-threaded", "thread-safe") is prose, not a code name:
+  // boosting sections for it would only reward the word.
+  const vocabulary = vocabularyOf(index);
+  const rareNames = names.filter((name) => !PROSE_NAME.test(name) || vocabulary.documents(name) <= index.miniSearch.documentCount * COMMON_NAME_SHARE);
   if (distinct.filter((term) => options.known.has(term)).length / distinct.length < MIN_KNOWN_SHARE) {
     return { covered: false, hits: [] };
   }
-  const { hits, matched } = rank(index, query, names, options.search);
+  const { hits, matched } = rank(index, understood.text, rareNames, options.search, understood);
 
   const best = hits[0];
   if (best === undefined || best.score < MIN_SCORE) return { covered: false, hits: [] };
-  const share = Math.max(...hits.slice(0, 3).map((hit) => new Set(matched.get(hit.chunk.id)).size / distinct.length));
+  const core = new Set(distinct);
+  const share = Math.max(...hits.slice(0, 3).map((hit) => new Set(matched.get(hit.chunk.id)?.filter((term) => core.has(term))).size / distinct.length));
   if (share < MIN_TOP_SHARE) return { covered: false, hits: [] };
   return { covered: true, hits: hits.slice(0, limit) };
 }
@@ -158,6 +228,7 @@ function rank(
   query: string,
   names: readonly string[],
   options: SearchOptions,
+  understood?: UnderstoodQuery,
 ): { hits: SearchHit[]; matched: Map<string, readonly string[]> } {
   const results = index.miniSearch.search(query, options);
   const hits: SearchHit[] = [];
@@ -166,18 +237,68 @@ function rank(
     const chunk = index.byId.get(String(result.id));
     if (!chunk) continue;
     const { factor, exactMatches } = exactBoost(chunk, names);
-    hits.push({ chunk, score: result.score * factor, exactMatches });
+    hits.push({ chunk, score: result.score * factor * intentFactor(chunk, understood, exactMatches.length > 0), exactMatches });
     matched.set(chunk.id, result.queryTerms);
   }
+  addPageScores(hits);
   hits.sort((a, b) => b.score - a.score || (a.chunk.id < b.chunk.id ? -1 : a.chunk.id > b.chunk.id ? 1 : 0));
 
   return { hits, matched };
 }
 
+/**
+ * Page-level evidence: a section gains a share of the scores of its page's next best sections, so
+ * a page that answers several parts of a question beats a lone section that repeats one word.
+ * Worked example: sections of page A score 10, 6 and 5, a section of page B scores 11 → A's best
+ * becomes 10 + 0.25 × (6 + 5) = 12.75 and outranks B's 11.
+ */
+function addPageScores(hits: SearchHit[]): void {
+  const byPage = new Map<string, number[]>();
+  for (const hit of hits) {
+    const scores = byPage.get(hit.chunk.page) ?? [];
+    scores.push(hit.score);
+    byPage.set(hit.chunk.page, scores);
+  }
+  const top = new Map<string, number[]>();
+  for (const [page, scores] of byPage) top.set(page, scores.sort((a, b) => b - a).slice(0, 3));
+  for (const hit of hits) {
+    const scores = top.get(hit.chunk.page) ?? [];
+    const others = scores.reduce((sum, score) => sum + score, 0) - (scores.includes(hit.score) ? hit.score : 0);
+    hit.score += PAGE_SHARE * Math.max(0, Math.min(others, (scores[0] ?? 0) + (scores[1] ?? 0)));
+  }
+}
+
+const BINDING_TOOLS: ReadonlySet<string> = new Set(['cython', 'pyo3', 'pybind11', 'nanobind']);
+
+/** Share of a page's other top sections' scores added to each of its sections. */
+const PAGE_SHARE = 0.25;
+
+/**
+ * Intent boosts. A question about installing or choosing an interpreter (pip, uv, conda, pyenv)
+ * that says nothing of CI belongs on the `installing` pages, not on CI set-up or a rule's docs;
+ * rule docs in general give way to knowledge pages unless the question names the rule or an API
+ * the doc is about.
+ */
+function intentFactor(chunk: KnowledgeChunk, understood: UnderstoodQuery | undefined, exact: boolean): number {
+  if (understood === undefined) return 1;
+  let factor = 1;
+  const tags = new Set(chunk.tags);
+  if (understood.intents.install) {
+    if (tags.has('installing')) factor *= 1.6;
+    else if (tags.has('ci') || chunk.page.startsWith('docs/rules/')) factor *= 0.6;
+  }
+  if (understood.intents.ci && tags.has('ci')) factor *= 1.3;
+  // A question that names its binding tool (Cython, PyO3, pybind11, nanobind) wants that tool's page.
+  if (understood.tools.some((tool) => BINDING_TOOLS.has(tool) && tags.has(tool))) factor *= 1.4;
+  if (chunk.page.startsWith('docs/rules/') && !exact) factor *= 0.8;
+  return factor;
+}
+
 /** A strong field word, or one typo away from one ("pymutx", "cibuildweel") when it is long enough to tell. */
 function isStrong(term: string): boolean {
   if (STRONG.has(term)) return true;
-  if (term.length < 5) return false;
+  // A weak field word is a real word, not a typo of a strong one ("python" is one edit from "cython").
+  if (term.length < 5 || WEAK.has(term)) return false;
   for (const strong of STRONG) if (strong.length >= 5 && withinOneEdit(term, strong)) return true;
   return false;
 }
@@ -213,9 +334,7 @@ function exactBoost(chunk: KnowledgeChunk, names: readonly string[]): { factor: 
   let factor = 1;
   const exactMatches: string[] = [];
   if (names.length === 0) return { factor, exactMatches };
-  const heading = chunk.headingPath.slice(1).join(' ').toLowerCase();
-  const inSection = new Set(chunk.identifiers.map((name) => name.toLowerCase()));
-  const inPage = new Set([...chunk.apis, ...chunk.rules].map((name) => name.toLowerCase()));
+  const { heading, inSection, inPage } = namesOf(chunk);
   for (const name of names) {
     if (containsName(heading, name)) factor *= EXACT_IN_HEADING;
     else if (inSection.has(name)) factor *= EXACT_IN_SECTION;
@@ -224,6 +343,23 @@ function exactBoost(chunk: KnowledgeChunk, names: readonly string[]): { factor: 
     exactMatches.push(name);
   }
   return { factor, exactMatches };
+}
+
+type ChunkNames = { heading: string; inSection: ReadonlySet<string>; inPage: ReadonlySet<string> };
+/** Lower-cased heading and name sets per chunk, computed once per chunk object. */
+const chunkNames = new WeakMap<KnowledgeChunk, ChunkNames>();
+
+function namesOf(chunk: KnowledgeChunk): ChunkNames {
+  let names = chunkNames.get(chunk);
+  if (names === undefined) {
+    names = {
+      heading: chunk.headingPath.slice(1).join(' ').toLowerCase(),
+      inSection: new Set(chunk.identifiers.map((name) => name.toLowerCase())),
+      inPage: new Set([...chunk.apis, ...chunk.rules].map((name) => name.toLowerCase())),
+    };
+    chunkNames.set(chunk, names);
+  }
+  return names;
 }
 
 /** True when `name` occurs in `text` as a whole word (`pydict_next` is not in `pydict_nextitem`). */

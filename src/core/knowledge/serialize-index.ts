@@ -8,7 +8,7 @@ import MiniSearch from 'minisearch';
 import { z } from 'zod';
 import { ftbotError } from '../errors.js';
 import { assembleIndex, MINISEARCH_OPTIONS, type KnowledgeIndex } from './build-index.js';
-import type { KnowledgeChunk } from './types.js';
+import type { ChunkBlock, KnowledgeChunk } from './types.js';
 
 /** Bumped whenever the chunk shape or the index options change incompatibly. */
 export const INDEX_FORMAT_VERSION = 1;
@@ -26,6 +26,9 @@ const chunkSchema = z.object({
   tags: z.array(z.string()),
   rules: z.array(z.string()),
   upstream: z.string(),
+  blocks: z
+    .array(z.object({ kind: z.enum(['prose', 'list', 'code', 'table']), text: z.string(), lang: z.string().optional() }))
+    .optional(),
 });
 
 const fileSchema = z.object({
@@ -77,7 +80,7 @@ export function loadIndex(data: unknown): KnowledgeIndex {
       `knowledge: index.json does not match format ${INDEX_FORMAT_VERSION} (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}); run \`npm run generate\``,
     );
   }
-  const chunks: KnowledgeChunk[] = parsed.data.chunks;
+  const chunks: KnowledgeChunk[] = parsed.data.chunks.map((chunk) => orderChunkKeys(chunk as KnowledgeChunk));
   const miniSearch = MiniSearch.loadJS<KnowledgeChunk>(
     parsed.data.search as unknown as Parameters<typeof MiniSearch.loadJS>[0],
     MINISEARCH_OPTIONS,
@@ -100,5 +103,10 @@ function orderChunkKeys(chunk: KnowledgeChunk): KnowledgeChunk {
     tags: chunk.tags,
     rules: chunk.rules,
     upstream: chunk.upstream,
+    ...(chunk.blocks === undefined ? {} : { blocks: chunk.blocks.map((block) => orderBlockKeys(block)) }),
   };
+}
+
+function orderBlockKeys(block: ChunkBlock): ChunkBlock {
+  return block.lang === undefined ? { kind: block.kind, text: block.text } : { kind: block.kind, text: block.text, lang: block.lang };
 }

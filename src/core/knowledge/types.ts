@@ -28,6 +28,21 @@ export type KnowledgeChunk = {
   rules: string[];
   /** Canonical upstream documentation for the page's topic; `''` when there is none. */
   upstream: string;
+  /**
+   * The section body as Markdown blocks in order (paragraphs, lists with their bullets, fenced code
+   * with its language, tables), so an answer can quote whole blocks and never cut one. Absent in
+   * chunks built by older code; answers then fall back to `text`.
+   */
+  blocks?: ChunkBlock[];
+};
+
+/** One top-level block of a section: quoted whole or not at all. */
+export type ChunkBlock = {
+  kind: 'prose' | 'list' | 'code' | 'table';
+  /** Markdown: inline code in backticks, list items as `- ` lines, code without its fence. */
+  text: string;
+  /** The fence's language for code (`c`, `toml`, `bash`); `''` when none was given. */
+  lang?: string;
 };
 
 /** Why a page could not be read cleanly. The page is still chunked with what could be read. */

@@ -2,11 +2,13 @@ import type { Context } from 'probot';
 import type { Diagnostic, Finding } from '../../core/diagnostics.js';
 import { scanFiles } from '../../core/engine/scan-files.js';
 import { selectRules } from '../../core/engine/select-rules.js';
-import { answerQuestion, cite, NOT_COVERED_ANSWER } from '../../core/knowledge/index.js';
+import { createLlmAnswerDrafter } from '../../core/drafting/llm-answer-drafter.js';
+import { answerQuestion, cite, NOT_COVERED_ANSWER, type AnswerDrafter } from '../../core/knowledge/index.js';
 import { classifyPath } from '../../core/languages.js';
 import { findingListItem, githubSourceUrl, knowledgeMarkdownLink, neutralizeMentions, repoBaseUrl, type KnowledgeLinker } from '../../core/review/index.js';
 import { rules as allRules } from '../../core/rules/index.js';
 import { loadGrammars } from '../../io/load-grammars.js';
+import { loadPrompts } from '../../io/load-prompts.js';
 import { knowledgeIndex, knowledgeLinker } from '../knowledge-index.js';
 import { loadRepoConfig } from '../load-repo-config.js';
 import { fetchFiles } from '../review-pull-request.js';
@@ -62,9 +64,12 @@ export async function runAsk(cmd: CommandContext, help: string): Promise<void> {
     near = await findingsNear(context, { path: ref[1] ?? '', line: Number(ref[2]) });
   }
 
-  // 2. The answer, searched without the file reference (a path is noise to the search).
+  // 2. The answer, searched without the file reference (a path is noise to the search). With a
+  //    model configured (and not turned off for the repository) it drafts from the retrieved
+  //    sections, on the same path as `ftbot ask`; any claim it cannot cite falls back.
   const query = ref === null ? question : question.replace(ref[0], ' ');
-  const answer = await answerQuestion({ question: query, index, logger: context.log });
+  const drafter = await answerDrafter(cmd);
+  const answer = await answerQuestion({ question: query, index, logger: context.log, ...(drafter === undefined ? {} : { drafter }) });
 
   // 3. The reply.
   const parts = [`> ${question.replace(/\s+/g, ' ')}`];
@@ -81,6 +86,30 @@ export async function runAsk(cmd: CommandContext, help: string): Promise<void> {
   if (!answer.covered && !showFindingsOnly) body += `\n\n${help}`;
   context.log.info({ issue: context.payload.issue.number, covered: answer.covered, citations: answer.citations.length, near: near?.findings.length }, 'question answered');
   await reply(cmd, body);
+}
+
+/**
+ * The LLM answer writer when the app has a model and the repository's `llm.enabled` is not false;
+ * its calls are charged to the issue and installation budgets like review drafts.
+ */
+async function answerDrafter(cmd: CommandContext): Promise<AnswerDrafter | undefined> {
+  const { context, options } = cmd;
+  if (options.llm === undefined) return undefined;
+  const prompt = loadPrompts().get('answer-question');
+  if (prompt === undefined) return undefined;
+  const repo = context.repo();
+  const { config } = await loadRepoConfig(context, repo);
+  if (!config.llm.enabled) return undefined;
+  const installation = (context.payload as { installation?: { id?: number } }).installation?.id;
+  const repository = `${repo.owner}/${repo.repo}`;
+  return createLlmAnswerDrafter({
+    client: options.llm.client,
+    prompt,
+    repository,
+    logger: context.log,
+    scope: { pullRequest: `${repository}#${context.payload.issue.number}`, ...(installation === undefined ? {} : { installation: String(installation) }) },
+    ...(options.llm.budget === undefined ? {} : { budget: options.llm.budget }),
+  });
 }
 
 /**

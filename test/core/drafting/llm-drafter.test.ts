@@ -263,9 +263,10 @@ describe('LLM answers for ftbot ask', () => {
         sectionId = /### (\S+#\S+)/.exec(body.messages[1]?.content ?? '')?.[1] ?? '';
         return true;
       })
-      .reply(200, () => completion(JSON.stringify({ answer: 'Use `PyList_GetItemRef`. cc @maintainers', citedIds: [sectionId, 'invented#x'] })));
+      .reply(200, () => completion(JSON.stringify({ answer: `Use \`PyList_GetItemRef\` [${sectionId}]. cc @maintainers`, citedIds: [sectionId, 'invented#x'] })));
     const answer = await answerQuestion({ question: 'What replaces PyList_GetItem?', index: knowledge, drafter: createLlmAnswerDrafter({ client, prompt }) });
-    expect(answer.answer).toBe('Use `PyList_GetItemRef`. cc @\u200bmaintainers');
+    // Sanitised (the mention is neutralised) and the citation mark numbered.
+    expect(answer.answer).toBe('Use `PyList_GetItemRef` [1]. cc @\u200bmaintainers');
     expect(answer.citations).toHaveLength(1);
     expect(`${answer.citations[0]?.page}#${answer.citations[0]?.anchor}`).toBe(sectionId);
   });

@@ -9,8 +9,8 @@ describe('answerQuestion', () => {
   it('leads with the best section and cites it first with its upstream link', async () => {
     const result = await answerQuestion({ question: 'What should I use instead of PyList_GetItem?', index });
     expect(result.covered).toBe(true);
-    expect(result.answer).toMatch(/^Safe list access › Replacing PyList_GetItem with PyList_GetItemRef: `PyList_GetItemRef` returns a strong reference/);
-    expect(result.answer).toContain('APIs named there: `PyList_GetItemRef`');
+    expect(result.answer).toMatch(/^\*\*Safe list access › Replacing PyList_GetItem with PyList_GetItemRef\*\*\n\n/);
+    expect(result.answer).toContain('`PyList_GetItemRef` returns a strong reference');
     expect(result.citations[0]).toEqual({
       page: 'knowledge/list-access.md',
       anchor: 'replacing-pylist_getitem-with-pylist_getitemref',
@@ -37,15 +37,15 @@ describe('answerQuestion', () => {
     });
   });
 
-  it('lets a drafter write the text but keeps only citations of retrieved sections', async () => {
+  it('uses a drafted answer whose every claim cites a retrieved section, numbering the marks', async () => {
     const drafter: AnswerDrafter = {
-      answer: async ({ sections }) => ({
-        answer: 'Drafted.',
-        citedIds: ['knowledge/not-retrieved.md#x', sections[0]?.id ?? ''],
-      }),
+      answer: async ({ sections }) => {
+        const id = sections[0]?.id ?? '';
+        return { answer: `Lock the dict with a critical section [${id}].\n\n- Iterate inside it [${id}]`, citedIds: [id] };
+      },
     };
     const result = await answerQuestion({ question: 'PyDict_Next loop', index, drafter });
-    expect(result.answer).toBe('Drafted.');
+    expect(result.answer).toBe('Lock the dict with a critical section [1].\n\n- Iterate inside it [1]');
     expect(result.citations.map((citation) => `${citation.page}#${citation.anchor}`)).toEqual([
       'knowledge/dict-iteration.md#wrapping-pydict_next-in-a-critical-section',
     ]);
@@ -55,10 +55,18 @@ describe('answerQuestion', () => {
     const warnings: string[] = [];
     const logger: Logger = { debug() {}, info() {}, warn: (_fields, message) => warnings.push(message), error() {} };
     const failing: AnswerDrafter = { answer: () => Promise.reject(new Error('timeout')) };
-    const inventing: AnswerDrafter = { answer: async () => ({ answer: 'Made up.', citedIds: ['knowledge/x.md#y'] }) };
+    const inventing: AnswerDrafter = { answer: async () => ({ answer: 'Made up [knowledge/x.md#y].', citedIds: ['knowledge/x.md#y'] }) };
+    const uncited: AnswerDrafter = {
+      answer: async ({ sections }) => ({ answer: `Cited claim [${sections[0]?.id ?? ''}].\n\nAn uncited claim here.`, citedIds: [sections[0]?.id ?? ''] }),
+    };
     const plain = await answerQuestion({ question: 'PyDict_Next loop', index });
     expect(await answerQuestion({ question: 'PyDict_Next loop', index, drafter: failing, logger })).toEqual(plain);
     expect(await answerQuestion({ question: 'PyDict_Next loop', index, drafter: inventing, logger })).toEqual(plain);
-    expect(warnings).toHaveLength(2);
+    expect(await answerQuestion({ question: 'PyDict_Next loop', index, drafter: uncited, logger })).toEqual(plain);
+    expect(warnings).toEqual([
+      'drafter failed; using the deterministic answer',
+      'drafted answer rejected (cites knowledge/x.md#y, which was not retrieved); using the deterministic answer',
+      'drafted answer rejected (a claim without a citation: "An uncited claim here."); using the deterministic answer',
+    ]);
   });
 });

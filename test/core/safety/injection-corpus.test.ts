@@ -114,7 +114,10 @@ describe('prompt-injection corpus', () => {
           .times(2)
           .reply(200, (_uri, body) => {
             const id = /### (\S+#\S+)/.exec((body as { messages: Array<{ content: string }> }).messages[1]?.content ?? '')?.[1] ?? '';
-            return completion(JSON.stringify({ answer: `Use PyDict_GetItemRef. ${c.echo}`, citedIds: [id] }));
+            // The model cites the section on every line, as the answer prompt requires, so the
+            // echoed payload reaches the posted answer and the sanitiser is what stops it.
+            const cited = `Use PyDict_GetItemRef. ${c.echo}`.split('\n').map((line) => (line.trim() === '' ? line : `${line} [${id}]`)).join('\n');
+            return completion(JSON.stringify({ answer: cited, citedIds: [id] }));
           });
         const drafter = createLlmAnswerDrafter({ client, prompt: askPrompt, repository: REPOSITORY });
         // Through `answerQuestion` (a long payload can make the question off-topic: then no call)…

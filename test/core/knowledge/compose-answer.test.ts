@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { composeAnswer } from '../../../src/core/knowledge/compose-answer.js';
+import type { KnowledgeChunk, SearchHit } from '../../../src/core/knowledge/types.js';
+import { understandQuery } from '../../../src/core/knowledge/understand-query.js';
+
+function chunk(heading: string, blocks: KnowledgeChunk['blocks'], apis: string[] = []): KnowledgeChunk {
+  const text = (blocks ?? []).map((block) => block.text).join('\n\n');
+  return {
+    id: `knowledge/p.md#${heading.toLowerCase().replace(/\s+/g, '-')}`,
+    page: 'knowledge/p.md',
+    anchor: heading.toLowerCase().replace(/\s+/g, '-'),
+    heading,
+    headingPath: ['Page', heading],
+    title: 'Page',
+    text,
+    identifiers: apis,
+    apis,
+    tags: [],
+    rules: [],
+    upstream: '',
+    ...(blocks === undefined ? {} : { blocks }),
+  };
+}
+
+const hit = (c: KnowledgeChunk, score: number): SearchHit => ({ chunk: c, score, exactMatches: [] });
+
+describe('composeAnswer', () => {
+  const declaring = chunk(
+    'Declaring Py_mod_gil',
+    [
+      { kind: 'prose', text: 'Add the `Py_mod_gil` slot to the slot array once the module is audited.' },
+      { kind: 'prose', text: 'Bad: leaving the slot out.' },
+      { kind: 'code', text: '{0, NULL}', lang: 'c' },
+      { kind: 'prose', text: 'Good:' },
+      { kind: 'code', text: '{Py_mod_gil, Py_MOD_GIL_NOT_USED},\n{0, NULL}', lang: 'c' },
+      { kind: 'list', text: '- first step\n- second step\n- third step' },
+    ],
+    ['Py_mod_gil', 'Py_MOD_GIL_NOT_USED'],
+  );
+  const background = chunk('Why the GIL comes back', [{ kind: 'prose', text: 'No. An undeclared module turns the GIL back on at import. It warns once.' }]);
+
+  it('leads with the fix and its code, quotes blocks whole and skips the counter-example', () => {
+    const answer = composeAnswer({ selected: [hit(declaring, 10), hit(background, 6)], understood: understandQuery('How do I declare my module supports free threading?') });
+    expect(answer.startsWith('**Page › Declaring Py_mod_gil**\n\nGood:\n\n```c\n{Py_mod_gil, Py_MOD_GIL_NOT_USED},\n{0, NULL}\n```')).toBe(true);
+    expect(answer).not.toContain('Bad: leaving');
+    expect(answer).toContain('APIs: `Py_mod_gil`, `Py_MOD_GIL_NOT_USED`.');
+    // A section that opens with a one-word answer keeps the sentence after it.
+    expect(answer).toContain('Background: Page › Why the GIL comes back: No. An undeclared module turns the GIL back on at import.');
+  });
+
+  it('never cuts a list or a code block: a block that does not fit is left out whole', () => {
+    const long = chunk('Long', [
+      { kind: 'prose', text: 'Intro sentence about PyMutex.' },
+      { kind: 'list', text: Array.from({ length: 80 }, (_, i) => `- item ${i} about PyMutex`).join('\n') },
+      { kind: 'code', text: Array.from({ length: 40 }, (_, i) => `line_${i}();`).join('\n'), lang: 'c' },
+    ]);
+    const answer = composeAnswer({ selected: [hit(long, 5)], understood: understandQuery('PyMutex items?') });
+    expect(answer).toBe('**Page › Long**\n\nIntro sentence about PyMutex.');
+  });
+
+  it('answers a thread-safety question with the direct answer first', () => {
+    const direct = chunk('Is it safe', [
+      { kind: 'prose', text: 'Yes for single calls; compound steps need a lock.' },
+      { kind: 'prose', text: 'Good:' },
+      { kind: 'code', text: 'with lock:\n    d[k] += 1', lang: 'python' },
+    ]);
+    const answer = composeAnswer({ selected: [hit(direct, 5)], understood: understandQuery('Is dict update thread-safe?') });
+    expect(answer.indexOf('Yes for single calls')).toBeLessThan(answer.indexOf('with lock:'));
+  });
+});
