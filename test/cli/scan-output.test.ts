@@ -55,14 +55,18 @@ describe('output formats', () => {
   });
 
   it("rdjson follows reviewdog's diagnostic format", async () => {
-    const report = JSON.parse((await scan(dir, ['--output-format', 'rdjson'])).stdout) as RdjsonReport;
-    expect(report.source.name).toBe('ftbot');
+    const report = JSON.parse((await scan(dir, ['--output-format', 'rdjson'], { env: { FTBOT_PUBLIC_URL: 'https://ftbot.example.org' } })).stdout) as RdjsonReport;
+    expect(report.source).toEqual({ name: 'ftbot', url: 'https://ftbot.example.org' });
     expect(report.diagnostics[0]).toMatchObject({
       location: { path: 'm.c', range: { start: { line: 3, column: 19 } } },
       severity: 'WARNING',
       code: { value: 'FT001' },
     });
-    expect(report.diagnostics[0]?.code.url).toMatch(/ft001-dict-get-item-borrowed\.md$/);
+    expect(report.diagnostics[0]?.code.url).toBe('https://ftbot.example.org/docs/rules/ft001-dict-get-item-borrowed.md');
+    // Without a published site there are no links at all, never a placeholder host.
+    const offline = JSON.parse((await scan(dir, ['--output-format', 'rdjson'])).stdout) as RdjsonReport;
+    expect(offline.source).toEqual({ name: 'ftbot' });
+    expect(offline.diagnostics[0]?.code).toEqual({ value: 'FT001' });
   });
 
   it('shows a code frame on a terminal, not with --no-code-frame, not when piped', async () => {

@@ -24,6 +24,7 @@ export const commandLoaders: Record<string, () => Promise<Command>> = {
 export const commandSummaries: Record<string, string> = {
   ask: 'Answer a free-threading porting question from the knowledge base, with citations',
   deps: 'Check whether a project’s dependencies install on free-threaded CPython',
+  hook: 'Scan the project, report only the files passed (for pre-commit)',
   review: 'Print the review or triage comment the GitHub App would post',
   rule: "Print a rule's documentation",
   rules: 'List the rules',
