@@ -42,6 +42,8 @@ export type PackageFile = {
   /** The index's file kind, e.g. PyPI's `bdist_wheel` or `sdist`, when it says. */
   packageType?: string;
   yanked?: boolean;
+  /** When the file was uploaded (ISO 8601), when the index says. */
+  uploadTime?: string;
 };
 
 /** The files of one release of a project. */

@@ -38,6 +38,7 @@ const pypiFile = z.object({
   filename: z.string(),
   packagetype: z.string().optional(),
   yanked: z.boolean().optional(),
+  upload_time_iso_8601: z.string().max(64).optional(),
 });
 
 const pypiResponse = z.object({
@@ -56,6 +57,7 @@ function toFile(u: z.infer<typeof pypiFile>): PackageFile {
     filename: u.filename,
     ...(u.packagetype === undefined ? {} : { packageType: u.packagetype }),
     ...(u.yanked === undefined ? {} : { yanked: u.yanked }),
+    ...(u.upload_time_iso_8601 === undefined ? {} : { uploadTime: u.upload_time_iso_8601 }),
   };
 }
 

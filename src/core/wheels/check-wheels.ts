@@ -1,5 +1,5 @@
 import type { PackageFile, PackageIndex } from '../ports.js';
-import { freeThreadedSupport, type WheelSupport } from './free-threaded-support.js';
+import { DEFAULT_FREE_THREADED_MINORS, freeThreadedSupport, releasedMinors, type WheelSupport } from './free-threaded-support.js';
 import { tryParseWheelFilename, type WheelFilenameErrorCode } from './parse-wheel-filename.js';
 import { buildTagMatrix, type MatrixColumn, type TagMatrix } from './tag-matrix.js';
 
@@ -101,15 +101,21 @@ export async function checkWheels(
   }
   // 3. Analyse the wheels; other files (sdists, eggs, installers) are not errors.
   const wheelFiles = release.files.filter((f) => f.filename.endsWith('.whl'));
+  // Rows only for interpreters that existed when the release was uploaded.
+  const uploadTimes = release.files.flatMap((f) => (f.uploadTime === undefined ? [] : [f.uploadTime]));
+  const rows = releasedMinors(minors ?? DEFAULT_FREE_THREADED_MINORS, uploadTimes);
   const check = checkWheelFilenames({
     filenames: wheelFiles.map((f) => f.filename),
     project: release.project,
     version: release.version,
-    ...(minors === undefined ? {} : { minors }),
+    minors: rows,
     ...(columns === undefined ? {} : { columns }),
   });
   // 4. Notes.
   const notes = [releaseNote(release.files, check)];
+  const requested = minors ?? DEFAULT_FREE_THREADED_MINORS;
+  const unreleased = requested.filter((m) => !rows.includes(m)).map((m) => `\`3.${m}t\``);
+  if (unreleased.length > 0) notes.push(`No row for ${unreleased.join(', ')}: that CPython was not released yet when this version was uploaded.`);
   if (check.note !== undefined) notes.push(check.note);
   const note = notes.filter((n) => n !== undefined).join(' ');
   if (note !== '') check.note = note;

@@ -21,6 +21,27 @@ import type { ParsedWheel, WheelTag } from './parse-wheel-filename.js';
 export const DEFAULT_FREE_THREADED_MINORS: readonly number[] = [13, 14, 15];
 
 /**
+ * The day each CPython 3.x.0 with a free-threaded build was (or is scheduled to be) released: 3.13.0
+ * on 2024-10-07 (PEP 719), 3.14.0 on 2025-10-07 (PEP 745), 3.15.0 on 2026-10-01 (PEP 790's
+ * schedule). A release uploaded before that day cannot ship wheels for that interpreter.
+ */
+export const CPYTHON_RELEASE_DATES: Readonly<Record<number, string>> = { 13: '2024-10-07', 14: '2025-10-07', 15: '2026-10-01' };
+
+/**
+ * The minors whose CPython had been released when the last of `uploadTimes` was uploaded: a row
+ * for a newer interpreter would only ever show "no wheel". Without upload times, all `minors`.
+ *
+ * @example
+ *   releasedMinors([13, 14, 15], ['2025-11-02T10:00:00Z']) // → [13, 14]
+ */
+export function releasedMinors(minors: readonly number[], uploadTimes: readonly string[]): number[] {
+  const times = uploadTimes.map((t) => t.slice(0, 10)).filter((t) => /^\d{4}-\d{2}-\d{2}$/.test(t));
+  if (times.length === 0) return [...minors];
+  const newest = times.sort().at(-1) ?? '';
+  return minors.filter((m) => (CPYTHON_RELEASE_DATES[m] ?? '') <= newest);
+}
+
+/**
  * How a wheel reaches a free-threaded interpreter, best first (the installer's preference):
  * - `cpython-abi`: built for that version's free-threaded ABI (`cp314-cp314t`);
  * - `abi3t`: built for the free-threaded stable ABI (`cp315-abi3t`, PEP 803); needs packaging 26.1+;

@@ -143,3 +143,25 @@ describe('checkWheels', () => {
     expect(yanked.note).toContain('yanked');
   });
 });
+
+describe('rows for interpreters released by the upload date', () => {
+  const files = (uploadTime?: string) =>
+    ['demo-1.0-cp313-cp313t-manylinux_2_17_x86_64.whl', 'demo-1.0-cp314-cp314t-manylinux_2_17_x86_64.whl', 'demo-1.0.tar.gz'].map((filename) => ({
+      filename,
+      ...(uploadTime === undefined ? {} : { uploadTime }),
+    }));
+
+  it('leaves out 3.15t for a release uploaded before CPython 3.15.0, and says why', async () => {
+    const check = await checkWheels({ project: 'demo', index: fakeIndex({ status: 'ok', project: 'demo', version: '1.0', files: files('2025-11-02T10:00:00.123456Z') }) });
+    expect(check.matrix?.rows.map((r) => r.python)).toEqual(['3.13t', '3.14t']);
+    expect(check.note).toContain('No row for `3.15t`: that CPython was not released yet when this version was uploaded.');
+  });
+
+  it('keeps 3.15t once CPython 3.15.0 was out, and every row when the index gives no dates', async () => {
+    const later = await checkWheels({ project: 'demo', index: fakeIndex({ status: 'ok', project: 'demo', version: '1.0', files: files('2026-11-20T08:00:00Z') }) });
+    expect(later.matrix?.rows.map((r) => r.python)).toEqual(['3.13t', '3.14t', '3.15t']);
+    const undated = await checkWheels({ project: 'demo', index: fakeIndex({ status: 'ok', project: 'demo', version: '1.0', files: files() }) });
+    expect(undated.matrix?.rows.map((r) => r.python)).toEqual(['3.13t', '3.14t', '3.15t']);
+    expect(undated.note ?? '').not.toContain('No row for');
+  });
+});
