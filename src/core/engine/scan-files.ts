@@ -46,6 +46,8 @@ export type ScanParams = {
   logger?: Logger;
   /** Called after each file with the count done and the total. */
   onProgress?: (done: number, total: number) => void;
+  /** Parse whole C/C++ files instead of the segments holding hits (tests compare the two). */
+  wholeFiles?: boolean;
 };
 
 const severityRank: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -164,7 +166,7 @@ export function scanFiles(params: ScanParams): ScanResult {
       continue;
     }
     try {
-      const result = scanSource({ path: file.path, text, language: kind.language, plan, parsers, project, stats, lineIndexOf });
+      const result = scanSource({ path: file.path, text, language: kind.language, plan, parsers, project, stats, lineIndexOf, wholeFiles: params.wholeFiles === true });
       collect(result, file.path, text);
     } catch (error) {
       // A bug in a rule or the parser must not end the scan of the other files.
@@ -186,7 +188,7 @@ export function scanFiles(params: ScanParams): ScanResult {
     for (const [rule, list] of findHits(plan, build.text)) hitsByRule.set(rule, list.map((h) => ({ ...h, node: undefined, context: 'code' as const })));
     const extraByRule = new Map<Rule, number[]>();
     for (const rule of plan.rules) {
-      const extra = rule.prefilter?.(build.text) ?? [];
+      const extra = rule.prefilter?.(build.text, build.target) ?? [];
       if (extra.length === 0) continue;
       extraByRule.set(rule, extra);
       if (!hitsByRule.has(rule)) hitsByRule.set(rule, []);
@@ -323,6 +325,7 @@ function scanSource(params: {
   project: ProjectFacts;
   stats: ScanStats;
   lineIndexOf: (text: string) => LineIndex;
+  wholeFiles: boolean;
 }): Finding[] {
   const { path, text, language, plan, parsers, project, stats, lineIndexOf } = params;
   // 3. Prefilter.
@@ -331,7 +334,7 @@ function scanSource(params: {
   const extraByRule = new Map<Rule, number[]>();
   for (const rule of plan.rules) {
     if (rule.prefilter === undefined) continue;
-    const extra = rule.prefilter(text);
+    const extra = rule.prefilter(text, language);
     if (extra.length > 0) {
       extraByRule.set(rule, extra);
       offsets.push(...extra);
@@ -342,7 +345,7 @@ function scanSource(params: {
   // 4. Parse only what the rules need.
   let ranges: Range[] | undefined;
   let parsedLength = text.length;
-  if (language === 'c' || language === 'cpp') {
+  if ((language === 'c' || language === 'cpp') && !params.wholeFiles) {
     const split = splitTopLevelSegments(text);
     if (split.balanced) {
       const lineIndex = lineIndexOf(text);
@@ -454,6 +457,9 @@ function runRules(params: {
       };
       if (help !== undefined) finding.help = fill(help, d.data);
       if (symbol !== undefined) finding.symbol = symbol;
+      if (d.related !== undefined && d.related.length > 0) {
+        finding.related = d.related.map((r) => ({ path, ...lineIndex(r.start), message: r.message }));
+      }
       if (d.fix !== undefined && rule.meta.fix !== 'never') {
         finding.fix = { title: finding.help ?? rule.meta.title, applicability: rule.meta.fix, edits: d.fix.edits };
       }
