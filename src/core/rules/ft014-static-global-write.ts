@@ -26,7 +26,7 @@ export default defineRule({
     preview: true,
     triggers: [],
     messages: {
-      write: '{{kind}} `{{path}}` is written in `{{function}}` without a lock; {{reach}}',
+      write: 'Shared {{kind}} `{{path}}` is written in `{{function}}` without a lock; {{reach}}',
       lazyInit: 'Lazily initialised {{kind}} `{{path}}` in `{{function}}`: two threads can both see it unset and fill it; {{reach}}',
       counter: 'Read-modify-write of {{kind}} `{{path}}` in `{{function}}` loses updates when threads race; {{reach}}',
       freeList: 'Free list or cache `{{path}}` is pushed or popped in `{{function}}` without a lock; {{reach}}',
@@ -49,7 +49,7 @@ export default defineRule({
         messageId: w.kind,
         symbol: w.function,
         confidence: w.confidence,
-        data: { kind: w.kind === 'write' ? kind.charAt(0).toUpperCase() + kind.slice(1) : kind, path: w.path, name: w.variable.name, function: w.function, reach },
+        data: { kind, path: w.path, name: w.variable.name, function: w.function, reach },
         related: w.related.map((r) => ({ start: r.at, message: r.message })),
       });
     }

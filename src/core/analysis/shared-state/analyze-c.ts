@@ -48,9 +48,9 @@ const mutatingMethod = /^(push_back|push_front|emplace\w*|insert\w*|erase|clear|
 const freeListName = /free_?list|freelist|numfree|num_free|_free\b|cache|cached|pool|recycle/i;
 // Functions run while an object is created or destroyed, before it is shared or after it can be.
 const lifecycleName = /(^|_)(tp_)?(new|init|setup|alloc|dealloc|finalize|traverse|clear|free|del|destroy|create|cinit|ctor|dtor)$/i;
-const lifecycleSlot = /`(tp_new|tp_init|tp_alloc|tp_dealloc|tp_finalize|tp_traverse|tp_clear|tp_free|tp_del|m_traverse|m_clear|m_free|bf_releasebuffer)`/;
+const lifecycleSlot = /`(?:Py_)?(tp_new|tp_init|tp_alloc|tp_dealloc|tp_finalize|tp_traverse|tp_clear|tp_free|tp_del|m_traverse|m_clear|m_free|bf_releasebuffer)`/;
 // Entry points whose first parameter is the object the method runs on.
-const methodTable = /`(PyMethodDef|PyGetSetDef|PyNumberMethods|PySequenceMethods|PyMappingMethods|PyBufferProcs|PyAsyncMethods|PyType_Slot|PyTypeObject)`|slot `(tp|nb|sq|mp|bf|am)_/;
+const methodTable = /`(PyMethodDef|PyGetSetDef|PyNumberMethods|PySequenceMethods|PyMappingMethods|PyBufferProcs|PyAsyncMethods|PyType_Slot|PyTypeObject)`|slot `(?:Py_)?(tp|nb|sq|mp|bf|am)_/;
 
 let cachedText: string | undefined;
 let cachedResult: SharedStateAnalysis | undefined;
@@ -71,6 +71,7 @@ export function analyzeCSharedState(text: string): SharedStateAnalysis {
   if (cachedText === text && cachedResult !== undefined) return cachedResult;
   // 1.
   const model = cFileModel(text);
+  const { text: source } = model;
   const result: SharedStateAnalysis = { writes: [], reads: [], fields: [] };
   const regions = regionsOf(model);
   // 2.
@@ -96,7 +97,13 @@ export function analyzeCSharedState(text: string): SharedStateAnalysis {
     const others = (unprotectedWriters.get(a.variable.name) ?? []).filter((b) => b.fn !== a.fn);
     const related: RelatedOffset[] = [{ at: a.variable.at, message: `\`${a.variable.name}\` declared here` }];
     for (const b of uniqueByFunction(others).slice(0, 4)) related.push({ at: b.at, message: `also written in \`${b.fn}\`` });
-    const reason = a.region.reason ?? { entry: a.fn, via: 'a non-static function other files can call' };
+    const reason = a.region.reason ?? { entry: a.fn, via: 'other files (it is not `static`)' };
+    // `return list[--numfree];` writes two variables in one expression: one finding, on the first.
+    const sameLine = result.writes.find((w) => w.function === a.fn && !source.slice(Math.min(w.at, a.at), Math.max(w.at, a.at)).includes('\n'));
+    if (sameLine !== undefined) {
+      sameLine.related.push({ at: a.at, message: `\`${a.path}\` is written in the same statement` });
+      continue;
+    }
     result.writes.push({ kind, variable: a.variable, path: a.path, function: a.fn, at: a.at, end: a.end, reason, confidence: a.region.reason === undefined ? 'low' : 'medium', related });
   }
   const readSeen = new Set<string>();
@@ -156,11 +163,11 @@ function sharedAccesses(model: CFileModel, region: Region): Access[] {
       variable = global;
     }
     if (at === variable.at || inRanges(model.gilOnly, at)) continue;
-    const { end, write } = classifyAccess(clean, at, name);
+    const { end, write, pathEnd } = classifyAccess(clean, at, name);
     if (write === undefined && /^\s*\(/.test(clean.slice(at + name.length, at + name.length + 4))) continue;
     out.push({
       variable,
-      path: text.slice(at, end).replace(/\s+/g, '').replace(/\[[^\]]*\]/g, '[…]'),
+      path: text.slice(at, pathEnd).replace(/\s+/g, '').replace(/\[[^\]]*\]/g, '[…]'),
       at,
       end,
       write,
@@ -183,14 +190,16 @@ function sharedAccesses(model: CFileModel, region: Region): Access[] {
  *   `registry|.insert(k)` (C++)      → call
  *   `Py_XSETREF(cache|, v)`         → write
  */
-export function classifyAccess(clean: string, at: number, name: string): { path: string; end: number; write: Access['write'] } {
+export function classifyAccess(clean: string, at: number, name: string): { path: string; end: number; pathEnd: number; write: Access['write'] } {
   let i = at + name.length;
   let lastMember: string | undefined;
+  let beforeMember = i;
   for (;;) {
     let j = i;
     while (clean[j] === ' ' || clean[j] === '\t' || clean[j] === '\n') j++;
     const member = /^(?:\.|->)\s*([A-Za-z_]\w*)/.exec(clean.slice(j, j + 80));
     if (member !== null) {
+      beforeMember = i;
       lastMember = member[1];
       i = j + member[0].length;
       continue;
@@ -222,7 +231,9 @@ export function classifyAccess(clean: string, at: number, name: string): { path:
     else if (/(\w\s*\(|,)\s*&$/.test(before) && end === at + name.length) write = 'address';
     else if (/\b(Py_X?SETREF|Py_CLEAR|Py_X?DECREF_AND_NULL)\s*\(\s*$/.test(before)) write = 'write';
   }
-  return { path: clean.slice(at, end), end, write };
+  // `items.push_back(v)`: the path is `items`, the method is the write.
+  const pathEnd = write === 'call' ? beforeMember : end;
+  return { path: clean.slice(at, pathEnd), end, pathEnd, write };
 }
 
 /** The most specific kind of an unprotected write, looking at all of `fn`'s writes of it. */
@@ -328,7 +339,7 @@ function fieldWrites(model: CFileModel, regions: Region[]): FieldWriteReport[] {
       const field = m[2] ?? '';
       if (fields.includes(field)) continue;
       fields.push(field);
-      const path = text.slice(at, access.end).replace(/\s+/g, '').replace(/\[[^\]]*\]/g, '[…]');
+      const path = text.slice(at, access.pathEnd).replace(/\s+/g, '').replace(/\[[^\]]*\]/g, '[…]');
       if (first === undefined) first = { at, end: access.end, path };
       else if (related.length < 4) related.push({ at, message: `\`${path}\` also written here` });
     }

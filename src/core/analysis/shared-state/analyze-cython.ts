@@ -94,7 +94,7 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
           function: fn.name,
           at,
           end,
-          reason: { entry: fn.name, via: fn.def === 'cdef' ? `a method of \`${fn.cls ?? ''}\`` : `Python \`${fn.def}\` function` },
+          reason: { entry: fn.name, via: `a Python-callable \`${fn.def}\` function` },
           confidence: 'medium',
           related: [{ at: variable.at, message: `\`${base}\` declared here` }],
         });

@@ -147,7 +147,10 @@ function buildModel(text: string): CFileModel {
     if (brace >= 0 && /=\s*$/.test(header)) initialisers.push({ start: seg.start, end: seg.end, header });
     if (brace >= 0 && /^\s*(typedef|struct|union|enum|class|namespace|template)\b/.test(header)) continue;
     if (!body.trimEnd().endsWith(';') || isExcludedDecl(header)) continue;
-    for (const v of readDeclarators(clean, seg.start, brace >= 0 ? seg.start + brace : seg.end)) {
+    // `static struct { int n; } arena;` declares after the closing brace.
+    const bodyEnd = brace >= 0 && !/=\s*$/.test(header) ? matchBrace(clean, seg.start + brace) : -1;
+    const declared = bodyEnd > 0 ? readDeclarators(clean, bodyEnd, seg.end, /^\s*static\b/.test(header) ? 'static' : 'global') : readDeclarators(clean, seg.start, brace >= 0 ? seg.start + brace : seg.end);
+    for (const v of declared) {
       if (!inRanges(gilOnly, v.at)) shared.set(v.name, v);
     }
   }
@@ -180,7 +183,7 @@ function buildModel(text: string): CFileModel {
     }
     for (const m of region.matchAll(/\b([A-Za-z_]\w*)\b(?!\s*[(=])/g)) {
       const name = m[1] ?? '';
-      if (byName.has(name) && !initRoots.has(name)) addEntry(name, `\`${tableType}\` table \`${tableName}\``);
+      if (byName.has(name) && !initRoots.has(name)) addEntry(name, `the \`${tableType}\` table \`${tableName}\``);
     }
   }
   const lambdas: LambdaEntry[] = [];
@@ -200,7 +203,7 @@ function buildModel(text: string): CFileModel {
       for (const lam of clean.slice(open, close).matchAll(/\[[^\]]*\]\s*\([^)]*\)[^{;]*\{/g)) {
         const lamStart = open + lam.index + lam[0].length - 1;
         const lamEnd = matchBrace(clean, lamStart);
-        if (lamEnd > 0) lambdas.push({ start: lamStart, end: lamEnd, name: `lambda in ${via}`, via });
+        if (lamEnd > 0) lambdas.push({ start: lamStart, end: lamEnd, name: `lambda in .${m[1] ?? 'def'}("${label}")`, via });
       }
     }
     // A function named as a value in init code is registered there (`PyCapsule_New(fn, …)`,
@@ -209,7 +212,7 @@ function buildModel(text: string): CFileModel {
       for (const callee of fn.callees) {
         const target = byName.get(callee);
         if (target !== undefined && target !== fn && isValueUse(clean, fn, callee)) {
-          addEntry(callee, `callback registered in \`${fn.name}\``);
+          addEntry(callee, `a callback registered in \`${fn.name}\``);
         }
       }
     }
@@ -218,6 +221,16 @@ function buildModel(text: string): CFileModel {
     for (const m of clean.slice(lam.start, lam.end).matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
       const name = m[1] ?? '';
       if (byName.has(name)) addEntry(name, lam.via);
+    }
+  }
+
+  // Callbacks run through a once-flag (`pthread_once(&flag, init_tables)`) run once, under the
+  // runtime's lock: init-only, whoever calls the once function.
+  for (const m of clean.matchAll(/\b(?:pthread_once|call_once|InitOnceExecuteOnce|PyUnstable_Once\w*|_PyOnceFlag_CallOnce)\s*\(/g)) {
+    const close = matchParen(clean, m.index + m[0].length - 1);
+    if (close < 0) continue;
+    for (const arg of clean.slice(m.index + m[0].length, close).matchAll(/\b\w+\b/g)) {
+      if (byName.has(arg[0])) initRoots.add(arg[0]);
     }
   }
 
@@ -327,8 +340,10 @@ function readFunction(clean: string, start: number, bodyStart: number, end: numb
     fn.callees.add(id);
   }
   // Locals: `T name`, `T *name`, `T name[…]` at a statement start, with `=` `;` `,` or `[` after.
-  for (const m of body.matchAll(/(?:^|[;{}(])\s*(?:(?:const|volatile|unsigned|signed|struct|enum|union|register|auto)\s+)*[A-Za-z_][\w:<>]*(?:\s+|\s*\*+\s*|\s*&\s*)(?:const\s+)?(\w+)\s*(?=[=;,[)])/g)) {
-    const id = m[1] ?? '';
+  for (const m of body.matchAll(/(?:^|[;{}(])\s*(?:(?:const|volatile|unsigned|signed|struct|enum|union|register|auto)\s+)*([A-Za-z_][\w:<>]*)(?:\s+|\s*\*+\s*|\s*&\s*)(?:const\s+)?(\w+)\s*(?=[=;,[)])/g)) {
+    const id = m[2] ?? '';
+    // `Py_BEGIN_ALLOW_THREADS x = 1;`: a statement macro without a semicolon, not a type.
+    if (/(BEGIN|END)_\w+|_THREADS$|^(return|else|case|goto|delete)$/.test(m[1] ?? '')) continue;
     if (!keywords.has(id) && !/^(return|static)$/.test(id)) fn.locals.add(id);
   }
   return fn;
@@ -359,9 +374,9 @@ function readStaticLocals(clean: string, fn: FunctionInfo, excluded: (decl: stri
  *   `std::vector<int> Registry::items;`   → items (static-member)
  *   `static int helper(void);`            → (none)
  */
-function readDeclarators(clean: string, start: number, end: number): SharedVariable[] {
+function readDeclarators(clean: string, start: number, end: number, typed?: 'static' | 'global'): SharedVariable[] {
   const decl = clean.slice(start, end);
-  const isStatic = /^\s*static\b/.test(decl) || /\bstatic\b/.test(decl.split('=')[0] ?? '');
+  const isStatic = typed === 'static' || /^\s*static\b/.test(decl) || /\bstatic\b/.test(decl.split('=')[0] ?? '');
   const out: SharedVariable[] = [];
   let offset = 0;
   for (const part of splitTopLevel(decl.replace(/;\s*$/, ''), ',')) {
@@ -373,7 +388,7 @@ function readDeclarators(clean: string, start: number, end: number): SharedVaria
     if (m === null) continue;
     const full = m[1] ?? '';
     // The first declarator needs a type before it; later ones (`int a, b`) borrow it.
-    if (out.length === 0 && !/[\w*&>]\s*$/.test(lhs.slice(0, m.index))) continue;
+    if (out.length === 0 && typed === undefined && !/[\w*&>]\s*$/.test(lhs.slice(0, m.index))) continue;
     const name = full.slice(full.lastIndexOf(':') + 1);
     if (keywords.has(name)) continue;
     const kind = full.includes('::') ? 'static-member' : isStatic ? 'static-global' : 'global';
