@@ -140,7 +140,7 @@ function scan(rule: Rule, fixture: Fixture, text: string): { findings: Finding[]
     rules: [rule],
     config,
   });
-  const internal = result.diagnostics.filter((d) => d.message.startsWith('internal error'));
+  const internal = result.diagnostics.filter((d) => d.kind === 'internal-error');
   expect(internal, 'the rule threw').toEqual([]);
   return { findings: result.findings.filter((f) => f.path === fixture.relativePath), diagnostics: renderDiagnosticsText(result.diagnostics) };
 }

@@ -24,16 +24,14 @@ export type ProjectFacts = {
    * of that module, not modules of their own.
    */
   cythonIncluded: Set<string>;
-  /** True when the scan saw C/C++, Cython or Rust sources (set before build-file rules run). */
+  /** True when the scan saw C/C++, Cython or Rust sources. */
   hasExtensionSources: boolean;
-  /** Paths of modules that re-enable the GIL on import (set before build-file rules run). */
-  undeclaredModules: string[];
   /** True when some CI workflow already runs a free-threaded Python (`3.14t`, `freethreaded: true`). */
   ciTestsFreeThreaded: boolean;
 };
 
 export function emptyProjectFacts(): ProjectFacts {
-  return { cythonDirectiveInBuild: false, classifiers: [], cythonIncluded: new Set(), hasExtensionSources: false, undeclaredModules: [], ciTestsFreeThreaded: false };
+  return { cythonDirectiveInBuild: false, classifiers: [], cythonIncluded: new Set(), hasExtensionSources: false, ciTestsFreeThreaded: false };
 }
 
 // `include "_packer.pyx"` at the start of a line in a Cython module.

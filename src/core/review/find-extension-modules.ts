@@ -1,5 +1,6 @@
 import type { Finding } from '../diagnostics.js';
 import { classifyPath } from '../languages.js';
+import { ruleIdsIn } from '../rules/index.js';
 
 export type ModuleKind = 'c-multi-phase' | 'c-single-phase' | 'cython' | 'pyo3' | 'pybind11' | 'nanobind';
 
@@ -16,8 +17,8 @@ export type ExtensionModule = {
   ruleId?: string;
 };
 
-/** The rules that report a module not declaring free-threading support. */
-export const DECLARATION_RULES = new Set(['FT008', 'FT009', 'FT010', 'FT011', 'FT012', 'FT013']);
+/** The rules that report a module not declaring free-threading support (their category says so). */
+export const DECLARATION_RULES = ruleIdsIn('module-declaration');
 
 /**
  * Patterns that define a module, with the declaration that marks it free-threading ready.

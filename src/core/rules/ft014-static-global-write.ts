@@ -19,6 +19,8 @@ export default defineRule({
     id: 'FT014',
     name: 'static-global-write',
     title: 'Shared global or static state written without a lock from code Python can run',
+    category: 'shared-state',
+    why: 'Two threads can write this global at once; without the GIL nothing orders the writes or the reads that follow.',
     targets: ['c', 'cpp', 'cython'],
     severity: 'warning',
     confidence: 'medium',

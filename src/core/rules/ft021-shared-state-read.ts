@@ -11,6 +11,8 @@ export default defineRule({
     id: 'FT021',
     name: 'shared-state-read',
     title: 'Shared state read while another entry point writes it without a lock',
+    category: 'shared-state',
+    why: 'A reader racing an unlocked writer can see a half-built value or a pointer the writer is about to release.',
     targets: ['c', 'cpp'],
     severity: 'info',
     confidence: 'low',
