@@ -43,7 +43,12 @@ export default defineRule({
   prefilter: (text, target) => sharedStateOf(text, target).writes.map((w) => w.at),
   check(ctx) {
     for (const w of sharedStateOf(ctx.text, ctx.target).writes) {
-      const reach = w.reason.entry === w.function ? `Python reaches it through ${w.reason.via}` : `Python reaches it from \`${w.reason.entry}\` (${w.reason.via})`;
+      const reach =
+        w.confidence === 'low'
+          ? `no entry point in this file reaches it, but ${w.reason.via} may call it`
+          : w.reason.entry === w.function
+            ? `Python reaches it through ${w.reason.via}`
+            : `Python reaches it from \`${w.reason.entry}\` (${w.reason.via})`;
       const kind = kindLabel[w.variable.kind];
       ctx.report({
         start: w.at,

@@ -97,7 +97,7 @@ export function analyzeCSharedState(text: string): SharedStateAnalysis {
     const others = (unprotectedWriters.get(a.variable.name) ?? []).filter((b) => b.fn !== a.fn);
     const related: RelatedOffset[] = [{ at: a.variable.at, message: `\`${a.variable.name}\` declared here` }];
     for (const b of uniqueByFunction(others).slice(0, 4)) related.push({ at: b.at, message: `also written in \`${b.fn}\`` });
-    const reason = a.region.reason ?? { entry: a.fn, via: 'other files (it is not `static`)' };
+    const reason = a.region.reason ?? { entry: a.fn, via: a.region.fn?.isStatic === true ? 'the file that includes this one' : 'other files (it is not `static`)' };
     // `return list[--numfree];` writes two variables in one expression: one finding, on the first.
     const sameLine = result.writes.find((w) => w.function === a.fn && !source.slice(Math.min(w.at, a.at), Math.max(w.at, a.at)).includes('\n'));
     if (sameLine !== undefined) {
@@ -133,12 +133,16 @@ function uniqueByFunction(list: Access[]): Access[] {
 /** The code regions to analyse: reached functions, `.def` lambdas, non-static unreached functions. */
 function regionsOf(model: CFileModel): Region[] {
   const regions: Region[] = [];
+  // A file with no entry point and no init code of its own is usually `#include`d into the file
+  // that registers its functions (a unity build, as gmpy2 does): its static functions are as
+  // callable as its others.
+  const included = model.reached.size === 0 && model.initOnly.size === 0 && model.lambdas.length === 0;
   for (const fn of model.functions) {
     if (model.initOnly.has(fn.name)) continue;
     const reason = model.reached.get(fn.name);
     // A `static` function no entry point reaches is dead code or a callback this file registers
     // in a way the model does not see; leave it alone rather than guess.
-    if (reason === undefined && (fn.isStatic || /^(main|PyInit_\w+)$/.test(fn.name))) continue;
+    if (reason === undefined && ((fn.isStatic && !included) || /^(main|PyInit_\w+)$/.test(fn.name))) continue;
     regions.push({ name: fn.name, start: fn.start, bodyStart: fn.bodyStart, end: fn.end, fn, reason, unknownCaller: reason === undefined });
   }
   for (const lam of model.lambdas) {
