@@ -40,7 +40,17 @@ export type SharedStateAnalysis = { writes: SharedWriteReport[]; reads: SharedRe
 type Access = { variable: SharedVariable; path: string; at: number; end: number; write: 'write' | 'rmw' | 'address' | 'call' | undefined; fn: string; locked: boolean; region: Region };
 
 /** A function body or a lambda registered with `.def(...)`: code one thread runs. */
-type Region = { name: string; start: number; bodyStart: number; end: number; fn: FunctionInfo | undefined; reason: EntryReason | undefined; unknownCaller: boolean };
+type Region = {
+  name: string;
+  start: number;
+  bodyStart: number;
+  end: number;
+  fn: FunctionInfo | undefined;
+  reason: EntryReason | undefined;
+  unknownCaller: boolean;
+  /** Every path from an entry point calls this function with a lock held (RacerD's caller lock set). */
+  lockedByCallers: boolean;
+};
 
 // C++ methods that mutate their object (std containers, smart pointers, common library setters).
 const mutatingMethod = /^(push_back|push_front|emplace\w*|insert\w*|erase|clear|pop_back|pop_front|push|pop|resize|reserve|assign|swap|reset|release|append|update|merge|extract|splice|remove\w*|add\w*|set\w*|Set\w*|Add\w*|Remove\w*|Clear|Reset|Insert\w*|Push\w*|Pop\w*|store|exchange|fetch_\w+|try_emplace|put\w*|write\w*)$/;
@@ -143,12 +153,56 @@ function regionsOf(model: CFileModel): Region[] {
     // A `static` function no entry point reaches is dead code or a callback this file registers
     // in a way the model does not see; leave it alone rather than guess.
     if (reason === undefined && ((fn.isStatic && !included) || /^(main|PyInit_\w+)$/.test(fn.name))) continue;
-    regions.push({ name: fn.name, start: fn.start, bodyStart: fn.bodyStart, end: fn.end, fn, reason, unknownCaller: reason === undefined });
+    regions.push({ name: fn.name, start: fn.start, bodyStart: fn.bodyStart, end: fn.end, fn, reason, unknownCaller: reason === undefined, lockedByCallers: false });
   }
   for (const lam of model.lambdas) {
-    regions.push({ name: lam.name, start: lam.start, bodyStart: lam.start, end: lam.end, fn: undefined, reason: { entry: lam.name, via: lam.via }, unknownCaller: false });
+    regions.push({ name: lam.name, start: lam.start, bodyStart: lam.start, end: lam.end, fn: undefined, reason: { entry: lam.name, via: lam.via }, unknownCaller: false, lockedByCallers: false });
   }
+  const unlocked = unlockedFunctions(model, regions);
+  for (const region of regions) if (region.fn !== undefined && !unlocked.has(region.fn.name)) region.lockedByCallers = true;
   return regions;
+}
+
+// Cheap test before a lock-set scan: a body with none of these cannot hold a lock.
+const lockWord = /ock|CRITICAL|acquire|Acquire|call_once|_once|guard|Guard|[A-Z]{2,}_[A-Z_]+/;
+
+/**
+ * The functions some entry point reaches through at least one call made without a lock held.
+ * A helper that every caller calls under a lock (`LOCK(); helper(); UNLOCK();`) is left out, so
+ * its writes count as protected: the caller's lock set carries over, as in RacerD's summaries.
+ *
+ * Worked example: `time_set_timer` takes `pg_timer_mutex` and calls `_pg_add_event_timer`; no
+ * other entry point calls it → `_pg_add_event_timer` is not in the set.
+ */
+function unlockedFunctions(model: CFileModel, regions: Region[]): Set<string> {
+  const { clean } = model;
+  const out = new Set<string>();
+  const queue: Array<{ bodyStart: number; end: number; callees: Iterable<string> }> = [];
+  for (const region of regions) {
+    const isRoot = region.fn === undefined || region.unknownCaller || region.reason?.entry === region.fn.name;
+    if (!isRoot) continue;
+    if (region.fn !== undefined) out.add(region.fn.name);
+    queue.push({ bodyStart: region.bodyStart, end: region.end, callees: region.fn?.callees ?? model.byName.keys() });
+  }
+  for (let steps = 0; queue.length > 0 && steps < 20_000; steps++) {
+    const item = queue.shift();
+    if (item === undefined) break;
+    const body = clean.slice(item.bodyStart, item.end);
+    const mayLock = lockWord.test(body);
+    for (const callee of item.callees) {
+      const target = model.byName.get(callee);
+      if (target === undefined || out.has(callee) || model.initOnly.has(callee)) continue;
+      let unlockedUse = false;
+      for (let i = body.indexOf(callee); i >= 0 && !unlockedUse; i = body.indexOf(callee, i + callee.length)) {
+        if (/\w/.test(body[i - 1] ?? '') || /\w/.test(body[i + callee.length] ?? '')) continue;
+        unlockedUse = !mayLock || !lockHeldAt(clean, item.bodyStart, item.bodyStart + i, model.lockMacros);
+      }
+      if (!unlockedUse) continue;
+      out.add(callee);
+      queue.push({ bodyStart: target.bodyStart, end: target.end, callees: target.callees });
+    }
+  }
+  return out;
 }
 
 /** Accesses in `region` to the file's shared variables and the function's own statics. */
@@ -176,7 +230,7 @@ function sharedAccesses(model: CFileModel, region: Region): Access[] {
       end,
       write,
       fn: region.name,
-      locked: lockHeldAt(clean, region.bodyStart, at, model.lockMacros),
+      locked: region.lockedByCallers || lockHeldAt(clean, region.bodyStart, at, model.lockMacros),
       region,
     });
   }
@@ -325,9 +379,10 @@ function fieldWrites(model: CFileModel, regions: Region[]): FieldWriteReport[] {
     }
   }
   const reports: FieldWriteReport[] = [];
+  const lockedHelpers = new Set(regions.filter((r) => r.lockedByCallers && r.fn !== undefined).map((r) => r.name));
   for (const [name, info] of objectParams) {
     const fn = model.byName.get(name);
-    if (fn === undefined) continue;
+    if (fn === undefined || lockedHelpers.has(name)) continue;
     const body = clean.slice(fn.bodyStart, fn.end);
     const fields: string[] = [];
     let first: { at: number; end: number; path: string } | undefined;

@@ -111,7 +111,7 @@ function buildModel(text: string): CFileModel {
   // 2.
   const threadLocalMacros = new Set<string>();
   const lockMacros = { open: new Set<string>(), close: new Set<string>() };
-  for (const m of clean.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)([^\n]*(?:\\\n[^\n]*)*)/gm)) {
+  for (const m of clean.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)((?:[^\n\\]|\\[\s\S])*)/gm)) {
     const name = m[1] ?? '';
     const body = m[2] ?? '';
     if (threadLocalWord.test(body)) threadLocalMacros.add(name);

@@ -31,10 +31,18 @@ export function lockHeldAt(clean: string, bodyStart: number, offset: number, loc
       continue;
     }
     const name = m[1] ?? '';
-    if (lockMacros.open.has(name) || lockOpenApi.test(name)) balance++;
-    else if (lockMacros.close.has(name) || lockCloseApi.test(name)) balance--;
+    if (lockMacros.open.has(name) || lockMacros.close.has(name)) continue;
+    if (lockOpenApi.test(name)) balance++;
+    else if (lockCloseApi.test(name)) balance--;
     else if (m[2] !== undefined && isLockCall(name)) byObject.set(m[2], (byObject.get(m[2]) ?? 0) + 1);
     else if (m[2] !== undefined && isUnlockCall(name)) byObject.set(m[2], (byObject.get(m[2]) ?? 0) - 1);
+  }
+  // Project lock macros, with or without an argument list (`PG_LOCK_TIMER_MUTEX` on its own line).
+  if (lockMacros.open.size + lockMacros.close.size > 0) {
+    for (const m of region.matchAll(/\b[A-Za-z_]\w*\b/g)) {
+      if (lockMacros.open.has(m[0])) balance++;
+      else if (lockMacros.close.has(m[0])) balance--;
+    }
   }
   if (balance > 0) return true;
   for (const count of byObject.values()) if (count > 0) return true;
