@@ -1,6 +1,6 @@
 import { cFileModel, matchBrace, matchParen, splitTopLevel, type CFileModel, type EntryReason, type FunctionInfo, type SharedVariable } from './c-model.js';
 import { inRanges } from './gil-ranges.js';
-import { lockHeldAt } from './locks.js';
+import { lockTimeline } from './locks.js';
 
 /** What kind of unprotected write a report is, most specific first. */
 export type WriteKind = 'freeList' | 'lazyInit' | 'counter' | 'write';
@@ -164,7 +164,7 @@ function regionsOf(model: CFileModel): Region[] {
 }
 
 // Cheap test before a lock-set scan: a body with none of these cannot hold a lock.
-const lockWord = /ock|CRITICAL|acquire|Acquire|call_once|_once|guard|Guard|[A-Z]{2,}_[A-Z_]+/;
+const lockWord = /ock|OCK|CRITICAL|cquire|CQUIRE|_once|guard|Guard/;
 
 /**
  * The functions some entry point reaches through at least one call made without a lock held.
@@ -188,14 +188,14 @@ function unlockedFunctions(model: CFileModel, regions: Region[]): Set<string> {
     const item = queue.shift();
     if (item === undefined) break;
     const body = clean.slice(item.bodyStart, item.end);
-    const mayLock = lockWord.test(body);
+    const held = lockWord.test(body) ? lockTimeline(clean, item.bodyStart, item.end, model.lockMacros) : undefined;
     for (const callee of item.callees) {
       const target = model.byName.get(callee);
       if (target === undefined || out.has(callee) || model.initOnly.has(callee)) continue;
       let unlockedUse = false;
       for (let i = body.indexOf(callee); i >= 0 && !unlockedUse; i = body.indexOf(callee, i + callee.length)) {
         if (/\w/.test(body[i - 1] ?? '') || /\w/.test(body[i + callee.length] ?? '')) continue;
-        unlockedUse = !mayLock || !lockHeldAt(clean, item.bodyStart, item.bodyStart + i, model.lockMacros);
+        unlockedUse = held === undefined || !held(item.bodyStart + i);
       }
       if (!unlockedUse) continue;
       out.add(callee);
@@ -211,6 +211,7 @@ function sharedAccesses(model: CFileModel, region: Region): Access[] {
   const out: Access[] = [];
   const body = clean.slice(region.bodyStart, region.end);
   const statics = region.fn?.staticLocals;
+  const held = lockTimeline(clean, region.bodyStart, region.end, model.lockMacros);
   for (const m of body.matchAll(/(?<![\w.>]|[^:]:)([A-Za-z_]\w*)/g)) {
     const name = m[1] ?? '';
     const at = region.bodyStart + m.index;
@@ -230,7 +231,7 @@ function sharedAccesses(model: CFileModel, region: Region): Access[] {
       end,
       write,
       fn: region.name,
-      locked: region.lockedByCallers || lockHeldAt(clean, region.bodyStart, at, model.lockMacros),
+      locked: region.lockedByCallers || held(at),
       region,
     });
   }
@@ -384,6 +385,7 @@ function fieldWrites(model: CFileModel, regions: Region[]): FieldWriteReport[] {
     const fn = model.byName.get(name);
     if (fn === undefined || lockedHelpers.has(name)) continue;
     const body = clean.slice(fn.bodyStart, fn.end);
+    const held = lockTimeline(clean, fn.bodyStart, fn.end, model.lockMacros);
     const fields: string[] = [];
     let first: { at: number; end: number; path: string } | undefined;
     const related: RelatedOffset[] = [];
@@ -394,7 +396,7 @@ function fieldWrites(model: CFileModel, regions: Region[]): FieldWriteReport[] {
       if (inRanges(model.gilOnly, at)) continue;
       const access = classifyAccess(clean, at, obj);
       if (access.write === undefined || access.write === 'address') continue;
-      if (lockHeldAt(clean, fn.bodyStart, at, model.lockMacros)) continue;
+      if (held(at)) continue;
       const field = m[2] ?? '';
       if (fields.includes(field)) continue;
       fields.push(field);
