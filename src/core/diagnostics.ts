@@ -54,7 +54,12 @@ export type Finding = {
   fingerprint: string;
   /** The enclosing function (or other symbol) when known, for grouping and fingerprints. */
   symbol?: string;
+  /** Other places that explain the finding: the declaration of a shared variable, its other writes. */
+  related?: RelatedLocation[];
 };
+
+/** A place in a file that explains a finding (SARIF `relatedLocations`). */
+export type RelatedLocation = { path: string; line: number; column: number; message: string };
 
 /** Expected trouble with an input: never thrown, always returned beside the findings. */
 export type DiagnosticKind =

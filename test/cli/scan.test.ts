@@ -88,9 +88,11 @@ describe('ftbot scan (in-process)', () => {
     expect(report.stats.files).toBe(2);
     expect(report.diagnostics).toEqual([{ kind: 'vendored', path: 'vendor/pythoncapi_compat.h', message: 'vendored compatibility header, not scanned' }]);
     for (const f of report.findings) {
-      expect(Object.keys(f).filter((k) => k !== 'fix')).toEqual(['ruleId', 'path', 'line', 'column', 'endLine', 'endColumn', 'message', 'severity', 'confidence']);
+      expect(Object.keys(f).filter((k) => k !== 'fix' && k !== 'related')).toEqual(['ruleId', 'path', 'line', 'column', 'endLine', 'endColumn', 'message', 'severity', 'confidence']);
     }
     expect(report.findings.map((f) => f.ruleId)).toContain('FT001');
+    // Shared-state findings point at the variable's declaration as a related location.
+    expect(report.findings.find((f) => f.ruleId === 'FT014')?.related).toEqual([{ path: 'src/_imaging.c', line: 6, column: 19, message: '`open_images` declared here' }]);
   });
 
   it('prints valid SARIF 2.1.0 with --format sarif', async () => {

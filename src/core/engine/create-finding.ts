@@ -52,6 +52,9 @@ export function createReporter(params: {
     };
     if (help !== undefined) finding.help = fill(help, d.data);
     if (symbol !== undefined) finding.symbol = symbol;
+    if (d.related !== undefined && d.related.length > 0) {
+      finding.related = d.related.map((r) => ({ path, ...lineIndex(r.start), message: r.message }));
+    }
     if (d.fix !== undefined && rule.meta.fix !== 'never') {
       finding.fix = { title: finding.help ?? rule.meta.title, applicability: rule.meta.fix, edits: d.fix.edits };
     }

@@ -84,6 +84,8 @@ export type ReportDescriptor<MessageId extends string> = {
   fix?: { edits: TextEdit[] };
   /** The enclosing symbol, when the engine cannot infer it from the node. */
   symbol?: string;
+  /** Other places that explain the finding (a declaration, the other writes), by UTF-16 offset. */
+  related?: Array<{ start: number; message: string }>;
 };
 
 export type RuleContext<MessageId extends string> = {
@@ -122,7 +124,7 @@ export type Rule<MessageId extends string = string> = {
    * Extra offsets worth parsing, for rules whose interesting code cannot be found by a fixed
    * identifier list (e.g. writes to a file's own static variables).
    */
-  prefilter?: (text: string) => number[];
+  prefilter?: (text: string, target: RuleTarget) => number[];
   /** Runs synchronously over one file; reports through `ctx.report`. */
   check: (ctx: RuleContext<MessageId>) => void;
 };
@@ -143,7 +145,7 @@ export function defineRule<MessageId extends string, F extends 'never' | Applica
   meta: RuleMeta<MessageId> & { fix: F };
   inputs?: readonly FactName[];
   publishes?: readonly FactName[];
-  prefilter?: (text: string) => number[];
+  prefilter?: (text: string, target: RuleTarget) => number[];
   check: (
     ctx: Omit<RuleContext<MessageId>, 'report'> & {
       report: (descriptor: Omit<ReportDescriptor<MessageId>, 'fix'> & FixFor<F>) => void;

@@ -74,11 +74,13 @@ export function parseSource(params: {
   found: PrefilterResult;
   parsers: Parsers;
   lineIndex: () => LineIndex;
+  /** Parse the whole file even where segments would do (the differential test). */
+  wholeFiles?: boolean;
 }): ParsedSource | undefined {
   const { language, text, found, parsers } = params;
   let ranges: Range[] | undefined;
   let parsedLength = text.length;
-  if (language === 'c' || language === 'cpp') {
+  if ((language === 'c' || language === 'cpp') && params.wholeFiles !== true) {
     const split = splitTopLevelSegments(text);
     if (split.balanced) {
       const lineIndex = params.lineIndex();

@@ -1,4 +1,4 @@
-import type { Rule } from './define-rule.js';
+import type { Rule, RuleTarget } from './define-rule.js';
 
 /**
  * The rules for one language or build-file kind, with their combined prefilter: one regex of every
@@ -48,7 +48,7 @@ export function createPrefilterPlan(rules: Rule[]): PrefilterPlan {
  * file with no offset is not parsed and no rule runs on it. A rule whose `prefilter` throws is
  * handed to `crashed` and skipped for this file.
  */
-export function prefilter(plan: PrefilterPlan, text: string, crashed: (rule: Rule, error: unknown) => void): PrefilterResult {
+export function prefilter(plan: PrefilterPlan, text: string, target: RuleTarget, crashed: (rule: Rule, error: unknown) => void): PrefilterResult {
   const triggers: PrefilterResult['triggers'] = new Map();
   const offsets: number[] = [];
   if (plan.pattern !== undefined) {
@@ -67,7 +67,7 @@ export function prefilter(plan: PrefilterPlan, text: string, crashed: (rule: Rul
     if (rule.prefilter === undefined) continue;
     let found: number[];
     try {
-      found = rule.prefilter(text);
+      found = rule.prefilter(text, target);
     } catch (error) {
       crashed(rule, error);
       continue;

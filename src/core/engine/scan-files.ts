@@ -55,6 +55,8 @@ export type ScanParams = {
   logger?: Logger;
   /** Called after each file with the count done and the total. */
   onProgress?: (done: number, total: number) => void;
+  /** Parse whole C/C++ files instead of the segments holding hits (tests compare the two). */
+  wholeFiles?: boolean;
 };
 
 /**
@@ -114,7 +116,7 @@ export function scanFiles(params: ScanParams): ScanResult {
   /** 2–4 for one file: prefilter, parse (sources only), run the rules. */
   const runOn = (file: { path: string; target: RuleTarget; text: string }, plan: PrefilterPlan, phase: 'file' | 'project'): Finding[] => {
     const lineIndex = lineIndexFor(file.text);
-    const hit = prefilter(plan, file.text, (rule, error) => diagnostics.push(ruleCrashed(rule, file.path, error)));
+    const hit = prefilter(plan, file.text, file.target, (rule, error) => diagnostics.push(ruleCrashed(rule, file.path, error)));
     if (hit.offsets.length === 0) return [];
     // File rules publish into the facts; project rules read them, complete.
     const run = { rules: plan.rules, project, diagnostics, facts: phase === 'project' ? facts : noFacts, publish: phase === 'file' ? facts : undefined };
@@ -122,7 +124,7 @@ export function scanFiles(params: ScanParams): ScanResult {
     if (!isSourceLanguage(file.target)) return runFileRules({ ...run, file: { ...base, root: undefined, hits: unparsedHits(hit) } });
     let parsed;
     try {
-      parsed = parseSource({ language: file.target, text: file.text, found: hit, parsers, lineIndex });
+      parsed = parseSource({ language: file.target, text: file.text, found: hit, parsers, lineIndex, wholeFiles: params.wholeFiles === true });
     } catch (error) {
       logger.error({ path: file.path, err: String(error) }, 'parse failed for one file');
       diagnostics.push({ kind: 'internal-error', path: file.path, message: `tree-sitter failed: ${String(error)}` });

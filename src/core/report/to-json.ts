@@ -16,6 +16,7 @@ export type JsonReport = {
     severity: Finding['severity'];
     confidence: Finding['confidence'];
     fix?: { title: string; applicability: string; edits: PositionedEdit[] };
+    related?: Array<{ path: string; line: number; column: number; message: string }>;
   }>;
   diagnostics: Diagnostic[];
   stats: { files: number; bytes: number; ms: number };
@@ -49,6 +50,7 @@ export function renderJson(params: {
       if (f.fix !== undefined && text !== undefined) {
         out.fix = { title: f.fix.title, applicability: f.fix.applicability, edits: positionEdits(text, f.fix.edits) };
       }
+      if (f.related !== undefined && f.related.length > 0) out.related = f.related;
       return out;
     }),
     diagnostics: [...params.diagnostics],

@@ -82,6 +82,13 @@ export function renderSarif(params: {
     };
     const ruleIndex = index.get(f.ruleId);
     if (ruleIndex !== undefined) result.ruleIndex = ruleIndex;
+    if (f.related !== undefined && f.related.length > 0) {
+      result.relatedLocations = f.related.map((r, id) => ({
+        id,
+        message: { text: r.message },
+        physicalLocation: { artifactLocation: { uri: r.path, uriBaseId: '%SRCROOT%' }, region: { startLine: r.line, startColumn: r.column } },
+      }));
+    }
     const text = f.fix === undefined ? undefined : textOf(f.path);
     if (f.fix !== undefined && text !== undefined) {
       result.fixes = [

@@ -20,6 +20,7 @@ import ft017 from './ft017-borrowed-ref-api.js';
 import ft018 from './ft018-refcnt-uniqueness-check.js';
 import ft019 from './ft019-critical-section-early-exit.js';
 import ft020 from './ft020-object-malloc-buffer.js';
+import ft021 from './ft021-shared-state-read.js';
 import ft030 from './ft030-limited-api-free-threaded.js';
 import ft031 from './ft031-cibuildwheel-skips-free-threaded.js';
 import ft032 from './ft032-cibuildwheel-removed-option.js';
@@ -30,5 +31,5 @@ import ft034 from './ft034-classifier-contradiction.js';
 export const rules: readonly Rule[] = [
   ft001, ft002, ft003, ft004, ft005, ft006, ft007, ft008, ft009, ft010,
   ft011, ft012, ft013, ft014, ft015, ft016, ft017, ft018, ft019, ft020,
-  ft030, ft031, ft032, ft033, ft034,
+  ft021, ft030, ft031, ft032, ft033, ft034,
 ] as Rule[];

@@ -23,6 +23,15 @@ describe('renderSarif', () => {
     expectValidSarif(log);
   });
 
+  it('writes related locations (a shared variable\'s declaration, its other writes) as relatedLocations', () => {
+    const finding = { ...scan.findings[0]!, related: [{ path: 'src/a.c', line: 3, column: 12, message: '`hits` declared here' }] };
+    const log = renderSarif({ findings: [finding], rules, textOf: (p) => sampleFiles[p] });
+    expectValidSarif(log);
+    expect(log.runs[0]?.results?.[0]?.relatedLocations).toEqual([
+      { id: 0, message: { text: '`hits` declared here' }, physicalLocation: { artifactLocation: { uri: 'src/a.c', uriBaseId: '%SRCROOT%' }, region: { startLine: 3, startColumn: 12 } } },
+    ]);
+  });
+
   it('validates with no findings and no docs base URL', () => {
     expectValidSarif(renderSarif({ findings: [], rules: [], textOf: () => undefined }));
   });
