@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Worker-thread and multi-process suites run with `npm run test:slow`.
+    exclude: process.env.FTBOT_SLOW_TESTS === '1' ? ['**/node_modules/**'] : ['**/node_modules/**', 'test/slow/**'],
     setupFiles: ['test/setup.ts'],
     testTimeout: 30_000,
     pool: 'forks',

@@ -4,6 +4,7 @@ import { DEFAULT_DOCS_BASE_URL } from '../core/review/index.js';
 import { createOpenAiClient } from '../io/openai-client.js';
 import { createPypiIndex } from '../io/pypi-index.js';
 import { readAppSettings } from '../io/read-app-settings.js';
+import { createScanRunner } from '../io/scan-in-worker.js';
 import type { AppOptions } from './app-options.js';
 import { onIssueComment } from './handlers/on-issue-comment.js';
 import { ISSUES_EVENTS, onIssues } from './handlers/on-issues.js';
@@ -62,6 +63,8 @@ export default function ftbotApp(app: Probot): void {
     appSlug: settings.appSlug,
     docsBaseUrl: settings.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL,
     packageIndex: createPypiIndex(settings.pypiUrl === undefined ? {} : { baseUrl: settings.pypiUrl }),
+    // Scans run on a worker thread, so a hostile file cannot hold webhook acknowledgements.
+    scanRunner: createScanRunner(),
     llm:
       settings.llm === undefined
         ? undefined
