@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Clock, PackageFile, PackageHistory, PackageIndex, PackageIndexUnknown, PackageRelease } from '../core/ports.js';
+import { redactSecrets } from '../core/safety/sanitize-output.js';
 import { VERSION } from '../core/version.js';
 
 /**
@@ -104,6 +105,25 @@ function describeFailure(error: unknown): PackageIndexUnknown['kind'] {
 }
 
 /**
+ * Moves `user:token@` out of a mirror's URL into a Basic `authorization` header: fetch refuses
+ * URLs with credentials (and its error quotes the URL), and no URL ftbot prints carries them.
+ */
+function splitCredentials(url: string): { baseUrl: string; authorization?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { baseUrl: url };
+  }
+  if (parsed.username === '' && parsed.password === '') return { baseUrl: url };
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  return { baseUrl: parsed.href.replace(/\/+$/, ''), authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
+}
+
+/**
  * Creates a `PackageIndex` backed by PyPI's JSON API.
  *
  * @param options
@@ -116,7 +136,7 @@ function describeFailure(error: unknown): PackageIndexUnknown['kind'] {
  *   const release = await index.findRelease({ project: 'numpy', version: '2.3.0' });
  */
 export function createPypiIndex(options: PypiIndexOptions = {}): PackageIndex {
-  const baseUrl = (options.baseUrl ?? 'https://pypi.org').replace(/\/+$/, '');
+  const { baseUrl, authorization } = splitCredentials((options.baseUrl ?? 'https://pypi.org').replace(/\/+$/, ''));
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
@@ -131,7 +151,7 @@ export function createPypiIndex(options: PypiIndexOptions = {}): PackageIndex {
     let response: Response;
     try {
       response = await fetchImpl(url, {
-        headers: { accept: 'application/json', 'user-agent': `ftbot/${VERSION} (+https://github.com/ftbot)` },
+        headers: { accept: 'application/json', 'user-agent': `ftbot/${VERSION} (+https://github.com/ftbot)`, ...(authorization === undefined ? {} : { authorization }) },
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'follow',
       });
@@ -139,7 +159,7 @@ export function createPypiIndex(options: PypiIndexOptions = {}): PackageIndex {
       const kind = describeFailure(error);
       return kind === 'timeout'
         ? unknown('timeout', `PyPI did not answer within ${timeoutMs} ms for ${label}`)
-        : unknown('network', `could not reach PyPI for ${label}: ${error instanceof Error ? error.message : String(error)}`);
+        : unknown('network', `could not reach PyPI for ${label}: ${redactSecrets(error instanceof Error ? error.message : String(error)).slice(0, 300)}`);
     }
     if (response.status === 404) {
       await response.body?.cancel();

@@ -1,5 +1,5 @@
+import { escapeRepositoryText } from '../safety/escape-repository-text.js';
 import type { Finding } from '../diagnostics.js';
-import { neutralizeMentions } from './neutralize-mentions.js';
 
 /** Default home of the rule pages; the app and the CLI may point elsewhere (a fork, a tag). */
 export const DEFAULT_DOCS_BASE_URL = 'https://github.com/ftbot/ftbot/blob/main/docs/rules/';
@@ -18,7 +18,7 @@ export function repoBaseUrl(docsBaseUrl: string): string {
 
 /** `[label](url)` for a knowledge section, the label made safe for one line of Markdown. */
 export function knowledgeMarkdownLink(link: { label: string; url: string }): string {
-  return `[${inlineText(link.label).replace(/[\\[\]]/g, (c) => `\\${c}`)}](${link.url})`;
+  return `[${inlineText(link.label)}](${link.url})`;
 }
 
 /** The docs page of a rule: `<base>ft001-dict-get-item-borrowed.md`. */
@@ -32,9 +32,9 @@ export function ruleLink(docsBaseUrl: string, finding: Pick<Finding, 'ruleId' | 
   return `[${finding.ruleId}](${ruleDocUrl(docsBaseUrl, finding)})`;
 }
 
-/** Puts text in one line of Markdown: no line breaks, no table-breaking pipes, no mentions. */
+/** Puts repository text in one line of Markdown: `escapeRepositoryText` (no line breaks, pipes, mentions, HTML, links or markers). */
 export function inlineText(text: string): string {
-  return neutralizeMentions(text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|'));
+  return escapeRepositoryText(text);
 }
 
 /** A code fence longer than any backtick run inside `content`, so the content cannot close it. */
