@@ -32,6 +32,8 @@ export type PypiIndexOptions = {
 const PROJECT_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
 /** Versions are checked loosely (PyPI decides), only so that nothing odd reaches the URL. */
 const VERSION_TEXT = /^[A-Za-z0-9][A-Za-z0-9.!+_-]{0,63}$/;
+/** Longest project name looked up. */
+const MAX_NAME_LENGTH = 200;
 /** At most this many answers are cached; the oldest goes first. */
 const CACHE_ENTRIES = 256;
 
@@ -202,7 +204,8 @@ export function createPypiIndex(options: PypiIndexOptions = {}): PackageIndex {
   /** Validates, then answers from the cache or asks PyPI; only successes and 404s are cached. */
   async function find(project: string, version: string | undefined): Promise<Answer> {
     // Validate before any request: a name or version outside these shapes never reaches the URL.
-    if (!PROJECT_NAME.test(project)) return unknown('invalid-name', `\`${shown(project)}\` is not a valid project name`);
+    // No project name on PyPI is anywhere near 200 characters; longer ones are not even matched.
+    if (project.length > MAX_NAME_LENGTH || !PROJECT_NAME.test(project)) return unknown('invalid-name', `\`${shown(project)}\` is not a valid project name`);
     if (version !== undefined && !VERSION_TEXT.test(version)) {
       return unknown('invalid-version', `\`${shown(version)}\` is not a valid version`);
     }

@@ -233,3 +233,11 @@ describe('createPypiIndex with a mirror URL that holds credentials', () => {
     expect(failed).toMatchObject({ status: 'unknown', kind: 'network' });
   });
 });
+
+describe('createPypiIndex name bound (L11)', () => {
+  it('refuses a 60,000-character name without a request, quoting at most 100 characters of it', async () => {
+    const answer = await createPypiIndex().findRelease({ project: 'a'.repeat(60_000) });
+    expect(answer).toMatchObject({ status: 'unknown', kind: 'invalid-name' });
+    expect(JSON.stringify(answer).length).toBeLessThan(400);
+  });
+});
