@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { ResolvedConfig } from '../core/config/schema.js';
 import type { Rule } from '../core/engine/define-rule.js';
 import { scanFiles, type ScanResult } from '../core/engine/scan-files.js';
@@ -45,6 +45,10 @@ export async function scanDirectory(params: {
     const abs = absoluteOf.get(path);
     if (abs === undefined) return undefined;
     try {
+      // Only regular files (a symlink is followed first): a FIFO would block the read and a device
+      // such as `/dev/zero` never ends. A file that grew past the limit since the walk is not read.
+      const stat = statSync(abs);
+      if (!stat.isFile() || stat.size > config.maxFileSize) return undefined;
       return readFileSync(abs, 'utf8');
     } catch {
       return undefined;
