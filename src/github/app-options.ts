@@ -1,6 +1,7 @@
 import type { LlmBudget } from '../core/drafting/budget.js';
 import type { KnowledgeIndex } from '../core/knowledge/build-index.js';
 import type { LlmClient, PackageIndex } from '../core/ports.js';
+import type { ScanRunner } from '../io/scan-in-worker.js';
 import type { DryRun } from './write-github.js';
 
 /** What the app needs from outside the webhook: settings and ports. */
@@ -36,6 +37,11 @@ export type AppOptions = {
    * ftbot's templates draft. `createApp` builds one budget per process unless `budget` is given.
    */
   llm?: LlmOptions | undefined;
+  /**
+   * Runs review and triage scans off the event loop within a time and memory budget
+   * (`createScanRunner`); `npm start` sets it. Without it the scan runs in the handler's thread.
+   */
+  scanRunner?: ScanRunner | undefined;
 };
 
 export type LlmOptions = {

@@ -4,6 +4,7 @@ import { NO_DOCS_SITE } from '../core/review/index.js';
 import { createOpenAiClient } from '../io/openai-client.js';
 import { createPypiIndex } from '../io/pypi-index.js';
 import { readAppSettings } from '../io/read-app-settings.js';
+import { createScanRunner } from '../io/scan-in-worker.js';
 import type { AppOptions } from './app-options.js';
 import { CHECK_EVENTS, onCheckRerequested } from './handlers/on-check-rerequested.js';
 import { COMMENT_EVENTS, onIssueComment } from './handlers/on-issue-comment.js';
@@ -73,6 +74,8 @@ export default function ftbotApp(app: Probot): void {
     appSlug: settings.appSlug,
     ...docsLinks(settings),
     packageIndex: createPypiIndex(settings.pypiUrl === undefined ? {} : { baseUrl: settings.pypiUrl }),
+    // Scans run on a worker thread, so a hostile file cannot hold webhook acknowledgements.
+    scanRunner: createScanRunner(),
     llm:
       settings.llm === undefined
         ? undefined

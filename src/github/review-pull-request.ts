@@ -28,6 +28,7 @@ import { finishCheckRun, startCheckRun } from './check-run.js';
 import { draftingSetup } from './drafting-setup.js';
 import { knowledgeLinker } from './knowledge-index.js';
 import { mapConcurrently } from '../core/map-concurrently.js';
+import { runScan } from './run-scan.js';
 import { readRepoFile } from './read-repo-file.js';
 import { findOwnComment, listIssueComments, upsertComment, type IssueComment } from './upsert-comment.js';
 import { writeGitHub } from './write-github.js';
@@ -133,6 +134,7 @@ export async function reviewPullRequest(params: {
     rules: selectRules(allRules, config),
     config,
     skipped,
+    scan: await runScan(options, { files, rules: selectRules(allRules, config), config }),
     docsBaseUrl: options.docsBaseUrl,
     sourceUrl: githubSourceUrl(`${headRepo.owner.login}/${headRepo.name}`, headSha),
     diff,

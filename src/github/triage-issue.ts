@@ -9,6 +9,7 @@ import { budgetFiles, githubSourceUrl, TRIAGE_MARKER, triageRepository, triageRe
 import { rules as allRules } from '../core/rules/index.js';
 import { checkWheels, type WheelCheck } from '../core/wheels/index.js';
 import { loadGrammars } from '../io/load-grammars.js';
+import { runScan } from './run-scan.js';
 import type { ReadinessCheck } from '../core/deps/index.js';
 import { FETCH_CONCURRENCY, type AppOptions } from './app-options.js';
 import { checkRepoDependencies } from './check-repo-dependencies.js';
@@ -97,6 +98,7 @@ export async function triageIssue(params: {
     rules: selectRules(allRules, config),
     config,
     skipped,
+    scan: await runScan(options, { files, rules: selectRules(allRules, config), config }),
     docsBaseUrl: options.docsBaseUrl,
     sourceUrl: githubSourceUrl(`${repo.owner}/${repo.repo}`, sha),
     sha,

@@ -1,7 +1,7 @@
 /**
  * The `LlmClient` port on the `openai` package: any OpenAI-compatible chat-completions server.
  */
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError, APIError } from 'openai';
 import type { LlmClient, LlmFailureKind, LlmResponse } from '../core/ports.js';
 
 /** Settings for the client; `readLlmSettings` builds them from the environment. */
@@ -78,7 +78,10 @@ export function createOpenAiClient(settings: LlmSettings, options: { fetch?: typ
           ],
           temperature: 0,
           ...(request.json ? { response_format: { type: 'json_object' as const } } : {}),
-        });
+        },
+        // The package's timeout stops waiting for headers; this one also ends a body that trickles.
+        { signal: AbortSignal.timeout(settings.timeoutMs * (settings.maxRetries + 1)) },
+        );
         const choice = completion.choices[0];
         if (choice === undefined) return { status: 'error', kind: 'server', message: 'the server answered with no choices' };
         const refusal = choice.message.refusal ?? undefined;
@@ -99,6 +102,8 @@ export function createOpenAiClient(settings: LlmSettings, options: { fetch?: typ
 export function classifyError(error: unknown): LlmResponse {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof APIConnectionTimeoutError) return { status: 'error', kind: 'timeout', message };
+  // Our own deadline over the whole response (headers and body) aborts the request.
+  if (error instanceof APIUserAbortError || (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))) return { status: 'error', kind: 'timeout', message };
   if (error instanceof APIConnectionError) return { status: 'error', kind: 'network', message };
   if (!(error instanceof APIError) || error.status === undefined) return { status: 'error', kind: 'network', message };
   const code = `${error.code ?? ''} ${error.type ?? ''}`;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Clock, PackageFile, PackageHistory, PackageIndex, PackageIndexUnknown, PackageRelease } from '../core/ports.js';
+import { redactSecrets } from '../core/safety/sanitize-output.js';
 import { VERSION } from '../core/version.js';
 
 /**
@@ -31,6 +32,8 @@ export type PypiIndexOptions = {
 const PROJECT_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
 /** Versions are checked loosely (PyPI decides), only so that nothing odd reaches the URL. */
 const VERSION_TEXT = /^[A-Za-z0-9][A-Za-z0-9.!+_-]{0,63}$/;
+/** Longest project name looked up. */
+const MAX_NAME_LENGTH = 200;
 /** At most this many answers are cached; the oldest goes first. */
 const CACHE_ENTRIES = 256;
 
@@ -106,6 +109,25 @@ function describeFailure(error: unknown): PackageIndexUnknown['kind'] {
 }
 
 /**
+ * Moves `user:token@` out of a mirror's URL into a Basic `authorization` header: fetch refuses
+ * URLs with credentials (and its error quotes the URL), and no URL ftbot prints carries them.
+ */
+function splitCredentials(url: string): { baseUrl: string; authorization?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { baseUrl: url };
+  }
+  if (parsed.username === '' && parsed.password === '') return { baseUrl: url };
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  return { baseUrl: parsed.href.replace(/\/+$/, ''), authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
+}
+
+/**
  * Creates a `PackageIndex` backed by PyPI's JSON API.
  *
  * @param options
@@ -118,7 +140,7 @@ function describeFailure(error: unknown): PackageIndexUnknown['kind'] {
  *   const release = await index.findRelease({ project: 'numpy', version: '2.3.0' });
  */
 export function createPypiIndex(options: PypiIndexOptions = {}): PackageIndex {
-  const baseUrl = (options.baseUrl ?? 'https://pypi.org').replace(/\/+$/, '');
+  const { baseUrl, authorization } = splitCredentials((options.baseUrl ?? 'https://pypi.org').replace(/\/+$/, ''));
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
@@ -133,7 +155,7 @@ export function createPypiIndex(options: PypiIndexOptions = {}): PackageIndex {
     let response: Response;
     try {
       response = await fetchImpl(url, {
-        headers: { accept: 'application/json', 'user-agent': `ftbot/${VERSION} (free-threading porting bot)` },
+        headers: { accept: 'application/json', 'user-agent': `ftbot/${VERSION} (free-threading porting bot)`, ...(authorization === undefined ? {} : { authorization }) },
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'follow',
       });
@@ -141,7 +163,7 @@ export function createPypiIndex(options: PypiIndexOptions = {}): PackageIndex {
       const kind = describeFailure(error);
       return kind === 'timeout'
         ? unknown('timeout', `PyPI did not answer within ${timeoutMs} ms for ${label}`)
-        : unknown('network', `could not reach PyPI for ${label}: ${error instanceof Error ? error.message : String(error)}`);
+        : unknown('network', `could not reach PyPI for ${label}: ${redactSecrets(error instanceof Error ? error.message : String(error)).slice(0, 300)}`);
     }
     if (response.status === 404) {
       await response.body?.cancel();
@@ -184,7 +206,8 @@ export function createPypiIndex(options: PypiIndexOptions = {}): PackageIndex {
   /** Validates, then answers from the cache or asks PyPI; only successes and 404s are cached. */
   async function find(project: string, version: string | undefined): Promise<Answer> {
     // Validate before any request: a name or version outside these shapes never reaches the URL.
-    if (!PROJECT_NAME.test(project)) return unknown('invalid-name', `\`${shown(project)}\` is not a valid project name`);
+    // No project name on PyPI is anywhere near 200 characters; longer ones are not even matched.
+    if (project.length > MAX_NAME_LENGTH || !PROJECT_NAME.test(project)) return unknown('invalid-name', `\`${shown(project)}\` is not a valid project name`);
     if (version !== undefined && !VERSION_TEXT.test(version)) {
       return unknown('invalid-version', `\`${shown(version)}\` is not a valid version`);
     }

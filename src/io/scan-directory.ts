@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { ConfigProblem, ResolvedConfig } from '../core/config/defaults.js';
@@ -133,10 +133,15 @@ export async function scanDirectory(params: {
   }
   const grammars = await loadGrammars(languages);
   const absoluteOf = new Map(files.map((f) => [f.path, f.absolute]));
+  const maxFileSize = Math.max(...[...settingsByLayer.values()].map((s) => s.config.maxFileSize));
   const read = (path: string): string | undefined => {
     const abs = absoluteOf.get(path);
     if (abs === undefined) return undefined;
     try {
+      // Only regular files (a symlink is followed first): a FIFO would block the read and a device
+      // such as `/dev/zero` never ends. A file that grew past the limit since the walk is not read.
+      const stat = statSync(abs);
+      if (!stat.isFile() || stat.size > maxFileSize) return undefined;
       return readFileSync(abs, 'utf8');
     } catch {
       return undefined;

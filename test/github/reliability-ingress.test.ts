@@ -167,3 +167,62 @@ describe('webhook secret in production', () => {
     expect(result.stderr).toContain('WEBHOOK_SECRET must be set to a real secret in production');
   });
 });
+
+describe('unverified bodies', () => {
+  it('never writes a body to the log, even when the signature check fails at error level', async () => {
+    const gh = await startFakeGitHub();
+    const { service: svc, lines } = await startService({ github: gh, logLevel: 'error' });
+    const p = (await svc.listen(0, '127.0.0.1')).port;
+    try {
+      const secretBody = JSON.stringify({ ...payload, note: 'BODY-MARKER-4711' });
+      const response = await fetch(`http://127.0.0.1:${p}/api/github/webhooks`, {
+        method: 'POST',
+        headers: { ...baseHeaders, 'x-github-delivery': 'log-1', 'x-hub-signature-256': sign(secretBody, 'not-the-secret') },
+        body: secretBody,
+      });
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(JSON.stringify(lines)).not.toContain('BODY-MARKER-4711');
+    } finally {
+      await svc.close(100);
+      await gh.close();
+    }
+  });
+
+  it('answers a request without a well-formed signature before reading its body', async () => {
+    // 20 MB declared, nothing sent: the answer comes without waiting for the body.
+    const status = await new Promise<number>((resolve) => {
+      const req = request(
+        { host: '127.0.0.1', port, method: 'POST', path: '/api/github/webhooks', headers: { ...baseHeaders, 'x-hub-signature-256': 'sha256=nothex', 'content-length': String(20 * 1024 * 1024) } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        },
+      );
+      req.on('error', () => resolve(0));
+      req.flushHeaders();
+    });
+    expect(status).toBe(400);
+  });
+
+  it('holds at most maxInflightBytes of unverified bodies at once; the rest get 503 and a retry-after', async () => {
+    const gh = await startFakeGitHub();
+    const { service: svc } = await startService({ github: gh, maxBodyBytes: 1000, maxInflightBytes: 1500 });
+    const p = (await svc.listen(0, '127.0.0.1')).port;
+    try {
+      // A first request declares 1,000 bytes and sends none of them: it holds its reservation.
+      const held = request({ host: '127.0.0.1', port: p, method: 'POST', path: '/api/github/webhooks', headers: { ...baseHeaders, 'content-length': '1000' } });
+      held.on('error', () => undefined);
+      held.flushHeaders();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const second = await fetch(`http://127.0.0.1:${p}/api/github/webhooks`, { method: 'POST', headers: { ...baseHeaders, 'x-github-delivery': 'busy-2' }, body: 'x'.repeat(900) });
+      expect(second.status).toBe(503);
+      expect(second.headers.get('retry-after')).toBe('5');
+      held.destroy();
+    } finally {
+      await svc.close(100);
+      await gh.close();
+    }
+  });
+});

@@ -221,6 +221,7 @@ export async function startService(params: {
   app?: Partial<AppOptions>;
   retry?: boolean;
   maxBodyBytes?: number;
+  maxInflightBytes?: number;
   logLevel?: string;
 }): Promise<{ service: WebhookService; lines: Array<Record<string, unknown>> }> {
   const { log, lines } = captureLog(params.logLevel);
@@ -229,6 +230,7 @@ export async function startService(params: {
     probot: { appId: 123, privateKey, secret: SECRET, baseUrl: params.github.url, log, Octokit: reliabilityOctokit({ retry: params.retry ?? false }) },
     createQueue: params.queue ?? ((events) => createMemoryQueue({ backoffMs: 10, ...params.limits, ...events })),
     ...(params.maxBodyBytes === undefined ? {} : { maxBodyBytes: params.maxBodyBytes }),
+    ...(params.maxInflightBytes === undefined ? {} : { maxInflightBytes: params.maxInflightBytes }),
   });
   return { service, lines };
 }

@@ -218,3 +218,26 @@ describe('createPypiIndex', () => {
     });
   });
 });
+
+describe('createPypiIndex with a mirror URL that holds credentials', () => {
+  it('sends them as a Basic header and never puts them in a URL or a reason', async () => {
+    const auth = `Basic ${Buffer.from('user:s3cr3t-token').toString('base64')}`;
+    const scope = nock('https://mirror.example', { reqheaders: { authorization: auth } }).get('/simple-root/pypi/psutil/json').reply(200, release);
+    const index = createPypiIndex({ baseUrl: 'https://user:s3cr3t-token@mirror.example/simple-root/' });
+    const answer = await index.findRelease({ project: 'psutil' });
+    expect(answer.status).toBe('ok');
+    expect(scope.isDone()).toBe(true);
+    nock('https://mirror.example').get('/simple-root/pypi/numpy/json').replyWithError('connect ECONNREFUSED https://user:s3cr3t-token@mirror.example');
+    const failed = await index.findRelease({ project: 'numpy' });
+    expect(JSON.stringify(failed)).not.toContain('s3cr3t');
+    expect(failed).toMatchObject({ status: 'unknown', kind: 'network' });
+  });
+});
+
+describe('createPypiIndex name bound (L11)', () => {
+  it('refuses a 60,000-character name without a request, quoting at most 100 characters of it', async () => {
+    const answer = await createPypiIndex().findRelease({ project: 'a'.repeat(60_000) });
+    expect(answer).toMatchObject({ status: 'unknown', kind: 'invalid-name' });
+    expect(JSON.stringify(answer).length).toBeLessThan(400);
+  });
+});

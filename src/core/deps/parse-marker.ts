@@ -98,6 +98,9 @@ function tokenize(text: string): Token[] | string {
 
 class MarkerSyntaxError extends Error {}
 
+/** Deepest parenthesis nesting a marker may have. */
+export const MAX_MARKER_DEPTH = 32;
+
 /**
  * Parses an environment marker (the text after `;` in a requirement).
  *
@@ -140,11 +143,15 @@ export function parseMarker(text: string): MarkerParseResult {
     return fail(t === undefined ? 'marker ends where an operator is expected' : `expected an operator, got ${quote(t.value)}`);
   };
 
+  let depth = 0;
   const atom = (): MarkerNode => {
     const t = peek();
     if (t?.kind === 'paren' && t.value === '(') {
       pos++;
+      // Real markers nest two or three levels; a bound keeps a hostile one from overflowing the stack.
+      if (++depth > MAX_MARKER_DEPTH) fail(`parentheses nested deeper than ${MAX_MARKER_DEPTH} levels`);
       const inner = or();
+      depth--;
       const close = tokens[pos++];
       if (!(close?.kind === 'paren' && close.value === ')')) fail('missing `)`');
       return inner;

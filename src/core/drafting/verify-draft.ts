@@ -36,6 +36,10 @@ const STRONG_APIS: Record<string, { outParam: boolean }> = {
  * 2. the patched file parses with no more tree-sitter ERROR/missing nodes than the original;
  * 3. scanning the patched file with `rules` clears the finding and adds no finding that was not
  *    there before (compared by rule, message and line, lines below the edit shifted);
+ * 5. the edit is only the migration (`checkMigrationOnly`): it stays inside the function holding
+ *    the finding (the finding's own lines outside a function), adds no preprocessor line, and every
+ *    call in its lines was there before or is on the rule's allow-list (`allowedCalls`). A model
+ *    that obeys text in the file cannot get `system(…)` shown as a verified suggestion;
  * 4. for each new call of a `*Ref` API in the edited lines: its `-1` result is tested, and every
  *    `return` after it in the function either releases the variable first (`Py_DECREF`,
  *    `Py_XDECREF`, `Py_CLEAR`, or a call that steals it), returns the variable itself, or runs only
@@ -59,6 +63,7 @@ export function verifyDraft(params: {
   if (patched === undefined) return { ok: false, problems: [`lines ${edit.startLine}–${edit.endLine} are outside the file`] };
   if (patched === fileText) return { ok: false, problems: ['the edit changes nothing'], patchedText: patched };
   const problems: string[] = [];
+  const migration: string[] = [];
 
   // 2. Syntax.
   const before = parseSource({ path: finding.path, text: blankConditionals(fileText), grammars });
@@ -70,6 +75,8 @@ export function verifyDraft(params: {
     } else {
       const added = countSyntaxErrors(after.rootNode) - countSyntaxErrors(before.rootNode);
       if (added > 0) problems.push(`the patched code has ${added} more syntax error${added === 1 ? '' : 's'} than before`);
+      // 5. Only the migration (reported after check 3, which names any finding the edit adds).
+      if (problems.length === 0) migration.push(...checkMigrationOnly({ before: before.rootNode, after: after.rootNode, fileText, patched, edit, finding }));
       // 4. Ownership (C and C++ only).
       if (problems.length === 0 && /\.(c|h|cc|cpp|cxx|hpp|hh|hxx|inl)$/i.test(finding.path)) problems.push(...checkOwnership(after.rootNode, patched, edit));
     }
@@ -80,6 +87,7 @@ export function verifyDraft(params: {
 
   // 3. Findings.
   if (problems.length === 0) problems.push(...compareFindings({ fileText, patched, edit, finding, grammars, rules, contextFiles }));
+  problems.push(...migration);
   return { ok: problems.length === 0, problems, patchedText: patched };
 }
 
@@ -130,6 +138,68 @@ function compareFindings(params: {
     if (left > 0) pool.set(key, left - 1);
     else problems.push(`the patched code adds ${f.ruleId} at line ${f.line}: ${f.message}`);
   }
+  return problems;
+}
+
+/** Reference counting, critical sections and error tests: what any migration may add. */
+const MIGRATION_CALLS = new Set([
+  ...Object.keys(STRONG_APIS),
+  'Py_INCREF', 'Py_XINCREF', 'Py_DECREF', 'Py_XDECREF', 'Py_CLEAR', 'Py_NewRef', 'Py_XNewRef', 'Py_SETREF', 'Py_XSETREF',
+  'Py_BEGIN_CRITICAL_SECTION', 'Py_END_CRITICAL_SECTION', 'Py_BEGIN_CRITICAL_SECTION2', 'Py_END_CRITICAL_SECTION2',
+  'PyMutex_Lock', 'PyMutex_Unlock', 'PyErr_Occurred', 'PyUnstable_Module_SetGIL',
+]);
+
+/**
+ * The calls a draft for `finding` may add: the migration set plus every identifier the rule names
+ * in its help line (its replacement, e.g. `strtok_r` for FT016, `PyDict_GetItemRef` for FT001).
+ */
+export function allowedCalls(finding: Pick<Finding, 'help'>): Set<string> {
+  const allowed = new Set(MIGRATION_CALLS);
+  for (const match of (finding.help ?? '').matchAll(/`([A-Za-z_][A-Za-z0-9_]{0,80})`/g)) if (match[1] !== undefined) allowed.add(match[1]);
+  return allowed;
+}
+
+const CALL_TYPES = ['call_expression', 'call', 'macro_invocation'];
+
+/** Names of the calls lying in [from, to) of a tree (`os.system` for attribute calls). */
+function callsIn(root: Node, from: number, to: number): string[] {
+  const names: string[] = [];
+  for (const call of root.descendantsOfType(CALL_TYPES)) {
+    if (call === null || call.startIndex < from || call.endIndex > to) continue;
+    const callee = call.childForFieldName('function') ?? call.childForFieldName('macro');
+    names.push((callee?.text ?? call.text.slice(0, 40)).replace(/\s+/g, ''));
+  }
+  return names;
+}
+
+/** Check 5: the edit stays in the finding's function and adds only allowed calls and no preprocessor lines. */
+function checkMigrationOnly(params: { before: Node; after: Node; fileText: string; patched: string; edit: LineEdit; finding: Finding }): string[] {
+  const { before, after, fileText, patched, edit, finding } = params;
+  const problems: string[] = [];
+  const oldStarts = lineStarts(fileText);
+  const node = before.descendantForPosition({ row: finding.line - 1, column: Math.max(0, finding.column - 1) });
+  const fn = node === null ? undefined : enclosingFunction(node);
+  const region = fn === undefined ? { start: finding.line, end: finding.endLine } : { start: fn.startPosition.row + 1, end: fn.endPosition.row + 1 };
+  if (edit.startLine < region.start || edit.endLine > region.end) {
+    problems.push(`the edit changes lines ${edit.startLine}–${edit.endLine}, outside ${fn === undefined ? 'the flagged lines' : 'the function holding the finding'} (${region.start}–${region.end})`);
+  }
+  const oldFrom = oldStarts[edit.startLine - 1] ?? 0;
+  const oldTo = oldStarts[edit.endLine] ?? fileText.length;
+  const oldLines = fileText.slice(oldFrom, oldTo);
+  const kept = new Set(callsIn(before, oldFrom, oldTo));
+  const allowed = allowedCalls(finding);
+  const newStarts = lineStarts(patched);
+  const newFrom = newStarts[edit.startLine - 1] ?? 0;
+  const newTo = newStarts[edit.startLine - 1 + edit.replacement.split('\n').length] ?? patched.length;
+  const added = [...new Set(callsIn(after, newFrom, newTo))].filter((name) => !kept.has(name) && !allowed.has(name));
+  if (added.length > 0) problems.push(`the edit adds calls that are not part of the migration: ${added.slice(0, 5).map((n) => `\`${n.slice(0, 60)}\``).join(', ')}`);
+  const oldDirectives = new Set(oldLines.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('#')));
+  // Conditionals (`#ifdef Py_GIL_DISABLED`) are part of migrations; `#define`/`#include` could hide anything.
+  const directives = edit.replacement
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('#') && !oldDirectives.has(l) && !/^#\s*(if|ifdef|ifndef|elif|else|endif)\b/.test(l));
+  if (directives.length > 0 && /\.(c|h|cc|cpp|cxx|hpp|hh|hxx|inl)$/i.test(finding.path)) problems.push('the edit adds preprocessor lines');
   return problems;
 }
 

@@ -11,14 +11,19 @@ export function fingerprintMarker(fingerprint: string): string {
   return `<!-- ftbot:fp ${fingerprint.replace(/[^0-9a-z]/gi, '')} -->`;
 }
 
-/** The first fingerprint in an inline comment's body, if it is one of ours. */
+/** The fingerprint in an inline comment's body, if it is one of ours: the marker ends the body, on its own line. */
 export function readFingerprintMarker(body: string): string | undefined {
-  return /<!-- ftbot:fp ([0-9a-z]+) -->/i.exec(body)?.[1];
+  return /(?:^|\n)<!-- ftbot:fp ([0-9a-z]+) -->\s*$/i.exec(body)?.[1];
 }
 
-/** Every fingerprint in an inline comment's body: a comment lists all the findings on its line. */
+/**
+ * Every fingerprint in an inline comment's body (a comment lists all the findings on its line).
+ * Only the run of marker lines that ends the body counts, where ftbot writes them: a marker
+ * anywhere else is text, not state.
+ */
 export function readFingerprintMarkers(body: string): string[] {
-  return [...body.matchAll(/<!-- ftbot:fp ([0-9a-z]+) -->/gi)].map((m) => m[1] ?? '');
+  const tail = /(?:^|\n)((?:<!-- ftbot:fp [0-9a-z]+ -->[ \t]*(?:\n|$))+)\s*$/i.exec(body)?.[1] ?? '';
+  return [...tail.matchAll(/<!-- ftbot:fp ([0-9a-z]+) -->/gi)].map((m) => m[1] ?? '');
 }
 
 /** A finding remembered in the summary so the next run can say it was fixed. */
@@ -40,8 +45,9 @@ export function renderStateMarkers(params: { headSha: string; findings: readonly
 
 /** Reads the state block back; an absent or damaged block gives an empty state. */
 export function readStateMarkers(body: string): { headSha: string | undefined; findings: RememberedFinding[] } {
-  const headSha = /<!-- ftbot:head ([0-9a-f]*) -->/i.exec(body)?.[1] || undefined;
-  const json = /<!-- ftbot:findings (.*?) -->/.exec(body)?.[1];
+  // Markers stand on their own lines; text ftbot quotes never does (`escapeRepositoryText`).
+  const headSha = /^<!-- ftbot:head ([0-9a-f]*) -->$/im.exec(body)?.[1] || undefined;
+  const json = /^<!-- ftbot:findings (.*?) -->$/m.exec(body)?.[1];
   const findings: RememberedFinding[] = [];
   if (json !== undefined) {
     try {

@@ -1,5 +1,5 @@
+import { escapeRepositoryText } from '../safety/escape-repository-text.js';
 import type { Finding } from '../diagnostics.js';
-import { neutralizeMentions } from './neutralize-mentions.js';
 
 /**
  * No docs site: rule ids are shown without a link (the comment carries the rule's one-line why)
@@ -23,7 +23,7 @@ export function repoBaseUrl(docsBaseUrl: string): string {
 
 /** `[label](url)` for a knowledge section, the label made safe for one line of Markdown. */
 export function knowledgeMarkdownLink(link: { label: string; url: string }): string {
-  return `[${inlineText(link.label).replace(/[\\[\]]/g, (c) => `\\${c}`)}](${link.url})`;
+  return `[${inlineText(link.label)}](${link.url})`;
 }
 
 /** The docs page of a rule: `<base>ft001-dict-get-item-borrowed.md`; undefined without a docs site. */
@@ -39,9 +39,9 @@ export function ruleLink(docsBaseUrl: string, finding: Pick<Finding, 'ruleId' | 
   return url === undefined ? finding.ruleId : `[${finding.ruleId}](${url})`;
 }
 
-/** Puts text in one line of Markdown: no line breaks, no table-breaking pipes, no mentions. */
+/** Puts repository text in one line of Markdown: `escapeRepositoryText` (no line breaks, pipes, mentions, HTML, links or markers). */
 export function inlineText(text: string): string {
-  return neutralizeMentions(text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|'));
+  return escapeRepositoryText(text);
 }
 
 /** A code fence longer than any backtick run inside `content`, so the content cannot close it. */

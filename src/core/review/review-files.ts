@@ -27,6 +27,8 @@ type Common = {
   knowledgeLink?: KnowledgeLinker | undefined;
   /** The dependencies' readiness, when the shell checked it (triage; summaries of dependency changes). */
   dependencies?: ReadinessCheck | undefined;
+  /** The scan of `files`, when the shell ran it already (the app runs it on a worker thread with a budget); else it runs here. */
+  scan?: ScanResult | undefined;
 };
 
 export type PullRequestReview = {
@@ -49,7 +51,7 @@ type PullRequestParams = Common & { diff: DiffLines; headSha: string; posted?: R
  */
 export function reviewPullRequest(params: PullRequestParams): PullRequestReview {
   const { files, grammars, rules, config, logger } = params;
-  const scan = scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
+  const scan = params.scan ?? scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
   return planReview(params, scan);
 }
 
@@ -63,7 +65,7 @@ export function reviewPullRequest(params: PullRequestParams): PullRequestReview 
 export async function reviewPullRequestWithDrafts(params: PullRequestParams & { drafting: DraftingSetup }): Promise<PullRequestReview> {
   const { files, grammars, rules, config, logger } = params;
   // 1.
-  const scan = scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
+  const scan = params.scan ?? scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
   const first = planReview(params, scan);
   // 2.
   const texts = new Map(files.map((f) => [f.path, f.text]));
@@ -118,7 +120,7 @@ function planReview(
 /** The issue pipeline shared by the app and `ftbot review`: scan a tree, render the triage comment. */
 export function triageRepository(params: Common & { sha: string; wheels?: WheelCheck | undefined; appSlug?: string | undefined }): { scan: ScanResult; body: string } {
   const { files, grammars, rules, config, sha, docsBaseUrl, sourceUrl, wheels, appSlug, logger, knowledgeLink } = params;
-  const scan = scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
+  const scan = params.scan ?? scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
   const skipped = [...(params.skipped ?? []), ...skippedOf(scan.diagnostics)];
   const body = renderTriage({ findings: scan.findings, files, project: scan.project, skipped, sha, docsBaseUrl, sourceUrl, wheels, appSlug, knowledgeLink, dependencies: params.dependencies });
   return { scan, body };
@@ -133,7 +135,7 @@ export async function triageRepositoryWithDrafts(
   params: Common & { sha: string; wheels?: WheelCheck | undefined; appSlug?: string | undefined; drafting: DraftingSetup; repoBase: string },
 ): Promise<{ scan: ScanResult; body: string }> {
   const { files, grammars, rules, config, sha, docsBaseUrl, sourceUrl, wheels, appSlug, logger, knowledgeLink, drafting, repoBase } = params;
-  const scan = scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
+  const scan = params.scan ?? scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
   const skipped = [...(params.skipped ?? []), ...skippedOf(scan.diagnostics)];
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const examples = triageExamples(scan.findings);

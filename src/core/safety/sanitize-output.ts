@@ -42,6 +42,10 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
   [/\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g, REDACTED],
   [/\bxox[abposr]-[A-Za-z0-9-]{10,}/g, REDACTED],
   [/\bAIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
+  // JSON Web Tokens (GitHub App and installation tokens are JWT-shaped): `eyJ….eyJ….sig`.
+  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, REDACTED],
+  // Credentials in a URL's user part: `https://user:token@mirror.example/` → `https://[redacted]@mirror.example/`.
+  [/\b([a-z][a-z0-9+.-]{0,20}:\/\/)[^\s/?#@]{1,512}@/gi, `$1${REDACTED}@`],
   [
     /\b((?:aws_secret_access_key|aws_session_token|password|passwd|passphrase|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|private[_-]?key|webhook[_-]?secret)["']?\s*[=:]\s*)(?:"[^"\n]*"|'[^'\n]*'|[^\s,;)]+)/gi,
     `$1${REDACTED}`,
@@ -95,7 +99,7 @@ function defang(url: string): string {
   return `${host.replace(/\./g, '[.]')}${rest}`;
 }
 
-function defangBareUrls(text: string, options: SanitizeOptions): string {
+export function defangBareUrls(text: string, options: SanitizeOptions): string {
   return text.replace(BARE_URL, (url) => {
     const full = /^www\./i.test(url) ? `https://${url}` : url;
     // Trailing punctuation belongs to the sentence, not the URL.
@@ -111,25 +115,25 @@ function neutraliseCommands(text: string): string {
   return text.replace(SLASH_COMMAND, '$1\u200b/');
 }
 
-/** Our own hidden markers (`<!-- ftbot:fp 0a1b -->`, `<!-- ftbot:draft draft-migration@1 -->`). */
-const OWN_MARKER = /^<!-- ftbot:[a-z-]+(?: [^<>]*?)? -->/;
+/**
+ * `<!-- ftbot:` with a zero-width space before the colon: ftbot's state markers are added by its
+ * renderers after sanitising, so text from a model or a repository can never carry one (a smuggled
+ * `<!-- ftbot:fp … -->` would otherwise silence an inline comment on a later hazard).
+ */
+export function breakMarkers(text: string): string {
+  return text.replace(/(<!--\s*ftbot)(?=:)/gi, '$1\u200b');
+}
 
 /**
- * Escapes every HTML construct except our own markers: tags (`<details>`, `<img>`, `<div hidden>`),
- * comments (which hide text), processing instructions and CDATA. `<` becomes `&lt;`, so the text
- * shows literally instead of being rendered or hidden.
+ * Escapes every HTML construct: tags (`<details>`, `<img>`, `<div hidden>`), comments (which hide
+ * text, ftbot's own markers included), processing instructions and CDATA. `<` becomes `&lt;`, so
+ * the text shows literally instead of being rendered or hidden.
  */
 function escapeHtml(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '<' && /[A-Za-z/!?]/.test(text[i + 1] ?? '')) {
-      const marker = OWN_MARKER.exec(text.slice(i));
-      if (marker !== null && !marker[0].slice(4, -3).includes('--')) {
-        out += marker[0];
-        i += marker[0].length - 1;
-        continue;
-      }
       out += '&lt;';
       continue;
     }
@@ -159,7 +163,7 @@ function neutraliseMentions(text: string): string {
 
 /** Sanitises text inside code (fenced blocks, inline code): only what stays dangerous there. */
 export function sanitizeCode(text: string, options: SanitizeOptions): string {
-  return neutraliseCommands(defangBareUrls(redactSecrets(stripInvisible(text)), options));
+  return breakMarkers(neutraliseCommands(defangBareUrls(redactSecrets(stripInvisible(text)), options)));
 }
 
 function sanitiseProse(text: string, options: SanitizeOptions): string {
@@ -178,7 +182,7 @@ function sanitiseProse(text: string, options: SanitizeOptions): string {
 }
 
 /** Splits prose into inline code spans (a backtick run closed by a run of the same length) and the rest. */
-function splitInlineCode(text: string): Array<{ code: boolean; text: string }> {
+export function splitInlineCode(text: string): Array<{ code: boolean; text: string }> {
   const parts: Array<{ code: boolean; text: string }> = [];
   let last = 0;
   const opener = /`+/g;

@@ -5,6 +5,9 @@
  *   or the item was deleted. Nothing to retry; one log line.
  * - `transient`: 5xx, 429, a rate-limit 403 the throttling plugin gave up on, or a network error.
  *   Octokit has retried reads already; the job is worth another attempt later.
+ *   The shared rate limiter's store failing (Redis restarting empty or unreachable:
+ *   `SETTINGS_KEY_NOT_FOUND`, `Connection is closed`, `LOADING`, `READONLY`) is transient too, so the
+ *   job is retried instead of being counted as done.
  * - `fatal`: anything else (a 4xx we caused, or a bug). Logged as an error, not retried.
  */
 export function classifyGitHubError(error: unknown): 'gone' | 'transient' | 'fatal' {
@@ -13,7 +16,7 @@ export function classifyGitHubError(error: unknown): 'gone' | 'transient' | 'fat
   const message = typeof err?.message === 'string' ? err.message : '';
   if (status === undefined) {
     // fetch failures (reset, refused, timeout) surface without a status or as a RequestError 500.
-    return /fetch failed|ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|network|aborted/i.test(message) ? 'transient' : 'fatal';
+    return /fetch failed|ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|network|aborted|SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT|Connection is closed|\bLOADING\b|\bREADONLY\b|MaxRetriesPerRequest/i.test(message) ? 'transient' : 'fatal';
   }
   if (status === 403 || status === 429) {
     const headers = err?.response?.headers ?? {};

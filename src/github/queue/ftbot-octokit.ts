@@ -1,4 +1,5 @@
 import { ProbotOctokit } from 'probot';
+import { healLimiterConnection } from './heal-limiter.js';
 
 type Options = Record<string, unknown>;
 type Limited = { method?: string; url?: string };
@@ -21,7 +22,9 @@ type Log = { warn: (fields: object, message: string) => void };
  */
 export function ftbotOctokit(params: { base?: typeof ProbotOctokit; maxRetries?: number; maxWaitSeconds?: number; retryAfterBaseValue?: number; throttle?: Options } = {}): typeof ProbotOctokit {
   const { base = ProbotOctokit, maxRetries = 3, maxWaitSeconds = 15 * 60, retryAfterBaseValue = 1000 } = params;
-  return base.defaults((o: Options) => ({
+  return base.defaults((o: Options) => {
+    healLimiterConnection((o.throttle as Options | undefined)?.connection);
+    return {
     ...o,
     throttle: {
       ...(o.throttle as Options | undefined),
@@ -39,5 +42,6 @@ export function ftbotOctokit(params: { base?: typeof ProbotOctokit; maxRetries?:
       },
       ...params.throttle,
     },
-  })) as typeof ProbotOctokit;
+    };
+  }) as typeof ProbotOctokit;
 }

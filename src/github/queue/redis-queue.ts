@@ -90,6 +90,16 @@ export function createRedisQueue(
     const holder = `${owner}:${bjob.id ?? ''}`;
     try {
       if ((await client.set(lock, holder, 'PX', lockMs, 'NX')) === null) return await later(bjob, token);
+      // Starts are counted in Redis, across instances and stalls: a job that keeps killing or
+      // stalling the instance that runs it is stopped after `attempts` starts, visibly.
+      const startsKey = key('starts', digest(bjob.id ?? job.keys.work));
+      const starts = await client.incr(startsKey);
+      await client.pexpire(startsKey, limits.dedupTtlMs);
+      if (starts > limits.attempts) {
+        await client.del(key('delivery', digest(job.keys.delivery)));
+        emit('failed', job, { attempt: starts, error: new Error(`quarantined: started ${starts - 1} times without finishing`) });
+        throw new UnrecoverableError('queue: quarantined after repeated starts');
+      }
       const started = Date.now();
       emit('started', job, { attempt });
       let outcome: Awaited<ReturnType<JobProcessor>>;
@@ -170,12 +180,14 @@ export function createRedisQueue(
         concurrency: limits.concurrency,
         // Short enough that another instance takes over a crashed one's jobs within a minute.
         lockDuration: options.stalledMs ?? 30_000,
+        // Stalls are counted with the other starts (above), so the quarantine decides, and logs.
+        maxStalledCount: limits.attempts + 1,
         stalledInterval: Math.max(100, Math.floor((options.stalledMs ?? 30_000) / 2)),
       });
       worker.on('error', () => undefined);
     },
     async ready() {
-      if (closed) return false;
+      if (closed || (worker !== undefined && !worker.isRunning())) return false;
       try {
         return (await Promise.race([client.ping(), new Promise<string>((resolve) => setTimeout(resolve, 1000, 'timeout').unref())])) === 'PONG';
       } catch {

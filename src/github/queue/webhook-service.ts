@@ -9,6 +9,19 @@ import type { JobOutcome, JobQueue, QueueEvent, QueueEvents, WebhookJob } from '
 /** GitHub never sends a webhook body over 25 MB. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 
+/** Unverified body bytes held at once across requests; more waits for a 503 and GitHub's redelivery. */
+export const MAX_INFLIGHT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Drops what an error carries of the request from log lines: Probot logs a failed signature
+ * check with the event attached, body included, at `error` level. Bodies are never logged.
+ */
+function errorWithoutBody(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const e = error as Error & { status?: unknown; code?: unknown };
+  return { type: e.name, message: e.message.slice(0, 500), status: e.status, code: e.code, stack: e.stack };
+}
+
 export const WEBHOOK_PATH = '/api/github/webhooks';
 
 /** What both Probot instances (the endpoint's and the worker's) are built with. */
@@ -57,11 +70,16 @@ export async function createWebhookService(params: {
   maxBodyBytes?: number;
   /** More GET routes (the `/docs/` pages), tried before the 404; each returns true when it answered. */
   handlers?: ReadonlyArray<(req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>>;
+  maxInflightBytes?: number;
 }): Promise<WebhookService> {
   const webhookPath = params.webhookPath ?? WEBHOOK_PATH;
   const maxBodyBytes = params.maxBodyBytes ?? MAX_WEBHOOK_BYTES;
+  const maxInflightBytes = Math.max(maxBodyBytes, params.maxInflightBytes ?? MAX_INFLIGHT_BYTES);
+  let inflightBytes = 0;
   const metrics = createMetrics();
-  const ingress = new Probot(params.probot);
+  // The endpoint's log never carries a request body (see `errorWithoutBody`).
+  const baseLog = params.probot.log ?? new Probot(params.probot).log;
+  const ingress = new Probot({ ...params.probot, log: baseLog.child({}, { serializers: { err: errorWithoutBody } }) as typeof baseLog });
   await ingress.load(() => undefined);
   const log = ingress.log.child({ name: 'ftbot' });
   const worker = new Probot({ ...params.probot, log: params.probot.log ?? ingress.log });
@@ -128,7 +146,28 @@ export async function createWebhookService(params: {
     }
     metrics.add('ftbot_webhooks_received_total');
     if (req.method === 'POST') {
-      const body = await readCapped(req, maxBodyBytes);
+      // Checks that need no body come first: a request that cannot be a signed delivery is not read.
+      const signature = req.headers['x-hub-signature-256'];
+      if (typeof signature !== 'string' || !/^sha256=[0-9a-f]{64}$/.test(signature) || typeof req.headers['x-github-event'] !== 'string' || typeof req.headers['x-github-delivery'] !== 'string') {
+        metrics.add('ftbot_webhooks_rejected_total');
+        res.on('finish', () => setTimeout(() => req.socket.destroy(), 250).unref());
+        return send(res, 400, 'not a signed GitHub delivery\n');
+      }
+      const declared = Number(req.headers['content-length']);
+      const reserve = Number.isFinite(declared) && declared >= 0 ? Math.min(declared, maxBodyBytes) : maxBodyBytes;
+      if (inflightBytes + reserve > maxInflightBytes) {
+        metrics.add('ftbot_webhooks_rejected_total');
+        res.on('finish', () => setTimeout(() => req.socket.destroy(), 250).unref());
+        res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '5' }).end('busy reading other deliveries\n');
+        return;
+      }
+      inflightBytes += reserve;
+      let body: Awaited<ReturnType<typeof readCapped>>;
+      try {
+        body = await readCapped(req, maxBodyBytes);
+      } finally {
+        inflightBytes -= reserve;
+      }
       if (body === 'too-large') {
         metrics.add('ftbot_webhooks_rejected_total');
         // Close the connection a moment after the answer, not at once: destroying a socket with

@@ -26,9 +26,10 @@ describe('sanitizeOutput', () => {
     expect(sanitizeOutput('[r]: https://evil.example\n[//]: # (hidden)\ntext', repo)).toBe('\n\ntext');
   });
 
-  it('escapes HTML other than ftbot markers', () => {
+  it('escapes HTML, ftbot markers included (only ftbot\u2019s renderers add them, after sanitising)', () => {
     expect(sanitizeOutput('<details><summary>x</summary>y</details>', repo)).toBe('&lt;details>&lt;summary>x&lt;/summary>y&lt;/details>');
-    expect(sanitizeOutput('<!-- hide --> <!-- ftbot:fp 0a1b -->', repo)).toBe('&lt;!-- hide --> <!-- ftbot:fp 0a1b -->');
+    expect(sanitizeOutput('<!-- hide --> <!-- ftbot:fp 0a1b -->', repo)).toBe('&lt;!-- hide --> &lt;!-- ftbot:fp 0a1b -->');
+    expect(sanitizeOutput('```\n<!-- ftbot:fp 0a1b -->\n```', repo)).toBe('```\n<!-- ftbot\u200b:fp 0a1b -->\n```');
     expect(sanitizeOutput('a < b and x<y', repo)).toBe('a < b and x&lt;y');
     expect(sanitizeOutput('&#64;team', repo)).toBe('&amp;#64;team');
   });
