@@ -140,7 +140,7 @@ export function scanFiles(params: ScanParams): ScanResult {
     const text = readInput(file, config.maxFileSize, []);
     if (text === undefined) continue;
     preRead.set(file.path, text);
-    collectCythonIncludes(project, text);
+    collectCythonIncludes(project, text, file.path);
   }
 
   // 2–5. Sources.
