@@ -66,7 +66,9 @@ export type DiagnosticKind =
   | 'config-invalid'
   | 'read-error'
   | 'unused-suppression'
-  | 'truncated';
+  | 'truncated'
+  /** A bug in ftbot: a rule or the parser threw on this file. The message names the rule. */
+  | 'internal-error';
 
 export type Diagnostic = {
   kind: DiagnosticKind;

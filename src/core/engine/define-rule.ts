@@ -2,9 +2,31 @@ import type { Node } from 'web-tree-sitter';
 import type { Applicability, Confidence, Severity, TextEdit } from '../diagnostics.js';
 import type { BuildFileKind, SourceLanguage } from '../languages.js';
 import type { ProjectFacts } from './project-facts.js';
+import type { FactName, ScanFacts } from './scan-facts.js';
 
 /** Where a rule looks: a source language, or the text of a build file. */
 export type RuleTarget = SourceLanguage | BuildFileKind;
+
+/**
+ * What kind of problem a rule finds. Every per-category id set (which rules declare modules, which
+ * flag borrowed references) is derived from this field, never listed by hand.
+ */
+export type RuleCategory =
+  /** A C-API call returns a borrowed reference another thread can free. */
+  | 'borrowed-reference'
+  /** An API that is removed or deprecated for free-threaded builds. */
+  | 'removed-api'
+  /** A loop over, or a write into, a container that may be shared, without a critical section. */
+  | 'unlocked-iteration'
+  /** A module that does not declare free-threading support, so importing it re-enables the GIL. */
+  | 'module-declaration'
+  /** State shared between threads (globals, object fields, libc state) used without a lock. */
+  | 'shared-state'
+  /** Build, packaging or CI configuration that leaves free-threaded builds out or misdescribes them. */
+  | 'build';
+
+/** The categories in the order rule lists show them. */
+export const ruleCategories: readonly RuleCategory[] = ['borrowed-reference', 'removed-api', 'unlocked-iteration', 'module-declaration', 'shared-state', 'build'];
 
 export type RuleMeta<MessageId extends string> = {
   /** Stable id, `FT` and three digits. Never reused, never renamed without a redirect. */
@@ -13,6 +35,12 @@ export type RuleMeta<MessageId extends string> = {
   name: string;
   /** One line for rule lists. */
   title: string;
+  category: RuleCategory;
+  /**
+   * One line saying why the pattern is a problem under free threading, shown under review
+   * comments and in the rule table (plain text, backticks for code).
+   */
+  why: string;
   targets: readonly RuleTarget[];
   severity: Severity;
   confidence: Confidence;
@@ -68,17 +96,28 @@ export type RuleContext<MessageId extends string> = {
   hits: readonly Hit[];
   /** The offsets this rule's own `prefilter` returned for this file (empty without a prefilter). */
   prefiltered: readonly number[];
+  /** Facts read from build files before any rule runs (see `project-facts.ts`). */
   project: ProjectFacts;
+  /**
+   * Facts the file rules published, for a project rule: the kinds it names in `inputs`, complete
+   * for the whole scan. Empty for file rules, which run before the facts are complete.
+   */
+  facts: Readonly<ScanFacts>;
+  /** Adds a fact for project rules to read (file rules only; see `scan-facts.ts`). */
+  publish: <K extends FactName>(name: K, fact: ScanFacts[K][number]) => void;
   report: (descriptor: ReportDescriptor<MessageId>) => void;
 };
 
 export type Rule<MessageId extends string = string> = {
   meta: RuleMeta<MessageId>;
   /**
-   * Rules whose findings this rule reads through the project facts (FT034 reads which modules
-   * re-enable the GIL). They run with it even when not selected, without reporting.
+   * The published facts this rule reads. A rule with inputs is a *project rule*: it runs after
+   * every file rule, once per file of its targets, with `ctx.facts` complete. The rules that
+   * publish those facts run with it even when not selected, without reporting.
    */
-  requires?: readonly Rule[];
+  inputs?: readonly FactName[];
+  /** The facts this file rule publishes with `ctx.publish`, so the engine knows to run it for a project rule. */
+  publishes?: readonly FactName[];
   /**
    * Extra offsets worth parsing, for rules whose interesting code cannot be found by a fixed
    * identifier list (e.g. writes to a file's own static variables).
@@ -102,7 +141,8 @@ type FixFor<F> = F extends 'never' ? { fix?: never } : { fix?: { edits: TextEdit
  */
 export function defineRule<MessageId extends string, F extends 'never' | Applicability>(rule: {
   meta: RuleMeta<MessageId> & { fix: F };
-  requires?: readonly Rule[];
+  inputs?: readonly FactName[];
+  publishes?: readonly FactName[];
   prefilter?: (text: string) => number[];
   check: (
     ctx: Omit<RuleContext<MessageId>, 'report'> & {

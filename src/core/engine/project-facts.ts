@@ -25,10 +25,8 @@ export type ProjectFacts = {
    * of that module, not modules of their own.
    */
   cythonIncluded: Set<string>;
-  /** True when the scan saw C/C++, Cython or Rust sources (set before build-file rules run). */
+  /** True when the scan saw C/C++, Cython or Rust sources. */
   hasExtensionSources: boolean;
-  /** Paths of modules that re-enable the GIL on import (set before build-file rules run). */
-  undeclaredModules: string[];
   /** True when some CI workflow already runs a free-threaded Python (`3.14t`, `freethreaded: true`). */
   ciTestsFreeThreaded: boolean;
   /** Typed facts of each build file, by path, read once (see `build-files/read-build-file.ts`). */
@@ -43,7 +41,6 @@ export function emptyProjectFacts(): ProjectFacts {
     classifiers: [],
     cythonIncluded: new Set(),
     hasExtensionSources: false,
-    undeclaredModules: [],
     ciTestsFreeThreaded: false,
     buildFiles: new Map(),
     cythonHeaders: new Map(),

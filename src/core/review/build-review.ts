@@ -282,5 +282,5 @@ export function renderReviewBody(plan: ReviewPlan): string {
 
 /** Diagnostics worth telling the user about: files ftbot did not read. */
 export function skippedOf(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return diagnostics.filter((d) => d.kind === 'binary' || d.kind === 'too-large' || d.kind === 'truncated' || d.kind === 'read-error' || d.kind === 'parse-error');
+  return diagnostics.filter((d) => d.kind === 'binary' || d.kind === 'too-large' || d.kind === 'truncated' || d.kind === 'read-error' || d.kind === 'parse-error' || d.kind === 'internal-error');
 }

@@ -15,6 +15,8 @@ export default defineRule({
     id: 'FT001',
     name: 'dict-get-item-borrowed',
     title: 'Borrowed reference from a dict lookup',
+    category: 'borrowed-reference',
+    why: 'Without the GIL another thread can delete the key and free the value while this code still uses the borrowed pointer.',
     targets: ['c', 'cpp', 'cython'],
     severity: 'warning',
     confidence: 'high',

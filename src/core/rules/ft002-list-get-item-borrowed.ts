@@ -7,6 +7,8 @@ export default defineRule({
     id: 'FT002',
     name: 'list-get-item-borrowed',
     title: 'Borrowed reference from a list item',
+    category: 'borrowed-reference',
+    why: 'Without the GIL another thread can replace or remove the item and free it while this code still uses the borrowed pointer.',
     targets: ['c', 'cpp', 'cython'],
     severity: 'warning',
     confidence: 'high',

@@ -6,6 +6,8 @@ export default defineRule({
     id: 'FT003',
     name: 'weakref-get-object',
     title: 'Weak reference dereferenced with a removed API',
+    category: 'removed-api',
+    why: 'The referent can be destroyed by another thread between the lookup and its use; the API is removed in Python 3.15.',
     targets: ['c', 'cpp', 'cython'],
     severity: 'error',
     confidence: 'high',

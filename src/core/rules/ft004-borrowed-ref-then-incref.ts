@@ -53,6 +53,8 @@ export default defineRule({
     id: 'FT004',
     name: 'borrowed-ref-then-incref',
     title: 'Strong reference taken from a borrowed one too late',
+    category: 'borrowed-reference',
+    why: 'The object can be freed between the borrowed lookup and the increment, so the new reference may point at freed memory.',
     targets: ['c', 'cpp'],
     severity: 'warning',
     confidence: 'high',

@@ -7,6 +7,8 @@ export default defineRule({
     id: 'FT005',
     name: 'dict-next-unlocked',
     title: 'Dict iterated with `PyDict_Next` outside a critical section',
+    category: 'unlocked-iteration',
+    why: 'A concurrent insert or delete can resize the dict during the loop and hand out freed keys or values.',
     targets: ['c', 'cpp', 'cython'],
     severity: 'warning',
     confidence: 'high',

@@ -27,6 +27,8 @@ export default defineRule({
     id: 'FT006',
     name: 'sequence-fast-unlocked',
     title: '`PySequence_Fast` items read without locking a possibly shared list',
+    category: 'unlocked-iteration',
+    why: 'The items array of a shared list can be reallocated by another thread while this code walks it.',
     targets: ['c', 'cpp'],
     severity: 'warning',
     confidence: 'medium',

@@ -7,6 +7,8 @@ export default defineRule({
     id: 'FT007',
     name: 'list-set-item-shared',
     title: '`PyList_SET_ITEM` on a list that other threads can see',
+    category: 'unlocked-iteration',
+    why: 'Writing into a list other threads can see races with their reads and leaks or frees the old item twice.',
     targets: ['c', 'cpp'],
     severity: 'warning',
     confidence: 'high',

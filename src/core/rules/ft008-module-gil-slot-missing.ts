@@ -31,6 +31,8 @@ export default defineRule({
     id: 'FT008',
     name: 'module-gil-slot-missing',
     title: 'Multi-phase module init without a `Py_mod_gil` slot',
+    category: 'module-declaration',
+    why: 'An extension that does not declare `Py_mod_gil` makes the free-threaded interpreter turn the GIL back on at import.',
     targets: ['c', 'cpp'],
     severity: 'error',
     confidence: 'high',

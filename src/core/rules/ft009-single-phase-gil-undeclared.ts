@@ -40,6 +40,8 @@ export default defineRule({
     id: 'FT009',
     name: 'single-phase-gil-undeclared',
     title: 'Single-phase module init without `PyUnstable_Module_SetGIL`',
+    category: 'module-declaration',
+    why: 'A single-phase module that does not call `PyUnstable_Module_SetGIL` makes the interpreter turn the GIL back on at import.',
     targets: ['c', 'cpp'],
     severity: 'error',
     confidence: 'high',

@@ -27,6 +27,8 @@ export default defineRule({
     id: 'FT010',
     name: 'cython-freethreading-undeclared',
     title: 'Cython module without the `freethreading_compatible` directive',
+    category: 'module-declaration',
+    why: 'Cython modules without the directive make the free-threaded interpreter turn the GIL back on at import.',
     targets: ['cython', 'setup-py', 'meson', 'cmake', 'makefile', 'tox'],
     severity: 'error',
     confidence: 'high',

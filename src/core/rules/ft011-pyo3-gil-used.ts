@@ -10,6 +10,8 @@ export default defineRule({
     id: 'FT011',
     name: 'pyo3-gil-used',
     title: 'PyO3 module that keeps the GIL on',
+    category: 'module-declaration',
+    why: 'A PyO3 module that keeps `gil_used` makes the free-threaded interpreter turn the GIL back on at import.',
     targets: ['rust'],
     severity: 'error',
     confidence: 'high',

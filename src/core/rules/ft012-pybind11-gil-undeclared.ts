@@ -6,6 +6,8 @@ export default defineRule({
     id: 'FT012',
     name: 'pybind11-gil-undeclared',
     title: 'pybind11 module without `py::mod_gil_not_used()`',
+    category: 'module-declaration',
+    why: 'A pybind11 module without `mod_gil_not_used` makes the free-threaded interpreter turn the GIL back on at import.',
     targets: ['cpp', 'c'],
     severity: 'error',
     confidence: 'high',

@@ -6,6 +6,8 @@ export default defineRule({
     id: 'FT013',
     name: 'nanobind-free-threaded-missing',
     title: 'nanobind module built without `FREE_THREADED`',
+    category: 'module-declaration',
+    why: 'A nanobind module built without `FREE_THREADED` makes the free-threaded interpreter turn the GIL back on at import.',
     targets: ['cmake'],
     severity: 'error',
     confidence: 'high',

@@ -60,6 +60,8 @@ export default defineRule({
     id: 'FT014',
     name: 'static-global-write',
     title: 'Static variable written after module init without a lock',
+    category: 'shared-state',
+    why: 'Two threads can write this global at once; without the GIL nothing orders the writes or the reads that follow.',
     targets: ['c', 'cpp'],
     severity: 'warning',
     confidence: 'medium',

@@ -37,6 +37,8 @@ export default defineRule({
     id: 'FT015',
     name: 'object-field-unlocked',
     title: 'Object field mutated in a method without a critical section',
+    category: 'shared-state',
+    why: 'Two threads calling methods on the same object can interleave these field updates and leave it half-changed.',
     targets: ['c', 'cpp'],
     severity: 'warning',
     confidence: 'medium',

@@ -45,6 +45,8 @@ export default defineRule({
     id: 'FT016',
     name: 'thread-unsafe-libc',
     title: 'C library call that is not thread-safe',
+    category: 'shared-state',
+    why: 'The function keeps its state in static storage, so concurrent calls from different threads overwrite each other.',
     targets: ['c', 'cpp', 'cython'],
     severity: 'warning',
     confidence: 'medium',

@@ -22,6 +22,8 @@ export default defineRule({
     id: 'FT017',
     name: 'borrowed-ref-api',
     title: 'Borrowed reference from a shared interpreter object',
+    category: 'borrowed-reference',
+    why: 'The API returns a borrowed reference that another thread can invalidate before this code is done with it.',
     targets: ['c', 'cpp', 'cython'],
     severity: 'warning',
     confidence: 'medium',

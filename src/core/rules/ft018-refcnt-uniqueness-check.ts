@@ -8,6 +8,8 @@ export default defineRule({
     id: 'FT018',
     name: 'refcnt-uniqueness-check',
     title: 'Reference count compared to test for sole ownership',
+    category: 'shared-state',
+    why: 'Reference counts are not a reliable uniqueness test when other threads can take or drop references concurrently.',
     targets: ['c', 'cpp'],
     severity: 'warning',
     confidence: 'medium',

@@ -26,6 +26,8 @@ export default defineRule({
     id: 'FT019',
     name: 'critical-section-early-exit',
     title: '`return` or `goto` out of a critical section',
+    category: 'shared-state',
+    why: 'Leaving a critical section without its end macro keeps the lock held, which deadlocks the next thread that needs it.',
     targets: ['c', 'cpp'],
     severity: 'error',
     confidence: 'high',

@@ -24,6 +24,8 @@ export default defineRule({
     id: 'FT020',
     name: 'object-malloc-buffer',
     title: '`PyObject_Malloc` used for a buffer that is not a Python object',
+    category: 'shared-state',
+    why: 'The free-threaded build reserves the object allocator for Python objects; plain buffers belong with `PyMem_Malloc`.',
     targets: ['c', 'cpp'],
     severity: 'warning',
     confidence: 'medium',

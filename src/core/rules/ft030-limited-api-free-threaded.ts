@@ -11,6 +11,8 @@ export default defineRule({
     id: 'FT030',
     name: 'limited-api-free-threaded',
     title: 'Limited-API (abi3) build that free-threaded Pythons cannot use',
+    category: 'build',
+    why: 'Before Python 3.15 the limited API does not cover the free-threaded build: `Python.h` rejects `Py_LIMITED_API` with `Py_GIL_DISABLED`, so no free-threaded wheel is built.',
     targets: ['setup-py', 'setup-cfg', 'pyproject'],
     severity: 'warning',
     confidence: 'medium',

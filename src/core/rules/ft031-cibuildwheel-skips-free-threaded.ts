@@ -27,6 +27,8 @@ export default defineRule({
     id: 'FT031',
     name: 'cibuildwheel-skips-free-threaded',
     title: 'cibuildwheel configured to skip free-threaded builds',
+    category: 'build',
+    why: 'A skip pattern that drops the free-threaded wheels leaves users of a free-threaded Python without a wheel to install.',
     targets: ['pyproject', 'workflow'],
     severity: 'warning',
     confidence: 'high',

@@ -35,6 +35,8 @@ export default defineRule({
     id: 'FT032',
     name: 'cibuildwheel-removed-option',
     title: 'cibuildwheel option for free-threaded builds that was removed',
+    category: 'build',
+    why: 'The option is gone from current cibuildwheel, so updating the action breaks the wheel build or drops the free-threaded wheels.',
     targets: ['pyproject', 'workflow'],
     severity: 'warning',
     confidence: 'high',

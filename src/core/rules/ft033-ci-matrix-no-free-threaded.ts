@@ -25,6 +25,8 @@ export default defineRule({
     id: 'FT033',
     name: 'ci-matrix-no-free-threaded',
     title: 'CI test matrix without a free-threaded Python',
+    category: 'build',
+    why: 'Races in the extension show only on a free-threaded interpreter; a CI matrix of GIL builds stays green while they ship.',
     targets: ['workflow'],
     severity: 'info',
     confidence: 'medium',

@@ -1,20 +1,16 @@
 import { defineRule } from '../engine/define-rule.js';
-import ft008 from './ft008-module-gil-slot-missing.js';
-import ft009 from './ft009-single-phase-gil-undeclared.js';
-import ft010 from './ft010-cython-freethreading-undeclared.js';
-import ft011 from './ft011-pyo3-gil-used.js';
-import ft012 from './ft012-pybind11-gil-undeclared.js';
-import ft013 from './ft013-nanobind-free-threaded-missing.js';
 
 const classifier = /["']Programming Language :: Python :: Free Threading[^"']*["']/;
 
 export default defineRule({
-  // Which modules re-enable the GIL comes from the module-declaration rules.
-  requires: [ft008, ft009, ft010, ft011, ft012, ft013],
+  // A project rule: which modules re-enable the GIL is published by the module-declaration rules.
+  inputs: ['undeclaredModules'],
   meta: {
     id: 'FT034',
     name: 'classifier-contradiction',
     title: 'Free-threading classifier contradicted by the code',
+    category: 'build',
+    why: 'Users choose the package for free-threaded Python by its classifier, but importing a module that does not declare support turns the GIL back on.',
     targets: ['pyproject'],
     severity: 'warning',
     confidence: 'high',
@@ -33,11 +29,11 @@ export default defineRule({
     // only gives the location.
     if (!ctx.project.classifiers.some((c) => c.startsWith('Programming Language :: Python :: Free Threading'))) return;
     const match = [...ctx.text.matchAll(new RegExp(classifier.source, 'g'))].find((m) => !ctx.text.slice(ctx.text.lastIndexOf('\n', m.index) + 1, m.index).includes('#'));
-    if (match === undefined || ctx.project.undeclaredModules.length === 0) return;
+    if (match === undefined || ctx.facts.undeclaredModules.length === 0) return;
     // Only modules of this project: below the directory of this pyproject.toml (a scan may cover
     // several projects at once).
     const root = ctx.path.includes('/') ? ctx.path.slice(0, ctx.path.lastIndexOf('/') + 1) : '';
-    const paths = [...new Set(ctx.project.undeclaredModules)].filter((p) => p.startsWith(root));
+    const paths = [...new Set(ctx.facts.undeclaredModules.map((m) => m.path))].filter((p) => p.startsWith(root));
     if (paths.length === 0) return;
     ctx.report({
       start: match.index,

@@ -90,7 +90,7 @@ describe('scanFiles on bad input', () => {
     expect(result.diagnostics.map((d) => d.kind)).toEqual(['vendored']);
   });
 
-  it('keeps scanning other files when a rule throws', () => {
+  it('reports a rule that throws as an internal error naming the rule, and keeps scanning', () => {
     const broken = defineRule({
       meta: { ...(rules[0]?.meta ?? ({} as never)), id: 'FT999', name: 'always-throws', fix: 'never' },
       check() {
@@ -100,8 +100,8 @@ describe('scanFiles on bad input', () => {
     const result = scan([{ path: 'a.c', text: borrowedLookup }, { path: 'b.c', text: borrowedLookup }], [broken]);
     expect(result.findings).toEqual([]);
     expect(result.diagnostics).toEqual([
-      { kind: 'parse-error', path: 'a.c', message: 'internal error while scanning: Error: boom' },
-      { kind: 'parse-error', path: 'b.c', message: 'internal error while scanning: Error: boom' },
+      { kind: 'internal-error', path: 'a.c', message: 'FT999 (always-throws) failed: Error: boom' },
+      { kind: 'internal-error', path: 'b.c', message: 'FT999 (always-throws) failed: Error: boom' },
     ]);
   });
 
@@ -175,5 +175,77 @@ describe('scanFiles results', () => {
     expect(result.findings.map((f) => `${f.path}:${f.line}:${f.column}`)).toEqual(['a.c:6:12', 'a.c:6:23', 'z.c:6:12', 'z.c:6:23']);
     const again = scan([{ path: 'a.c', text: `\n\n${borrowedLookup}` }]);
     expect(again.findings.map((f) => f.fingerprint)).toEqual(result.findings.slice(0, 2).map((f) => f.fingerprint));
+  });
+});
+
+describe('scanFiles project rules', () => {
+  const slotsWithoutGil = `#include <Python.h>
+static PyModuleDef_Slot slots[] = {
+    {0, NULL},
+};
+static struct PyModuleDef mod = { PyModuleDef_HEAD_INIT, .m_name = "_m", .m_slots = slots };
+PyMODINIT_FUNC PyInit__m(void) { return PyModuleDef_Init(&mod); }
+`;
+  const claim = '[project]\nname = "m"\nclassifiers = ["Programming Language :: Python :: Free Threading :: 2 - Beta"]\n';
+  const ft034 = rules.find((r) => r.meta.id === 'FT034');
+  if (ft034 === undefined) throw new Error('FT034 is registered');
+
+  it('runs a project rule after every file rule, with the facts complete', () => {
+    // The pyproject.toml comes first: the project rule still sees the module of the source after it.
+    const result = scan([{ path: 'pyproject.toml', text: claim }, { path: 'src/m.c', text: slotsWithoutGil }]);
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['FT034', 'FT008']);
+    expect(result.facts.undeclaredModules).toEqual([{ path: 'src/m.c', ruleId: 'FT008' }]);
+  });
+
+  it('runs the rules that publish its inputs silently when the project rule is selected alone', () => {
+    const result = scan([{ path: 'pyproject.toml', text: claim }, { path: 'src/m.c', text: slotsWithoutGil }], [ft034]);
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['FT034']);
+  });
+
+  it('does not count a module whose finding is suppressed', () => {
+    const suppressed = slotsWithoutGil.replace('{0, NULL},', '{0, NULL},  // ftbot: ignore[FT008] declared at build time');
+    const result = scan([{ path: 'pyproject.toml', text: claim }, { path: 'src/m.c', text: suppressed }]);
+    expect(result.findings).toEqual([]);
+    expect(result.facts.undeclaredModules).toEqual([]);
+  });
+
+  it('applies one suppression pass to a file both phases visit', () => {
+    const ignored = claim.replace('Beta"]', 'Beta"]  # ftbot: ignore[FT034] the port is in review');
+    const result = scan([{ path: 'pyproject.toml', text: ignored }, { path: 'src/m.c', text: slotsWithoutGil }]);
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['FT008']);
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  it('lets a file rule publish a fact it declares, and refuses one it does not', () => {
+    const publisher = defineRule({
+      meta: { ...(rules[0]?.meta ?? ({} as never)), id: 'FT998', name: 'publishes-modules', fix: 'never', category: 'shared-state' },
+      publishes: ['undeclaredModules'],
+      check(ctx) {
+        ctx.publish('undeclaredModules', { path: ctx.path, ruleId: 'FT998' });
+      },
+    });
+    const sneaky = defineRule({
+      meta: { ...(rules[0]?.meta ?? ({} as never)), id: 'FT997', name: 'publishes-undeclared', fix: 'never', category: 'shared-state' },
+      check(ctx) {
+        ctx.publish('undeclaredModules', { path: ctx.path, ruleId: 'FT997' });
+      },
+    });
+    const result = scan([{ path: 'a.c', text: borrowedLookup }], [publisher, sneaky]);
+    expect(result.facts.undeclaredModules).toEqual([{ path: 'a.c', ruleId: 'FT998' }]);
+    expect(result.diagnostics).toEqual([
+      { kind: 'internal-error', path: 'a.c', message: "FT997 (publishes-undeclared) failed: Error: FT997 published 'undeclaredModules' without listing it in `publishes`" },
+    ]);
+  });
+
+  it('reports a prefilter that throws as an internal error naming the rule', () => {
+    const broken = defineRule({
+      meta: { ...(rules[0]?.meta ?? ({} as never)), id: 'FT996', name: 'prefilter-throws', fix: 'never', triggers: [] },
+      prefilter() {
+        throw new Error('bad offsets');
+      },
+      check() {},
+    });
+    const result = scan([{ path: 'a.c', text: borrowedLookup }], [broken]);
+    expect(result.diagnostics).toEqual([{ kind: 'internal-error', path: 'a.c', message: 'FT996 (prefilter-throws) failed: Error: bad offsets' }]);
   });
 });
