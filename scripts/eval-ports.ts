@@ -23,6 +23,8 @@ export interface Site {
   start: number;
   end: number;
   category: Category;
+  /** Other before-lines where a finding also counts for this site (`"also"` in a label). */
+  also: { start: number; end: number }[];
 }
 export interface LabelledFile {
   path: string;
@@ -83,7 +85,8 @@ export function loadLabels(dir: string = LABELS): LabelledCommit[] {
         const sites = (f.sites as Record<string, unknown>[]).map((s) => {
           const category = s.category as Category;
           if (!CATEGORIES.includes(category)) fail(`${at} ${f.path}: unknown category ${JSON.stringify(s.category)}`);
-          return { ...parseLines(s.lines, `${at} ${f.path}`), category };
+          const also = s.also === undefined ? [] : String(s.also).split(',').map((r) => parseLines(r.trim(), `${at} ${f.path} also`));
+          return { ...parseLines(s.lines, `${at} ${f.path}`), category, also };
         });
         labelled.push({ path: f.path, sites });
       }
@@ -113,7 +116,8 @@ export function emptyTally(): Tally {
 export function score(commit: LabelledCommit, flags: Flag[], tolerance: number, into: Tally = emptyTally()): Tally {
   const byPath = new Map<string, Flag[]>();
   for (const f of flags) byPath.set(f.path, [...(byPath.get(f.path) ?? []), f]);
-  const near = (s: Site, f: Flag) => f.line <= s.end + tolerance && f.endLine >= s.start - tolerance;
+  const within = (r: { start: number; end: number }, f: Flag) => f.line <= r.end + tolerance && f.endLine >= r.start - tolerance;
+  const near = (s: Site, f: Flag) => within(s, f) || s.also.some((r) => within(r, f));
   for (const file of commit.files) {
     const onFile = byPath.get(file.path) ?? [];
     for (const site of file.sites) {
