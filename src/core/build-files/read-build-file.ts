@@ -102,7 +102,7 @@ export function readBuildFile(path: string, kind: BuildFileKind, text: string, t
     case 'setup-cfg': {
       // `setup_requires =` followed by indented requirement lines.
       const m = /^setup_requires\s*=([^\n]*(?:\n[ \t]+[^\n]*)*)/m.exec(text);
-      if (m !== null) facts.pins.push(...pinsOf(path, text, (m[1] ?? '').split(/[\n;]/).map((s) => s.trim()).filter(Boolean), m.index));
+      if (m !== null) facts.pins.push(...pinsOf(path, text, (m[1] ?? '').split(/[\n;]/).map((s) => s.replace(/\s#.*$/, '').trim()).filter(Boolean), m.index));
       facts.cythonSites.push(...declaringFileSite(path, text));
       break;
     }

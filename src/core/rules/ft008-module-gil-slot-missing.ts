@@ -36,7 +36,7 @@ export default defineRule({
     targets: ['c', 'cpp'],
     severity: 'error',
     confidence: 'high',
-    fix: 'safe',
+    fix: 'unsafe',
     preview: false,
     triggers: ['PyModuleDef_Slot'],
     messages: {

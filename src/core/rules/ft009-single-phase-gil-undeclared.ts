@@ -45,7 +45,7 @@ export default defineRule({
     targets: ['c', 'cpp'],
     severity: 'error',
     confidence: 'high',
-    fix: 'safe',
+    fix: 'unsafe',
     preview: false,
     triggers: ['PyModule_Create', 'PyModule_Create2'],
     messages: {

@@ -37,7 +37,7 @@ export default defineRule({
     triggers: [],
     messages: {
       missing: 'Cython module does not set `freethreading_compatible=True`, so importing it re-enables the GIL',
-      missingInBuild: '{{via}} compiles {{modules}} without `freethreading_compatible=True`, so each re-enables the GIL on import',
+      missingInBuild: 'Build step {{via}} compiles {{modules}} without `freethreading_compatible=True`, so each re-enables the GIL on import',
     },
     help: {
       missing: 'Add `# cython: freethreading_compatible=True` to the header once the module is thread-safe',
