@@ -27,7 +27,7 @@ export type CythonSite = {
 };
 
 /** `freethreading_compatible` set to a true value: `True`, `true`, `1`, `"True"`. */
-const truthyDirective = /freethreading_compatible['"]?\s*[:=]\s*(?:True|true|1|['"](?:True|true)['"])/;
+const truthyDirective = /freethreading_compatible['"]?\]?\s*[:=]\s*(?:True|true|1|['"](?:True|true)['"])/;
 
 /** `.pyx` names in string literals (or bare tokens) of `text`: `"src/*.pyx"`, `foo.pyx`. */
 function pyxNames(text: string): string[] {

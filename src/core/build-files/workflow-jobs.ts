@@ -61,7 +61,8 @@ function matrixValues(matrix: unknown, key: string): string[] {
 /** `cp3${{ matrix.py }}-*` with py = [12, 13t] → [`cp312-*`, `cp313t-*`]; bounded to 64 values. */
 function expand(value: string, matrix: unknown): string[] {
   const m = /\$\{\{\s*matrix\.([\w-]+)\s*\}\}/.exec(value);
-  if (m === null) return [value];
+  // Any other expression (`${{ matrix.cibw.build || '*' }}`, `${{ inputs.x }}`) could be anything.
+  if (m === null) return [value.replace(/\$\{\{[^}]{0,300}\}\}/g, '*')];
   const options = matrixValues(matrix, m[1] ?? '');
   // An expression the matrix does not resolve could be anything: keep it as a wildcard.
   if (options.length === 0) return [value.replace(m[0], '*')];

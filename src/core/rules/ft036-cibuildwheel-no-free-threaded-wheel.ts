@@ -73,6 +73,8 @@ export default defineRule({
     for (const job of jobs) {
       const run = job.cibuildwheel[0];
       if (run === undefined || freeThreadedBuilds(run, config).length > 0) continue;
+      // A job that builds limited-API (abi3) wheels cannot make free-threaded ones (FT030's business).
+      if (/abi3|limited/i.test(job.id) || [...run.env.values()].some((e) => e.values.some((x) => /abi3|limited.api/i.test(x)))) continue;
       // A job that skips free-threaded builds on purpose is FT031's business.
       if ((run.env.get('CIBW_SKIP')?.values ?? []).some((s) => /t-|t\*|\?t/.test(s))) continue;
       const version = run.version;
