@@ -4,6 +4,8 @@
  * default export `() => Promise<string[]>` returning the files it wrote; add new ones to the list.
  */
 const generators: Array<{ name: string; load: () => Promise<{ default: () => Promise<string[]> }> }> = [
+  // Rules first: the knowledge index reads docs/rules/.
+  { name: 'rules', load: () => import('./generate-rules.js') },
   { name: 'knowledge', load: () => import('./generate-knowledge.js') },
 ];
 

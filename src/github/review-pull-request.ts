@@ -25,7 +25,7 @@ import { FETCH_CONCURRENCY, type AppOptions } from './app-options.js';
 import { checkRepoDependencies } from './check-repo-dependencies.js';
 import { draftingSetup } from './drafting-setup.js';
 import { knowledgeLinker } from './knowledge-index.js';
-import { mapLimit } from './map-limit.js';
+import { mapConcurrently } from '../core/map-concurrently.js';
 import { readRepoFile } from './read-repo-file.js';
 import { findOwnComment, listIssueComments, upsertComment, type IssueComment } from './upsert-comment.js';
 import { writeGitHub } from './write-github.js';
@@ -171,7 +171,7 @@ export async function fetchFiles(params: {
   const maxTotalBytes = params.maxTotalBytes ?? DEFAULT_FILE_BUDGET.maxTotalBytes;
   let bytes = 0;
   let overBudget = 0;
-  const texts = await mapLimit(paths, FETCH_CONCURRENCY, async (path) => {
+  const texts = await mapConcurrently(paths, FETCH_CONCURRENCY, async (path) => {
     if (bytes > maxTotalBytes) {
       overBudget++;
       return undefined;

@@ -14,7 +14,7 @@ import { FETCH_CONCURRENCY, type AppOptions } from './app-options.js';
 import { checkRepoDependencies } from './check-repo-dependencies.js';
 import { draftingSetup } from './drafting-setup.js';
 import { knowledgeLinker } from './knowledge-index.js';
-import { mapLimit } from './map-limit.js';
+import { mapConcurrently } from '../core/map-concurrently.js';
 import { upsertComment, type IssueComment } from './upsert-comment.js';
 
 /** Triage reads fewer files than a review: it walks a whole tree, not a change. */
@@ -60,7 +60,7 @@ export async function triageIssue(params: {
   );
   const budget = budgetFiles(candidates, { ...TRIAGE_BUDGET, maxFileSize: config.maxFileSize });
   skipped.push(...budget.skipped);
-  const texts = await mapLimit(budget.chosen, FETCH_CONCURRENCY, async (entry) => {
+  const texts = await mapConcurrently(budget.chosen, FETCH_CONCURRENCY, async (entry) => {
     try {
       const blob = await context.octokit.rest.git.getBlob({ ...repo, file_sha: entry.sha });
       return Buffer.from(blob.data.content, blob.data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');

@@ -1,6 +1,5 @@
 import type { Context } from 'probot';
-
-type ReviewComment = { path: string; line: number; side: 'RIGHT'; start_line?: number; start_side?: 'RIGHT'; body: string };
+import type { ReviewComment } from '../core/review/build-review.js';
 
 /** Every write ftbot makes. Anything else it sends is a read. */
 export type GitHubWrite =

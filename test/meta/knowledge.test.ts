@@ -60,7 +60,8 @@ beforeAll(async () => {
     });
     anchorsByPage.set(file.path, anchors);
   }
-});
+  // Parsing every page takes seconds on a loaded 2-core machine: more than the 10 s hook default.
+}, 60_000);
 
 describe('knowledge base', () => {
   it('has pages', () => {

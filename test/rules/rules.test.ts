@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Parser, type Language } from 'web-tree-sitter';
@@ -16,10 +16,14 @@ import { loadGrammars } from '../../src/io/load-grammars.js';
  * The rule fixture runner (STYLE B12). Each folder `test/fixtures/rules/<rule-file-name>/` holds
  * literal source files for one rule, with inline marks in the language's own comments:
  *
- *   PyObject *v = PyDict_GetItem(registry, key);   // expect: FT001   (a finding starts on this line)
- *   // expect: FT001                                (alone on its line: the finding is on the next line)
- *   # ^ expect: FT010                               (alone, with a caret: the finding is on the line above)
+ *   PyObject *v = PyDict_GetItem(registry, key);   // expect: FT001:19 (a finding starts on this line, column 19)
+ *   // expect: FT001:5                              (alone on its line: the finding is on the next line)
+ *   # ^ expect: FT010:1                             (alone, with a caret: the finding is on the line above)
  *   PyObject *v = PyDict_GetItemRef(d, k, &v);      // ok: FT001       (no finding of FT001 on this line)
+ *
+ * Every `expect:` mark pins the column where the finding starts; two findings on one line are
+ * `expect: FT001:12, FT001:23`. `UPDATE_MARKS=1 npx vitest run test/rules` writes the columns of
+ * the findings into marks that lack one (then read the diff).
  *
  * Only the folder's rule runs (preview or not). A sub-folder is a small project of its own: a
  * `Cargo.toml`, `pyproject.toml`, `setup.py` or `meson.build` beside the sources is scanned with them for project facts.
@@ -43,7 +47,7 @@ function isFixtureFor(rule: Rule, path: string): boolean {
   return rule.meta.targets.includes(target);
 }
 
-type Mark = { kind: 'expect' | 'ok'; ruleId: string; line: number; at: number };
+type Mark = { kind: 'expect' | 'ok'; ruleId: string; line: number; at: number; column?: number };
 
 /** Marks in one fixture: `expect:` / `ok:` inside a comment of the file's language. */
 function readMarks(text: string, path: string): Mark[] {
@@ -60,9 +64,10 @@ function readMarks(text: string, path: string): Mark[] {
     const alone = lineText.slice(0, comment.index).trim() === '';
     const caret = caretStart.test(commentText);
     const line = !alone ? index + 1 : caret ? index : index + 2;
-    for (const m of commentText.matchAll(/\b(expect|ok):\s*(FT\d{3}(?:\s*,\s*FT\d{3})*)/g)) {
-      for (const ruleId of (m[2] ?? '').split(',').map((s) => s.trim())) {
-        marks.push({ kind: m[1] as Mark['kind'], ruleId, line, at: index + 1 });
+    for (const m of commentText.matchAll(/\b(expect|ok):\s*(FT\d{3}(?::\d+)?(?:\s*,\s*FT\d{3}(?::\d+)?)*)/g)) {
+      for (const entry of (m[2] ?? '').split(',').map((s) => s.trim())) {
+        const [ruleId = '', column] = entry.split(':');
+        marks.push({ kind: m[1] as Mark['kind'], ruleId, line, at: index + 1, ...(column === undefined ? {} : { column: Number(column) }) });
       }
     }
   });
@@ -140,7 +145,7 @@ function scan(rule: Rule, fixture: Fixture, text: string): { findings: Finding[]
     rules: [rule],
     config,
   });
-  const internal = result.diagnostics.filter((d) => d.message.startsWith('internal error'));
+  const internal = result.diagnostics.filter((d) => d.kind === 'internal-error');
   expect(internal, 'the rule threw').toEqual([]);
   return { findings: result.findings.filter((f) => f.path === fixture.relativePath), diagnostics: renderDiagnosticsText(result.diagnostics) };
 }
@@ -193,6 +198,25 @@ function conditionalDepths(text: string): { final: number; lowest: number } {
   return { final: depth, lowest };
 }
 
+/**
+ * Writes the columns of `findings` into the `expect:` marks of one fixture that lack one. Marks are
+ * matched to findings line by line, in column order.
+ */
+function updateMarks(file: string, text: string, marks: Mark[], findings: Finding[]): void {
+  const lines = text.split('\n');
+  for (const at of new Set(marks.filter((m) => m.kind === 'expect' && m.column === undefined).map((m) => m.at))) {
+    const target = marks.find((m) => m.at === at && m.kind === 'expect')?.line ?? 0;
+    const columns = findings.filter((f) => f.line === target).map((f) => f.column).sort((a, b) => a - b);
+    let next = 0;
+    const lineText = lines[at - 1] ?? '';
+    lines[at - 1] = lineText.replace(/\bexpect:\s*FT\d{3}(?:\s*,\s*FT\d{3})*/, (list) =>
+      list.replace(/FT\d{3}/g, (id) => (columns[next] === undefined ? id : `${id}:${columns[next++] ?? ''}`)),
+    );
+  }
+  const updated = lines.join('\n');
+  if (updated !== text) writeFileSync(file, updated);
+}
+
 function snapshotText(findings: Finding[], diagnostics: string): string {
   const text = renderText(findings, { showHelp: true });
   return diagnostics === '' ? text : `${text}\n-- diagnostics --\n${diagnostics}`;
@@ -221,6 +245,7 @@ describe('rule fixtures', () => {
           expect(foreign, `marks for other rules do not belong in ${folder}`).toEqual([]);
 
           const { findings, diagnostics } = scan(rule, fixture, text);
+          if (process.env.UPDATE_MARKS === '1') updateMarks(fixture.file, text, marks, findings);
 
           // Every `expect:` mark is matched by a finding starting on its line, and every finding is marked.
           const expectLines = marks.filter((m) => m.kind === 'expect').map((m) => m.line);
@@ -235,6 +260,14 @@ describe('rule fixtures', () => {
           // One finding per marked line, unless the line carries the mark several times.
           for (const line of new Set(expectLines)) {
             expect(found.filter((l) => l === line).length, `findings on line ${line}`).toBe(expectLines.filter((l) => l === line).length);
+          }
+          // Each mark pins its column: the findings of a line start at exactly the marked columns.
+          for (const line of new Set(expectLines)) {
+            const lineMarks = marks.filter((m) => m.kind === 'expect' && m.line === line);
+            const unpinned = lineMarks.filter((m) => m.column === undefined);
+            expect(unpinned.length, `expect marks for line ${line} without a column (UPDATE_MARKS=1 adds them)`).toBe(0);
+            const columns = findings.filter((f) => f.line === line).map((f) => f.column).sort((a, b) => a - b);
+            expect(columns, `columns of the findings on line ${line}`).toEqual(lineMarks.map((m) => m.column).sort((a, b) => (a ?? 0) - (b ?? 0)));
           }
 
           const name = fixture.relativePath;

@@ -3,7 +3,7 @@ import { checkWheels, type WheelCheck } from '../wheels/check-wheels.js';
 import { freeThreadedSupport } from '../wheels/free-threaded-support.js';
 import { tryParseWheelFilename } from '../wheels/parse-wheel-filename.js';
 import { compareVersions, parseVersion, type ParsedVersion } from './compare-versions.js';
-import { mapConcurrently } from './map-concurrently.js';
+import { mapConcurrently } from '../map-concurrently.js';
 import type { DeclaredDependency, SkippedRequirement } from './read-dependencies.js';
 import type { TargetEnvironment } from './target-environments.js';
 import { quote } from './quote.js';

@@ -2,6 +2,7 @@
  * PEP 440 ordering and specifier matching, as far as environment markers need them
  * (`python_version >= "3.13"`, `python_full_version < "3.14.1"`, `== "3.14.*"`, `~= "3.13"`).
  */
+import { pep440Version } from '../pep440-version.js';
 
 /** A parsed PEP 440 version. Pre-release kinds are ranked `a` < `b` < `rc`. */
 export type ParsedVersion = {
@@ -12,14 +13,6 @@ export type ParsedVersion = {
   dev?: number;
   local?: string;
 };
-
-/*
- * The PEP 440 grammar in one case-insensitive regex. Worked example:
- *   '3.14.0rc1.post2.dev3+local'
- *   → epoch -, release '3.14.0', pre 'rc' '1', post 'post' '2', dev 'dev' '3', local 'local'
- */
-const PEP440 =
-  /^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?\s*$/i;
 
 const PRE_RANK: Record<string, number> = { a: 0, alpha: 0, b: 1, beta: 1, c: 2, rc: 2, pre: 2, preview: 2 };
 
@@ -32,7 +25,7 @@ const PRE_RANK: Record<string, number> = { a: 0, alpha: 0, b: 1, beta: 1, c: 2, 
  *   Its parts, or undefined when `text` is not a PEP 440 version.
  */
 export function parseVersion(text: string): ParsedVersion | undefined {
-  const m = PEP440.exec(text);
+  const m = pep440Version.exec(text.trim());
   if (m === null) return undefined;
   const [, epoch, release, preLabel, preNumber, implicitPost, postLabel, postNumber, devLabel, devNumber, local] = m;
   const version: ParsedVersion = { epoch: Number(epoch ?? 0), release: (release ?? '0').split('.').map(Number) };

@@ -7,6 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../diagnostics.js';
 import { applyEdits } from '../report/edit-positions.js';
 import { callArguments, callOf, enclosingFunction, innermostIdentifier, unwrapExpression } from '../parsing/syntax.js';
+import { replacementsOfShape } from '../rules/strong-replacements.js';
 import { isNullTest, isReturnLike, mentions, RELEASES, runsOnlyWhenNull } from './c-ownership.js';
 import { lineOfOffset, lineStarts } from '../parsing/syntax.js';
 import type { LineEdit } from './types.js';
@@ -16,22 +17,10 @@ export type TemplateName = 'dict-get-item-ref' | 'list-get-item-ref' | 'weakref-
 export type Rewrite = { ok: true; template: TemplateName; api: string; replacementApi: string; edit: LineEdit } | { ok: false; template?: TemplateName; api?: string; reason: string };
 
 /** Lookups returning `-1`/`0`/`1` with an out-parameter: API → replacement. */
-const OUT_PARAM_APIS: Record<string, string> = {
-  PyDict_GetItem: 'PyDict_GetItemRef',
-  PyDict_GetItemWithError: 'PyDict_GetItemRef',
-  PyDict_GetItemString: 'PyDict_GetItemStringRef',
-  _PyDict_GetItemStringWithError: 'PyDict_GetItemStringRef',
-  PyDict_SetDefault: 'PyDict_SetDefaultRef',
-  PyWeakref_GetObject: 'PyWeakref_GetRef',
-  PyWeakref_GET_OBJECT: 'PyWeakref_GetRef',
-};
+const OUT_PARAM_APIS = replacementsOfShape('out-param');
 
 /** Borrowed getters with a same-shaped strong twin (NULL with an exception on failure). */
-const RETURNING_APIS: Record<string, string> = {
-  PyList_GetItem: 'PyList_GetItemRef',
-  PyList_GET_ITEM: 'PyList_GetItemRef',
-  PyImport_AddModule: 'PyImport_AddModuleRef',
-};
+const RETURNING_APIS = replacementsOfShape('returns');
 
 /** APIs whose old form could not fail, so the rewrite adds a NULL check. */
 const NEEDS_NULL_CHECK = new Set(['PyList_GET_ITEM']);

@@ -3,6 +3,7 @@
  */
 import type { Grammars } from '../engine/scan-files.js';
 import type { KnowledgeChunk } from '../knowledge/types.js';
+import { ruleIdsIn } from '../rules/index.js';
 import { rewriteAt, type TemplateName } from './c-rewrites.js';
 import { toLineEdit } from './line-edit.js';
 import { parseSource } from './parse-source.js';
@@ -10,7 +11,7 @@ import { leadSentences } from './sections.js';
 import type { Draft, DraftOutcome, DraftProject, DraftRequest, Drafter } from './types.js';
 
 /** Rules whose own fix is the draft (module declarations for each binding tool). */
-const RULES_WITH_OWN_FIX = new Set(['FT008', 'FT009', 'FT010', 'FT011', 'FT012', 'FT013']);
+const RULES_WITH_OWN_FIX = ruleIdsIn('module-declaration');
 /** Rules with a C template. */
 const TEMPLATE_RULES = new Set(['FT001', 'FT002', 'FT003', 'FT004', 'FT005', 'FT017']);
 

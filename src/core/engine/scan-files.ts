@@ -91,6 +91,19 @@ export function scanFiles(params: ScanParams): ScanResult {
     }
     return plan;
   };
+  // Line indexes are needed up to three times per file (ranges, reports, suppressions): build the
+  // last file's once, on demand.
+  let indexed: { text: string; index: LineIndex } | undefined;
+  const lineIndexFor = (text: string) => (): LineIndex => {
+    if (indexed?.text !== text) indexed = { text, index: createLineIndex(text) };
+    return indexed.index;
+  };
+  const projectPlans = new Map<RuleTarget, PrefilterPlan>();
+  const projectPlanFor = (target: RuleTarget, projectRules: Rule[]): PrefilterPlan => {
+    let plan = projectPlans.get(target);
+    if (plan === undefined) projectPlans.set(target, (plan = createPrefilterPlan(projectRules)));
+    return plan;
+  };
   const found: Finding[] = [];
   // Findings of files a project rule will visit wait for its findings: one suppression pass per file.
   const held = new Map<string, Finding[]>();
@@ -183,7 +196,7 @@ export function scanFiles(params: ScanParams): ScanResult {
     builds,
     sources,
     facts,
-    runOn: (file, projectRules) => runOn(file, createPrefilterPlan(projectRules), 'project'),
+    runOn: (file, projectRules) => runOn(file, projectPlanFor(file.target, projectRules), 'project'),
     collect: settleProjectFile,
   });
   // A held file whose second reading failed still reports its file-rule findings, unsuppressed.
@@ -206,8 +219,3 @@ function isSourceLanguage(target: RuleTarget): target is SourceLanguage {
   return sourceLanguages.has(target);
 }
 
-/** Line indexes are needed up to three times per file (ranges, reports, suppressions): build once, on demand. */
-function lineIndexFor(text: string): () => LineIndex {
-  let index: LineIndex | undefined;
-  return () => (index ??= createLineIndex(text));
-}

@@ -3,13 +3,13 @@ import type { Diagnostic, Finding, TextEdit } from '../diagnostics.js';
 import { renderSuggestion as renderDraftedSuggestion } from '../drafting/render-suggestion.js';
 import type { Suggestion } from '../drafting/types.js';
 import { applyEdits } from '../report/edit-positions.js';
+import { ruleWhy } from '../rules/index.js';
 import { hunkOf, type DiffLines } from './diff-lines.js';
 import { fingerprintMarker } from './markers.js';
 import { neutralizeMentions } from './neutralize-mentions.js';
 import type { KnowledgeLinker } from './create-knowledge-linker.js';
 import type { FindingDraft } from './draft-findings.js';
 import { fenceFor, inlineText, knowledgeMarkdownLink, ruleLink } from './render-finding.js';
-import { ruleWhy } from './rule-why.js';
 import { truncateBody } from './truncate-body.js';
 
 /** One inline comment in the shape of the "create a review" API (`line`/`side`, never `position`). */

@@ -3,6 +3,7 @@ import { siteCovers } from '../build-files/cython-sites.js';
 import type { ProjectFacts } from '../engine/project-facts.js';
 import { classifyPath } from '../languages.js';
 import { lineOfOffset, lineStarts } from '../parsing/syntax.js';
+import { ruleIdsIn } from '../rules/index.js';
 
 export type ModuleKind = 'c-multi-phase' | 'c-single-phase' | 'cython' | 'pyo3' | 'pybind11' | 'nanobind';
 
@@ -19,8 +20,8 @@ export type ExtensionModule = {
   ruleId?: string;
 };
 
-/** The rules that report a module not declaring free-threading support. */
-export const DECLARATION_RULES = new Set(['FT008', 'FT009', 'FT010', 'FT011', 'FT012', 'FT013']);
+/** The rules that report a module not declaring free-threading support (their category says so). */
+export const DECLARATION_RULES = ruleIdsIn('module-declaration');
 
 /** The declaration that marks each kind of module free-threading ready, when present in its file. */
 const declarations: Record<Exclude<ModuleKind, 'cython'>, RegExp> = {

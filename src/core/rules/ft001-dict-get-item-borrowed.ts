@@ -1,14 +1,9 @@
 import { defineRule } from '../engine/define-rule.js';
 import { isLockHeld } from '../parsing/syntax.js';
 import { judgeBorrowedCall } from './borrowed-call.js';
+import { strongReplacements } from './strong-replacements.js';
 
-const replacements: Record<string, string> = {
-  PyDict_GetItem: 'PyDict_GetItemRef',
-  PyDict_GetItemWithError: 'PyDict_GetItemRef',
-  PyDict_GetItemString: 'PyDict_GetItemStringRef',
-  _PyDict_GetItemStringWithError: 'PyDict_GetItemStringRef',
-  PyDict_SetDefault: 'PyDict_SetDefaultRef',
-};
+const borrowedDictApis = ['PyDict_GetItem', 'PyDict_GetItemWithError', 'PyDict_GetItemString', '_PyDict_GetItemStringWithError', 'PyDict_SetDefault'];
 
 export default defineRule({
   meta: {
@@ -22,7 +17,7 @@ export default defineRule({
     confidence: 'high',
     fix: 'never',
     preview: false,
-    triggers: Object.keys(replacements),
+    triggers: borrowedDictApis,
     messages: {
       borrowed: '`{{api}}` returns a borrowed reference that another thread can free while `{{container}}` is shared',
     },
@@ -41,7 +36,7 @@ export default defineRule({
         end: judged.end,
         messageId: 'borrowed',
         confidence: judged.confidence,
-        data: { api: hit.name, container: judged.container, replacement: replacements[hit.name] ?? 'PyDict_GetItemRef' },
+        data: { api: hit.name, container: judged.container, replacement: strongReplacements[hit.name]?.replacement ?? 'PyDict_GetItemRef' },
         ...(judged.node === undefined ? {} : { node: judged.node }),
       });
     }

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../engine/define-rule.js';
 import { confidenceForOrigin, containerOrigin } from '../parsing/container-origin.js';
 import { assignedValues, callArguments, callOf, enclosingFunction, functionFacts, innermostIdentifier, isLockHeld, unwrapExpression } from '../parsing/syntax.js';
+import { strongReplacements } from './strong-replacements.js';
 
 /** Borrowed-reference APIs whose result must not be turned into a strong reference after the fact. */
 const borrowedApis = new Set([
@@ -113,12 +114,5 @@ export default defineRule({
 });
 
 function replacementFor(api: string): string {
-  if (api.startsWith('PyList_')) return 'PyList_GetItemRef';
-  if (api === 'PyDict_GetItemString') return 'PyDict_GetItemStringRef';
-  if (api === 'PyDict_SetDefault') return 'PyDict_SetDefaultRef';
-  if (api.startsWith('PyDict_')) return 'PyDict_GetItemRef';
-  if (api.startsWith('PyWeakref_')) return 'PyWeakref_GetRef';
-  if (api.startsWith('PyImport_')) return 'PyImport_AddModuleRef';
-  if (api === 'PySys_GetObject') return 'PySys_GetAttrString';
-  return 'PyCell_Get';
+  return strongReplacements[api]?.replacement ?? 'PyCell_Get';
 }

@@ -2,17 +2,7 @@
  * PEP 440 version parsing, only as far as a wheel filename needs it: is the text a valid version,
  * and what is its normalised spelling. Ordering versions is not needed here and is not offered.
  */
-
-/*
- * One regex for the whole PEP 440 grammar, case-insensitive. Worked example:
- *   '1.0RC1.post2.dev3+Ubuntu-01'
- *   → epoch -, release '1.0', pre 'RC' '1', post 'post' '2', dev 'dev' '3', local 'Ubuntu-01'
- *   → '1.0rc1.post2.dev3+ubuntu.1'
- * Groups: 1 epoch, 2 release, 3 pre label, 4 pre number, 5 implicit post number (`1.0-1`),
- * 6 post label, 7 post number, 8 dev label, 9 dev number, 10 local.
- */
-const PEP440 =
-  /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?$/i;
+import { pep440Version } from '../pep440-version.js';
 
 /** Spellings PEP 440 accepts for each pre-release kind, mapped to the normal one. */
 const PRE_LABELS: Record<string, string> = {
@@ -43,7 +33,7 @@ function stripZeros(digits: string): string {
  *   normalizeVersion('1!02.3.ALPHA') // '1!2.3a0'
  */
 export function normalizeVersion(text: string): string | undefined {
-  const match = PEP440.exec(text);
+  const match = pep440Version.exec(text);
   if (match === null) return undefined;
   const [, epoch, release, preLabel, preNumber, implicitPost, postLabel, postNumber, devLabel, devNumber, local] =
     match;

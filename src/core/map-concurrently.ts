@@ -1,6 +1,8 @@
 /**
  * Maps `items` through an async function with at most `limit` calls in flight, keeping the order
- * of the results. Used to bound the requests a dependency check sends to the package index.
+ * of the results. Bounds the requests sent at once: to the package index for a dependency check,
+ * and to GitHub for file contents, where a small pool keeps a 3,000-file pull request within the
+ * webhook budget without nearing the 100-concurrent-request secondary limit.
  *
  * @example
  *   await mapConcurrently(['numpy', 'scipy', 'orjson'], 2, (name) => index.findRelease({ project: name }))
