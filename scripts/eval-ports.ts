@@ -25,6 +25,7 @@ export interface Site {
   category: Category;
   /** Other before-lines where a finding also counts for this site (`"also"` in a label). */
   also: { start: number; end: number }[];
+  note: string;
 }
 export interface LabelledFile {
   path: string;
@@ -86,7 +87,7 @@ export function loadLabels(dir: string = LABELS): LabelledCommit[] {
           const category = s.category as Category;
           if (!CATEGORIES.includes(category)) fail(`${at} ${f.path}: unknown category ${JSON.stringify(s.category)}`);
           const also = s.also === undefined ? [] : String(s.also).split(',').map((r) => parseLines(r.trim(), `${at} ${f.path} also`));
-          return { ...parseLines(s.lines, `${at} ${f.path}`), category, also };
+          return { ...parseLines(s.lines, `${at} ${f.path}`), category, also, note: typeof s.note === 'string' ? s.note : '' };
         });
         labelled.push({ path: f.path, sites });
       }
@@ -101,11 +102,13 @@ export interface Tally {
   found: Record<Category, number>;
   flags: number;
   flagsNearChange: number;
+  /** Labelled sites no flag came near, for `--misses`. */
+  missed: { path: string; start: number; end: number; category: Category; note: string }[];
 }
 
 export function emptyTally(): Tally {
   const zero = () => Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
-  return { sites: zero(), found: zero(), flags: 0, flagsNearChange: 0 };
+  return { sites: zero(), found: zero(), flags: 0, flagsNearChange: 0, missed: [] };
 }
 
 /**
@@ -123,6 +126,7 @@ export function score(commit: LabelledCommit, flags: Flag[], tolerance: number, 
     for (const site of file.sites) {
       into.sites[site.category] += 1;
       if (onFile.some((f) => near(site, f))) into.found[site.category] += 1;
+      else into.missed.push({ path: file.path, start: site.start, end: site.end, category: site.category, note: site.note });
     }
     into.flags += onFile.length;
     into.flagsNearChange += onFile.filter((f) => file.sites.some((s) => near(s, f))).length;
@@ -229,9 +233,22 @@ export function extractTree(gitDir: string, rev: string, dest: string, timeoutMs
   }
 }
 
+/** The temporary folder in use, removed on SIGINT/SIGTERM as well as after each commit. */
+let currentWork: string | undefined;
+
+function cleanUpOnSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (currentWork !== undefined) rmSync(currentWork, { recursive: true, force: true });
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
 function evaluateCommit(commit: LabelledCommit, gitDir: string, tolerance: number, timeoutMs: number): CommitResult {
   const result: CommitResult = { project: commit.project, sha: commit.sha, ftbot: emptyTally(), grep: emptyTally() };
   const work = mkdtempSync(join(tmpdir(), 'ftbot-eval-ports-'));
+  currentWork = work;
   try {
     const tree = join(work, 'tree');
     extractTree(gitDir, commit.parent, tree, timeoutMs);
@@ -246,11 +263,13 @@ function evaluateCommit(commit: LabelledCommit, gitDir: string, tolerance: numbe
     result.error = e instanceof Error ? e.message : String(e);
   } finally {
     rmSync(work, { recursive: true, force: true });
+    currentWork = undefined;
   }
   return result;
 }
 
 function add(into: Tally, t: Tally): void {
+  into.missed.push(...t.missed);
   for (const c of CATEGORIES) {
     into.sites[c] += t.sites[c];
     into.found[c] += t.found[c];
@@ -259,21 +278,49 @@ function add(into: Tally, t: Tally): void {
   into.flagsNearChange += t.flagsNearChange;
 }
 
+/**
+ * Mean over projects of each project's recall (projects without sites of a category are left out),
+ * so that one project with many sites does not dominate a category.
+ */
+export function projectMeans(results: { project: string; tally: Tally }[]): Record<string, number | null> {
+  const byProject = new Map<string, Tally>();
+  for (const r of results) {
+    const t = byProject.get(r.project) ?? emptyTally();
+    add(t, r.tally);
+    byProject.set(r.project, t);
+  }
+  const means: Record<string, number | null> = {};
+  for (const c of [...SCORED, 'all'] as const) {
+    const recalls = [...byProject.values()].flatMap((t) => {
+      const sites = c === 'all' ? SCORED.reduce((n, k) => n + t.sites[k], 0) : t.sites[c];
+      const found = c === 'all' ? SCORED.reduce((n, k) => n + t.found[k], 0) : t.found[c];
+      return sites === 0 ? [] : [found / sites];
+    });
+    means[c] = recalls.length === 0 ? null : Math.round((recalls.reduce((a, b) => a + b, 0) / recalls.length) * 1000) / 1000;
+  }
+  return means;
+}
+
 function ratio(n: number, d: number): number | null {
   return d === 0 ? null : Math.round((n / d) * 1000) / 1000;
 }
 
-export function summarise(t: Tally): Record<string, { sites: number; found: number; recall: number | null }> & { precision: { flags: number; near: number; value: number | null } } {
-  const rows: Record<string, { sites: number; found: number; recall: number | null }> = {};
+export interface Summary {
+  recall: Record<string, { sites: number; found: number; recall: number | null }>;
+  precision: { flags: number; near: number; value: number | null };
+}
+
+export function summarise(t: Tally): Summary {
+  const recall: Summary['recall'] = {};
   let sites = 0;
   let found = 0;
   for (const c of SCORED) {
-    rows[c] = { sites: t.sites[c], found: t.found[c], recall: ratio(t.found[c], t.sites[c]) };
+    recall[c] = { sites: t.sites[c], found: t.found[c], recall: ratio(t.found[c], t.sites[c]) };
     sites += t.sites[c];
     found += t.found[c];
   }
-  rows.all = { sites, found, recall: ratio(found, sites) };
-  return Object.assign(rows, { precision: { flags: t.flags, near: t.flagsNearChange, value: ratio(t.flagsNearChange, t.flags) } });
+  recall.all = { sites, found, recall: ratio(found, sites) };
+  return { recall, precision: { flags: t.flags, near: t.flagsNearChange, value: ratio(t.flagsNearChange, t.flags) } };
 }
 
 function fmt(v: number | null): string {
@@ -289,9 +336,12 @@ function main(): void {
       tolerance: { type: 'string', default: '2' },
       timeout: { type: 'string', default: '300' },
       labels: { type: 'string' },
+      misses: { type: 'string', multiple: true },
     },
   });
-  if (values.repos === undefined) fail('usage: npm run eval:ports -- --repos <dir> [--only owner/name] [--json] [--tolerance N] [--timeout seconds]');
+  if (values.repos === undefined) fail('usage: npm run eval:ports -- --repos <dir> [--only owner/name] [--json] [--misses category] [--tolerance N] [--timeout seconds]');
+  const misses = new Set((values.misses ?? []).flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean));
+  for (const m of misses) if (m !== 'all' && !CATEGORIES.includes(m as Category)) fail(`--misses: unknown category '${m}' (expected one of ${CATEGORIES.join(', ')} or all)`);
   const tolerance = Number(values.tolerance);
   const timeoutMs = Number(values.timeout) * 1000;
   if (!Number.isInteger(tolerance) || tolerance < 0 || tolerance > 50) fail('--tolerance must be an integer from 0 to 50');
@@ -302,6 +352,7 @@ function main(): void {
   const commits = loadLabels(values.labels === undefined ? LABELS : resolve(values.labels)).filter((c) => only.size === 0 || only.has(c.project.toLowerCase()));
   if (commits.length === 0) fail('no labelled commit matches --only');
 
+  cleanUpOnSignals();
   const results: CommitResult[] = [];
   for (const commit of commits) {
     const gitDir = findGitDir(reposDir, commit.project);
@@ -323,9 +374,13 @@ function main(): void {
     commits: scored.length,
     projects: new Set(scored.map((r) => r.project)).size,
     failed: results.filter((r) => r.error !== undefined).map((r) => ({ project: r.project, sha: r.sha, error: r.error })),
-    ftbot: summarise(ftbot),
-    grep: summarise(grep),
-    perCommit: results.map((r) => ({ project: r.project, sha: r.sha, ...(r.error === undefined ? { ftbot: summarise(r.ftbot), grep: summarise(r.grep) } : { error: r.error }) })),
+    ftbot: { ...summarise(ftbot), projectMean: projectMeans(scored.map((r) => ({ project: r.project, tally: r.ftbot }))) },
+    grep: { ...summarise(grep), projectMean: projectMeans(scored.map((r) => ({ project: r.project, tally: r.grep }))) },
+    perCommit: results.map((r) => ({
+      project: r.project,
+      sha: r.sha,
+      ...(r.error === undefined ? { ftbot: summarise(r.ftbot), grep: summarise(r.grep), ftbotMissed: r.ftbot.missed } : { error: r.error }),
+    })),
   };
   if (values.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
@@ -333,15 +388,23 @@ function main(): void {
     const lines = [
       `${summary.commits} commits from ${summary.projects} projects scored (tolerance ±${tolerance} lines)${summary.failed.length > 0 ? `; ${summary.failed.length} failed` : ''}`,
       '',
-      '| category | sites | ftbot recall | grep recall |',
-      '| --- | ---: | ---: | ---: |',
+      '| category | sites | ftbot recall | ftbot, project mean | grep recall | grep, project mean |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
       ...[...SCORED, 'all'].map((c) => {
-        const f = summary.ftbot[c]!;
-        const g = summary.grep[c]!;
-        return `| ${c} | ${f.sites} | ${fmt(f.recall)} (${f.found}) | ${fmt(g.recall)} (${g.found}) |`;
+        const f = summary.ftbot.recall[c]!;
+        const g = summary.grep.recall[c]!;
+        return `| ${c} | ${f.sites} | ${fmt(f.recall)} (${f.found}) | ${fmt(summary.ftbot.projectMean[c] ?? null)} | ${fmt(g.recall)} (${g.found}) | ${fmt(summary.grep.projectMean[c] ?? null)} |`;
       }),
-      `| precision on annotated files | | ${fmt(summary.ftbot.precision.value)} (${summary.ftbot.precision.near}/${summary.ftbot.precision.flags}) | ${fmt(summary.grep.precision.value)} (${summary.grep.precision.near}/${summary.grep.precision.flags}) |`,
+      `| precision on annotated files | | ${fmt(summary.ftbot.precision.value)} (${summary.ftbot.precision.near}/${summary.ftbot.precision.flags}) | | ${fmt(summary.grep.precision.value)} (${summary.grep.precision.near}/${summary.grep.precision.flags}) | |`,
     ];
+    if (misses.size > 0) {
+      lines.push('', 'Sites ftbot missed:');
+      for (const r of scored) {
+        for (const m of r.ftbot.missed.filter((x) => misses.has(x.category) || (misses.has('all') && x.category !== 'other'))) {
+          lines.push(`${r.project}@${r.sha.slice(0, 10)} ${m.path}:${m.start === m.end ? m.start : `${m.start}-${m.end}`} [${m.category}] ${m.note}`);
+        }
+      }
+    }
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   if (summary.failed.length > 0) process.exitCode = 1;
