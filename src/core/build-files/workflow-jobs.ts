@@ -132,16 +132,15 @@ export function readWorkflow(text: string): WorkflowFacts {
           }
           entry.cibuildwheel.push(cibw);
         }
-        if (typeof uses === 'string' && /^pyo3\/maturin-action@/i.test(uses)) {
-          const argsNode = get(get(step, 'with'), 'args') as YamlNode | undefined;
-          const args = toPlain(argsNode);
-          if (typeof args === 'string') {
-            const m = /(?:--interpreter|-i)[\s=]+((?:[\w.${}\s-](?!-))+)/.exec(args);
-            const interpreters = m === null ? [] : (m[1] ?? '').split(/\s+/).filter(Boolean).flatMap((v) => expand(v, matrix));
-            const findInterpreter = /--find-interpreter\b/.test(args);
-            if (interpreters.length > 0 || findInterpreter) {
-              entry.maturin.push({ interpreters, start: startOf(argsNode) ?? stepStart, end: argsNode?.range?.[1] ?? stepEnd, findInterpreter });
-            }
+        if (typeof uses === 'string' && /^(?:pyo3|messense)\/maturin-action@/i.test(uses)) {
+          const args = toPlain(get(get(step, 'with'), 'args'));
+          const text = typeof args === 'string' ? args : '';
+          const m = /(?:^|\s)(?:--interpreter|-i)[\s=]+((?:[\w.${}\s-](?!-))+)/.exec(text);
+          const interpreters = m === null ? [] : (m[1] ?? '').split(/\s+/).filter(Boolean).flatMap((value) => expand(value, matrix));
+          // Only steps that build wheels (`build`, the default command), not `sdist` or `upload`.
+          const command = toPlain(get(get(step, 'with'), 'command'));
+          if (command === undefined || command === 'build') {
+            entry.maturin.push({ interpreters, start: stepStart, end: stepEnd, findInterpreter: /--find-interpreter\b/.test(text) });
           }
         }
       }
