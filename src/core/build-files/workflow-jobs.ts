@@ -136,7 +136,9 @@ export function readWorkflow(text: string): WorkflowFacts {
           const args = toPlain(get(get(step, 'with'), 'args'));
           const text = typeof args === 'string' ? args : '';
           const m = /(?:^|\s)(?:--interpreter|-i)[\s=]+((?:[\w.${}\s-](?!-))+)/.exec(text);
-          const interpreters = m === null ? [] : (m[1] ?? '').split(/\s+/).filter(Boolean).flatMap((value) => expand(value, matrix));
+          // Expressions are expanded before splitting (`${{ matrix.python.interpreter }}` holds spaces).
+          const list = (m?.[1] ?? '').replace(/\$\{\{[^}]{0,300}\}\}/g, (e) => expand(e, matrix).join(' '));
+          const interpreters = m === null ? [] : list.split(/\s+/).filter(Boolean);
           // Only steps that build wheels (`build`, the default command), not `sdist` or `upload`.
           const command = toPlain(get(get(step, 'with'), 'command'));
           if (command === undefined || command === 'build') {
