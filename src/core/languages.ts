@@ -1,6 +1,6 @@
 /** The source languages the rule engine understands, and the build files it reads. */
 export type SourceLanguage = 'c' | 'cpp' | 'cython' | 'rust';
-export type BuildFileKind = 'pyproject' | 'setup-py' | 'cmake' | 'cargo' | 'workflow' | 'meson' | 'setup-cfg';
+export type BuildFileKind = 'pyproject' | 'setup-py' | 'cmake' | 'cargo' | 'workflow' | 'meson' | 'setup-cfg' | 'makefile' | 'tox';
 export type FileKind = { type: 'source'; language: SourceLanguage } | { type: 'build'; kind: BuildFileKind };
 
 const sourceExtensions: Record<string, SourceLanguage> = {
@@ -39,6 +39,9 @@ export function classifyPath(path: string): FileKind | undefined {
   if (lower === 'cmakelists.txt' || lower.endsWith('.cmake')) return { type: 'build', kind: 'cmake' };
   if (lower === 'cargo.toml') return { type: 'build', kind: 'cargo' };
   if (lower === 'meson.build') return { type: 'build', kind: 'meson' };
+  // Where `cython -X …` command lines live.
+  if (lower === 'makefile' || lower === 'gnumakefile' || lower.endsWith('.mk')) return { type: 'build', kind: 'makefile' };
+  if (lower === 'tox.ini') return { type: 'build', kind: 'tox' };
   if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path)) return { type: 'build', kind: 'workflow' };
   const stripped = lower.endsWith('.src') ? lower.slice(0, -4) : lower;
   const dot = stripped.lastIndexOf('.');

@@ -1,6 +1,7 @@
 import { parse as parseToml } from 'smol-toml';
 import type { Diagnostic } from '../diagnostics.js';
 import type { BuildFileKind } from '../languages.js';
+import { readBuildFile, type BuildFileFacts } from '../build-files/read-build-file.js';
 
 /**
  * Facts about the whole project that source rules need, gathered from build files before any
@@ -28,17 +29,45 @@ export type ProjectFacts = {
   hasExtensionSources: boolean;
   /** True when some CI workflow already runs a free-threaded Python (`3.14t`, `freethreaded: true`). */
   ciTestsFreeThreaded: boolean;
+  /** Typed facts of each build file, by path, read once (see `build-files/read-build-file.ts`). */
+  buildFiles: Map<string, BuildFileFacts>;
+  /** Cython modules (`.pyx` paths) whose header sets `freethreading_compatible=True`, and those that do not. */
+  cythonHeaders: Map<string, boolean>;
 };
 
 export function emptyProjectFacts(): ProjectFacts {
-  return { cythonDirectiveInBuild: false, classifiers: [], cythonIncluded: new Set(), hasExtensionSources: false, ciTestsFreeThreaded: false };
+  return {
+    cythonDirectiveInBuild: false,
+    classifiers: [],
+    cythonIncluded: new Set(),
+    hasExtensionSources: false,
+    ciTestsFreeThreaded: false,
+    buildFiles: new Map(),
+    cythonHeaders: new Map(),
+  };
 }
 
 // `include "_packer.pyx"` at the start of a line in a Cython module.
 const cythonInclude = /^[ \t]*include[ \t]+["']([^"']+)["']/gm;
 
-/** Records the files a Cython module `include`s. */
-export function collectCythonIncludes(facts: ProjectFacts, text: string): void {
+// `# cython: …, freethreading_compatible=True` in the leading comment block of a module.
+const headerDirective = /^#\s*cython\s*:[^\n]*\bfreethreading_compatible\s*=\s*True\b/m;
+
+/** The leading comment and blank lines of a Cython file (where directive comments count). */
+export function cythonHeader(text: string): string {
+  let end = 0;
+  for (;;) {
+    const lineEnd = text.indexOf('\n', end);
+    const line = text.slice(end, lineEnd < 0 ? text.length : lineEnd).trim();
+    if (line !== '' && !line.startsWith('#')) return text.slice(0, end);
+    if (lineEnd < 0) return text;
+    end = lineEnd + 1;
+  }
+}
+
+/** Records the files a Cython module `include`s, and whether its header declares support. */
+export function collectCythonIncludes(facts: ProjectFacts, text: string, path = ''): void {
+  if (path.endsWith('.pyx')) facts.cythonHeaders.set(path, headerDirective.test(cythonHeader(text)));
   if (!text.includes('include')) return;
   for (const m of text.matchAll(cythonInclude)) {
     const target = m[1] ?? '';
@@ -65,14 +94,19 @@ export function collectProjectFacts(facts: ProjectFacts, path: string, kind: Bui
   }
   // `python-version: "3.14t"`, `- 3.13t`, `freethreaded: true`, `3.14+freethreaded`.
   if (kind === 'workflow' && /\b3\.1\d+t\b|freethreaded:\s*(true|\$\{\{)|\+freethreaded/.test(text)) facts.ciTestsFreeThreaded = true;
-  if (kind !== 'pyproject' && kind !== 'cargo') return [];
+  if (kind !== 'pyproject' && kind !== 'cargo') {
+    facts.buildFiles.set(path, readBuildFile(path, kind, text));
+    return [];
+  }
   let data: Record<string, unknown>;
   try {
     data = parseToml(text) as Record<string, unknown>;
   } catch (error) {
+    facts.buildFiles.set(path, readBuildFile(path, kind, text));
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     return [{ kind: 'parse-error', path, message: `invalid TOML: ${message}` }];
   }
+  facts.buildFiles.set(path, readBuildFile(path, kind, text, data));
   if (kind === 'cargo') {
     const version = pyo3VersionOf(data);
     if (version !== undefined) facts.pyo3Version = version;

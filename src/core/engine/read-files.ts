@@ -69,7 +69,7 @@ export function readFiles(params: {
     const text = readInput(file, maxFileSize, []);
     if (text === undefined) continue;
     preRead.set(file.path, text);
-    collectCythonIncludes(project, text);
+    collectCythonIncludes(project, text, file.path);
   }
 
   for (const { file, kind } of classified) {

@@ -1,5 +1,8 @@
 import type { Finding } from '../diagnostics.js';
+import { siteCovers } from '../build-files/cython-sites.js';
+import type { ProjectFacts } from '../engine/project-facts.js';
 import { classifyPath } from '../languages.js';
+import { lineOfOffset, lineStarts } from '../parsing/syntax.js';
 import { ruleIdsIn } from '../rules/index.js';
 
 export type ModuleKind = 'c-multi-phase' | 'c-single-phase' | 'cython' | 'pyo3' | 'pybind11' | 'nanobind';
@@ -20,29 +23,114 @@ export type ExtensionModule = {
 /** The rules that report a module not declaring free-threading support (their category says so). */
 export const DECLARATION_RULES = ruleIdsIn('module-declaration');
 
-/**
- * Patterns that define a module, with the declaration that marks it free-threading ready.
- * Worked example: `PYBIND11_MODULE(_binding, m)` → name `_binding`, kind `pybind11`, declared when
- * `mod_gil_not_used` appears in the same file.
- */
-const definitions: Array<{ kind: ModuleKind; pattern: RegExp; declaration: RegExp }> = [
-  { kind: 'pybind11', pattern: /\bPYBIND11_MODULE\s*\(\s*(\w+)/g, declaration: /\bmod_gil_not_used\b/ },
-  { kind: 'nanobind', pattern: /\bNB_MODULE\s*\(\s*(\w+)/g, declaration: /\bFREE_THREADED\b/ },
-  { kind: 'c-multi-phase', pattern: /\bPyInit_(\w+)\s*\([^)]*\)\s*\{[^}]*?\bPyModuleDef_Init\b/g, declaration: /\bPy_mod_gil\b/ },
-  { kind: 'c-single-phase', pattern: /\bPyInit_(\w+)\s*\([^)]*\)\s*\{(?![^}]*?\bPyModuleDef_Init\b)/g, declaration: /\bPyUnstable_Module_SetGIL\b/ },
-  { kind: 'pyo3', pattern: /#\[pymodule[^\]]*\]\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?(?:fn|mod)\s+(\w+)/g, declaration: /\bgil_used\s*=\s*false\b/ },
-];
+/** The declaration that marks each kind of module free-threading ready, when present in its file. */
+const declarations: Record<Exclude<ModuleKind, 'cython'>, RegExp> = {
+  pybind11: /\bmod_gil_not_used\b/,
+  nanobind: /\bFREE_THREADED\b/,
+  'c-multi-phase': /\bPy_mod_gil\b/,
+  'c-single-phase': /\bPyUnstable_Module_SetGIL\b/,
+  pyo3: /\bgil_used\s*=\s*false\b/,
+};
+
+const isWord = (c: string | undefined): boolean => c !== undefined && /\w/.test(c);
+
+/** `text.indexOf(ch, from)` that gives up after `limit` characters (-1), so repeated calls stay linear. */
+function indexWithin(text: string, ch: string, from: number, limit: number): number {
+  const stop = Math.min(text.length, from + limit);
+  for (let i = from; i < stop; i++) if (text[i] === ch) return i;
+  return -1;
+}
+
+/** The identifier starting at `at` after optional white space, and where it ends. */
+function wordAt(text: string, at: number): { word: string; end: number } | undefined {
+  let i = at;
+  while (i < text.length && /\s/.test(text[i] ?? '') && i - at < 200) i++;
+  const from = i;
+  while (i < text.length && isWord(text[i]) && i - from < 200) i++;
+  return i === from ? undefined : { word: text.slice(from, i), end: i };
+}
+
+/** `MACRO ( name` → name, for `PYBIND11_MODULE(name, m)` and `NB_MODULE(name, m)`. */
+function macroModules(text: string, macro: string): Array<{ name: string; index: number }> {
+  const out: Array<{ name: string; index: number }> = [];
+  for (let at = text.indexOf(macro); at >= 0; at = text.indexOf(macro, at + macro.length)) {
+    if (isWord(text[at - 1]) || isWord(text[at + macro.length])) continue;
+    let i = at + macro.length;
+    while (i < text.length && /\s/.test(text[i] ?? '') && i - at < 300) i++;
+    if (text[i] !== '(') continue;
+    const name = wordAt(text, i + 1);
+    if (name !== undefined) out.push({ name: name.word, index: at });
+  }
+  return out;
+}
+
+/** Offset just past the `}` closing the `{` at `open`, at most `limit` characters on (else the limit). */
+function blockEnd(text: string, open: number, limit: number): number {
+  let depth = 0;
+  const stop = Math.min(text.length, open + limit);
+  for (let i = open; i < stop; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return i + 1;
+  }
+  return stop;
+}
 
 /**
- * Lists the extension modules defined in the given sources, and whether each declares
- * free-threading support, from the declaration rules' findings and the declarations present.
- *
- * @param params
- *   `files` the scanned sources and CMake files (path and text); `findings` of the same scan.
- * @returns
- *   Modules sorted by path, then line.
+ * `PyInit_<name>(…) { … }` definitions, each with whether its body calls `PyModuleDef_Init`. One
+ * pass: the search resumes after each body, so a 1 MB file costs one scan, not one per match.
  */
-export function findExtensionModules(params: { files: ReadonlyArray<{ path: string; text: string }>; findings: readonly Finding[] }): ExtensionModule[] {
+function initFunctions(text: string): Array<{ name: string; index: number; multiPhase: boolean }> {
+  const out: Array<{ name: string; index: number; multiPhase: boolean }> = [];
+  let from = 0;
+  for (let at = text.indexOf('PyInit_', from); at >= 0; at = text.indexOf('PyInit_', from)) {
+    from = at + 7;
+    if (isWord(text[at - 1])) continue;
+    const name = wordAt(text, at + 7);
+    if (name === undefined || name.end !== at + 7 + name.word.length) continue;
+    let i = name.end;
+    while (i < text.length && /\s/.test(text[i] ?? '') && i - name.end < 200) i++;
+    if (text[i] !== '(') continue;
+    const close = indexWithin(text, ')', i, 300);
+    if (close < 0) continue;
+    i = close + 1;
+    while (i < text.length && /\s/.test(text[i] ?? '') && i - close < 200) i++;
+    if (text[i] !== '{') continue;
+    const end = blockEnd(text, i, 100_000);
+    out.push({ name: name.word, index: at, multiPhase: text.slice(i, end).includes('PyModuleDef_Init') });
+    from = end;
+  }
+  return out;
+}
+
+/** `#[pymodule…] [#[…]]* [pub[(…)]] fn|mod <name>`, read with bounded steps. */
+function pyo3Modules(text: string): Array<{ name: string; index: number }> {
+  const out: Array<{ name: string; index: number }> = [];
+  for (let at = text.indexOf('#[pymodule'); at >= 0; at = text.indexOf('#[pymodule', at + 10)) {
+    if (isWord(text[at + 10])) continue;
+    let i = indexWithin(text, ']', at, 500);
+    if (i < 0) continue;
+    i++;
+    for (let guard = 0; guard < 20; guard++) {
+      while (i < text.length && /\s/.test(text[i] ?? '')) i++;
+      if (!text.startsWith('#[', i)) break;
+      const close = indexWithin(text, ']', i, 500);
+      if (close < 0) break;
+      i = close + 1;
+    }
+    let word = wordAt(text, i);
+    if (word?.word === 'pub') {
+      i = word.end;
+      if (text[i] === '(') i = Math.max(i, indexWithin(text, ')', i, 100) + 1);
+      word = wordAt(text, i);
+    }
+    if (word === undefined || (word.word !== 'fn' && word.word !== 'mod')) continue;
+    const name = wordAt(text, word.end);
+    if (name !== undefined) out.push({ name: name.word, index: at });
+  }
+  return out;
+}
+
+export function findExtensionModules(params: { files: ReadonlyArray<{ path: string; text: string }>; findings: readonly Finding[]; project?: ProjectFacts }): ExtensionModule[] {
   const modules: ExtensionModule[] = [];
   const undeclared = params.findings.filter((f) => DECLARATION_RULES.has(f.ruleId) && f.severity !== 'info');
   for (const { path, text } of params.files) {
@@ -52,21 +140,34 @@ export function findExtensionModules(params: { files: ReadonlyArray<{ path: stri
     if (kind.type === 'source' && kind.language === 'cython' && !path.endsWith('.pxd') && !path.endsWith('.pxi')) {
       const base = path.slice(path.lastIndexOf('/') + 1).replace(/\.pyx$/, '');
       const finding = fileFindings.find((f) => f.ruleId === 'FT010');
-      modules.push(moduleOf({ name: base, kind: 'cython', path, line: 1, finding, declared: /freethreading_compatible\s*=\s*True/.test(text) }));
+      // Declared in its header, or by the build step that compiles it (`cython_args` in meson.build).
+      const byBuild = [...(params.project?.buildFiles.values() ?? [])].some((f) => f.cythonSites.some((s) => s.declares && siteCovers(s, path)));
+      modules.push(moduleOf({ name: base, kind: 'cython', path, line: 1, finding, declared: byBuild || /freethreading_compatible\s*=\s*True/.test(text) }));
       continue;
     }
     const isSource = kind.type === 'source';
     const isCmake = kind.type === 'build' && kind.kind === 'cmake';
     if (!isSource && !isCmake) continue;
-    for (const def of definitions) {
-      if (isCmake !== (def.kind === 'nanobind')) continue;
-      const pattern = isCmake ? /\bnanobind_add_module\s*\(\s*(\w+)/g : def.pattern;
-      for (const m of text.matchAll(pattern)) {
-        const line = lineAt(text, m.index);
-        const finding = fileFindings.find((f) => f.ruleId !== 'FT011' || Math.abs(f.line - line) <= 3);
-        modules.push(moduleOf({ name: m[1] ?? '?', kind: def.kind, path, line, finding, declared: def.declaration.test(text) }));
-      }
+    const starts = lineStarts(text);
+    // Each declaration is looked for once per file, not once per module.
+    const declared = new Map<string, boolean>();
+    const declaredIn = (kind: Exclude<ModuleKind, 'cython'>): boolean => {
+      let value = declared.get(kind);
+      if (value === undefined) declared.set(kind, (value = declarations[kind].test(text)));
+      return value;
+    };
+    const add = (kind: Exclude<ModuleKind, 'cython'>, name: string, index: number): void => {
+      const line = lineOfOffset(starts, index);
+      const finding = fileFindings.find((f) => f.ruleId !== 'FT011' || Math.abs(f.line - line) <= 3);
+      modules.push(moduleOf({ name, kind, path, line, finding, declared: declaredIn(kind) }));
+    };
+    if (isCmake) {
+      for (const m of macroModules(text, 'nanobind_add_module')) add('nanobind', m.name, m.index);
+      continue;
     }
+    for (const m of macroModules(text, 'PYBIND11_MODULE')) add('pybind11', m.name, m.index);
+    for (const m of initFunctions(text)) add(m.multiPhase ? 'c-multi-phase' : 'c-single-phase', m.name, m.index);
+    for (const m of pyo3Modules(text)) add('pyo3', m.name, m.index);
   }
   return modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
 }
@@ -74,10 +175,4 @@ export function findExtensionModules(params: { files: ReadonlyArray<{ path: stri
 function moduleOf(p: { name: string; kind: ModuleKind; path: string; line: number; finding: Finding | undefined; declared: boolean }): ExtensionModule {
   if (p.finding !== undefined) return { name: p.name, kind: p.kind, path: p.path, line: p.line, declared: 'no', ruleId: p.finding.ruleId };
   return { name: p.name, kind: p.kind, path: p.path, line: p.line, declared: p.declared ? 'yes' : 'unknown' };
-}
-
-function lineAt(text: string, index: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }

@@ -87,7 +87,7 @@ export function renderTriage(params: TriageParams): string {
     return section === undefined ? '' : ` (${knowledgeMarkdownLink({ label: 'background', url: section.url })})`;
   };
   const code = (path: string): string => `\`${inlineText(path).replace(/`/g, "'")}\``;
-  const modules = findExtensionModules({ files, findings });
+  const modules = findExtensionModules({ files, findings, project });
   const out: string[] = [TRIAGE_MARKER, '## ftbot: free-threading triage', '', `Analysed the default branch at \`${sha.slice(0, 7)}\`.`, ''];
 
   // 1. Modules.

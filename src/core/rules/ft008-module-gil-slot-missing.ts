@@ -33,22 +33,48 @@ export default defineRule({
     title: 'Multi-phase module init without a `Py_mod_gil` slot',
     category: 'module-declaration',
     why: 'An extension that does not declare `Py_mod_gil` makes the free-threaded interpreter turn the GIL back on at import.',
-    targets: ['c', 'cpp'],
+    targets: ['c', 'cpp', 'rust'],
     severity: 'error',
     confidence: 'high',
-    fix: 'safe',
+    fix: 'unsafe',
     preview: false,
-    triggers: ['PyModuleDef_Slot'],
+    triggers: ['PyModuleDef_Slot', 'Py_MOD_GIL_USED'],
     messages: {
       missing: 'Module slots `{{name}}` declare no `Py_mod_gil`, so importing the module re-enables the GIL',
+      used: 'The `Py_mod_gil` slot says `Py_MOD_GIL_USED`, so importing the module re-enables the GIL',
+      rustMissing: 'Hand-written module slots declare no `Py_mod_gil`, so importing the module re-enables the GIL',
     },
     help: {
       missing: 'Add `{Py_mod_gil, Py_MOD_GIL_NOT_USED}` once the module is thread-safe',
+      used: 'Use `Py_MOD_GIL_NOT_USED` once the module is thread-safe',
+      rustMissing: 'Add a `PyModuleDef_Slot { slot: Py_mod_gil, value: Py_MOD_GIL_NOT_USED }` entry (and grow the array) once the module is thread-safe',
     },
   },
   check(ctx) {
+    // An explicit `{Py_mod_gil, Py_MOD_GIL_USED}` entry keeps the GIL on: reported as a choice.
+    for (const hit of ctx.hits) {
+      if (hit.name !== 'Py_MOD_GIL_USED' || hit.context !== 'code') continue;
+      const lineStart = ctx.text.lastIndexOf('\n', hit.index) + 1;
+      const around = ctx.text.slice(Math.max(0, lineStart - 200), hit.index);
+      if (!/\bPy_mod_gil\b[\s,:]*(?:value\s*:\s*)?$/.test(around.slice(-120))) continue;
+      ctx.report({ start: hit.index, end: hit.index + hit.name.length, messageId: 'used', severity: 'info', symbol: '<module>' });
+    }
     // A file that mentions Py_mod_gil anywhere declares it (possibly through a macro): trust it.
     if (/\bPy_mod_gil\b/.test(ctx.text) && /\bPy_mod_gil\b/.test(withoutComments(ctx.text))) return;
+    if (ctx.target === 'rust') {
+      // Hand-written slot arrays in Rust (`[PyModuleDef_Slot { slot: Py_mod_exec, … }, …]`): one
+      // finding per array, spanning it; no fix, since the array's length is part of its type.
+      const seen = new Set<number>();
+      for (const hit of ctx.hits) {
+        let array = hit.node?.parent ?? null;
+        while (array !== null && array.type !== 'array_expression' && array.type !== 'function_item') array = array.parent;
+        if (array === null || array.type !== 'array_expression' || seen.has(array.startIndex)) continue;
+        seen.add(array.startIndex);
+        const statement = array.parent?.parent?.type === 'let_declaration' ? array.parent.parent : array.parent?.type === 'let_declaration' || array.parent?.type === 'static_item' ? array.parent : array;
+        ctx.report({ start: statement.startIndex, end: array.endIndex, messageId: 'rustMissing', symbol: '<module>' });
+      }
+      return;
+    }
     // Limited-API modules (abi3) cannot load on free-threaded 3.13/3.14 at all; FT030 covers them.
     if (targetsLimitedApi(ctx.text)) return;
     for (const hit of ctx.hits) {

@@ -35,6 +35,53 @@ function isModuleInitFunction(fn: Node | undefined, text: string): boolean {
   return /\bPyMODINIT_FUNC\b/.test(text.slice(fn.startIndex, fn.childForFieldName('body')?.startIndex ?? fn.startIndex));
 }
 
+/**
+ * Names of the functions the module init functions of a file call: `return create_module();` in
+ * `PyInit__x` makes `create_module` the maker of the imported module. One linear pass over the
+ * init bodies (each bounded), so a large file costs one scan.
+ */
+function calledFromInit(text: string): Set<string> {
+  const called = new Set<string>();
+  let from = 0;
+  for (let at = text.indexOf('PyInit_', from); at >= 0 && called.size < 1000; at = text.indexOf('PyInit_', from)) {
+    from = at + 7;
+    const open = text.indexOf('{', at);
+    const semi = text.indexOf(';', at);
+    if (open < 0 || open - at > 400 || (semi >= 0 && semi < open)) continue;
+    let depth = 0;
+    let end = open;
+    const stop = Math.min(text.length, open + 20_000);
+    for (; end < stop; end++) {
+      if (text[end] === '{') depth++;
+      else if (text[end] === '}' && --depth === 0) break;
+    }
+    for (const m of text.slice(open, end).matchAll(/\b([A-Za-z_]\w{0,100})\s*\(/g)) called.add(m[1] ?? '');
+    from = end;
+  }
+  return called;
+}
+
+/**
+ * For a hit the parser could not place (inside a macro body, or in code it failed to parse): true
+ * when the text around it is a module init function. Worked example: in
+ * `#define DEFINE_MODULE(n) PyMODINIT_FUNC PyInit_##n(void) { return PyModule_Create(&n##_def); }`
+ * the hit's own `#define` holds `PyInit_`.
+ */
+function initAroundText(text: string, index: number, context: string): boolean {
+  const lineStart = text.lastIndexOf('\n', index) + 1;
+  if (context === 'macro') {
+    // The `#define` may continue over `\`-ended lines: read back to its first line (bounded).
+    let start = lineStart;
+    for (let guard = 0; guard < 30 && !/^\s*#\s*define\b/.test(text.slice(start, start + 200)) && start > 0; guard++) {
+      start = text.lastIndexOf('\n', start - 2) + 1;
+    }
+    return /\bPyInit_|\bPyMODINIT_FUNC\b/.test(text.slice(start, index));
+  }
+  const before = text.slice(Math.max(0, index - 3000), index);
+  const header = Math.max(before.lastIndexOf('PyInit_'), before.lastIndexOf('PyMODINIT_FUNC'));
+  return header >= 0 && !/\n\}/.test(before.slice(header));
+}
+
 export default defineRule({
   meta: {
     id: 'FT009',
@@ -45,7 +92,7 @@ export default defineRule({
     targets: ['c', 'cpp'],
     severity: 'error',
     confidence: 'high',
-    fix: 'safe',
+    fix: 'unsafe',
     preview: false,
     triggers: ['PyModule_Create', 'PyModule_Create2'],
     messages: {
@@ -60,12 +107,26 @@ export default defineRule({
     if (declares.test(ctx.text) && declares.test(withoutComments(ctx.text))) return;
     // Limited-API modules cannot call PyUnstable_Module_SetGIL; FT030 covers those builds.
     if (targetsLimitedApi(ctx.text)) return;
+    let fromInit: Set<string> | undefined;
     for (const hit of ctx.hits) {
-      const call = hit.node === undefined ? undefined : callOf(hit.node);
-      if (call === undefined || hit.node === undefined) continue;
-      // Only the module an import returns is checked for a GIL declaration: a submodule built by
-      // a helper (numpy's `simd_create_module`) or a C++ wrapper class is not.
-      if (!isModuleInitFunction(enclosingFunction(hit.node), ctx.text)) continue;
+      if (hit.node === undefined) {
+        // Text fallback: a macro-made init, or code the parser could not follow.
+        if (initAroundText(ctx.text, hit.index, hit.context)) {
+          ctx.report({ start: hit.index, end: hit.index + hit.name.length, messageId: 'missing', data: { api: hit.name }, confidence: 'medium' });
+        }
+        continue;
+      }
+      const call = callOf(hit.node);
+      if (call === undefined) continue;
+      // Only the module an import returns is checked for a GIL declaration: the init function's
+      // own, or one made by a helper the init function calls. A submodule built by a helper for
+      // something else (numpy's `simd_create_module`) is not.
+      const fn = enclosingFunction(hit.node);
+      if (!isModuleInitFunction(fn, ctx.text)) {
+        const name = fn === undefined ? undefined : functionName(fn);
+        fromInit ??= calledFromInit(ctx.text);
+        if (name === undefined || !fromInit.has(name)) continue;
+      }
       const result = resultVariable(call);
       const check = result === undefined ? undefined : nullCheckAfter(result.statement, result.name);
       let fix: { edits: Array<{ start: number; end: number; text: string }> } | undefined;

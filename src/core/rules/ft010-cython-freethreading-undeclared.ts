@@ -1,9 +1,27 @@
+import { folderOf, siteCovers, type CythonSite } from '../build-files/cython-sites.js';
 import { defineRule } from '../engine/define-rule.js';
+import { cythonHeader, type ProjectFacts } from '../engine/project-facts.js';
 
 // `# cython: freethreading_compatible=True` (possibly among other directives on the line).
 const directive = /^#\s*cython\s*:.*\bfreethreading_compatible\s*=\s*True\b/m;
-const directiveLine = /^#\s*cython\s*:[^\n]*/;
+const directiveLine = /^#\s*cython\s*:[^\n]*/m;
 
+function allSites(project: ProjectFacts): CythonSite[] {
+  return [...project.buildFiles.values()].flatMap((f) => f.cythonSites);
+}
+
+/** Base names shown in a message: up to three, then `…`. */
+function listed(paths: readonly string[]): string {
+  const names = paths.map((p) => p.slice(p.lastIndexOf('/') + 1));
+  return names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '');
+}
+
+/**
+ * Where the directive of a Cython module is decided. A module is declared by its own header or by
+ * a build site that compiles it with the directive. When the build site that compiles it already
+ * sets directives (`compiler_directives=`, `cython_args:`, `-X`), the fix belongs there and the
+ * finding is reported once at that site; otherwise it is reported at the `.pyx`.
+ */
 export default defineRule({
   meta: {
     id: 'FT010',
@@ -11,38 +29,49 @@ export default defineRule({
     title: 'Cython module without the `freethreading_compatible` directive',
     category: 'module-declaration',
     why: 'Cython modules without the directive make the free-threaded interpreter turn the GIL back on at import.',
-    targets: ['cython'],
+    targets: ['cython', 'setup-py', 'meson', 'cmake', 'makefile', 'tox'],
     severity: 'error',
     confidence: 'high',
-    fix: 'safe',
+    fix: 'unsafe',
     preview: false,
     triggers: [],
     messages: {
       missing: 'Cython module does not set `freethreading_compatible=True`, so importing it re-enables the GIL',
+      missingInBuild: 'Build step {{via}} compiles {{modules}} without `freethreading_compatible=True`, so each re-enables the GIL on import',
     },
     help: {
       missing: 'Add `# cython: freethreading_compatible=True` to the header once the module is thread-safe',
+      missingInBuild: 'Turn the directive on where this build sets Cython directives, once the modules are thread-safe',
     },
   },
-  // Every .pyx module is a candidate; only its header comments are read.
+  // Every .pyx module and every build file is a candidate; the rule reads project facts.
   prefilter: () => [0],
   check(ctx) {
-    if (!ctx.path.endsWith('.pyx') || ctx.project.cythonDirectiveInBuild) return;
+    if (ctx.target !== 'cython') {
+      checkBuildFile(ctx.path, ctx.project, (site, modules, confidence) =>
+        ctx.report({
+          start: site.start,
+          end: site.end,
+          messageId: 'missingInBuild',
+          symbol: '<build>',
+          data: { via: site.via, modules },
+          ...(confidence === 'high' ? {} : { confidence }),
+          ...(site.fix === undefined ? {} : { fix: { edits: [site.fix] } }),
+        }),
+      );
+      return;
+    }
+    if (!ctx.path.endsWith('.pyx')) return;
     // A file `include`d into another module takes that module's directives.
     if (ctx.project.cythonIncluded.has(ctx.path.slice(ctx.path.lastIndexOf('/') + 1))) return;
-    // Directive comments count only in the header, before any code: read the leading comments.
-    const root = ctx.root;
-    if (root === undefined) return;
-    let headerEnd = 0;
-    for (const child of root.children) {
-      if (child === null || child.type !== 'comment') {
-        headerEnd = child?.startIndex ?? headerEnd;
-        break;
-      }
-      headerEnd = child.endIndex;
-    }
-    const header = ctx.text.slice(0, headerEnd);
+    const header = cythonHeader(ctx.text);
     if (directive.test(header)) return;
+    const covering = allSites(ctx.project).filter((s) => siteCovers(s, ctx.path));
+    // Declared by the build, or reported once at the build site that sets directives.
+    if (covering.some((s) => s.declares || s.setsDirectives)) return;
+    // A directive found in a build helper that compiles no site ftbot can see (lxml's
+    // `setupinfo.py`): trusted for the whole project.
+    if (covering.length === 0 && ctx.project.cythonDirectiveInBuild) return;
     const existing = directiveLine.exec(header);
     const edit =
       existing === null
@@ -51,3 +80,32 @@ export default defineRule({
     ctx.report({ start: 0, end: Math.min(ctx.text.indexOf('\n') >>> 0, ctx.text.length), messageId: 'missing', symbol: '<module>', fix: { edits: [edit] } });
   },
 });
+
+/**
+ * Reports each compile site of the build file at `path` that compiles Cython modules without the
+ * directive, when the fix belongs there (the site sets directives) or when none of its modules
+ * is part of the scan (a build file scanned on its own).
+ */
+function checkBuildFile(path: string, project: ProjectFacts, report: (site: CythonSite, modules: string, confidence: 'high' | 'medium') => void): void {
+  const facts = project.buildFiles.get(path);
+  if (facts === undefined) return;
+  const sites = allSites(project);
+  const scanned = [...project.cythonHeaders.keys()].filter((p) => !project.cythonIncluded.has(p.slice(p.lastIndexOf('/') + 1)));
+  for (const site of facts.cythonSites) {
+    if (site.declares) continue;
+    const covered = scanned.filter((p) => siteCovers(site, p));
+    if (covered.length > 0) {
+      if (!site.setsDirectives) continue;
+      const undeclared = covered.filter((p) => project.cythonHeaders.get(p) !== true && !sites.some((s) => s !== site && s.declares && siteCovers(s, p)));
+      if (undeclared.length > 0) report(site, `${undeclared.length === 1 ? 'the Cython module' : `${undeclared.length} Cython modules`} (${listed(undeclared)})`, 'high');
+      continue;
+    }
+    // The tree holds `.pyx` files but none matched this site: its sources were not read right.
+    if (scanned.length > 0) continue;
+    // A build file alone: trust another build file that declares for this folder.
+    if (sites.some((s) => s.declares && site.path.startsWith(folderOf(s.path)))) continue;
+    if (project.cythonDirectiveInBuild) continue;
+    const names = site.sources.filter((s) => !s.includes('$'));
+    report(site, names.length === 0 ? 'its Cython modules' : `Cython modules (${listed(names)})`, names.some((n) => n.includes('*')) || names.length === 0 ? 'medium' : 'high');
+  }
+}

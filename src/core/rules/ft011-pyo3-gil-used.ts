@@ -15,7 +15,7 @@ export default defineRule({
     targets: ['rust'],
     severity: 'error',
     confidence: 'high',
-    fix: 'safe',
+    fix: 'unsafe',
     preview: false,
     triggers: ['pymodule'],
     messages: {

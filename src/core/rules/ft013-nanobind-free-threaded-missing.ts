@@ -11,7 +11,7 @@ export default defineRule({
     targets: ['cmake'],
     severity: 'error',
     confidence: 'high',
-    fix: 'safe',
+    fix: 'unsafe',
     preview: false,
     triggers: ['nanobind_add_module'],
     messages: {

@@ -2,7 +2,7 @@ import { defineRule } from '../engine/define-rule.js';
 
 // setuptools: `Extension(..., py_limited_api=True)`, a `Py_LIMITED_API` macro, or the
 // bdist_wheel option (`py_limited_api = cp39` in setup.cfg, `py-limited-api` in pyproject).
-const limitedApi = /\bpy_limited_api\s*=\s*True\b|["']Py_LIMITED_API["']|^\s*py[-_]limited[-_]api\s*=\s*["']?cp3\d+/m;
+const limitedApi = /\bpy_limited_api\s*=\s*True\b|["']Py_LIMITED_API["']|^\s*py[-_]limited[-_]api\s*=\s*["']?cp3\d+|["']py_limited_api["']\s*:\s*["']cp3\d+/m;
 // The guide's recipe turns the limited API off on free-threaded builds.
 const freeThreadedGuard = /Py_GIL_DISABLED|free_?threaded/i;
 
@@ -30,12 +30,15 @@ export default defineRule({
     // Comments never configure a build: blank them (keeping offsets) before matching.
     const code = ctx.text.replace(/#[^\n]*/g, (c) => ' '.repeat(c.length));
     if (freeThreadedGuard.test(code)) return;
-    const match = limitedApi.exec(code);
-    if (match === null) return;
-    const start = match.index + (match[0].length - match[0].trimStart().length);
-    // A `Py_LIMITED_API` macro in a build script is often behind an opt-in option (lxml's
-    // `--lxml-limited-api`): low confidence; `py_limited_api=True` is a plain statement.
-    const macroOnly = !/py[-_]limited[-_]api/i.test(match[0]);
-    ctx.report({ start, end: match.index + match[0].length, messageId: 'abi3', symbol: '<build>', ...(macroOnly ? { confidence: 'low' as const } : {}) });
+    // Every place that forces the limited API is one edit of the port (the `Extension` option,
+    // the macro, the wheel tag): each is reported.
+    const limitedApiAll = new RegExp(limitedApi.source, 'gm');
+    for (const match of code.matchAll(limitedApiAll)) {
+      const start = match.index + (match[0].length - match[0].trimStart().length);
+      // A `Py_LIMITED_API` macro in a build script is often behind an opt-in option (lxml's
+      // `--lxml-limited-api`): low confidence; `py_limited_api=True` is a plain statement.
+      const macroOnly = !/py[-_]limited[-_]api/i.test(match[0]);
+      ctx.report({ start, end: match.index + match[0].length, messageId: 'abi3', symbol: '<build>', ...(macroOnly ? { confidence: 'low' as const } : {}) });
+    }
   },
 });

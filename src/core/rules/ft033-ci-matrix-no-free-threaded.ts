@@ -83,8 +83,11 @@ export default defineRule({
         // not PyPy or GraalPy, which have no free-threaded build.
         const cpython = versions.filter((v) => !/pypy|graalpy/i.test(v));
         if (cpython.length < 2 || versions.some(isFreeThreadedVersion)) continue;
-        const start = versionNode?.range?.[0] ?? 0;
-        gaps.push({ start, end: versionNode?.range?.[1] ?? start, job: jobName, versions: cpython });
+        // Where the fix goes: the matrix list the versions come from, else the step's value.
+        const listNode = key === undefined ? undefined : (get(matrix, key) as YamlNode | undefined);
+        const where = listNode?.range === undefined || listNode.range === null ? versionNode : listNode;
+        const start = where?.range?.[0] ?? 0;
+        gaps.push({ start, end: where?.range?.[1] ?? start, job: jobName, versions: cpython });
       }
     }
     // One finding per workflow, at its first such job: one matrix entry fixes them all.

@@ -41,7 +41,7 @@ describe('renderJson', () => {
     expect(slots).toMatchObject({ path: 'src/spam.c', line: 13, column: 25, severity: 'error', confidence: 'high' });
     expect(slots?.fix).toEqual({
       title: 'Add `{Py_mod_gil, Py_MOD_GIL_NOT_USED}` once the module is thread-safe',
-      applicability: 'safe',
+      applicability: 'unsafe',
       edits: [{ line: 15, column: 1, endLine: 15, endColumn: 1, replacement: '#if PY_VERSION_HEX >= 0x030D0000\n    {Py_mod_gil, Py_MOD_GIL_NOT_USED},\n#endif\n' }],
     });
   });

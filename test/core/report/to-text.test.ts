@@ -16,13 +16,13 @@ describe('renderText', () => {
     expect(lines[1]).toBe(
       'src/spam.c:8:23: FT001 `PyDict_GetItem` returns a borrowed reference that another thread can free while `registry` is shared',
     );
-    expect(lines[3]).toBe('Found 3 findings (1 with a safe fix).');
+    expect(lines[3]).toBe('Found 3 findings.');
   });
 
   it('adds help lines and fix applicability with showHelp', () => {
     const text = renderText(scan.findings, { showHelp: true });
     expect(text).toContain('  help: Use `PyDict_GetItemRef`, which returns a strong reference, and release it on every path\n');
-    expect(text).toContain('  help: Add `{Py_mod_gil, Py_MOD_GIL_NOT_USED}` once the module is thread-safe [fix: safe]\n');
+    expect(text).toContain('  help: Add `{Py_mod_gil, Py_MOD_GIL_NOT_USED}` once the module is thread-safe [fix: unsafe]\n');
   });
 
   it('says so when there is nothing to report', () => {

@@ -1,0 +1,199 @@
+import type { TextEdit } from '../diagnostics.js';
+import { matchGlob } from '../parsing/match-glob.js';
+import { matchingParen } from '../parsing/source-text.js';
+
+/**
+ * A place in a build file where Cython modules are compiled: a `cythonize(...)` call, a Meson
+ * `extension_module(...)` with `.pyx` sources, a `cython …` command line in a Makefile, tox.ini or
+ * CMake file, or project-wide Cython arguments.
+ */
+export type CythonSite = {
+  path: string;
+  start: number;
+  end: number;
+  /** What compiles the modules, for messages: `cythonize()`, `extension_module()`, `cython`. */
+  via: string;
+  /** The site turns on `freethreading_compatible` for what it compiles. */
+  declares: boolean;
+  /** The site already sets Cython directives, so the fix belongs here, not in each `.pyx`. */
+  setsDirectives: boolean;
+  /**
+   * `.pyx` files or glob patterns it compiles, relative to the build file's folder; empty when the
+   * sources cannot be read from the text (a variable): then every `.pyx` below that folder.
+   */
+  sources: string[];
+  /** The one edit that declares support at this site, when it is local. */
+  fix?: TextEdit;
+};
+
+/** `freethreading_compatible` set to a true value: `True`, `true`, `1`, `"True"`. */
+const truthyDirective = /freethreading_compatible['"]?\]?\s*[:=]\s*(?:True|true|1|['"](?:True|true)['"])/;
+
+/** `.pyx` names in string literals (or bare tokens) of `text`: `"src/*.pyx"`, `foo.pyx`. */
+function pyxNames(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/[\w./*?{}$-]{0,200}\.pyx\b/g)) out.push(m[0]);
+  return out;
+}
+
+/** The `{` that opens a dict literal assigned to `name` (`name = {` / `name={`), searched linearly. */
+function dictOpening(text: string, name: string): number | undefined {
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(name, from);
+    if (at < 0) return undefined;
+    from = at + name.length;
+    const before = at === 0 ? '' : text[at - 1] ?? '';
+    if (/\w/.test(before)) continue;
+    let i = from;
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+    if (text[i] !== '=' || text[i + 1] === '=') continue;
+    i++;
+    while (i < text.length && /\s/.test(text[i] ?? '')) i++;
+    if (text.startsWith('dict(', i)) return undefined;
+    if (text[i] === '{') return i;
+  }
+}
+
+/** Inserts `'freethreading_compatible': True,` after the `{` at `open`, matching the quote style. */
+function dictEntryEdit(text: string, open: number): TextEdit {
+  const quote = text.slice(open, open + 200).includes('"') ? '"' : "'";
+  const next = text.slice(open + 1, open + 2);
+  const multiline = next === '\n' || next === '\r';
+  if (multiline) {
+    const lineEnd = text.indexOf('\n', open + 1);
+    const indent = /^[ \t]*/.exec(text.slice(lineEnd + 1))?.[0] ?? '    ';
+    return { start: lineEnd + 1, end: lineEnd + 1, text: `${indent}${quote}freethreading_compatible${quote}: True,\n` };
+  }
+  const empty = text.slice(open + 1).trimStart().startsWith('}');
+  return { start: open + 1, end: open + 1, text: `${quote}freethreading_compatible${quote}: True${empty ? '' : ', '}` };
+}
+
+/** setup.py and its helpers: `cythonize(...)` calls, else `Extension`s with `.pyx` sources. */
+export function setupPySites(path: string, text: string): CythonSite[] {
+  const declares = truthyDirective.test(text);
+  const sites: CythonSite[] = [];
+  for (let at = text.indexOf('cythonize('); at >= 0; at = text.indexOf('cythonize(', at + 1)) {
+    if (at > 0 && /[\w.]/.test(text[at - 1] ?? '') && !text.slice(Math.max(0, at - 7), at).endsWith('Build.')) continue;
+    const open = at + 'cythonize'.length;
+    const close = matchingParen(text, open);
+    if (close < 0) continue;
+    const args = text.slice(open + 1, close);
+    const keyword = /\bcompiler_directives\s*=\s*/.exec(args);
+    let fix: TextEdit | undefined;
+    if (keyword !== null) {
+      const valueAt = open + 1 + keyword.index + keyword[0].length;
+      if (text[valueAt] === '{') fix = dictEntryEdit(text, valueAt);
+      else {
+        const name = /^[A-Za-z_]\w*/.exec(text.slice(valueAt, valueAt + 100))?.[0];
+        const dict = name === undefined ? undefined : dictOpening(text, name);
+        if (dict !== undefined) fix = dictEntryEdit(text, dict);
+      }
+    } else {
+      fix = { start: close, end: close, text: `${args.trim() === '' ? '' : ', '}compiler_directives={'freethreading_compatible': True}` };
+    }
+    const site: CythonSite = { path, start: at, end: close + 1, via: '`cythonize()`', declares, setsDirectives: keyword !== null, sources: pyxNames(args) };
+    if (fix !== undefined && !declares) site.fix = fix;
+    sites.push(site);
+  }
+  if (sites.length > 0) return sites;
+  // No cythonize(): setuptools compiles `.pyx` sources of an `Extension` when Cython is installed.
+  const extension = text.indexOf('Extension(');
+  if (extension < 0) return [];
+  const first = /["'][^"'\n]{0,200}\.pyx["']/.exec(text.slice(extension));
+  if (first === null) return [];
+  first.index += extension;
+  return [{ path, start: first.index, end: first.index + first[0].length, via: '`Extension()`', declares, setsDirectives: /\bcython_directives\s*=/.test(text), sources: pyxNames(text) }];
+}
+
+/** meson.build: `extension_module(...)` calls with `.pyx` sources, and project-wide Cython arguments. */
+export function mesonSites(path: string, text: string): CythonSite[] {
+  const sites: CythonSite[] = [];
+  // `add_project_arguments('-X', 'freethreading_compatible=true', language: 'cython')` covers
+  // every Cython module of the project.
+  for (const name of ['add_project_arguments(', 'add_global_arguments(']) {
+    for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+      const close = matchingParen(text, at + name.length - 1);
+      if (close < 0) continue;
+      const args = text.slice(at, close);
+      if (/cython/.test(args) && truthyDirective.test(args)) sites.push({ path, start: at, end: close + 1, via: `\`${name.slice(0, -1)}()\``, declares: true, setsDirectives: true, sources: [] });
+    }
+  }
+  // A variable holding the arguments (`cython_args = ['-X', 'freethreading_compatible=true']`)
+  // declares every module that uses it; one mention anywhere in the file is trusted.
+  const fileDeclares = truthyDirective.test(text);
+  for (let at = text.indexOf('extension_module('); at >= 0; at = text.indexOf('extension_module(', at + 1)) {
+    const open = at + 'extension_module'.length;
+    const close = matchingParen(text, open);
+    if (close < 0) continue;
+    const args = text.slice(open + 1, close);
+    const sources = pyxNames(args);
+    if (sources.length === 0) continue;
+    const cythonArgs = /\bcython_args\s*:\s*/.exec(args);
+    const site: CythonSite = { path, start: at, end: close + 1, via: '`extension_module()`', declares: fileDeclares, setsDirectives: cythonArgs !== null, sources };
+    if (!fileDeclares) {
+      const valueAt = cythonArgs === null ? -1 : open + 1 + cythonArgs.index + cythonArgs[0].length;
+      if (cythonArgs === null) site.fix = { start: close, end: close, text: `, cython_args: ['-X', 'freethreading_compatible=true']` };
+      else if (text[valueAt] === '[') site.fix = { start: valueAt + 1, end: valueAt + 1, text: `'-X', 'freethreading_compatible=true', ` };
+    }
+    sites.push(site);
+  }
+  return sites;
+}
+
+/**
+ * `cython …` command lines in a Makefile, tox.ini or CMake file. Worked example:
+ * `\tcython -3 -X boundscheck=False src/fast.pyx` → a site that sets directives, compiles
+ * `src/fast.pyx`, and whose fix appends ` -X freethreading_compatible=True` after `cython`.
+ */
+export function commandSites(path: string, text: string, cmake: boolean): CythonSite[] {
+  const sites: CythonSite[] = [];
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    const start = offset;
+    offset += line.length + 1;
+    if (line.length > 4000 || /^\s*#/.test(line)) continue;
+    // The command word: `cython`, `cythonize`, `python -m cython`, `${CYTHON_EXECUTABLE}`, `Cython::Cython`.
+    const command = cmake ? /(?:\bCOMMAND\s+)(?:\S*cython\S*|\$\{CYTHON\w*\})(?=\s|$)/i.exec(line) : /(?:^|[\s;&|(@])(?:python\d?(?:\.\d+)?\s+-m\s+)?(cython(?:ize)?)(?=\s|$)/.exec(line);
+    const transpile = cmake ? /\bcython_transpile\s*\(/.exec(line) : null;
+    const hit = command ?? transpile;
+    if (hit === null) continue;
+    const setsDirectives = /(?:^|\s)(?:-X\s*\w|--directive\b|CYTHON_ARGS\b)/.test(line);
+    const declares = truthyDirective.test(line);
+    const commandEnd = hit.index + hit[0].length;
+    const site: CythonSite = { path, start: start + hit.index + (hit[0].length - hit[0].trimStart().length), end: start + line.length, via: '`cython`', declares, setsDirectives, sources: pyxNames(line) };
+    if (!declares && command !== null) site.fix = { start: start + commandEnd, end: start + commandEnd, text: ' -X freethreading_compatible=True' };
+    sites.push(site);
+  }
+  return sites;
+}
+
+/** Any build file that sets the directive without a compile site ftbot can see (pyproject, setup.cfg). */
+export function declaringFileSite(path: string, text: string): CythonSite[] {
+  const m = truthyDirective.exec(text);
+  return m === null ? [] : [{ path, start: m.index, end: m.index + m[0].length, via: 'build configuration', declares: true, setsDirectives: true, sources: [] }];
+}
+
+/** The folder of a `/`-separated path, with a trailing `/` (empty for the top). */
+export function folderOf(path: string): string {
+  return path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
+}
+
+/**
+ * True when `site` compiles the `.pyx` at `pyxPath`: the file sits below the site's folder and
+ * matches one of its sources (by relative path, glob, or base name when the source has no folder).
+ */
+export function siteCovers(site: CythonSite, pyxPath: string): boolean {
+  const folder = folderOf(site.path);
+  if (!pyxPath.startsWith(folder)) return false;
+  if (site.sources.length === 0) return true;
+  const relative = pyxPath.slice(folder.length);
+  const base = pyxPath.slice(pyxPath.lastIndexOf('/') + 1);
+  return site.sources.some((source) => {
+    if (source.includes('$') || source.includes('{')) return true;
+    const clean = source.replace(/^\.\//, '');
+    if (!clean.includes('*') && !clean.includes('?')) return clean === relative || relative.endsWith(`/${clean}`) || (!clean.includes('/') && clean === base);
+    const glob = clean.replace(/\*\*\/?/g, '*');
+    return matchGlob(glob, relative) || matchGlob(glob, base);
+  });
+}

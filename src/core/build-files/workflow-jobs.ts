@@ -1,0 +1,153 @@
+import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
+import { parseWorkflow, startOf, toPlain } from './locate.js';
+import { parseVersion, type Version } from './requirements.js';
+
+/** How one workflow job runs cibuildwheel. */
+export type CibuildwheelRun = {
+  /** The pinned version (`pypa/cibuildwheel@v2.21.3`, `pip install cibuildwheel==2.21.3`); undefined when unpinned. */
+  version?: Version;
+  versionText?: string;
+  /** Offsets of the step that runs it. */
+  start: number;
+  end: number;
+  /**
+   * `CIBW_*` variables in effect for the step (workflow, job and step `env`), each with every
+   * value it takes across the job's matrix (`${{ matrix.x }}` expanded).
+   */
+  env: Map<string, { values: string[]; start: number; end: number }>;
+};
+
+/** A `maturin --interpreter …` build. */
+export type MaturinRun = { interpreters: string[]; start: number; end: number; findInterpreter: boolean };
+
+export type WorkflowJob = {
+  id: string;
+  start: number;
+  end: number;
+  cibuildwheel: CibuildwheelRun[];
+  maturin: MaturinRun[];
+  /** The job's text names a free-threaded interpreter (`3.14t`, `freethreaded: true`, `cp314t`). */
+  mentionsFreeThreaded: boolean;
+};
+
+export type WorkflowFacts = { jobs: WorkflowJob[]; error?: string };
+
+function pairsOf(node: unknown): Pair[] {
+  return isMap(node) ? (node.items as Pair[]) : [];
+}
+
+function get(node: unknown, key: string): unknown {
+  return pairsOf(node).find((p) => isScalar(p.key) && p.key.value === key)?.value;
+}
+
+/** Every value of `${{ matrix.<key> }}` in the job's matrix (plain lists and `include` entries). */
+function matrixValues(matrix: unknown, key: string): string[] {
+  const plain = toPlain(matrix);
+  if (typeof plain !== 'object' || plain === null) return [];
+  const record = plain as Record<string, unknown>;
+  const out: string[] = [];
+  const listed = record[key];
+  if (Array.isArray(listed)) out.push(...listed.map(String));
+  const include = record.include;
+  if (Array.isArray(include)) {
+    for (const entry of include) {
+      const v = (entry as Record<string, unknown> | null)?.[key];
+      if (v !== undefined && v !== null) out.push(String(v));
+    }
+  }
+  return out;
+}
+
+/** `cp3${{ matrix.py }}-*` with py = [12, 13t] → [`cp312-*`, `cp313t-*`]; bounded to 64 values. */
+function expand(value: string, matrix: unknown): string[] {
+  const m = /\$\{\{\s*matrix\.([\w-]+)\s*\}\}/.exec(value);
+  // Any other expression (`${{ matrix.cibw.build || '*' }}`, `${{ inputs.x }}`) could be anything.
+  if (m === null) return [value.replace(/\$\{\{[^}]{0,300}\}\}/g, '*')];
+  const options = matrixValues(matrix, m[1] ?? '');
+  // An expression the matrix does not resolve could be anything: keep it as a wildcard.
+  if (options.length === 0) return [value.replace(m[0], '*')];
+  return options.slice(0, 64).flatMap((o) => expand(value.replace(m[0], o), matrix).slice(0, 64));
+}
+
+function collectEnv(into: CibuildwheelRun['env'], node: unknown, matrix: unknown): void {
+  for (const pair of pairsOf(node)) {
+    if (!isScalar(pair.key)) continue;
+    const key = String(pair.key.value);
+    if (!key.startsWith('CIBW_')) continue;
+    const raw = toPlain(pair.value);
+    if (raw === undefined || raw === null || typeof raw === 'object') continue;
+    const start = pair.key.range?.[0] ?? 0;
+    const end = (pair.value as YamlNode | null)?.range?.[1] ?? start;
+    into.set(key, { values: expand(String(raw), matrix), start, end });
+  }
+}
+
+const freeThreadedMention = /\b3\.1\d+t\b|\bcp31\d+t\b|freethreaded:\s*(?:true|\$\{\{)|\+freethreaded|\bPYTHON_GIL\b/;
+
+/**
+ * Reads a workflow into its jobs and what each builds: cibuildwheel runs (with their pinned
+ * version and `CIBW_*` settings), maturin interpreter lists. YAML errors are returned, not thrown.
+ */
+export function readWorkflow(text: string): WorkflowFacts {
+  const { doc, error } = parseWorkflow(text);
+  if (doc === undefined) return { jobs: [], ...(error === undefined ? {} : { error }) };
+  const jobs: WorkflowJob[] = [];
+  const workflowEnv = get(doc.contents, 'env');
+  for (const jobPair of pairsOf(get(doc.contents, 'jobs'))) {
+    if (!isScalar(jobPair.key)) continue;
+    const id = String(jobPair.key.value);
+    const job = jobPair.value;
+    const start = jobPair.key.range?.[0] ?? 0;
+    const end = (job as YamlNode | null)?.range?.[1] ?? start;
+    const matrix = get(get(job, 'strategy'), 'matrix');
+    const steps = get(job, 'steps');
+    const entry: WorkflowJob = { id, start, end, cibuildwheel: [], maturin: [], mentionsFreeThreaded: freeThreadedMention.test(text.slice(start, end)) };
+    if (isSeq(steps)) {
+      for (const step of steps.items) {
+        const uses = toPlain(get(step, 'uses'));
+        const run = toPlain(get(step, 'run'));
+        const stepStart = startOf(step) ?? start;
+        const stepEnd = (step as YamlNode | null)?.range?.[1] ?? stepStart;
+        let versionText: string | undefined;
+        let runsCibw = false;
+        if (typeof uses === 'string' && /^pypa\/cibuildwheel@/i.test(uses)) {
+          runsCibw = true;
+          versionText = uses.slice(uses.indexOf('@') + 1);
+        } else if (typeof run === 'string' && /(?:^|[\s;&|])(?:cibuildwheel|python\d?(?:\.\d+)?\s+-m\s+cibuildwheel)(?=\s|$)/m.test(run)) {
+          runsCibw = true;
+          const pin = /\bcibuildwheel\s*==\s*([\d.]+)/.exec(text.slice(start, end));
+          if (pin !== null) versionText = pin[1];
+        }
+        if (runsCibw) {
+          const env: CibuildwheelRun['env'] = new Map();
+          collectEnv(env, workflowEnv, matrix);
+          collectEnv(env, get(job, 'env'), matrix);
+          collectEnv(env, get(step, 'env'), matrix);
+          const version = versionText === undefined ? undefined : parseVersion(versionText);
+          const cibw: CibuildwheelRun = { start: stepStart, end: stepEnd, env };
+          // A branch or commit (`@main`, `@a1b2c3…` with a comment) is not a version.
+          if (version !== undefined && versionText !== undefined && /^v?\d+\.\d+/.test(versionText)) {
+            cibw.version = version;
+            cibw.versionText = versionText;
+          }
+          entry.cibuildwheel.push(cibw);
+        }
+        if (typeof uses === 'string' && /^(?:pyo3|messense)\/maturin-action@/i.test(uses)) {
+          const args = toPlain(get(get(step, 'with'), 'args'));
+          const text = typeof args === 'string' ? args : '';
+          const m = /(?:^|\s)(?:--interpreter|-i)[\s=]+((?:[\w.${}\s-](?!-))+)/.exec(text);
+          // Expressions are expanded before splitting (`${{ matrix.python.interpreter }}` holds spaces).
+          const list = (m?.[1] ?? '').replace(/\$\{\{[^}]{0,300}\}\}/g, (e) => expand(e, matrix).join(' '));
+          const interpreters = m === null ? [] : list.split(/\s+/).filter(Boolean);
+          // Only steps that build wheels (`build`, the default command), not `sdist` or `upload`.
+          const command = toPlain(get(get(step, 'with'), 'command'));
+          if (command === undefined || command === 'build') {
+            entry.maturin.push({ interpreters, start: stepStart, end: stepEnd, findInterpreter: /--find-interpreter\b/.test(text) });
+          }
+        }
+      }
+    }
+    jobs.push(entry);
+  }
+  return { jobs };
+}

@@ -1,0 +1,66 @@
+import { allowsOlderThan, formatVersion, onlyOlderThan, type Version } from '../build-files/requirements.js';
+import type { PinnedTool } from '../build-files/read-build-file.js';
+import { defineRule } from '../engine/define-rule.js';
+
+/**
+ * The first release of each binding tool that can declare a module free-threading ready
+ * (Cython 3.1.0 changelog; pybind11 2.13.0 changelog, #5148; nanobind 2.2.0 changelog; PyO3 0.23.0
+ * release notes).
+ */
+const boundaries: Partial<Record<PinnedTool, { version: Version; label: string; feature: string }>> = {
+  cython: { version: [3, 1, 0], label: 'Cython', feature: '`freethreading_compatible`' },
+  pybind11: { version: [2, 13, 0], label: 'pybind11', feature: '`py::mod_gil_not_used()`' },
+  nanobind: { version: [2, 2, 0], label: 'nanobind', feature: '`FREE_THREADED`' },
+  pyo3: { version: [0, 23, 0], label: 'PyO3', feature: '`gil_used = false`' },
+};
+
+export default defineRule({
+  meta: {
+    id: 'FT035',
+    name: 'build-tool-too-old',
+    title: 'Build requirement on a binding tool too old to declare free-threading support',
+    category: 'build',
+    why: 'A Cython, pybind11, nanobind or PyO3 release older than its free-threading release cannot declare a module GIL-free, so every module it builds re-enables the GIL.',
+    targets: ['pyproject', 'setup-cfg', 'setup-py', 'cargo'],
+    severity: 'warning',
+    confidence: 'high',
+    fix: 'unsafe',
+    preview: false,
+    triggers: [],
+    messages: {
+      tooOld: '`{{requirement}}` limits the build to {{tool}} older than {{boundary}}, which cannot declare free-threading support ({{feature}})',
+      floorTooLow: '`{{requirement}}` still lets the build use {{tool}} older than {{boundary}}, which cannot declare free-threading support ({{feature}})',
+    },
+    help: {
+      tooOld: 'Require {{tool}} {{boundary}} or later',
+      floorTooLow: 'Raise the lower bound to {{tool}} {{boundary}}',
+    },
+  },
+  prefilter: (text) => (/cython|pybind11|nanobind|pyo3/i.test(text) ? [0] : []),
+  check(ctx) {
+    const facts = ctx.project.buildFiles.get(ctx.path);
+    if (facts === undefined) return;
+    const sites = [...ctx.project.buildFiles.values()].flatMap((f) => f.cythonSites);
+    // Cython needs the directive only where it compiles modules (it may be a test or docs tool).
+    const cythonNeeded = ctx.project.cythonHeaders.size > 0 || sites.length > 0 || !ctx.project.hasExtensionSources;
+    for (const pin of facts.pins) {
+      const boundary = boundaries[pin.tool];
+      if (boundary === undefined || (pin.tool === 'cython' && !cythonNeeded)) continue;
+      const data = { requirement: pin.text, tool: boundary.label, boundary: formatVersion(boundary.version), feature: boundary.feature };
+      if (onlyOlderThan(pin.requirement, boundary.version)) {
+        ctx.report({ start: pin.start, end: pin.end, messageId: 'tooOld', symbol: '<build>', data });
+        continue;
+      }
+      if (!allowsOlderThan(pin.requirement, boundary.version) || pin.requirement.min === undefined) continue;
+      // `Cython>=0.29` installs the newest Cython in an isolated build, so this is a weak signal:
+      // builds that reuse an environment (`--no-build-isolation`, distributions) may get an old one.
+      const lower = /^(\s*>=\s*)([\d.]+)\s*$/.exec(pin.requirement.spec);
+      const specAt = pin.text.indexOf(pin.requirement.spec);
+      const fix =
+        lower === null || specAt < 0 || pin.tool === 'pyo3'
+          ? undefined
+          : { edits: [{ start: pin.start + specAt + (lower[1] ?? '').length, end: pin.start + specAt + pin.requirement.spec.trimEnd().length, text: formatVersion(boundary.version) }] };
+      ctx.report({ start: pin.start, end: pin.end, messageId: 'floorTooLow', symbol: '<build>', severity: 'info', confidence: 'low', data, ...(fix === undefined ? {} : { fix }) });
+    }
+  },
+});

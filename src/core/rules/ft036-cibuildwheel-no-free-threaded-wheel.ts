@@ -1,0 +1,105 @@
+import type { CibuildwheelConfig } from '../build-files/read-build-file.js';
+import { compareVersions, type Version } from '../build-files/requirements.js';
+import type { CibuildwheelRun } from '../build-files/workflow-jobs.js';
+import { defineRule } from '../engine/define-rule.js';
+import { matchGlob } from '../parsing/match-glob.js';
+
+/*
+ * What each cibuildwheel release builds for free-threaded Python (cibuildwheel changelog):
+ * 2.18.1 adds `cp313t` behind `CIBW_FREE_THREADED_SUPPORT` / `free-threaded-support`; 2.22.0 moves
+ * the opt-in to `enable = ["cpython-freethreading"]`; 3.0.0 removes the old option; 3.1.0 builds
+ * `cp314t` by default; 3.4.1 deprecates 3.13t (and `enable = "all"` stops including it); 4.0.0
+ * removes 3.13t builds and the `cpython-freethreading` value.
+ */
+const v = (major: number, minor: number, patch = 0): Version => [major, minor, patch];
+const atLeast = (version: Version | undefined, min: Version): boolean => version === undefined || compareVersions(version, min) >= 0;
+const below = (version: Version | undefined, max: Version): boolean => version !== undefined && compareVersions(version, max) < 0;
+
+const platforms = ['manylinux_x86_64', 'manylinux_aarch64', 'musllinux_x86_64', 'win_amd64', 'macosx_arm64', 'macosx_x86_64'];
+
+function truthy(value: string | undefined): boolean {
+  return value !== undefined && /^\s*(1|true|yes|on)\s*$/i.test(value);
+}
+
+/** The free-threaded interpreters (`3.13t`, `3.14t`) a cibuildwheel run builds wheels for. */
+export function freeThreadedBuilds(run: Pick<CibuildwheelRun, 'version' | 'env'>, config: CibuildwheelConfig | undefined): string[] {
+  const version = run.version;
+  const env = (name: string): string[] => run.env.get(name)?.values ?? [];
+  const enable = [...env('CIBW_ENABLE').flatMap((s) => s.split(/\s+/)), ...(config?.enable ?? [])];
+  const legacy = env('CIBW_FREE_THREADED_SUPPORT').some(truthy) || config?.freeThreadedSupport === true;
+  const enabled =
+    (legacy && atLeast(version, v(2, 18, 1)) && below(version, v(3, 0))) ||
+    (enable.includes('cpython-freethreading') && atLeast(version, v(2, 22)) && below(version, v(4, 0))) ||
+    (enable.includes('all') && atLeast(version, v(3, 0)) && below(version, v(3, 4, 1)));
+  const buildValues = env('CIBW_BUILD');
+  const selectors = buildValues.length > 0 ? buildValues.flatMap((s) => s.split(/\s+/).filter(Boolean)) : config?.build;
+  const selected = (tag: string): boolean => selectors === undefined || selectors.length === 0 || platforms.some((p) => selectors.some((s) => matchGlob(s, `${tag}-${p}`)));
+  const out: string[] = [];
+  if (enabled && version !== undefined && atLeast(version, v(2, 18, 1)) && selected('cp313t')) out.push('3.13t');
+  if (atLeast(version, v(3, 1)) && selected('cp314t')) out.push('3.14t');
+  // Unpinned (the newest release) also builds 3.15t.
+  if (atLeast(version, v(4, 2)) && selected('cp315t')) out.push('3.15t');
+  return out;
+}
+
+export default defineRule({
+  meta: {
+    id: 'FT036',
+    name: 'cibuildwheel-no-free-threaded-wheel',
+    title: 'cibuildwheel job that builds no free-threaded wheel',
+    category: 'build',
+    why: 'Without a `cp3XXt` wheel, users of a free-threaded Python build the extension from source or cannot install it at all.',
+    targets: ['workflow'],
+    severity: 'warning',
+    confidence: 'high',
+    fix: 'unsafe',
+    preview: false,
+    triggers: [],
+    messages: {
+      tooOld: 'The `{{job}}` job runs cibuildwheel {{version}}, which cannot build free-threaded wheels ({{missing}} missing)',
+      notEnabled: 'The `{{job}}` job runs cibuildwheel {{version}} without the free-threading opt-in, so it builds no free-threaded wheel ({{missing}} missing)',
+      notSelected: 'The `{{job}}` job selects no free-threaded build in `CIBW_BUILD`, so it builds no free-threaded wheel ({{missing}} missing)',
+    },
+    help: {
+      tooOld: 'Upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default',
+      notEnabled: 'Set {{optIn}}, or upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default',
+      notSelected: 'Add `cp314t-*` to `CIBW_BUILD`',
+    },
+  },
+  prefilter: (text) => (text.includes('cibuildwheel') ? [0] : []),
+  check(ctx) {
+    const jobs = ctx.project.buildFiles.get(ctx.path)?.workflow?.jobs ?? [];
+    const config = [...ctx.project.buildFiles.values()].find((f) => f.cibuildwheel !== undefined)?.cibuildwheel;
+    for (const job of jobs) {
+      const run = job.cibuildwheel[0];
+      if (run === undefined || freeThreadedBuilds(run, config).length > 0) continue;
+      // A job that builds limited-API (abi3) wheels cannot make free-threaded ones (FT030's business).
+      if (/abi3|limited/i.test(job.id) || [...run.env.values()].some((e) => e.values.some((x) => /abi3|limited.api/i.test(x)))) continue;
+      // A job that skips free-threaded builds on purpose is FT031's business.
+      if ((run.env.get('CIBW_SKIP')?.values ?? []).some((s) => /t-|t\*|\?t/.test(s))) continue;
+      const version = run.version;
+      const missing = below(version, v(4, 0)) ? '3.13t, 3.14t' : '3.14t';
+      const data = { job: job.id, version: run.versionText ?? 'latest', missing, optIn: below(version, v(2, 22)) ? '`CIBW_FREE_THREADED_SUPPORT: 1`' : '`CIBW_ENABLE: cpython-freethreading`' };
+      const build = run.env.get('CIBW_BUILD');
+      if (below(version, v(2, 18, 1))) {
+        ctx.report({ start: run.start, end: run.start, messageId: 'tooOld', symbol: job.id, data });
+      } else if (below(version, v(3, 1))) {
+        const at = run.env.get('CIBW_ENABLE') ?? build;
+        ctx.report({ start: at?.start ?? run.start, end: at?.end ?? run.start, messageId: 'notEnabled', symbol: job.id, data });
+      } else if (build !== undefined) {
+        // `CIBW_BUILD: "cp39-* cp310-*"` → `"cp39-* cp310-* cp314t-*"`, when the value is one literal.
+        const closing = ctx.text[build.end - 1];
+        const literal = build.values.length === 1 && !ctx.text.slice(build.start, build.end).includes('${{') && !ctx.text.slice(build.start, build.end).includes('\n');
+        const at = closing === '"' || closing === "'" ? build.end - 1 : build.end;
+        ctx.report({
+          start: build.start,
+          end: build.end,
+          messageId: 'notSelected',
+          symbol: job.id,
+          data: { ...data, missing: '3.14t' },
+          ...(literal ? { fix: { edits: [{ start: at, end: at, text: ' cp314t-*' }] } } : {}),
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,49 @@
+import { defineRule } from '../engine/define-rule.js';
+
+/** True for an interpreter name or version that is free-threaded: `3.14t`, `python3.13t`, `cp314t`. */
+function isFreeThreaded(interpreter: string): boolean {
+  return /(?:^|[^\w])(?:python)?3\.1\d+t$|^cp31\d+t$|^python3\.1\d+t$/.test(interpreter) || /\*/.test(interpreter);
+}
+
+export default defineRule({
+  meta: {
+    id: 'FT037',
+    name: 'maturin-no-free-threaded-wheel',
+    title: 'maturin wheel job that builds no free-threaded wheel',
+    category: 'build',
+    why: 'A job whose maturin build never sees a free-threaded interpreter ships no `cp3XXt` wheel, so users of a free-threaded Python build from source.',
+    targets: ['workflow'],
+    severity: 'warning',
+    confidence: 'medium',
+    fix: 'never',
+    preview: false,
+    triggers: [],
+    messages: {
+      listed: 'The `{{job}}` job builds wheels with maturin for {{interpreters}} but no free-threaded interpreter ({{missing}} missing)',
+      found: 'The `{{job}}` job builds wheels with maturin for the interpreters it finds, and it installs no free-threaded one ({{missing}} missing)',
+      single: 'The `{{job}}` job builds wheels with maturin for one Python (or abi3) and no free-threaded interpreter ({{missing}} missing)',
+    },
+    help: {
+      listed: 'Add `3.14t` to the `--interpreter` list (maturin 1.7.5 or later) once the module declares support',
+      found: 'Install a free-threaded Python in the job (`actions/setup-python` with `3.14t`) or pass `--interpreter 3.14t`',
+      single: 'Add a build step with `--interpreter 3.14t` (abi3 wheels do not load on free-threaded 3.13 or 3.14)',
+    },
+  },
+  prefilter: (text) => (/maturin-action/i.test(text) ? [0] : []),
+  check(ctx) {
+    const jobs = ctx.project.buildFiles.get(ctx.path)?.workflow?.jobs ?? [];
+    for (const job of jobs) {
+      // A job that names a free-threaded Python anywhere (a setup-python step, a second build
+      // step with `-i 3.14t`) builds or tests one.
+      if (job.mentionsFreeThreaded) continue;
+      const run = job.maturin[0];
+      if (run === undefined) continue;
+      const listed = run.interpreters.filter((i) => !i.startsWith('-'));
+      if (listed.some(isFreeThreaded)) continue;
+      // Without `--interpreter`, maturin builds for the job's one Python (or one abi3 wheel, which
+      // free-threaded 3.13/3.14 cannot load): still no free-threaded wheel.
+      const data = { job: job.id, interpreters: listed.slice(0, 6).join(', '), missing: '3.14t' };
+      ctx.report({ start: run.start, end: run.end, messageId: listed.length > 0 ? 'listed' : run.findInterpreter ? 'found' : 'single', symbol: job.id, data });
+    }
+  },
+});
