@@ -220,6 +220,8 @@ function isCSource(path: string): boolean {
 function readHead(absolute: string): string {
   let fd: number | undefined;
   try {
+    // Only regular files: opening a FIFO blocks until a writer comes, and a device never ends.
+    if (!statSync(absolute).isFile()) return '';
     fd = openSync(absolute, 'r');
     const buffer = Buffer.alloc(2048);
     const n = readSync(fd, buffer, 0, buffer.length, 0);
