@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/core/diagnostics.js';
@@ -76,15 +76,19 @@ describe('every fixture, fixed and re-scanned', () => {
       expect(folder).toBeDefined();
       const top = join(fixtureRoot, folder ?? '');
       // Top-level files stand alone; a sub-folder is a small project scanned together (PyO3 needs its Cargo.toml).
-      const groups: string[][] = [];
+      // Each file keeps its path inside its project (`.github/workflows/x.yml` is a workflow only there).
+      const groups: Array<Array<{ abs: string; path: string }>> = [];
       for (const name of readdirSync(top).sort()) {
         const path = join(top, name);
-        if (statSync(path).isFile()) groups.push([path]);
-        else if (name !== '__snapshots__') groups.push(readdirSync(path).sort().map((n) => join(path, n)));
+        if (statSync(path).isFile()) groups.push([{ abs: path, path: basename(path) }]);
+        else if (name !== '__snapshots__') {
+          const files = readdirSync(path, { recursive: true, encoding: 'utf8' }).sort();
+          groups.push(files.map((rel) => ({ abs: join(path, rel), path: rel.split(sep).join('/') })));
+        }
       }
       let fixedSomething = false;
       for (const group of groups) {
-        const inputs = group.filter((p) => statSync(p).isFile() && classifyPath(basename(p)) !== undefined).map((p) => ({ path: basename(p), text: readFileSync(p, 'utf8') }));
+        const inputs = group.filter((f) => statSync(f.abs).isFile() && classifyPath(f.path) !== undefined).map((f) => ({ path: f.path, text: readFileSync(f.abs, 'utf8') }));
         const scan = (path: string, t: string) =>
           scanFiles({ files: inputs.map((f) => (f.path === path ? { path, text: t } : f)), grammars, rules: [rule], config: { maxFileSize: 5_000_000, minSeverity: 'info' } });
         for (const { path: name, text } of inputs) {
