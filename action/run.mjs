@@ -63,8 +63,15 @@ function main() {
   if (input('annotate', 'true') === 'true') {
     for (const r of results) {
       const loc = r.locations?.[0]?.physicalLocation;
+      // SARIF URIs are percent-encoded, relative to the scan's working folder or `file:` URLs.
       const uri = loc?.artifactLocation?.uri ?? '';
-      const file = isAbsolute(uri) ? relative(workspace, uri) : uri;
+      let path = uri;
+      try {
+        path = uri.startsWith('file:') ? fileURLToPath(uri) : decodeURIComponent(uri);
+      } catch {
+        // Not a valid URI: show it as it is.
+      }
+      const file = isAbsolute(path) ? relative(workspace, path) : path;
       const region = loc?.region ?? {};
       const kind = r.level === 'error' ? 'error' : r.level === 'note' ? 'notice' : 'warning';
       const props = [`file=${escapeProperty(file)}`, `line=${region.startLine ?? 1}`, `col=${region.startColumn ?? 1}`, `title=${escapeProperty(r.ruleId ?? 'ftbot')}`];
