@@ -78,8 +78,10 @@ export function walkFiles(params: {
       continue;
     }
     // A file named on the command line is scanned even when an ignore file lists it (as ruff
-    // does unless --force-exclude); a directory starts with its parents' ignore files.
-    if (stat.isDirectory()) visit(abs, parentIgnores(abs));
+    // does unless --force-exclude); a directory starts with its parents' ignore files, except
+    // those that ignore the directory itself: naming it is the user's choice (as with ripgrep),
+    // and its own ignore files still apply below it.
+    if (stat.isDirectory()) visit(abs, parentIgnores(abs).filter((scope) => !isIgnored(abs, true, [scope])));
     else add(abs);
   }
   return { files, missing };

@@ -143,6 +143,24 @@ describe('files that are not scanned', () => {
     expect(paths((await scan(join(dir, 'src'), [])).stdout)).toEqual(['m.c']);
   });
 
+  it('scans a directory named on the command line even when a parent ignore file lists it, as ripgrep does', async () => {
+    const dir = project({
+      '.git/info/exclude': '',
+      '.gitignore': '.cache/\n*.gen.c\n',
+      '.cache/corpus/m.c': borrowed,
+      '.cache/corpus/skip.gen.c': borrowed,
+      '.cache/corpus/sub/.gitignore': 'old/\n',
+      '.cache/corpus/sub/old/o.c': borrowed,
+      '.cache/corpus/sub/n.c': borrowed,
+    });
+    const paths = (out: string) => [...out.matchAll(/^(\S+):\d+:\d+: FT/gm)].map((m) => m[1]);
+    // Walking the project, the ignored folder stays out.
+    expect(paths((await scan(dir, [])).stdout)).toEqual([]);
+    // Named explicitly, it is scanned; its own ignore files still apply below it. The parent's
+    // `*.gen.c` goes with the rule set that ignored the named folder itself.
+    expect(paths((await scan(dir, ['.cache/corpus'])).stdout)).toEqual(['.cache/corpus/m.c', '.cache/corpus/skip.gen.c', '.cache/corpus/sub/n.c']);
+  });
+
   it('prints file names with escape sequences and newlines as visible escapes (no forged lines)', async () => {
     const dir = project({ 'a\u001b[2Jb\nfake.c:1:1: FT999 x.c': borrowed });
     const r = await scan(dir, []);
