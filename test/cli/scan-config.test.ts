@@ -1,17 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { execute } from '../../src/cli/main.js';
 import { createFakeIo } from '../helpers/fake-io.js';
+import { tempProjects } from '../helpers/temp-project.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const spamext = join(root, 'examples', 'spamext');
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
+const projects = tempProjects('config');
+afterAll(() => projects.removeAll());
+const project = projects.create;
 
 async function scan(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const fake = createFakeIo({ cwd });
@@ -23,17 +21,6 @@ async function scan(cwd: string, ...args: string[]): Promise<{ code: number; std
 async function findingsOf(cwd: string, ...args: string[]): Promise<string[]> {
   const { stdout } = await scan(cwd, '--output-format', 'json', ...args);
   return (JSON.parse(stdout) as { findings: Array<{ path: string; ruleId: string; line: number }> }).findings.map((f) => `${f.path}:${f.ruleId}:${f.line}`);
-}
-
-/** A temporary project: `files` maps relative paths to contents. */
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ftbot-config-'));
-  temps.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
 }
 
 const borrowed = 'static PyObject *registry;\nPyObject *lookup(PyObject *key) {\n    return PyDict_GetItem(registry, key);\n}\n';

@@ -1,30 +1,19 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { execute } from '../../src/cli/main.js';
 import { findRule } from '../../src/core/rules/index.js';
 import { createFakeIo } from '../helpers/fake-io.js';
+import { tempProjects } from '../helpers/temp-project.js';
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
+const projects = tempProjects('fix');
+afterAll(() => projects.removeAll());
+const project = projects.create;
 
 async function scan(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const fake = createFakeIo({ cwd });
   const code = await execute(['scan', ...args], fake.io);
   return { code, stdout: fake.stdout(), stderr: fake.stderr() };
-}
-
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ftbot-fix-'));
-  temps.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
 }
 
 // FT008 (slot missing) and FT012 (pybind11 without mod_gil_not_used) both carry fixes; FT012's

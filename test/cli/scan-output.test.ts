@@ -1,31 +1,19 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { execute } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import type { RdjsonReport } from '../../src/core/report/to-rdjson.js';
 import { createFakeIo } from '../helpers/fake-io.js';
+import { tempProjects } from '../helpers/temp-project.js';
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
-});
+const projects = tempProjects('out');
+afterAll(() => projects.removeAll());
+const project = projects.create;
 
 async function scan(cwd: string, args: string[], io: Partial<CliIo> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const fake = createFakeIo({ cwd, ...io });
   const code = await execute(['scan', ...args], fake.io);
   return { code, stdout: fake.stdout(), stderr: fake.stderr() };
-}
-
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ftbot-out-'));
-  temps.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
 }
 
 const borrowed = 'static PyObject *registry;\nPyObject *lookup(PyObject *key) {\n    return PyDict_GetItem(registry, key);\n}\n';
