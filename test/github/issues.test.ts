@@ -163,6 +163,30 @@ describe('mention commands', () => {
     expect(thread.comments[1]?.body).toBe('`scan` can be run by people with write access to this repository.');
   });
 
+  it('asks GitHub whether a member or collaborator can push before running `scan` (the association alone does not say)', async () => {
+    const { probot } = createTestProbot();
+    const thread = createThread();
+    const api = githubApi();
+    const login = loadWebhook('issue_comment.created').comment.user.login;
+    const permission = (level: string) => ({ permission: level, role_name: level, user: null });
+    api.scope.get(`${REPO}/collaborators/${login}/permission`).reply(200, permission('read'));
+    api.scope.get(`${REPO}/collaborators/${login}/permission`).reply(404, { message: 'Not Found' });
+    api.scope.get(`${REPO}/collaborators/${login}/permission`).reply(200, permission('write'));
+    mockToken(api.scope);
+    mockCreateComment(api.scope, thread, 1);
+    mockCreateComment(api.scope, thread, 1);
+    await receive(probot, 'issue_comment.created', comment('@ftbot scan', 'COLLABORATOR'));
+    await receive(probot, 'issue_comment.created', comment('@ftbot scan', 'MEMBER'));
+    triageFlow(api.scope, thread, false);
+    await receive(probot, 'issue_comment.created', comment('@ftbot scan', 'MEMBER'));
+    finish(api);
+    expect(thread.comments.map((c) => c.body.split('\n')[0])).toEqual([
+      '`scan` can be run by people with write access to this repository.',
+      '`scan` can be run by people with write access to this repository.',
+      expect.stringContaining('<!-- ftbot:triage v1 -->'),
+    ]);
+  });
+
   it('ignores comments from bots, its own included', async () => {
     const { probot } = createTestProbot();
     const api = githubApi();

@@ -80,7 +80,7 @@ export function onIssueComment(options: AppOptions, appSlug: () => Promise<strin
     }
     const command = mentionCommands[name];
     if (command === undefined) return;
-    if (!mayRun(command, context.payload.comment.author_association)) {
+    if (!(await mayRun(command, context))) {
       context.log.info({ command: name, association: context.payload.comment.author_association }, 'command needs write access');
       await reply(cmd, `\`${name}\` can be run by people with write access to this repository.`);
       return;
