@@ -29,6 +29,13 @@ export type AppOptions = {
   knowledge?: (() => Promise<KnowledgeIndex | undefined>) | undefined;
   /** Answers (`ask`, `wheels`, `deps`) per issue or pull request per hour; default 5. */
   answersPerHour?: number | undefined;
+  /**
+   * Replies of any kind (help, unknown commands, refusals, answers, re-runs) to one person per
+   * hour, across every repository of the installation; default 20.
+   */
+  repliesPerUserPerHour?: number | undefined;
+  /** Replies of any kind per installation per hour; default 200. */
+  repliesPerInstallationPerHour?: number | undefined;
   /** Milliseconds since the epoch, for the answer limit and the LLM budget; default `Date.now`. */
   now?: (() => number) | undefined;
   /**

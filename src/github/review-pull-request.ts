@@ -29,7 +29,7 @@ import { draftingSetup } from './drafting-setup.js';
 import { knowledgeLinker } from './knowledge-index.js';
 import { mapConcurrently } from '../core/map-concurrently.js';
 import { runScan } from './run-scan.js';
-import { readRepoFile } from './read-repo-file.js';
+import { FileTooLargeError, readRepoFile } from './read-repo-file.js';
 import { findOwnComment, listIssueComments, upsertComment, type IssueComment } from './upsert-comment.js';
 import { writeGitHub } from './write-github.js';
 
@@ -98,7 +98,7 @@ export async function reviewPullRequest(params: {
 
   // 2.
   const { chosen, skipped } = budgetFiles(candidates, { ...DEFAULT_FILE_BUDGET, maxFileSize: config.maxFileSize });
-  const files = await fetchFiles({ context, owner: headRepo.owner.login, repo: headRepo.name, ref: headSha, paths: chosen.map((c) => c.path), skipped });
+  const files = await fetchFiles({ context, owner: headRepo.owner.login, repo: headRepo.name, ref: headSha, paths: chosen.map((c) => c.path), skipped, maxFileBytes: config.maxFileSize });
 
   // 3.
   const reviewComments = await context.octokit.paginate(context.octokit.rest.pulls.listReviewComments, { ...repo, pull_number: pr.number, per_page: 100 });
@@ -172,7 +172,10 @@ export async function reviewPullRequest(params: {
 
 /**
  * Fetches files at `ref` through the contents API, a few at a time. A file that is gone or
- * unreadable, or that would pass the byte budget, is noted in `skipped`; the rest go on.
+ * unreadable, or that would pass the byte budget, is noted in `skipped`; the rest go on. Each
+ * download stops at `maxFileBytes` or at what is left of `maxTotalBytes`, whichever is smaller,
+ * so the pull request's file list (which has no sizes) cannot make a review hold more than the
+ * budget plus one capped file per concurrent fetch.
  */
 export async function fetchFiles(params: {
   context: Context;
@@ -182,6 +185,7 @@ export async function fetchFiles(params: {
   paths: readonly string[];
   skipped: Diagnostic[];
   maxTotalBytes?: number;
+  maxFileBytes?: number;
 }): Promise<Array<{ path: string; text: string }>> {
   const { context, owner, repo, ref, paths, skipped } = params;
   const maxTotalBytes = params.maxTotalBytes ?? DEFAULT_FILE_BUDGET.maxTotalBytes;
@@ -192,12 +196,19 @@ export async function fetchFiles(params: {
       overBudget++;
       return undefined;
     }
+    const maxFileBytes = params.maxFileBytes ?? Number.POSITIVE_INFINITY;
+    const maxBytes = Math.min(maxFileBytes, maxTotalBytes - bytes);
     try {
-      const text = await readRepoFile(context, { owner, repo, path, ref });
+      const text = await readRepoFile(context, { owner, repo, path, ref, maxBytes });
       if (text === undefined) skipped.push({ kind: 'read-error', path, message: 'not found at the head commit' });
       else bytes += text.length;
       return text;
     } catch (error) {
+      if (error instanceof FileTooLargeError) {
+        if (error.maxBytes >= maxFileBytes) skipped.push({ kind: 'too-large', path, message: `skipped: over the ${maxFileBytes}-byte limit` });
+        else overBudget++;
+        return undefined;
+      }
       skipped.push({ kind: 'read-error', path, message: `could not fetch (${(error as { status?: number }).status ?? 'network error'})` });
       return undefined;
     }

@@ -24,6 +24,11 @@ export type PypiIndexOptions = {
   maxBytes?: number;
   /** How long an answer is reused; default 5 minutes. Only successes and 404s are cached. */
   ttlMs?: number;
+  /**
+   * Answers kept in the cache, by the size of PyPI's bodies, at most; default 64 MiB. Oldest go
+   * first. Without it, 256 cached project pages of up to `maxBytes` each could hold gigabytes.
+   */
+  maxCacheBytes?: number;
   /** Default: `Date.now`. */
   clock?: Clock;
 };
@@ -146,9 +151,17 @@ export function createPypiIndex(options: PypiIndexOptions = {}): PackageIndex {
   const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
   const ttlMs = options.ttlMs ?? 5 * 60_000;
   const clock = options.clock ?? { now: () => Date.now() };
-  const cache = new Map<string, { expires: number; answer: Answer }>();
+  const maxCacheBytes = options.maxCacheBytes ?? 64 * 1024 * 1024;
+  const cache = new Map<string, { expires: number; answer: Answer; bytes: number }>();
+  let cachedBytes = 0;
+  const forget = (key: string): void => {
+    const entry = cache.get(key);
+    if (entry === undefined) return;
+    cachedBytes -= entry.bytes;
+    cache.delete(key);
+  };
 
-  async function request(project: string, version: string | undefined): Promise<Answer> {
+  async function request(project: string, version: string | undefined): Promise<Answer & { bytes?: number }> {
     const label = version === undefined ? `\`${project}\`` : `\`${project}\` ${version}`;
     const path = version === undefined ? `${project}/json` : `${project}/${encodeURIComponent(version)}/json`;
     const url = `${baseUrl}/pypi/${path}`;
@@ -198,9 +211,9 @@ export function createPypiIndex(options: PypiIndexOptions = {}): PackageIndex {
     const { info, urls } = parsed.data;
     const release: PackageRelease = { status: 'ok', project: info.name, version: info.version, files: urls.map(toFile) };
     const map = version === undefined ? pypiReleases.safeParse(json) : undefined;
-    if (map?.success !== true) return { release };
+    if (map?.success !== true) return { release, bytes: text.length };
     const releases = Object.entries(map.data.releases).map(([v, files]) => ({ version: v, files: files.map(toFile) }));
-    return { release, history: { status: 'ok', project: info.name, releases } };
+    return { release, history: { status: 'ok', project: info.name, releases }, bytes: text.length };
   }
 
   /** Validates, then answers from the cache or asks PyPI; only successes and 404s are cached. */
@@ -217,17 +230,19 @@ export function createPypiIndex(options: PypiIndexOptions = {}): PackageIndex {
     const now = clock.now();
     const cached = cache.get(key);
     if (cached !== undefined && cached.expires > now) return cached.answer;
-    cache.delete(key);
+    forget(key);
 
-    const answer = await request(name, version);
-    if ('release' in answer || answer.kind === 'not-found') {
-      if (cache.size >= CACHE_ENTRIES) {
+    const { bytes = 0, ...answer } = await request(name, version);
+    if (('release' in answer || answer.kind === 'not-found') && bytes <= maxCacheBytes) {
+      while (cache.size > 0 && (cache.size >= CACHE_ENTRIES || cachedBytes + bytes > maxCacheBytes)) {
         const oldest = cache.keys().next();
-        if (oldest.done !== true) cache.delete(oldest.value);
+        if (oldest.done === true) break;
+        forget(oldest.value);
       }
-      cache.set(key, { expires: now + ttlMs, answer });
+      cache.set(key, { expires: now + ttlMs, answer: answer as Answer, bytes });
+      cachedBytes += bytes;
     }
-    return answer;
+    return answer as Answer;
   }
 
   return {

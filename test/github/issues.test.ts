@@ -58,6 +58,39 @@ describe('issues', () => {
     finish(api);
   });
 
+  it('reads at most 200 files on the automatic triage of a large tree, build files first', async () => {
+    const { probot } = createTestProbot();
+    const thread = createThread();
+    const api = githubApi();
+    mockToken(api.scope);
+    mockConfig(api.scope);
+    mockListComments(api.scope, thread, 1);
+    const big = [...Array.from({ length: 260 }, (_, i) => `src/gen/m${i}.c`), 'pyproject.toml'];
+    api.scope.get(`${REPO}/branches/master`).reply(200, { name: 'master', commit: { sha: COMMIT, commit: { tree: { sha: 'tree1' } } } });
+    api.scope
+      .get(`${REPO}/git/trees/tree1`)
+      .query({ recursive: 'true' })
+      .reply(200, { sha: 'tree1', truncated: false, tree: big.map((path, i) => ({ path, type: 'blob', sha: `b${i}`, size: 20, mode: '100644' })) });
+    const read: string[] = [];
+    api.scope
+      .get(/\/git\/blobs\/b\d+$/)
+      .times(200)
+      .reply(200, (uri) => {
+        read.push(uri.slice(uri.lastIndexOf('/') + 1));
+        const text = uri.endsWith('/b260') ? '[project]\nname = "big"\n' : 'int x;\n';
+        return { sha: 'b', encoding: 'base64', content: Buffer.from(text).toString('base64'), size: text.length };
+      });
+    mockCreateComment(api.scope, thread, 1);
+    const payload = loadWebhook('issues.labeled');
+    payload.issue.labels = [LABEL];
+    payload.label = LABEL;
+    await receive(probot, 'issues.labeled', payload);
+    finish(api);
+    expect(read).toHaveLength(200);
+    expect(read).toContain('b260');
+    expect(thread.comments[0]?.body).toContain('the first triage reads at most 200 files');
+  });
+
   it('posts one triage comment when the label is added', async () => {
     const { probot } = createTestProbot();
     const thread = createThread();
@@ -161,6 +194,30 @@ describe('mention commands', () => {
     finish(api);
     expect(thread.comments[0]?.body).toContain('<!-- ftbot:triage v1 -->');
     expect(thread.comments[1]?.body).toBe('`scan` can be run by people with write access to this repository.');
+  });
+
+  it('asks GitHub whether a member or collaborator can push before running `scan` (the association alone does not say)', async () => {
+    const { probot } = createTestProbot();
+    const thread = createThread();
+    const api = githubApi();
+    const login = loadWebhook('issue_comment.created').comment.user.login;
+    const permission = (level: string) => ({ permission: level, role_name: level, user: null });
+    api.scope.get(`${REPO}/collaborators/${login}/permission`).reply(200, permission('read'));
+    api.scope.get(`${REPO}/collaborators/${login}/permission`).reply(404, { message: 'Not Found' });
+    api.scope.get(`${REPO}/collaborators/${login}/permission`).reply(200, permission('write'));
+    mockToken(api.scope);
+    mockCreateComment(api.scope, thread, 1);
+    mockCreateComment(api.scope, thread, 1);
+    await receive(probot, 'issue_comment.created', comment('@ftbot scan', 'COLLABORATOR'));
+    await receive(probot, 'issue_comment.created', comment('@ftbot scan', 'MEMBER'));
+    triageFlow(api.scope, thread, false);
+    await receive(probot, 'issue_comment.created', comment('@ftbot scan', 'MEMBER'));
+    finish(api);
+    expect(thread.comments.map((c) => c.body.split('\n')[0])).toEqual([
+      '`scan` can be run by people with write access to this repository.',
+      '`scan` can be run by people with write access to this repository.',
+      expect.stringContaining('<!-- ftbot:triage v1 -->'),
+    ]);
   });
 
   it('ignores comments from bots, its own included', async () => {

@@ -226,7 +226,8 @@ export async function startService(params: {
 }): Promise<{ service: WebhookService; lines: Array<Record<string, unknown>> }> {
   const { log, lines } = captureLog(params.logLevel);
   const service = await createWebhookService({
-    app: createApp({ dryRun: false, appSlug: 'ftbot', docsBaseUrl: 'https://example.test/docs/rules/', ...params.app }),
+    // These tests send hundreds of mentions from one person; the reply limits have their own tests.
+    app: createApp({ dryRun: false, appSlug: 'ftbot', docsBaseUrl: 'https://example.test/docs/rules/', repliesPerUserPerHour: 10_000, repliesPerInstallationPerHour: 10_000, ...params.app }),
     probot: { appId: 123, privateKey, secret: SECRET, baseUrl: params.github.url, log, Octokit: reliabilityOctokit({ retry: params.retry ?? false }) },
     createQueue: params.queue ?? ((events) => createMemoryQueue({ backoffMs: 10, ...params.limits, ...events })),
     ...(params.maxBodyBytes === undefined ? {} : { maxBodyBytes: params.maxBodyBytes }),

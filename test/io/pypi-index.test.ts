@@ -150,6 +150,22 @@ describe('createPypiIndex', () => {
     expect(second.isDone()).toBe(true);
   });
 
+  it('keeps at most `maxCacheBytes` of answers cached, dropping the oldest', async () => {
+    const page = (name: string) => ({ ...release, info: { ...release.info, name }, padding: 'x'.repeat(1000) });
+    const size = JSON.stringify(page('aaa')).length;
+    const scope = nock(PYPI)
+      .get('/pypi/aaa/json').reply(200, page('aaa'))
+      .get('/pypi/bbb/json').reply(200, page('bbb'))
+      .get('/pypi/aaa/json').reply(200, page('aaa'))
+      .get('/pypi/bbb/json').reply(200, page('bbb'));
+    // Room for one answer: asking for `bbb` evicts `aaa`, and so on.
+    const index = createPypiIndex({ maxCacheBytes: size + 10 });
+    for (const project of ['aaa', 'bbb', 'aaa', 'bbb']) expect(await index.findRelease({ project })).toMatchObject({ status: 'ok', project });
+    // The last answer is still cached: no fifth request.
+    expect(await index.findRelease({ project: 'bbb' })).toMatchObject({ status: 'ok', project: 'bbb' });
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+
   it('does not cache server errors', async () => {
     const index = createPypiIndex();
     nock(PYPI).get('/pypi/numpy/json').reply(500);

@@ -61,12 +61,32 @@ export const mentionCommands: Record<string, MentionCommand> = {
   },
 };
 
-/** `author_association` values that mean write access to the repository. */
-const COLLABORATORS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+/**
+ * `author_association` values that may hold write access. Only `OWNER` (the account that owns the
+ * repository) implies it; `MEMBER` (of the owning organization) and `COLLABORATOR` (invited,
+ * possibly read-only) are checked through the API. Anyone else is refused without a request.
+ */
+const MAY_WRITE = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
 
-/** True when the commenter may run `command`. */
-export function mayRun(command: MentionCommand, association: string): boolean {
-  return command.access === 'anyone' || COLLABORATORS.has(association);
+/** Permission levels (`permission` of the collaborator permission API) that include write access. */
+const WRITE_LEVELS = new Set(['admin', 'maintain', 'write']);
+
+/** True when the commenter may run `command`: anyone, or a person GitHub says can push to the repository. */
+export async function mayRun(command: MentionCommand, context: CommandContext['context']): Promise<boolean> {
+  if (command.access === 'anyone') return true;
+  const association = context.payload.comment.author_association;
+  if (!MAY_WRITE.has(association)) return false;
+  if (association === 'OWNER') return true;
+  const username = context.payload.comment.user?.login;
+  if (username === undefined) return false;
+  try {
+    const { data } = await context.octokit.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', { ...context.repo(), username });
+    return WRITE_LEVELS.has(data.permission) || WRITE_LEVELS.has(data.role_name);
+  } catch (error) {
+    // 404: not a collaborator. Any failure refuses: a command that needs write access never runs on a guess.
+    context.log.info({ username, status: (error as { status?: number }).status }, 'permission check failed');
+    return false;
+  }
 }
 
 /** The reply to `help` and to an unknown command. */

@@ -50,13 +50,21 @@ export function readsAsQuestion(text: string): boolean {
 
 /** Answers per issue per hour when the options do not say. */
 const ANSWERS_PER_HOUR = 5;
+/** Replies per person and per installation per hour when the options do not say. */
+const REPLIES_PER_USER_PER_HOUR = 20;
+const REPLIES_PER_INSTALLATION_PER_HOUR = 200;
 
 /**
  * Runs the command a new comment mentions the app with. A mention whose first word is not a
  * command but which reads as a question (`@ftbot what replaces PyList_GetItem?`) is asked.
  */
 export function onIssueComment(options: AppOptions, appSlug: () => Promise<string | undefined>) {
-  const answers = createRateLimit({ limit: options.answersPerHour ?? ANSWERS_PER_HOUR, windowMs: 3_600_000, now: options.now ?? Date.now });
+  const now = options.now ?? Date.now;
+  const answers = createRateLimit({ limit: options.answersPerHour ?? ANSWERS_PER_HOUR, windowMs: 3_600_000, now });
+  // Every mention costs at least one write (even `help` or a refusal), so every mention counts
+  // against its author and its installation before anything is posted.
+  const perUser = createRateLimit({ limit: options.repliesPerUserPerHour ?? REPLIES_PER_USER_PER_HOUR, windowMs: 3_600_000, now });
+  const perInstallation = createRateLimit({ limit: options.repliesPerInstallationPerHour ?? REPLIES_PER_INSTALLATION_PER_HOUR, windowMs: 3_600_000, now });
   return async (event: Context<(typeof COMMENT_EVENTS)[number]>): Promise<void> => {
     const body = event.payload.comment.body;
     // Most comments do not mention anyone: skip them before asking GitHub for the slug. ftbot's
@@ -69,6 +77,16 @@ export function onIssueComment(options: AppOptions, appSlug: () => Promise<strin
     const { context, thread } = commandContextOf(event);
     let name = mention.name;
     let cmd: CommandContext = { context, args: mention.args, text: mention.text, options, appSlug: slug, answers, thread };
+    const user = String(event.payload.comment.user?.id ?? event.payload.comment.user?.login ?? '');
+    const installation = String(event.payload.installation?.id ?? '');
+    const byUser = perUser.take(`${installation}/${user}`);
+    const byInstallation = byUser === 'ok' ? perInstallation.take(installation) : 'limited';
+    if (byUser !== 'ok' || byInstallation !== 'ok') {
+      context.log.info({ user: event.payload.comment.user?.login, installation, byUser, byInstallation }, 'reply limit reached');
+      // One notice per person per window; an installation over its limit stays quiet.
+      if (byUser === 'limited-notice') await reply(cmd, `ftbot replies to one person at most ${options.repliesPerUserPerHour ?? REPLIES_PER_USER_PER_HOUR} times per hour. Mention it again later.`);
+      return;
+    }
     if (mentionCommands[name] === undefined || (name === 'help' && mention.text !== '' && !/^help\b/i.test(mention.text))) {
       if (!readsAsQuestion(mention.text)) {
         await reply(cmd, renderHelp(slug, name === 'help' ? undefined : name));
@@ -80,7 +98,7 @@ export function onIssueComment(options: AppOptions, appSlug: () => Promise<strin
     }
     const command = mentionCommands[name];
     if (command === undefined) return;
-    if (!mayRun(command, context.payload.comment.author_association)) {
+    if (!(await mayRun(command, context))) {
       context.log.info({ command: name, association: context.payload.comment.author_association }, 'command needs write access');
       await reply(cmd, `\`${name}\` can be run by people with write access to this repository.`);
       return;

@@ -30,6 +30,7 @@ export function onIssues(options: AppOptions, appSlug: () => Promise<string | un
       options,
       comments,
       appSlug: await appSlug(),
+      first: true,
     });
   };
 }

@@ -12,8 +12,9 @@ type Log = { warn: (fields: object, message: string) => void };
  * so the comment would be lost. Here the throttling plugin waits for `retry-after` (60 s when
  * absent) and tries again, up to `maxRetries` times, and waits for the primary limit's reset when
  * it is near. Retries of transient 5xx stay with Probot's retry plugin. With `REDIS_URL`, Probot
- * adds the Redis connection, and the fixed throttle id makes every instance share one set of
- * limiters.
+ * adds the Redis connection. The throttle id is `ftbot:<installation id>` (Probot sets the
+ * installation's id; the app's own client is `ftbot`), so every instance shares one set of
+ * limiters per installation, and one installation's writes never queue behind another's.
  *
  * @param params.retryAfterBaseValue
  *   Milliseconds per second of `retry-after` (1000). Tests shrink it to keep waits short.
@@ -28,7 +29,7 @@ export function ftbotOctokit(params: { base?: typeof ProbotOctokit; maxRetries?:
     ...o,
     throttle: {
       ...(o.throttle as Options | undefined),
-      id: 'ftbot',
+      id: throttleId((o.throttle as Options | undefined)?.id),
       retryAfterBaseValue,
       onSecondaryRateLimit: (retryAfter: number, options: Limited, octokit: { log: Log }, retryCount: number) => {
         const retry = retryCount < maxRetries && retryAfter <= maxWaitSeconds;
@@ -44,4 +45,9 @@ export function ftbotOctokit(params: { base?: typeof ProbotOctokit; maxRetries?:
     },
     };
   }) as typeof ProbotOctokit;
+}
+
+/** The limiter key: one per installation, shared by every instance. */
+function throttleId(installation: unknown): string {
+  return typeof installation === 'string' && installation !== '' && installation !== 'no-id' ? `ftbot:${installation}` : 'ftbot';
 }
