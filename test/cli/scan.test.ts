@@ -50,7 +50,8 @@ describe('ftbot scan (in-process)', () => {
   it('leaves preview rules out by default and runs them with ALL or --preview', async () => {
     expect(ruleIdsOf((await scan(project)).stdout)).not.toContain('FT014');
     expect(ruleIdsOf((await scan(project, '--select', 'ALL')).stdout)).toContain('FT014');
-    expect(ruleIdsOf((await scan(project, '--select', 'FT01', '--preview')).stdout)).toEqual(['FT014']);
+    // One FT014 finding at the declaration of `open_images`, one at its write.
+    expect(ruleIdsOf((await scan(project, '--select', 'FT01', '--preview')).stdout)).toEqual(['FT014', 'FT014']);
   });
 
   it('applies --select and --ignore, case-insensitively and comma-separated', async () => {
@@ -91,8 +92,13 @@ describe('ftbot scan (in-process)', () => {
       expect(Object.keys(f).filter((k) => k !== 'fix' && k !== 'related')).toEqual(['ruleId', 'path', 'line', 'column', 'endLine', 'endColumn', 'message', 'severity', 'confidence']);
     }
     expect(report.findings.map((f) => f.ruleId)).toContain('FT001');
-    // Shared-state findings point at the variable's declaration as a related location.
-    expect(report.findings.find((f) => f.ruleId === 'FT014')?.related).toEqual([{ path: 'src/_imaging.c', line: 6, column: 19, message: '`open_images` declared here' }]);
+    // Shared-state findings point at the variable's declaration as a related location, and the
+    // declaration's own finding at the writes.
+    const shared = report.findings.filter((f) => f.ruleId === 'FT014');
+    expect(shared.map((f) => f.related)).toEqual([
+      [{ path: 'src/_imaging.c', line: 22, column: 5, message: 'written without a lock in `imaging_open`' }],
+      [{ path: 'src/_imaging.c', line: 6, column: 19, message: '`open_images` declared here' }],
+    ]);
   });
 
   it('prints valid SARIF 2.1.0 with --format sarif', async () => {

@@ -1,4 +1,4 @@
-import { sharedStateOf, type SharedWriteReport } from '../analysis/shared-state/index.js';
+import { sharedDeclarations, sharedStateOf, type SharedWriteReport } from '../analysis/shared-state/index.js';
 import { defineRule } from '../engine/define-rule.js';
 
 const kindLabel: Record<SharedWriteReport['variable']['kind'], string> = {
@@ -32,17 +32,33 @@ export default defineRule({
       lazyInit: 'Lazily initialised {{kind}} `{{path}}` in `{{function}}`: two threads can both see it unset and fill it; {{reach}}',
       counter: 'Read-modify-write of {{kind}} `{{path}}` in `{{function}}` loses updates when threads race; {{reach}}',
       freeList: 'Free list or cache `{{path}}` is pushed or popped in `{{function}}` without a lock; {{reach}}',
+      declared: 'Shared {{kind}} `{{name}}` is written without a lock in {{writers}}; the fix usually changes this declaration',
     },
     help: {
       write: 'Move `{{name}}` into module state guarded by a `PyMutex`, make it atomic or thread-local, or fill it only during module init',
       lazyInit: 'Fill `{{name}}` during module init, or guard the check and the store with one `PyMutex` (or a once-flag)',
       counter: 'Make `{{name}}` atomic (`_Py_atomic_add_*`, `std::atomic`, `_Atomic`) or update it under a `PyMutex`',
       freeList: 'Guard `{{name}}` with a `PyMutex`, make it thread-local, or disable it under `#ifdef Py_GIL_DISABLED`',
+      declared: 'Move `{{name}}` into module state guarded by a `PyMutex`, make it atomic or thread-local, or compile it out under `#ifdef Py_GIL_DISABLED`',
     },
   },
   prefilter: (text, target) => sharedStateOf(text, target).writes.map((w) => w.at),
   check(ctx) {
-    for (const w of sharedStateOf(ctx.text, ctx.target).writes) {
+    const analysis = sharedStateOf(ctx.text, ctx.target);
+    for (const d of sharedDeclarations(analysis)) {
+      const shown = d.writers.slice(0, 3).map((f) => `\`${f}\``);
+      const writers = d.writers.length > 3 ? `${shown.join(', ')} and ${d.writers.length - 3} more` : shown.join(d.writers.length === 2 ? ' and ' : ', ');
+      ctx.report({
+        start: d.variable.at,
+        end: d.variable.at + d.variable.name.length,
+        messageId: 'declared',
+        symbol: d.variable.name,
+        confidence: d.confidence,
+        data: { kind: kindLabel[d.variable.kind], name: d.variable.name, writers },
+        related: d.related.map((r) => ({ start: r.at, message: r.message })),
+      });
+    }
+    for (const w of analysis.writes) {
       const reach =
         w.confidence === 'low'
           ? `no entry point in this file reaches it, but ${w.reason.via} may call it`

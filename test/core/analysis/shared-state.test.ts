@@ -47,10 +47,17 @@ describe('shared-state analysis', () => {
     ].join('\n');
     const { findings } = scanFiles({ files: [{ path: 'm.c', text }], grammars, rules: [findRule('FT014')].filter((r) => r !== undefined), config });
     expect(findings.map((f) => [f.line, f.message.split(';')[0]])).toEqual([
+      [1, 'Shared static `hits` is written without a lock in `a` and `b`'],
       [2, 'Read-modify-write of static `hits` in `a` loses updates when threads race'],
       [3, 'Shared static `hits` is written in `b` without a lock'],
     ]);
+    // The declaration report lists every unprotected write; the fix edits the declaration.
+    expect(findings[0]?.confidence).toBe('medium');
     expect(findings[0]?.related).toEqual([
+      { path: 'm.c', line: 2, column: 48, message: 'written without a lock in `a`' },
+      { path: 'm.c', line: 3, column: 48, message: 'written without a lock in `b`' },
+    ]);
+    expect(findings[1]?.related).toEqual([
       { path: 'm.c', line: 1, column: 12, message: '`hits` declared here' },
       { path: 'm.c', line: 3, column: 48, message: 'also written in `b`' },
     ]);

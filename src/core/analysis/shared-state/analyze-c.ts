@@ -248,6 +248,7 @@ function sharedAccesses(model: CFileModel, region: Region): Access[] {
  *   `&state|`  passed to a call     → address
  *   `registry|.insert(k)` (C++)      → call
  *   `Py_XSETREF(cache|, v)`         → write
+ *   `setjmp(jump_buffer|)`          → write (also the destination of `memset`, `memcpy`, `strcpy`, …)
  */
 export function classifyAccess(clean: string, at: number, name: string): { path: string; end: number; pathEnd: number; write: Access['write'] } {
   let i = at + name.length;
@@ -289,6 +290,8 @@ export function classifyAccess(clean: string, at: number, name: string): { path:
     // `p == &state` only take it.
     else if (/(\w\s*\(|,)\s*&$/.test(before) && end === at + name.length) write = 'address';
     else if (/\b(Py_X?SETREF|Py_CLEAR|Py_X?DECREF_AND_NULL)\s*\(\s*$/.test(before)) write = 'write';
+    // The first argument of these is written: `setjmp(jump_buffer)`, `memset(table, 0, n)`.
+    else if (/\b(_?setjmp|sigsetjmp|memset|memcpy|memmove|strn?cpy|strn?cat|sn?printf)\s*\(\s*$/.test(before) && /^\s*[,)]/.test(clean.slice(end, end + 8))) write = 'write';
   }
   // `items.push_back(v)`: the path is `items`, the method is the write.
   const pathEnd = write === 'call' ? beforeMember : end;

@@ -1,8 +1,22 @@
 import type { RuleTarget } from '../../engine/define-rule.js';
-import { analyzeCSharedState, type SharedStateAnalysis } from './analyze-c.js';
+import { analyzeCSharedState, type RelatedOffset, type SharedStateAnalysis, type SharedWriteReport } from './analyze-c.js';
 import { analyzeCythonSharedState } from './analyze-cython.js';
 
 export type { FieldWriteReport, RelatedOffset, SharedReadReport, SharedStateAnalysis, SharedWriteReport, WriteKind } from './analyze-c.js';
+
+/**
+ * One shared variable that has unprotected writes, reported at its declaration: the standard fixes
+ * (module state with a `PyMutex`, thread-local, atomic, compiled out under `Py_GIL_DISABLED`) are
+ * edits of the declaration, so that is where a reader looks first.
+ */
+export type SharedDeclarationReport = {
+  variable: SharedWriteReport['variable'];
+  /** The functions that write it without a lock, in file order, each once. */
+  writers: string[];
+  /** `medium` when an entry point of this file reaches one of the writers. */
+  confidence: 'medium' | 'low';
+  related: RelatedOffset[];
+};
 
 const empty: SharedStateAnalysis = { writes: [], reads: [], fields: [] };
 
@@ -22,4 +36,35 @@ export function sharedStateOf(text: string, target: RuleTarget): SharedStateAnal
   if (target === 'c' || target === 'cpp') return hasEntryPoints(text) ? analyzeCSharedState(text) : empty;
   if (target === 'cython') return text.includes('def ') ? analyzeCythonSharedState(text) : empty;
   return empty;
+}
+
+const declarationCache = new WeakMap<SharedStateAnalysis, SharedDeclarationReport[]>();
+
+/**
+ * The variables of `analysis` (not function-local statics) with at least one unprotected write,
+ * one report each at the declaration, with the writes as related locations (at most 8).
+ *
+ * Worked example: `static int numfree[N];` written in `record_dealloc` (slot `tp_dealloc`) and in
+ * `ApgRecord_New` (not `static`) → one report on `numfree`, writers `record_dealloc` and
+ * `ApgRecord_New`, confidence `medium`.
+ */
+export function sharedDeclarations(analysis: SharedStateAnalysis): SharedDeclarationReport[] {
+  const cached = declarationCache.get(analysis);
+  if (cached !== undefined) return cached;
+  const byDeclaration = new Map<number, SharedDeclarationReport>();
+  for (const w of analysis.writes) {
+    // A function-local static is declared a few lines above its writes: the write reports suffice.
+    if (w.variable.kind === 'static-local') continue;
+    let report = byDeclaration.get(w.variable.at);
+    if (report === undefined) {
+      report = { variable: w.variable, writers: [], confidence: 'low', related: [] };
+      byDeclaration.set(w.variable.at, report);
+    }
+    if (!report.writers.includes(w.function)) report.writers.push(w.function);
+    if (w.confidence === 'medium') report.confidence = 'medium';
+    if (report.related.length < 8) report.related.push({ at: w.at, message: `written without a lock in \`${w.function}\`` });
+  }
+  const out = [...byDeclaration.values()].sort((a, b) => a.variable.at - b.variable.at);
+  declarationCache.set(analysis, out);
+  return out;
 }
