@@ -42,6 +42,12 @@ export function freeThreadedBuilds(run: Pick<CibuildwheelRun, 'version' | 'env'>
   return out;
 }
 
+/** The configuration without its `build` selector. */
+function withoutBuild(config: CibuildwheelConfig): CibuildwheelConfig {
+  const { build: _build, ...rest } = config;
+  return rest;
+}
+
 export default defineRule({
   meta: {
     id: 'FT036',
@@ -59,11 +65,13 @@ export default defineRule({
       tooOld: 'The `{{job}}` job runs cibuildwheel {{version}}, which cannot build free-threaded wheels ({{missing}} missing)',
       notEnabled: 'The `{{job}}` job runs cibuildwheel {{version}} without the free-threading opt-in, so it builds no free-threaded wheel ({{missing}} missing)',
       notSelected: 'The `{{job}}` job selects no free-threaded build in `CIBW_BUILD`, so it builds no free-threaded wheel ({{missing}} missing)',
+      enabledNotSelected: 'The `{{job}}` job turns free-threaded builds on, but its `CIBW_BUILD` selects none of them ({{missing}} missing)',
     },
     help: {
       tooOld: 'Upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default',
       notEnabled: 'Set {{optIn}}, or upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default',
       notSelected: 'Add `cp314t-*` to `CIBW_BUILD`',
+      enabledNotSelected: 'Add {{tags}} to `CIBW_BUILD`: `cp313-*` does not match `cp313t` builds',
     },
   },
   prefilter: (text) => (text.includes('cibuildwheel') ? [0] : []),
@@ -81,6 +89,24 @@ export default defineRule({
       const missing = below(version, v(4, 0)) ? '3.13t, 3.14t' : '3.14t';
       const data = { job: job.id, version: run.versionText ?? 'latest', missing, optIn: below(version, v(2, 22)) ? '`CIBW_FREE_THREADED_SUPPORT: 1`' : '`CIBW_ENABLE: cpython-freethreading`' };
       const build = run.env.get('CIBW_BUILD');
+      // Opted in, but `CIBW_BUILD: "cp313-*"` does not match `cp313t-*`: the selector is the fix.
+      const env = new Map([...run.env].filter(([name]) => name !== 'CIBW_BUILD'));
+      const unselected = build === undefined || !below(version, v(3, 1)) ? [] : freeThreadedBuilds({ ...run, env }, config === undefined ? undefined : withoutBuild(config));
+      if (build !== undefined && unselected.length > 0 && below(version, v(3, 1))) {
+        const literal = build.values.length === 1 && !ctx.text.slice(build.start, build.end).includes('${{') && !ctx.text.slice(build.start, build.end).includes('\n');
+        const closing = ctx.text[build.end - 1];
+        const at = closing === '"' || closing === "'" ? build.end - 1 : build.end;
+        const tags = unselected.map((t) => ` cp${t.replace('.', '').replace(/t$/, '')}t-*`).join('');
+        ctx.report({
+          start: build.start,
+          end: build.end,
+          messageId: 'enabledNotSelected',
+          symbol: job.id,
+          data: { ...data, missing: unselected.join(', '), tags: tags.trim().split(' ').map((t) => `\`${t}\``).join(', ') },
+          ...(literal ? { fix: { edits: [{ start: at, end: at, text: tags }] } } : {}),
+        });
+        continue;
+      }
       if (below(version, v(2, 18, 1))) {
         ctx.report({ start: run.start, end: run.start, messageId: 'tooOld', symbol: job.id, data });
       } else if (below(version, v(3, 1))) {

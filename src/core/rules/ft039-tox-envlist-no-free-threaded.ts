@@ -1,0 +1,82 @@
+import { defineRule } from '../engine/define-rule.js';
+
+/** `envlist =` / `env_list =` at the start of a line of the `[tox]` section. */
+const envListKey = /^(envlist|env_list)[ \t]*=/;
+
+/** Lines read after the key: an env list is a few dozen lines at most. */
+const maxLines = 200;
+
+/**
+ * The CPython versions an env list names, with a `t` for free-threaded ones: `py313`, `py313t`,
+ * `py39-full`, and the brace form `py3{12,13,13t}`. `py3`, `pypy3` and `py` name no version.
+ */
+function versionsOf(value: string): string[] {
+  const versions: string[] = [];
+  for (const m of value.matchAll(/(?<![\w.])py3(\d{1,2}t?)(?![\w.])/g)) versions.push(`3.${m[1] ?? ''}`);
+  for (const m of value.matchAll(/(?<![\w.])py3\{([\dt, ]{1,200})\}/g)) {
+    for (const part of (m[1] ?? '').split(',')) if (/^\s*\d{1,2}t?\s*$/.test(part)) versions.push(`3.${part.trim()}`);
+  }
+  return versions;
+}
+
+export default defineRule({
+  meta: {
+    id: 'FT039',
+    name: 'tox-envlist-no-free-threaded',
+    title: 'tox env list without a free-threaded Python',
+    category: 'build',
+    why: 'Races in the extension show only on a free-threaded interpreter; a tox env list of GIL builds stays green while they ship.',
+    targets: ['tox'],
+    severity: 'info',
+    confidence: 'medium',
+    fix: 'never',
+    preview: false,
+    triggers: [],
+    messages: {
+      missing: 'The tox env list runs Python {{versions}} but no free-threaded build, so races in the extension go untested',
+    },
+    help: {
+      missing: 'Add a `py{{newest}}t` environment (tox 4.26 or later runs it on the free-threaded interpreter) and run its tests with `PYTHON_GIL=0`',
+    },
+  },
+  prefilter: (text) => (/\benv_?list\b/.test(text) ? [0] : []),
+  check(ctx) {
+    // One free-threaded job anywhere in the project's CI already tests the build.
+    if (!ctx.project.hasExtensionSources || ctx.project.ciTestsFreeThreaded) return;
+    const lines = ctx.text.split('\n');
+    let section = '';
+    let offset = 0;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] ?? '';
+      const lineStart = offset;
+      offset += line.length + 1;
+      const header = /^\[([^\]]*)\]/.exec(line);
+      if (header !== null) section = (header[1] ?? '').trim();
+      if (section !== 'tox' || !envListKey.test(line)) continue;
+      // The value: the rest of the line and the indented (or blank, or comment) lines after it.
+      let value = line.slice(line.indexOf('=') + 1);
+      let end = lineStart + line.length;
+      let next = offset;
+      for (let j = i + 1; j < lines.length && j <= i + maxLines; j++) {
+        const more = lines[j] ?? '';
+        if (more.trim() !== '' && !/^[ \t]/.test(more) && !more.startsWith('#')) break;
+        if (more.trim() !== '' && !more.trimStart().startsWith('#')) {
+          value += `\n${more}`;
+          end = next + more.length;
+        }
+        next += more.length + 1;
+      }
+      const versions = [...new Set(versionsOf(value))];
+      if (versions.length < 2 || versions.some((v) => v.endsWith('t'))) return;
+      const newest = versions.map((v) => Number(v.slice(2))).reduce((a, b) => Math.max(a, b));
+      ctx.report({
+        start: lineStart,
+        end,
+        symbol: '<tox>',
+        messageId: 'missing',
+        data: { versions: versions.slice(0, 6).join(', '), newest: `3${newest}` },
+      });
+      return;
+    }
+  },
+});
