@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const ioModules = ['node:*', 'fs', 'path', 'os', 'http', 'https', 'child_process', 'probot', '@octokit/*', 'openai'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'examples/**', 'test/fixtures/**', '.bench-cache/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'examples/**', 'test/fixtures/**', '.bench-cache/**', 'packages/ftbot/dist/**', 'python/build/**', 'python/src/ftbot/cli/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
