@@ -31,7 +31,7 @@ wheel="$(bash "$root/scripts/build-python-wheel.sh" 2>"$work/wheel-build.log" | 
 "$work/venv/bin/python" -m pip install --quiet --no-index "$wheel"
 wheel_scan() { (cd "$work" && "$work/venv/bin/ftbot" scan spamext --format json --exit-zero | keys > wheel.txt) && [ -s "$work/wheel.txt" ] && diff -u "$work/checkout.txt" "$work/wheel.txt"; }
 check "wheel: 'ftbot scan' from a fresh venv finds what the checkout finds" wheel_scan
-wheel_module() { (cd "$work" && "$work/venv/bin/python" -m ftbot rules | grep -q '^FT001'); }
+wheel_module() { local out; out="$(cd "$work" && "$work/venv/bin/python" -m ftbot rules)" && grep -q '^FT001' <<<"$out"; }
 check "wheel: 'python -m ftbot rules' lists the rules" wheel_module
 no_node() {
   local out status=0

@@ -103,6 +103,13 @@ export async function main(): Promise<number> {
   // slower, which a single run never reaches). Set before any grammar is compiled. The long-running
   // GitHub App keeps V8's default tiering.
   v8.setFlagsFromString('--liftoff-only');
+  // A reader that stops early (`ftbot rules | head`, `grep -q`) closes the pipe: that is not an
+  // error of ftbot's, so EPIPE ends the output quietly instead of crashing with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
   const io: CliIo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

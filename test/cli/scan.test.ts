@@ -193,6 +193,20 @@ describe('bin/ftbot.js (end to end)', () => {
     expect(report.findings.map((f) => `${f.ruleId} ${f.path}`)).toContain('FT001 src/_imaging.c');
   });
 
+  it('stops quietly when the reader closes the pipe early (`ftbot scan … | head -c 10`)', async () => {
+    // Far more output than a pipe holds (the rule fixtures, every rule, JSON), so writes go on
+    // after `head` has exited; bash's pipefail reports ftbot's own exit status.
+    const args = [...fromSource, join(root, 'bin', 'ftbot.js'), 'scan', join(root, 'test', 'fixtures', 'rules'), '--select', 'ALL', '--format', 'json', '--exit-zero'];
+    const result = await run('bash', ['-o', 'pipefail', '-c', '"$0" "$@" 2>"$FTBOT_ERR_FILE" | head -c 10 >/dev/null', process.execPath, ...args], {
+      cwd: project,
+      env: { ...process.env, FTBOT_ERR_FILE: join(mkdtempSync(join(tmpdir(), 'ftbot-pipe-')), 'stderr') },
+    }).then(
+      () => 0,
+      (error: { code: number }) => error.code,
+    );
+    expect(result).toBe(0);
+  });
+
   it('prints the version and exits 0', async () => {
     const { stdout } = await run(process.execPath, [...fromSource, join(root, 'bin', 'ftbot.js'), '--version'], { cwd: project });
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
