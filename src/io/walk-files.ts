@@ -9,7 +9,8 @@ const skippedDirectories = new Set(['.git', '.hg', '.svn', 'node_modules', '.ven
 /** Ignore files read in every directory, as git, ripgrep and ruff read them. */
 const ignoreFileNames = ['.gitignore', '.ignore'];
 
-export type WalkedFile = { path: string; absolute: string; size: number };
+/** `regular` is false for what only looks like a file (a FIFO, a device, a link to one): never open it. */
+export type WalkedFile = { path: string; absolute: string; size: number; regular: boolean };
 
 type ScopedIgnore = { base: string; matcher: Ignore };
 
@@ -59,13 +60,13 @@ export function walkFiles(params: {
     const rel = toRelative(abs);
     if (seen.has(rel) || classifyPath(rel) === undefined) return;
     seen.add(rel);
-    let size = 0;
+    let stat;
     try {
-      size = statSync(abs).size;
+      stat = statSync(abs);
     } catch {
       return;
     }
-    files.push({ path: rel, absolute: abs, size });
+    files.push({ path: rel, absolute: abs, size: stat.size, regular: stat.isFile() });
   };
 
   for (const root of roots) {
