@@ -1,8 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { execute } from '../../src/cli/main.js';
-import { createFakeIo } from '../helpers/fake-io.js';
+import { runScan } from '../helpers/fake-io.js';
 import { tempProjects } from '../helpers/temp-project.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -11,11 +10,7 @@ const projects = tempProjects('config');
 afterAll(() => projects.removeAll());
 const project = projects.create;
 
-async function scan(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const fake = createFakeIo({ cwd });
-  const code = await execute(['scan', ...args], fake.io);
-  return { code, stdout: fake.stdout(), stderr: fake.stderr() };
-}
+const scan = (cwd: string, ...args: string[]) => runScan(cwd, args);
 
 /** `path:FTnnn:line` of every finding in the JSON report, paths relative to the scan's cwd. */
 async function findingsOf(cwd: string, ...args: string[]): Promise<string[]> {

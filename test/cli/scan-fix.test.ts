@@ -1,20 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { execute } from '../../src/cli/main.js';
 import { findRule } from '../../src/core/rules/index.js';
-import { createFakeIo } from '../helpers/fake-io.js';
+import { runScan } from '../helpers/fake-io.js';
 import { tempProjects } from '../helpers/temp-project.js';
 
 const projects = tempProjects('fix');
 afterAll(() => projects.removeAll());
 const project = projects.create;
 
-async function scan(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const fake = createFakeIo({ cwd });
-  const code = await execute(['scan', ...args], fake.io);
-  return { code, stdout: fake.stdout(), stderr: fake.stderr() };
-}
+const scan = (cwd: string, ...args: string[]) => runScan(cwd, args);
 
 // FT008 (slot missing) and FT012 (pybind11 without mod_gil_not_used) both carry fixes; FT012's
 // is unsafe. FT008's grade is read from the rule, so the test holds whichever way it is graded.

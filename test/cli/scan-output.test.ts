@@ -1,20 +1,14 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { execute } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/io.js';
 import type { RdjsonReport } from '../../src/core/report/to-rdjson.js';
-import { createFakeIo } from '../helpers/fake-io.js';
+import { runScan } from '../helpers/fake-io.js';
 import { tempProjects } from '../helpers/temp-project.js';
 
 const projects = tempProjects('out');
 afterAll(() => projects.removeAll());
 const project = projects.create;
 
-async function scan(cwd: string, args: string[], io: Partial<CliIo> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const fake = createFakeIo({ cwd, ...io });
-  const code = await execute(['scan', ...args], fake.io);
-  return { code, stdout: fake.stdout(), stderr: fake.stderr() };
-}
+const scan = runScan;
 
 const borrowed = 'static PyObject *registry;\nPyObject *lookup(PyObject *key) {\n    return PyDict_GetItem(registry, key);\n}\n';
 const twice = 'static PyObject *registry;\nPyObject *lookup(PyObject *key) {\n    PyObject *a = PyDict_GetItem(registry, key);\n    return PyDict_GetItem(registry, a);\n}\n';

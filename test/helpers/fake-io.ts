@@ -1,4 +1,5 @@
 import type { CliIo } from '../../src/cli/io.js';
+import { execute } from '../../src/cli/main.js';
 
 export type FakeIo = {
   io: CliIo;
@@ -29,4 +30,11 @@ export function createFakeIo(overrides: Partial<CliIo> = {}): FakeIo {
     ...overrides,
   };
   return { io, stdout: () => out, stderr: () => err };
+}
+
+/** Runs `ftbot scan <args>` in process with a fake IO; returns the exit code and what it printed. */
+export async function runScan(cwd: string, args: string[], overrides: Partial<CliIo> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const fake = createFakeIo({ cwd, ...overrides });
+  const code = await execute(['scan', ...args], fake.io);
+  return { code, stdout: fake.stdout(), stderr: fake.stderr() };
 }
