@@ -3,7 +3,7 @@ import type { Context } from 'probot';
 import { ProbotOctokit } from 'probot';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/core/diagnostics.js';
-import { fetchFiles } from '../../src/github/review-pull-request.js';
+import { fetchFiles } from '../../src/github/pipeline/fetch-files.js';
 import { githubApi, REPO } from '../helpers/probot-app.js';
 
 const MiB = 1024 * 1024;

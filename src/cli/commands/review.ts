@@ -1,25 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { selectRules } from '../../core/engine/select-rules.js';
-import { classifyPath } from '../../core/languages.js';
-import {
-  budgetFiles,
-  NO_DOCS_SITE,
-  DEFAULT_FILE_BUDGET,
-  githubSourceUrl,
-  parseDiffLines,
-  repoBaseUrl,
-  reviewPullRequestWithDrafts,
-  triageRepositoryWithDrafts,
-  type ReviewComment,
-} from '../../core/review/index.js';
-import { rules as allRules } from '../../core/rules/index.js';
-import { loadGrammars } from '../../io/load-grammars.js';
-import { loadKnowledge } from '../../io/load-knowledge.js';
+import { runPipeline } from '../../core/pipeline/main.js';
+import type { PipelineOutput } from '../../core/pipeline/types.js';
+import { NO_DOCS_SITE, githubSourceUrl, parseDiffLines, repoBaseUrl, type ReviewComment } from '../../core/review/index.js';
 import { loadProjectConfig } from '../../io/load-project-config.js';
-import { reviewDrafting } from '../review-drafting.js';
-import { walkFiles } from '../../io/walk-files.js';
+import { checkoutRunner, MissingCheckoutError } from '../checkout-runner.js';
 import { dryRunPullRequest } from '../../github/dry-run/dry-run-pull-request.js';
 import { dryRunGitHub } from '../dry-run-github.js';
 import { parseGitHubRef } from '../parse-github-ref.js';
@@ -130,58 +116,49 @@ export const command: Command = {
     }
     const diff = diffText === undefined ? undefined : parseDiffLines(diffText);
 
-    // The same choice of files as the app: classified sources and build files within the budget;
-    // for a diff, only the files it changes.
-    const walked = walkFiles({ cwd: dir, roots: ['.'], exclude: config.exclude });
-    if (walked.missing.length > 0) {
-      io.stderr(`ftbot: no such directory: ${dir}\n`);
-      return EXIT_ERROR;
-    }
-    const candidates = walked.files.filter((f) => classifyPath(f.path) !== undefined && (diff === undefined || diff.has(f.path)));
-    const { chosen, skipped } = budgetFiles(candidates, { ...DEFAULT_FILE_BUDGET, maxFileSize: config.maxFileSize });
-    const files = chosen.flatMap((f) => {
-      try {
-        return [{ path: f.path, text: readFileSync(f.absolute, 'utf8') }];
-      } catch {
-        return [];
-      }
-    });
-
     const sha = values.sha ?? readHeadSha(dir) ?? ZERO_SHA;
     const repo = values.repo;
+    const docsBaseUrl = values['docs-url'] ?? NO_DOCS_SITE;
     const sourceUrl = repo === undefined ? (path: string, line: number): string => `${path}#L${line}` : githubSourceUrl(repo, sha);
-    const common = {
-      files,
-      grammars: await loadGrammars(),
-      rules: selectRules(allRules, config),
-      config,
-      skipped,
-      docsBaseUrl: values['docs-url'] ?? NO_DOCS_SITE,
-      sourceUrl,
-    };
-
-    const knowledge = await loadKnowledge();
-    const drafting = (llm: boolean) => reviewDrafting({ io, grammars: common.grammars, knowledge, config, repository: repo, llm: llm && values['no-llm'] !== true });
-
-    if (diff === undefined) {
-      const { scan, body } = await triageRepositoryWithDrafts({ ...common, sha, drafting: drafting(false), repoBase: repoBaseUrl(common.docsBaseUrl) });
-      if (format === 'json') io.stdout(`${JSON.stringify({ kind: 'triage', comment: { body } }, null, 2)}\n`);
-      else io.stdout(`${body}\n`);
-      return scan.findings.length > 0 && values['exit-zero'] !== true ? EXIT_FINDINGS : EXIT_OK;
+    const job =
+      diff === undefined
+        ? { kind: 'triage' as const, sha, repoBase: repoBaseUrl(docsBaseUrl), docsBaseUrl, sourceUrl }
+        : { kind: 'review' as const, headSha: sha, docsBaseUrl, sourceUrl };
+    // The same pipeline as the app: the same choice of files (classified sources and build files
+    // within the budget; for a diff, only the files it changes), scan, drafts and bodies.
+    const runner = checkoutRunner({ io, dir, config, diff, repository: repo, llm: values['no-llm'] !== true, write: (output) => print(output, { format, io, sha }) });
+    let output;
+    try {
+      output = await runPipeline({ job, config, runner });
+    } catch (error) {
+      if (!(error instanceof MissingCheckoutError)) throw error;
+      io.stderr(`ftbot: ${error.message}\n`);
+      return EXIT_ERROR;
     }
-    const review = await reviewPullRequestWithDrafts({ ...common, diff, headSha: sha, drafting: drafting(true) });
-    for (const notice of review.notices) io.stderr(`ftbot review: ${notice}\n`);
-    const payload = review.plan.comments.length === 0 ? undefined : { commit_id: sha, event: 'COMMENT', body: review.reviewBody, comments: review.plan.comments };
-    if (format === 'json') {
-      io.stdout(`${JSON.stringify({ kind: 'review', review: payload ?? null, summary: { body: review.summaryBody } }, null, 2)}\n`);
-    } else {
-      const parts = [review.summaryBody];
-      if (payload !== undefined) {
-        parts.push('---', `## Review (${payload.comments.length} inline comment${payload.comments.length === 1 ? '' : 's'})`, '', payload.body);
-        for (const c of payload.comments) parts.push('', commentHeading(c), '', c.body);
-      }
-      io.stdout(`${parts.join('\n')}\n`);
-    }
-    return review.scan.findings.length > 0 && values['exit-zero'] !== true ? EXIT_FINDINGS : EXIT_OK;
+    const findings = (output.kind === 'review' ? output.review.scan : output.scan).findings.length;
+    return findings > 0 && values['exit-zero'] !== true ? EXIT_FINDINGS : EXIT_OK;
   },
 };
+
+/** The command's write step: prints the triage comment, or the review and its summary, as the app would post them. */
+function print(output: PipelineOutput, params: { format: 'markdown' | 'json'; io: CliIo; sha: string }): void {
+  const { format, io, sha } = params;
+  if (output.kind === 'triage') {
+    if (format === 'json') io.stdout(`${JSON.stringify({ kind: 'triage', comment: { body: output.body } }, null, 2)}\n`);
+    else io.stdout(`${output.body}\n`);
+    return;
+  }
+  const { review } = output;
+  for (const notice of review.notices) io.stderr(`ftbot review: ${notice}\n`);
+  const payload = review.plan.comments.length === 0 ? undefined : { commit_id: sha, event: 'COMMENT', body: review.reviewBody, comments: review.plan.comments };
+  if (format === 'json') {
+    io.stdout(`${JSON.stringify({ kind: 'review', review: payload ?? null, summary: { body: review.summaryBody } }, null, 2)}\n`);
+    return;
+  }
+  const parts = [review.summaryBody];
+  if (payload !== undefined) {
+    parts.push('---', `## Review (${payload.comments.length} inline comment${payload.comments.length === 1 ? '' : 's'})`, '', payload.body);
+    for (const c of payload.comments) parts.push('', commentHeading(c), '', c.body);
+  }
+  io.stdout(`${parts.join('\n')}\n`);
+}

@@ -32,7 +32,7 @@ export { draftFindings, draftProjectOf, pickDraftTargets } from './draft-finding
 export type { DraftingSetup, FindingDraft } from './draft-findings.js';
 export { suggestOnLine } from './suggest-on-line.js';
 export { GITHUB_BODY_LIMIT, truncateBody } from './truncate-body.js';
-export { reviewPullRequest, reviewPullRequestWithDrafts, triageRepository, triageRepositoryWithDrafts } from './review-files.js';
+export { buildPullRequestReview, buildTriageComment } from './review-files.js';
 export type { PullRequestReview } from './review-files.js';
 export { budgetFiles, DEFAULT_FILE_BUDGET } from './budget-files.js';
 export type { FileBudget } from './budget-files.js';

@@ -44,30 +44,23 @@ export type PullRequestReview = {
 type PullRequestParams = Common & { diff: DiffLines; headSha: string; posted?: ReadonlySet<string>; previousBody?: string | undefined; wheels?: WheelCheck | undefined };
 
 /**
- * The pull-request pipeline shared by the app and `ftbot review --diff`:
- * 1. scan the changed files whole;
+ * The pull-request review (pipeline step 9), shared by the app and `ftbot review --diff`:
+ * 1. scan the changed files whole (unless the shell scanned them already);
  * 2. place findings on the diff (inline, capped) or in the summary;
- * 3. render the review body and the sticky summary (with fixed findings from `previousBody`).
+ * 3. with `drafting`: draft for the inline findings (`draftFindings`: one draft per line,
+ *    verified, sanitised) and plan again with the drafts: a verified edit whose lines lie in one
+ *    hunk becomes a committable suggestion, anything else an explanation; notices (budget,
+ *    quota) go into the summary;
+ * 4. render the review body and the sticky summary (with fixed findings from `previousBody`).
  */
-export function reviewPullRequest(params: PullRequestParams): PullRequestReview {
-  const { files, grammars, rules, config, logger } = params;
-  const scan = params.scan ?? scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
-  return planReview(params, scan);
-}
-
-/**
- * `reviewPullRequest` with a drafted change on each inline comment:
- * 1. scan and plan as `reviewPullRequest` does;
- * 2. draft for the inline findings (`draftFindings`: one draft per line, verified, sanitised);
- * 3. plan again with the drafts: a verified edit whose lines lie in one hunk becomes a committable
- *    suggestion, anything else an explanation; notices (budget, quota) go into the summary.
- */
-export async function reviewPullRequestWithDrafts(params: PullRequestParams & { drafting: DraftingSetup }): Promise<PullRequestReview> {
-  const { files, grammars, rules, config, logger } = params;
+export async function buildPullRequestReview(params: PullRequestParams & { drafting?: DraftingSetup | undefined }): Promise<PullRequestReview> {
+  const { files, grammars, rules, config, logger, drafting } = params;
   // 1.
   const scan = params.scan ?? scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
-  const first = planReview(params, scan);
   // 2.
+  const first = planReview(params, scan);
+  if (drafting === undefined) return first;
+  // 3.
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const { drafts, notices } = await draftFindings({
     findings: first.plan.inline.filter((f) => f.fix === undefined),
@@ -75,12 +68,12 @@ export async function reviewPullRequestWithDrafts(params: PullRequestParams & { 
     project: draftProjectOf(scan.project),
     grammars,
     rules,
-    setup: params.drafting,
+    setup: drafting,
     contextFiles: files.filter((f) => /(^|\/)(pyproject\.toml|Cargo\.toml)$/.test(f.path)),
     ...(logger === undefined ? {} : { logger }),
   });
-  // 3.
-  return planReview(params, scan, { drafts, notices, repository: params.drafting.repository });
+  // 4.
+  return planReview(params, scan, { drafts, notices, repository: drafting.repository });
 }
 
 function planReview(
@@ -117,26 +110,20 @@ function planReview(
   return { scan, plan, reviewBody: renderReviewBody(plan), summaryBody, notices: drafting.notices };
 }
 
-/** The issue pipeline shared by the app and `ftbot review`: scan a tree, render the triage comment. */
-export function triageRepository(params: Common & { sha: string; wheels?: WheelCheck | undefined; appSlug?: string | undefined }): { scan: ScanResult; body: string } {
-  const { files, grammars, rules, config, sha, docsBaseUrl, sourceUrl, wheels, appSlug, logger, knowledgeLink } = params;
-  const scan = params.scan ?? scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
-  const skipped = [...(params.skipped ?? []), ...skippedOf(scan.diagnostics)];
-  const body = renderTriage({ findings: scan.findings, files, project: scan.project, skipped, sha, docsBaseUrl, sourceUrl, wheels, appSlug, knowledgeLink, dependencies: params.dependencies });
-  return { scan, body };
-}
-
 /**
- * `triageRepository` with a short explanation and citation for the top examples (one per rule,
- * `triageExamples`), drafted by `drafting.drafter` (the deterministic drafter: triage asks no
- * model). `repoBase` is where the cited knowledge pages are linked.
+ * The triage comment (pipeline step 9), shared by the app and `ftbot review`: scan a tree and
+ * render the comment. With `drafting`, the top examples (one per rule, `triageExamples`) get a
+ * short explanation and citation drafted by `drafting.drafter` (the deterministic drafter: triage
+ * asks no model), and the cited knowledge pages are linked under `repoBase`.
  */
-export async function triageRepositoryWithDrafts(
-  params: Common & { sha: string; wheels?: WheelCheck | undefined; appSlug?: string | undefined; drafting: DraftingSetup; repoBase: string },
+export async function buildTriageComment(
+  params: Common & { sha: string; wheels?: WheelCheck | undefined; appSlug?: string | undefined; drafting?: DraftingSetup | undefined; repoBase: string },
 ): Promise<{ scan: ScanResult; body: string }> {
   const { files, grammars, rules, config, sha, docsBaseUrl, sourceUrl, wheels, appSlug, logger, knowledgeLink, drafting, repoBase } = params;
   const scan = params.scan ?? scanFiles({ files, grammars, rules, config, ...(logger === undefined ? {} : { logger }) });
   const skipped = [...(params.skipped ?? []), ...skippedOf(scan.diagnostics)];
+  const common = { findings: scan.findings, files, project: scan.project, skipped, sha, docsBaseUrl, sourceUrl, wheels, appSlug, knowledgeLink, dependencies: params.dependencies };
+  if (drafting === undefined) return { scan, body: renderTriage(common) };
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const examples = triageExamples(scan.findings);
   const { drafts } = await draftFindings({
@@ -152,21 +139,5 @@ export async function triageRepositoryWithDrafts(
     const draft = drafts.get(finding.fingerprint);
     return draft?.kind === 'drafted' ? [{ finding, suggestion: draft.suggestion }] : [];
   });
-  const body = renderTriage({
-    findings: scan.findings,
-    files,
-    project: scan.project,
-    skipped,
-    sha,
-    docsBaseUrl,
-    sourceUrl,
-    wheels,
-    dependencies: params.dependencies,
-    appSlug,
-    knowledgeLink,
-    drafts: triageDrafts,
-    repoBase,
-    repository: drafting.repository,
-  });
-  return { scan, body };
+  return { scan, body: renderTriage({ ...common, drafts: triageDrafts, repoBase, repository: drafting.repository }) };
 }

@@ -1,7 +1,7 @@
 import { loadRepoConfig } from '../load-repo-config.js';
 import { prepareRun } from '../prepare-run.js';
-import { reviewPullRequest } from '../review-pull-request.js';
-import { triageIssue } from '../triage-issue.js';
+import { reviewPullRequest } from '../pipeline/review-pull-request.js';
+import { triageIssue } from '../pipeline/triage-issue.js';
 import { reply, type CommandContext } from './reply.js';
 import { runAsk } from './run-ask.js';
 import { runDeps } from './run-deps.js';

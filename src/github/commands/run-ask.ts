@@ -11,7 +11,7 @@ import { loadGrammars } from '../../io/load-grammars.js';
 import { loadPrompts } from '../../io/load-prompts.js';
 import { knowledgeIndex, knowledgeLinker } from '../knowledge-index.js';
 import { loadRepoConfig } from '../load-repo-config.js';
-import { fetchFiles } from '../review-pull-request.js';
+import { fetchFiles } from '../pipeline/fetch-files.js';
 import { answerAllowed } from './answer-allowed.js';
 import { reply, type CommandContext } from './reply.js';
 

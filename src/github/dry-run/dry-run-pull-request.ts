@@ -1,8 +1,9 @@
+import type { PipelineOutput } from '../../core/pipeline/types.js';
 import type { Logger } from '../../core/ports.js';
 import type { AppOptions } from '../app-options.js';
 import { loadRepoConfig } from '../load-repo-config.js';
 import { prepareRun } from '../prepare-run.js';
-import { reviewPullRequest } from '../review-pull-request.js';
+import { reviewPullRequest } from '../pipeline/review-pull-request.js';
 import type { GitHubWrite } from '../write-github.js';
 import { dryRunContext } from './dry-run-context.js';
 import type { DryRunOctokit } from './dry-run-octokit.js';
@@ -33,11 +34,9 @@ export async function dryRunPullRequest(params: {
   const { data: pr } = await octokit.rest.pulls.get({ owner: params.owner, repo: params.repo, pull_number: params.pullNumber });
   const writes: GitHubWrite[] = [];
   const options: AppOptions = { ...params.options, dryRun: { sink: (write) => writes.push(write) } };
-  let findings: number | undefined;
-  const log = countingFindings(params.log, (n) => (findings = n));
 
   const payload: Record<string, unknown> = { action: 'labeled', number: pr.number, pull_request: pr, repository: pr.base.repo, sender: { login: 'ftbot-cli', type: 'User' } };
-  const context = dryRunContext({ name: 'pull_request', payload, octokit, log });
+  const context = dryRunContext({ name: 'pull_request', payload, octokit, log: params.log });
   const repo = context.repo();
   const loaded = await loadRepoConfig(context, repo);
   const label = pr.labels.find((l) => l.name === loaded.config.label) ?? { name: loaded.config.label };
@@ -45,25 +44,18 @@ export async function dryRunPullRequest(params: {
   if (!pr.labels.some((l) => l.name === label.name)) pr.labels.push(label as (typeof pr.labels)[number]);
   const { config, comments } = await prepareRun({ context, repo, issueNumber: pr.number, options, config: loaded });
   // The check run is left out: it needs the app's `checks: write`, and a dry run has no app.
-  await reviewPullRequest({ context, repo, pr, config, options, comments, projectName: loaded.projectName, checkRun: false });
+  const output = await reviewPullRequest({ context, repo, pr, config, options, comments, projectName: loaded.projectName, checkRun: false });
   const limited = octokit.rateLimitError();
   if (limited !== undefined) throw limited;
   return {
     pull: { owner: repo.owner, repo: repo.repo, number: pr.number, title: pr.title, url: pr.html_url, headSha: pr.head.sha, state: pr.state },
     writes,
-    findings,
+    findings: findingsOf(output),
   };
 }
 
-/** Passes log lines on, and reads the finding count from the pipeline's closing line. */
-export function countingFindings(log: Logger, found: (n: number) => void): Logger {
-  return {
-    debug: (f, m) => log.debug(f, m),
-    info: (f, m) => {
-      if (typeof f.findings === 'number') found(f.findings);
-      log.info(f, m);
-    },
-    warn: (f, m) => log.warn(f, m),
-    error: (f, m) => log.error(f, m),
-  };
+/** The number of findings behind what a dry run would post; undefined when nothing was reviewed. */
+export function findingsOf(output: PipelineOutput | undefined): number | undefined {
+  if (output === undefined) return undefined;
+  return (output.kind === 'review' ? output.review.scan : output.scan).findings.length;
 }

@@ -2,11 +2,11 @@ import type { Logger } from '../../core/ports.js';
 import type { AppOptions } from '../app-options.js';
 import { loadRepoConfig } from '../load-repo-config.js';
 import { prepareRun } from '../prepare-run.js';
-import { triageIssue } from '../triage-issue.js';
+import { triageIssue } from '../pipeline/triage-issue.js';
 import type { GitHubWrite } from '../write-github.js';
 import { dryRunContext } from './dry-run-context.js';
 import type { DryRunOctokit } from './dry-run-octokit.js';
-import { countingFindings, type DryRunOutcome } from './dry-run-pull-request.js';
+import { findingsOf, type DryRunOutcome } from './dry-run-pull-request.js';
 
 /** The number the synthesised issue carries: GitHub never gives it, so it names "a new issue". */
 export const NEW_ISSUE = 0;
@@ -35,18 +35,16 @@ export async function dryRunTriage(params: { octokit: DryRunOctokit; owner: stri
 
   const writes: GitHubWrite[] = [];
   const options: AppOptions = { ...params.options, dryRun: { sink: (write) => writes.push(write) } };
-  let findings: number | undefined;
-  const log = countingFindings(params.log, (n) => (findings = n));
   const payload: Record<string, unknown> = { action: 'labeled', repository, sender: { login: 'ftbot-cli', type: 'User' } };
-  const context = dryRunContext({ name: 'issues', payload, octokit, log });
+  const context = dryRunContext({ name: 'issues', payload, octokit, log: params.log });
   const repo = context.repo();
   const loaded = await loadRepoConfig(context, repo);
   const label = { name: loaded.config.label };
   payload.label = label;
   payload.issue = { number: NEW_ISSUE, title: 'Free-threading support', state: 'open', labels: [label], user: { login: 'ftbot-cli', type: 'User' } };
   const { config, comments } = await prepareRun({ context, repo, issueNumber: NEW_ISSUE, options, config: loaded });
-  await triageIssue({ context, repo, issueNumber: NEW_ISSUE, defaultBranch: repository.default_branch, config, options, comments, appSlug: params.options.appSlug });
+  const output = await triageIssue({ context, repo, issueNumber: NEW_ISSUE, defaultBranch: repository.default_branch, config, options, comments, appSlug: params.options.appSlug });
   const limited = octokit.rateLimitError();
   if (limited !== undefined) throw limited;
-  return { repository: { owner, repo: repository.name, url: repository.html_url, defaultBranch: repository.default_branch }, writes, findings };
+  return { repository: { owner, repo: repository.name, url: repository.html_url, defaultBranch: repository.default_branch }, writes, findings: findingsOf(output) };
 }

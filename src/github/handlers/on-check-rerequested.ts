@@ -2,7 +2,7 @@ import type { Context } from 'probot';
 import type { AppOptions } from '../app-options.js';
 import { loadRepoConfig } from '../load-repo-config.js';
 import { prepareRun } from '../prepare-run.js';
-import { reviewPullRequest } from '../review-pull-request.js';
+import { reviewPullRequest } from '../pipeline/review-pull-request.js';
 
 /** Someone pressed "Re-run" on ftbot's check run, or on the whole check suite. */
 export const CHECK_EVENTS = ['check_run.rerequested', 'check_suite.rerequested'] as const;

@@ -2,7 +2,7 @@ import type { Context } from 'probot';
 import type { AppOptions } from '../app-options.js';
 import { loadRepoConfig } from '../load-repo-config.js';
 import { prepareRun } from '../prepare-run.js';
-import { triageIssue } from '../triage-issue.js';
+import { triageIssue } from '../pipeline/triage-issue.js';
 
 export const ISSUES_EVENTS = ['issues.opened', 'issues.labeled', 'issues.edited'] as const;
 

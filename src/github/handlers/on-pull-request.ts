@@ -2,7 +2,7 @@ import type { Context } from 'probot';
 import type { AppOptions } from '../app-options.js';
 import { loadRepoConfig } from '../load-repo-config.js';
 import { prepareRun } from '../prepare-run.js';
-import { reviewPullRequest } from '../review-pull-request.js';
+import { reviewPullRequest } from '../pipeline/review-pull-request.js';
 
 /** The pull-request actions ftbot reviews on. */
 export const PULL_REQUEST_EVENTS = [

@@ -1,0 +1,23 @@
+import { isDependencyFile } from '../../deps/index.js';
+import type { ReadinessCheck } from '../../deps/index.js';
+import type { SourceFile } from '../../ports.js';
+import type { FileListing, ListedFile, PipelineRunner } from '../types.js';
+
+/**
+ * Step 7: the dependencies' readiness on free-threaded CPython. A triage always checks; a review
+ * checks only when a dependency file (`pyproject.toml`, `setup.cfg`, `requirements*.txt`) was
+ * changed, renamed or removed. The runner reads the files (bounded) and asks the index; without
+ * `runner.checkDependencies` there is no check.
+ */
+export async function dependencyCheck<F extends ListedFile>(params: {
+  kind: 'review' | 'triage';
+  listing: FileListing<F>;
+  files: readonly SourceFile[];
+  runner: Pick<PipelineRunner<F>, 'checkDependencies'>;
+}): Promise<ReadinessCheck | undefined> {
+  const { kind, listing, files, runner } = params;
+  if (runner.checkDependencies === undefined) return undefined;
+  const changed = listing.files.some((f) => isDependencyFile(f.path) || (f.previousPath !== undefined && isDependencyFile(f.previousPath)));
+  if (kind === 'review' && !changed) return undefined;
+  return runner.checkDependencies(files, listing);
+}
