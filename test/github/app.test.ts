@@ -19,6 +19,7 @@ import {
   receive,
   type Thread,
 } from '../helpers/probot-app.js';
+import { checkRunMarkdown, reviewMarkdown, snapshotFile } from '../helpers/bodies.js';
 
 const spam = readFileSync(new URL('../../examples/spamext/src/spam/spammodule.c', import.meta.url), 'utf8');
 const SHA1 = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
@@ -110,49 +111,10 @@ describe('pull requests', () => {
     const lines = review.comments.map((c) => (c as { start_line?: number }).start_line ?? c.line);
     expect(lines).toEqual([...lines].sort((a, b) => a - b));
     expect(lines).toEqual(expect.arrayContaining([18, 32, 44, 83, 145]));
-    expect(review.comments[0]?.body).toMatchInlineSnapshot(`
-      "**FT001** \`PyDict_GetItem\` returns a borrowed reference that another thread can free while \`registry\` is shared ([FT001](https://example.test/docs/rules/ft001-dict-get-item-borrowed.md): dict-get-item-borrowed)
-
-      Why: Without the GIL another thread can delete the key and free the value while this code still uses the borrowed pointer.
-
-      Background: [Replacing borrowed references from dict lookups](https://example.test/knowledge/dict-borrowed-references.md#replacing-borrowed-references-from-dict-lookups)
-
-      Suggested change (drafted by ftbot's templates, verified by ftbot: it parses, clears the finding and adds none):
-
-      Replace \`PyDict_GetItem\` with \`PyDict_GetItemRef\`, which stores a strong reference in its last argument and returns \`1\` (found), \`0\` (missing, the variable is NULL) or \`-1\` (error, exception set). The error result returns from the function, and the new reference is released with \`Py_XDECREF\` on every path that does not return it.
-
-      \`PyDict_GetItemRef\` is new in Python 3.13; if the project supports older versions, include \`pythoncapi_compat.h\` (python/pythoncapi-compat), which provides it.
-
-      \`\`\`suggestion
-          PyObject *value;
-          if (PyDict_GetItemRef(registry, key, &value) < 0) {
-              return NULL;
-          }
-          if (value == NULL) {
-              Py_RETURN_NONE;
-          }
-          return value;
-      \`\`\`
-
-      Sources:
-      - Replacing borrowed references from dict lookups (\`knowledge/dict-borrowed-references.md\`) · [upstream](https://docs.python.org/3/howto/free-threading-extensions.html#borrowed-references)
-
-      <!-- ftbot:draft deterministic -->
-
-      ---
-
-      **FT004** \`Py_NewRef(value)\` after \`PyDict_GetItem\` does not make the borrowed reference safe: the item can be freed before the increment ([FT004](https://example.test/docs/rules/ft004-borrowed-ref-then-incref.md): borrowed-ref-then-incref)
-
-      Why: The object can be freed between the borrowed lookup and the increment, so the new reference may point at freed memory.
-
-      Background: [Why Py_NewRef(PyList_GetItem(...)) is not a fix](https://example.test/knowledge/newref-around-borrowed-call.md#why-py_newrefpylist_getitem-is-not-a-fix)
-
-      Fix: Call \`PyDict_GetItemRef\` instead, which returns a strong reference atomically
-
-      Drafted change: see FT001 above.
-      <!-- ftbot:fp 82f3e3c4bbbcd709 -->
-      <!-- ftbot:fp 7f97162d06b82a1c -->"
-    `);
+    // The review, its inline comments, the summary and the check run, whole, as a user reads them.
+    await expect(reviewMarkdown(review)).toMatchFileSnapshot(snapshotFile('github', 'pull-request-review.md'));
+    await expect(thread.comments[0]?.body).toMatchFileSnapshot(snapshotFile('github', 'pull-request-summary.md'));
+    await expect(checkRunMarkdown(thread.checks.runs[0] ?? { annotations: [] })).toMatchFileSnapshot(snapshotFile('github', 'check-run.md'));
     // The safe FT008 fix becomes a committable multi-line suggestion.
     const slot = review.comments.at(-1) as { start_line?: number; line: number; body: string };
     expect([slot.start_line, slot.line]).toEqual([145, 147]);
@@ -190,10 +152,8 @@ describe('pull requests', () => {
 
     expect(thread.posts).toBe(1);
     expect(thread.patches).toBe(2);
-    const summary = thread.comments[0]?.body ?? '';
-    expect(summary).toContain('<!-- ftbot:summary v1 -->');
-    expect(summary).toContain(`<!-- ftbot:head ${SHA3} -->`);
-    expect(summary).toMatch(/### Fixed since the last run \(2\)/);
+    // The summary after a push that fixed two findings.
+    await expect(thread.comments[0]?.body).toMatchFileSnapshot(snapshotFile('github', 'pull-request-summary-fixed.md'));
   });
 
   it('comments only on lines inside the diff and lists the rest in the summary', async () => {

@@ -22,6 +22,7 @@ import {
   type ChangedFile,
   type Thread,
 } from '../helpers/probot-app.js';
+import { snapshotFile } from '../helpers/bodies.js';
 
 const SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 const LABEL = { id: 1, node_id: 'L1', url: 'https://api.github.com/x', name: 'free-threading', color: 'ededed', default: false, description: null };
@@ -136,10 +137,7 @@ describe('drafted changes in pull-request reviews', () => {
     const { review: posted } = await review(withModel(), [lookupFile], openai);
     const first = posted.comments[0];
     expect([first?.start_line, first?.line]).toEqual([8, 12]);
-    expect(first?.body).toContain('Suggested change (drafted by a language model, verified by ftbot');
-    expect(first?.body).toContain('Switch to `PyDict_GetItemRef` and return the strong reference it stores.');
-    expect(first?.body).toContain(`\`\`\`suggestion\n${GOOD_REPLACEMENT}\n\`\`\``);
-    expect(first?.body).toContain('<!-- ftbot:draft llm draft-migration@1 -->');
+    await expect(first?.body).toMatchFileSnapshot(snapshotFile('github', 'review-comment-model-draft.md'));
   });
 
   it('shows only an explanation when the model’s edit fails verification and no template fits', async () => {

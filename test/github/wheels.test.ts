@@ -19,6 +19,7 @@ import {
   REPO,
   receive,
 } from '../helpers/probot-app.js';
+import { snapshotFile } from '../helpers/bodies.js';
 
 const root = new URL('../../examples/spamext/', import.meta.url);
 const pyproject = readFileSync(new URL('pyproject.toml', root), 'utf8');
@@ -62,10 +63,7 @@ describe('wheels command', () => {
     await receive(probot, 'issue_comment.created', comment('@ftbot wheels spamext==0.3.0'));
     finish(api, pypi);
     const body = thread.comments[0]?.body ?? '';
-    expect(body.split('\n')[0]).toBe('### Free-threaded wheels: `spamext` 0.3.0');
-    expect(body).toContain('Wheels install on 3.14t.');
-    expect(body).toMatch(/\| 3\.14t \| ✅\[\^1\] \|/);
-    expect(body).toContain('[^1]: `spamext-0.3.0-cp314-cp314t-manylinux_2_17_x86_64.manylinux2014_x86_64.whl`');
+    await expect(body).toMatchFileSnapshot(snapshotFile('github', 'wheels-reply.md'));
   });
 
   it('defaults to the project of pyproject.toml, and shows a 404 as the "could not check" note', async () => {
