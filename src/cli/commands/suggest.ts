@@ -2,15 +2,15 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Finding } from '../../core/diagnostics.js';
-import { createDeterministicDrafter, createLlmDrafter, draftSuggestions, type Drafter, type Suggestion } from '../../core/drafting/index.js';
+import { draftSuggestions, type Suggestion } from '../../core/drafting/index.js';
 import { scanFiles } from '../../core/engine/scan-files.js';
 import { selectRules } from '../../core/engine/select-rules.js';
 import { classifyPath } from '../../core/languages.js';
 import type { Logger } from '../../core/ports.js';
-import { findRule, rules as allRules } from '../../core/rules/index.js';
+import { rules as allRules } from '../../core/rules/index.js';
+import { createDrafters } from '../../io/create-drafters.js';
 import { loadGrammars } from '../../io/load-grammars.js';
 import { loadKnowledge } from '../../io/load-knowledge.js';
-import { loadPrompts } from '../../io/load-prompts.js';
 import { createOpenAiClient, readLlmSettings } from '../../io/openai-client.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo, type Command } from '../io.js';
 
@@ -158,27 +158,13 @@ export const command: Command = {
 
     // 3. Draft: the model when a key is set, templates otherwise (and as the fallback).
     const knowledge = await loadKnowledge();
-    const deterministic = createDeterministicDrafter({ grammars });
     const settings = readLlmSettings(io.env);
-    let drafter: Drafter = deterministic;
-    if (settings !== undefined) {
-      const prompt = loadPrompts().get('draft-migration');
-      if (prompt === undefined) throw new Error('prompts/draft-migration.md is missing');
-      drafter = createLlmDrafter({
-        client: createOpenAiClient(settings, { fetch: io.fetch }),
-        prompt,
-        logger,
-        describeRule: (id) => {
-          const rule = findRule(id);
-          return rule === undefined ? undefined : { title: rule.meta.title };
-        },
-      });
-    }
+    const { drafter, fallback } = createDrafters({ grammars, llm: settings === undefined ? undefined : { client: createOpenAiClient(settings, { fetch: io.fetch }) }, logger });
     const project = {
       ...(scan.project.requiresPython === undefined ? {} : { requiresPython: scan.project.requiresPython }),
       ...(scan.project.minPython === undefined ? {} : { minPython: scan.project.minPython }),
     };
-    const result = await draftSuggestions({ findings, fileText, path, knowledge, drafter, fallback: deterministic, project, grammars, rules, contextFiles: context, logger });
+    const result = await draftSuggestions({ findings, fileText, path, knowledge, drafter, fallback, project, grammars, rules, contextFiles: context, logger });
     for (const notice of result.notices) io.stderr(`ftbot suggest: ${notice}\n`);
     io.stdout(format === 'json' ? toJson(result.suggestions) : toText(result.suggestions));
     return EXIT_FINDINGS;
