@@ -17,6 +17,22 @@ export type PullRequestRef = {
   head: { sha: string; repo: { name: string; owner: { login: string } | null } | null };
 };
 
+/** What `reviewPullRequest` needs: the event's context, the pull request and the resolved configuration. */
+export type ReviewPullRequestParams = {
+  context: Context;
+  repo: { owner: string; repo: string };
+  pr: PullRequestRef;
+  config: ResolvedConfig;
+  options: AppOptions;
+  comments?: readonly IssueComment[];
+  /** `[project] name` of the default branch's `pyproject.toml`, when the head does not change it. */
+  projectName?: string | undefined;
+  /** A re-requested check: create a new check run even when one exists for the head SHA. */
+  rerequested?: boolean | undefined;
+  /** Leave the check run out (dry runs, which have no app to own one); default true. */
+  checkRun?: boolean | undefined;
+};
+
 /**
  * Reviews one pull request: `runPipeline` with the pull request's runner. In the app's terms:
  * 0. start the `ftbot` check run on the head SHA (`in_progress`; nothing when it is complete already);
@@ -33,20 +49,7 @@ export type PullRequestRef = {
  * @returns
  *   What was posted, or undefined when the head repository is gone (nothing to review).
  */
-export async function reviewPullRequest(params: {
-  context: Context;
-  repo: { owner: string; repo: string };
-  pr: PullRequestRef;
-  config: ResolvedConfig;
-  options: AppOptions;
-  comments?: readonly IssueComment[];
-  /** `[project] name` of the default branch's `pyproject.toml`, when the head does not change it. */
-  projectName?: string | undefined;
-  /** A re-requested check: create a new check run even when one exists for the head SHA. */
-  rerequested?: boolean | undefined;
-  /** Leave the check run out (dry runs, which have no app to own one); default true. */
-  checkRun?: boolean | undefined;
-}): Promise<PipelineOutput | undefined> {
+export async function reviewPullRequest(params: ReviewPullRequestParams): Promise<PipelineOutput | undefined> {
   const { context, pr, config } = params;
   const headRepo = pr.head.repo === null || pr.head.repo.owner === null ? null : { owner: pr.head.repo.owner.login, repo: pr.head.repo.name };
   if (headRepo === null) {
@@ -67,17 +70,7 @@ export async function reviewPullRequest(params: {
  * The pull request's reads and writes. Files are read from the head repository at the head SHA;
  * comments and the review go to the base repository's pull request.
  */
-function pullRequestRunner(params: {
-  context: Context;
-  repo: { owner: string; repo: string };
-  headRepo: { owner: string; repo: string };
-  pr: PullRequestRef;
-  config: ResolvedConfig;
-  options: AppOptions;
-  comments?: readonly IssueComment[];
-  rerequested?: boolean | undefined;
-  checkRun?: boolean | undefined;
-}): PipelineRunner<ListedFile> {
+function pullRequestRunner(params: ReviewPullRequestParams & { headRepo: { owner: string; repo: string } }): PipelineRunner<ListedFile> {
   const { context, repo, headRepo, pr, config, options } = params;
   const index = options.packageIndex;
   const headSha = pr.head.sha;
