@@ -1,3 +1,4 @@
+import { neutralizeMentions } from '../review/neutralize-mentions.js';
 import { breakMarkers, defangBareUrls, redactSecrets, splitInlineCode } from './sanitize-output.js';
 import { stripInvisible } from './strip-invisible.js';
 
@@ -25,5 +26,5 @@ export function escapeRepositoryText(text: string): string {
       return defangBareUrls(escaped, {});
     })
     .join('');
-  return breakMarkers(out.replace(/\|/g, '\\|').replace(/@(?=[A-Za-z0-9_-])/g, '@\u200b'));
+  return breakMarkers(neutralizeMentions(out.replace(/\|/g, '\\|')));
 }
