@@ -143,6 +143,15 @@ describe('body cap', () => {
     expect(reply).toMatch(/^HTTP\/1\.1 413/);
     expect(sent).toBeLessThan(100 * 1024 * 1024);
   });
+
+  it('reads a small body that spells a reason (`too-large`, `aborted`) as a body, not as that reason', async () => {
+    for (const text of ['too-large', 'aborted']) {
+      const status = await send({ headers: { ...baseHeaders, 'x-github-delivery': `spelled-${text}`, 'x-hub-signature-256': sign(text) }, body: text });
+      // Signed, so it reaches the middleware, which refuses it as a payload: not the cap's 413, not a cut connection.
+      expect(status, text).toBeGreaterThanOrEqual(400);
+      expect(status, text).not.toBe(413);
+    }
+  });
 });
 
 describe('webhook secret in production', () => {

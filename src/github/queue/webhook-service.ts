@@ -162,13 +162,13 @@ export async function createWebhookService(params: {
         return;
       }
       inflightBytes += reserve;
-      let body: Awaited<ReturnType<typeof readCapped>>;
+      let body: CappedBody;
       try {
         body = await readCapped(req, maxBodyBytes);
       } finally {
         inflightBytes -= reserve;
       }
-      if (body === 'too-large') {
+      if (body.kind === 'too-large') {
         metrics.add('ftbot_webhooks_rejected_total');
         // Close the connection a moment after the answer, not at once: destroying a socket with
         // unread request bytes makes the kernel send a reset, and a client still writing its
@@ -180,12 +180,12 @@ export async function createWebhookService(params: {
         res.writeHead(413, { 'content-type': 'text/plain' }).end(`request body over ${maxBodyBytes} bytes\n`);
         return;
       }
-      if (body === 'aborted') {
+      if (body.kind === 'aborted') {
         req.socket.destroy();
         return;
       }
       // Probot's middleware takes a string body as the raw payload; the signature is checked on it.
-      (req as IncomingMessage & { body?: string }).body = body;
+      (req as IncomingMessage & { body?: string }).body = body.text;
     }
     await middleware(req, res, () => send(res, 404, 'not found\n'));
     if (res.statusCode >= 400 && res.statusCode < 500) metrics.add('ftbot_webhooks_rejected_total');
@@ -230,15 +230,18 @@ export async function createWebhookService(params: {
   };
 }
 
+/** A request body read up to a limit: its text, or why there is none (a body may be any string, so no string stands for these). */
+type CappedBody = { kind: 'body'; text: string } | { kind: 'too-large' } | { kind: 'aborted' };
+
 /** Reads a request body up to `limit` bytes; stops reading as soon as it is over. */
-function readCapped(req: IncomingMessage, limit: number): Promise<string | 'too-large' | 'aborted'> {
+function readCapped(req: IncomingMessage, limit: number): Promise<CappedBody> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve('too-large');
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ kind: 'too-large' });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
-    const finish = (value: string | 'too-large' | 'aborted'): void => {
+    const finish = (value: CappedBody): void => {
       if (done) return;
       done = true;
       req.off('data', onData);
@@ -249,14 +252,14 @@ function readCapped(req: IncomingMessage, limit: number): Promise<string | 'too-
       if (size > limit) {
         chunks.length = 0;
         req.pause();
-        finish('too-large');
+        finish({ kind: 'too-large' });
         return;
       }
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.on('end', () => finish(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => finish('aborted'));
-    req.on('aborted', () => finish('aborted'));
+    req.on('end', () => finish({ kind: 'body', text: Buffer.concat(chunks).toString('utf8') }));
+    req.on('error', () => finish({ kind: 'aborted' }));
+    req.on('aborted', () => finish({ kind: 'aborted' }));
   });
 }
