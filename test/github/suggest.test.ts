@@ -248,13 +248,9 @@ describe('@ftbot suggest', () => {
     finish(api);
     expect(thread.comments).toHaveLength(1);
     const body = thread.comments[0]?.body ?? '';
-    expect(body.split('\n')[0]).toBe(`Drafted changes for \`${LOOKUP_PATH}:8\` at \`${SHA.slice(0, 7)}\`:`);
-    expect(body).toContain('**FT001** `PyDict_GetItem` returns a borrowed reference');
-    expect(body).toContain(`Replace lines 8–12 of \`${LOOKUP_PATH}\` with:\n\n\`\`\`c\n${GOOD_REPLACEMENT}\n\`\`\``);
-    expect(body).toContain('**FT004** `Py_NewRef(value)` after `PyDict_GetItem`');
-    expect(body).toContain('the change drafted for FT001 above covers it');
-    expect(body).toContain('<!-- ftbot:draft deterministic -->');
+    // A reply, not a review: the edit is a plain code block with its line range, never a `suggestion`.
     expect(body).not.toContain('```suggestion');
+    await expect(body).toMatchFileSnapshot(snapshotFile('github', 'suggest-reply.md'));
   });
 
   it('says so for a line without a finding, a line past the end, and a missing file', async () => {
