@@ -2,7 +2,7 @@ import ignore from 'ignore';
 import type { Diagnostic } from '../../diagnostics.js';
 import { classifyPath } from '../../languages.js';
 import { budgetFiles, DEFAULT_FILE_BUDGET } from '../../review/budget-files.js';
-import { patchLines, type DiffLines } from '../../review/diff-lines.js';
+import { patchLines, type DiffLines, type FileDiffLines } from '../../review/diff-lines.js';
 import type { FileListing, ListedFile, PipelineJob } from '../types.js';
 
 /** A pull request lists at most this many changed files (GitHub's own limit on the files endpoint). */
@@ -47,7 +47,7 @@ export function selectFiles<F extends ListedFile>(params: {
   const skipped: Diagnostic[] = [...(listing.skipped ?? [])];
   const listed = job.kind === 'review' ? listing.files.slice(0, MAX_CHANGED_FILES) : listing.files;
   const candidates = listed.filter((f) => f.removed !== true && classifyPath(f.path) !== undefined && !excluded.ignores(f.path));
-  const diff: DiffLines = listing.diff ?? new Map();
+  const diff: DiffLines = listing.diff ?? new Map<string, FileDiffLines>();
   if (listing.diff === undefined) {
     // Binary and very large files come without a patch: nothing on them can be commented inline.
     for (const f of candidates) if (f.patch !== undefined) diff.set(f.path, patchLines(f.patch));
