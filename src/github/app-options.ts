@@ -1,6 +1,7 @@
 import type { LlmBudget } from '../core/drafting/budget.js';
 import type { KnowledgeIndex } from '../core/knowledge/build-index.js';
 import type { LlmClient, PackageIndex } from '../core/ports.js';
+import type { MarkerKey } from '../io/marker-key.js';
 import type { ScanRunner } from '../io/scan-in-worker.js';
 import type { DryRun } from './write-github.js';
 
@@ -49,6 +50,12 @@ export type AppOptions = {
    * (`createScanRunner`); `npm start` sets it. Without it the scan runs in the handler's thread.
    */
   scanRunner?: ScanRunner | undefined;
+  /**
+   * Keys the hidden state markers (`<!-- ftbot:fp … -->`, the summary's state block) so that only
+   * this server's writes count as state (`createMarkerKey`). `npm start` derives it from the app's
+   * private key; without it (tests, dry runs) a fixed, public local key is used.
+   */
+  markerKey?: MarkerKey | undefined;
 };
 
 export type LlmOptions = {

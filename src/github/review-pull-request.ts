@@ -30,6 +30,7 @@ import { knowledgeLinker } from './knowledge-index.js';
 import { mapConcurrently } from '../core/map-concurrently.js';
 import { runScan } from './run-scan.js';
 import { FileTooLargeError, readRepoFile } from './read-repo-file.js';
+import { threadMarkers } from './thread-markers.js';
 import { findOwnComment, listIssueComments, upsertComment, type IssueComment } from './upsert-comment.js';
 import { writeGitHub } from './write-github.js';
 
@@ -103,12 +104,13 @@ export async function reviewPullRequest(params: {
   // 3.
   const reviewComments = await context.octokit.paginate(context.octokit.rest.pulls.listReviewComments, { ...repo, pull_number: pr.number, per_page: 100 });
   const posted = new Set<string>();
+  const markers = threadMarkers(options, repo, pr.number);
   for (const c of reviewComments) {
-    if (c.user?.type === 'Bot') for (const fp of readFingerprintMarkers(c.body)) posted.add(fp);
+    if (c.user?.type === 'Bot') for (const fp of readFingerprintMarkers(c.body, markers)) posted.add(fp);
   }
   const comments = params.comments ?? (await listIssueComments(context, { ...repo, issue_number: pr.number }));
   const previousBody = findOwnComment(comments, SUMMARY_MARKER)?.body;
-  if (previousBody !== undefined) for (const f of readStateMarkers(previousBody).findings) if (f.posted) posted.add(f.fingerprint);
+  if (previousBody !== undefined) for (const f of readStateMarkers(previousBody, markers).findings) if (f.posted) posted.add(f.fingerprint);
 
   // 4.
   let wheels: WheelCheck | undefined;
@@ -145,6 +147,7 @@ export async function reviewPullRequest(params: {
     knowledgeLink: await knowledgeLinker(options, log),
     wheels,
     dependencies,
+    markers,
   };
   const review = drafting === undefined ? buildPullRequestReview(reviewParams) : await reviewPullRequestWithDrafts({ ...reviewParams, drafting });
 

@@ -150,8 +150,8 @@ describe('pull requests', () => {
       Fix: Call \`PyDict_GetItemRef\` instead, which returns a strong reference atomically
 
       Drafted change: see FT001 above.
-      <!-- ftbot:fp 82f3e3c4bbbcd709 -->
-      <!-- ftbot:fp 7f97162d06b82a1c -->"
+      <!-- ftbot:fp 82f3e3c4bbbcd709 a92d94f14ec1ee36fb07e2cf14b4f530 -->
+      <!-- ftbot:fp 7f97162d06b82a1c 90646c8e72a14dd0a963405136765d86 -->"
     `);
     // The safe FT008 fix becomes a committable multi-line suggestion.
     const slot = review.comments.at(-1) as { start_line?: number; line: number; body: string };
@@ -192,7 +192,7 @@ describe('pull requests', () => {
     expect(thread.patches).toBe(2);
     const summary = thread.comments[0]?.body ?? '';
     expect(summary).toContain('<!-- ftbot:summary v1 -->');
-    expect(summary).toContain(`<!-- ftbot:head ${SHA3} -->`);
+    expect(summary).toMatch(new RegExp(`<!-- ftbot:head ${SHA3} [0-9a-f]{32} -->`));
     expect(summary).toMatch(/### Fixed since the last run \(2\)/);
   });
 
