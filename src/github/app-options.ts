@@ -37,6 +37,8 @@ export type AppOptions = {
   repliesPerUserPerHour?: number | undefined;
   /** Replies of any kind per installation per hour; default 200. */
   repliesPerInstallationPerHour?: number | undefined;
+  /** Replies of any kind by this process per hour, across every installation; default 2,000. */
+  repliesPerProcessPerHour?: number | undefined;
   /** Milliseconds since the epoch, for the answer limit and the LLM budget; default `Date.now`. */
   now?: (() => number) | undefined;
   /**
