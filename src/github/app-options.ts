@@ -1,5 +1,6 @@
 import type { LlmBudget } from '../core/drafting/budget.js';
 import type { KnowledgeIndex } from '../core/knowledge/build-index.js';
+import type { DraftVerifier } from '../core/drafting/verify-draft.js';
 import type { LlmClient, PackageIndex } from '../core/ports.js';
 import type { MarkerKey } from '../io/marker-key.js';
 import type { ScanRunner } from '../io/scan-in-worker.js';
@@ -52,6 +53,11 @@ export type AppOptions = {
    * (`createScanRunner`); `npm start` sets it. Without it the scan runs in the handler's thread.
    */
   scanRunner?: ScanRunner | undefined;
+  /**
+   * Verifies drafted edits off the event loop within a time budget (`createDraftVerifier`);
+   * `npm start` sets it. Without it drafts are verified in the handler's thread.
+   */
+  draftVerifier?: DraftVerifier | undefined;
   /**
    * Keys the hidden state markers (`<!-- ftbot:fp … -->`, the summary's state block) so that only
    * this server's writes count as state (`createMarkerKey`). `npm start` derives it from the app's

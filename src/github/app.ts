@@ -6,6 +6,7 @@ import { createOpenAiClient } from '../io/openai-client.js';
 import { createPypiIndex } from '../io/pypi-index.js';
 import { readAppSettings } from '../io/read-app-settings.js';
 import { createScanRunner } from '../io/scan-in-worker.js';
+import { createDraftVerifier } from '../io/verify-in-worker.js';
 import type { AppOptions } from './app-options.js';
 import { CHECK_EVENTS, onCheckRerequested } from './handlers/on-check-rerequested.js';
 import { COMMENT_EVENTS, onIssueComment } from './handlers/on-issue-comment.js';
@@ -78,6 +79,8 @@ export default function ftbotApp(app: Probot): void {
     packageIndex: createPypiIndex(settings.pypiUrl === undefined ? {} : { baseUrl: settings.pypiUrl }),
     // Scans run on a worker thread, so a hostile file cannot hold webhook acknowledgements.
     scanRunner: createScanRunner(),
+    // So is the verification of drafted edits (it parses and scans the whole file twice).
+    draftVerifier: createDraftVerifier(),
     markerKey: serverMarkerKey(),
     llm:
       settings.llm === undefined

@@ -34,5 +34,6 @@ export async function draftingSetup(params: {
     repository: `${repo.owner}/${repo.repo}`,
     scope: { pullRequest: `${repo.owner}/${repo.repo}#${issueNumber}`, ...(installation === undefined ? {} : { installation: String(installation) }) },
     ...(params.requestText === undefined ? {} : { requestText: params.requestText }),
+    verifier: options.draftVerifier,
   };
 }
