@@ -78,7 +78,8 @@ export async function createWebhookService(params: {
   let inflightBytes = 0;
   const metrics = createMetrics();
   // The endpoint's log never carries a request body (see `errorWithoutBody`).
-  const baseLog = params.probot.log ?? new Probot(params.probot).log;
+  // Probot makes its own logger only once it has loaded: before that, `.log` is null.
+  const baseLog = params.probot.log ?? (await loadedProbot(params.probot)).log;
   const ingress = new Probot({ ...params.probot, log: baseLog.child({}, { serializers: { err: errorWithoutBody } }) as typeof baseLog });
   await ingress.load(() => undefined);
   const log = ingress.log.child({ name: 'ftbot' });
@@ -259,4 +260,10 @@ function readCapped(req: IncomingMessage, limit: number): Promise<string | 'too-
     req.on('error', () => finish('aborted'));
     req.on('aborted', () => finish('aborted'));
   });
+}
+
+async function loadedProbot(settings: ProbotSettings): Promise<Probot> {
+  const probot = new Probot(settings);
+  await probot.load(() => undefined);
+  return probot;
 }
