@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { findExtensionModules } from '../../src/core/review/find-extension-modules.js';
 import { rules } from '../../src/core/rules/index.js';
 import { createScanRunner, DEFAULT_SCAN_BUDGET } from '../../src/io/scan-in-worker.js';
 
@@ -33,3 +34,17 @@ describe('rules on adversarial repository text', () => {
     }, 60_000);
   }
 });
+
+describe('extension-module discovery on adversarial repository text (issue 14 L4)', () => {
+  // Each 1 MB: declarations cut short, over and over (46 s with the former patterns). Run on the
+  // event loop of a triage, so the test's timeout is the bound.
+  const shapes = { 'PyInit_a(': 'PyInit_a(', '#[pymodule': '#[pymodule', 'PYBIND11_MODULE(': 'PYBIND11_MODULE(', 'nanobind_add_module(': 'nanobind_add_module(' };
+  for (const [name, unit] of Object.entries(shapes)) {
+    it(`reads 1 MB of ${name} repeated in one pass`, () => {
+      const text = unit.repeat(Math.floor(1_000_000 / unit.length));
+      const modules = findExtensionModules({ files: [{ path: 'src/m.c', text }, { path: 'src/lib.rs', text }, { path: 'CMakeLists.txt', text }], findings: [] });
+      expect(Array.isArray(modules)).toBe(true);
+    }, 20_000);
+  }
+});
+
