@@ -17,11 +17,12 @@ describe('npm start', () => {
       cwd: fileURLToPath(new URL('../fixtures/webhooks/', import.meta.url)),
       env: { PATH: process.env.PATH ?? '' },
       encoding: 'utf8',
-      timeout: 20_000,
+      // Loading the server through tsx takes seconds, tens of them on a loaded machine.
+      timeout: 80_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('cannot start the GitHub App: missing APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH), WEBHOOK_SECRET');
-  });
+  }, 90_000);
 
   it('starts with credentials and no logger of its own, answers /healthz and stops on SIGTERM', async () => {
     const server = fileURLToPath(new URL('../../src/github/server.ts', import.meta.url));
@@ -38,7 +39,7 @@ describe('npm start', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no 'ftbot listening' line; stderr: ${stderr.slice(0, 500)}`)), 25_000);
+        const timer = setTimeout(() => reject(new Error(`no 'ftbot listening' line; stderr: ${stderr.slice(0, 500)}`)), 80_000);
         const look = (): void => {
           const line = stdout.split('\n').find((l) => l.includes('ftbot listening'));
           if (line !== undefined) {
@@ -54,6 +55,6 @@ describe('npm start', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-  }, 40_000);
+  }, 90_000);
 });
 
