@@ -53,6 +53,11 @@ export type PackageRelease = {
   project: string;
   version: string;
   files: PackageFile[];
+  /**
+   * Size of the index's answer this was read from (PyPI's JSON body), when the index knows it;
+   * callers budget memory by it.
+   */
+  bytes?: number;
 };
 
 /** Why an index could not answer; never thrown, always returned. */

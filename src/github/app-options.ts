@@ -1,6 +1,8 @@
 import type { LlmBudget } from '../core/drafting/budget.js';
 import type { KnowledgeIndex } from '../core/knowledge/build-index.js';
+import type { DraftVerifier } from '../core/drafting/verify-draft.js';
 import type { LlmClient, PackageIndex } from '../core/ports.js';
+import type { MarkerKey } from '../io/marker-key.js';
 import type { ScanRunner } from '../io/scan-in-worker.js';
 import type { DryRun } from './write-github.js';
 
@@ -36,6 +38,8 @@ export type AppOptions = {
   repliesPerUserPerHour?: number | undefined;
   /** Replies of any kind per installation per hour; default 200. */
   repliesPerInstallationPerHour?: number | undefined;
+  /** Replies of any kind by this process per hour, across every installation; default 2,000. */
+  repliesPerProcessPerHour?: number | undefined;
   /** Milliseconds since the epoch, for the answer limit and the LLM budget; default `Date.now`. */
   now?: (() => number) | undefined;
   /**
@@ -49,6 +53,17 @@ export type AppOptions = {
    * (`createScanRunner`); `npm start` sets it. Without it the scan runs in the handler's thread.
    */
   scanRunner?: ScanRunner | undefined;
+  /**
+   * Verifies drafted edits off the event loop within a time budget (`createDraftVerifier`);
+   * `npm start` sets it. Without it drafts are verified in the handler's thread.
+   */
+  draftVerifier?: DraftVerifier | undefined;
+  /**
+   * Keys the hidden state markers (`<!-- ftbot:fp … -->`, the summary's state block) so that only
+   * this server's writes count as state (`createMarkerKey`). `npm start` derives it from the app's
+   * private key; without it (tests, dry runs) a fixed, public local key is used.
+   */
+  markerKey?: MarkerKey | undefined;
 };
 
 export type LlmOptions = {

@@ -1,15 +1,18 @@
 import type { Probot } from 'probot';
 import { createLlmBudget } from '../core/drafting/budget.js';
 import { NO_DOCS_SITE } from '../core/review/index.js';
+import { createMarkerKey } from '../io/marker-key.js';
 import { createOpenAiClient } from '../io/openai-client.js';
 import { createPypiIndex } from '../io/pypi-index.js';
 import { readAppSettings } from '../io/read-app-settings.js';
 import { createScanRunner } from '../io/scan-in-worker.js';
+import { createDraftVerifier } from '../io/verify-in-worker.js';
 import type { AppOptions } from './app-options.js';
 import { CHECK_EVENTS, onCheckRerequested } from './handlers/on-check-rerequested.js';
 import { COMMENT_EVENTS, onIssueComment } from './handlers/on-issue-comment.js';
 import { ISSUES_EVENTS, onIssues } from './handlers/on-issues.js';
 import { onPullRequest, PULL_REQUEST_EVENTS } from './handlers/on-pull-request.js';
+import { readServiceSettings } from './queue/read-service-settings.js';
 import { withErrorHandling } from './with-error-handling.js';
 
 /**
@@ -76,9 +79,24 @@ export default function ftbotApp(app: Probot): void {
     packageIndex: createPypiIndex(settings.pypiUrl === undefined ? {} : { baseUrl: settings.pypiUrl }),
     // Scans run on a worker thread, so a hostile file cannot hold webhook acknowledgements.
     scanRunner: createScanRunner(),
+    // So is the verification of drafted edits (it parses and scans the whole file twice).
+    draftVerifier: createDraftVerifier(),
+    markerKey: serverMarkerKey(),
     llm:
       settings.llm === undefined
         ? undefined
         : { client: createOpenAiClient(settings.llm), perPullRequest: settings.llmCallsPerPullRequest, perInstallationPerDay: settings.llmCallsPerDay },
   })(app);
+}
+
+/**
+ * The key of the state markers: derived from the app's private key (else its webhook secret), so
+ * it is stable across restarts and replicas and nobody outside the server can sign a marker.
+ * Undefined without either (the fixed local key then applies, as in dry runs).
+ */
+function serverMarkerKey(): AppOptions['markerKey'] {
+  const read = readServiceSettings(process.env);
+  if (!('settings' in read)) return undefined;
+  const secret = read.settings.privateKey.trim() || read.settings.secret;
+  return secret === '' ? undefined : createMarkerKey(secret);
 }

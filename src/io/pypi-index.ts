@@ -209,7 +209,7 @@ export function createPypiIndex(options: PypiIndexOptions = {}): PackageIndex {
       return unknown('malformed', `PyPI's answer for ${label} has an unexpected shape${where}`);
     }
     const { info, urls } = parsed.data;
-    const release: PackageRelease = { status: 'ok', project: info.name, version: info.version, files: urls.map(toFile) };
+    const release: PackageRelease = { status: 'ok', project: info.name, version: info.version, files: urls.map(toFile), bytes: text.length };
     const map = version === undefined ? pypiReleases.safeParse(json) : undefined;
     if (map?.success !== true) return { release, bytes: text.length };
     const releases = Object.entries(map.data.releases).map(([v, files]) => ({ version: v, files: files.map(toFile) }));

@@ -170,11 +170,12 @@ describe('webhook secret in production', () => {
       cwd: fileURLToPath(new URL('../fixtures/webhooks/', import.meta.url)),
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', APP_ID: '1', PRIVATE_KEY: 'x', WEBHOOK_SECRET: 'development' },
       encoding: 'utf8',
-      timeout: 20_000,
+      // Loading the server through tsx takes seconds, tens of them on a loaded machine.
+      timeout: 80_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('WEBHOOK_SECRET must be set to a real secret in production');
-  });
+  }, 90_000);
 });
 
 describe('unverified bodies', () => {

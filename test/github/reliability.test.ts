@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { jobKeys } from '../../src/github/queue/job-keys.js';
 import { createMemoryQueue } from '../../src/github/queue/memory-queue.js';
 import type { WebhookService } from '../../src/github/queue/webhook-service.js';
@@ -110,6 +110,41 @@ describe('embedded queue', () => {
     await queue.drain();
     expect(order).toEqual(['a', 'c']);
     await queue.close();
+  });
+
+  it('keeps each installation to its limit while one installation has hundreds queued, and runs them all in the end', async () => {
+    const queue = createMemoryQueue({ concurrency: 4, perInstallation: 1, backoffMs: 1, attempts: 2 });
+    const job = (id: string, installationId: number) => ({ id, name: 'issues', payload: {}, keys: { delivery: id, work: `w-${id}`, thread: id, supersede: false, order: 0 }, installationId, target: id, enqueuedAt: 0 });
+    const running = new Map<number, number>();
+    let most = 0;
+    const done: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const retried = new Set<string>();
+    queue.process(async (j) => {
+      const inst = j.installationId ?? 0;
+      running.set(inst, (running.get(inst) ?? 0) + 1);
+      most = Math.max(most, running.get(inst) ?? 0);
+      if (inst === 1) await gate;
+      running.set(inst, (running.get(inst) ?? 1) - 1);
+      // One job of the busy installation asks to be retried: it comes back behind the others.
+      if (j.id === 'a-3' && !retried.has(j.id)) {
+        retried.add(j.id);
+        return 'retry';
+      }
+      done.push(j.id);
+      return 'done';
+    });
+    for (let i = 0; i < 300; i++) await queue.enqueue(job(`a-${i}`, 1));
+    await queue.enqueue(job('b-0', 2));
+    // The other installation's job runs although installation 1 is at its limit with 299 queued.
+    await vi.waitFor(() => expect(done).toEqual(['b-0']));
+    release();
+    await queue.drain();
+    expect(done).toHaveLength(301);
+    expect(done).toContain('a-3');
+    expect(most).toBe(1);
+    await queue.close(100);
   });
 
   it('retries a job that asks for it, then gives up and forgets its keys so a redelivery runs again', async () => {

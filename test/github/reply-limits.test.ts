@@ -51,6 +51,23 @@ describe('reply limits', () => {
     expect(thread.comments).toHaveLength(3);
   });
 
+  it('stops replying over `repliesPerProcessPerHour`, across installations (issue 14 M4)', async () => {
+    const { probot } = createTestProbot({ repliesPerUserPerHour: 5, repliesPerInstallationPerHour: 100, repliesPerProcessPerHour: 3 });
+    const thread = createThread();
+    const api = githubApi();
+    mockToken(api.scope);
+    api.scope.post('/app/installations/3/access_tokens').reply(201, { token: 'ghs_test3', expires_at: '2099-01-01T00:00:00Z', permissions: { issues: 'write' } });
+    for (let i = 0; i < 3; i += 1) mockCreateComment(api.scope, thread, 1);
+    for (let i = 0; i < 8; i += 1) {
+      const payload = mention('@ftbot help', { id: 200 + i, login: `user${i}` });
+      // Every other mention comes from a second installation.
+      if (i % 2 === 1) payload.installation = { ...payload.installation, id: 3 } as typeof payload.installation;
+      await receive(probot, 'issue_comment.created', payload);
+    }
+    finish(api);
+    expect(thread.comments).toHaveLength(3);
+  });
+
   it('paces writes per installation: the throttle id is the installation, not one id for every installation', async () => {
     const keys: string[] = [];
     const recorder = { key: (k: string) => (keys.push(k), { schedule: (_o: unknown, fn: (...a: unknown[]) => unknown, ...args: unknown[]) => fn(...args) }) };

@@ -32,6 +32,7 @@ describe('createPypiIndex', () => {
         { filename: 'psutil-7.1.2.tar.gz', packageType: 'sdist', yanked: false },
         { filename: 'psutil-7.1.2-cp314-cp314t-win_amd64.whl', packageType: 'bdist_wheel', yanked: false },
       ],
+      bytes: JSON.stringify(release).length,
     });
     expect(scope.isDone()).toBe(true);
   });

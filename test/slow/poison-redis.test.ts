@@ -97,6 +97,46 @@ describe.skipIf(!available)('poison jobs on two instances sharing Redis', () => 
     await until(() => (github?.comments.get(910)?.length ?? 0) === 1 && (github?.comments.get(911)?.length ?? 0) === 1);
   });
 
+  it('hands a job that stalls its instance to another at most N times, then quarantines it (issue 14 M8)', async () => {
+    const prefix = `s-${randomUUID()}`;
+    const events: Array<{ event: string; error?: string }> = [];
+    const make = () =>
+      createRedisQueue({
+        url,
+        prefix,
+        attempts: 2,
+        backoffMs: 20,
+        stalledMs: 800,
+        lockMs: 1500,
+        onEvent: (event, _job, detail) => events.push({ event, ...(detail?.error instanceof Error ? { error: detail.error.message } : {}) }),
+      });
+    const job = { id: 'stall-1', name: 'issue_comment', payload: {}, keys: { delivery: 'stall-1', work: 'w-stall-1', thread: 't-stall', supersede: false, order: 0 }, installationId: 1, target: 'o/r#1', enqueuedAt: 0 };
+    const starts: string[] = [];
+    // Two instances in turn start the job and hang on it until they are killed (the lock of a
+    // frozen instance is not renewed: BullMQ counts the job as stalled and gives it to the next one).
+    for (const name of ['a', 'b']) {
+      const queue = make();
+      queue.process(() => {
+        starts.push(name);
+        return new Promise<never>(() => undefined);
+      });
+      if (name === 'a') expect(await queue.enqueue(job)).toBe('queued');
+      await until(() => starts.length === (name === 'a' ? 1 : 2));
+      await queue.close(0);
+    }
+    // A third instance does not run it again: two starts without an end are enough.
+    const third = make();
+    third.process(async () => {
+      starts.push('c');
+      return 'done';
+    });
+    await until(() => events.some((e) => e.event === 'failed'));
+    await third.close(1000);
+    expect(starts).toEqual(['a', 'b']);
+    expect(events.filter((e) => e.event === 'failed')).toEqual([{ event: 'failed', error: 'quarantined: started 2 times without finishing' }]);
+    expect(events.some((e) => e.event === 'succeeded')).toBe(false);
+  }, 60_000);
+
   it('lets the shared rate limiter recover after Redis loses its state', async () => {
     const run = async (heal: boolean): Promise<string> => {
       const connection = new Bottleneck.IORedisConnection({ clientOptions: { host: '127.0.0.1', port: Number(new URL(url).port) } });

@@ -34,6 +34,8 @@ export async function checkDependencyReadiness(params: {
   maxDependencies?: number;
   concurrency?: number;
   includeOptional?: boolean;
+  /** Bytes of index answers read in all; default 64 MiB (`checkReadiness`). */
+  maxIndexBytes?: number;
   logger?: Logger;
 }): Promise<DependencyReadinessCheck> {
   const { files, ...options } = params;

@@ -134,7 +134,17 @@ function joinNotes(...parts: (string | undefined)[]): string | null {
   return sentences.length === 0 ? null : sentences.join(' ');
 }
 
-async function checkOne(dep: DeclaredDependency, index: PackageIndex, logger: Logger): Promise<DependencyReadiness> {
+/** What one check may read from the index in all, summed over its answers. */
+export const MAX_INDEX_BYTES = 64 * 1024 * 1024;
+
+/** The bytes of index answers one check has read so far, against its cap. */
+type IndexBudget = { used: number; max: number };
+
+function mebibytes(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024))} MiB`;
+}
+
+async function checkOne(dep: DeclaredDependency, index: PackageIndex, logger: Logger, budget: IndexBudget): Promise<DependencyReadiness> {
   const name = dep.requirement.name;
   const base = {
     name,
@@ -146,8 +156,14 @@ async function checkOne(dep: DeclaredDependency, index: PackageIndex, logger: Lo
     platforms: {},
   };
   const undecided = dep.markerUndecided ? 'The marker depends on values ftbot cannot know for a target; assumed to apply' : undefined;
+  // A dependency list whose answers are huge (project pages listing thousands of files) stops at
+  // the budget: the rest are unknown, and say why, instead of the check holding gigabytes.
+  if (budget.used >= budget.max) {
+    return { ...base, status: 'unknown', latestVersion: null, note: joinNotes(`Not checked: the index's answers in this check passed ${mebibytes(budget.max)}`, undecided) };
+  }
   // The release's files are asked for once; the wheel check reads them through this small cache.
   const latest = await index.findRelease({ project: dep.requirement.key });
+  if (latest.status === 'ok') budget.used += latest.bytes ?? 0;
   const check = await checkWheels({ project: dep.requirement.key, index: { findRelease: async () => latest } });
   if (latest.status === 'unknown' || check.status === 'unknown') {
     logger.debug({ project: name, reason: check.note }, 'dependency unknown');
@@ -198,7 +214,8 @@ async function checkOne(dep: DeclaredDependency, index: PackageIndex, logger: Lo
  * 3. keep the first `maxDependencies`, saying which were left out;
  * 4. check them, at most `concurrency` at once: the latest release's wheels (one request each
  *    with a caching index such as `createPypiIndex`), and for ready ones the first release with
- *    a free-threaded wheel (from the same answer on PyPI);
+ *    a free-threaded wheel (from the same answer on PyPI); once the answers read add up to
+ *    `maxIndexBytes`, the dependencies not yet asked for are `unknown` with a note saying so;
  * 5. order blockers first and list them.
  *
  * @param params
@@ -214,9 +231,12 @@ export async function checkReadiness(params: {
   maxDependencies?: number;
   concurrency?: number;
   includeOptional?: boolean;
+  /** Bytes of index answers read in all (`PackageRelease.bytes`); default `MAX_INDEX_BYTES`. */
+  maxIndexBytes?: number;
   logger?: Logger;
 }): Promise<ReadinessCheck> {
   const { dependencies, index, maxDependencies = 50, concurrency = 4, includeOptional = false, logger = silentLogger } = params;
+  const budget: IndexBudget = { used: 0, max: params.maxIndexBytes ?? MAX_INDEX_BYTES };
   const skipped: SkippedRequirement[] = [];
   // 1. Optional groups.
   const wanted = dependencies.filter((dep) => {
@@ -232,9 +252,9 @@ export async function checkReadiness(params: {
     skipped.push({ requirement: dep.text, reason: `over the limit of ${limit} ${limit === 1 ? 'dependency' : 'dependencies'} checked`, path: dep.path });
   }
   // 4. Ask the index, a few at a time.
-  const checked = await mapConcurrently(unique.slice(0, limit), concurrency, (dep) => checkOne(dep, index, logger));
+  const checked = await mapConcurrently(unique.slice(0, limit), concurrency, (dep) => checkOne(dep, index, logger, budget));
   // 5. Blockers first.
   checked.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
-  logger.info({ checked: checked.length, skipped: skipped.length }, 'dependency readiness checked');
+  logger.info({ checked: checked.length, skipped: skipped.length, indexBytes: budget.used }, 'dependency readiness checked');
   return { dependencies: checked, skipped, blockers: checked.filter((d) => d.status === 'not-ready').map((d) => d.name) };
 }

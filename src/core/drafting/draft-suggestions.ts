@@ -12,7 +12,7 @@ import { createDeterministicDrafter, offsetOf } from './deterministic-drafter.js
 import { parseSource } from './parse-source.js';
 import { citationOf, retrieveSections } from './sections.js';
 import type { Draft, DraftProject, DraftRequest, Drafter, FunctionSource, Suggestion } from './types.js';
-import { verifyDraft } from './verify-draft.js';
+import { verifyDraft, type DraftVerifier, type Verification } from './verify-draft.js';
 
 export type DraftSuggestionsResult = {
   /** One per finding of `path`, in the order given. */
@@ -70,6 +70,8 @@ export async function draftSuggestions(params: {
   repository?: string;
   requestText?: string;
   scope?: DraftRequest['scope'];
+  /** Verifies off this thread (the app's worker); default: `verifyDraft` here. */
+  verifier?: DraftVerifier | undefined;
   logger?: Logger;
 }): Promise<DraftSuggestionsResult> {
   const { fileText, path, knowledge, drafter, project, grammars, rules, logger = silentLogger } = params;
@@ -106,19 +108,23 @@ export async function draftSuggestions(params: {
       continue;
     }
     // 3–4. Sanitise and verify.
-    const verify = (draft: Draft): { draft: Draft; verified: boolean; problems: string[] } => {
+    const verify = async (draft: Draft): Promise<{ draft: Draft; verified: boolean; problems: string[] }> => {
       const clean: Draft = { ...draft, explanation: sanitizeOutput(draft.explanation, sanitizeOptions) };
       if (draft.edit === undefined) return { draft: clean, verified: false, problems: [] };
       clean.edit = { ...draft.edit, path, replacement: sanitizeCode(draft.edit.replacement, sanitizeOptions) };
-      const result = verifyDraft({ fileText, edit: clean.edit, finding, grammars, rules, ...(params.contextFiles === undefined ? {} : { contextFiles: params.contextFiles }) });
+      const contextFiles = params.contextFiles === undefined ? {} : { contextFiles: params.contextFiles };
+      const result: Verification =
+        params.verifier === undefined
+          ? verifyDraft({ fileText, edit: clean.edit, finding, grammars, rules, ...contextFiles })
+          : await params.verifier({ fileText, edit: clean.edit, finding, ruleIds: rules.map((r) => r.meta.id), ...contextFiles });
       return { draft: clean, verified: result.ok, problems: result.problems };
     };
-    let checked = verify(outcome.draft);
+    let checked = await verify(outcome.draft);
     if (!checked.verified && outcome.draft.drafter === 'llm' && checked.draft.edit !== undefined) {
       logger.warn({ ruleId: finding.ruleId, path, line: finding.line, problems: checked.problems }, 'drafted edit failed verification; using the deterministic drafter');
       const second = await safeDraft(fallback, request, logger);
       if (second.status === 'drafted') {
-        const again = verify(second.draft);
+        const again = await verify(second.draft);
         checked = again.verified || again.draft.edit === undefined ? again : { ...again, problems: [...checked.problems, ...again.problems] };
       }
     }

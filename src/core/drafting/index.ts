@@ -13,5 +13,5 @@ export { parsePrompt, type Prompt, type PromptInput } from './parse-prompt.js';
 export { fenceUntrusted, renderPrompt, type RenderedPrompt } from './render-prompt.js';
 export { renderSuggestion } from './render-suggestion.js';
 export { requestStructured } from './request-structured.js';
-export { verifyDraft, type Verification } from './verify-draft.js';
+export { verifyDraft, type DraftVerifier, type Verification, type VerifyRequest } from './verify-draft.js';
 export type { Draft, DraftOutcome, DraftProject, DraftRequest, Drafter, FunctionSource, LineEdit, Suggestion } from './types.js';

@@ -20,6 +20,21 @@ export type Verification = {
   patchedText?: string;
 };
 
+/** What a verification needs besides grammars and rules, which a verifier on another thread loads itself (rules by id). */
+export type VerifyRequest = {
+  fileText: string;
+  edit: LineEdit;
+  finding: Finding;
+  ruleIds: readonly string[];
+  contextFiles?: ReadonlyArray<{ path: string; text: string }>;
+};
+
+/**
+ * Runs `verifyDraft` somewhere else (the app: a worker thread with a time budget, so parsing and
+ * scanning a large file never blocks the event loop). A verifier that gives up answers `ok: false`.
+ */
+export type DraftVerifier = (request: VerifyRequest) => Promise<Verification>;
+
 /** `*Ref` APIs: the strong reference they hand out, and whether they signal errors with `-1`. */
 const STRONG_APIS: Record<string, { outParam: boolean }> = {
   PyDict_GetItemRef: { outParam: true },

@@ -7,6 +7,7 @@ import type { PackageIndex, SourceFile } from '../ports.js';
 import type { KnowledgeLinker } from '../review/create-knowledge-linker.js';
 import type { DiffLines } from '../review/diff-lines.js';
 import type { DraftingSetup } from '../review/draft-findings.js';
+import type { MarkerSigner } from '../review/markers.js';
 import type { PullRequestReview } from '../review/review-files.js';
 
 /**
@@ -19,6 +20,8 @@ export type PipelineJob = { docsBaseUrl: string; sourceUrl: (path: string, line:
       headSha: string;
       /** `[project] name` of the default branch, for the wheel matrix when the change does not touch `pyproject.toml`. */
       projectName?: string | undefined;
+      /** Signs and checks this thread's hidden state markers; unsigned without it (local runs). */
+      markers?: MarkerSigner | undefined;
     }
   | {
       kind: 'triage';

@@ -5,7 +5,7 @@ import type { Suggestion } from '../drafting/types.js';
 import { applyEdits } from '../report/edit-positions.js';
 import { ruleWhy } from '../rules/index.js';
 import { hunkOf, isAddedLine, type DiffLines } from './diff-lines.js';
-import { fingerprintMarker } from './markers.js';
+import { fingerprintMarker, type MarkerSigner } from './markers.js';
 import { neutralizeMentions } from './neutralize-mentions.js';
 import type { KnowledgeLinker } from './create-knowledge-linker.js';
 import type { FindingDraft } from './draft-findings.js';
@@ -74,8 +74,10 @@ export function buildReview(params: {
   drafts?: ReadonlyMap<string, FindingDraft> | undefined;
   /** `owner/name` the review is posted to, for sanitising drafts. */
   repository?: string | undefined;
+  /** Signs each comment's fingerprint markers (`fingerprintMarker`); unsigned without it. */
+  markers?: MarkerSigner | undefined;
 }): ReviewPlan {
-  const { findings, textOf, diff, posted = new Set<string>(), maxInlineComments, docsBaseUrl, knowledgeLink, drafts, repository } = params;
+  const { findings, textOf, diff, posted = new Set<string>(), maxInlineComments, docsBaseUrl, knowledgeLink, drafts, repository, markers } = params;
   const plan: ReviewPlan = { comments: [], inline: [], alreadyPosted: [], overflow: [], outsideDiff: [], lowConfidence: [] };
   const lines = new Map<string, Finding[]>();
   for (const finding of findings) {
@@ -113,7 +115,7 @@ export function buildReview(params: {
       path: first.path,
       line: anchor.end,
       side: 'RIGHT',
-      body: truncateBody(parts.join('\n\n---\n\n'), { tail: group.map((f) => fingerprintMarker(f.fingerprint)).join('\n') }),
+      body: truncateBody(parts.join('\n\n---\n\n'), { tail: group.map((f) => fingerprintMarker(f.fingerprint, markers)).join('\n') }),
     };
     if (anchor.start < anchor.end) {
       comment.start_line = anchor.start;
@@ -236,8 +238,8 @@ function renderDiffBlock(text: string, edits: readonly TextEdit[], range: { star
  *   ```
  *   <!-- ftbot:fp 0123… -->
  */
-export function renderInlineBody(params: InlinePartParams): string {
-  return truncateBody(renderFindingPart(params), { tail: fingerprintMarker(params.finding.fingerprint) });
+export function renderInlineBody(params: InlinePartParams & { markers?: MarkerSigner | undefined }): string {
+  return truncateBody(renderFindingPart(params), { tail: fingerprintMarker(params.finding.fingerprint, params.markers) });
 }
 
 type InlinePartParams = {

@@ -6,6 +6,7 @@
 import type { Finding } from '../diagnostics.js';
 import type { BudgetScope } from '../drafting/budget.js';
 import { draftSuggestions } from '../drafting/draft-suggestions.js';
+import type { DraftVerifier } from '../drafting/verify-draft.js';
 import type { Drafter, DraftProject, Suggestion } from '../drafting/types.js';
 import type { Rule } from '../engine/define-rule.js';
 import type { Grammars } from '../engine/scan-files.js';
@@ -26,6 +27,8 @@ export type DraftingSetup = {
   scope?: BudgetScope | undefined;
   /** The comment that asked for the drafts (untrusted), if any. */
   requestText?: string | undefined;
+  /** Verifies drafts off the event loop (the app's worker thread); default: in this thread. */
+  verifier?: DraftVerifier | undefined;
 };
 
 /** The draft shown on a finding's comment, or the finding on the same line that carries it. */
@@ -116,6 +119,7 @@ export async function draftFindings(params: {
       ...(setup.repository === undefined ? {} : { repository: setup.repository }),
       ...(setup.requestText === undefined ? {} : { requestText: setup.requestText }),
       ...(setup.scope === undefined ? {} : { scope: setup.scope }),
+      verifier: setup.verifier,
     });
     // 4.
     for (const n of result.notices) notices.add(n);
@@ -137,6 +141,7 @@ export async function draftFindings(params: {
           logger,
           ...(params.contextFiles === undefined ? {} : { contextFiles: params.contextFiles }),
           ...(setup.repository === undefined ? {} : { repository: setup.repository }),
+          verifier: setup.verifier,
         });
         const fallback = again.suggestions[0];
         shown = fallback !== undefined && !addsMention(fallback, fileText) ? fallback : withoutEdit(suggestion, 'the drafted code adds an @-mention');

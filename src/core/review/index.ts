@@ -18,7 +18,7 @@ export {
   SUMMARY_MARKER,
   TRIAGE_MARKER,
 } from './markers.js';
-export type { RememberedFinding } from './markers.js';
+export type { MarkerSigner, RememberedFinding } from './markers.js';
 export { neutralizeMentions } from './neutralize-mentions.js';
 export { renderConfigProblems } from './render-config-problems.js';
 export { createKnowledgeLinker } from './create-knowledge-linker.js';

@@ -1,6 +1,6 @@
 import type { Diagnostic, Finding } from '../diagnostics.js';
 import type { ReviewPlan } from './build-review.js';
-import { readStateMarkers, renderStateMarkers, SUMMARY_MARKER, type RememberedFinding } from './markers.js';
+import { readStateMarkers, renderStateMarkers, SUMMARY_MARKER, type MarkerSigner, type RememberedFinding } from './markers.js';
 import { neutralizeMentions } from './neutralize-mentions.js';
 import { findingListItem, inlineText, ruleLink } from './render-finding.js';
 import { truncateBody } from './truncate-body.js';
@@ -25,6 +25,8 @@ export type SummaryParams = {
   sourceUrl?: ((path: string, line: number) => string | undefined) | undefined;
   /** Fingerprints commented inline in earlier runs, as found on the pull request. */
   postedBefore?: ReadonlySet<string>;
+  /** Signs the state block and checks the previous one; without it the state is written unsigned and not read back. */
+  markers?: MarkerSigner | undefined;
   /** The release's wheel matrix, shown when the pull request changes a build file. */
   wheels?: WheelCheck | undefined;
   /** The dependencies' readiness, shown when the pull request changes a dependency file. */
@@ -85,7 +87,7 @@ export function renderSummary(params: SummaryParams): string {
   }
 
   // Findings of the last run that this run no longer reports.
-  const previous = previousBody === undefined ? [] : readStateMarkers(previousBody).findings;
+  const previous = previousBody === undefined ? [] : readStateMarkers(previousBody, params.markers).findings;
   const current = new Set(all.map((f) => f.fingerprint));
   const fixed = previous.filter((p) => !current.has(p.fingerprint));
   section(
@@ -107,7 +109,7 @@ export function renderSummary(params: SummaryParams): string {
   const remembered: RememberedFinding[] = all
     .slice(0, MAX_REMEMBERED)
     .map((f) => ({ fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path, line: f.line, posted: posted.has(f.fingerprint) }));
-  return truncateBody(out.join('\n').trimEnd(), { tail: renderStateMarkers({ headSha, findings: remembered }) });
+  return truncateBody(out.join('\n').trimEnd(), { tail: renderStateMarkers({ headSha, findings: remembered, signer: params.markers }) });
 }
 
 function count(n: number, noun: string): string {

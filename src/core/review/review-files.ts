@@ -9,6 +9,7 @@ import { buildReview, renderReviewBody, skippedOf, type ReviewPlan } from './bui
 import type { KnowledgeLinker } from './create-knowledge-linker.js';
 import type { DiffLines } from './diff-lines.js';
 import { draftFindings, draftProjectOf, type DraftingSetup, type FindingDraft } from './draft-findings.js';
+import type { MarkerSigner } from './markers.js';
 import { renderSummary } from './render-summary.js';
 import { renderTriage, triageExamples, type TriageDraft } from './render-triage.js';
 
@@ -41,7 +42,15 @@ export type PullRequestReview = {
   notices: string[];
 };
 
-type PullRequestParams = Common & { diff: DiffLines; headSha: string; posted?: ReadonlySet<string>; previousBody?: string | undefined; wheels?: WheelCheck | undefined };
+type PullRequestParams = Common & {
+  diff: DiffLines;
+  headSha: string;
+  posted?: ReadonlySet<string>;
+  previousBody?: string | undefined;
+  wheels?: WheelCheck | undefined;
+  /** Signs the state markers for this pull request and checks the previous summary's (`MarkerSigner`). */
+  markers?: MarkerSigner | undefined;
+};
 
 /**
  * The pull-request review (pipeline step 9), shared by the app and `ftbot review --diff`:
@@ -81,7 +90,7 @@ function planReview(
   scan: ScanResult,
   drafting: { drafts: ReadonlyMap<string, FindingDraft>; notices: string[]; repository?: string | undefined } = { drafts: new Map(), notices: [] },
 ): PullRequestReview {
-  const { files, config, diff, headSha, posted, previousBody, docsBaseUrl, sourceUrl, knowledgeLink, wheels } = params;
+  const { files, config, diff, headSha, posted, previousBody, docsBaseUrl, sourceUrl, knowledgeLink, wheels, markers } = params;
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const plan = buildReview({
     findings: scan.findings,
@@ -93,6 +102,7 @@ function planReview(
     knowledgeLink,
     drafts: drafting.drafts,
     repository: drafting.repository,
+    markers,
   });
   const skipped = [...(params.skipped ?? []), ...skippedOf(scan.diagnostics)];
   const summaryBody = renderSummary({
@@ -105,6 +115,7 @@ function planReview(
     wheels,
     dependencies: params.dependencies,
     notices: drafting.notices,
+    markers,
     ...(posted === undefined ? {} : { postedBefore: posted }),
   });
   return { scan, plan, reviewBody: renderReviewBody(plan), summaryBody, notices: drafting.notices };

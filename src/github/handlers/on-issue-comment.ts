@@ -53,6 +53,8 @@ const ANSWERS_PER_HOUR = 5;
 /** Replies per person and per installation per hour when the options do not say. */
 const REPLIES_PER_USER_PER_HOUR = 20;
 const REPLIES_PER_INSTALLATION_PER_HOUR = 200;
+/** Replies per process per hour when the options do not say: many installations together cannot make one instance post without end. */
+const REPLIES_PER_PROCESS_PER_HOUR = 2000;
 
 /**
  * Runs the command a new comment mentions the app with. A mention whose first word is not a
@@ -65,6 +67,7 @@ export function onIssueComment(options: AppOptions, appSlug: () => Promise<strin
   // against its author and its installation before anything is posted.
   const perUser = createRateLimit({ limit: options.repliesPerUserPerHour ?? REPLIES_PER_USER_PER_HOUR, windowMs: 3_600_000, now });
   const perInstallation = createRateLimit({ limit: options.repliesPerInstallationPerHour ?? REPLIES_PER_INSTALLATION_PER_HOUR, windowMs: 3_600_000, now });
+  const perProcess = createRateLimit({ limit: options.repliesPerProcessPerHour ?? REPLIES_PER_PROCESS_PER_HOUR, windowMs: 3_600_000, now });
   return async (event: Context<(typeof COMMENT_EVENTS)[number]>): Promise<void> => {
     const body = event.payload.comment.body;
     // Most comments do not mention anyone: skip them before asking GitHub for the slug. ftbot's
@@ -81,9 +84,10 @@ export function onIssueComment(options: AppOptions, appSlug: () => Promise<strin
     const installation = String(event.payload.installation?.id ?? '');
     const byUser = perUser.take(`${installation}/${user}`);
     const byInstallation = byUser === 'ok' ? perInstallation.take(installation) : 'limited';
-    if (byUser !== 'ok' || byInstallation !== 'ok') {
-      context.log.info({ user: event.payload.comment.user?.login, installation, byUser, byInstallation }, 'reply limit reached');
-      // One notice per person per window; an installation over its limit stays quiet.
+    const byProcess = byInstallation === 'ok' ? perProcess.take('process') : 'limited';
+    if (byUser !== 'ok' || byInstallation !== 'ok' || byProcess !== 'ok') {
+      context.log.info({ user: event.payload.comment.user?.login, installation, byUser, byInstallation, byProcess }, 'reply limit reached');
+      // One notice per person per window; an installation or a process over its limit stays quiet.
       if (byUser === 'limited-notice') await reply(cmd, `ftbot replies to one person at most ${options.repliesPerUserPerHour ?? REPLIES_PER_USER_PER_HOUR} times per hour. Mention it again later.`);
       return;
     }

@@ -7,6 +7,7 @@ import type { AppOptions } from '../app-options.js';
 import { finishCheckRun, startCheckRun, type CheckRunHandle } from '../check-run.js';
 import { checkRepoDependencies } from '../check-repo-dependencies.js';
 import { findOwnComment, listIssueComments, upsertComment, type IssueComment } from '../upsert-comment.js';
+import { threadMarkers } from '../thread-markers.js';
 import { writeGitHub } from '../write-github.js';
 import { fetchFiles } from './fetch-files.js';
 import { githubRunnerBase } from './github-runner.js';
@@ -62,6 +63,7 @@ export async function reviewPullRequest(params: ReviewPullRequestParams): Promis
     projectName: params.projectName,
     docsBaseUrl: params.options.docsBaseUrl,
     sourceUrl: githubSourceUrl(`${headRepo.owner}/${headRepo.repo}`, pr.head.sha),
+    markers: threadMarkers(params.options, params.repo, pr.number),
   };
   return runPipeline({ job, config, runner: pullRequestRunner({ ...params, headRepo }), logger: context.log });
 }
@@ -75,6 +77,7 @@ function pullRequestRunner(params: ReviewPullRequestParams & { headRepo: { owner
   const index = options.packageIndex;
   const headSha = pr.head.sha;
   const started = Date.now();
+  const markers = threadMarkers(options, repo, pr.number);
   let checkRun: CheckRunHandle = 'done';
   let comments: readonly IssueComment[] = params.comments ?? [];
   return {
@@ -99,11 +102,11 @@ function pullRequestRunner(params: ReviewPullRequestParams & { headRepo: { owner
       const reviewComments = await context.octokit.paginate(context.octokit.rest.pulls.listReviewComments, { ...repo, pull_number: pr.number, per_page: 100 });
       const posted = new Set<string>();
       for (const c of reviewComments) {
-        if (c.user?.type === 'Bot') for (const fp of readFingerprintMarkers(c.body)) posted.add(fp);
+        if (c.user?.type === 'Bot') for (const fp of readFingerprintMarkers(c.body, markers)) posted.add(fp);
       }
       comments = params.comments ?? (await listIssueComments(context, { ...repo, issue_number: pr.number }));
       const previousBody = findOwnComment(comments, SUMMARY_MARKER)?.body;
-      if (previousBody !== undefined) for (const f of readStateMarkers(previousBody).findings) if (f.posted) posted.add(f.fingerprint);
+      if (previousBody !== undefined) for (const f of readStateMarkers(previousBody, markers).findings) if (f.posted) posted.add(f.fingerprint);
       return { posted, previousBody };
     },
     ...(index === undefined ? {} : { checkDependencies: async (known) => checkRepoDependencies({ context, ...headRepo, ref: headSha, index, known }) }),

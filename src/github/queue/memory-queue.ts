@@ -17,6 +17,8 @@ export function createMemoryQueue(options: Partial<QueueLimits> & QueueEvents & 
   const work = new Map<string, WorkState>();
   const latest = new Map<string, { order: number; expiresAt: number }>();
   const queue: Entry[] = [];
+  /** Queued entries per installation, so a pump with every such installation at its limit does not walk the queue. */
+  const queuedPer = new Map<string, number>();
   const runningThreads = new Set<string>();
   const perInstallation = new Map<string, number>();
   const inFlight = new Set<Promise<void>>();
@@ -46,6 +48,23 @@ export function createMemoryQueue(options: Partial<QueueLimits> & QueueEvents & 
   };
 
   const installationKey = (job: WebhookJob): string => String(job.installationId ?? 'none');
+  const push = (entry: Entry): void => {
+    const inst = installationKey(entry.job);
+    queuedPer.set(inst, (queuedPer.get(inst) ?? 0) + 1);
+    queue.push(entry);
+  };
+  const removeAt = (i: number): Entry => {
+    const [entry] = queue.splice(i, 1) as [Entry];
+    const inst = installationKey(entry.job);
+    const left = (queuedPer.get(inst) ?? 1) - 1;
+    if (left <= 0) queuedPer.delete(inst);
+    else queuedPer.set(inst, left);
+    return entry;
+  };
+  const anyInstallationFree = (): boolean => {
+    for (const inst of queuedPer.keys()) if ((perInstallation.get(inst) ?? 0) < limits.perInstallation) return true;
+    return false;
+  };
 
   const pump = (): void => {
     if (processor === undefined || closed) return;
@@ -54,9 +73,11 @@ export function createMemoryQueue(options: Partial<QueueLimits> & QueueEvents & 
       timer = undefined;
     }
     let earliest = Infinity;
-    for (let i = 0; i < queue.length && inFlight.size < limits.concurrency; ) {
+    // A job that ends pumps again, so a queue whose installations are all at their limit waits
+    // for that instead of being walked on every enqueue (thousands of entries during a burst).
+    const t = now();
+    for (let i = anyInstallationFree() ? 0 : queue.length; i < queue.length && inFlight.size < limits.concurrency; ) {
       const entry = queue[i] as Entry;
-      const t = now();
       const inst = installationKey(entry.job);
       if (entry.readyAt > t) {
         earliest = Math.min(earliest, entry.readyAt);
@@ -67,7 +88,7 @@ export function createMemoryQueue(options: Partial<QueueLimits> & QueueEvents & 
         i++;
         continue;
       }
-      queue.splice(i, 1);
+      removeAt(i);
       start(entry, processor);
     }
     if (earliest !== Infinity) {
@@ -93,7 +114,7 @@ export function createMemoryQueue(options: Partial<QueueLimits> & QueueEvents & 
           emit('succeeded', job, { attempt: entry.attempt, ms: now() - started });
         } else if (entry.attempt < limits.attempts && !closed) {
           work.set(job.keys.work, { state: 'queued', expiresAt: Infinity });
-          queue.push({ job, attempt: entry.attempt + 1, readyAt: now() + limits.backoffMs * 2 ** (entry.attempt - 1) });
+          push({ job, attempt: entry.attempt + 1, readyAt: now() + limits.backoffMs * 2 ** (entry.attempt - 1) });
           emit('retried', job, { attempt: entry.attempt });
         } else {
           forget(job);
@@ -144,14 +165,14 @@ export function createMemoryQueue(options: Partial<QueueLimits> & QueueEvents & 
         for (let i = queue.length - 1; i >= 0; i--) {
           const older = queue[i] as Entry;
           if (older.job.keys.thread === thread && older.job.keys.supersede) {
-            queue.splice(i, 1);
+            removeAt(i);
             work.delete(older.job.keys.work);
             emit('superseded', older.job);
           }
         }
       }
       work.set(workKey, { state: 'queued', expiresAt: Infinity });
-      queue.push({ job, attempt: 1, readyAt: t });
+      push({ job, attempt: 1, readyAt: t });
       emit('enqueued', job);
       queueMicrotask(pump);
       return 'queued';
@@ -175,6 +196,7 @@ export function createMemoryQueue(options: Partial<QueueLimits> & QueueEvents & 
       closed = true;
       if (timer !== undefined) clearTimeout(timer);
       const waiting = queue.splice(0);
+      queuedPer.clear();
       for (const entry of waiting) {
         forget(entry.job);
         emit('dropped', entry.job);

@@ -53,6 +53,7 @@ export function createRedisQueue(
   let worker: Worker | undefined;
   let workerClient: Redis | undefined;
   let closed = false;
+  let running = 0;
   const perInstallation = new Map<string, number>();
   const key = (kind: string, id: string): string => `${prefix}:ftbot:${kind}:${id}`;
 
@@ -103,12 +104,15 @@ export function createRedisQueue(
       const started = Date.now();
       emit('started', job, { attempt });
       let outcome: Awaited<ReturnType<JobProcessor>>;
+      running++;
       try {
         outcome = await processor(job, attempt);
       } catch (error) {
         await client.del(key('delivery', digest(job.keys.delivery)));
         emit('failed', job, { attempt, error, ms: Date.now() - started });
         throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+      } finally {
+        running--;
       }
       if (outcome === 'retry') {
         if (attempt >= limits.attempts) {
@@ -208,10 +212,13 @@ export function createRedisQueue(
     async close(timeoutMs = 30_000) {
       closed = true;
       if (worker !== undefined) {
-        let timeout: NodeJS.Timeout | undefined;
-        const finished = await Promise.race([worker.close().then(() => true), new Promise<boolean>((resolve) => (timeout = setTimeout(resolve, timeoutMs, false)))]);
-        clearTimeout(timeout);
-        if (!finished) await worker.close(true);
+        // BullMQ's close(true) after a close() that waits returns the waiting promise, so a job
+        // that never ends would hold close() forever. Stop taking jobs, wait for the running ones
+        // here, and close once: gracefully when they ended, by force when one is stuck.
+        await worker.pause(true);
+        const end = Date.now() + timeoutMs;
+        while (running > 0 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 25));
+        await worker.close(running > 0);
       }
       await queue.close();
       workerClient?.disconnect();

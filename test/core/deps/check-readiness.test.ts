@@ -227,3 +227,33 @@ describe('checkDependencyReadiness', () => {
     ]);
   });
 });
+
+describe('the index budget of one check (issue 14 M6)', () => {
+  it('stops asking once the answers read add up to the cap, and says so for the rest', async () => {
+    const names = Array.from({ length: 10 }, (_, i) => `dep${i}`);
+    const dependencies = readDependencies({ files: pyproject(names) }).dependencies;
+    const asked: string[] = [];
+    // Each answer stands for a 30 MiB project page.
+    const index = {
+      findRelease: async ({ project }: { project: string }) => {
+        asked.push(project);
+        return { status: 'ok' as const, project, version: '1', files: [{ filename: `${project}-1-cp314-cp314t-win_amd64.whl` }], bytes: 30 * 1024 * 1024 };
+      },
+    };
+    const check = await checkReadiness({ dependencies, index, concurrency: 1, maxIndexBytes: 64 * 1024 * 1024 });
+    expect(asked).toEqual(['dep0', 'dep1', 'dep2']);
+    const unknown = check.dependencies.filter((d) => d.status === 'unknown');
+    expect(unknown.map((d) => d.name)).toEqual(names.slice(3));
+    expect(unknown[0]?.note).toBe("Not checked: the index's answers in this check passed 64 MiB.");
+  });
+
+  it('counts the bytes of PyPI\u2019s answers, cached ones included', async () => {
+    const body = JSON.stringify(numpyPage);
+    nock(PYPI).get('/pypi/numpy/json').reply(200, body);
+    const index = createPypiIndex();
+    const first = await index.findRelease({ project: 'numpy' });
+    const again = await index.findRelease({ project: 'numpy' });
+    expect(first.status === 'ok' ? first.bytes : undefined).toBe(body.length);
+    expect(again.status === 'ok' ? again.bytes : undefined).toBe(body.length);
+  });
+});

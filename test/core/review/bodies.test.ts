@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GITHUB_BODY_LIMIT, neutralizeMentions, patchLines, readStateMarkers, renderStateMarkers, truncateBody } from '../../../src/core/review/index.js';
+import { createMarkerKey } from '../../../src/io/marker-key.js';
 
 describe('review bodies', () => {
   it('truncates under the limit, keeps the markers and closes an open fence', () => {
@@ -21,8 +22,9 @@ describe('review bodies', () => {
 
   it('round-trips the state block and cannot be broken by a path', () => {
     const findings = [{ fingerprint: 'ab12', ruleId: 'FT001', path: 'a-->b.c', line: 3, posted: true }];
-    const block = renderStateMarkers({ headSha: 'f'.repeat(40), findings });
+    const signer = createMarkerKey('test key').forThread('o/r#1');
+    const block = renderStateMarkers({ headSha: 'f'.repeat(40), findings, signer });
     expect(block.split('-->')).toHaveLength(3);
-    expect(readStateMarkers(block)).toEqual({ headSha: 'f'.repeat(40), findings });
+    expect(readStateMarkers(block, signer)).toEqual({ headSha: 'f'.repeat(40), findings });
   });
 });

@@ -35,7 +35,7 @@ describe('placement', () => {
     expect(p.comments.map((c) => c.line)).toEqual([12, 13]);
     const [first] = p.comments;
     expect(first?.body.split('\n\n---\n\n').map((part) => part.slice(0, 9))).toEqual(['**FT001**', '**FT004**']);
-    expect(first?.body.match(/<!-- ftbot:fp [^>]+ -->/g)).toEqual(['<!-- ftbot:fp FT00112 -->', '<!-- ftbot:fp FT00412 -->']);
+    expect(first?.body.match(/<!-- ftbot:fp [^>]+ -->/g)).toEqual(['<!-- ftbot:fp ft00112 -->', '<!-- ftbot:fp ft00412 -->']);
     expect(renderReviewBody(p)).toBe('ftbot: 3 new free-threading findings on lines this pull request adds (2 lines).');
   });
 

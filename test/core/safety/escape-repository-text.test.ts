@@ -5,6 +5,9 @@ import { readFingerprintMarker, readStateMarkers } from '../../../src/core/revie
 import { findingListItem } from '../../../src/core/review/render-finding.js';
 import { rules } from '../../../src/core/rules/index.js';
 import { escapeRepositoryText } from '../../../src/core/safety/escape-repository-text.js';
+import { createMarkerKey } from '../../../src/io/marker-key.js';
+
+const markers = createMarkerKey('test key').forThread('o/r#1');
 import { redactSecrets, splitInlineCode } from '../../../src/core/safety/sanitize-output.js';
 
 const PIECES = [
@@ -85,11 +88,11 @@ describe('escapeRepositoryText', () => {
           const item = findingListItem({ finding, docsBaseUrl: 'https://docs.example/rules/' });
           assertSafe(item, context);
           expect(item, context).not.toContain('\n');
-          const body = renderInlineBody({ finding, docsBaseUrl: 'https://docs.example/rules/' });
-          assertSafe(body.replace(/\n<!-- ftbot:fp 0123abcd -->$/, ''), context);
+          const body = renderInlineBody({ finding, docsBaseUrl: 'https://docs.example/rules/', markers });
+          assertSafe(body.replace(/\n<!-- ftbot:fp 0123abcd [0-9a-f]+ -->$/, ''), context);
           // Only the marker ftbot added is read back; a smuggled one is not.
-          expect(readFingerprintMarker(body), context).toBe('0123abcd');
-          expect(readStateMarkers(item).headSha, context).toBeUndefined();
+          expect(readFingerprintMarker(body, markers), context).toBe('0123abcd');
+          expect(readStateMarkers(item, markers).headSha, context).toBeUndefined();
         }
       }
     }

@@ -38,7 +38,8 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
   const shared = new Map<string, SharedVariable>();
   for (const line of lines) {
     if (line.indent !== 0) continue;
-    const cdef = /^cdef\s+(?!class\b|extern\b|struct\b|enum\b|union\b|inline\b|const\b|readonly\b|public\s+(?:class|api)\b|packed\b|ctypedef\b|fused\b|cppclass\b)([\w.\s*[\]]+?)\s+\**([A-Za-z_]\w*)\s*(?:=|$)/.exec(line.code);
+    // The type is words split by blanks, so a run of blanks has one split (a line of spaces stays linear).
+    const cdef = /^cdef\s+(?!class\b|extern\b|struct\b|enum\b|union\b|inline\b|const\b|readonly\b|public\s+(?:class|api)\b|packed\b|ctypedef\b|fused\b|cppclass\b)([\w.*[\]]+(?:\s+[\w.*[\]]+)*?)\s+\**([A-Za-z_]\w*)\s*(?:=|$)/.exec(line.code);
     const container = /^([A-Za-z_]\w*)\s*(?::\s*\w+\s*)?=\s*(\{|\[|dict\(|list\(|set\(|collections\.|OrderedDict\(|defaultdict\(|WeakValueDictionary\()/.exec(line.code);
     const name = cdef?.[2] ?? container?.[1];
     if (name === undefined || /\(/.test(cdef?.[1] ?? '')) continue;

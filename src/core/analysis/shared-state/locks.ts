@@ -34,7 +34,9 @@ export function lockTimeline(clean: string, bodyStart: number, end: number, lock
   // Counted events (offset just past the call, +1 / -1, and the object for pair locks), then
   // intervals from scope guards and once-callbacks.
   const events: Array<{ at: number; delta: number; key: string | undefined }> = [];
-  for (const m of region.matchAll(/\b(\w+)\s*(?:\(\s*&?\s*([\w.>-]*)|(?=\s*;))|([\w.>-]+?)\s*(?:\.|->)\s*(lock|unlock|acquire|release|Lock|Unlock)\s*\(/g)) {
+  // A method-call object starts where a run of name characters starts: tried from inside a run
+  // too, a long run (`a.a.a…`) costs its length at each of its characters.
+  for (const m of region.matchAll(/\b(\w+)\s*(?:\(\s*&?\s*([\w.>-]*)|(?=\s*;))|(?<![\w.>-])([\w.>-]+?)\s*(?:\.|->)\s*(lock|unlock|acquire|release|Lock|Unlock)\s*\(/g)) {
     const at = bodyStart + m.index + m[0].length;
     if (m[4] !== undefined) {
       events.push({ at, delta: /^(lock|acquire|Lock)$/.test(m[4]) ? 1 : -1, key: m[3] ?? '' });

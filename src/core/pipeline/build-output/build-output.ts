@@ -56,6 +56,7 @@ export async function buildOutput(params: {
     ...common,
     diff: params.diff,
     headSha: job.headSha,
+    markers: job.markers,
     ...(params.previous === undefined ? {} : { posted: params.previous.posted, previousBody: params.previous.previousBody }),
   });
   return { kind: 'review', review, files: files.length, drafter: drafting?.drafter.kind };
