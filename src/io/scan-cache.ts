@@ -49,6 +49,11 @@ export type ScanCacheStore = {
   port(hits: ReadonlyMap<string, CachedFile>, stats: ReadonlyMap<string, FileStat>, project: string): FileCache;
   /** Writes the cache if anything changed (atomically). Returns a problem to show, or undefined. */
   save(): string | undefined;
+  /**
+   * Set when the cache file was there but damaged (truncated, edited, not a cache file): it was
+   * ignored, every file is scanned again and a good file replaces it.
+   */
+  damaged?: string;
 };
 
 /**
@@ -90,14 +95,15 @@ export function projectKey(files: ReadonlyArray<{ path: string; text: string | u
 
 /**
  * Opens the cache of one rule set in `dir` (`<dir>/v<format>/<key>.json`). A missing, unreadable,
- * corrupt or foreign cache file is treated as empty; nothing here throws.
+ * corrupt or foreign cache file is treated as empty (a damaged one is named in `damaged`, for a
+ * warning); nothing here throws.
  */
 export function openScanCache(params: { dir: string; key: string; startedAt?: number; maxEntries?: number }): ScanCacheStore {
   const { dir, key, maxEntries = MAX_ENTRIES } = params;
   const startedAt = params.startedAt ?? Date.now();
   const folder = join(dir, `v${FORMAT}`);
   const file = join(folder, `${key.slice(0, 24)}.json`);
-  const entries = loadEntries(file, key);
+  const { entries, damaged } = loadEntries(file, key);
   /** Entries written or confirmed by this scan (kept first when the cache is full). */
   const touched = new Set<string>();
   let dirty = false;
@@ -108,6 +114,7 @@ export function openScanCache(params: { dir: string; key: string; startedAt?: nu
     stat.mtimeMs < startedAt - RACY_MS ? { mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs } : { mtimeMs: -1, ctimeMs: -1 };
 
   return {
+    ...(damaged ? { damaged: `the scan cache ${file} is damaged: ignored it, scanning every file again and rewriting it` } : {}),
     knows(stat) {
       const entry = entries.get(stat.path);
       return entry !== undefined && statMatches(entry, stat);
@@ -164,25 +171,30 @@ function bounded(entries: Map<string, Entry>, touched: ReadonlySet<string>, max:
  * entries as JSON. The checksum catches a truncated or damaged file; the key, a file of another
  * rule set or build.
  */
-function loadEntries(file: string, key: string): Map<string, Entry> {
+function loadEntries(file: string, key: string): { entries: Map<string, Entry>; damaged: boolean } {
   let raw: string;
   try {
     raw = readFileSync(file, 'utf8');
   } catch {
-    return new Map();
+    return { entries: new Map(), damaged: false };
   }
+  const damaged = { entries: new Map<string, Entry>(), damaged: true };
   const newline = raw.indexOf('\n');
   const header = raw.slice(0, Math.max(newline, 0)).split(' ');
   const body = raw.slice(newline + 1);
-  if (newline < 0 || header[0] !== 'ftbot-cache' || header[1] !== String(FORMAT) || header[2] !== key || header[3] !== sha256(body)) return new Map();
+  if (newline < 0 || header[0] !== 'ftbot-cache' || header[1] !== String(FORMAT) || header[2] !== key || header[3] !== sha256(body)) return damaged;
   try {
     const parsed: unknown = JSON.parse(body);
-    if (!isRecord(parsed)) return new Map();
-    const out = new Map<string, Entry>();
-    for (const [path, value] of Object.entries(parsed)) if (isEntry(value)) out.set(path, value);
-    return out;
+    if (!isRecord(parsed)) return damaged;
+    const entries = new Map<string, Entry>();
+    for (const [path, value] of Object.entries(parsed)) {
+      // One entry of the wrong shape means the file was edited or damaged: trust none of it.
+      if (!isEntry(value)) return damaged;
+      entries.set(path, value);
+    }
+    return { entries, damaged: false };
   } catch {
-    return new Map();
+    return damaged;
   }
 }
 
@@ -288,7 +300,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A stored entry of the right shape (a damaged or hand-edited one is skipped, never trusted to crash the scan). */
+/** A stored entry of the right shape (a damaged or hand-edited one is never trusted to crash the scan). */
 function isEntry(value: unknown): value is Entry {
   if (!isRecord(value) || !isRecord(value.result)) return false;
   const { result } = value;

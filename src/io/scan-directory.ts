@@ -33,6 +33,8 @@ export type DirectoryScan = ScanResult & {
   configSources: string[];
   /** A problem with the scan cache (it could not be written); the scan itself is complete. */
   cacheProblem?: string;
+  /** The scan cache was damaged and ignored: every file was scanned again (a warning to show). */
+  cacheWarning?: string;
 };
 
 /** A configuration found by discovery, validated, with the command-line options applied. */
@@ -187,6 +189,7 @@ export async function scanDirectory(params: {
     problems: [],
     configSources,
     ...(cacheProblem === undefined ? {} : { cacheProblem }),
+    ...(cache?.damaged === undefined ? {} : { cacheWarning: cache.damaged }),
   };
 }
 

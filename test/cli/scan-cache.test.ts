@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { execute } from '../../src/cli/main.js';
@@ -58,6 +58,24 @@ describe('ftbot scan and the scan cache', () => {
     expect(cachedCount(fromEnv.stderr)).toBe(0);
     expect(existsSync(join(root, 'env', 'CACHEDIR.TAG'))).toBe(true);
     expect(existsSync(join(root, '.ftbot_cache'))).toBe(false);
+  });
+
+  it('warns once on stderr about a damaged cache file, scans everything again and repairs it', async () => {
+    const root = project();
+    const cold = await runScan(root, [], { env: {} });
+    const folder = join(root, '.ftbot_cache', 'v1');
+    for (const name of readdirSync(folder)) writeFileSync(join(folder, name), 'not a cache');
+    const damaged = await runScan(root, ['--verbose'], { env: {} });
+    expect(damaged.stderr).toMatch(/^ftbot: warning: the scan cache .* is damaged: ignored it, scanning every file again and rewriting it$/m);
+    expect(cachedCount(damaged.stderr)).toBe(0);
+    expect(damaged.stdout).toBe(cold.stdout);
+    expect(damaged.code).toBe(cold.code);
+    const repaired = await runScan(root, ['--verbose'], { env: {} });
+    expect(repaired.stderr).not.toMatch(/warning/);
+    expect(cachedCount(repaired.stderr)).toBe(2);
+    // -q prints the findings only.
+    for (const name of readdirSync(folder)) writeFileSync(join(folder, name), 'not a cache');
+    expect((await runScan(root, ['-q'], { env: {} })).stderr).toBe('');
   });
 
   it('refuses --no-cache with --cache-dir (exit 2)', async () => {

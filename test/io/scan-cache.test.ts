@@ -191,8 +191,11 @@ describe('the scan cache', () => {
       writeFileSync(file, damaged);
       const again = await scan(root, dir);
       expect(again.stats.cachedFiles ?? 0).toBe(0);
+      expect(again.cacheWarning).toMatch(/scan cache .* is damaged: ignored it, scanning every file again/);
       expect(visible(again)).toEqual(expected);
-      expect((await scan(root, dir)).stats.cachedFiles).toBe(3);
+      const healed = await scan(root, dir);
+      expect(healed.stats.cachedFiles).toBe(3);
+      expect(healed.cacheWarning).toBeUndefined();
     }
   });
 
@@ -209,7 +212,24 @@ describe('the scan cache', () => {
     const broken = body.replace('"findings":[]', '"findings":[{"ruleId":1}]');
     const { createHash } = await import('node:crypto');
     writeFileSync(file, `${header.split(' ').slice(0, 3).join(' ')} ${createHash('sha256').update(broken).digest('hex')}\n${broken}`);
-    expect(openScanCache({ dir, key }).probe(stat, 'p', () => 'x')).toBeUndefined();
+    const reopened = openScanCache({ dir, key });
+    expect(reopened.damaged).toMatch(/is damaged/);
+    expect(reopened.probe(stat, 'p', () => 'x')).toBeUndefined();
+  });
+
+  it('is safe to delete at any time: the next scan finds the same and writes it again', async () => {
+    const root = sampleProject();
+    const dir = cacheDir();
+    const cold = await scan(root, dir);
+    rmSync(dir, { recursive: true, force: true });
+    const afterDelete = await scan(root, dir);
+    expect(afterDelete.stats.cachedFiles ?? 0).toBe(0);
+    expect(afterDelete.cacheWarning).toBeUndefined();
+    expect(visible(afterDelete)).toEqual(visible(cold));
+    // Only the cache file goes (a partial delete): still no warning, same findings.
+    for (const file of cacheFiles(dir)) rmSync(file);
+    expect(visible(await scan(root, dir))).toEqual(visible(cold));
+    expect((await scan(root, dir)).stats.cachedFiles).toBe(3);
   });
 
   it('reads nothing written for another ftbot version', () => {

@@ -71,6 +71,7 @@ export const command: Command = {
       override: (config) => applyRuleOptions(config, values),
       ...(values.config === undefined ? {} : { configPath: resolve(io.cwd, values.config) }),
     });
+    if (scan.cacheWarning !== undefined) io.stderr(`ftbot: warning: ${terminalSafe(scan.cacheWarning)}\n`);
     if (scan.problems.length > 0) {
       for (const p of scan.problems) io.stderr(`ftbot: invalid configuration: ${terminalSafe(formatConfigProblem(p))}\n`);
       return EXIT_ERROR;

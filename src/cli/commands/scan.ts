@@ -165,6 +165,7 @@ export const command: Command = {
         ...(cacheDir === undefined ? {} : { cacheDir }),
       });
     let scan = await runScan();
+    if (scan.cacheWarning !== undefined && !values.quiet) io.stderr(`ftbot: warning: ${terminalSafe(scan.cacheWarning)}\n`);
     if (scan.missing.length > 0) {
       io.stderr(`ftbot: no such file or directory: ${scan.missing.map(terminalSafe).join(', ')}\n`);
       return EXIT_ERROR;
