@@ -2,13 +2,15 @@
  * Scan throughput on a large body of real C-API code (CPython 3.11 and nine extension projects
  * from Debian's source packages, built by bench/fetch-corpus.sh), against two baselines measured in the same run:
  * a plain Node regex pass over the same files with the same API-name pattern, and `rg -j1`
- * when ripgrep is installed. Every ftbot figure is a whole CLI process (start-up included),
- * as a user runs it; the median of several runs is reported.
+ * when ripgrep is installed. Every ftbot figure is a whole process of the bundled CLI (start-up
+ * included), as a user runs it: cold (`--no-cache`) with the default rules and with every rule,
+ * then warm (a re-scan with the cache filled and no file changed). Medians of several runs, in
+ * wall time and in CPU time (the steadier figure on a shared machine).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(fileURLToPath(import.meta.url), '..', '..');
 const runs = Number(process.env.FTBOT_BENCH_RUNS ?? 5);
@@ -34,29 +36,47 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-/** Runs a command `runs` times (after one warm-up) and returns the median wall time in ms. */
-function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; stdout: string; stderr: string } {
-  let last = spawnSync(command, args, { encoding: 'utf8', env, maxBuffer: 512 * 1024 * 1024 });
+type Timed = { ms: number; cpuMs: number; stdout: string; stderr: string };
+
+/**
+ * Runs a command `runs` times (after one warm-up) and returns the median wall time and the median
+ * CPU time (user + system, from bash's `times`) in ms. On a busy machine the CPU time is the
+ * steadier figure: it does not count the time the process waited for a core.
+ */
+function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Timed {
+  // `times` prints the shell's own CPU line, then its children's: the second line is the command's.
+  const wrapped = ['-c', '"$@"; status=$?; times >&2; exit $status', 'bash', command, ...args];
+  const run = () => spawnSync('bash', wrapped, { encoding: 'utf8', env, maxBuffer: 512 * 1024 * 1024 });
+  let last = run();
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    last = spawnSync(command, args, { encoding: 'utf8', env, maxBuffer: 512 * 1024 * 1024 });
+    last = run();
     times.push(performance.now() - started);
+    cpu.push(childCpuMs(last.stderr));
   }
-  return { ms: median(times), stdout: last.stdout, stderr: last.stderr };
+  return { ms: median(times), cpuMs: median(cpu), stdout: last.stdout, stderr: last.stderr };
 }
 
-// A child that runs the built CLI and reports its peak RSS on stderr as the last line.
-const cliChild = (args: string[]): string[] => [
-  '--input-type=module',
-  '-e',
-  `const { execute } = await import(${JSON.stringify(join(root, 'dist', 'cli', 'main.js'))});
-   const out = [];
-   const code = await execute(${JSON.stringify(args)}, { stdout: (t) => out.push(t), stderr: () => {}, cwd: process.cwd(), env: process.env, stderrIsTTY: false, fetch });
-   process.stdout.write(out.join(''));
-   process.stderr.write('\\nmaxrss=' + process.resourceUsage().maxRSS + '\\n');
-   process.exitCode = code === 2 ? 2 : 0;`,
-];
+/** The children's user + system time from the last line `times` printed (`0m0.094s 0m0.032s`). */
+function childCpuMs(stderr: string): number {
+  const lines = stderr.trimEnd().split('\n');
+  const match = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(lines[lines.length - 1] ?? '');
+  if (match === null) return Number.NaN;
+  const [, um = '0', us = '0', sm = '0', ss = '0'] = match;
+  return (Number(um) * 60 + Number(us) + Number(sm) * 60 + Number(ss)) * 1000;
+}
+
+/**
+ * The CLI users install: the bundle `npm run bundle` builds (one module, start-up without
+ * resolving hundreds of files), run as a plain process. A preloaded module reports the peak RSS.
+ */
+function cliArgs(args: string[]): string[] {
+  const report = join(root, '.bench-cache', 'report-rss.mjs');
+  writeFileSync(report, "process.on('exit', () => process.stderr.write('\\nmaxrss=' + process.resourceUsage().maxRSS + '\\n'));\n");
+  return ['--import', pathToFileURL(report).href, join(root, 'packages', 'ftbot', 'dist', 'cli', 'ftbot.mjs'), ...args];
+}
 
 function peakRssMb(stderr: string): number {
   const match = /maxrss=(\d+)/.exec(stderr);
@@ -84,7 +104,7 @@ function corpusSize(dir: string): { files: number; bytes: number } {
 }
 
 export async function benchScan(): Promise<Record<string, number | string>> {
-  if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'bundle.ts')], { cwd: root, stdio: 'inherit' });
   const corpus = corpusDir();
   const { files, bytes } = corpusSize(corpus);
   const mb = bytes / 1e6;
@@ -106,25 +126,38 @@ export async function benchScan(): Promise<Record<string, number | string>> {
 
   // Baseline 2: ripgrep, one thread, ASCII word boundaries (the fair single-thread reference).
   const rg = spawnSync('rg', ['--version'], { encoding: 'utf8' });
-  let rgMs: number | undefined;
+  let rgRun: Timed | undefined;
   if (rg.status === 0) {
-    rgMs = timeCommand('rg', ['--no-ignore', '--hidden', '-j1', '-c', `(?-u)${pattern}`, corpus]).ms;
-    results['rg -j1 ms'] = Math.round(rgMs);
+    rgRun = timeCommand('rg', ['--no-ignore', '--hidden', '-j1', '-c', `(?-u)${pattern}`, corpus]);
+    results['rg -j1 ms'] = Math.round(rgRun.ms);
+    results['rg -j1 CPU ms'] = Math.round(rgRun.cpuMs);
   } else {
     results['rg -j1 ms'] = 'not installed';
   }
 
-  // ftbot: default rules, then every rule (preview included).
-  for (const [label, extra] of [['ftbot scan', []], ['ftbot scan --select ALL', ['--select', 'ALL']]] as const) {
-    const run = timeCommand(process.execPath, cliChild(['scan', corpus, '--format', 'json', ...extra]));
+  // ftbot: default rules and every rule (preview included) with a cold cache (`--no-cache`), then
+  // a warm re-scan: the cache filled by the warm-up run, no file changed.
+  const cacheDir = join(root, '.bench-cache', 'scan-cache');
+  rmSync(cacheDir, { recursive: true, force: true });
+  const variants = [
+    ['ftbot scan', ['--no-cache']],
+    ['ftbot scan --select ALL', ['--no-cache', '--select', 'ALL']],
+    ['ftbot scan --select ALL, warm cache', ['--cache-dir', cacheDir, '--select', 'ALL']],
+  ] as const;
+  for (const [label, extra] of variants) {
+    const run = timeCommand(process.execPath, cliArgs(['scan', corpus, '--format', 'json', ...extra]));
     const report = JSON.parse(run.stdout) as { findings: unknown[] };
     results[`${label} ms`] = Math.round(run.ms);
+    results[`${label} CPU ms`] = Math.round(run.cpuMs);
     results[`${label} findings`] = report.findings.length;
     results[`${label} MB/s`] = Number((mb / (run.ms / 1000)).toFixed(1));
     results[`${label} files/s`] = Math.round(files / (run.ms / 1000));
     results[`${label} peak RSS MB`] = peakRssMb(run.stderr);
     results[`${label} × regex pass`] = Number((run.ms / regex.ms).toFixed(1));
-    if (rgMs !== undefined) results[`${label} × rg -j1`] = Number((run.ms / rgMs).toFixed(1));
+    if (rgRun !== undefined) {
+      results[`${label} × rg -j1`] = Number((run.ms / rgRun.ms).toFixed(1));
+      results[`${label} × rg -j1 (CPU)`] = Number((run.cpuMs / rgRun.cpuMs).toFixed(1));
+    }
   }
   // Reference from facts/performance-anchors.md (not re-run here): upgrade_pythoncapi.py -c
   // processed 1.36 MB/s on the same kind of code.

@@ -23,6 +23,18 @@ function grammarPath(file: string): string {
   return existsSync(beside) ? beside : require.resolve(file);
 }
 
+/** The `.wasm` files a scan may load: the runtime's and every grammar's (the scan cache's key covers them). */
+export function grammarFilePaths(): string[] {
+  const runtimeFile = 'web-tree-sitter/web-tree-sitter.wasm';
+  return [runtimeFile, ...Object.values(grammarFiles)].map((file) => {
+    try {
+      return grammarPath(file);
+    } catch {
+      return file;
+    }
+  });
+}
+
 let runtime: Promise<void> | undefined;
 const loaded = new Map<keyof Grammars, Promise<Language>>();
 
@@ -32,9 +44,11 @@ const loaded = new Map<keyof Grammars, Promise<Language>>();
  * compiling the 3.4 MB C++ grammar costs about 50 ms, which a C-only project should not pay.
  */
 export async function loadGrammars(languages: Iterable<SourceLanguage> = ['c', 'cpp', 'cython', 'rust']): Promise<Grammars> {
+  const wanted = new Set([...languages].map((l) => grammarOf[l]));
+  // Nothing to parse (every source came from the scan cache): the runtime is not even compiled.
+  if (wanted.size === 0) return {};
   runtime ??= Parser.init();
   await runtime;
-  const wanted = new Set([...languages].map((l) => grammarOf[l]));
   const entries = await Promise.all(
     [...wanted].map(async (name) => {
       let language = loaded.get(name);

@@ -4,13 +4,16 @@ import ignore, { type Ignore } from 'ignore';
 import { classifyPath } from '../core/languages.js';
 
 /** Directories never worth walking: VCS data, environments, build output, dependencies. */
-const skippedDirectories = new Set(['.git', '.hg', '.svn', 'node_modules', '.venv', 'venv', '.tox', '.nox', '__pycache__', '.mypy_cache', '.pytest_cache', 'target', '.eggs']);
+const skippedDirectories = new Set(['.ftbot_cache', '.git', '.hg', '.svn', 'node_modules', '.venv', 'venv', '.tox', '.nox', '__pycache__', '.mypy_cache', '.pytest_cache', 'target', '.eggs']);
 
 /** Ignore files read in every directory, as git, ripgrep and ruff read them. */
 const ignoreFileNames = ['.gitignore', '.ignore'];
 
-/** `regular` is false for what only looks like a file (a FIFO, a device, a link to one): never open it. */
-export type WalkedFile = { path: string; absolute: string; size: number; regular: boolean };
+/**
+ * `regular` is false for what only looks like a file (a FIFO, a device, a link to one): never open
+ * it. The times let the scan cache tell an unchanged file without reading it.
+ */
+export type WalkedFile = { path: string; absolute: string; size: number; regular: boolean; mtimeMs: number; ctimeMs: number };
 
 type ScopedIgnore = { base: string; matcher: Ignore };
 
@@ -66,7 +69,7 @@ export function walkFiles(params: {
     } catch {
       return;
     }
-    files.push({ path: rel, absolute: abs, size: stat.size, regular: stat.isFile() });
+    files.push({ path: rel, absolute: abs, size: stat.size, regular: stat.isFile(), mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs });
   };
 
   for (const root of roots) {

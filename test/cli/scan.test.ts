@@ -184,7 +184,7 @@ const fromSource = ['--import', 'tsx', '--import', join(root, 'test', 'helpers',
 
 describe('bin/ftbot.js (end to end)', () => {
   it('scans a project and exits 1 with JSON on stdout', async () => {
-    const result = await run(process.execPath, [...fromSource, join(root, 'bin', 'ftbot.js'), 'scan', '--format', 'json'], { cwd: project }).then(
+    const result = await run(process.execPath, [...fromSource, join(root, 'bin', 'ftbot.js'), 'scan', '--format', 'json', '--no-cache'], { cwd: project }).then(
       () => ({ code: 0, stdout: '' }),
       (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
     );
@@ -196,7 +196,7 @@ describe('bin/ftbot.js (end to end)', () => {
   it('stops quietly when the reader closes the pipe early (`ftbot scan … | head -c 10`)', async () => {
     // Far more output than a pipe holds (the rule fixtures, every rule, JSON), so writes go on
     // after `head` has exited; bash's pipefail reports ftbot's own exit status.
-    const args = [...fromSource, join(root, 'bin', 'ftbot.js'), 'scan', join(root, 'test', 'fixtures', 'rules'), '--select', 'ALL', '--format', 'json', '--exit-zero'];
+    const args = [...fromSource, join(root, 'bin', 'ftbot.js'), 'scan', join(root, 'test', 'fixtures', 'rules'), '--select', 'ALL', '--format', 'json', '--exit-zero', '--no-cache'];
     const result = await run('bash', ['-o', 'pipefail', '-c', '"$0" "$@" 2>"$FTBOT_ERR_FILE" | head -c 10 >/dev/null', process.execPath, ...args], {
       cwd: project,
       env: { ...process.env, FTBOT_ERR_FILE: join(mkdtempSync(join(tmpdir(), 'ftbot-pipe-')), 'stderr') },

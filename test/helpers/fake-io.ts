@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CliIo } from '../../src/cli/io.js';
 import { execute } from '../../src/cli/main.js';
 
@@ -9,9 +12,16 @@ export type FakeIo = {
   stderr(): string;
 };
 
+const cacheDirs: string[] = [];
+process.on('exit', () => {
+  for (const dir of cacheDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /**
  * A `CliIo` for in-process CLI tests: captures stdout and stderr, has no stdin unless given one, and
  * uses the global fetch, which `test/setup.ts` keeps off the network (mock replies with nock).
+ * Its `FTBOT_CACHE_DIR` is a fresh temporary folder, so a scan never writes a cache into the
+ * repository's fixtures and never reads another test's.
  */
 export function createFakeIo(overrides: Partial<CliIo> = {}): FakeIo {
   let out = '';
@@ -24,7 +34,7 @@ export function createFakeIo(overrides: Partial<CliIo> = {}): FakeIo {
       err += text;
     },
     cwd: process.cwd(),
-    env: {},
+    env: { FTBOT_CACHE_DIR: freshCacheDir() },
     stderrIsTTY: false,
     fetch: globalThis.fetch,
     ...overrides,
@@ -37,4 +47,10 @@ export async function runScan(cwd: string, args: string[], overrides: Partial<Cl
   const fake = createFakeIo({ cwd, ...overrides });
   const code = await execute(['scan', ...args], fake.io);
   return { code, stdout: fake.stdout(), stderr: fake.stderr() };
+}
+
+function freshCacheDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ftbot-test-cache-'));
+  cacheDirs.push(dir);
+  return dir;
 }

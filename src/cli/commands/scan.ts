@@ -16,6 +16,7 @@ import { renderDiagnosticsText, renderStatistics, renderText, terminalSafe } fro
 import { rules as allRules } from '../../core/rules/index.js';
 import { formatConfigProblem } from '../../io/load-project-config.js';
 import { packagePath } from '../../io/package-path.js';
+import { resolveCacheDir } from '../../io/scan-cache.js';
 import { scanDirectory, type DirectoryScan } from '../../io/scan-directory.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo, type Command } from '../io.js';
 
@@ -58,6 +59,9 @@ Options:
   -q, --quiet                 Print only the findings: no summary and no diagnostics
   --exit-zero                 Exit 0 even when there are findings
   --verbose                   Print skipped files and other diagnostics on stderr
+  --no-cache                  Scan every file again: neither read nor write the scan cache
+  --cache-dir <dir>           Keep the scan cache in <dir> (default: $FTBOT_CACHE_DIR, else
+                              .ftbot_cache in the scanned directory)
 
 Exit codes: 0 no findings (or, with --fix, none left; with --diff, nothing to change),
 1 findings (or, with --diff, changes to make), 2 usage, configuration or internal error.
@@ -119,6 +123,8 @@ export const command: Command = {
         quiet: { type: 'boolean', short: 'q' },
         'exit-zero': { type: 'boolean' },
         verbose: { type: 'boolean' },
+        cache: { type: 'boolean' },
+        'cache-dir': { type: 'string' },
       },
     });
     const format = (values['output-format'] ?? values.format ?? 'text') as Format;
@@ -147,9 +153,19 @@ export const command: Command = {
           }
         }
       : undefined;
+    if (values.cache === false && values['cache-dir'] !== undefined) throw new UsageError('--no-cache and --cache-dir contradict each other: give one of them');
+    const cacheDir = resolveCacheDir({ cwd: io.cwd, paths, noCache: values.cache === false, ...(values['cache-dir'] === undefined ? {} : { cacheDir: values['cache-dir'] }), env: io.env });
     const runScan = (): Promise<DirectoryScan> =>
-      scanDirectory({ cwd: io.cwd, paths, override, ...(values.config === undefined ? {} : { configPath: values.config }), ...(onProgress === undefined ? {} : { onProgress }) });
+      scanDirectory({
+        cwd: io.cwd,
+        paths,
+        override,
+        ...(values.config === undefined ? {} : { configPath: values.config }),
+        ...(onProgress === undefined ? {} : { onProgress }),
+        ...(cacheDir === undefined ? {} : { cacheDir }),
+      });
     let scan = await runScan();
+    if (scan.cacheWarning !== undefined && !values.quiet) io.stderr(`ftbot: warning: ${terminalSafe(scan.cacheWarning)}\n`);
     if (scan.missing.length > 0) {
       io.stderr(`ftbot: no such file or directory: ${scan.missing.map(terminalSafe).join(', ')}\n`);
       return EXIT_ERROR;
@@ -188,7 +204,8 @@ export const command: Command = {
     if (!values.quiet && shown.length > 0) io.stderr(renderDiagnosticsText(shown));
     if (values.verbose) {
       io.stderr(`ftbot: configuration: ${scan.configSources.length === 0 ? 'defaults' : scan.configSources.map(terminalSafe).join(', ')}\n`);
-      io.stderr(`ftbot: ${scan.stats.files} files, ${scan.stats.bytes} bytes, ${scan.stats.parsedFiles} parsed, ${Math.round(scan.ms)} ms\n`);
+      io.stderr(`ftbot: ${scan.stats.files} files, ${scan.stats.bytes} bytes, ${scan.stats.parsedFiles} parsed, ${scan.stats.cachedFiles ?? 0} from the cache, ${Math.round(scan.ms)} ms\n`);
+      if (scan.cacheProblem !== undefined) io.stderr(`ftbot: ${terminalSafe(scan.cacheProblem)}\n`);
     }
     if (values['exit-zero']) return EXIT_OK;
     return scan.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK;

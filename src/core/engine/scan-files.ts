@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '../ports.js';
 import { rules as registry } from '../rules/index.js';
 import type { Rule, RuleTarget } from './define-rule.js';
 import type { LineIndex } from './create-finding.js';
+import { recordFile, replayCachedFile, type FileCache } from './file-cache.js';
 import { createParsers, parseSource, unparsedHits, type Grammars } from './parse-source.js';
 import { createPrefilterPlan, prefilter, type PrefilterPlan } from './prefilter.js';
 import type { ProjectFacts } from './project-facts.js';
@@ -17,6 +18,7 @@ import { emptyScanFacts, type ScanFacts } from './scan-facts.js';
 import { suppressFindings } from './suppress-findings.js';
 
 export type { Grammars } from './parse-source.js';
+export type { CachedFile, FileCache } from './file-cache.js';
 
 /** A file to scan. `text` may be a loader so large trees are read one file at a time. */
 export type ScanInput = { path: string; text: string | (() => string | undefined); size?: number };
@@ -30,6 +32,8 @@ export type ScanStats = {
   parsedFiles: number;
   /** Code units handed to tree-sitter (segments only, where segment parsing applied). */
   parsedBytes: number;
+  /** Sources whose results came from `ScanParams.cache` (counted in `files` too). */
+  cachedFiles?: number;
 };
 
 export type ScanResult = {
@@ -57,6 +61,11 @@ export type ScanParams = {
   onProgress?: (done: number, total: number) => void;
   /** Parse whole C/C++ files instead of the segments holding hits (tests compare the two). */
   wholeFiles?: boolean;
+  /**
+   * Results of unchanged sources from earlier scans: a hit replays the file's findings, diagnostics
+   * and published facts instead of scanning it. Project rules still run every time, on the facts.
+   */
+  cache?: FileCache;
 };
 
 /**
@@ -172,9 +181,22 @@ export function scanFiles(params: ScanParams): ScanResult {
 
   // 2–4, 6. File rules on every source, then every build file.
   let done = buildCount;
+  const sinks = { found, diagnostics, facts };
   for (const source of sources) {
     done++;
     onProgress?.(done, files.length);
+    const hold = projectTargets.has(source.language);
+    // A held file's findings wait for the project rules, so only a file settled here is cached.
+    const cache = hold ? undefined : params.cache;
+    const cached = cache?.get(source.path);
+    if (cached !== undefined) {
+      replayCachedFile(cached, sinks);
+      stats.files++;
+      stats.bytes += cached.length;
+      stats.cachedFiles = (stats.cachedFiles ?? 0) + 1;
+      continue;
+    }
+    const record = recordFile(sinks);
     const text = source.read(diagnostics);
     if (text === undefined) continue;
     const plan = planFor(source.language);
@@ -183,7 +205,9 @@ export function scanFiles(params: ScanParams): ScanResult {
       diagnostics.push({ kind: 'unsupported-language', path: source.path, message: `no ${source.language} grammar loaded` });
       continue;
     }
-    settleFile(runOn({ path: source.path, target: source.language, text }, plan, 'file'), source.path, text, projectTargets.has(source.language));
+    settleFile(runOn({ path: source.path, target: source.language, text }, plan, 'file'), source.path, text, hold);
+    const result = cache === undefined ? undefined : record.taken(text.length);
+    if (result !== undefined) cache?.set(source.path, text, result);
   }
   for (const build of builds) {
     const plan = planFor(build.target);

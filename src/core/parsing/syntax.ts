@@ -188,12 +188,53 @@ export function isLockHeld(node: Node, text: string): boolean {
     if (a.type === 'function_definition' && a.childForFieldName('body')?.type === 'block') break;
   }
   const fn = enclosingFunction(node);
-  const start = fn?.startIndex ?? Math.max(0, node.startIndex - 4000);
-  const before = text.slice(start, node.startIndex);
-  const opens = before.match(lockOpen)?.length ?? 0;
-  const closes = before.match(lockClose)?.length ?? 0;
-  if (opens > closes) return true;
-  return scopedGuard.test(before);
+  if (fn === undefined) {
+    const before = text.slice(Math.max(0, node.startIndex - 4000), node.startIndex);
+    const opens = before.match(lockOpen)?.length ?? 0;
+    const closes = before.match(lockClose)?.length ?? 0;
+    if (opens > closes) return true;
+    return scopedGuard.test(before);
+  }
+  // The same counts as over the text from the function's start to the node, from one pass over
+  // the function (rules ask for every hit; a long function with many hits was searched per hit).
+  const locks = functionLocks(fn, text);
+  const cut = node.startIndex;
+  if (countAtMost(locks.opens, cut) > countAtMost(locks.closes, cut)) return true;
+  return locks.firstGuardEnd <= cut;
+}
+
+/** Where lock calls end in one function: sorted end offsets of opens and closes, and the first scoped guard's end. */
+type FunctionLocks = { text: string; opens: number[]; closes: number[]; firstGuardEnd: number };
+
+const locksByTree = new WeakMap<object, Map<number, FunctionLocks>>();
+
+function functionLocks(fn: Node, text: string): FunctionLocks {
+  let perTree = locksByTree.get(fn.tree);
+  if (perTree === undefined) {
+    perTree = new Map();
+    locksByTree.set(fn.tree, perTree);
+  }
+  const cached = perTree.get(fn.id);
+  if (cached !== undefined && cached.text === text) return cached;
+  const start = fn.startIndex;
+  const body = text.slice(start, fn.endIndex);
+  const ends = (pattern: RegExp): number[] => [...body.matchAll(pattern)].map((m) => start + m.index + m[0].length);
+  const guard = scopedGuard.exec(body);
+  const locks = { text, opens: ends(lockOpen), closes: ends(lockClose), firstGuardEnd: guard === null ? Number.POSITIVE_INFINITY : start + guard.index + guard[0].length };
+  perTree.set(fn.id, locks);
+  return locks;
+}
+
+/** How many of the sorted `values` are at most `limit`. */
+function countAtMost(values: readonly number[], limit: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((values[mid] as number) <= limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The UTF-16 offset where each line of `text` starts (`[0, …]`). */

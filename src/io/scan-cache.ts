@@ -1,0 +1,339 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Diagnostic, Finding } from '../core/diagnostics.js';
+import type { CachedFile, FileCache } from '../core/engine/file-cache.js';
+import { VERSION } from '../core/version.js';
+import { grammarFilePaths } from './load-grammars.js';
+
+/** Bumped whenever the layout of a cache file changes; older files are then never read. */
+const FORMAT = 1;
+/** Entries one cache file keeps (those of the latest scan first); beyond this, others are dropped. */
+const MAX_ENTRIES = 100_000;
+/** A cache file bigger than this is not written (the scan is still correct, just not cached). */
+const MAX_FILE_BYTES = 256 * 1024 * 1024;
+/** Cache files kept per format (one per rule set and ftbot build); the least recently written go. */
+const MAX_FILES = 8;
+/**
+ * A file changed less than this long before the scan started may change again within the same
+ * timestamp tick (1–2 s on some file systems): its stat is not trusted next time, its content is
+ * hashed again (git's "racily clean" entries).
+ */
+const RACY_MS = 2_000;
+
+/** What the walk knows about a file: enough to tell, without reading it, that it did not change. */
+export type FileStat = { path: string; size: number; mtimeMs: number; ctimeMs: number };
+
+type Entry = {
+  /** SHA-256 of the text that was scanned. */
+  hash: string;
+  size: number;
+  /** -1 when the stat was taken too close to a change to be trusted. */
+  mtimeMs: number;
+  ctimeMs: number;
+  /** The project key the results were computed under (see `projectKey`). */
+  project: string;
+  result: CachedFile;
+};
+
+export type ScanCacheStore = {
+  /** True when `file` is unchanged (by its stat) since a scan stored it: it is a scanned source. */
+  knows(file: FileStat): boolean;
+  /**
+   * The results of `file` from an earlier scan with the same project key, if its content is
+   * unchanged. A file whose stat changed is read (`read`) and hashed to compare its content.
+   */
+  probe(file: FileStat, project: string, read: () => string | undefined): CachedFile | undefined;
+  /** The port the engine uses: hits from `probe`, and `set` for what the scan computes. */
+  port(hits: ReadonlyMap<string, CachedFile>, stats: ReadonlyMap<string, FileStat>, project: string): FileCache;
+  /** Writes the cache if anything changed (atomically). Returns a problem to show, or undefined. */
+  save(): string | undefined;
+  /**
+   * Set when the cache file was there but damaged (truncated, edited, not a cache file): it was
+   * ignored, every file is scanned again and a good file replaces it.
+   */
+  damaged?: string;
+};
+
+/**
+ * Where the cache lives for a scan: `--no-cache` turns it off, then `--cache-dir`, then the
+ * `FTBOT_CACHE_DIR` environment variable, then `.ftbot_cache` in the scanned directory (the one
+ * directory given, or the working directory when several paths or a file are given).
+ */
+export function resolveCacheDir(params: { cwd: string; paths: readonly string[]; noCache?: boolean; cacheDir?: string; env: Record<string, string | undefined> }): string | undefined {
+  const { cwd, paths } = params;
+  if (params.noCache === true) return undefined;
+  if (params.cacheDir !== undefined && params.cacheDir !== '') return resolve(cwd, params.cacheDir);
+  const fromEnv = params.env.FTBOT_CACHE_DIR?.trim();
+  if (fromEnv !== undefined && fromEnv !== '') return resolve(cwd, fromEnv);
+  const only = paths.length === 1 ? resolve(cwd, paths[0] ?? '.') : undefined;
+  const root = only !== undefined && isDirectory(only) ? only : resolve(cwd);
+  return join(root, '.ftbot_cache');
+}
+
+/**
+ * The key of everything a file's results depend on besides its own text and the project facts:
+ * the cache format, ftbot's version and code (its files' sizes and times, so a rebuilt checkout
+ * misses), the grammars, the working directory (paths in findings are relative to it), the rules
+ * and the size limit.
+ */
+export function settingsKey(params: { cwd: string; ruleIds: readonly string[]; maxFileSize: number; version?: string }): string {
+  const { cwd, ruleIds, maxFileSize, version = VERSION } = params;
+  return sha256(JSON.stringify({ format: FORMAT, version, code: codeStamp(), cwd: resolve(cwd), rules: [...ruleIds].sort(), maxFileSize }));
+}
+
+/**
+ * The key of the project facts a scan reads from build files and Cython modules (the rules see
+ * them as `ctx.project`): their paths and contents, and whether the scan has sources at all. When
+ * one of these files changes, every cached result is recomputed.
+ */
+export function projectKey(files: ReadonlyArray<{ path: string; text: string | undefined }>, hasSources: boolean): string {
+  const parts = files.map((f) => `${f.path}\u0000${f.text === undefined ? '-' : sha256(f.text)}`).sort();
+  return sha256(JSON.stringify({ hasSources, parts }));
+}
+
+/**
+ * Opens the cache of one rule set in `dir` (`<dir>/v<format>/<key>.json`). A missing, unreadable,
+ * corrupt or foreign cache file is treated as empty (a damaged one is named in `damaged`, for a
+ * warning); nothing here throws.
+ */
+export function openScanCache(params: { dir: string; key: string; startedAt?: number; maxEntries?: number }): ScanCacheStore {
+  const { dir, key, maxEntries = MAX_ENTRIES } = params;
+  const startedAt = params.startedAt ?? Date.now();
+  const folder = join(dir, `v${FORMAT}`);
+  const file = join(folder, `${key.slice(0, 24)}.json`);
+  const { entries, damaged } = loadEntries(file, key);
+  /** Entries written or confirmed by this scan (kept first when the cache is full). */
+  const touched = new Set<string>();
+  let dirty = false;
+
+  const statMatches = (entry: Entry, stat: FileStat): boolean =>
+    entry.mtimeMs >= 0 && entry.size === stat.size && entry.mtimeMs === stat.mtimeMs && entry.ctimeMs === stat.ctimeMs;
+  const trustedTimes = (stat: FileStat): { mtimeMs: number; ctimeMs: number } =>
+    stat.mtimeMs < startedAt - RACY_MS ? { mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs } : { mtimeMs: -1, ctimeMs: -1 };
+
+  return {
+    ...(damaged ? { damaged: `the scan cache ${file} is damaged: ignored it, scanning every file again and rewriting it` } : {}),
+    knows(stat) {
+      const entry = entries.get(stat.path);
+      return entry !== undefined && statMatches(entry, stat);
+    },
+    probe(stat, project, read) {
+      const entry = entries.get(stat.path);
+      if (entry === undefined || entry.project !== project) return undefined;
+      if (!statMatches(entry, stat)) {
+        const text = read();
+        if (text === undefined || sha256(text) !== entry.hash) return undefined;
+        // Same content, new stat (a checkout, a touch): remember the stat so the next scan need not read it.
+        Object.assign(entry, { size: stat.size, ...trustedTimes(stat) });
+        dirty = true;
+      }
+      touched.add(stat.path);
+      return entry.result;
+    },
+    port(hits, stats, project) {
+      return {
+        get: (path) => hits.get(path),
+        set(path, text, result) {
+          const stat = stats.get(path);
+          if (stat === undefined) return;
+          entries.set(path, { hash: sha256(text), size: stat.size, ...trustedTimes(stat), project, result });
+          touched.add(path);
+          dirty = true;
+        },
+      };
+    },
+    save() {
+      if (!dirty) return undefined;
+      try {
+        writeCacheFile(folder, file, key, bounded(entries, touched, maxEntries));
+        pruneOldFiles(folder, file);
+        return undefined;
+      } catch (error) {
+        return `could not write the cache in ${dir}: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    },
+  };
+}
+
+/** The entries to write: at most `max`, this scan's first. */
+function bounded(entries: Map<string, Entry>, touched: ReadonlySet<string>, max: number): Array<[string, Entry]> {
+  const all = [...entries];
+  if (all.length <= max) return all;
+  const mine = all.filter(([path]) => touched.has(path));
+  const others = all.filter(([path]) => !touched.has(path));
+  return [...mine, ...others].slice(0, max);
+}
+
+/**
+ * A cache file is one header line, `ftbot-cache <format> <key> <sha256 of the rest>`, then the
+ * entries as JSON. The checksum catches a truncated or damaged file; the key, a file of another
+ * rule set or build.
+ */
+function loadEntries(file: string, key: string): { entries: Map<string, Entry>; damaged: boolean } {
+  let raw: string;
+  try {
+    raw = readFileSync(file, 'utf8');
+  } catch {
+    return { entries: new Map(), damaged: false };
+  }
+  const damaged = { entries: new Map<string, Entry>(), damaged: true };
+  const newline = raw.indexOf('\n');
+  const header = raw.slice(0, Math.max(newline, 0)).split(' ');
+  const body = raw.slice(newline + 1);
+  if (newline < 0 || header[0] !== 'ftbot-cache' || header[1] !== String(FORMAT) || header[2] !== key || header[3] !== sha256(body)) return damaged;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (!isRecord(parsed)) return damaged;
+    const entries = new Map<string, Entry>();
+    for (const [path, value] of Object.entries(parsed)) {
+      // One entry of the wrong shape means the file was edited or damaged: trust none of it.
+      if (!isEntry(value)) return damaged;
+      entries.set(path, value);
+    }
+    return { entries, damaged: false };
+  } catch {
+    return damaged;
+  }
+}
+
+function writeCacheFile(folder: string, file: string, key: string, entries: Array<[string, Entry]>): void {
+  const body = JSON.stringify(Object.fromEntries(entries));
+  if (body.length > MAX_FILE_BYTES) return;
+  mkdirSync(folder, { recursive: true });
+  const root = dirname(folder);
+  // Git ignores the folder's content, and backup tools that honour cache-directory tags skip it.
+  writeIfMissing(join(root, '.gitignore'), '# Created by ftbot: the scan cache is local, never commit it.\n*\n');
+  writeIfMissing(join(root, 'CACHEDIR.TAG'), 'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by ftbot.\n# For information about cache directory tags see https://bford.info/cachedir/\n');
+  // Write aside, then rename over: a reader sees the old file or the new one, never half of one.
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temp, `ftbot-cache ${FORMAT} ${key} ${sha256(body)}\n${body}`);
+    renameSync(temp, file);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+function writeIfMissing(path: string, text: string): void {
+  try {
+    writeFileSync(path, text, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+/** Keeps the `MAX_FILES` most recently written cache files (other rule sets or builds); temp files of crashed writers go too. */
+function pruneOldFiles(folder: string, current: string): void {
+  const files = readdirSync(folder)
+    .filter((name) => name.endsWith('.json') || name.endsWith('.tmp'))
+    .map((name) => {
+      const path = join(folder, name);
+      try {
+        return { path, mtimeMs: statSync(path).mtimeMs, temp: name.endsWith('.tmp') };
+      } catch {
+        return undefined;
+      }
+    })
+    .filter((f) => f !== undefined)
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+  const hour = 3_600_000;
+  const stale = files.filter((f) => f.temp && f.mtimeMs < Date.now() - hour);
+  const old = files.filter((f) => !f.temp && f.path !== current).slice(MAX_FILES - 1);
+  for (const f of [...stale, ...old]) rmSync(f.path, { force: true });
+}
+
+let stamp: string | undefined;
+
+/**
+ * Identifies the running build of ftbot: the size and modification time of every module of the
+ * package (one file in the bundled CLI) and of the grammar `.wasm` files. Computed once a process.
+ */
+function codeStamp(): string {
+  if (stamp !== undefined) return stamp;
+  const here = fileURLToPath(import.meta.url);
+  // Bundled: this module is the bundle itself. Built or from source: every module under dist/ or src/.
+  const modules = basename(here) === 'scan-cache.js' || basename(here) === 'scan-cache.ts' ? listModules(dirname(dirname(here))) : [here];
+  const parts = [...modules, ...grammarFilePaths()].map((path) => {
+    try {
+      const s = statSync(path);
+      return `${path}:${s.size}:${s.mtimeMs}`;
+    } catch {
+      return `${path}:-`;
+    }
+  });
+  stamp = sha256(parts.join('\n'));
+  return stamp;
+}
+
+function listModules(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(js|ts|json)$/.test(e.name)) out.push(p);
+    }
+  };
+  try {
+    walk(dir);
+  } catch {
+    // An unreadable package folder only makes the stamp coarser.
+  }
+  return out.sort();
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A stored entry of the right shape (a damaged or hand-edited one is never trusted to crash the scan). */
+function isEntry(value: unknown): value is Entry {
+  if (!isRecord(value) || !isRecord(value.result)) return false;
+  const { result } = value;
+  return (
+    typeof value.hash === 'string' &&
+    typeof value.size === 'number' &&
+    typeof value.mtimeMs === 'number' &&
+    typeof value.ctimeMs === 'number' &&
+    typeof value.project === 'string' &&
+    typeof result.length === 'number' &&
+    isRecord(result.facts) &&
+    Object.values(result.facts).every(Array.isArray) &&
+    Array.isArray(result.findings) &&
+    result.findings.every(isFinding) &&
+    Array.isArray(result.diagnostics) &&
+    result.diagnostics.every(isDiagnostic)
+  );
+}
+
+function isFinding(value: unknown): value is Finding {
+  return (
+    isRecord(value) &&
+    typeof value.ruleId === 'string' &&
+    typeof value.path === 'string' &&
+    typeof value.line === 'number' &&
+    typeof value.column === 'number' &&
+    typeof value.endLine === 'number' &&
+    typeof value.endColumn === 'number' &&
+    typeof value.message === 'string' &&
+    typeof value.fingerprint === 'string'
+  );
+}
+
+function isDiagnostic(value: unknown): value is Diagnostic {
+  return isRecord(value) && typeof value.kind === 'string' && typeof value.path === 'string' && typeof value.message === 'string';
+}

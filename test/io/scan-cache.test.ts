@@ -1,0 +1,301 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultConfig, type ResolvedConfig } from '../../src/core/config/defaults.js';
+import { openScanCache, resolveCacheDir, settingsKey } from '../../src/io/scan-cache.js';
+import { scanDirectory, type DirectoryScan } from '../../src/io/scan-directory.js';
+import { tempProjects } from '../helpers/temp-project.js';
+
+const projects = tempProjects('cache');
+const caches: string[] = [];
+afterAll(() => {
+  projects.removeAll();
+  for (const dir of caches) rmSync(dir, { recursive: true, force: true });
+});
+
+function cacheDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ftbot-cache-dir-'));
+  caches.push(dir);
+  return dir;
+}
+
+const selectAll = (config: ResolvedConfig): ResolvedConfig => ({ ...config, select: ['ALL'], preview: true });
+
+function scan(cwd: string, dir: string | undefined, override: (c: ResolvedConfig) => ResolvedConfig = () => structuredClone(defaultConfig)): Promise<DirectoryScan> {
+  return scanDirectory({ cwd, paths: ['.'], override, ...(dir === undefined ? {} : { cacheDir: dir }) });
+}
+
+/** What a user sees of a scan: findings, diagnostics and the facts project rules read. */
+function visible(s: DirectoryScan): unknown {
+  return { findings: s.findings, diagnostics: s.diagnostics, facts: s.facts, files: s.stats.files, bytes: s.stats.bytes };
+}
+
+const module = (name: string): string => `#include <Python.h>
+static PyObject *get(PyObject *self, PyObject *args) {
+    PyObject *d = PyTuple_GetItem(args, 0);
+    return PyDict_GetItemString(d, "${name}");
+}
+static struct PyModuleDef def = { PyModuleDef_HEAD_INIT, "${name}", NULL, -1, NULL };
+PyMODINIT_FUNC PyInit_${name}(void) { return PyModule_Create(&def); }
+`;
+
+const pyproject = (classifier: string): string => `[project]
+name = "spam"
+requires-python = ">=3.9"
+classifiers = ["${classifier}"]
+`;
+
+/** A project whose pyproject claims free-threading support that the C modules contradict (FT034). */
+function sampleProject(): string {
+  return projects.create({
+    'pyproject.toml': pyproject('Programming Language :: Python :: Free Threading :: 2 - Beta'),
+    'src/a.c': module('a'),
+    'src/b.c': module('b'),
+    'src/clean.c': 'int add(int a, int b) { return a + b; }\n',
+  });
+}
+
+/** Moves every file's times two minutes back, so the cache trusts their stat (not "racily clean"). */
+function ageFiles(root: string, paths: string[]): void {
+  const past = new Date(Date.now() - 120_000);
+  for (const p of paths) utimesSync(join(root, p), past, past);
+}
+
+describe('the scan cache', () => {
+  it('replays every unchanged source on the second scan, with the same findings, diagnostics and facts', async () => {
+    const root = sampleProject();
+    const dir = cacheDir();
+    const uncached = await scan(root, undefined);
+    const cold = await scan(root, dir);
+    const warm = await scan(root, dir);
+    expect(uncached.findings.some((f) => f.ruleId === 'FT034')).toBe(true);
+    expect(cold.stats.cachedFiles ?? 0).toBe(0);
+    expect(warm.stats.cachedFiles).toBe(3);
+    expect(warm.stats.parsedFiles).toBe(0);
+    expect(visible(cold)).toEqual(visible(uncached));
+    expect(visible(warm)).toEqual(visible(uncached));
+  });
+
+  it('keeps the project rules right on a warm scan: FT034 still counts the cached modules', async () => {
+    const root = sampleProject();
+    const dir = cacheDir();
+    await scan(root, dir);
+    const warm = await scan(root, dir);
+    const ft034 = warm.findings.filter((f) => f.ruleId === 'FT034');
+    expect(ft034).toHaveLength(1);
+    expect(warm.facts.undeclaredModules.map((m) => m.path).sort()).toEqual(['src/a.c', 'src/b.c']);
+  });
+
+  it('rescans a source whose content changed, and only that one', async () => {
+    const root = sampleProject();
+    const dir = cacheDir();
+    await scan(root, dir);
+    writeFileSync(join(root, 'src/clean.c'), module('clean'));
+    const warm = await scan(root, dir);
+    expect(warm.stats.cachedFiles).toBe(2);
+    expect(warm.stats.parsedFiles).toBe(1);
+    expect(visible(warm)).toEqual(visible(await scan(root, undefined)));
+    expect(warm.findings.some((f) => f.path === 'src/clean.c')).toBe(true);
+  });
+
+  it('rescans a file rewritten with the same size and its old modification time', async () => {
+    const root = sampleProject();
+    ageFiles(root, ['src/a.c', 'src/b.c', 'src/clean.c']);
+    const dir = cacheDir();
+    await scan(root, dir);
+    const before = statSync(join(root, 'src/a.c'));
+    // Same length, different call: the change time still moves, so the stat no longer matches.
+    writeFileSync(join(root, 'src/a.c'), module('a').replace('PyDict_GetItemString', 'PyDict_GetItemStrinG'));
+    utimesSync(join(root, 'src/a.c'), before.atime, before.mtime);
+    const warm = await scan(root, dir);
+    expect(warm.stats.cachedFiles).toBe(2);
+    expect(visible(warm)).toEqual(visible(await scan(root, undefined)));
+  });
+
+  it('still hits on a touched file: the times changed, the content hash decides', async () => {
+    const root = sampleProject();
+    ageFiles(root, ['src/a.c', 'src/b.c', 'src/clean.c']);
+    const dir = cacheDir();
+    await scan(root, dir);
+    const now = new Date();
+    utimesSync(join(root, 'src/b.c'), now, now);
+    const warm = await scan(root, dir);
+    expect(warm.stats.cachedFiles).toBe(3);
+  });
+
+  it('reads a file only when its stat changed or was taken too close to a change to trust', () => {
+    const dir = cacheDir();
+    const key = settingsKey({ cwd: '/p', ruleIds: [], maxFileSize: 1 });
+    const result = { findings: [], diagnostics: [], facts: {}, length: 1 };
+    const old = { path: 'old.c', size: 1, mtimeMs: Date.now() - 60_000, ctimeMs: Date.now() - 60_000 };
+    const fresh = { path: 'fresh.c', size: 1, mtimeMs: Date.now(), ctimeMs: Date.now() };
+    const store = openScanCache({ dir, key });
+    const port = store.port(new Map(), new Map([old, fresh].map((s) => [s.path, s])), 'p');
+    port.set(old.path, 'x', result);
+    port.set(fresh.path, 'x', result);
+    store.save();
+    const reads: string[] = [];
+    const reader = (path: string) => (): string => {
+      reads.push(path);
+      return 'x';
+    };
+    const again = openScanCache({ dir, key });
+    expect(again.probe(old, 'p', reader(old.path))).toEqual(result);
+    expect(again.probe(fresh, 'p', reader(fresh.path))).toEqual(result);
+    expect(again.probe({ ...old, mtimeMs: old.mtimeMs + 1 }, 'p', reader('touched'))).toEqual(result);
+    expect(reads).toEqual(['fresh.c', 'touched']);
+    expect(again.probe(old, 'other project', reader('other'))).toBeUndefined();
+  });
+
+  it('recomputes everything when a build file changes (the project facts are part of the key)', async () => {
+    const root = sampleProject();
+    const dir = cacheDir();
+    await scan(root, dir);
+    writeFileSync(join(root, 'pyproject.toml'), pyproject('Programming Language :: Python :: 3'));
+    const warm = await scan(root, dir);
+    expect(warm.stats.cachedFiles ?? 0).toBe(0);
+    expect(warm.findings.some((f) => f.ruleId === 'FT034')).toBe(false);
+    expect(visible(warm)).toEqual(visible(await scan(root, undefined)));
+  });
+
+  it('keeps one cache per rule set: another selection misses, and both stay warm', async () => {
+    const root = sampleProject();
+    const dir = cacheDir();
+    await scan(root, dir);
+    const all = await scan(root, dir, selectAll);
+    expect(all.stats.cachedFiles ?? 0).toBe(0);
+    expect(visible(all)).toEqual(visible(await scan(root, undefined, selectAll)));
+    expect((await scan(root, dir)).stats.cachedFiles).toBe(3);
+    expect((await scan(root, dir, selectAll)).stats.cachedFiles).toBe(3);
+  });
+
+  it('gives the same findings cached and uncached on examples/ and the fixture projects', async () => {
+    for (const root of ['examples/spamext', 'test/fixtures/projects/imaging-ext', 'test/fixtures/rules'].map((p) => resolve(p))) {
+      const dir = cacheDir();
+      // The cold scan is an uncached scan that also records (the first test compares the two).
+      const cold = await scan(root, dir, selectAll);
+      const warm = await scan(root, dir, selectAll);
+      expect(warm.stats.cachedFiles, root).toBeGreaterThan(0);
+      expect(visible(warm), root).toEqual(visible(cold));
+    }
+  });
+
+  it('ignores a corrupt cache file, scans normally and writes a good one', async () => {
+    const root = sampleProject();
+    const dir = cacheDir();
+    const expected = visible(await scan(root, dir));
+    const file = cacheFiles(dir)[0] ?? '';
+    const text = readFileSync(file, 'utf8');
+    for (const damaged of [text.slice(0, text.length / 2), text.replace('"findings"', '"findingz"'), '\u0000\u0001garbage', '']) {
+      writeFileSync(file, damaged);
+      const again = await scan(root, dir);
+      expect(again.stats.cachedFiles ?? 0).toBe(0);
+      expect(again.cacheWarning).toMatch(/scan cache .* is damaged: ignored it, scanning every file again/);
+      expect(visible(again)).toEqual(expected);
+      const healed = await scan(root, dir);
+      expect(healed.stats.cachedFiles).toBe(3);
+      expect(healed.cacheWarning).toBeUndefined();
+    }
+  });
+
+  it('skips an entry of the wrong shape even when the file checksum is right', async () => {
+    const root = sampleProject();
+    const dir = cacheDir();
+    const key = settingsKey({ cwd: root, ruleIds: ['FT001'], maxFileSize: 1000 });
+    const store = openScanCache({ dir, key, startedAt: Date.now() + 10_000 });
+    const stat = { path: 'src/a.c', size: 1, mtimeMs: 1, ctimeMs: 1 };
+    store.port(new Map(), new Map([[stat.path, stat]]), 'p').set(stat.path, 'x', { findings: [], diagnostics: [], facts: {}, length: 1 });
+    expect(store.save()).toBeUndefined();
+    const file = cacheFiles(dir)[0] ?? '';
+    const [header = '', body = ''] = readFileSync(file, 'utf8').split('\n');
+    const broken = body.replace('"findings":[]', '"findings":[{"ruleId":1}]');
+    const { createHash } = await import('node:crypto');
+    writeFileSync(file, `${header.split(' ').slice(0, 3).join(' ')} ${createHash('sha256').update(broken).digest('hex')}\n${broken}`);
+    const reopened = openScanCache({ dir, key });
+    expect(reopened.damaged).toMatch(/is damaged/);
+    expect(reopened.probe(stat, 'p', () => 'x')).toBeUndefined();
+  });
+
+  it('is safe to delete at any time: the next scan finds the same and writes it again', async () => {
+    const root = sampleProject();
+    const dir = cacheDir();
+    const cold = await scan(root, dir);
+    rmSync(dir, { recursive: true, force: true });
+    const afterDelete = await scan(root, dir);
+    expect(afterDelete.stats.cachedFiles ?? 0).toBe(0);
+    expect(afterDelete.cacheWarning).toBeUndefined();
+    expect(visible(afterDelete)).toEqual(visible(cold));
+    // Only the cache file goes (a partial delete): still no warning, same findings.
+    for (const file of cacheFiles(dir)) rmSync(file);
+    expect(visible(await scan(root, dir))).toEqual(visible(cold));
+    expect((await scan(root, dir)).stats.cachedFiles).toBe(3);
+  });
+
+  it('reads nothing written for another ftbot version', () => {
+    const dir = cacheDir();
+    const older = settingsKey({ cwd: '/p', ruleIds: ['FT001'], maxFileSize: 1000, version: '0.0.9' });
+    const current = settingsKey({ cwd: '/p', ruleIds: ['FT001'], maxFileSize: 1000 });
+    expect(older).not.toBe(current);
+    const stat = { path: 'a.c', size: 1, mtimeMs: 1, ctimeMs: 1 };
+    const store = openScanCache({ dir, key: older, startedAt: Date.now() + 10_000 });
+    store.port(new Map(), new Map([[stat.path, stat]]), 'p').set(stat.path, 'x', { findings: [], diagnostics: [], facts: {}, length: 1 });
+    store.save();
+    expect(openScanCache({ dir, key: older }).probe(stat, 'p', () => 'x')).toBeDefined();
+    expect(openScanCache({ dir, key: current }).probe(stat, 'p', () => 'x')).toBeUndefined();
+  });
+
+  it('marks its folder for git and backup tools, and keeps at most eight cache files', async () => {
+    const root = sampleProject();
+    const dir = cacheDir();
+    for (let i = 0; i < 10; i++) await scan(root, dir, (c) => ({ ...c, select: ['ALL'], preview: true, maxFileSize: 100_000 + i }));
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toContain('\n*\n');
+    expect(readFileSync(join(dir, 'CACHEDIR.TAG'), 'utf8').startsWith('Signature: 8a477f597d28d172789f06886806bc55')).toBe(true);
+    expect(cacheFiles(dir)).toHaveLength(8);
+    expect(readdirSync(join(dir, 'v1')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('keeps only the entries of the latest scan first when over its entry limit', () => {
+    const dir = cacheDir();
+    const key = settingsKey({ cwd: '/p', ruleIds: [], maxFileSize: 1 });
+    const result = { findings: [], diagnostics: [], facts: {}, length: 1 };
+    const stats = new Map(['a.c', 'b.c', 'c.c'].map((path) => [path, { path, size: 1, mtimeMs: 1, ctimeMs: 1 }]));
+    const first = openScanCache({ dir, key, startedAt: Date.now() + 10_000, maxEntries: 2 });
+    for (const path of ['a.c', 'b.c']) first.port(new Map(), stats, 'p').set(path, 'x', result);
+    first.save();
+    const second = openScanCache({ dir, key, startedAt: Date.now() + 10_000, maxEntries: 2 });
+    second.port(new Map(), stats, 'p').set('c.c', 'x', result);
+    second.save();
+    const third = openScanCache({ dir, key });
+    const found = ['a.c', 'b.c', 'c.c'].filter((path) => third.probe(stats.get(path) ?? { path, size: 0, mtimeMs: 0, ctimeMs: 0 }, 'p', () => 'x') !== undefined);
+    expect(found).toHaveLength(2);
+    expect(found).toContain('c.c');
+  });
+
+  it('still scans when the cache cannot be written, and says why', async () => {
+    const root = sampleProject();
+    const blocker = join(cacheDir(), 'file');
+    writeFileSync(blocker, 'not a folder');
+    const result = await scan(root, blocker);
+    expect(visible(result)).toEqual(visible(await scan(root, undefined)));
+    expect(result.cacheProblem).toMatch(/could not write the cache/);
+  });
+});
+
+describe('resolveCacheDir', () => {
+  const root = projects.create({ 'sub/a.c': 'int x;\n' });
+  it('follows --no-cache, then --cache-dir, then FTBOT_CACHE_DIR, then the scanned directory', () => {
+    expect(resolveCacheDir({ cwd: root, paths: ['.'], noCache: true, cacheDir: 'c', env: { FTBOT_CACHE_DIR: '/e' } })).toBeUndefined();
+    expect(resolveCacheDir({ cwd: root, paths: ['.'], cacheDir: 'c', env: { FTBOT_CACHE_DIR: '/e' } })).toBe(join(root, 'c'));
+    expect(resolveCacheDir({ cwd: root, paths: ['.'], env: { FTBOT_CACHE_DIR: '/e' } })).toBe('/e');
+    expect(resolveCacheDir({ cwd: root, paths: ['sub'], env: {} })).toBe(join(root, 'sub', '.ftbot_cache'));
+    expect(resolveCacheDir({ cwd: root, paths: ['sub/a.c'], env: {} })).toBe(join(root, '.ftbot_cache'));
+    expect(resolveCacheDir({ cwd: root, paths: ['sub', 'sub/a.c'], env: { FTBOT_CACHE_DIR: ' ' } })).toBe(join(root, '.ftbot_cache'));
+  });
+});
+
+function cacheFiles(dir: string): string[] {
+  return readdirSync(join(dir, 'v1'))
+    .filter((n) => n.endsWith('.json'))
+    .map((n) => join(dir, 'v1', n));
+}
