@@ -16,6 +16,8 @@ const LEAD_BUDGET = 1350;
 const MAX_CODE_LINES = 24;
 /** Lists longer than this are left to the cited section. */
 const MAX_LIST_CHARS = 900;
+/** A page's overview gives the lead to a section of the same page scoring at least this share of it. */
+const INTRO_YIELD = 0.6;
 
 /** How each kind of question orders the lead section: fix first, or the direct answer first. */
 const FIX_FIRST: Readonly<Record<QuestionKind, boolean>> = {
@@ -81,10 +83,17 @@ export function composeAnswer(params: { selected: readonly SearchHit[]; understo
  * none (no code, no "Good:" paragraph) while a close runner-up has one.
  */
 function pickLead(selected: readonly SearchHit[], kind: QuestionKind): SearchHit {
-  const [top] = selected;
-  if (top === undefined) throw new TypeError('pickLead: no hits');
+  const [first] = selected;
+  if (first === undefined) throw new TypeError('pickLead: no hits');
+  // A page's opening section is its overview; when a section of the same page scores close to it,
+  // that section is the specific answer ("Already borrowed" → the borrow-errors section, not the
+  // PyO3 page's introduction).
+  const specific = first.chunk.heading === first.chunk.title
+    ? selected.slice(1, 3).find((hit) => hit.chunk.page === first.chunk.page && hit.score >= first.score * INTRO_YIELD)
+    : undefined;
+  const top = specific ?? first;
   if (!FIX_FIRST[kind] || hasFix(top.chunk)) return top;
-  const runnerUp = selected.slice(1, 3).find((hit) => hit.score >= top.score * 0.75 && hasFix(hit.chunk));
+  const runnerUp = selected.slice(1, 3).find((hit) => hit !== top && hit.score >= top.score * 0.75 && hasFix(hit.chunk));
   return runnerUp ?? top;
 }
 

@@ -67,4 +67,11 @@ describe('composeAnswer', () => {
     const answer = composeAnswer({ selected: [hit(direct, 5)], understood: understandQuery('Is dict update thread-safe?') });
     expect(answer.indexOf('Yes for single calls')).toBeLessThan(answer.indexOf('with lock:'));
   });
+  it('gives the lead to a close section of the same page rather than the page overview', () => {
+    const overview = { ...chunk('Page', [{ kind: 'prose' as const, text: 'An overview of PyMutex and locking.' }]), headingPath: ['Page'] };
+    const specific = chunk('Lock with PyMutex', [{ kind: 'prose', text: 'Call `PyMutex_Lock` and `PyMutex_Unlock` around the update.' }]);
+    const answer = composeAnswer({ selected: [hit(overview, 10), hit(specific, 7)], understood: understandQuery('What does PyMutex do?') });
+    expect(answer.startsWith('**Page › Lock with PyMutex**')).toBe(true);
+    expect(answer).toContain('Background: Page: An overview of PyMutex and locking.');
+  });
 });
