@@ -6,6 +6,7 @@ import { silentLogger } from '../ports.js';
 import type { KnowledgeIndex } from './build-index.js';
 import { composeAnswer } from './compose-answer.js';
 import { search } from './search.js';
+import { prepareQuestion } from './prepare-question.js';
 import type { Answer, Citation, KnowledgeChunk, SearchHit } from './types.js';
 import { understandQuery } from './understand-query.js';
 
@@ -47,7 +48,7 @@ export interface AnswerDrafter {
  * only when every claim cites a retrieved section (`checkDraft`).
  *
  * @param params.question
- *   The question as asked.
+ *   The question as asked, of any length: long pastes are trimmed first (`prepareQuestion`).
  * @param params.index
  *   The knowledge index.
  * @param params.drafter
@@ -67,11 +68,13 @@ export async function answerQuestion(params: {
   drafter?: AnswerDrafter;
   logger?: Logger;
 }): Promise<Answer> {
-  // 1. Retrieve; an off-topic or unanswerable question stops here.
+  // 1. Trim pasted logs and code (prepareQuestion), then retrieve; an off-topic or unanswerable
+  //    question stops here.
   // 2. Pick the sections to cite: close enough to the best, at most two per page, at most four.
   // 3. Let the drafter write the text when there is one, keeping only citations it was given.
   // 4. Otherwise (or on drafter failure) write the deterministic answer.
-  const { question, index, drafter, logger = silentLogger } = params;
+  const { index, drafter, logger = silentLogger } = params;
+  const question = prepareQuestion(params.question).text;
   const response = search({ index, query: question, limit: 20 });
   if (!response.covered) return { answer: NOT_COVERED_ANSWER, citations: [], covered: false };
 

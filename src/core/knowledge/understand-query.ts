@@ -62,6 +62,9 @@ const INSTALL_TOOLS = new Set(['uv', 'pip', 'conda', 'mamba', 'pixi', 'pyenv', '
 const CI_WORDS = ['github actions', 'workflow', 'ci matrix', 'ci job', ' ci ', ' ci,', ' ci.', 'ci:', 'setup-python', 'setup-uv', 'matrix', 'runner', 'cibuildwheel'];
 const INSTALL_WORDS = ['install', 'installing', 'installed', 'interpreter', 'venv', 'virtualenv', 'environment', 'python_abi', 'pin ', 'pinned', '+gil', 'gil build back', 'select', 'selecting', 'pick'];
 
+/** A file or interpreter name rather than an API: `_core.py`, `libfoo.so`, `python3.14t`. */
+const FILE_NAME = /\.(?:py|pyx|pxd|pyi|c|h|cc|cpp|hpp|so|pyd|dll|dylib|rs|txt|toml|cfg|ini|json|yml|yaml|log)$|^python\d/i;
+
 /** Words that are chatter in a question: pleasantries and hedges the stop-word list misses. */
 const CHATTER = new Set([
   'appreciated', 'appreciate', 'help', 'helpful', 'question', 'questions', 'wondering', 'wonder', 'guys', 'folks', 'awesome',
@@ -72,7 +75,7 @@ const CHATTER = new Set([
 ]);
 
 /** A line of a pasted log or traceback rather than prose. Linear: anchored alternations only. */
-function isLogLine(line: string): boolean {
+export function isLogLine(line: string): boolean {
   const trimmed = line.trim();
   if (trimmed === '') return false;
   if (/^(?:File "|Traceback|at |#\d+\s|\[\d|\d{2,}:\d{2}|[A-Z]:\\|\/[\w.-]+\/|=+ |-+ |\$ |> |>>> |\.\.\. |\+ |│|╭|╰|×|⠿|warning: |error\[|-->)/.test(trimmed)) return true;
@@ -81,7 +84,7 @@ function isLogLine(line: string): boolean {
 }
 
 /** The message part of an error or warning line (`… RuntimeWarning: The global …` → from the class name on). */
-function messageOf(line: string): string | undefined {
+export function messageOf(line: string): string | undefined {
   const match = /\b([A-Z][A-Za-z]*(?:Error|Warning|Exception)|error|warning|fatal error)\b:?\s+\S/.exec(line);
   if (match === null) return undefined;
   return line.slice(match.index).trim().slice(0, 240);
@@ -127,7 +130,9 @@ export function understandQuery(question: string): UnderstoodQuery {
     else prose.push(line);
   }
   const proseText = prose.join('\n');
-  const names = [...new Set([...extractIdentifiers(proseText), ...extractIdentifiers(code.join('\n')).slice(0, 12)])];
+  // File names and interpreter names in pasted tracebacks (`m0.py`, `python3`) are not APIs.
+  const codeNames = extractIdentifiers(code.join('\n')).filter((name) => !FILE_NAME.test(name));
+  const names = [...new Set([...extractIdentifiers(proseText), ...codeNames.slice(0, 12)])];
   const lower = ` ${[proseText, ...messages].join(' ').toLowerCase().replace(/\s+/g, ' ')} `;
 
   const tools = TOOLS.filter((tool) => hasWord(lower, tool));
