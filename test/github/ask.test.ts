@@ -154,14 +154,30 @@ describe('ask', () => {
     expect(thread.comments[6]?.body).toContain('Sources:');
   });
 
-  it('refuses a question over the length limit', async () => {
+  it('answers a long question with a pasted log: reads past the paragraph, trims the log, quotes the question', async () => {
     const { probot } = createTestProbot();
     const thread = createThread();
     const api = githubApi();
     mockToken(api.scope);
     mockCreateComment(api.scope, thread, 1);
-    await receive(probot, 'issue_comment.created', comment(`@ftbot ask is ${'PyDict_GetItem '.repeat(40)}safe?`));
+    const log = Array.from({ length: 300 }, (_, i) => `  File "/site-packages/pkg/mod${i}.py", line ${i}, in <module>`).join('\n');
+    const body = [
+      `@ftbot ask our pybind11 extension prints a warning on 3.14t when imported; ${'we build wheels with cibuildwheel and test them in CI on every platform, '.repeat(8)}`,
+      '',
+      '```',
+      'Traceback (most recent call last):',
+      log,
+      "RuntimeWarning: The global interpreter lock (GIL) has been enabled to load module 'ext._core', which has not declared that it can run safely without the GIL.",
+      '```',
+      '',
+      'How do we declare that the module does not need the GIL?',
+    ].join('\n');
+    expect(body.length).toBeGreaterThan(15_000);
+    await receive(probot, 'issue_comment.created', comment(body));
     finish(api);
-    expect(thread.comments[0]?.body).toMatch(/^Questions are limited to 500 characters; this one has \d+\. Ask a shorter one\.$/);
+    const reply = thread.comments[0]?.body ?? '';
+    expect(reply.split('\n')[0]).toBe('> How do we declare that the module does not need the GIL?');
+    expect(reply).toContain('mod_gil_not_used');
+    expect(reply).not.toContain('mod299.py');
   });
 });

@@ -15,7 +15,8 @@ const usage = `Usage: ftbot ask <question...> [--format text|json]
 Answers a question about porting extension modules to free-threaded CPython from ftbot's
 knowledge base (knowledge/*.md and docs/rules/*.md), citing the sections it used and their
 upstream documentation. The words of the question may be given unquoted; '-' reads the
-question from standard input.
+question from standard input. Long questions with pasted logs or code are fine: ftbot keeps
+the prose and, from each pasted block, its first lines and its error or warning lines.
 
 Options:
   --format <format>  text (default) or json

@@ -6,6 +6,7 @@ import { silentLogger } from '../ports.js';
 import type { KnowledgeIndex } from './build-index.js';
 import { composeAnswer } from './compose-answer.js';
 import { search } from './search.js';
+import { prepareQuestion } from './prepare-question.js';
 import type { Answer, Citation, KnowledgeChunk, SearchHit } from './types.js';
 import { understandQuery } from './understand-query.js';
 
@@ -47,7 +48,7 @@ export interface AnswerDrafter {
  * only when every claim cites a retrieved section (`checkDraft`).
  *
  * @param params.question
- *   The question as asked.
+ *   The question as asked, of any length: long pastes are trimmed first (`prepareQuestion`).
  * @param params.index
  *   The knowledge index.
  * @param params.drafter
@@ -67,15 +68,17 @@ export async function answerQuestion(params: {
   drafter?: AnswerDrafter;
   logger?: Logger;
 }): Promise<Answer> {
-  // 1. Retrieve; an off-topic or unanswerable question stops here.
+  // 1. Trim pasted logs and code (prepareQuestion), then retrieve; an off-topic or unanswerable
+  //    question stops here.
   // 2. Pick the sections to cite: close enough to the best, at most two per page, at most four.
   // 3. Let the drafter write the text when there is one, keeping only citations it was given.
   // 4. Otherwise (or on drafter failure) write the deterministic answer.
-  const { question, index, drafter, logger = silentLogger } = params;
+  const { index, drafter, logger = silentLogger } = params;
+  const question = prepareQuestion(params.question).text;
   const response = search({ index, query: question, limit: 20 });
   if (!response.covered) return { answer: NOT_COVERED_ANSWER, citations: [], covered: false };
 
-  const selected = selectHits(response.hits);
+  const selected = selectHits(specificFirst(response.hits));
   if (drafter !== undefined) {
     const sections = selected.map((hit) => ({ id: hit.chunk.id, chunk: hit.chunk, score: hit.score }));
     try {
@@ -155,6 +158,27 @@ function claimUnits(text: string): Array<{ text: string; fence: boolean }> {
   }
   flush();
   return units;
+}
+
+/** A page's overview yields the lead to a section of the same page scoring at least this share of it. */
+const INTRO_YIELD = 0.6;
+/** How far down the ranking that section may be. */
+const INTRO_REACH = 10;
+
+/**
+ * A page's opening section is its overview. When it ranks first and a section of the same page
+ * scores close to it, that section is the specific answer and goes first: "how do I declare that
+ * my module does not need the GIL" wants the section with the slot, not the page's summary. The
+ * overview stays among the hits.
+ */
+function specificFirst(hits: readonly SearchHit[]): readonly SearchHit[] {
+  const [first] = hits;
+  if (first === undefined || first.chunk.heading !== first.chunk.title) return hits;
+  const specific = hits
+    .slice(1, INTRO_REACH)
+    .find((hit) => hit.chunk.page === first.chunk.page && hit.chunk.heading !== hit.chunk.title && hit.score >= first.score * INTRO_YIELD);
+  if (specific === undefined) return hits;
+  return [{ ...specific, score: first.score }, ...hits.filter((hit) => hit !== specific)];
 }
 
 function selectHits(hits: readonly SearchHit[]): SearchHit[] {

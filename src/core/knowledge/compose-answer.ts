@@ -16,6 +16,8 @@ const LEAD_BUDGET = 1350;
 const MAX_CODE_LINES = 24;
 /** Lists longer than this are left to the cited section. */
 const MAX_LIST_CHARS = 900;
+/** A page's overview gives the lead to a section of the same page scoring at least this share of it. */
+const INTRO_YIELD = 0.6;
 
 /** How each kind of question orders the lead section: fix first, or the direct answer first. */
 const FIX_FIRST: Readonly<Record<QuestionKind, boolean>> = {
@@ -58,10 +60,17 @@ export function composeAnswer(params: { selected: readonly SearchHit[]; understo
   if (apis.length > 0) parts.push(`APIs: ${apis.map((name) => `\`${name}\``).join(', ')}.`);
   let used = parts.join('\n\n').length;
 
-  const others = [top, ...rest].filter((hit) => hit !== lead);
-  const why = others[0];
+  const ranked = [top, ...rest].filter((hit) => hit !== lead);
+  // What the lead already says does not need saying again: the background is the section, and
+  // the sentences, that cover most of what the question asks beyond it ("…, and what about
+  // 3.13t?").
+  const said = termSet(parts.join(' '));
+  const open = new Set([...queryTerms].filter((term) => !said.has(term)));
+  const openNames = names.filter((name) => !parts.join(' ').toLowerCase().includes(name));
+  const why = pickBackground(ranked, open, openNames);
+  const others = why === undefined ? ranked : [why, ...ranked.filter((hit) => hit !== why)];
   if (why !== undefined) {
-    const sentences = firstSentences(why.chunk, queryTerms, names, 2);
+    const sentences = firstSentences(why.chunk, open.size > 0 ? open : queryTerms, openNames, 2);
     const line = `Background: ${sectionName(why.chunk)}: ${sentences}`;
     if (sentences !== '' && used + line.length + 2 <= ANSWER_BUDGET) {
       parts.push(line);
@@ -77,14 +86,38 @@ export function composeAnswer(params: { selected: readonly SearchHit[]; understo
 }
 
 /**
+ * The background section: among the next three hits, the one with a prose block that covers most
+ * of the question's still open terms; the next hit when none covers any.
+ */
+function pickBackground(ranked: readonly SearchHit[], open: ReadonlySet<string>, openNames: readonly string[]): SearchHit | undefined {
+  let best: SearchHit | undefined = ranked[0];
+  let bestScore = 0;
+  for (const hit of ranked.slice(0, 3)) {
+    const score = Math.max(0, ...blocksOf(hit.chunk).filter((block) => block.kind === 'prose').map((block) => blockScore(block, open, openNames)));
+    if (score > bestScore) {
+      best = hit;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/**
  * The section to lead with: the best hit, unless the question wants a fix and the best hit has
  * none (no code, no "Good:" paragraph) while a close runner-up has one.
  */
 function pickLead(selected: readonly SearchHit[], kind: QuestionKind): SearchHit {
-  const [top] = selected;
-  if (top === undefined) throw new TypeError('pickLead: no hits');
+  const [first] = selected;
+  if (first === undefined) throw new TypeError('pickLead: no hits');
+  // A page's opening section is its overview; when a section of the same page scores close to it,
+  // that section is the specific answer ("Already borrowed" → the borrow-errors section, not the
+  // PyO3 page's introduction).
+  const specific = first.chunk.heading === first.chunk.title
+    ? selected.slice(1, 3).find((hit) => hit.chunk.page === first.chunk.page && hit.score >= first.score * INTRO_YIELD)
+    : undefined;
+  const top = specific ?? first;
   if (!FIX_FIRST[kind] || hasFix(top.chunk)) return top;
-  const runnerUp = selected.slice(1, 3).find((hit) => hit.score >= top.score * 0.75 && hasFix(hit.chunk));
+  const runnerUp = selected.slice(1, 3).find((hit) => hit !== top && hit.score >= top.score * 0.75 && hasFix(hit.chunk));
   return runnerUp ?? top;
 }
 
@@ -217,7 +250,38 @@ function firstSentences(chunk: KnowledgeChunk, queryTerms: ReadonlySet<string>, 
   if (best === undefined) return '';
   const sentences = splitSentences(best.text.replace(/\s+/g, ' ').trim());
   const short = (sentences[0] ?? '').length < 25 ? 1 : 0;
-  return sentences.slice(0, count + short).join(' ').slice(0, 420);
+  // The sentences that say most of what is asked, in page order; the opening ones on a tie.
+  const scored = sentences.map((sentence, position) => ({ position, score: sentenceScore(sentence, queryTerms, names) }));
+  const matching = scored
+    .filter((entry) => entry.score > 0)
+    .sort((a, b) => b.score - a.score || a.position - b.position)
+    .slice(0, count)
+    .map((entry) => entry.position);
+  // Too few matching sentences: the opening ones fill up (they usually say what the section is about).
+  const opening = sentences.slice(0, count + short).map((_sentence, position) => position);
+  const chosen = [...new Set([...matching, ...opening])].slice(0, Math.max(count, matching.length)).sort((a, b) => a - b);
+  // Whole sentences only, within the budget; at least one.
+  const kept: string[] = [];
+  let length = 0;
+  for (const position of chosen) {
+    const sentence = sentences[position] ?? '';
+    if (kept.length > 0 && length + sentence.length + 1 > BACKGROUND_CHARS) break;
+    kept.push(sentence);
+    length += sentence.length + 1;
+  }
+  return kept.join(' ');
+}
+
+/** The background quotes whole sentences up to about this many characters. */
+const BACKGROUND_CHARS = 420;
+
+function sentenceScore(sentence: string, queryTerms: ReadonlySet<string>, names: readonly string[]): number {
+  const terms = termSet(sentence);
+  let score = 0;
+  for (const term of queryTerms) if (terms.has(term)) score += 1;
+  const lower = sentence.toLowerCase();
+  for (const name of names) if (lower.includes(name)) score += 3;
+  return score;
 }
 
 /**

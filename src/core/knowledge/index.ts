@@ -9,6 +9,7 @@ export { chunkMarkdown, type ChunkMarkdownResult } from './chunk-markdown.js';
 export { cite } from './cite.js';
 export { extractIdentifiers } from './extract-identifiers.js';
 export { findSectionForRule } from './find-section-for-rule.js';
+export { prepareQuestion, MAX_INPUT_CHARS, type PreparedQuestion } from './prepare-question.js';
 export { renderIndexFile, type RenderedIndexFile } from './render-index-file.js';
 export { search, MIN_SCORE } from './search.js';
 export { loadIndex, serializeIndex, INDEX_FORMAT_VERSION } from './serialize-index.js';

@@ -40,6 +40,8 @@ const EXACT_IN_PAGE = 1.25;
 /** A term found in more than this share of sections counts as common and weighs `COMMON_WEIGHT`. */
 const COMMON_SHARE = 0.3;
 const COMMON_WEIGHT = 0.5;
+/** Weight of a code name that only the question's background mentions (see `contextNames`). */
+const CONTEXT_WEIGHT = 0.5;
 /** A query name found in more than this share of sections gets no exact-name boost. */
 const COMMON_NAME_SHARE = 0.05;
 
@@ -63,7 +65,8 @@ const KEBAB = /\b[a-z][a-z0-9]*-[a-z0-9]+\b/gi;
  *   already discounts them in the body text, but not in headings, where "thread" in a heading would
  *   otherwise outweigh "counter" in the body for "global counter incremented from many threads".
  */
-function searchOptions(index: KnowledgeIndex, terms: readonly string[]): { search: SearchOptions; known: Set<string> } {
+function searchOptions(index: KnowledgeIndex, terms: readonly string[], contextNames: readonly string[] = []): { search: SearchOptions; known: Set<string> } {
+  const background = new Set(contextNames.map((name) => name.toLowerCase()));
   const vocabulary = vocabularyOf(index);
   const share = new Map<string, number>();
   const known = new Set<string>();
@@ -84,6 +87,7 @@ function searchOptions(index: KnowledgeIndex, terms: readonly string[]): { searc
     fuzzy: (term) => (exact.has(term) ? false : FUZZY(term)),
     weights: { fuzzy: 0.35, prefix: 0.4 },
     boostTerm: (term) => {
+      if (background.has(term)) return CONTEXT_WEIGHT;
       if (/[_.]/.test(term) || /^ft\d{3}$/.test(term)) return 2;
       const common = share.get(term) ?? 0;
       return common > COMMON_SHARE ? COMMON_WEIGHT : 1;
@@ -188,7 +192,7 @@ export function search(params: { index: KnowledgeIndex; query: string; limit?: n
     distinct.filter((term) => WEAK.has(term) && term !== 'python').length >= 2;
   if (!onTopic) return { covered: false, hits: [] };
 
-  const options = searchOptions(index, searchTerms);
+  const options = searchOptions(index, searchTerms, understood.contextNames);
   // A "name" that half the pages use ("free-threaded", "thread-safe") is prose, not a code name:
   // boosting sections for it would only reward the word.
   const vocabulary = vocabularyOf(index);
@@ -236,7 +240,7 @@ function rank(
   for (const result of results) {
     const chunk = index.byId.get(String(result.id));
     if (!chunk) continue;
-    const { factor, exactMatches } = exactBoost(chunk, names);
+    const { factor, exactMatches } = exactBoost(chunk, names, understood?.contextNames);
     hits.push({ chunk, score: result.score * factor * intentFactor(chunk, understood, exactMatches.length > 0), exactMatches });
     matched.set(chunk.id, result.queryTerms);
   }
@@ -330,16 +334,20 @@ export function findQueryNames(query: string): string[] {
  * gets ×2.5, a section that only shows `PyDict_Next` in its code gets ×1.7, another section of a
  * page whose front matter lists it in `apis` gets ×1.25. Several names multiply.
  */
-function exactBoost(chunk: KnowledgeChunk, names: readonly string[]): { factor: number; exactMatches: string[] } {
+function exactBoost(chunk: KnowledgeChunk, names: readonly string[], contextNames: readonly string[] = []): { factor: number; exactMatches: string[] } {
   let factor = 1;
   const exactMatches: string[] = [];
   if (names.length === 0) return { factor, exactMatches };
   const { heading, inSection, inPage } = namesOf(chunk);
+  const context = new Set(contextNames.map((name) => name.toLowerCase()));
   for (const name of names) {
-    if (containsName(heading, name)) factor *= EXACT_IN_HEADING;
-    else if (inSection.has(name)) factor *= EXACT_IN_SECTION;
-    else if (inPage.has(name)) factor *= EXACT_IN_PAGE;
+    let boost: number;
+    if (containsName(heading, name)) boost = EXACT_IN_HEADING;
+    else if (inSection.has(name)) boost = EXACT_IN_SECTION;
+    else if (inPage.has(name)) boost = EXACT_IN_PAGE;
     else continue;
+    // A name only the background mentions counts for less than one the question asks about.
+    factor *= context.has(name) ? Math.sqrt(boost) : boost;
     exactMatches.push(name);
   }
   return { factor, exactMatches };

@@ -4,6 +4,7 @@
  * folded onto the words the pages use, and a short query text without the noise.
  */
 import { extractIdentifiers } from './extract-identifiers.js';
+import { STOP_WORDS } from './process-term.js';
 
 /** What kind of answer the question wants; picks the answer template. */
 export type QuestionKind = 'declare' | 'wheel' | 'thread-safe' | 'warning' | 'test' | 'install' | 'how';
@@ -15,6 +16,12 @@ export type UnderstoodQuery = {
   coreText: string;
   /** Code names found anywhere, pasted code included. */
   names: string[];
+  /**
+   * Names that only the context mentions, when a substantive asking sentence names none of them:
+   * in "A module declares Py_MOD_GIL_NOT_USED but crashes. How should the type protect its
+   * buffer?" the slot is background, and its sections should not outrank the answer.
+   */
+  contextNames: string[];
   /** Error and warning lines (`RuntimeWarning: The global interpreter lock …`), trimmed. */
   messages: string[];
   /** Known tools the question mentions (`uv`, `cibuildwheel`, `pybind11`), lower-cased. */
@@ -40,12 +47,13 @@ const MAX_MESSAGE_WORDS = 16;
  */
 const SYNONYMS: ReadonlyArray<readonly [readonly string[], string]> = [
   [['no-gil', 'nogil', 'no gil', 'gil-free', 'gil free', 'gil-less', 'gilless', 'without the gil', 'without gil', 'disable the gil', 'disabled gil', 'gil disabled', 'gil is disabled', 'free threading', 'freethreading', 'freethreaded', 'free-threading', 't build', '3.13t', '3.14t', '3.15t', 'python3.13t', 'python3.14t'], 'free-threaded'],
-  [['has been enabled to load module', 'gil has been enabled', 'gil was enabled', 're-enabled', 'reenabled', 're-enable', 'reenable', 'enables the gil', 'enable the gil', 'turn the gil back on', 'runtimewarning', 'pythonx_gil', 'python_gil=0', 'xgil=0', '-x gil'], 'gil re-enabled import warning declare'],
+  [['has been enabled to load module', 'gil has been enabled', 'gil was enabled', 're-enabl', 'reenabl', 'enables the gil', 'enable the gil', 'turn the gil back on', 'runtimewarning', 'pythonx_gil', 'python_gil=0', 'xgil=0', '-x gil'], 'gil re-enabled import warning declare'],
   [['abi3', 'stable abi', 'stable-abi', 'limited api', 'limited-api', 'limited_api', 'py_limited_api', 'py-limited-api'], 'abi3 limited api stable abi'],
   [['thread-safe', 'thread safe', 'threadsafe', 'thread safety', 'thread-safety', 'concurrently', 'data race', 'race condition'], 'thread safety'],
   [['slower', 'slowdown', 'slow down', 'overhead', 'benchmark', 'performance', 'speedup', 'speed up', 'scaling', 'scale'], 'single-threaded performance overhead'],
   [['segfault', 'sigsegv', 'segmentation fault', 'use-after-free', 'access violation', 'crashes', 'crash'], 'crash'],
-  [['declare', 'declaring', 'does not need the gil', "doesn't need the gil", 'not require the gil', 'safe without the gil', 'safely without the gil', 'mark the module', 'mark my module', 'mark a module', 'as free-threading compatible', 'supports free-threaded', 'support free-threaded', 'support for free-threaded'], 'declaring free-threading support'],
+  [['declare', 'declaring', 'does not need the gil', "doesn't need the gil", 'not require the gil', 'safe without the gil', 'safely without the gil', 'mark the module', 'mark my module', 'mark a module', 'as free-threading compatible', 'supports free-threaded', 'support free-threaded', 'support for free-threaded', 'not using the gil', "doesn't use the gil", 'does not use the gil', 'gil_not_used'], 'declaring free-threading support'],
+  [['freelist', 'free-list', 'free list'], 'free lists caches'],
   [['memory usage', 'more memory', 'memory overhead'], 'memory mimalloc'],
   [['not support free', 'not ready', "don't support", 'do not support', 'skip free-threaded', 'skip the free-threaded', 'opt out', 'opt-out', 'not yet support'], 'not supporting free threading yet'],
 ];
@@ -62,6 +70,9 @@ const INSTALL_TOOLS = new Set(['uv', 'pip', 'conda', 'mamba', 'pixi', 'pyenv', '
 const CI_WORDS = ['github actions', 'workflow', 'ci matrix', 'ci job', ' ci ', ' ci,', ' ci.', 'ci:', 'setup-python', 'setup-uv', 'matrix', 'runner', 'cibuildwheel'];
 const INSTALL_WORDS = ['install', 'installing', 'installed', 'interpreter', 'venv', 'virtualenv', 'environment', 'python_abi', 'pin ', 'pinned', '+gil', 'gil build back', 'select', 'selecting', 'pick'];
 
+/** A file or interpreter name rather than an API: `_core.py`, `libfoo.so`, `python3.14t`. */
+const FILE_NAME = /\.(?:py|pyx|pxd|pyi|c|h|cc|cpp|hpp|so|pyd|dll|dylib|rs|txt|toml|cfg|ini|json|yml|yaml|log)$|^python\d/i;
+
 /** Words that are chatter in a question: pleasantries and hedges the stop-word list misses. */
 const CHATTER = new Set([
   'appreciated', 'appreciate', 'help', 'helpful', 'question', 'questions', 'wondering', 'wonder', 'guys', 'folks', 'awesome',
@@ -72,7 +83,7 @@ const CHATTER = new Set([
 ]);
 
 /** A line of a pasted log or traceback rather than prose. Linear: anchored alternations only. */
-function isLogLine(line: string): boolean {
+export function isLogLine(line: string): boolean {
   const trimmed = line.trim();
   if (trimmed === '') return false;
   if (/^(?:File "|Traceback|at |#\d+\s|\[\d|\d{2,}:\d{2}|[A-Z]:\\|\/[\w.-]+\/|=+ |-+ |\$ |> |>>> |\.\.\. |\+ |│|╭|╰|×|⠿|warning: |error\[|-->)/.test(trimmed)) return true;
@@ -81,7 +92,7 @@ function isLogLine(line: string): boolean {
 }
 
 /** The message part of an error or warning line (`… RuntimeWarning: The global …` → from the class name on). */
-function messageOf(line: string): string | undefined {
+export function messageOf(line: string): string | undefined {
   const match = /\b([A-Z][A-Za-z]*(?:Error|Warning|Exception)|error|warning|fatal error)\b:?\s+\S/.exec(line);
   if (match === null) return undefined;
   return line.slice(match.index).trim().slice(0, 240);
@@ -127,20 +138,28 @@ export function understandQuery(question: string): UnderstoodQuery {
     else prose.push(line);
   }
   const proseText = prose.join('\n');
-  const names = [...new Set([...extractIdentifiers(proseText), ...extractIdentifiers(code.join('\n')).slice(0, 12)])];
+  // File names and interpreter names in pasted tracebacks (`m0.py`, `python3`) are not APIs.
+  const codeNames = extractIdentifiers(code.join('\n')).filter((name) => !FILE_NAME.test(name));
+  const names = [...new Set([...extractIdentifiers(proseText), ...codeNames.slice(0, 12)])];
   const lower = ` ${[proseText, ...messages].join(' ').toLowerCase().replace(/\s+/g, ' ')} `;
 
   const tools = TOOLS.filter((tool) => hasWord(lower, tool));
   const versions = [...new Set([...lower.matchAll(/\b(?:3\.1[0-9]t?|cp31[0-9]t?|0\.2[0-9])\b/g)].map((match) => match[0]))];
-  const expansions = SYNONYMS.filter(([phrases]) => phrases.some((phrase) => lower.includes(phrase))).map(([, words]) => words);
+  const asking = substantiveAsking(proseText);
+  // Expansions come from the asking sentence when it says enough on its own (plus any pasted
+  // messages), so a word of background ("the module declares …") does not steer the search.
+  const expandFrom = asking === '' ? lower : ` ${[asking, ...messages].join(' ').toLowerCase()} `;
+  const expansions = SYNONYMS.filter(([phrases]) => phrases.some((phrase) => expandFrom.includes(phrase))).map(([, words]) => words);
+  const contextNames = asking === '' ? [] : names.filter((name) => !asking.includes(name.toLowerCase()));
 
   const ci = CI_WORDS.some((word) => lower.includes(word));
   const install = tools.some((tool) => INSTALL_TOOLS.has(tool)) || INSTALL_WORDS.some((word) => lower.includes(word));
-  const kind = classify(lower, messages);
+  const kind = classifyAsked(proseText, lower, messages);
 
   const words: string[] = [];
   const seen = new Set<string>();
-  for (const match of proseText.matchAll(/[\p{L}\p{N}_]+(?:[.-][\p{L}\p{N}_]+)*/gu)) {
+  // The asking sentence's words first, so the word budget never cuts what is asked.
+  for (const match of `${asking} ${proseText}`.matchAll(/[\p{L}\p{N}_]+(?:[.-][\p{L}\p{N}_]+)*/gu)) {
     const word = match[0];
     const key = word.toLowerCase();
     if (seen.has(key) || CHATTER.has(key) || key.length < 2) continue;
@@ -152,14 +171,51 @@ export function understandQuery(question: string): UnderstoodQuery {
   const messageWords = messages.slice(0, 2).map((message) => message.split(/\s+/).slice(0, MAX_MESSAGE_WORDS).join(' '));
   const coreText = [...names.slice(0, MAX_NAMES), ...messageWords, ...words].join(' ');
   const text = [coreText, ...expansions].join(' ');
-  return { text, coreText, names, messages, tools, versions, intents: { install: install && !ci, ci }, kind };
+  return { text, coreText, names, contextNames, messages, tools, versions, intents: { install: install && !ci, ci }, kind };
+}
+
+/**
+ * The kind of the sentence that asks, when it says enough on its own: in "A module declares
+ * Py_MOD_GIL_NOT_USED but crashes. How should the type protect its buffer?" the context mentions
+ * declaring, but the question is how to protect the buffer. A bare "What should we do?" says
+ * nothing, so the whole question decides.
+ */
+function classifyAsked(proseText: string, lower: string, messages: readonly string[]): QuestionKind {
+  const asking = substantiveAsking(proseText);
+  if (asking === '') return classify(lower, messages);
+  const kind = classify(` ${asking} `, messages);
+  return kind === 'how' && /\bhow\b/.test(asking) ? kind : kind === 'how' ? classify(lower, messages) : kind;
+}
+
+/** An asking sentence with fewer content words than this defers to the whole question. */
+const ASKING_MIN_WORDS = 4;
+
+/**
+ * The asking sentences when they say enough on their own (`ASKING_MIN_WORDS` content words) and
+ * there is context besides them; '' otherwise, and the whole question counts.
+ */
+function substantiveAsking(proseText: string): string {
+  const asking = askingSentences(proseText);
+  const content = asking.split(/[^a-z0-9_]+/).filter((word) => word.length > 2 && !STOP_WORDS.has(word));
+  if (content.length < ASKING_MIN_WORDS || asking.length >= proseText.replace(/\s+/g, ' ').trim().length - 2) return '';
+  return asking;
+}
+
+/** The sentences that end in a question mark, lower-cased and joined; '' when there are none. */
+export function askingSentences(prose: string): string {
+  const sentences: string[] = [];
+  for (const match of prose.replace(/\s+/g, ' ').matchAll(/[^.!?]*\?/g)) {
+    const sentence = match[0].trim();
+    if (sentence !== '?') sentences.push(sentence.toLowerCase());
+  }
+  return sentences.join(' ');
 }
 
 function classify(lower: string, messages: readonly string[]): QuestionKind {
   if (messages.some((message) => /warning/i.test(message)) || /\bwarning\b|why does/.test(lower) || (lower.includes('what does') && lower.includes(' mean'))) {
     return /gil|interpreter lock/.test(lower) && /declare|enabled/.test(lower) ? 'declare' : 'warning';
   }
-  if (/declare|mark (?:the|my|a|our)? ?(?:module|extension)|py_mod_gil|gil_used|mod_gil_not_used|freethreading_compatible|free_threaded\b/.test(lower)) return 'declare';
+  if (/declare|mark (?:the|my|a|our|it)? ?(?:module|extension|as)|not using the gil|py_mod_gil|gil_used|mod_gil_not_used|freethreading_compatible|free_threaded\b/.test(lower)) return 'declare';
   if (/\bwheels?\b|\btags?\b|cp31\dt|abi3|cibuildwheel|publish|upload/.test(lower)) return 'wheel';
   if (/\bthread[- ]?safe|safe to|is it safe|race|concurrent/.test(lower)) return 'thread-safe';
   if (/\btests?\b|\btesting\b|pytest|sanitizer|tsan/.test(lower)) return 'test';

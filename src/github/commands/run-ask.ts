@@ -3,7 +3,7 @@ import type { Diagnostic, Finding } from '../../core/diagnostics.js';
 import { scanFiles } from '../../core/engine/scan-files.js';
 import { selectRules } from '../../core/engine/select-rules.js';
 import { createLlmAnswerDrafter } from '../../core/drafting/llm-answer-drafter.js';
-import { answerQuestion, cite, NOT_COVERED_ANSWER, type AnswerDrafter } from '../../core/knowledge/index.js';
+import { answerQuestion, cite, NOT_COVERED_ANSWER, prepareQuestion, type AnswerDrafter } from '../../core/knowledge/index.js';
 import { classifyPath } from '../../core/languages.js';
 import { findingListItem, githubSourceUrl, knowledgeMarkdownLink, neutralizeMentions, repoBaseUrl, type KnowledgeLinker } from '../../core/review/index.js';
 import { rules as allRules } from '../../core/rules/index.js';
@@ -15,8 +15,10 @@ import { fetchFiles } from '../pipeline/fetch-files.js';
 import { answerAllowed } from './answer-allowed.js';
 import { reply, type CommandContext } from './reply.js';
 
-/** Longer questions are refused: the search gains nothing from them and the reply quotes them. */
-export const MAX_QUESTION_LENGTH = 500;
+/** The question's paragraph is searched for `path:line` only in its first this many characters. */
+const MAX_REF_SCAN = 2000;
+/** Words of the question's paragraph used to find where it starts in the comment. */
+const START_WORDS = 6;
 /** Findings this many lines above or below the named line count as "near" it. */
 const NEAR_LINES = 5;
 const MAX_NEAR = 10;
@@ -34,8 +36,10 @@ type NearCode = { path: string; line: number; sha: string; findings: Finding[]; 
  * `ask <question>`: answers from the knowledge base, citing the sections used (linked in this
  * repository's knowledge pages and upstream). On a pull request, a `path:line` in the question
  * adds the findings on or near that line at the head commit. Not covered → a short reply with the
- * commands. Everything posted, the quoted question first, goes through the mention neutraliser;
- * only the command list (the app's own handle, in code spans) is added after it.
+ * commands. A long question with pasted logs or code is read from the comment whole and trimmed
+ * (`prepareQuestion`); the reply quotes the sentence that asks. Everything posted, the quoted
+ * question first, goes through the mention neutraliser; only the command list (the app's own
+ * handle, in code spans) is added after it.
  */
 export async function runAsk(cmd: CommandContext, help: string): Promise<void> {
   const { context, options } = cmd;
@@ -46,10 +50,8 @@ export async function runAsk(cmd: CommandContext, help: string): Promise<void> {
     await reply(cmd, `Ask a question after \`ask\`, for example \`@${slug} ask what replaces PyDict_GetItem?\`\n\n${help}`);
     return;
   }
-  if (question.length > MAX_QUESTION_LENGTH) {
-    await reply(cmd, `Questions are limited to ${MAX_QUESTION_LENGTH} characters; this one has ${question.length}. Ask a shorter one.`);
-    return;
-  }
+  const commentBody = (context.payload.comment as { body?: string | null }).body ?? '';
+  const prepared = prepareQuestion(questionWithContext(commentBody, question));
   const index = await knowledgeIndex(options, context.log);
   if (index === undefined) {
     await reply(cmd, 'The knowledge base is not available on this server, so ftbot cannot answer questions now.');
@@ -57,7 +59,7 @@ export async function runAsk(cmd: CommandContext, help: string): Promise<void> {
   }
 
   // 1. The code the question names, on a pull request only.
-  const ref = FILE_LINE.exec(question);
+  const ref = FILE_LINE.exec(question.slice(0, MAX_REF_SCAN));
   const linker = await knowledgeLinker(options, context.log);
   let near: NearCode | undefined;
   if (ref !== null && context.payload.issue.pull_request !== undefined) {
@@ -67,12 +69,12 @@ export async function runAsk(cmd: CommandContext, help: string): Promise<void> {
   // 2. The answer, searched without the file reference (a path is noise to the search). With a
   //    model configured (and not turned off for the repository) it drafts from the retrieved
   //    sections, on the same path as `ftbot ask`; any claim it cannot cite falls back.
-  const query = ref === null ? question : question.replace(ref[0], ' ');
+  const query = ref === null ? prepared.text : prepared.text.replace(ref[0], ' ');
   const drafter = await answerDrafter(cmd);
   const answer = await answerQuestion({ question: query, index, logger: context.log, ...(drafter === undefined ? {} : { drafter }) });
 
   // 3. The reply.
-  const parts = [`> ${question.replace(/\s+/g, ' ')}`];
+  const parts = [`> ${prepared.quote}`];
   if (near !== undefined) parts.push(renderNear(near, options.docsBaseUrl, linker));
   const showFindingsOnly = !answer.covered && near !== undefined && near.findings.length > 0;
   if (answer.covered) {
@@ -86,6 +88,34 @@ export async function runAsk(cmd: CommandContext, help: string): Promise<void> {
   if (!answer.covered && !showFindingsOnly) body += `\n\n${help}`;
   context.log.info({ issue: context.payload.issue.number, covered: answer.covered, citations: answer.citations.length, near: near?.findings.length }, 'question answered');
   await reply(cmd, body);
+}
+
+/**
+ * The question with what follows it in the comment (more paragraphs, pasted logs and code, which
+ * the mention's paragraph leaves out): the comment from the question's first words on, or the
+ * paragraph alone when they cannot be found. The words are matched as text, whitespace between
+ * them ignored, and three matching words are enough (a code block inside the paragraph is left out
+ * of it, so later words may not follow in the comment); no pattern is built from the comment.
+ *
+ * Worked example: body "@ftbot ask why does\nimport warn?\n\n```\nRuntimeWarning: …\n```", paragraph
+ * "why does import warn?" → "why does\nimport warn?\n\n```\nRuntimeWarning: …\n```".
+ */
+function questionWithContext(body: string, paragraph: string): string {
+  const words = paragraph.split(/\s+/).filter((word) => word !== '').slice(0, START_WORDS);
+  const [first] = words;
+  if (first === undefined) return paragraph;
+  for (let from = body.indexOf(first); from >= 0; from = body.indexOf(first, from + 1)) {
+    let at = from;
+    let matched = 0;
+    for (const word of words) {
+      while (at < body.length && /\s/.test(body[at] ?? '')) at += 1;
+      if (!body.startsWith(word, at)) break;
+      at += word.length;
+      matched += 1;
+    }
+    if (matched >= Math.min(3, words.length)) return body.slice(from);
+  }
+  return paragraph;
 }
 
 /**

@@ -44,6 +44,17 @@ describe('ftbot ask', () => {
     expect((JSON.parse(fake.stdout()) as { answer: string }).answer).toContain('PyList_GetItemRef');
   });
 
+  it('answers a long pasted question from stdin, its log trimmed', async () => {
+    const log = Array.from({ length: 2000 }, (_, i) => `  File "/venv/lib/python3.14t/site-packages/pkg/m${i}.py", line ${i}, in <module>`).join('\n');
+    const warning = "RuntimeWarning: The global interpreter lock (GIL) has been enabled to load module 'pkg._fast', which has not declared that it can run safely without the GIL.";
+    const question = `Importing our Cython module on 3.14t prints this:\n\n\`\`\`\nTraceback (most recent call last):\n${log}\n${warning}\n\`\`\`\n\nHow do I stop my Cython module from re-enabling the GIL?`;
+    const fake = createFakeIo({ readStdin: async () => question });
+    expect(await execute(['ask', '-', '--format', 'json'], fake.io)).toBe(0);
+    const { answer, citations } = JSON.parse(fake.stdout()) as { answer: string; citations: Array<{ page: string }> };
+    expect(citations.map((citation) => citation.page)).toContain('knowledge/gil-reenabled-on-import.md');
+    expect(answer).not.toContain('m1999.py');
+  });
+
   it('exits 2 on usage errors', async () => {
     for (const argv of [['ask'], ['ask', '--format', 'xml', 'gil'], ['ask', '--bogus', 'gil'], ['ask', '-']]) {
       const fake = createFakeIo();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerQuestion, NOT_COVERED_ANSWER, type AnswerDrafter } from '../../../src/core/knowledge/answer-question.js';
 import type { Logger } from '../../../src/core/ports.js';
+import { loadKnowledge } from '../../../src/io/load-knowledge.js';
 import { buildCorpusIndex } from '../../helpers/knowledge-corpus.js';
 
 const index = buildCorpusIndex();
@@ -19,6 +20,16 @@ describe('answerQuestion', () => {
       excerpt: expect.stringContaining('strong reference') as unknown as string,
       url: 'https://docs.python.org/3/c-api/list.html',
     });
+  });
+
+  it('lets a page overview yield the lead to a close section of the same page further down', async () => {
+    const real = await loadKnowledge();
+    const result = await answerQuestion({ question: 'How do I declare that my C extension module does not need the GIL so it supports free-threaded Python 3.14?', index: real });
+    const lead = result.answer.split('\n')[0] ?? '';
+    // The overview's heading is the page title alone; the specific section is "Title › Heading".
+    expect(lead).toContain(' › ');
+    expect(result.answer).toContain('Py_MOD_GIL_NOT_USED');
+    expect(result.citations[0]?.page).toBe('knowledge/declaring-support-multi-phase-init.md');
   });
 
   it('cites at most four sections, at most two per page', async () => {

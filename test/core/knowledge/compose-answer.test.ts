@@ -48,6 +48,26 @@ describe('composeAnswer', () => {
     expect(answer).toContain('Background: Page › Why the GIL comes back: No. An undeclared module turns the GIL back on at import.');
   });
 
+  it('gives the background to the section and sentences that cover what the lead leaves open', () => {
+    const lead = chunk('Using the macros', [{ kind: 'prose', text: 'Wrap the read-modify-write of `self` in `Py_BEGIN_CRITICAL_SECTION(self)` and `Py_END_CRITICAL_SECTION()`.' }]);
+    const next = chunk('Early exits', [{ kind: 'prose', text: 'Never return from inside the section. Break out of loops first.' }]);
+    const gilBuild = chunk('What the macros are', [
+      {
+        kind: 'prose',
+        text: 'A critical section locks the object. The lock is per object. On a build with the GIL the macros expand to nothing, so they cost nothing there. They nest.',
+      },
+    ]);
+    const answer = composeAnswer({
+      selected: [hit(lead, 10), hit(next, 8), hit(gilBuild, 7)],
+      understood: understandQuery('How do the Py_BEGIN_CRITICAL_SECTION macros work, and what do they expand to on a build with the GIL?'),
+    });
+    expect(answer).toContain('Background: Page › What the macros are:');
+    expect(answer).toContain('On a build with the GIL the macros expand to nothing, so they cost nothing there.');
+    // Whole sentences only.
+    expect(answer).toMatch(/there\.( |\n|$)/);
+    expect(answer).toContain('See also: Page › Early exits.');
+  });
+
   it('never cuts a list or a code block: a block that does not fit is left out whole', () => {
     const long = chunk('Long', [
       { kind: 'prose', text: 'Intro sentence about PyMutex.' },
@@ -66,5 +86,12 @@ describe('composeAnswer', () => {
     ]);
     const answer = composeAnswer({ selected: [hit(direct, 5)], understood: understandQuery('Is dict update thread-safe?') });
     expect(answer.indexOf('Yes for single calls')).toBeLessThan(answer.indexOf('with lock:'));
+  });
+  it('gives the lead to a close section of the same page rather than the page overview', () => {
+    const overview = { ...chunk('Page', [{ kind: 'prose' as const, text: 'An overview of PyMutex and locking.' }]), headingPath: ['Page'] };
+    const specific = chunk('Lock with PyMutex', [{ kind: 'prose', text: 'Call `PyMutex_Lock` and `PyMutex_Unlock` around the update.' }]);
+    const answer = composeAnswer({ selected: [hit(overview, 10), hit(specific, 7)], understood: understandQuery('What does PyMutex do?') });
+    expect(answer.startsWith('**Page › Lock with PyMutex**')).toBe(true);
+    expect(answer).toContain('Background: Page: An overview of PyMutex and locking.');
   });
 });

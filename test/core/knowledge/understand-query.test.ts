@@ -21,6 +21,26 @@ describe('understandQuery', () => {
     expect(understood.kind).toBe('declare');
   });
 
+  it('lets the sentence that asks decide the kind, and treats names only the background mentions as context', () => {
+    const understood = understandQuery(
+      'A module declares Py_MOD_GIL_NOT_USED but crashes when one thread calls clear() while another reads. How should the type protect its internal buffer?',
+    );
+    expect(understood.kind).toBe('how');
+    expect(understood.contextNames).toEqual(['Py_MOD_GIL_NOT_USED']);
+    expect(understood.text).not.toContain('declaring free-threading support');
+    // The asking sentence's words come first, so the word budget cannot cut them off.
+    expect(understood.text).toMatch(/how should the type protect its internal buffer/i);
+    // A bare "what should we do?" says nothing on its own: the whole question decides.
+    expect(understandQuery('Our cp314t wheels are missing from PyPI. What should we do?').kind).toBe('wheel');
+    expect(understandQuery('How do I declare that my module does not need the GIL?').contextNames).toEqual([]);
+  });
+
+  it('reads inflected and compound spellings of the field words', () => {
+    expect(understandQuery('How do I stop my Cython modules from re-enabling the GIL?').text).toContain('gil re-enabled');
+    expect(understandQuery('Should an extension keep its own freelist?').text).toContain('free lists');
+    expect(understandQuery('Is it safe to mark it as not using the GIL, and how?').kind).toBe('declare');
+  });
+
   it('folds the field vocabulary onto the words the pages use', () => {
     expect(understandQuery('Does nogil Python break my extension?').text).toContain('free-threaded');
     expect(understandQuery('Can we ship a stable ABI wheel for the t build?').text).toContain('abi3 limited api stable abi');
