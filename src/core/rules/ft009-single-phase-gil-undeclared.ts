@@ -72,7 +72,39 @@ function returnedDefStart(call: Node, fn: Node | undefined, text: string): numbe
   if (found < 0) return undefined;
   const lineStart = window.lastIndexOf('\n', found) + 1;
   if (window.slice(lineStart).split('\n').length > 40) return undefined;
-  return windowStart + lineStart;
+  return methodTableStart(text, windowStart + lineStart, fn.startIndex) ?? windowStart + lineStart;
+}
+
+/**
+ * The start of the line that opens a `PyMethodDef <name>[] = { … };` table ending right above the
+ * definition at `defStart` (blank lines between), when the definition between `defStart` and
+ * `defEnd` names that table. Moving to multi-phase init adds the exec function and the slot array
+ * beside the table, so the finding spans it too. Reads at most 4,000 characters back.
+ */
+function methodTableStart(text: string, defStart: number, defEnd: number): number | undefined {
+  let end = defStart;
+  while (end > 0 && /\s/.test(text[end - 1] ?? '')) end--;
+  if (!text.startsWith('};', end - 2)) return undefined;
+  const from = Math.max(0, end - 4000);
+  const at = text.lastIndexOf('PyMethodDef', end);
+  if (at < from) return undefined;
+  const name = wordAfter(text, at + 11);
+  if (name === undefined) return undefined;
+  // `[] = {` (or `[N] = {`) after the name, and the table's own `};` is the first `;` after it.
+  const open = text.indexOf('{', name.end);
+  if (open < 0 || open > end || !/^\s*\[\s*\w*\s*\]\s*=\s*$/.test(text.slice(name.end, open))) return undefined;
+  if (text.indexOf(';', open) !== end - 1) return undefined;
+  const uses = text.slice(defStart, defEnd).split(/\W+/).includes(name.word);
+  return uses ? text.lastIndexOf('\n', at) + 1 : undefined;
+}
+
+/** The identifier after `at` (white space skipped, bounded) and where it ends. */
+function wordAfter(text: string, at: number): { word: string; end: number } | undefined {
+  let i = at;
+  while (i < text.length && i - at < 100 && /\s/.test(text[i] ?? '')) i++;
+  const start = i;
+  while (i < text.length && i - start < 200 && /\w/.test(text[i] ?? '')) i++;
+  return i === start ? undefined : { word: text.slice(start, i), end: i };
 }
 
 /**
