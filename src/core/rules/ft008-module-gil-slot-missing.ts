@@ -120,7 +120,9 @@ export default defineRule({
     // Limited-API modules (abi3) cannot load on free-threaded 3.13/3.14 at all; FT030 covers them.
     if (targetsLimitedApi(ctx.text)) return;
     for (const hit of ctx.hits) {
-      const decl = hit.node?.parent;
+      // `PyModuleDef_Slot slots[] = …` or `struct PyModuleDef_Slot slots[] = …` (C++ sources often spell the tag).
+      let decl = hit.node?.parent;
+      if (decl?.type === 'struct_specifier') decl = decl.parent;
       if (decl === undefined || decl === null || decl.type !== 'declaration') continue;
       for (const init of descendantsOfType(decl, 'init_declarator')) {
         const list = init.childForFieldName('value');
