@@ -129,10 +129,11 @@ function bodyOpen(text: string, from: number): number | undefined {
 }
 
 /**
- * Init functions whose header is one macro call, `MODINIT_DEFINE(joystick) {`, where the macro's
- * name speaks of a module or an init (as FT009 reads them), when the body creates a module.
+ * Init functions whose header is one macro call, `MODINIT_DEFINE(joystick) {` or
+ * `MODINIT_NAME(void) {`, where the macro's name speaks of a module or an init (as FT009 reads
+ * them), when the body creates a module.
  */
-function macroInitFunctions(text: string): Array<{ name: string; index: number; multiPhase: boolean }> {
+function macroInitFunctions(text: string, path: string): Array<{ name: string; index: number; multiPhase: boolean }> {
   const out: Array<{ name: string; index: number; multiPhase: boolean }> = [];
   for (const m of text.matchAll(/^([A-Z][A-Z0-9_]{0,60})[ \t]*\([ \t]*(\w{1,100})[ \t]*\)[ \t]*(?:\r?\n[ \t]*)?\{/gm)) {
     const macro = m[1] ?? '';
@@ -140,7 +141,9 @@ function macroInitFunctions(text: string): Array<{ name: string; index: number; 
     const open = m.index + m[0].length - 1;
     const body = text.slice(open, blockEnd(text, open, 100_000));
     const multiPhase = body.includes('PyModuleDef_Init');
-    if (multiPhase || body.includes('PyModule_Create')) out.push({ name: m[2] ?? '', index: m.index, multiPhase });
+    // `MODINIT_NAME(void)` takes the module's name from elsewhere: the file's name stands in.
+    const name = m[2] === 'void' ? path.slice(path.lastIndexOf('/') + 1).replace(/\.\w+$/, '') : m[2] ?? '';
+    if (multiPhase || body.includes('PyModule_Create')) out.push({ name, index: m.index, multiPhase });
   }
   return out;
 }
@@ -216,7 +219,7 @@ export function findExtensionModules(params: { files: ReadonlyArray<{ path: stri
       continue;
     }
     for (const m of macroModules(text, 'PYBIND11_MODULE')) add('pybind11', m.name, m.index);
-    for (const m of [...initFunctions(text), ...macroInitFunctions(text)]) add(m.multiPhase ? 'c-multi-phase' : 'c-single-phase', m.name, m.index);
+    for (const m of [...initFunctions(text), ...macroInitFunctions(text, path)]) add(m.multiPhase ? 'c-multi-phase' : 'c-single-phase', m.name, m.index);
     for (const m of pyo3Modules(text)) add('pyo3', m.name, m.index);
   }
   return modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));

@@ -35,6 +35,12 @@ describe('findExtensionModules', () => {
     expect(modules.map((m) => [m.name, m.kind, m.line])).toEqual([['joystick', 'c-single-phase', 1]]);
   });
 
+  it('names a module whose init macro takes no name after its file', () => {
+    const text = 'PyMODINIT_FUNC\nMODINIT_NAME(void)\n{\n    PyObject *mod = PyModule_Create(&moduledef);\n    return mod;\n}\n';
+    const modules = findExtensionModules({ files: [{ path: 'lmdb/cpython.c', text }], findings: [] });
+    expect(modules.map((m) => [m.name, m.line])).toEqual([['cpython', 2]]);
+  });
+
   it('reads a declaration without a body as no module', () => {
     const text = 'PyMODINIT_FUNC PyInit_x(void);\n';
     expect(findExtensionModules({ files: [{ path: 'x.h', text }], findings: [] })).toEqual([]);
