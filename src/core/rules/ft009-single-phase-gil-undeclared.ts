@@ -109,7 +109,8 @@ function wordAfter(text: string, at: number): { word: string; end: number } | un
 
 /**
  * Names of the functions the module init functions of a file call: `return create_module();` in
- * `PyInit__x` makes `create_module` the maker of the imported module. One linear pass over the
+ * `PyInit__x` makes `create_module` the maker of the imported module, and `CreatedModule m(def);`
+ * makes the constructor of `CreatedModule` its maker. One linear pass over the
  * init bodies (each bounded), so a large file costs one scan.
  */
 function calledFromInit(text: string): Set<string> {
@@ -127,7 +128,10 @@ function calledFromInit(text: string): Set<string> {
       if (text[end] === '{') depth++;
       else if (text[end] === '}' && --depth === 0) break;
     }
-    for (const m of text.slice(open, end).matchAll(/\b([A-Za-z_]\w{0,100})\s*\(/g)) called.add(m[1] ?? '');
+    const body = text.slice(open, end);
+    for (const m of body.matchAll(/\b([A-Za-z_]\w{0,100})\s*\(/g)) called.add(m[1] ?? '');
+    // C++ objects built in the init function, `CreatedModule m(def);`: their constructors run too.
+    for (const m of body.matchAll(/\b([A-Za-z_]\w{0,100})[ \t]+[A-Za-z_]\w{0,100}[ \t]*[({]/g)) called.add(m[1] ?? '');
     from = end;
   }
   return called;
@@ -197,7 +201,8 @@ export default defineRule({
       // something else (numpy's `simd_create_module`) is not.
       const fn = enclosingFunction(hit.node);
       if (!isModuleInitFunction(fn, ctx.text)) {
-        const name = fn === undefined ? undefined : functionName(fn);
+        // `CreatedModule::CreatedModule` (a constructor defined out of its class) counts by its last part.
+        const name = fn === undefined ? undefined : functionName(fn)?.split('::').pop();
         fromInit ??= calledFromInit(ctx.text);
         if (name === undefined || !fromInit.has(name)) continue;
       }
