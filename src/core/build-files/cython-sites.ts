@@ -24,6 +24,11 @@ export type CythonSite = {
   sources: string[];
   /** The one edit that declares support at this site, when it is local. */
   fix?: TextEdit;
+  /**
+   * Where the compile call itself is, when the site is anchored elsewhere: a `cythonize()` whose
+   * directives come from a dict assigned earlier is reported at that dict, where the fix goes.
+   */
+  call?: { start: number; via: string };
 };
 
 /** `freethreading_compatible` set to a true value: `True`, `true`, `1`, `"True"`. */
@@ -32,78 +37,161 @@ const truthyDirective = /freethreading_compatible['"]?\]?\s*[:=]\s*(?:True|true|
 /** `.pyx` names in string literals (or bare tokens) of `text`: `"src/*.pyx"`, `foo.pyx`. */
 function pyxNames(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/[\w./*?{}$-]{0,200}\.pyx\b/g)) out.push(m[0]);
+  for (const m of text.matchAll(/[\w./*?{}$-]{0,200}\.pyx\b/g)) if (/[\w*?{}$]\.pyx$/.test(m[0])) out.push(m[0]);
   return out;
 }
 
-/** The `{` that opens a dict literal assigned to `name` (`name = {` / `name={`), searched linearly. */
-function dictOpening(text: string, name: string): number | undefined {
+/**
+ * The dict literal assigned to `name` (`name = {`, `name: Dict[str, Any] = {`), searched linearly:
+ * where the assignment starts and where its `{` opens, or undefined.
+ */
+function dictAssignment(text: string, name: string): { start: number; open: number } | undefined {
   let from = 0;
   for (;;) {
     const at = text.indexOf(name, from);
     if (at < 0) return undefined;
     from = at + name.length;
     const before = at === 0 ? '' : text[at - 1] ?? '';
-    if (/\w/.test(before)) continue;
+    if (/[\w.'"]/.test(before)) continue;
     let i = from;
+    // An annotation (`: Dict[str, Any]`) on one line, bounded.
+    if (text[i] === ':') {
+      const eq = text.indexOf('=', i);
+      const nl = text.indexOf('\n', i);
+      if (eq < 0 || eq - i > 100 || (nl >= 0 && nl < eq)) continue;
+      i = eq;
+    }
     while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
     if (text[i] !== '=' || text[i + 1] === '=') continue;
     i++;
     while (i < text.length && /\s/.test(text[i] ?? '')) i++;
     if (text.startsWith('dict(', i)) return undefined;
-    if (text[i] === '{') return i;
+    if (text[i] === '{') return { start: at, open: i };
   }
 }
 
-/** Inserts `'freethreading_compatible': True,` after the `{` at `open`, matching the quote style. */
-function dictEntryEdit(text: string, open: number): TextEdit {
+/** Offset just past the `}` closing the `{` at `open` (strings skipped), at most 20,000 characters on, else `open + 1`. */
+function dictEnd(text: string, open: number): number {
+  let depth = 0;
+  const stop = Math.min(text.length, open + 20_000);
+  for (let i = open; i < stop; i++) {
+    const c = text[i];
+    if (c === '{' || c === '[' || c === '(') depth++;
+    else if ((c === '}' || c === ']' || c === ')') && --depth === 0) return i + 1;
+    else if (c === '"' || c === "'") for (i++; i < stop && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+  }
+  return open + 1;
+}
+
+/**
+ * Inserts an entry after the `{` at `open`, matching the quote style: `'freethreading_compatible':
+ * True` by default, or `'compiler_directives': {'freethreading_compatible': True}` for an options dict.
+ */
+function dictEntryEdit(text: string, open: number, nested = false): TextEdit {
   const quote = text.slice(open, open + 200).includes('"') ? '"' : "'";
+  const q = (key: string): string => `${quote}${key}${quote}`;
+  const entry = nested ? `${q('compiler_directives')}: {${q('freethreading_compatible')}: True}` : `${q('freethreading_compatible')}: True`;
   const next = text.slice(open + 1, open + 2);
   const multiline = next === '\n' || next === '\r';
   if (multiline) {
     const lineEnd = text.indexOf('\n', open + 1);
     const indent = /^[ \t]*/.exec(text.slice(lineEnd + 1))?.[0] ?? '    ';
-    return { start: lineEnd + 1, end: lineEnd + 1, text: `${indent}${quote}freethreading_compatible${quote}: True,\n` };
+    return { start: lineEnd + 1, end: lineEnd + 1, text: `${indent}${entry},\n` };
   }
   const empty = text.slice(open + 1).trimStart().startsWith('}');
-  return { start: open + 1, end: open + 1, text: `${quote}freethreading_compatible${quote}: True${empty ? '' : ', '}` };
+  return { start: open + 1, end: open + 1, text: `${entry}${empty ? '' : ', '}` };
 }
 
-/** setup.py and its helpers: `cythonize(...)` calls, else `Extension`s with `.pyx` sources. */
+/** The identifier at `at` (up to 100 characters), or undefined. */
+function identifierAt(text: string, at: number): string | undefined {
+  return /^[A-Za-z_]\w*/.exec(text.slice(at, at + 100))?.[0];
+}
+
+/**
+ * Where a directives dict passed by name is assigned (`directives = {…}` …
+ * `cythonize(…, compiler_directives=directives)`): the span of the assignment, which is where the
+ * finding goes, and the edit that turns the directive on in it.
+ */
+function namedDict(text: string, name: string | undefined, nested = false): { start: number; end: number; fix?: TextEdit } | undefined {
+  const found = name === undefined ? undefined : dictAssignment(text, name);
+  if (found === undefined) return undefined;
+  return { start: found.start, end: dictEnd(text, found.open), fix: dictEntryEdit(text, found.open, nested) };
+}
+
+/** `cython_directives=` as a keyword argument (after `(` or `,`), first occurrence, or undefined. */
+function directivesKeyword(text: string): { index: number; valueAt: number } | undefined {
+  for (let at = text.indexOf('cython_directives'); at >= 0; at = text.indexOf('cython_directives', at + 1)) {
+    let i = at - 1;
+    while (i >= 0 && /\s/.test(text[i] ?? '') && at - i < 200) i--;
+    if (text[i] !== '(' && text[i] !== ',') continue;
+    const m = /^cython_directives\s*=(?!=)\s*/.exec(text.slice(at, at + 200));
+    if (m !== null) return { index: at, valueAt: at + m[0].length };
+  }
+  return undefined;
+}
+
+/**
+ * setup.py and its helpers: `cythonize(...)` calls, else `Extension`s with `.pyx` sources or with
+ * `cython_directives=` (Cython's own `Extension`, which also compiles pure-Python-mode `.py`
+ * modules). A site whose directives come from a dict assigned elsewhere in the file is anchored at
+ * that dict, where the fix belongs; `call` then points at the compile call.
+ */
 export function setupPySites(path: string, text: string): CythonSite[] {
   const declares = truthyDirective.test(text);
   const sites: CythonSite[] = [];
   for (let at = text.indexOf('cythonize('); at >= 0; at = text.indexOf('cythonize(', at + 1)) {
     if (at > 0 && /[\w.]/.test(text[at - 1] ?? '') && !text.slice(Math.max(0, at - 7), at).endsWith('Build.')) continue;
+    // A mention in a comment (`# … cythonize() …`) compiles nothing.
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    if (at - lineStart < 2000 && text.slice(lineStart, at).includes('#')) continue;
     const open = at + 'cythonize'.length;
     const close = matchingParen(text, open);
     if (close < 0) continue;
     const args = text.slice(open + 1, close);
     const keyword = /\bcompiler_directives\s*=\s*/.exec(args);
     let fix: TextEdit | undefined;
+    let dict: { start: number; end: number; fix?: TextEdit } | undefined;
+    let setsDirectives = keyword !== null;
     if (keyword !== null) {
       const valueAt = open + 1 + keyword.index + keyword[0].length;
       if (text[valueAt] === '{') fix = dictEntryEdit(text, valueAt);
-      else {
-        const name = /^[A-Za-z_]\w*/.exec(text.slice(valueAt, valueAt + 100))?.[0];
-        const dict = name === undefined ? undefined : dictOpening(text, name);
-        if (dict !== undefined) fix = dictEntryEdit(text, dict);
-      }
+      else dict = namedDict(text, identifierAt(text, valueAt));
     } else {
-      fix = { start: close, end: close, text: `${args.trim() === '' ? '' : ', '}compiler_directives={'freethreading_compatible': True}` };
+      // `cythonize(exts, **options)` where the file sets `options['compiler_directives']`.
+      const spread = /\*\*\s*([A-Za-z_]\w*)/.exec(args);
+      if (spread !== null && text.includes('compiler_directives')) {
+        setsDirectives = true;
+        dict = namedDict(text, spread[1], true);
+        // The dict already holds a `compiler_directives` entry: the edit is inside it, not local.
+        if (dict !== undefined && text.slice(dict.start, dict.end).includes('compiler_directives')) dict = { start: dict.start, end: dict.end };
+      } else fix = { start: close, end: close, text: `${args.trim() === '' ? '' : ', '}compiler_directives={'freethreading_compatible': True}` };
     }
-    const site: CythonSite = { path, start: at, end: close + 1, via: '`cythonize()`', declares, setsDirectives: keyword !== null, sources: pyxNames(args) };
+    fix ??= dict?.fix;
+    const site: CythonSite = { path, start: dict?.start ?? at, end: dict?.end ?? close + 1, via: '`cythonize()`', declares, setsDirectives, sources: pyxNames(args) };
+    if (dict !== undefined) site.call = { start: at, via: '`cythonize()`' };
     if (fix !== undefined && !declares) site.fix = fix;
     sites.push(site);
   }
   if (sites.length > 0) return sites;
-  // No cythonize(): setuptools compiles `.pyx` sources of an `Extension` when Cython is installed.
+  // No cythonize(): setuptools compiles `.pyx` sources of an `Extension` when Cython is installed,
+  // and Cython's `Extension` takes its directives as `cython_directives=`.
+  const keyword = directivesKeyword(text);
   const extension = text.indexOf('Extension(');
-  if (extension < 0) return [];
-  const first = /["'][^"'\n]{0,200}\.pyx["']/.exec(text.slice(extension));
-  if (first === null) return [];
-  first.index += extension;
-  return [{ path, start: first.index, end: first.index + first[0].length, via: '`Extension()`', declares, setsDirectives: /\bcython_directives\s*=/.test(text), sources: pyxNames(text) }];
+  const first = extension < 0 ? null : /["'][^"'\n]{0,200}\.pyx["']/.exec(text.slice(extension));
+  if (first === null && keyword === undefined) return [];
+  let dict: { start: number; end: number; fix?: TextEdit } | undefined;
+  let fix: TextEdit | undefined;
+  if (keyword !== undefined) {
+    if (text[keyword.valueAt] === '{') fix = dictEntryEdit(text, keyword.valueAt);
+    else dict = namedDict(text, identifierAt(text, keyword.valueAt));
+  }
+  const start = dict?.start ?? (first === null ? keyword?.index ?? 0 : first.index + extension);
+  const end = dict?.end ?? (first === null ? start + 'cython_directives'.length : start + first[0].length);
+  const site: CythonSite = { path, start, end, via: '`Extension()`', declares, setsDirectives: keyword !== undefined || /\bcython_directives\s*=/.test(text), sources: first === null ? [] : pyxNames(text) };
+  if (dict !== undefined && keyword !== undefined) site.call = { start: keyword.index, via: '`Extension(cython_directives=…)`' };
+  fix ??= dict?.fix;
+  if (fix !== undefined && !declares) site.fix = fix;
+  return [site];
 }
 
 /** meson.build: `extension_module(...)` calls with `.pyx` sources, and project-wide Cython arguments. */

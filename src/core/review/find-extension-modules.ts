@@ -92,12 +92,58 @@ function initFunctions(text: string): Array<{ name: string; index: number; multi
     if (text[i] !== '(') continue;
     const close = indexWithin(text, ')', i, 300);
     if (close < 0) continue;
-    i = close + 1;
-    while (i < text.length && /\s/.test(text[i] ?? '') && i - close < 200) i++;
-    if (text[i] !== '{') continue;
-    const end = blockEnd(text, i, 100_000);
-    out.push({ name: name.word, index: at, multiPhase: text.slice(i, end).includes('PyModuleDef_Init') });
+    const open = bodyOpen(text, close + 1);
+    if (open === undefined) continue;
+    const end = blockEnd(text, open, 100_000);
+    out.push({ name: name.word, index: at, multiPhase: text.slice(open, end).includes('PyModuleDef_Init') });
     from = end;
+  }
+  return out;
+}
+
+/**
+ * The `{` opening a function body after its parameter list ends at `from`, past what may stand
+ * between: white space, a Rust return type (`-> *mut PyModuleDef`), or a preprocessor choice of
+ * headers (`#else` / `void init_mod(void)` / `#endif`, the Python 2 init of older modules).
+ * Undefined when a `;` (a declaration) or anything else comes first. Bounded to 600 characters.
+ */
+function bodyOpen(text: string, from: number): number | undefined {
+  let i = from;
+  const stop = Math.min(text.length, from + 600);
+  while (i < stop) {
+    const c = text[i] ?? '';
+    if (/\s/.test(c)) i++;
+    else if (c === '{') return i;
+    else if (text.startsWith('->', i)) {
+      const brace = indexWithin(text, '{', i, 200);
+      if (brace < 0 || text.slice(i, brace).includes(';')) return undefined;
+      return brace;
+    } else if (c === '#' && (text.startsWith('#else', i) || text.startsWith('#elif', i))) {
+      const endif = text.indexOf('#endif', i);
+      if (endif < 0 || endif > stop) return undefined;
+      i = endif + 6;
+    } else if (c === '#' && text.startsWith('#endif', i)) i += 6;
+    else return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Init functions whose header is one macro call, `MODINIT_DEFINE(joystick) {` or
+ * `MODINIT_NAME(void) {`, where the macro's name speaks of a module or an init (as FT009 reads
+ * them), when the body creates a module.
+ */
+function macroInitFunctions(text: string, path: string): Array<{ name: string; index: number; multiPhase: boolean }> {
+  const out: Array<{ name: string; index: number; multiPhase: boolean }> = [];
+  for (const m of text.matchAll(/^([A-Z][A-Z0-9_]{0,60})[ \t]*\([ \t]*(\w{1,100})[ \t]*\)[ \t]*(?:\r?\n[ \t]*)?\{/gm)) {
+    const macro = m[1] ?? '';
+    if (!/INIT|MOD/.test(macro) || macro.startsWith('PYBIND11') || macro === 'NB_MODULE') continue;
+    const open = m.index + m[0].length - 1;
+    const body = text.slice(open, blockEnd(text, open, 100_000));
+    const multiPhase = body.includes('PyModuleDef_Init');
+    // `MODINIT_NAME(void)` takes the module's name from elsewhere: the file's name stands in.
+    const name = m[2] === 'void' ? path.slice(path.lastIndexOf('/') + 1).replace(/\.\w+$/, '') : m[2] ?? '';
+    if (multiPhase || body.includes('PyModule_Create')) out.push({ name, index: m.index, multiPhase });
   }
   return out;
 }
@@ -133,16 +179,23 @@ function pyo3Modules(text: string): Array<{ name: string; index: number }> {
 export function findExtensionModules(params: { files: ReadonlyArray<{ path: string; text: string }>; findings: readonly Finding[]; project?: ProjectFacts }): ExtensionModule[] {
   const modules: ExtensionModule[] = [];
   const undeclared = params.findings.filter((f) => DECLARATION_RULES.has(f.ruleId) && f.severity !== 'info');
+  const sites = [...(params.project?.buildFiles.values() ?? [])].flatMap((f) => f.cythonSites);
   for (const { path, text } of params.files) {
     const kind = classifyPath(path);
     if (kind === undefined) continue;
     const fileFindings = undeclared.filter((f) => f.path === path);
     if (kind.type === 'source' && kind.language === 'cython' && !path.endsWith('.pxd') && !path.endsWith('.pxi')) {
-      const base = path.slice(path.lastIndexOf('/') + 1).replace(/\.pyx$/, '');
-      const finding = fileFindings.find((f) => f.ruleId === 'FT010');
-      // Declared in its header, or by the build step that compiles it (`cython_args` in meson.build).
-      const byBuild = [...(params.project?.buildFiles.values() ?? [])].some((f) => f.cythonSites.some((s) => s.declares && siteCovers(s, path)));
-      modules.push(moduleOf({ name: base, kind: 'cython', path, line: 1, finding, declared: byBuild || /freethreading_compatible\s*=\s*True/.test(text) }));
+      const base = path.slice(path.lastIndexOf('/') + 1);
+      // A file `include`d into another module is part of that module (as FT010 reads it).
+      if (params.project?.cythonIncluded.has(base) === true) continue;
+      // The same facts as FT010: declared in its header or by the build step that compiles it
+      // (`cython_args` in meson.build, `compiler_directives` in setup.py); undeclared when FT010
+      // reported the module itself or the build step that compiles it.
+      const covering = sites.filter((s) => siteCovers(s, path));
+      const atBuild = covering.flatMap((s) => (s.declares ? [] : undeclared.filter((f) => f.ruleId === 'FT010' && f.path === s.path)));
+      const finding = fileFindings.find((f) => f.ruleId === 'FT010') ?? atBuild[0];
+      const byBuild = covering.some((s) => s.declares) || (covering.length === 0 && params.project?.cythonDirectiveInBuild === true);
+      modules.push(moduleOf({ name: base.replace(/\.pyx$/, ''), kind: 'cython', path, line: 1, finding, declared: byBuild || /freethreading_compatible\s*=\s*True/.test(text) }));
       continue;
     }
     const isSource = kind.type === 'source';
@@ -166,7 +219,7 @@ export function findExtensionModules(params: { files: ReadonlyArray<{ path: stri
       continue;
     }
     for (const m of macroModules(text, 'PYBIND11_MODULE')) add('pybind11', m.name, m.index);
-    for (const m of initFunctions(text)) add(m.multiPhase ? 'c-multi-phase' : 'c-single-phase', m.name, m.index);
+    for (const m of [...initFunctions(text), ...macroInitFunctions(text, path)]) add(m.multiPhase ? 'c-multi-phase' : 'c-single-phase', m.name, m.index);
     for (const m of pyo3Modules(text)) add('pyo3', m.name, m.index);
   }
   return modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));

@@ -26,6 +26,36 @@ function slotEdit(text: string, at: number): { start: number; end: number; text:
   return { start: at - spaces, end: at, text: `\n${entry(`${indent}    `)}${indent}    ` };
 }
 
+/**
+ * The start of the `const LEN: usize = …;` items that size a Rust slot array typed
+ * `[PyModuleDef_Slot; LEN]` in `statement`, with the `#[cfg(…)]` lines above the first of them:
+ * adding a slot grows that length too, so the finding covers it. Undefined when the length is a
+ * literal or its constant is not defined above the array in this file.
+ */
+function lengthConstStart(text: string, statement: Node): number | undefined {
+  const type = /\[\s*PyModuleDef_Slot\s*;\s*([A-Za-z_]\w{0,100})\s*\]/.exec(text.slice(statement.startIndex, Math.min(statement.endIndex, statement.startIndex + 400)));
+  const name = type?.[1];
+  if (name === undefined) return undefined;
+  let found = -1;
+  for (let at = text.indexOf('const ', Math.max(0, statement.startIndex - 20_000)); at >= 0 && at < statement.startIndex; at = text.indexOf('const ', at + 6)) {
+    let i = at + 6;
+    while (text[i] === ' ') i++;
+    if (text.startsWith(name, i) && !/\w/.test(text[i + name.length] ?? '') && (at === 0 || !/\w/.test(text[at - 1] ?? ''))) {
+      found = at;
+      break;
+    }
+  }
+  if (found < 0) return undefined;
+  let start = text.lastIndexOf('\n', found) + 1;
+  // Attribute lines (`#[cfg(Py_3_12)]`) right above belong to the item.
+  for (let guard = 0; guard < 5 && start > 0; guard++) {
+    const prev = text.lastIndexOf('\n', start - 2) + 1;
+    if (!text.slice(prev, start).trimStart().startsWith('#[')) break;
+    start = prev;
+  }
+  return start;
+}
+
 export default defineRule({
   meta: {
     id: 'FT008',
@@ -43,11 +73,13 @@ export default defineRule({
       missing: 'Module slots `{{name}}` declare no `Py_mod_gil`, so importing the module re-enables the GIL',
       used: 'The `Py_mod_gil` slot says `Py_MOD_GIL_USED`, so importing the module re-enables the GIL',
       rustMissing: 'Hand-written module slots declare no `Py_mod_gil`, so importing the module re-enables the GIL',
+      rustMissingSized: 'Hand-written module slots, sized by the constant here, declare no `Py_mod_gil`, so importing the module re-enables the GIL',
     },
     help: {
       missing: 'Add `{Py_mod_gil, Py_MOD_GIL_NOT_USED}` once the module is thread-safe',
       used: 'Use `Py_MOD_GIL_NOT_USED` once the module is thread-safe',
       rustMissing: 'Add a `PyModuleDef_Slot { slot: Py_mod_gil, value: Py_MOD_GIL_NOT_USED }` entry (and grow the array) once the module is thread-safe',
+      rustMissingSized: 'Add a `PyModuleDef_Slot { slot: Py_mod_gil, value: Py_MOD_GIL_NOT_USED }` entry and grow the length constant by one (for 3.13+) once the module is thread-safe',
     },
   },
   check(ctx) {
@@ -71,14 +103,26 @@ export default defineRule({
         if (array === null || array.type !== 'array_expression' || seen.has(array.startIndex)) continue;
         seen.add(array.startIndex);
         const statement = array.parent?.parent?.type === 'let_declaration' ? array.parent.parent : array.parent?.type === 'let_declaration' || array.parent?.type === 'static_item' ? array.parent : array;
-        ctx.report({ start: statement.startIndex, end: array.endIndex, messageId: 'rustMissing', symbol: '<module>' });
+        // `let slots: Box<[PyModuleDef_Slot; LEN]> = Box::new([…])`: the declaration holds the type.
+        let typed: Node | null = array;
+        for (let up = 0; up < 4 && typed !== null && typed.type !== 'let_declaration' && typed.type !== 'static_item' && typed.type !== 'const_item'; up++) typed = typed.parent;
+        const lengthAt = typed === null ? undefined : lengthConstStart(ctx.text, typed);
+        ctx.report({
+          start: lengthAt ?? statement.startIndex,
+          end: array.endIndex,
+          messageId: lengthAt === undefined ? 'rustMissing' : 'rustMissingSized',
+          symbol: '<module>',
+          ...(lengthAt === undefined ? {} : { related: [{ start: array.startIndex, message: 'the slot array' }] }),
+        });
       }
       return;
     }
     // Limited-API modules (abi3) cannot load on free-threaded 3.13/3.14 at all; FT030 covers them.
     if (targetsLimitedApi(ctx.text)) return;
     for (const hit of ctx.hits) {
-      const decl = hit.node?.parent;
+      // `PyModuleDef_Slot slots[] = …` or `struct PyModuleDef_Slot slots[] = …` (C++ sources often spell the tag).
+      let decl = hit.node?.parent;
+      if (decl?.type === 'struct_specifier') decl = decl.parent;
       if (decl === undefined || decl === null || decl.type !== 'declaration') continue;
       for (const init of descendantsOfType(decl, 'init_declarator')) {
         const list = init.childForFieldName('value');

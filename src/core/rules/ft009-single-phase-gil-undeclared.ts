@@ -28,16 +28,89 @@ function nullCheckAfter(statement: Node, name: string): Node | undefined {
   return tests.includes(condition) && next.childForFieldName('alternative') === null ? next : undefined;
 }
 
-/** True for `PyInit_<name>` and functions declared `PyMODINIT_FUNC`. */
+/**
+ * A function whose whole header is one macro call, such as `MODINIT_DEFINE(controller) { … }` with
+ * `#define MODINIT_DEFINE(name) PyMODINIT_FUNC PyInit_##name(void)` in a header: tree-sitter reads
+ * the macro as the return type and `(controller)` as the declarator. Only upper-case macro names
+ * that speak of a module or an init (`MOD_INIT`, `MODINIT_DEFINE`, `INIT_MODULE`) count.
+ */
+function isMacroMadeInit(fn: Node): boolean {
+  const type = fn.childForFieldName('type');
+  const declarator = fn.childForFieldName('declarator');
+  return type?.type === 'type_identifier' && /^[A-Z][A-Z0-9_]*$/.test(type.text) && /INIT|MOD/.test(type.text) && declarator?.type === 'parenthesized_declarator';
+}
+
+/** True for `PyInit_<name>`, functions declared `PyMODINIT_FUNC`, and macro-made init functions. */
 function isModuleInitFunction(fn: Node | undefined, text: string): boolean {
   if (fn === undefined) return false;
-  if (functionName(fn)?.startsWith('PyInit_')) return true;
+  if (functionName(fn)?.startsWith('PyInit_') || isMacroMadeInit(fn)) return true;
   return /\bPyMODINIT_FUNC\b/.test(text.slice(fn.startIndex, fn.childForFieldName('body')?.startIndex ?? fn.startIndex));
 }
 
 /**
+ * For `return PyModule_Create(&def);` near the top of an init function, the start of the
+ * `PyModuleDef def` definition when it sits in the same file at most 40 lines above the function. No variable holds
+ * the module, so the fix reworks the definition and the init together (a variable and
+ * `PyUnstable_Module_SetGIL`, or multi-phase init with slots): the finding spans both.
+ */
+function returnedDefStart(call: Node, fn: Node | undefined, text: string): number | undefined {
+  if (fn === undefined || call.parent?.type !== 'return_statement') return undefined;
+  // Only a short init function (the return within its first 10 lines) makes one unit with the definition.
+  if (call.startPosition.row - fn.startPosition.row > 10) return undefined;
+  const arg = call.childForFieldName('arguments')?.namedChildren[0];
+  if (arg?.type !== 'pointer_expression') return undefined;
+  const name = arg.childForFieldName('argument');
+  if (name?.type !== 'identifier') return undefined;
+  const windowStart = Math.max(0, fn.startIndex - 4000);
+  const window = text.slice(windowStart, fn.startIndex);
+  let found = -1;
+  for (let at = window.indexOf('PyModuleDef'); at >= 0; at = window.indexOf('PyModuleDef', at + 11)) {
+    let i = at + 11;
+    while (i < window.length && /\s/.test(window[i] ?? '')) i++;
+    if (window.startsWith(name.text, i) && !/\w/.test(window[i + name.text.length] ?? '')) found = at;
+  }
+  if (found < 0) return undefined;
+  const lineStart = window.lastIndexOf('\n', found) + 1;
+  if (window.slice(lineStart).split('\n').length > 40) return undefined;
+  return methodTableStart(text, windowStart + lineStart, fn.startIndex) ?? windowStart + lineStart;
+}
+
+/**
+ * The start of the line that opens a `PyMethodDef <name>[] = { … };` table ending right above the
+ * definition at `defStart` (blank lines between), when the definition between `defStart` and
+ * `defEnd` names that table. Moving to multi-phase init adds the exec function and the slot array
+ * beside the table, so the finding spans it too. Reads at most 4,000 characters back.
+ */
+function methodTableStart(text: string, defStart: number, defEnd: number): number | undefined {
+  let end = defStart;
+  while (end > 0 && /\s/.test(text[end - 1] ?? '')) end--;
+  if (!text.startsWith('};', end - 2)) return undefined;
+  const from = Math.max(0, end - 4000);
+  const at = text.lastIndexOf('PyMethodDef', end);
+  if (at < from) return undefined;
+  const name = wordAfter(text, at + 11);
+  if (name === undefined) return undefined;
+  // `[] = {` (or `[N] = {`) after the name, and the table's own `};` is the first `;` after it.
+  const open = text.indexOf('{', name.end);
+  if (open < 0 || open > end || !/^\s*\[\s*\w*\s*\]\s*=\s*$/.test(text.slice(name.end, open))) return undefined;
+  if (text.indexOf(';', open) !== end - 1) return undefined;
+  const uses = text.slice(defStart, defEnd).split(/\W+/).includes(name.word);
+  return uses ? text.lastIndexOf('\n', at) + 1 : undefined;
+}
+
+/** The identifier after `at` (white space skipped, bounded) and where it ends. */
+function wordAfter(text: string, at: number): { word: string; end: number } | undefined {
+  let i = at;
+  while (i < text.length && i - at < 100 && /\s/.test(text[i] ?? '')) i++;
+  const start = i;
+  while (i < text.length && i - start < 200 && /\w/.test(text[i] ?? '')) i++;
+  return i === start ? undefined : { word: text.slice(start, i), end: i };
+}
+
+/**
  * Names of the functions the module init functions of a file call: `return create_module();` in
- * `PyInit__x` makes `create_module` the maker of the imported module. One linear pass over the
+ * `PyInit__x` makes `create_module` the maker of the imported module, and `CreatedModule m(def);`
+ * makes the constructor of `CreatedModule` its maker. One linear pass over the
  * init bodies (each bounded), so a large file costs one scan.
  */
 function calledFromInit(text: string): Set<string> {
@@ -55,7 +128,10 @@ function calledFromInit(text: string): Set<string> {
       if (text[end] === '{') depth++;
       else if (text[end] === '}' && --depth === 0) break;
     }
-    for (const m of text.slice(open, end).matchAll(/\b([A-Za-z_]\w{0,100})\s*\(/g)) called.add(m[1] ?? '');
+    const body = text.slice(open, end);
+    for (const m of body.matchAll(/\b([A-Za-z_]\w{0,100})\s*\(/g)) called.add(m[1] ?? '');
+    // C++ objects built in the init function, `CreatedModule m(def);`: their constructors run too.
+    for (const m of body.matchAll(/\b([A-Za-z_]\w{0,100})[ \t]+[A-Za-z_]\w{0,100}[ \t]*[({]/g)) called.add(m[1] ?? '');
     from = end;
   }
   return called;
@@ -97,9 +173,11 @@ export default defineRule({
     triggers: ['PyModule_Create', 'PyModule_Create2'],
     messages: {
       missing: 'Module created with `{{api}}` never calls `PyUnstable_Module_SetGIL`, so importing it re-enables the GIL',
+      returned: 'Module defined here and returned straight from `{{api}}` never calls `PyUnstable_Module_SetGIL`, so importing it re-enables the GIL',
     },
     help: {
       missing: 'Call `PyUnstable_Module_SetGIL(module, Py_MOD_GIL_NOT_USED)` under `#ifdef Py_GIL_DISABLED` after creating the module',
+      returned: 'Keep the module in a variable and call `PyUnstable_Module_SetGIL(module, Py_MOD_GIL_NOT_USED)` under `#ifdef Py_GIL_DISABLED`, or move to multi-phase init with a `{Py_mod_gil, Py_MOD_GIL_NOT_USED}` slot',
     },
   },
   check(ctx) {
@@ -123,7 +201,8 @@ export default defineRule({
       // something else (numpy's `simd_create_module`) is not.
       const fn = enclosingFunction(hit.node);
       if (!isModuleInitFunction(fn, ctx.text)) {
-        const name = fn === undefined ? undefined : functionName(fn);
+        // `CreatedModule::CreatedModule` (a constructor defined out of its class) counts by its last part.
+        const name = fn === undefined ? undefined : functionName(fn)?.split('::').pop();
         fromInit ??= calledFromInit(ctx.text);
         if (name === undefined || !fromInit.has(name)) continue;
       }
@@ -139,6 +218,11 @@ export default defineRule({
             { start: at, end: at, text: `\n#ifdef Py_GIL_DISABLED\n${indent}PyUnstable_Module_SetGIL(${result.name}, Py_MOD_GIL_NOT_USED);\n#endif` },
           ],
         };
+      }
+      const defStart = fix === undefined ? returnedDefStart(call, fn, ctx.text) : undefined;
+      if (defStart !== undefined) {
+        ctx.report({ start: defStart, end: call.endIndex, messageId: 'returned', data: { api: hit.name }, related: [{ start: hit.index, message: 'the module is created and returned here' }] });
+        continue;
       }
       ctx.report({ node: hit.node, messageId: 'missing', data: { api: hit.name }, ...(fix === undefined ? {} : { fix }) });
     }

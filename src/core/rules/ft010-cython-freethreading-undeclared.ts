@@ -57,6 +57,7 @@ export default defineRule({
           data: { via: site.via, modules },
           ...(confidence === 'high' ? {} : { confidence }),
           ...(site.fix === undefined ? {} : { fix: { edits: [site.fix] } }),
+          ...(site.call === undefined ? {} : { related: [{ start: site.call.start, message: `${site.call.via} compiles the modules with these directives` }] }),
         }),
       );
       return;
