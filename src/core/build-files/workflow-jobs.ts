@@ -28,6 +28,8 @@ export type WorkflowJob = {
   maturin: MaturinRun[];
   /** The job's text names a free-threaded interpreter (`3.14t`, `freethreaded: true`, `cp314t`). */
   mentionsFreeThreaded: boolean;
+  /** The free-threaded versions its text names, outside comments: `3.13t` for `python3.13t` or `cp313t`. */
+  freeThreadedVersions: string[];
 };
 
 export type WorkflowFacts = { jobs: WorkflowJob[]; error?: string };
@@ -82,7 +84,38 @@ function collectEnv(into: CibuildwheelRun['env'], node: unknown, matrix: unknown
   }
 }
 
-const freeThreadedMention = /\b3\.1\d+t\b|\bcp31\d+t\b|freethreaded:\s*(?:true|\$\{\{)|\+freethreaded|\bPYTHON_GIL\b/;
+// `3.14t` also inside `python3.14t`; `cp314t`; setup-python's `freethreaded` input; `PYTHON_GIL`.
+const freeThreadedMention = /(?<![\d.])3\.1\d+t\b|\bcp31\d+t\b|freethreaded:\s*(?:true|\$\{\{)|\+freethreaded|\bPYTHON_GIL\b/;
+
+/** YAML text with its `#` comments blanked (a `#` at a line start or after white space). */
+export function withoutComments(text: string): string {
+  return text.replace(/(^|[ \t])#[^\n]*/gm, '$1');
+}
+
+/** `3.13t`, `python3.14t`, `cp314t` in `text` → [`3.13t`, `3.14t`], each once, in order. */
+export function freeThreadedVersions(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/(?<![\d.])3\.(1\d)t\b|\bcp3(1\d)t\b/g)) out.add(`3.${m[1] ?? m[2] ?? ''}t`);
+  return [...out];
+}
+
+/**
+ * The interpreters of a maturin `args` string: the words after `-i` / `--interpreter` up to the
+ * next option, with `${{ matrix.x }}` expanded to every value the matrix gives it.
+ * Worked example: `--release -i 3.12 python3.13t --out dist` → [`3.12`, `python3.13t`].
+ */
+function interpreterList(args: string, matrix: unknown): string[] {
+  const expanded = args.replace(/\$\{\{[^}]{0,300}\}\}/g, (e) => expand(e, matrix).join(' '));
+  const words = expanded.split(/\s+/).filter(Boolean);
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    if (word.startsWith('--interpreter=')) out.push(...word.slice('--interpreter='.length).split(',').filter(Boolean));
+    else if (word !== '-i' && word !== '--interpreter') continue;
+    for (let j = i + 1; j < words.length && !(words[j] ?? '-').startsWith('-'); j++) out.push(words[j] ?? '');
+  }
+  return out;
+}
 
 /**
  * Reads a workflow into its jobs and what each builds: cibuildwheel runs (with their pinned
@@ -101,7 +134,8 @@ export function readWorkflow(text: string): WorkflowFacts {
     const end = (job as YamlNode | null)?.range?.[1] ?? start;
     const matrix = get(get(job, 'strategy'), 'matrix');
     const steps = get(job, 'steps');
-    const entry: WorkflowJob = { id, start, end, cibuildwheel: [], maturin: [], mentionsFreeThreaded: freeThreadedMention.test(text.slice(start, end)) };
+    const jobText = withoutComments(text.slice(start, end));
+    const entry: WorkflowJob = { id, start, end, cibuildwheel: [], maturin: [], mentionsFreeThreaded: freeThreadedMention.test(jobText), freeThreadedVersions: freeThreadedVersions(jobText) };
     if (isSeq(steps)) {
       for (const step of steps.items) {
         const uses = toPlain(get(step, 'uses'));
@@ -135,10 +169,7 @@ export function readWorkflow(text: string): WorkflowFacts {
         if (typeof uses === 'string' && /^(?:pyo3|messense)\/maturin-action@/i.test(uses)) {
           const args = toPlain(get(get(step, 'with'), 'args'));
           const text = typeof args === 'string' ? args : '';
-          const m = /(?:^|\s)(?:--interpreter|-i)[\s=]+((?:[\w.${}\s-](?!-))+)/.exec(text);
-          // Expressions are expanded before splitting (`${{ matrix.python.interpreter }}` holds spaces).
-          const list = (m?.[1] ?? '').replace(/\$\{\{[^}]{0,300}\}\}/g, (e) => expand(e, matrix).join(' '));
-          const interpreters = m === null ? [] : list.split(/\s+/).filter(Boolean);
+          const interpreters = interpreterList(text, matrix);
           // Only steps that build wheels (`build`, the default command), not `sdist` or `upload`.
           const command = toPlain(get(get(step, 'with'), 'command'));
           if (command === undefined || command === 'build') {
