@@ -87,9 +87,9 @@ function collectEnv(into: CibuildwheelRun['env'], node: unknown, matrix: unknown
 // `3.14t` also inside `python3.14t`; `cp314t`; setup-python's `freethreaded` input; `PYTHON_GIL`.
 const freeThreadedMention = /(?<![\d.])3\.1\d+t\b|\bcp31\d+t\b|freethreaded:\s*(?:true|\$\{\{)|\+freethreaded|\bPYTHON_GIL\b/;
 
-/** YAML text with its `#` comments blanked (a `#` at a line start or after white space). */
+/** YAML text with its `#` comments (a `#` at a line start or after white space) blanked with spaces, offsets kept. */
 export function withoutComments(text: string): string {
-  return text.replace(/(^|[ \t])#[^\n]*/gm, '$1');
+  return text.replace(/(^|[ \t])#[^\n]*/gm, (comment, lead: string) => lead + ' '.repeat(comment.length - lead.length));
 }
 
 /** `3.13t`, `python3.14t`, `cp314t` in `text` → [`3.13t`, `3.14t`], each once, in order. */

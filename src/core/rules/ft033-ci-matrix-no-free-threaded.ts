@@ -98,7 +98,8 @@ function jobGap(job: unknown, text: string): Gap | undefined {
   for (const pair of pairsOf(matrix)) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     if (!pythonKey.test(key) || !isSeq(pair.value) || !jobText.includes(`matrix.${key}`)) continue;
-    const listed = versionsOf(matrix, [key]).filter((v) => v.trim() !== '*');
+    // PyPy and GraalPy entries sit in CPython lists (`pypy3.10`); every other entry must be a version.
+    const listed = versionsOf(matrix, [key]).filter((v) => v.trim() !== '*' && !/pypy|graalpy/i.test(v));
     if (!listed.every((v) => /^\s*3\.\d+/.test(v))) continue;
     const found = gap(listed);
     if (found !== undefined) return at(pair.value as YamlNode, found, true);
