@@ -7,6 +7,8 @@ export type CibuildwheelRun = {
   /** The pinned version (`pypa/cibuildwheel@v2.21.3`, `pip install cibuildwheel==2.21.3`); undefined when unpinned. */
   version?: Version;
   versionText?: string;
+  /** Offset of the version pin (the `uses:` value or the `pip install` requirement), when pinned. */
+  pinStart?: number;
   /** Offsets of the step that runs it. */
   start: number;
   end: number;
@@ -143,26 +145,42 @@ export function readWorkflow(text: string): WorkflowFacts {
         const stepStart = startOf(step) ?? start;
         const stepEnd = (step as YamlNode | null)?.range?.[1] ?? stepStart;
         let versionText: string | undefined;
+        let pinStart: number | undefined;
+        // For a range, the newest release it allows (what pip installs).
+        let newestAllowed: string | undefined;
         let runsCibw = false;
         if (typeof uses === 'string' && /^pypa\/cibuildwheel@/i.test(uses)) {
           runsCibw = true;
           versionText = uses.slice(uses.indexOf('@') + 1);
+          pinStart = startOf(get(step, 'uses'));
         } else if (typeof run === 'string' && /(?:^|[\s;&|])(?:cibuildwheel|python\d?(?:\.\d+)?\s+-m\s+cibuildwheel)(?=\s|$)/m.test(run)) {
           runsCibw = true;
-          const pin = /\bcibuildwheel\s*==\s*([\d.]+)/.exec(text.slice(start, end));
+          // `pip install cibuildwheel==2.21.3`, or a range whose cap decides what pip installs:
+          // `"cibuildwheel>=2.17,<3"` installs the newest 2.x (read as 2.99).
+          const jobSource = text.slice(start, end);
+          const pin = /\bcibuildwheel\s*==\s*([\d.]+)/.exec(jobSource);
+          const cap = pin === null ? /\bcibuildwheel\s*(?:[><=~!]=?\s*[\d.*]+\s*,\s*)*<\s*(\d+)(?:\.(\d+))?(?![\d.])/.exec(jobSource) : null;
           if (pin !== null) versionText = pin[1];
+          else if (cap !== null) {
+            newestAllowed = cap[2] === undefined || cap[2] === '0' ? `${Number(cap[1]) - 1}.99` : `${cap[1]}.${Number(cap[2]) - 1}.99`;
+            versionText = cap[0].slice(cap[0].search(/[<>=~!]/)).replace(/\s+/g, '');
+          }
+          const found = pin ?? cap;
+          if (found !== null) pinStart = start + found.index;
         }
         if (runsCibw) {
           const env: CibuildwheelRun['env'] = new Map();
           collectEnv(env, workflowEnv, matrix);
           collectEnv(env, get(job, 'env'), matrix);
           collectEnv(env, get(step, 'env'), matrix);
-          const version = versionText === undefined ? undefined : parseVersion(versionText);
+          const versionSource = newestAllowed ?? versionText;
+          const version = versionSource === undefined ? undefined : parseVersion(versionSource);
           const cibw: CibuildwheelRun = { start: stepStart, end: stepEnd, env };
           // A branch or commit (`@main`, `@a1b2c3…` with a comment) is not a version.
-          if (version !== undefined && versionText !== undefined && /^v?\d+\.\d+/.test(versionText)) {
+          if (version !== undefined && versionText !== undefined && versionSource !== undefined && /^v?\d+\.\d+/.test(versionSource)) {
             cibw.version = version;
             cibw.versionText = versionText;
+            if (pinStart !== undefined) cibw.pinStart = pinStart;
           }
           entry.cibuildwheel.push(cibw);
         }
