@@ -78,10 +78,10 @@ function configGap(path: string, source: string, project: ProjectFacts): { start
   const buildLine = /^build[ \t]*=[^\n]*/m.exec(source.slice(config.start, config.start + 5000));
   const end = buildLine === null ? (headerEnd < 0 ? source.length : headerEnd) : config.start + buildLine.index + buildLine[0].length;
   let fix: string;
-  if (below(oldest, v(2, 18, 1))) fix = 'Upgrade cibuildwheel to 3.1 or later in the workflows, which builds `cp314t` by default';
-  else if (below(oldest, v(2, 22))) fix = 'Add `free-threaded-support = true`, or upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default';
-  else if (below(oldest, v(3, 1))) fix = 'Add `enable = ["cpython-freethreading"]`, or upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default';
-  else fix = 'Add `cp314t-*` to `build`';
+  if (below(oldest, v(2, 18, 1))) fix = 'upgrade cibuildwheel to 3.1 or later in the workflows, which builds `cp314t` by default';
+  else if (below(oldest, v(2, 22))) fix = 'add `free-threaded-support = true`, or upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default';
+  else if (below(oldest, v(3, 1))) fix = 'add `enable = ["cpython-freethreading"]`, or upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default';
+  else fix = 'add `cp314t-*` to `build`';
   return { start: config.start, end, data: { version: text, missing: below(oldest, v(4, 0)) ? '3.13t, 3.14t' : '3.14t', fix } };
 }
 
@@ -110,7 +110,7 @@ export default defineRule({
       notEnabled: 'Set {{optIn}}, or upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default',
       notSelected: 'Add `cp314t-*` to `CIBW_BUILD`',
       enabledNotSelected: 'Add {{tags}} to `CIBW_BUILD`: `cp313-*` does not match `cp313t` builds',
-      config: '{{fix}}',
+      config: 'Build free-threaded wheels from this table: {{fix}}',
     },
   },
   prefilter: (text) => (text.includes('cibuildwheel') ? [0] : []),
