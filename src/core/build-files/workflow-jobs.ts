@@ -9,6 +9,8 @@ export type CibuildwheelRun = {
   versionText?: string;
   /** Offset of the version pin (the `uses:` value or the `pip install` requirement), when pinned. */
   pinStart?: number;
+  /** Requirement files the job installs (`pip install -r tools/wheel-requirements.txt`), where an unpinned run may be pinned. */
+  requirementFiles: string[];
   /** Offsets of the step that runs it. */
   start: number;
   end: number;
@@ -175,7 +177,8 @@ export function readWorkflow(text: string): WorkflowFacts {
           collectEnv(env, get(step, 'env'), matrix);
           const versionSource = newestAllowed ?? versionText;
           const version = versionSource === undefined ? undefined : parseVersion(versionSource);
-          const cibw: CibuildwheelRun = { start: stepStart, end: stepEnd, env };
+          const requirementFiles = [...withoutComments(text.slice(start, end)).matchAll(/\s(?:-r|--requirement)[ =]+([\w./-]{1,200}\.txt)\b/g)].map((m) => (m[1] ?? '').replace(/^\.\//, ''));
+          const cibw: CibuildwheelRun = { start: stepStart, end: stepEnd, env, requirementFiles };
           // A branch or commit (`@main`, `@a1b2c3…` with a comment) is not a version.
           if (version !== undefined && versionText !== undefined && versionSource !== undefined && /^v?\d+\.\d+/.test(versionSource)) {
             cibw.version = version;

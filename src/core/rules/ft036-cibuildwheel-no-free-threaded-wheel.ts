@@ -49,6 +49,24 @@ function withoutBuild(config: CibuildwheelConfig): CibuildwheelConfig {
   return rest;
 }
 
+/**
+ * A run without a pin in its workflow, pinned by a requirement file its job installs
+ * (`pip install -r tools/wheel-requirements.txt` with `cibuildwheel==2.19.2` in it).
+ */
+function withFilePin(run: CibuildwheelRun, project: ProjectFacts): CibuildwheelRun {
+  if (run.version !== undefined || run.requirementFiles.length === 0) return run;
+  for (const file of run.requirementFiles) {
+    // The path as the job names it, from the scan root or from a sub-project's folder.
+    const facts = project.buildFiles.get(file) ?? [...project.buildFiles.values()].find((f) => f.path.endsWith(`/${file}`));
+    const pin = facts?.pins.find((p) => p.tool === 'cibuildwheel');
+    const max = pin?.requirement.max;
+    if (pin === undefined || max === undefined) continue;
+    const version: Version = max.inclusive ? max.version : max.version[1] === 0 && max.version[2] === 0 ? [max.version[0] - 1, 99, 0] : [max.version[0], Math.max(0, max.version[1] - 1), 99];
+    return { ...run, version, versionText: `${pin.requirement.spec.replace(/^==/, "")} (pinned in ${file})` };
+  }
+  return run;
+}
+
 /** True when a run leaves free-threaded wheels out on purpose: abi3 builds, or a `t` skip (FT030, FT031). */
 function skipsOnPurpose(jobId: string, run: CibuildwheelRun): boolean {
   if (/abi3|limited/i.test(jobId) || [...run.env.values()].some((e) => e.values.some((x) => /abi3|limited.api/i.test(x)))) return true;
@@ -64,18 +82,21 @@ function skipsOnPurpose(jobId: string, run: CibuildwheelRun): boolean {
 function configGap(path: string, source: string, project: ProjectFacts): { start: number; end: number; data: Record<string, string> } | undefined {
   const config = project.buildFiles.get(path)?.cibuildwheel;
   if (config === undefined) return undefined;
-  const runs = [...project.buildFiles.values()].flatMap((f) => (f.workflow?.jobs ?? []).flatMap((job) => job.cibuildwheel.map((run) => ({ job: job.id, run }))));
+  const runs = [...project.buildFiles.values()].flatMap((f) => (f.workflow?.jobs ?? []).flatMap((job) => job.cibuildwheel.map((run) => ({ job: job.id, run: withFilePin(run, project) }))));
   if (runs.length === 0) return undefined;
   for (const { job, run } of runs) {
     if (freeThreadedBuilds(run, config).length > 0 || skipsOnPurpose(job, run)) return undefined;
-    if (run.env.has('CIBW_ENABLE') || run.env.has('CIBW_FREE_THREADED_SUPPORT') || run.env.has('CIBW_BUILD')) return undefined;
+    // A job's own opt-in is where its fix goes; so is its `CIBW_BUILD` once no opt-in is needed (3.1+).
+    if (run.env.has('CIBW_ENABLE') || run.env.has('CIBW_FREE_THREADED_SUPPORT') || (run.env.has('CIBW_BUILD') && !below(run.version, v(3, 1)))) return undefined;
   }
   const versions = runs.map((r) => r.run.version);
   const oldest = versions.reduce<Version | undefined>((a, b) => (a === undefined || (b !== undefined && compareVersions(b, a) < 0) ? b : a), undefined);
   const text = runs.find((r) => r.run.version === oldest)?.run.versionText ?? 'latest';
   // The span: the table header, through the `build =` line when there is one.
   const headerEnd = source.indexOf('\n', config.start);
-  const buildLine = /^build[ \t]*=[^\n]*/m.exec(source.slice(config.start, config.start + 5000));
+  const rest = source.slice(config.start, config.start + 5000);
+  const nextTable = /^\[(?!tool\.cibuildwheel)/m.exec(rest.slice(1));
+  const buildLine = /^build[ \t]*=[^\n]*/m.exec(nextTable === null ? rest : rest.slice(0, nextTable.index + 1));
   const end = buildLine === null ? (headerEnd < 0 ? source.length : headerEnd) : config.start + buildLine.index + buildLine[0].length;
   let fix: string;
   if (below(oldest, v(2, 18, 1))) fix = 'upgrade cibuildwheel to 3.1 or later in the workflows, which builds `cp314t` by default';
@@ -123,7 +144,8 @@ export default defineRule({
     const jobs = ctx.project.buildFiles.get(ctx.path)?.workflow?.jobs ?? [];
     const config = [...ctx.project.buildFiles.values()].find((f) => f.cibuildwheel !== undefined)?.cibuildwheel;
     for (const job of jobs) {
-      const run = job.cibuildwheel[0];
+      const first = job.cibuildwheel[0];
+      const run = first === undefined ? undefined : withFilePin(first, ctx.project);
       if (run === undefined || freeThreadedBuilds(run, config).length > 0) continue;
       // A job that builds limited-API (abi3) wheels cannot make free-threaded ones (FT030's
       // business); one that skips free-threaded builds on purpose is FT031's.
