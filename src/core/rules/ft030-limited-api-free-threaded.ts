@@ -40,7 +40,7 @@ export default defineRule({
     triggers: ['py_limited_api', 'Py_LIMITED_API', 'py-limited-api', 'abi3'],
     messages: {
       abi3: 'The build targets the limited API (abi3), which free-threaded CPython 3.13 and 3.14 cannot build or load',
-      pyo3: 'PyO3 is built for the limited API (`abi3`), which free-threaded CPython 3.13 and 3.14 do not support, so no `t` wheel can be built with it',
+      pyo3: 'Every maturin build turns on PyO3\'s `abi3` feature, but free-threaded CPython 3.13 and 3.14 have no limited API',
     },
     help: {
       abi3: 'Turn the limited API off when `sysconfig.get_config_var("Py_GIL_DISABLED")` is true, or target `abi3t` from Python 3.15',
@@ -50,8 +50,13 @@ export default defineRule({
   check(ctx) {
     // Comments never configure a build: blank them (keeping offsets) before matching.
     const code = ctx.text.replace(/#[^\n]*/g, (c) => ' '.repeat(c.length));
-    if (ctx.path.endsWith('.toml')) {
+    // Only maturin builds: setuptools-rust builds free-threaded wheels of an `abi3` crate as
+    // version-specific ones (rustworkx ships `cp314t` wheels with `abi3-py310` on).
+    const maturin = [...ctx.project.buildFiles.values()].some((f) => f.pins.some((p) => p.tool === 'maturin'));
+    if (ctx.path.endsWith('.toml') && maturin) {
       for (const r of pyo3Abi3(code)) ctx.report({ ...r, messageId: 'pyo3', symbol: '<build>' });
+    }
+    if (ctx.path.endsWith('.toml')) {
       if (ctx.path.endsWith('Cargo.toml')) return;
     }
     if (freeThreadedGuard.test(code)) return;

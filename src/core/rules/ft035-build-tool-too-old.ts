@@ -48,6 +48,8 @@ export default defineRule({
     const sites = [...ctx.project.buildFiles.values()].flatMap((f) => f.cythonSites);
     // Cython needs the directive only where it compiles modules (it may be a test or docs tool).
     const cythonNeeded = ctx.project.cythonHeaders.size > 0 || ctx.project.hasCythonSources || sites.length > 0 || !ctx.project.hasExtensionSources;
+    // Documentation requirements (`docs/requirements.txt`) install the package, they do not build it.
+    if (facts.kind === 'requirements' && /(^|\/)docs?\//.test(ctx.path)) return;
     for (const pin of facts.pins) {
       const boundary = boundaries[pin.tool];
       if (boundary === undefined || (pin.tool === 'cython' && !cythonNeeded)) continue;
