@@ -89,7 +89,11 @@ function jobGap(job: unknown, text: string): Gap | undefined {
     // Where the fix goes: the matrix list the versions come from, else the matrix, else the step's value.
     const listNode = get(matrix, path[0] ?? '') as YamlNode | undefined;
     const anchor = listNode?.range !== undefined && listNode.range !== null ? listNode : matrix?.range !== undefined && matrix.range !== null ? matrix : versionNode;
-    return at(anchor, found, anchor !== versionNode);
+    const listGap = at(anchor, found, anchor !== versionNode);
+    // Through the setup step's `python-version`, where `freethreaded: true` (or a `t` entry's
+    // interpreter) goes as well: the list and the step are one edit.
+    const stepEnd = versionNode?.range?.[1];
+    return stepEnd !== undefined && stepEnd > listGap.end ? { ...listGap, end: stepEnd } : listGap;
   }
   // No setup step reads the matrix: a Python version list that the job's steps use.
   const range = (job as YamlNode | undefined)?.range;
@@ -145,7 +149,7 @@ export default defineRule({
     },
     help: {
       missing: 'Add `3.14t` to the matrix (actions/setup-python and setup-uv accept it) and run the tests with `PYTHON_GIL=0`',
-      stale: 'Add `{{missing}}` to the matrix: free-threaded 3.13 was experimental, and current tools (cibuildwheel 4, PyO3 0.29) drop it',
+      stale: 'Add `{{missing}}` to the matrix: free-threaded 3.13 was experimental, and 3.14t is the supported free-threaded build (PEP 779)',
     },
   },
   check(ctx) {

@@ -28,7 +28,7 @@ export default defineRule({
       listed: 'Add `3.14t` to the `--interpreter` list (maturin 1.7.5 or later) once the module declares support',
       found: 'Install a free-threaded Python in the job (`actions/setup-python` with `3.14t`) or pass `--interpreter 3.14t`',
       single: 'Add a build step with `--interpreter 3.14t` (abi3 wheels do not load on free-threaded 3.13 or 3.14)',
-      stale: 'Build `3.14t` as well (`-i python3.14t`, PyO3 0.25 or later): 3.13t is experimental and current tools drop it',
+      stale: 'Build `3.14t` as well (`-i python3.14t`, PyO3 0.25 or later): 3.13t was experimental, and 3.14t is the supported free-threaded build (PEP 779)',
     },
   },
   prefilter: (text) => (/maturin-action/i.test(text) ? [0] : []),
