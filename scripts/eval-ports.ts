@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { classifyPath } from '../src/core/languages.js';
 
 export const CATEGORIES = ['shared-state', 'per-object', 'declaration', 'build', 'borrowed', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -97,18 +98,30 @@ export function loadLabels(dir: string = LABELS): LabelledCommit[] {
   return commits;
 }
 
+/** What an annotated file is, for precision by kind: a build file ftbot reads, a source, or other. */
+export type FileKindName = 'build' | 'source' | 'other';
+export const FILE_KINDS: readonly FileKindName[] = ['build', 'source', 'other'];
+
+export function fileKindOf(path: string): FileKindName {
+  const kind = classifyPath(path);
+  return kind === undefined ? 'other' : kind.type;
+}
+
 export interface Tally {
   sites: Record<Category, number>;
   found: Record<Category, number>;
   flags: number;
   flagsNearChange: number;
+  /** Flags and flags near a labelled site, by the kind of annotated file they are on. */
+  byKind: Record<FileKindName, { flags: number; near: number }>;
   /** Labelled sites no flag came near, for `--misses`. */
   missed: { path: string; start: number; end: number; category: Category; note: string }[];
 }
 
 export function emptyTally(): Tally {
   const zero = () => Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
-  return { sites: zero(), found: zero(), flags: 0, flagsNearChange: 0, missed: [] };
+  const byKind = Object.fromEntries(FILE_KINDS.map((k) => [k, { flags: 0, near: 0 }])) as Tally['byKind'];
+  return { sites: zero(), found: zero(), flags: 0, flagsNearChange: 0, byKind, missed: [] };
 }
 
 /**
@@ -128,8 +141,12 @@ export function score(commit: LabelledCommit, flags: Flag[], tolerance: number, 
       if (onFile.some((f) => near(site, f))) into.found[site.category] += 1;
       else into.missed.push({ path: file.path, start: site.start, end: site.end, category: site.category, note: site.note });
     }
+    const nearCount = onFile.filter((f) => file.sites.some((s) => near(s, f))).length;
     into.flags += onFile.length;
-    into.flagsNearChange += onFile.filter((f) => file.sites.some((s) => near(s, f))).length;
+    into.flagsNearChange += nearCount;
+    const kind = into.byKind[fileKindOf(file.path)];
+    kind.flags += onFile.length;
+    kind.near += nearCount;
   }
   return into;
 }
@@ -276,6 +293,10 @@ function add(into: Tally, t: Tally): void {
   }
   into.flags += t.flags;
   into.flagsNearChange += t.flagsNearChange;
+  for (const k of FILE_KINDS) {
+    into.byKind[k].flags += t.byKind[k].flags;
+    into.byKind[k].near += t.byKind[k].near;
+  }
 }
 
 /**
@@ -308,6 +329,8 @@ function ratio(n: number, d: number): number | null {
 export interface Summary {
   recall: Record<string, { sites: number; found: number; recall: number | null }>;
   precision: { flags: number; near: number; value: number | null };
+  /** Precision on annotated build files, sources and other files separately. */
+  precisionByKind: Record<FileKindName, { flags: number; near: number; value: number | null }>;
 }
 
 export function summarise(t: Tally): Summary {
@@ -320,7 +343,8 @@ export function summarise(t: Tally): Summary {
     found += t.found[c];
   }
   recall.all = { sites, found, recall: ratio(found, sites) };
-  return { recall, precision: { flags: t.flags, near: t.flagsNearChange, value: ratio(t.flagsNearChange, t.flags) } };
+  const precisionByKind = Object.fromEntries(FILE_KINDS.map((k) => [k, { ...t.byKind[k], value: ratio(t.byKind[k].near, t.byKind[k].flags) }])) as Summary['precisionByKind'];
+  return { recall, precision: { flags: t.flags, near: t.flagsNearChange, value: ratio(t.flagsNearChange, t.flags) }, precisionByKind };
 }
 
 function fmt(v: number | null): string {
@@ -396,6 +420,11 @@ function main(): void {
         return `| ${c} | ${f.sites} | ${fmt(f.recall)} (${f.found}) | ${fmt(summary.ftbot.projectMean[c] ?? null)} | ${fmt(g.recall)} (${g.found}) | ${fmt(summary.grep.projectMean[c] ?? null)} |`;
       }),
       `| precision on annotated files | | ${fmt(summary.ftbot.precision.value)} (${summary.ftbot.precision.near}/${summary.ftbot.precision.flags}) | | ${fmt(summary.grep.precision.value)} (${summary.grep.precision.near}/${summary.grep.precision.flags}) | |`,
+      ...FILE_KINDS.map((k) => {
+        const f = summary.ftbot.precisionByKind[k];
+        const g = summary.grep.precisionByKind[k];
+        return `| precision on annotated ${k === 'other' ? 'other' : k} files | | ${fmt(f.value)} (${f.near}/${f.flags}) | | ${fmt(g.value)} (${g.near}/${g.flags}) | |`;
+      }),
     ];
     if (misses.size > 0) {
       lines.push('', 'Sites ftbot missed:');

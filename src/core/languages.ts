@@ -1,6 +1,6 @@
 /** The source languages the rule engine understands, and the build files it reads. */
 export type SourceLanguage = 'c' | 'cpp' | 'cython' | 'rust';
-export type BuildFileKind = 'pyproject' | 'setup-py' | 'cmake' | 'cargo' | 'workflow' | 'meson' | 'setup-cfg' | 'makefile' | 'tox';
+export type BuildFileKind = 'pyproject' | 'setup-py' | 'cmake' | 'cargo' | 'workflow' | 'meson' | 'setup-cfg' | 'makefile' | 'tox' | 'requirements' | 'conda-env';
 export type FileKind = { type: 'source'; language: SourceLanguage } | { type: 'build'; kind: BuildFileKind };
 
 const sourceExtensions: Record<string, SourceLanguage> = {
@@ -43,6 +43,10 @@ export function classifyPath(path: string): FileKind | undefined {
   if (lower === 'makefile' || lower === 'gnumakefile' || lower.endsWith('.mk')) return { type: 'build', kind: 'makefile' };
   if (lower === 'tox.ini') return { type: 'build', kind: 'tox' };
   if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path)) return { type: 'build', kind: 'workflow' };
+  // pip requirement files (`requirements.txt`, `requirements-dev.txt`, `requirements/build.txt`)
+  // and conda environments, where development and CI builds pin Cython or pybind11.
+  if (lower.endsWith('.txt') && (lower.includes('requirements') || /(^|\/)requirements\/[^/]+$/.test(path.toLowerCase()))) return { type: 'build', kind: 'requirements' };
+  if (/^environment[\w.-]*\.ya?ml$/.test(lower)) return { type: 'build', kind: 'conda-env' };
   const stripped = lower.endsWith('.src') ? lower.slice(0, -4) : lower;
   const dot = stripped.lastIndexOf('.');
   if (dot < 0) return undefined;

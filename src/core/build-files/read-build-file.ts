@@ -67,6 +67,96 @@ function pinsOf(path: string, text: string, strings: readonly unknown[], from: n
   return pins;
 }
 
+/** Offset of the line that starts with `name =` (a Cargo dependency key), or -1. */
+function keyOffset(text: string, name: string): number {
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    const lineEnd = text.indexOf('\n', lineStart);
+    const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+    const trimmed = line.trimStart();
+    if (trimmed.startsWith(name) && trimmed.slice(name.length).trimStart().startsWith('=')) return lineStart;
+    if (lineEnd < 0) break;
+    lineStart = lineEnd + 1;
+  }
+  return -1;
+}
+
+/** A whole requirement with a version specifier: `Cython>=3.1`, `pybind11 (>=2.13, <3)`, `cython==3.0.*; python_version>"3.8"`. */
+const wholeRequirement = /^[A-Za-z0-9][\w.-]{0,80}\s{0,5}(?:\[[\w, -]{0,80}\]\s{0,5})?\(?\s{0,5}(?:(?:===|==|~=|>=|<=|!=|>|<)\s{0,5}[\w.*+!-]{1,40}\s{0,5},?\s{0,5}){1,6}\)?\s{0,5}(?:;[^\n]{0,200})?$/;
+
+/** Pins among the quoted strings of a Python build script (comments skipped). */
+function stringPins(path: string, text: string): Pin[] {
+  const pins: Pin[] = [];
+  for (const m of text.matchAll(/(["'])([A-Za-z0-9][^"'\n]{0,300})\1/g)) {
+    const value = m[2] ?? '';
+    const tool = toolNames[(/^[A-Za-z0-9][\w.-]*/.exec(value)?.[0] ?? '').toLowerCase().replace(/[._]+/g, '-')];
+    if (tool === undefined || !wholeRequirement.test(value)) continue;
+    const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    if (text.slice(lineStart, m.index).includes('#')) continue;
+    const requirement = parseRequirement(value);
+    if (requirement === undefined) continue;
+    pins.push({ tool, requirement, path, text: value, start: m.index + 1, end: m.index + 1 + value.length });
+  }
+  return pins;
+}
+
+/**
+ * Pins in a requirements file (one PEP 508 requirement a line; options and comments skipped) or a
+ * conda environment (`- cython>=3.0.8`, `- cython=3.0`, which conda reads as `3.0.*`).
+ */
+function requirementLinePins(path: string, text: string, conda: boolean): Pin[] {
+  const pins: Pin[] = [];
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    const lineEnd = text.indexOf('\n', lineStart);
+    const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+    const hash = line.indexOf(' #');
+    const code = (line.trimStart().startsWith('#') ? '' : hash >= 0 ? line.slice(0, hash) : line).trimEnd();
+    let body = code.trimStart();
+    if (conda) body = body.startsWith('- ') ? body.slice(2).trim() : '';
+    const name = /^[A-Za-z0-9][\w.-]*/.exec(body)?.[0] ?? '';
+    const tool = toolNames[name.toLowerCase().replace(/[._]+/g, '-')];
+    if (tool !== undefined) {
+      // conda's `name=3.0` (one `=`) is a prefix match, pip's `==3.0.*`.
+      const rest = body.slice(name.length);
+      const spec = conda && /^\s*=\s*\d/.test(rest) ? `==${rest.trim().slice(1).trim()}.*` : rest;
+      const requirement = parseRequirement(`${name}${spec}`);
+      if (requirement !== undefined && requirement.spec !== '') {
+        const start = lineStart + code.length - code.trimStart().length + (conda ? code.trimStart().length - body.length : 0);
+        pins.push({ tool, requirement, path, text: body, start, end: start + body.length });
+      }
+    }
+    if (lineEnd < 0) break;
+    lineStart = lineEnd + 1;
+  }
+  return pins;
+}
+
+/**
+ * Pins in a `meson.build`: a Cython version check (`cy.version().version_compare('>=3.0.8')` on
+ * the Cython compiler) and `dependency('pybind11', version: '>=2.13')`.
+ */
+function mesonPins(path: string, text: string): Pin[] {
+  const pins: Pin[] = [];
+  for (const m of text.matchAll(/\b(\w{1,60})\.version\(\)\.version_compare\(\s*'([^'\n]{1,60})'\s*\)/g)) {
+    const variable = m[1] ?? '';
+    // Only the Cython compiler's version: `cy = meson.get_compiler('cython')`.
+    const assigned = text.indexOf(`${variable} = meson.get_compiler('cython')`) >= 0 || text.indexOf(`${variable}=meson.get_compiler('cython')`) >= 0;
+    if (!assigned) continue;
+    const requirement = parseRequirement(`cython${m[2] ?? ''}`);
+    if (requirement === undefined) continue;
+    const start = m.index + m[0].lastIndexOf("'", m[0].length - 2);
+    pins.push({ tool: 'cython', requirement, path, text: m[2] ?? '', start: start + 1, end: start + 1 + (m[2] ?? '').length });
+  }
+  for (const m of text.matchAll(/\bdependency\(\s*'(pybind11|nanobind)'\s*,[^)]{0,300}?\bversion\s*:\s*'([^'\n]{1,60})'/g)) {
+    const requirement = parseRequirement(`${m[1] ?? ''}${m[2] ?? ''}`);
+    if (requirement === undefined) continue;
+    const start = m.index + m[0].length - (m[2] ?? '').length - 1;
+    pins.push({ tool: m[1] === 'nanobind' ? 'nanobind' : 'pybind11', requirement, path, text: m[2] ?? '', start, end: start + (m[2] ?? '').length });
+  }
+  return pins;
+}
+
 /**
  * Reads one build file (text only; nothing is executed) into typed facts. `toml` is the parsed
  * document for `pyproject.toml` and `Cargo.toml`, when it parsed.
@@ -107,17 +197,20 @@ export function readBuildFile(path: string, kind: BuildFileKind, text: string, t
       break;
     }
     case 'setup-py': {
-      const at = text.indexOf('setup_requires');
-      if (at >= 0) {
-        const list = /setup_requires\s*=\s*\[([^\]]{0,2000})\]/.exec(text.slice(at, at + 2100));
-        const strings = list === null ? [] : [...(list[1] ?? '').matchAll(/["']([^"'\n]+)["']/g)].map((s) => s[1]);
-        facts.pins.push(...pinsOf(path, text, strings, at));
-      }
+      // `setup_requires=[…]`, `install_requires`, or a constant such as
+      // `CYTHON_DEPENDENCY = 'Cython(>=0.29.24,<4.0.0)'`: every string literal that is a whole
+      // requirement on one of the tools.
+      facts.pins.push(...stringPins(path, text));
       facts.cythonSites.push(...setupPySites(path, text));
       break;
     }
     case 'meson':
+      facts.pins.push(...mesonPins(path, text));
       facts.cythonSites.push(...mesonSites(path, text));
+      break;
+    case 'requirements':
+    case 'conda-env':
+      facts.pins.push(...requirementLinePins(path, text, kind === 'conda-env'));
       break;
     case 'cmake':
     case 'makefile':
@@ -125,12 +218,12 @@ export function readBuildFile(path: string, kind: BuildFileKind, text: string, t
       facts.cythonSites.push(...commandSites(path, text, kind === 'cmake'));
       break;
     case 'cargo': {
-      for (const table of [toml?.dependencies, asRecord(toml?.workspace)?.dependencies]) {
-        for (const name of ['pyo3', 'pyo3-ffi']) {
+      for (const table of [toml?.dependencies, asRecord(toml?.workspace)?.dependencies, toml?.['build-dependencies']]) {
+        for (const name of ['pyo3', 'pyo3-ffi', 'pyo3-build-config']) {
           const dep = asRecord(table)?.[name];
           const spec = typeof dep === 'string' ? dep : asRecord(dep)?.version;
           if (typeof spec !== 'string') continue;
-          const keyAt = text.search(new RegExp(`^\\s*${name === 'pyo3' ? 'pyo3' : 'pyo3-ffi'}\\s*=`, 'm'));
+          const keyAt = keyOffset(text, name);
           const where = locate(text, spec, Math.max(0, keyAt));
           facts.pins.push({ tool: 'pyo3', requirement: parseCargoRequirement(name, spec), path, text: spec, ...where });
         }

@@ -7,6 +7,10 @@ export type CibuildwheelRun = {
   /** The pinned version (`pypa/cibuildwheel@v2.21.3`, `pip install cibuildwheel==2.21.3`); undefined when unpinned. */
   version?: Version;
   versionText?: string;
+  /** Offset of the version pin (the `uses:` value or the `pip install` requirement), when pinned. */
+  pinStart?: number;
+  /** Requirement files the job installs (`pip install -r tools/wheel-requirements.txt`), where an unpinned run may be pinned. */
+  requirementFiles: string[];
   /** Offsets of the step that runs it. */
   start: number;
   end: number;
@@ -28,6 +32,8 @@ export type WorkflowJob = {
   maturin: MaturinRun[];
   /** The job's text names a free-threaded interpreter (`3.14t`, `freethreaded: true`, `cp314t`). */
   mentionsFreeThreaded: boolean;
+  /** The free-threaded versions its text names, outside comments: `3.13t` for `python3.13t` or `cp313t`. */
+  freeThreadedVersions: string[];
 };
 
 export type WorkflowFacts = { jobs: WorkflowJob[]; error?: string };
@@ -82,7 +88,38 @@ function collectEnv(into: CibuildwheelRun['env'], node: unknown, matrix: unknown
   }
 }
 
-const freeThreadedMention = /\b3\.1\d+t\b|\bcp31\d+t\b|freethreaded:\s*(?:true|\$\{\{)|\+freethreaded|\bPYTHON_GIL\b/;
+// `3.14t` also inside `python3.14t`; `cp314t`; setup-python's `freethreaded` input; `PYTHON_GIL`.
+const freeThreadedMention = /(?<![\d.])3\.1\d+t\b|\bcp31\d+t\b|freethreaded:\s*(?:true|\$\{\{)|\+freethreaded|\bPYTHON_GIL\b/;
+
+/** YAML text with its `#` comments (a `#` at a line start or after white space) blanked with spaces, offsets kept. */
+export function withoutComments(text: string): string {
+  return text.replace(/(^|[ \t])#[^\n]*/gm, (comment, lead: string) => lead + ' '.repeat(comment.length - lead.length));
+}
+
+/** `3.13t`, `python3.14t`, `cp314t` in `text` → [`3.13t`, `3.14t`], each once, in order. */
+export function freeThreadedVersions(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/(?<![\d.])3\.(1\d)t\b|\bcp3(1\d)t\b/g)) out.add(`3.${m[1] ?? m[2] ?? ''}t`);
+  return [...out];
+}
+
+/**
+ * The interpreters of a maturin `args` string: the words after `-i` / `--interpreter` up to the
+ * next option, with `${{ matrix.x }}` expanded to every value the matrix gives it.
+ * Worked example: `--release -i 3.12 python3.13t --out dist` → [`3.12`, `python3.13t`].
+ */
+function interpreterList(args: string, matrix: unknown): string[] {
+  const expanded = args.replace(/\$\{\{[^}]{0,300}\}\}/g, (e) => expand(e, matrix).join(' '));
+  const words = expanded.split(/\s+/).filter(Boolean);
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    if (word.startsWith('--interpreter=')) out.push(...word.slice('--interpreter='.length).split(',').filter(Boolean));
+    else if (word !== '-i' && word !== '--interpreter') continue;
+    for (let j = i + 1; j < words.length && !(words[j] ?? '-').startsWith('-'); j++) out.push(words[j] ?? '');
+  }
+  return out;
+}
 
 /**
  * Reads a workflow into its jobs and what each builds: cibuildwheel runs (with their pinned
@@ -101,7 +138,8 @@ export function readWorkflow(text: string): WorkflowFacts {
     const end = (job as YamlNode | null)?.range?.[1] ?? start;
     const matrix = get(get(job, 'strategy'), 'matrix');
     const steps = get(job, 'steps');
-    const entry: WorkflowJob = { id, start, end, cibuildwheel: [], maturin: [], mentionsFreeThreaded: freeThreadedMention.test(text.slice(start, end)) };
+    const jobText = withoutComments(text.slice(start, end));
+    const entry: WorkflowJob = { id, start, end, cibuildwheel: [], maturin: [], mentionsFreeThreaded: freeThreadedMention.test(jobText), freeThreadedVersions: freeThreadedVersions(jobText) };
     if (isSeq(steps)) {
       for (const step of steps.items) {
         const uses = toPlain(get(step, 'uses'));
@@ -109,36 +147,50 @@ export function readWorkflow(text: string): WorkflowFacts {
         const stepStart = startOf(step) ?? start;
         const stepEnd = (step as YamlNode | null)?.range?.[1] ?? stepStart;
         let versionText: string | undefined;
+        let pinStart: number | undefined;
+        // For a range, the newest release it allows (what pip installs).
+        let newestAllowed: string | undefined;
         let runsCibw = false;
         if (typeof uses === 'string' && /^pypa\/cibuildwheel@/i.test(uses)) {
           runsCibw = true;
           versionText = uses.slice(uses.indexOf('@') + 1);
+          pinStart = startOf(get(step, 'uses'));
         } else if (typeof run === 'string' && /(?:^|[\s;&|])(?:cibuildwheel|python\d?(?:\.\d+)?\s+-m\s+cibuildwheel)(?=\s|$)/m.test(run)) {
           runsCibw = true;
-          const pin = /\bcibuildwheel\s*==\s*([\d.]+)/.exec(text.slice(start, end));
+          // `pip install cibuildwheel==2.21.3`, or a range whose cap decides what pip installs:
+          // `"cibuildwheel>=2.17,<3"` installs the newest 2.x (read as 2.99).
+          const jobSource = text.slice(start, end);
+          const pin = /\bcibuildwheel\s*==\s*([\d.]+)/.exec(jobSource);
+          const cap = pin === null ? /\bcibuildwheel\s*(?:[><=~!]=?\s*[\d.*]+\s*,\s*)*<\s*(\d+)(?:\.(\d+))?(?![\d.])/.exec(jobSource) : null;
           if (pin !== null) versionText = pin[1];
+          else if (cap !== null) {
+            newestAllowed = cap[2] === undefined || cap[2] === '0' ? `${Number(cap[1]) - 1}.99` : `${cap[1]}.${Number(cap[2]) - 1}.99`;
+            versionText = cap[0].slice(cap[0].search(/[<>=~!]/)).replace(/\s+/g, '');
+          }
+          const found = pin ?? cap;
+          if (found !== null) pinStart = start + found.index;
         }
         if (runsCibw) {
           const env: CibuildwheelRun['env'] = new Map();
           collectEnv(env, workflowEnv, matrix);
           collectEnv(env, get(job, 'env'), matrix);
           collectEnv(env, get(step, 'env'), matrix);
-          const version = versionText === undefined ? undefined : parseVersion(versionText);
-          const cibw: CibuildwheelRun = { start: stepStart, end: stepEnd, env };
+          const versionSource = newestAllowed ?? versionText;
+          const version = versionSource === undefined ? undefined : parseVersion(versionSource);
+          const requirementFiles = [...withoutComments(text.slice(start, end)).matchAll(/\s(?:-r|--requirement)[ =]+([\w./-]{1,200}\.txt)\b/g)].map((m) => (m[1] ?? '').replace(/^\.\//, ''));
+          const cibw: CibuildwheelRun = { start: stepStart, end: stepEnd, env, requirementFiles };
           // A branch or commit (`@main`, `@a1b2c3…` with a comment) is not a version.
-          if (version !== undefined && versionText !== undefined && /^v?\d+\.\d+/.test(versionText)) {
+          if (version !== undefined && versionText !== undefined && versionSource !== undefined && /^v?\d+\.\d+/.test(versionSource)) {
             cibw.version = version;
             cibw.versionText = versionText;
+            if (pinStart !== undefined) cibw.pinStart = pinStart;
           }
           entry.cibuildwheel.push(cibw);
         }
         if (typeof uses === 'string' && /^(?:pyo3|messense)\/maturin-action@/i.test(uses)) {
           const args = toPlain(get(get(step, 'with'), 'args'));
           const text = typeof args === 'string' ? args : '';
-          const m = /(?:^|\s)(?:--interpreter|-i)[\s=]+((?:[\w.${}\s-](?!-))+)/.exec(text);
-          // Expressions are expanded before splitting (`${{ matrix.python.interpreter }}` holds spaces).
-          const list = (m?.[1] ?? '').replace(/\$\{\{[^}]{0,300}\}\}/g, (e) => expand(e, matrix).join(' '));
-          const interpreters = m === null ? [] : list.split(/\s+/).filter(Boolean);
+          const interpreters = interpreterList(text, matrix);
           // Only steps that build wheels (`build`, the default command), not `sdist` or `upload`.
           const command = toPlain(get(get(step, 'with'), 'command'));
           if (command === undefined || command === 'build') {

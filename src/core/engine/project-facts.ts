@@ -2,6 +2,7 @@ import { parse as parseToml } from 'smol-toml';
 import type { Diagnostic } from '../diagnostics.js';
 import type { BuildFileKind } from '../languages.js';
 import { readBuildFile, type BuildFileFacts } from '../build-files/read-build-file.js';
+import { withoutComments } from '../build-files/workflow-jobs.js';
 
 /**
  * Facts about the whole project that source rules need, gathered from build files before any
@@ -27,6 +28,8 @@ export type ProjectFacts = {
   cythonIncluded: Set<string>;
   /** True when the scan saw C/C++, Cython or Rust sources. */
   hasExtensionSources: boolean;
+  /** True when the scan saw Cython sources (`.pyx`, `.pxd`, `.pxi`). */
+  hasCythonSources: boolean;
   /** True when some CI workflow already runs a free-threaded Python (`3.14t`, `freethreaded: true`). */
   ciTestsFreeThreaded: boolean;
   /** Typed facts of each build file, by path, read once (see `build-files/read-build-file.ts`). */
@@ -41,6 +44,7 @@ export function emptyProjectFacts(): ProjectFacts {
     classifiers: [],
     cythonIncluded: new Set(),
     hasExtensionSources: false,
+    hasCythonSources: false,
     ciTestsFreeThreaded: false,
     buildFiles: new Map(),
     cythonHeaders: new Map(),
@@ -93,7 +97,7 @@ export function collectProjectFacts(facts: ProjectFacts, path: string, kind: Bui
     facts.cythonDirectiveInBuild = true;
   }
   // `python-version: "3.14t"`, `- 3.13t`, `freethreaded: true`, `3.14+freethreaded`.
-  if (kind === 'workflow' && /\b3\.1\d+t\b|freethreaded:\s*(true|\$\{\{)|\+freethreaded/.test(text)) facts.ciTestsFreeThreaded = true;
+  if (kind === 'workflow' && /\b3\.1\d+t\b|freethreaded:\s*(true|\$\{\{)|\+freethreaded/.test(withoutComments(text))) facts.ciTestsFreeThreaded = true;
   if (kind !== 'pyproject' && kind !== 'cargo') {
     facts.buildFiles.set(path, readBuildFile(path, kind, text));
     return [];

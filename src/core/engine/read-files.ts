@@ -94,6 +94,7 @@ export function readFiles(params: {
 
   // 3. Build-file rules such as FT033 speak only to projects with extension code.
   project.hasExtensionSources = sources.length > 0;
+  project.hasCythonSources = sources.some((s) => s.language === 'cython');
   const buildCount = classified.filter(({ kind }) => kind?.type === 'build').length;
   return { project, builds, sources, buildCount };
 }

@@ -3,6 +3,25 @@ import { defineRule } from '../engine/define-rule.js';
 // setuptools: `Extension(..., py_limited_api=True)`, a `Py_LIMITED_API` macro, or the
 // bdist_wheel option (`py_limited_api = cp39` in setup.cfg, `py-limited-api` in pyproject).
 const limitedApi = /\bpy_limited_api\s*=\s*True\b|["']Py_LIMITED_API["']|^\s*py[-_]limited[-_]api\s*=\s*["']?cp3\d+|["']py_limited_api["']\s*:\s*["']cp3\d+/m;
+// PyO3: an `abi3*` feature of `pyo3` / `pyo3-ffi` in `Cargo.toml` (`pyo3 = { features = ["abi3-py39"] }`),
+// or a `"pyo3/abi3-py39"` feature that every build turns on: Cargo's `default` features or
+// `[tool.maturin] features`. An opt-in feature (`abi3 = ["pyo3/abi3-py39"]`) is the fix, not the problem.
+const pyo3Dependency = /^[ \t]*pyo3(?:-ffi)?[ \t]*=[ \t]*\{[^\n]*?\bfeatures[ \t]*=[ \t]*\[[^\]\n]*["']abi3[\w-]*["']/gm;
+const pyo3Table = /^\[(?:workspace\.)?dependencies\.pyo3(?:-ffi)?\][^[]{0,2000}?^[ \t]*features[ \t]*=[ \t]*\[[^\]]{0,500}["']abi3[\w-]*["']/gm;
+const forwardedFeature = /^[ \t]*(?:default|features)[ \t]*=[ \t]*\[[^\]]{0,500}?["']pyo3(?:-ffi)?\/abi3[\w-]*["']/gm;
+
+/** The PyO3 abi3 features of a `Cargo.toml` or `pyproject.toml` (comments already blanked). */
+function pyo3Abi3(code: string): Array<{ start: number; end: number }> {
+  const out: Array<{ start: number; end: number }> = [];
+  for (const pattern of [pyo3Dependency, pyo3Table, forwardedFeature]) {
+    for (const m of code.matchAll(pattern)) {
+      const start = m.index + (m[0].length - m[0].trimStart().length);
+      if (!out.some((r) => start < r.end && r.start < m.index + m[0].length)) out.push({ start, end: m.index + m[0].length });
+    }
+  }
+  return out;
+}
+
 // The guide's recipe turns the limited API off on free-threaded builds.
 const freeThreadedGuard = /Py_GIL_DISABLED|free_?threaded/i;
 
@@ -13,22 +32,34 @@ export default defineRule({
     title: 'Limited-API (abi3) build that free-threaded Pythons cannot use',
     category: 'build',
     why: 'Before Python 3.15 the limited API does not cover the free-threaded build: `Python.h` rejects `Py_LIMITED_API` with `Py_GIL_DISABLED`, so no free-threaded wheel is built.',
-    targets: ['setup-py', 'setup-cfg', 'pyproject'],
+    targets: ['setup-py', 'setup-cfg', 'pyproject', 'cargo'],
     severity: 'warning',
     confidence: 'medium',
     fix: 'never',
     preview: false,
-    triggers: ['py_limited_api', 'Py_LIMITED_API', 'py-limited-api'],
+    triggers: ['py_limited_api', 'Py_LIMITED_API', 'py-limited-api', 'abi3'],
     messages: {
       abi3: 'The build targets the limited API (abi3), which free-threaded CPython 3.13 and 3.14 cannot build or load',
+      pyo3: 'Every maturin build turns on PyO3\'s `abi3` feature, which free-threaded CPython 3.13 and 3.14 do not support',
     },
     help: {
       abi3: 'Turn the limited API off when `sysconfig.get_config_var("Py_GIL_DISABLED")` is true, or target `abi3t` from Python 3.15',
+      pyo3: 'Make `abi3` an opt-in Cargo feature (`abi3 = ["pyo3/abi3-py39"]`) that only the GIL wheel builds enable',
     },
   },
   check(ctx) {
     // Comments never configure a build: blank them (keeping offsets) before matching.
     const code = ctx.text.replace(/#[^\n]*/g, (c) => ' '.repeat(c.length));
+    // Only maturin builds: setuptools-rust builds free-threaded wheels of an `abi3` crate as
+    // version-specific ones (rustworkx ships `cp314t` wheels with `abi3-py310` on).
+    const maturin = [...ctx.project.buildFiles.values()].some((f) => f.pins.some((p) => p.tool === 'maturin'));
+    if (ctx.path.endsWith('.toml') && maturin) {
+      // Informational: PyO3 can still build version-specific `t` wheels of such a crate.
+      for (const r of pyo3Abi3(code)) ctx.report({ ...r, messageId: 'pyo3', symbol: '<build>', severity: 'info', confidence: 'low' });
+    }
+    if (ctx.path.endsWith('.toml')) {
+      if (ctx.path.endsWith('Cargo.toml')) return;
+    }
     if (freeThreadedGuard.test(code)) return;
     // Every place that forces the limited API is one edit of the port (the `Extension` option,
     // the macro, the wheel tag): each is reported.

@@ -1,6 +1,7 @@
 import { isScalar, visit, type Scalar } from 'yaml';
 import { defineRule } from '../engine/define-rule.js';
 import { parseWorkflow } from '../build-files/locate.js';
+import { withoutComments } from '../build-files/workflow-jobs.js';
 import { matchGlob } from '../parsing/match-glob.js';
 
 // Identifiers of the free-threaded builds cibuildwheel 3.1+ makes by default (3.13t is deprecated
@@ -74,5 +75,12 @@ export default defineRule({
         ctx.report({ start, end: pair.value.range?.[1] ?? start, messageId: 'skipped', symbol: '<workflow>', data: { selector } });
       },
     });
+    // A shell assignment in a `run:` script (`CIBW_SKIP="cp314t-* *musllinux*"`, then written to
+    // `$GITHUB_ENV`): each one that skips a current free-threaded build.
+    for (const m of withoutComments(ctx.text).matchAll(/\bCIBW_SKIP=(["'])([^"'\n]{0,500})\1/g)) {
+      const selector = freeThreadedSelector((m[2] ?? '').replace(/\$\{?\w+\}?/g, ' '));
+      if (selector === undefined) continue;
+      ctx.report({ start: m.index, end: m.index + m[0].length, messageId: 'skipped', symbol: '<workflow>', data: { selector } });
+    }
   },
 });

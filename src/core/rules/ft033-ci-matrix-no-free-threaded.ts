@@ -1,15 +1,17 @@
 import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
 import { defineRule } from '../engine/define-rule.js';
 import { parseWorkflow, toPlain } from '../build-files/locate.js';
+import { withoutComments } from '../build-files/workflow-jobs.js';
 
 /** True for a Python version spec that selects a free-threaded build: `3.14t`, `3.13t-dev`, `3.14+freethreaded`. */
 function isFreeThreadedVersion(value: string): boolean {
   return /^\s*3\.\d+t\b|freethread/i.test(value);
 }
 
-/** `${{ matrix.python-version }}` → `python-version`. */
-function matrixKey(value: string): string | undefined {
-  return /\$\{\{\s*matrix\.([\w-]+)\s*\}\}/.exec(value)?.[1];
+/** `${{ matrix.python-version }}` → [`python-version`]; `${{ matrix.version.python }}` → [`version`, `python`]. */
+function matrixPath(value: string): string[] | undefined {
+  const m = /\$\{\{\s*matrix\.([\w-]+(?:\.[\w-]+)?)\s*\}\}/.exec(value);
+  return m === null ? undefined : (m[1] ?? '').split('.');
 }
 
 function pairsOf(node: unknown): Pair[] {
@@ -20,29 +22,50 @@ function get(node: unknown, key: string): unknown {
   return pairsOf(node).find((p) => isScalar(p.key) && p.key.value === key)?.value;
 }
 
+/** The CPython minor of a GIL version spec: `3.14` → 14, `3.14-dev` → 14, `3.14.0-alpha - 3.14` → 14; else undefined. */
+function gilMinor(value: string): number | undefined {
+  const m = /^\s*3\.(\d+)(?![\dt])/.exec(value);
+  return m === null || isFreeThreadedVersion(value) ? undefined : Number(m[1]);
+}
 
-/** Only a real CPython test matrix: two or more versions, none free-threaded, PyPy and GraalPy left out. */
-function gilOnly(versions: readonly string[]): string[] | undefined {
-  const cpython = versions.filter((v) => !/pypy|graalpy/i.test(v));
-  return cpython.length < 2 || versions.some(isFreeThreadedVersion) ? undefined : cpython;
+/**
+ * What a job's version list lacks: every free-threaded build when it has none (two or more
+ * CPython versions, PyPy and GraalPy left out), or `3.14t` when it tests `3.13t` beside a GIL
+ * 3.14 or later (the deprecated free-threaded build kept, the supported one never added).
+ */
+function gap(versions: readonly string[]): { versions: string[]; missing: string; stale?: string } | undefined {
+  const cpython = [...new Set(versions.filter((v) => !/pypy|graalpy|\*/i.test(v)))];
+  const threaded = cpython.filter(isFreeThreadedVersion);
+  if (threaded.length === 0) return cpython.length < 2 ? undefined : { versions: cpython, missing: '3.14t' };
+  const newestGil = Math.max(0, ...cpython.map(gilMinor).filter((m): m is number => m !== undefined));
+  const threadedMinors = threaded.map((v) => Number(/3\.(\d+)/.exec(v)?.[1] ?? 0));
+  if (newestGil >= 14 && threadedMinors.every((m) => m < 14)) {
+    return { versions: cpython, missing: `3.${newestGil}t`, stale: [...new Set(threaded.map((v) => v.trim()))].join(', ') };
+  }
+  return undefined;
 }
 
 /** A matrix key that lists Python versions: `python-version`, `python`, `py`, `pyver`. */
 const pythonKey = /^(python|py)([-_]?(version|ver|versions))?$/i;
 
+type Gap = { start: number; end: number; versions: string[]; missing: string; stale?: string };
+
 /**
- * The GIL-only Python version list of one job, where a `3.14t` entry would go: the version list
- * of an `actions/setup-python` / `astral-sh/setup-uv` step, or a matrix list of Python versions
+ * The Python version list of one job where a free-threaded entry is missing: the version list of
+ * an `actions/setup-python` / `astral-sh/setup-uv` step, or a matrix list of Python versions
  * (`python-version: ["3.12", "3.13"]`) that the job uses (`${{ matrix.python-version }}`) to set
- * up its interpreter another way (conda, a manylinux path, a container).
+ * up its interpreter another way (conda, a manylinux path, a container). The finding spans the
+ * list and the rest of the matrix, where an `include` entry for `3.14t` would also go.
  */
-function jobGap(job: unknown, text: string): { start: number; end: number; versions: string[] } | undefined {
-  const matrix = get(get(job, 'strategy'), 'matrix');
+function jobGap(job: unknown, text: string): Gap | undefined {
+  const matrix = get(get(job, 'strategy'), 'matrix') as YamlNode | undefined;
   const steps = get(job, 'steps');
   if (!isSeq(steps)) return undefined;
-  const at = (node: YamlNode | undefined | null, versions: string[]) => {
+  const matrixEnd = matrix?.range?.[1];
+  const at = (node: YamlNode | undefined | null, found: Omit<Gap, 'start' | 'end'>, spanMatrix: boolean): Gap => {
     const start = node?.range?.[0] ?? 0;
-    return { start, end: node?.range?.[1] ?? start, versions };
+    const end = spanMatrix && matrixEnd !== undefined && matrixEnd > start ? matrixEnd : node?.range?.[1] ?? start;
+    return { start, end, ...found };
   };
   for (const step of steps.items) {
     const uses = toPlain(get(step, 'uses'));
@@ -54,18 +77,23 @@ function jobGap(job: unknown, text: string): { start: number; end: number; versi
     const versionNode = get(withNode, 'python-version') as YamlNode | undefined;
     const raw = toPlain(versionNode);
     if (typeof raw !== 'string' && typeof raw !== 'number') continue;
-    // Resolve `${{ matrix.x }}` to the matrix list (plus `include` entries).
-    const key = typeof raw === 'string' ? matrixKey(raw) : undefined;
-    if (key === undefined) {
-      const versions = gilOnly([String(raw)]);
-      if (versions !== undefined) return at(versionNode, versions);
+    // Resolve `${{ matrix.x }}` (or `${{ matrix.x.y }}`) to the matrix list plus `include` entries.
+    const path = typeof raw === 'string' ? matrixPath(raw) : undefined;
+    if (path === undefined) {
+      const found = gap([String(raw)]);
+      if (found !== undefined) return at(versionNode, found, false);
       continue;
     }
-    const versions = gilOnly(versionsOf(matrix, key));
-    if (versions === undefined) continue;
-    // Where the fix goes: the matrix list the versions come from, else the step's value.
-    const listNode = get(matrix, key) as YamlNode | undefined;
-    return at(listNode?.range === undefined || listNode.range === null ? versionNode : listNode, versions);
+    const found = gap(versionsOf(matrix, path));
+    if (found === undefined) continue;
+    // Where the fix goes: the matrix list the versions come from, else the matrix, else the step's value.
+    const listNode = get(matrix, path[0] ?? '') as YamlNode | undefined;
+    const anchor = listNode?.range !== undefined && listNode.range !== null ? listNode : matrix?.range !== undefined && matrix.range !== null ? matrix : versionNode;
+    const listGap = at(anchor, found, anchor !== versionNode);
+    // Through the setup step's `python-version`, where `freethreaded: true` (or a `t` entry's
+    // interpreter) goes as well: the list and the step are one edit.
+    const stepEnd = versionNode?.range?.[1];
+    return stepEnd !== undefined && stepEnd > listGap.end ? { ...listGap, end: stepEnd } : listGap;
   }
   // No setup step reads the matrix: a Python version list that the job's steps use.
   const range = (job as YamlNode | undefined)?.range;
@@ -74,22 +102,32 @@ function jobGap(job: unknown, text: string): { start: number; end: number; versi
   for (const pair of pairsOf(matrix)) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     if (!pythonKey.test(key) || !isSeq(pair.value) || !jobText.includes(`matrix.${key}`)) continue;
-    const listed = versionsOf(matrix, key);
+    // PyPy and GraalPy entries sit in CPython lists (`pypy3.10`); every other entry must be a version.
+    const listed = versionsOf(matrix, [key]).filter((v) => v.trim() !== '*' && !/pypy|graalpy/i.test(v));
     if (!listed.every((v) => /^\s*3\.\d+/.test(v))) continue;
-    const versions = gilOnly(listed);
-    if (versions !== undefined) return at(pair.value as YamlNode, versions);
+    const found = gap(listed);
+    if (found !== undefined) return at(pair.value as YamlNode, found, true);
   }
   return undefined;
 }
 
-/** The values of `matrix.<key>`: its list plus the `include` entries that set it. */
-function versionsOf(matrix: unknown, key: string): string[] {
-  const listed = toPlain(get(matrix, key));
+/** The value at `path` inside a matrix entry: `{version: {python: "3.12"}}` with [`version`, `python`] → `3.12`. */
+function dig(value: unknown, path: readonly string[]): unknown {
+  let v = value;
+  for (const key of path) v = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined;
+  return v;
+}
+
+/** The values of `matrix.<path>`: its list plus the `include` entries that set it. */
+function versionsOf(matrix: unknown, path: readonly string[]): string[] {
+  const [head = '', ...rest] = path;
+  const listed = toPlain(get(matrix, head));
   const included = toPlain(get(matrix, 'include'));
-  return [
-    ...(Array.isArray(listed) ? listed.map(String) : []),
-    ...(Array.isArray(included) ? included.map((e) => (e as Record<string, unknown>)?.[key]).filter((v) => v !== undefined).map(String) : []),
+  const values = [
+    ...(Array.isArray(listed) ? listed.map((e) => dig(e, rest)) : []),
+    ...(Array.isArray(included) ? included.map((e) => dig(e, path)) : []),
   ];
+  return values.filter((v) => v !== undefined && v !== null && typeof v !== 'object').map(String);
 }
 
 export default defineRule({
@@ -107,35 +145,36 @@ export default defineRule({
     triggers: ['python-version'],
     messages: {
       missing: 'The `{{job}}` job tests Python {{versions}} but no free-threaded build, so races in the extension go untested',
+      stale: 'The `{{job}}` job tests Python {{versions}} and free-threaded {{stale}} only, not {{missing}}',
     },
     help: {
       missing: 'Add `3.14t` to the matrix (actions/setup-python and setup-uv accept it) and run the tests with `PYTHON_GIL=0`',
+      stale: 'Add `{{missing}}` to the matrix: free-threaded 3.13 was experimental, and 3.14t is the supported free-threaded build (PEP 779)',
     },
   },
   check(ctx) {
-    // One free-threaded job anywhere in the project's CI is enough (NumPy and Pillow test 3.14t
-    // in other workflow files than their per-platform matrices).
-    if (!ctx.project.hasExtensionSources || ctx.project.ciTestsFreeThreaded) return;
+    if (!ctx.project.hasExtensionSources) return;
     const { doc } = parseWorkflow(ctx.text);
     if (doc === undefined) return;
-    // A workflow with any free-threaded job (a separate `3.14t` job, `freethreaded: true`) tests it.
-    if (/python-version:\s*["']?3\.\d+t\b|\b3\.\d+t["']?\s*[,\]]|freethreaded:\s*(true|\$\{\{)|3\.\d+\+freethreaded/.test(ctx.text)) return;
-    const gaps: Array<{ start: number; end: number; job: string; versions: string[] }> = [];
+    // One free-threaded job anywhere in the project's CI is enough for the missing case (NumPy and
+    // Pillow test 3.14t in other workflow files than their per-platform matrices), and so is any
+    // free-threaded job of this workflow (a separate `3.14t` job, `freethreaded: true`).
+    const code = withoutComments(ctx.text);
+    const testsFreeThreaded =
+      ctx.project.ciTestsFreeThreaded || /python-version:\s*["']?3\.\d+t\b|\b3\.\d+t["']?\s*[,\]]|freethreaded:\s*(true|\$\{\{)|3\.\d+\+freethreaded/.test(code);
     for (const jobPair of pairsOf(get(doc.contents, 'jobs'))) {
       const job = jobPair.value;
       const jobName = isScalar(jobPair.key) ? String(jobPair.key.value) : 'job';
-      const gap = jobGap(job, ctx.text);
-      if (gap !== undefined) gaps.push({ ...gap, job: jobName });
-    }
-    // One finding per job: each matrix is its own list to extend (wheel, test and upload jobs
-    // of one workflow each carry a copy of the version list).
-    for (const gap of gaps) {
+      const found = jobGap(job, ctx.text);
+      // One finding per job: each matrix is its own list to extend (wheel, test and upload jobs
+      // of one workflow each carry a copy of the version list).
+      if (found === undefined || (found.stale === undefined && testsFreeThreaded)) continue;
       ctx.report({
-        start: gap.start,
-        end: gap.end,
-        symbol: gap.job,
-        messageId: 'missing',
-        data: { job: gap.job, versions: gap.versions.slice(0, 6).join(', ') },
+        start: found.start,
+        end: found.end,
+        symbol: jobName,
+        messageId: found.stale === undefined ? 'missing' : 'stale',
+        data: { job: jobName, versions: found.versions.filter((v) => !isFreeThreadedVersion(v)).slice(0, 6).join(', '), missing: found.missing, stale: found.stale ?? '' },
       });
     }
   },

@@ -14,6 +14,9 @@ const boundaries: Partial<Record<PinnedTool, { version: Version; label: string; 
   pyo3: { version: [0, 23, 0], label: 'PyO3', feature: '`gil_used = false`' },
 };
 
+/** The first PyO3 release that builds for Python 3.14 (PyO3 0.25.0 release notes). */
+const pyo3Python314: Version = [0, 25, 0];
+
 export default defineRule({
   meta: {
     id: 'FT035',
@@ -21,7 +24,7 @@ export default defineRule({
     title: 'Build requirement on a binding tool too old to declare free-threading support',
     category: 'build',
     why: 'A Cython, pybind11, nanobind or PyO3 release older than its free-threading release cannot declare a module GIL-free, so every module it builds re-enables the GIL.',
-    targets: ['pyproject', 'setup-cfg', 'setup-py', 'cargo'],
+    targets: ['pyproject', 'setup-cfg', 'setup-py', 'cargo', 'meson', 'requirements', 'conda-env'],
     severity: 'warning',
     confidence: 'high',
     fix: 'unsafe',
@@ -30,10 +33,12 @@ export default defineRule({
     messages: {
       tooOld: '`{{requirement}}` limits the build to {{tool}} older than {{boundary}}, which cannot declare free-threading support ({{feature}})',
       floorTooLow: '`{{requirement}}` still lets the build use {{tool}} older than {{boundary}}, which cannot declare free-threading support ({{feature}})',
+      noPython314: '`{{requirement}}` limits the build to PyO3 older than 0.25, which cannot build for Python 3.14, so no `3.14t` wheel can be built',
     },
     help: {
       tooOld: 'Require {{tool}} {{boundary}} or later',
       floorTooLow: 'Raise the lower bound to {{tool}} {{boundary}}',
+      noPython314: 'Require PyO3 0.25 or later (0.27 is the first tested against the 3.14.0 release)',
     },
   },
   prefilter: (text) => (/cython|pybind11|nanobind|pyo3/i.test(text) ? [0] : []),
@@ -42,13 +47,21 @@ export default defineRule({
     if (facts === undefined) return;
     const sites = [...ctx.project.buildFiles.values()].flatMap((f) => f.cythonSites);
     // Cython needs the directive only where it compiles modules (it may be a test or docs tool).
-    const cythonNeeded = ctx.project.cythonHeaders.size > 0 || sites.length > 0 || !ctx.project.hasExtensionSources;
+    const cythonNeeded = ctx.project.cythonHeaders.size > 0 || ctx.project.hasCythonSources || sites.length > 0 || !ctx.project.hasExtensionSources;
+    // Documentation requirements (`docs/requirements.txt`) install the package, they do not build it.
+    if (facts.kind === 'requirements' && /(^|\/)docs?\//.test(ctx.path)) return;
     for (const pin of facts.pins) {
       const boundary = boundaries[pin.tool];
       if (boundary === undefined || (pin.tool === 'cython' && !cythonNeeded)) continue;
       const data = { requirement: pin.text, tool: boundary.label, boundary: formatVersion(boundary.version), feature: boundary.feature };
       if (onlyOlderThan(pin.requirement, boundary.version)) {
         ctx.report({ start: pin.start, end: pin.end, messageId: 'tooOld', symbol: '<build>', data });
+        continue;
+      }
+      // PyO3 0.23–0.24 declare support but know no Python 3.14 (0.25.0 release notes), so they
+      // build no `3.14t` wheel, the free-threaded build that is not deprecated.
+      if (pin.tool === 'pyo3' && onlyOlderThan(pin.requirement, pyo3Python314)) {
+        ctx.report({ start: pin.start, end: pin.end, messageId: 'noPython314', symbol: '<build>', data });
         continue;
       }
       if (!allowsOlderThan(pin.requirement, boundary.version) || pin.requirement.min === undefined) continue;

@@ -2,6 +2,7 @@ import type { CibuildwheelConfig } from '../build-files/read-build-file.js';
 import { compareVersions, type Version } from '../build-files/requirements.js';
 import type { CibuildwheelRun } from '../build-files/workflow-jobs.js';
 import { defineRule } from '../engine/define-rule.js';
+import type { ProjectFacts } from '../engine/project-facts.js';
 import { matchGlob } from '../parsing/match-glob.js';
 
 /*
@@ -48,6 +49,63 @@ function withoutBuild(config: CibuildwheelConfig): CibuildwheelConfig {
   return rest;
 }
 
+/**
+ * A run without a pin in its workflow, pinned by a requirement file its job installs
+ * (`pip install -r tools/wheel-requirements.txt` with `cibuildwheel==2.19.2` in it).
+ */
+function withFilePin(run: CibuildwheelRun, project: ProjectFacts): CibuildwheelRun {
+  if (run.version !== undefined || run.requirementFiles.length === 0) return run;
+  for (const file of run.requirementFiles) {
+    // The path as the job names it, from the scan root or from a sub-project's folder.
+    const facts = project.buildFiles.get(file) ?? [...project.buildFiles.values()].find((f) => f.path.endsWith(`/${file}`));
+    const pin = facts?.pins.find((p) => p.tool === 'cibuildwheel');
+    const max = pin?.requirement.max;
+    if (pin === undefined || max === undefined) continue;
+    const version: Version = max.inclusive ? max.version : max.version[1] === 0 && max.version[2] === 0 ? [max.version[0] - 1, 99, 0] : [max.version[0], Math.max(0, max.version[1] - 1), 99];
+    return { ...run, version, versionText: `${pin.requirement.spec.replace(/^==/, "")} (pinned in ${file})` };
+  }
+  return run;
+}
+
+/** True when a run leaves free-threaded wheels out on purpose: abi3 builds, or a `t` skip (FT030, FT031). */
+function skipsOnPurpose(jobId: string, run: CibuildwheelRun): boolean {
+  if (/abi3|limited/i.test(jobId) || [...run.env.values()].some((e) => e.values.some((x) => /abi3|limited.api/i.test(x)))) return true;
+  return (run.env.get('CIBW_SKIP')?.values ?? []).some((s) => /t-|t\*|\?t/.test(s));
+}
+
+/**
+ * The `[tool.cibuildwheel]` block of a `pyproject.toml`, judged with the cibuildwheel releases the
+ * workflows pin: one finding when no run builds a free-threaded wheel with it and no run opts in
+ * through its own `CIBW_*` variables (then the block is where the fix goes). Unpinned runs use
+ * the newest release, which builds `cp314t` unless `build` leaves it out.
+ */
+function configGap(path: string, source: string, project: ProjectFacts): { start: number; end: number; data: Record<string, string> } | undefined {
+  const config = project.buildFiles.get(path)?.cibuildwheel;
+  if (config === undefined) return undefined;
+  const runs = [...project.buildFiles.values()].flatMap((f) => (f.workflow?.jobs ?? []).flatMap((job) => job.cibuildwheel.map((run) => ({ job: job.id, run: withFilePin(run, project) }))));
+  if (runs.length === 0) return undefined;
+  for (const { job, run } of runs) {
+    if (freeThreadedBuilds(run, config).length > 0 || skipsOnPurpose(job, run)) return undefined;
+    // A job's own opt-in is where its fix goes; so is its `CIBW_BUILD` once no opt-in is needed (3.1+).
+    if (run.env.has('CIBW_ENABLE') || run.env.has('CIBW_FREE_THREADED_SUPPORT') || (run.env.has('CIBW_BUILD') && !below(run.version, v(3, 1)))) return undefined;
+  }
+  const versions = runs.map((r) => r.run.version);
+  const oldest = versions.reduce<Version | undefined>((a, b) => (a === undefined || (b !== undefined && compareVersions(b, a) < 0) ? b : a), undefined);
+  const text = runs.find((r) => r.run.version === oldest)?.run.versionText ?? 'latest';
+  // The span: the table header, through the `build =` line when there is one.
+  const headerEnd = source.indexOf('\n', config.start);
+  const rest = source.slice(config.start, config.start + 5000);
+  const nextTable = /^\[(?!tool\.cibuildwheel)/m.exec(rest.slice(1));
+  const buildLine = /^build[ \t]*=[^\n]*/m.exec(nextTable === null ? rest : rest.slice(0, nextTable.index + 1));
+  const end = buildLine === null ? (headerEnd < 0 ? source.length : headerEnd) : config.start + buildLine.index + buildLine[0].length;
+  let fix: string;
+  if (below(oldest, v(2, 18, 1))) fix = 'upgrade cibuildwheel to 3.1 or later in the workflows, which builds `cp314t` by default';
+  else if (below(oldest, v(2, 22))) fix = 'add `free-threaded-support = true`, or upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default';
+  else if (below(oldest, v(3, 1))) fix = 'add `enable = ["cpython-freethreading"]`, or upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default';
+  else fix = 'add `cp314t-*` to `build`';
+  return { start: config.start, end, data: { version: text, missing: below(oldest, v(4, 0)) ? '3.13t, 3.14t' : '3.14t', fix } };
+}
+
 export default defineRule({
   meta: {
     id: 'FT036',
@@ -55,7 +113,7 @@ export default defineRule({
     title: 'cibuildwheel job that builds no free-threaded wheel',
     category: 'build',
     why: 'Without a `cp3XXt` wheel, users of a free-threaded Python build the extension from source or cannot install it at all.',
-    targets: ['workflow'],
+    targets: ['workflow', 'pyproject'],
     severity: 'warning',
     confidence: 'high',
     fix: 'unsafe',
@@ -66,25 +124,32 @@ export default defineRule({
       notEnabled: 'The `{{job}}` job runs cibuildwheel {{version}} without the free-threading opt-in, so it builds no free-threaded wheel ({{missing}} missing)',
       notSelected: 'The `{{job}}` job selects no free-threaded build in `CIBW_BUILD`, so it builds no free-threaded wheel ({{missing}} missing)',
       enabledNotSelected: 'The `{{job}}` job turns free-threaded builds on, but its `CIBW_BUILD` selects none of them ({{missing}} missing)',
+      config: '`[tool.cibuildwheel]` builds no free-threaded wheel with the cibuildwheel {{version}} the workflows run ({{missing}} missing)',
     },
     help: {
       tooOld: 'Upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default',
       notEnabled: 'Set {{optIn}}, or upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default',
       notSelected: 'Add `cp314t-*` to `CIBW_BUILD`',
       enabledNotSelected: 'Add {{tags}} to `CIBW_BUILD`: `cp313-*` does not match `cp313t` builds',
+      config: 'Build free-threaded wheels from this table: {{fix}}',
     },
   },
   prefilter: (text) => (text.includes('cibuildwheel') ? [0] : []),
   check(ctx) {
+    if (ctx.path.endsWith('.toml')) {
+      const gap = configGap(ctx.path, ctx.text, ctx.project);
+      if (gap !== undefined) ctx.report({ ...gap, messageId: 'config', symbol: '<build>' });
+      return;
+    }
     const jobs = ctx.project.buildFiles.get(ctx.path)?.workflow?.jobs ?? [];
     const config = [...ctx.project.buildFiles.values()].find((f) => f.cibuildwheel !== undefined)?.cibuildwheel;
     for (const job of jobs) {
-      const run = job.cibuildwheel[0];
+      const first = job.cibuildwheel[0];
+      const run = first === undefined ? undefined : withFilePin(first, ctx.project);
       if (run === undefined || freeThreadedBuilds(run, config).length > 0) continue;
-      // A job that builds limited-API (abi3) wheels cannot make free-threaded ones (FT030's business).
-      if (/abi3|limited/i.test(job.id) || [...run.env.values()].some((e) => e.values.some((x) => /abi3|limited.api/i.test(x)))) continue;
-      // A job that skips free-threaded builds on purpose is FT031's business.
-      if ((run.env.get('CIBW_SKIP')?.values ?? []).some((s) => /t-|t\*|\?t/.test(s))) continue;
+      // A job that builds limited-API (abi3) wheels cannot make free-threaded ones (FT030's
+      // business); one that skips free-threaded builds on purpose is FT031's.
+      if (skipsOnPurpose(job.id, run)) continue;
       const version = run.version;
       const missing = below(version, v(4, 0)) ? '3.13t, 3.14t' : '3.14t';
       const data = { job: job.id, version: run.versionText ?? 'latest', missing, optIn: below(version, v(2, 22)) ? '`CIBW_FREE_THREADED_SUPPORT: 1`' : '`CIBW_ENABLE: cpython-freethreading`' };
@@ -110,8 +175,10 @@ export default defineRule({
       if (below(version, v(2, 18, 1))) {
         ctx.report({ start: run.start, end: run.start, messageId: 'tooOld', symbol: job.id, data });
       } else if (below(version, v(3, 1))) {
+        // From the version pin (upgrading is one fix) to where the opt-in goes (the other).
         const at = run.env.get('CIBW_ENABLE') ?? build;
-        ctx.report({ start: at?.start ?? run.start, end: at?.end ?? run.start, messageId: 'notEnabled', symbol: job.id, data });
+        const start = Math.min(run.pinStart ?? run.start, at?.start ?? run.start);
+        ctx.report({ start, end: Math.max(start, at?.end ?? run.start), messageId: 'notEnabled', symbol: job.id, data });
       } else if (build !== undefined) {
         // `CIBW_BUILD: "cp39-* cp310-*"` → `"cp39-* cp310-* cp314t-*"`, when the value is one literal.
         const closing = ctx.text[build.end - 1];

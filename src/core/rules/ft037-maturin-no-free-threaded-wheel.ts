@@ -22,22 +22,31 @@ export default defineRule({
       listed: 'The `{{job}}` job builds wheels with maturin for {{interpreters}} but no free-threaded interpreter ({{missing}} missing)',
       found: 'The `{{job}}` job builds wheels with maturin for the interpreters it finds, and it installs no free-threaded one ({{missing}} missing)',
       single: 'The `{{job}}` job builds wheels with maturin for one Python (or abi3) and no free-threaded interpreter ({{missing}} missing)',
+      stale: 'The `{{job}}` job builds its free-threaded wheel for {{named}} only, not for the supported free-threaded build ({{missing}} missing)',
     },
     help: {
       listed: 'Add `3.14t` to the `--interpreter` list (maturin 1.7.5 or later) once the module declares support',
       found: 'Install a free-threaded Python in the job (`actions/setup-python` with `3.14t`) or pass `--interpreter 3.14t`',
       single: 'Add a build step with `--interpreter 3.14t` (abi3 wheels do not load on free-threaded 3.13 or 3.14)',
+      stale: 'Build `3.14t` as well (`-i python3.14t`, PyO3 0.25 or later): 3.13t was experimental, and 3.14t is the supported free-threaded build (PEP 779)',
     },
   },
   prefilter: (text) => (/maturin-action/i.test(text) ? [0] : []),
   check(ctx) {
     const jobs = ctx.project.buildFiles.get(ctx.path)?.workflow?.jobs ?? [];
     for (const job of jobs) {
+      const run = job.maturin[0];
+      if (run === undefined) continue;
+      // A job whose only free-threaded build is 3.13t: the step that builds it is the one to extend.
+      const versions = job.freeThreadedVersions;
+      if (versions.length > 0 && versions.every((v) => Number(v.slice(2, -1)) < 14)) {
+        const step = job.maturin.find((r) => r.interpreters.some((i) => isFreeThreaded(i) && !i.includes('*'))) ?? run;
+        ctx.report({ start: step.start, end: step.end, messageId: 'stale', symbol: job.id, data: { job: job.id, named: versions.join(', '), missing: '3.14t' } });
+        continue;
+      }
       // A job that names a free-threaded Python anywhere (a setup-python step, a second build
       // step with `-i 3.14t`) builds or tests one.
       if (job.mentionsFreeThreaded) continue;
-      const run = job.maturin[0];
-      if (run === undefined) continue;
       const listed = run.interpreters.filter((i) => !i.startsWith('-'));
       if (listed.some(isFreeThreaded)) continue;
       // Without `--interpreter`, maturin builds for the job's one Python (or one abi3 wheel, which

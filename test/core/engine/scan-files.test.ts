@@ -165,7 +165,7 @@ describe('scanFiles results', () => {
 
   it('drops findings below the severity threshold', () => {
     const text = '#[pymodule(gil_used = true)]\nfn m(_m: &Bound<PyModule>) -> PyResult<()> { Ok(()) }\n';
-    const files = [{ path: 'Cargo.toml', text: '[dependencies]\npyo3 = "0.24"\n' }, { path: 'lib.rs', text }];
+    const files = [{ path: 'Cargo.toml', text: '[dependencies]\npyo3 = "0.27"\n' }, { path: 'lib.rs', text }];
     expect(scanFiles({ files, grammars, rules, config: { ...config, minSeverity: 'info' } }).findings.map((f) => f.severity)).toEqual(['info']);
     expect(scanFiles({ files, grammars, rules, config: { ...config, minSeverity: 'warning' } }).findings).toEqual([]);
   });
