@@ -114,7 +114,15 @@ export function analyzeCSharedState(text: string): SharedStateAnalysis {
       sameLine.related.push({ at: a.at, message: `\`${a.path}\` is written in the same statement` });
       continue;
     }
-    result.writes.push({ kind, variable: a.variable, path: a.path, function: a.fn, at: a.at, end: a.end, reason, confidence: a.region.reason === undefined ? 'low' : 'medium', related });
+    const confidence = a.region.reason === undefined ? 'low' : 'medium';
+    if (a.variable.kind === 'static-local') {
+      // Only its own function can write a function-local static, and the fixes (thread-local,
+      // atomic, a once-flag, module state) edit its declaration: report there, with the write.
+      related[0] = { at: a.at, message: `\`${a.path}\` written here without a lock` };
+      result.writes.push({ kind, variable: a.variable, path: a.variable.name, function: a.fn, at: a.variable.at, end: a.variable.at + a.variable.name.length, reason, confidence, related });
+      continue;
+    }
+    result.writes.push({ kind, variable: a.variable, path: a.path, function: a.fn, at: a.at, end: a.end, reason, confidence, related });
   }
   const readSeen = new Set<string>();
   for (const a of accesses) {
@@ -302,12 +310,13 @@ export function classifyAccess(clean: string, at: number, name: string): { path:
 function writeKind(model: CFileModel, first: Access, sameFn: Access[]): WriteKind {
   const { clean } = model;
   const name = first.variable.name;
-  if (freeListName.test(name)) return 'freeList';
   for (const a of sameFn) {
     // `list[n++] = item` / `item = list[--n]` shapes: a push or pop on a stack of cached objects.
     if (/\[\s*\w+\s*(\+\+|--)\s*\]|\[\s*(\+\+|--)\s*\w+\s*\]/.test(clean.slice(a.at, a.end))) return 'freeList';
   }
+  // `if (!cached) cached = …`: a lazily filled cache is a check-then-set, whatever its name.
   for (const a of sameFn) if (inNullGuard(clean, a.region.bodyStart, a.at, name)) return 'lazyInit';
+  if (freeListName.test(name)) return 'freeList';
   if (sameFn.some((a) => a.write === 'rmw' && a.path === name)) return 'counter';
   return 'write';
 }

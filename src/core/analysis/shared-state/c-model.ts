@@ -127,7 +127,11 @@ function buildModel(text: string): CFileModel {
   const shared = new Map<string, SharedVariable>();
   const initialisers: Array<{ start: number; end: number; header: string }> = [];
   const isExcludedDecl = (declText: string): boolean => {
-    if (excludedQualifiers.test(declText) || excludedTypes.test(declText)) return true;
+    if (excludedQualifiers.test(declText)) return true;
+    // A definition table or a lock is not shared mutable state; a pointer to one is
+    // (`static PyTypeObject *cached_type;` filled on first use).
+    const type = excludedTypes.exec(declText);
+    if (type !== null && !/^\s*\*/.test(declText.slice(type.index + type[0].length))) return true;
     for (const word of declText.matchAll(/\w+/g)) if (threadLocalMacros.has(word[0])) return true;
     return false;
   };
