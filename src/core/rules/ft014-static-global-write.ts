@@ -6,6 +6,7 @@ const kindLabel: Record<SharedWriteReport['variable']['kind'], string> = {
   'static-global': 'static',
   'static-local': 'function-local static',
   'static-member': 'static member',
+  field: 'object field',
 };
 
 /**

@@ -33,6 +33,8 @@ export type FieldWriteReport = {
   end: number;
   reason: EntryReason;
   related: RelatedOffset[];
+  /** Set when the first change hands the object's C state to this function rather than writing it. */
+  callee?: string;
 };
 
 export type SharedStateAnalysis = { writes: SharedWriteReport[]; reads: SharedReadReport[]; fields: FieldWriteReport[] };

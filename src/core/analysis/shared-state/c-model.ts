@@ -31,7 +31,8 @@ export type SharedVariable = {
   name: string;
   /** Offset of the name in its declaration. */
   at: number;
-  kind: 'global' | 'static-global' | 'static-local' | 'static-member';
+  /** `field`: an attribute of the object a method runs on (Cython `cdef class` C state). */
+  kind: 'global' | 'static-global' | 'static-local' | 'static-member' | 'field';
 };
 
 export type EntryReason = {
