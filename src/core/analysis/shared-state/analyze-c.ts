@@ -39,10 +39,10 @@ export type FieldWriteReport = {
 
 export type SharedStateAnalysis = { writes: SharedWriteReport[]; reads: SharedReadReport[]; fields: FieldWriteReport[] };
 
-type Access = { variable: SharedVariable; path: string; at: number; end: number; write: 'write' | 'rmw' | 'address' | 'call' | undefined; fn: string; locked: boolean; region: Region };
+export type Access = { variable: SharedVariable; path: string; at: number; end: number; write: 'write' | 'rmw' | 'address' | 'call' | undefined; fn: string; locked: boolean; region: Region };
 
 /** A function body or a lambda registered with `.def(...)`: code one thread runs. */
-type Region = {
+export type Region = {
   name: string;
   start: number;
   bodyStart: number;
@@ -151,7 +151,9 @@ function uniqueByFunction(list: Access[]): Access[] {
 }
 
 /** The code regions to analyse: reached functions, `.def` lambdas, non-static unreached functions. */
-function regionsOf(model: CFileModel): Region[] {
+export function regionsOf(model: CFileModel): Region[] {
+  const known = regionCache.get(model);
+  if (known !== undefined) return known;
   const regions: Region[] = [];
   // A file with no entry point and no init code of its own is usually `#include`d into the file
   // that registers its functions (a unity build, as gmpy2 does): its static functions are as
@@ -170,8 +172,11 @@ function regionsOf(model: CFileModel): Region[] {
   }
   const unlocked = unlockedFunctions(model, regions);
   for (const region of regions) if (region.fn !== undefined && !unlocked.has(region.fn.name)) region.lockedByCallers = true;
+  regionCache.set(model, regions);
   return regions;
 }
+
+const regionCache = new WeakMap<CFileModel, Region[]>();
 
 // Cheap test before a lock-set scan: a body with none of these cannot hold a lock.
 const lockWord = /ock|OCK|CRITICAL|cquire|CQUIRE|_once|guard|Guard/;
