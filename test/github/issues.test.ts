@@ -116,7 +116,7 @@ describe('issues', () => {
       "### Porting checklist
 
       - [ ] Declare free-threading support in every module (0 of 3 do)
-      - [ ] Fix the thread-safety hazards (9 in 1 file)
+      - [ ] Fix the thread-safety hazards (10 in 1 file)
       - [ ] Test under free threading (a CI job on \`3.14t\`, ideally with \`pytest-run-parallel\`)
       - [ ] Build \`t\` wheels (\`cp314t\`) for every platform you ship
       - [ ] Add the \`Programming Language :: Python :: Free Threading\` classifier

@@ -17,7 +17,7 @@ export default defineRule({
     severity: 'warning',
     confidence: 'medium',
     fix: 'never',
-    preview: true,
+    preview: false,
     triggers: [],
     messages: {
       unlocked: '`{{field}}`{{more}} written in `{{function}}` without a critical section; two threads calling {{reach}} on one object race',
