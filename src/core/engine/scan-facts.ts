@@ -1,3 +1,4 @@
+import type { SharedStateSummary } from '../analysis/shared-state/summarize-c.js';
 import type { Rule } from './define-rule.js';
 
 /** A module that re-enables the GIL on import: one surviving finding of a `module-declaration` rule. */
@@ -20,12 +21,18 @@ export type ScanFacts = {
    * rule whose category is `module-declaration` that no suppression removed.
    */
   undeclaredModules: UndeclaredModule[];
+  /**
+   * One per C/C++ source with shared state: the variables it declares, its unprotected writes to
+   * variables declared elsewhere, and the functions of other files it reaches. Published by FT014
+   * for the analysis across files (FT045).
+   */
+  sharedSummaries: SharedStateSummary[];
 };
 
 export type FactName = keyof ScanFacts;
 
 export function emptyScanFacts(): ScanFacts {
-  return { undeclaredModules: [] };
+  return { undeclaredModules: [], sharedSummaries: [] };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { sharedDeclarations, sharedStateOf, type SharedWriteReport } from '../analysis/shared-state/index.js';
+import { hasEntryPoints, sharedDeclarations, sharedStateOf, summarizeCSharedState, type SharedWriteReport } from '../analysis/shared-state/index.js';
 import { defineRule } from '../engine/define-rule.js';
 
 const kindLabel: Record<SharedWriteReport['variable']['kind'], string> = {
@@ -6,6 +6,7 @@ const kindLabel: Record<SharedWriteReport['variable']['kind'], string> = {
   'static-global': 'static',
   'static-local': 'function-local static',
   'static-member': 'static member',
+  field: 'object field',
 };
 
 /**
@@ -14,7 +15,16 @@ const kindLabel: Record<SharedWriteReport['variable']['kind'], string> = {
  * Python can run: one finding per variable per function, naming the entry point that reaches it.
  * The analysis is in `core/analysis/shared-state`; this rule only words its reports.
  */
+/** The file's summary for the analysis across files, when it has something to tell (C and C++ only). */
+function summaryOf(text: string, target: string, path: string) {
+  if ((target !== 'c' && target !== 'cpp') || !hasEntryPoints(text)) return undefined;
+  const summary = summarizeCSharedState(text, path);
+  return summary.declared.length + summary.foreignWrites.length > 0 ? summary : undefined;
+}
+
 export default defineRule({
+  // The per-file summaries feed FT045 (shared state declared in one file, written in another).
+  publishes: ['sharedSummaries'],
   meta: {
     id: 'FT014',
     name: 'static-global-write',
@@ -42,8 +52,15 @@ export default defineRule({
       declared: 'Move `{{name}}` into module state guarded by a `PyMutex`, make it atomic or thread-local, or compile it out under `#ifdef Py_GIL_DISABLED`',
     },
   },
-  prefilter: (text, target) => sharedStateOf(text, target).writes.map((w) => w.at),
+  prefilter: (text, target) => {
+    const offsets = sharedStateOf(text, target).writes.map((w) => w.at);
+    // One offset is enough to get `check` run, so the summary is published.
+    if (offsets.length === 0 && summaryOf(text, target, '') !== undefined) offsets.push(0);
+    return offsets;
+  },
   check(ctx) {
+    const summary = summaryOf(ctx.text, ctx.target, ctx.path);
+    if (summary !== undefined) ctx.publish('sharedSummaries', summary);
     const analysis = sharedStateOf(ctx.text, ctx.target);
     for (const d of sharedDeclarations(analysis)) {
       const shown = d.writers.slice(0, 3).map((f) => `\`${f}\``);

@@ -17,13 +17,15 @@ export default defineRule({
     severity: 'warning',
     confidence: 'medium',
     fix: 'never',
-    preview: true,
+    preview: false,
     triggers: [],
     messages: {
       unlocked: '`{{field}}`{{more}} written in `{{function}}` without a critical section; two threads calling {{reach}} on one object race',
+      handedOff: 'C state `{{field}}` is handed to `{{callee}}` in `{{function}}` without a critical section; two threads calling {{reach}} on one object race',
     },
     help: {
       unlocked: 'Wrap the read-modify-write in `Py_BEGIN_CRITICAL_SECTION(self)` … `Py_END_CRITICAL_SECTION()` (Cython: `with cython.critical_section(self):`)',
+      handedOff: 'Hold `with cython.critical_section(self):` (or a lock the object owns) around the use, unless the C library documents `{{callee}}` as thread-safe on one handle',
     },
   },
   prefilter: (text, target) => sharedStateOf(text, target).fields.map((f) => f.at),
@@ -35,9 +37,9 @@ export default defineRule({
       ctx.report({
         start: f.at,
         end: f.end,
-        messageId: 'unlocked',
+        messageId: f.callee === undefined ? 'unlocked' : 'handedOff',
         symbol: f.function,
-        data: { field: f.path, more, function: f.function, reach },
+        data: { field: f.path, more, function: f.function, reach, callee: f.callee ?? '' },
         related: f.related.map((r) => ({ start: r.at, message: r.message })),
       });
     }

@@ -13,7 +13,7 @@ export default defineRule({
     title: 'Shared state read while another entry point writes it without a lock',
     category: 'shared-state',
     why: 'A reader racing an unlocked writer can see a half-built value or a pointer the writer is about to release.',
-    targets: ['c', 'cpp'],
+    targets: ['c', 'cpp', 'cython'],
     severity: 'info',
     confidence: 'low',
     fix: 'never',

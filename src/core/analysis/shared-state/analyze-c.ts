@@ -33,14 +33,16 @@ export type FieldWriteReport = {
   end: number;
   reason: EntryReason;
   related: RelatedOffset[];
+  /** Set when the first change hands the object's C state to this function rather than writing it. */
+  callee?: string;
 };
 
 export type SharedStateAnalysis = { writes: SharedWriteReport[]; reads: SharedReadReport[]; fields: FieldWriteReport[] };
 
-type Access = { variable: SharedVariable; path: string; at: number; end: number; write: 'write' | 'rmw' | 'address' | 'call' | undefined; fn: string; locked: boolean; region: Region };
+export type Access = { variable: SharedVariable; path: string; at: number; end: number; write: 'write' | 'rmw' | 'address' | 'call' | undefined; fn: string; locked: boolean; region: Region };
 
 /** A function body or a lambda registered with `.def(...)`: code one thread runs. */
-type Region = {
+export type Region = {
   name: string;
   start: number;
   bodyStart: number;
@@ -114,7 +116,15 @@ export function analyzeCSharedState(text: string): SharedStateAnalysis {
       sameLine.related.push({ at: a.at, message: `\`${a.path}\` is written in the same statement` });
       continue;
     }
-    result.writes.push({ kind, variable: a.variable, path: a.path, function: a.fn, at: a.at, end: a.end, reason, confidence: a.region.reason === undefined ? 'low' : 'medium', related });
+    const confidence = a.region.reason === undefined ? 'low' : 'medium';
+    if (a.variable.kind === 'static-local') {
+      // Only its own function can write a function-local static, and the fixes (thread-local,
+      // atomic, a once-flag, module state) edit its declaration: report there, with the write.
+      related[0] = { at: a.at, message: `\`${a.path}\` written here without a lock` };
+      result.writes.push({ kind, variable: a.variable, path: a.variable.name, function: a.fn, at: a.variable.at, end: a.variable.at + a.variable.name.length, reason, confidence, related });
+      continue;
+    }
+    result.writes.push({ kind, variable: a.variable, path: a.path, function: a.fn, at: a.at, end: a.end, reason, confidence, related });
   }
   const readSeen = new Set<string>();
   for (const a of accesses) {
@@ -141,7 +151,9 @@ function uniqueByFunction(list: Access[]): Access[] {
 }
 
 /** The code regions to analyse: reached functions, `.def` lambdas, non-static unreached functions. */
-function regionsOf(model: CFileModel): Region[] {
+export function regionsOf(model: CFileModel): Region[] {
+  const known = regionCache.get(model);
+  if (known !== undefined) return known;
   const regions: Region[] = [];
   // A file with no entry point and no init code of its own is usually `#include`d into the file
   // that registers its functions (a unity build, as gmpy2 does): its static functions are as
@@ -160,8 +172,11 @@ function regionsOf(model: CFileModel): Region[] {
   }
   const unlocked = unlockedFunctions(model, regions);
   for (const region of regions) if (region.fn !== undefined && !unlocked.has(region.fn.name)) region.lockedByCallers = true;
+  regionCache.set(model, regions);
   return regions;
 }
+
+const regionCache = new WeakMap<CFileModel, Region[]>();
 
 // Cheap test before a lock-set scan: a body with none of these cannot hold a lock.
 const lockWord = /ock|OCK|CRITICAL|cquire|CQUIRE|_once|guard|Guard/;
@@ -302,12 +317,13 @@ export function classifyAccess(clean: string, at: number, name: string): { path:
 function writeKind(model: CFileModel, first: Access, sameFn: Access[]): WriteKind {
   const { clean } = model;
   const name = first.variable.name;
-  if (freeListName.test(name)) return 'freeList';
   for (const a of sameFn) {
     // `list[n++] = item` / `item = list[--n]` shapes: a push or pop on a stack of cached objects.
     if (/\[\s*\w+\s*(\+\+|--)\s*\]|\[\s*(\+\+|--)\s*\w+\s*\]/.test(clean.slice(a.at, a.end))) return 'freeList';
   }
+  // `if (!cached) cached = …`: a lazily filled cache is a check-then-set, whatever its name.
   for (const a of sameFn) if (inNullGuard(clean, a.region.bodyStart, a.at, name)) return 'lazyInit';
+  if (freeListName.test(name)) return 'freeList';
   if (sameFn.some((a) => a.write === 'rmw' && a.path === name)) return 'counter';
   return 'write';
 }

@@ -1,4 +1,4 @@
-import type { FieldWriteReport, RelatedOffset, SharedStateAnalysis, SharedWriteReport, WriteKind } from './analyze-c.js';
+import type { FieldWriteReport, RelatedOffset, SharedReadReport, SharedStateAnalysis, SharedWriteReport, WriteKind } from './analyze-c.js';
 import { blankText } from './blank-text.js';
 import type { SharedVariable } from './c-model.js';
 
@@ -46,16 +46,49 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
     if (cdef !== null && /\(\s*$|\)\s*:?$/.test(line.code)) continue;
     shared.set(name, { name, at: line.start + line.code.indexOf(name), kind: 'global' });
   }
-  const functions = readFunctions(lines);
+  const { functions, pointerFields } = readFunctions(lines);
   const writes: SharedWriteReport[] = [];
   const fields: FieldWriteReport[] = [];
   const allWrites: Array<{ name: string; fn: string; at: number }> = [];
+  // Per-object C state: uses of the pointer attributes of a `cdef class` in its methods. Handing
+  // the pointer to a C function counts as a change only for attributes some method also writes
+  // through directly: that shows the C state changes after construction. A tree built in
+  // `__init__` and only queried afterwards is read-only C state.
+  const usesOf = new Map<PyFunction, PointerUse[]>();
+  const mutated = new Set<string>();
+  for (const fn of functions) {
+    const classPointers = fn.cls === undefined ? undefined : pointerFields.get(fn.cls);
+    if (classPointers === undefined || !fn.cdefClass || fn.def === 'cdef' || lifecycle.test(fn.name)) continue;
+    const uses: PointerUse[] = [];
+    for (const line of fn.lines) {
+      if (fn.lockedWhole || lockedAt(fn, line)) continue;
+      for (const use of pointerUses(line, classPointers, text)) {
+        uses.push(use);
+        if (use.kind === 'write') mutated.add(`${fn.cls ?? ''}.${use.field}`);
+      }
+    }
+    usesOf.set(fn, uses);
+  }
+  const pointerWriters = new Map<string, string[]>();
+  const pointerReads: Array<{ fn: PyFunction; use: PointerUse }> = [];
   for (const fn of functions) {
     if (fn.def === 'cdef' && fn.cls === undefined) continue;
-    const fieldSeen: string[] = [];
-    let firstField: { at: number; end: number; path: string } | undefined;
-    const related: RelatedOffset[] = [];
+    const fieldHits: Array<{ at: number; end: number; path: string; field: string; callee: string | undefined }> = [];
     const reportedVars = new Set<string>();
+    const classPointers = fn.cls === undefined ? undefined : pointerFields.get(fn.cls);
+    const isMethod = fn.cls !== undefined && fn.cdefClass && fn.def !== 'cdef' && !lifecycle.test(fn.name);
+    let firstRead: PointerUse | undefined;
+    for (const use of usesOf.get(fn) ?? []) {
+      const key = `${fn.cls ?? ''}.${use.field}`;
+      if (use.kind === 'read' || (use.kind === 'handoff' && !mutated.has(key))) {
+        firstRead ??= use;
+        continue;
+      }
+      const writers = pointerWriters.get(key) ?? [];
+      if (!writers.includes(fn.name)) writers.push(fn.name);
+      pointerWriters.set(key, writers);
+      fieldHits.push({ at: use.at, end: use.end, path: use.path, field: use.field, callee: use.callee });
+    }
     for (const line of fn.lines) {
       const locked = fn.lockedWhole || lockedAt(fn, line);
       for (const m of line.code.matchAll(/(?<![\w.])([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)(\[[^\]]*\])?\s*(?:(=(?!=)|[-+*/%&|^]=|\/\/=|\*\*=)|\.(\w+)\s*\()|\bdel\s+([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)\[/g)) {
@@ -71,12 +104,10 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
           // Builtin containers lock themselves (`self._entries[k] = v`, `self._items.append(x)`);
           // rebinding the attribute or writing a C field is what races.
           const rebinds = m[4] !== undefined && m[3] === undefined;
-          if (!rebinds || locked || lifecycle.test(fn.name) || fn.def === 'cdef' || !fn.cdefClass) continue;
+          if (!rebinds || locked || !isMethod) continue;
           const field = members.split('.')[1] ?? '';
-          if (fieldSeen.includes(field)) continue;
-          fieldSeen.push(field);
-          if (firstField === undefined) firstField = { at, end, path };
-          else if (related.length < 4) related.push({ at, message: `\`${path}\` also written here` });
+          if (classPointers?.has(field) === true) continue;
+          fieldHits.push({ at, end, path, field, callee: undefined });
           continue;
         }
         const variable = shared.get(base);
@@ -101,9 +132,39 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
         });
       }
     }
-    if (firstField !== undefined && fn.cls !== undefined) {
-      fields.push({ path: firstField.path, fields: fieldSeen, function: `${fn.cls}.${fn.name}`, at: firstField.at, end: firstField.end, reason: { entry: fn.name, via: `methods of \`cdef class ${fn.cls}\`` }, related });
+    fieldHits.sort((a, b) => a.at - b.at);
+    const first = fieldHits[0];
+    if (first !== undefined && fn.cls !== undefined) {
+      const fieldSeen: string[] = [];
+      const related: RelatedOffset[] = [];
+      for (const hit of fieldHits) {
+        if (fieldSeen.includes(hit.field)) continue;
+        fieldSeen.push(hit.field);
+        if (hit !== first && related.length < 4) related.push({ at: hit.at, message: hit.callee === undefined ? `\`${hit.path}\` also written here` : `\`${hit.path}\` also handed to \`${hit.callee}\` here` });
+      }
+      const report: FieldWriteReport = { path: first.path, fields: fieldSeen, function: `${fn.cls}.${fn.name}`, at: first.at, end: first.end, reason: { entry: fn.name, via: `methods of \`cdef class ${fn.cls}\`` }, related };
+      if (first.callee !== undefined) report.callee = first.callee;
+      fields.push(report);
+    } else if (firstRead !== undefined) {
+      pointerReads.push({ fn, use: firstRead });
     }
+  }
+  // Reads of C state that another method changes without a lock (lower confidence: FT021).
+  const reads: SharedReadReport[] = [];
+  for (const { fn, use } of pointerReads) {
+    const key = `${fn.cls ?? ''}.${use.field}`;
+    const writer = (pointerWriters.get(key) ?? []).find((w) => w !== fn.name);
+    const declared = pointerFields.get(fn.cls ?? '')?.get(use.field);
+    if (writer === undefined || declared === undefined) continue;
+    reads.push({
+      variable: { name: use.field, at: declared, kind: 'field' },
+      path: use.path,
+      function: `${fn.cls ?? ''}.${fn.name}`,
+      at: use.at,
+      end: use.end,
+      writer,
+      related: [{ at: declared, message: `\`${use.field}\` declared here` }],
+    });
   }
   for (const w of writes) {
     for (const other of allWrites) {
@@ -111,20 +172,41 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
     }
   }
   cachedText = text;
-  cachedResult = { writes, reads: [], fields };
+  cachedResult = { writes, reads, fields };
   return cachedResult;
 }
 
-/** Functions with their body lines, enclosing `cdef class`, decorators and `global` names. */
-function readFunctions(lines: Line[]): PyFunction[] {
+/**
+ * Functions with their body lines, enclosing `cdef class`, decorators and `global` names; and the
+ * C pointer attributes each `cdef class` declares (`cdef qhT *_qh`, or `ckdtree *cself` in a
+ * `cdef:` block), by class, with the offset of each name.
+ */
+function readFunctions(lines: Line[]): { functions: PyFunction[]; pointerFields: Map<string, Map<string, number>> } {
   const functions: PyFunction[] = [];
+  const pointerFields = new Map<string, Map<string, number>>();
   let cls: { name: string; indent: number; cdef: boolean } | undefined;
+  let cdefBlock: number | undefined;
   let decoratedLock = false;
   let current: PyFunction | undefined;
   for (const line of lines) {
     const code = line.code.trimStart();
     if (current !== undefined && line.indent <= current.indent) current = undefined;
     if (cls !== undefined && line.indent <= cls.indent) cls = undefined;
+    if (cdefBlock !== undefined && line.indent <= cdefBlock) cdefBlock = undefined;
+    if (current === undefined && cls?.cdef === true && line.indent > cls.indent) {
+      if (/^cdef\s*:$/.test(code)) {
+        cdefBlock = line.indent;
+        continue;
+      }
+      // `cdef [public|readonly] T *name` at class level, or `T *name` inside a `cdef:` block.
+      const field = (cdefBlock !== undefined ? /^()(?!def\b|cdef\b|cpdef\b|property\b)[\w.[\], ]+?\s*(\*+)\s*(\w+)\s*$/ : /^(cdef\s+(?:public\s+|readonly\s+)?)[\w.[\], ]+?\s*(\*+)\s*(\w+)\s*$/).exec(code);
+      if (field !== null && field[3] !== undefined) {
+        const byClass = pointerFields.get(cls.name) ?? new Map<string, number>();
+        byClass.set(field[3], line.start + line.code.lastIndexOf(field[3]));
+        pointerFields.set(cls.name, byClass);
+        continue;
+      }
+    }
     if (current !== undefined) {
       current.lines.push(line);
       current.end = line.end;
@@ -148,7 +230,7 @@ function readFunctions(lines: Line[]): PyFunction[] {
     }
     decoratedLock = false;
   }
-  return functions;
+  return { functions, pointerFields };
 }
 
 /** True when `line` sits in a `with` block of `fn` that holds a critical section or a lock. */
@@ -175,4 +257,57 @@ function lazyGuarded(fn: PyFunction, line: Line, name: string): boolean {
     if (new Set([`${name} is None`, `not ${name}`, `${name} == NULL`, `${name} is NULL`, `${name} == 0`]).has(cond.trim())) return true;
   }
   return false;
+}
+
+type PointerUse = { field: string; at: number; end: number; path: string; kind: 'write' | 'handoff' | 'read'; callee: string | undefined };
+
+/**
+ * Uses of `self.<pointer attribute>` on one line: written through (`self._qh[0].visit_id += 1`,
+ * `self.state.pos = 0`), handed to a C function (`qh_addpoint(self._qh, p)`, `f(&self.st[0].x)`:
+ * the callee may change what it points to), or read.
+ */
+function pointerUses(line: Line, pointers: Map<string, number>, text: string): PointerUse[] {
+  const out: PointerUse[] = [];
+  const code = line.code;
+  for (const m of code.matchAll(/(?<![\w.])self\s*\.\s*([A-Za-z_]\w*)/g)) {
+    const field = m[1] ?? '';
+    if (!pointers.has(field)) continue;
+    // The access path: `[…]` and `.name` after the attribute.
+    let i = m.index + m[0].length;
+    for (;;) {
+      const member = /^\s*\.\s*[A-Za-z_]\w*/.exec(code.slice(i, i + 80));
+      if (member !== null) {
+        i += member[0].length;
+        continue;
+      }
+      if (code[i] !== '[') break;
+      let depth = 0;
+      let k = i;
+      for (; k < code.length; k++) {
+        if (code[k] === '[') depth++;
+        else if (code[k] === ']' && --depth === 0) break;
+      }
+      i = k + 1;
+    }
+    const at = line.start + m.index;
+    const path = text.slice(at, line.start + i).replace(/\s+/g, '').replace(/\[[^\]]*\]/g, '[…]');
+    const after = code.slice(i).trimStart();
+    const uncast = code.slice(0, m.index).replace(/<[^<>]*>\s*$/, '').trimEnd();
+    const addressOf = uncast.endsWith('&');
+    const before = addressOf ? uncast.slice(0, -1).trimEnd() : uncast;
+    let kind: PointerUse['kind'] = 'read';
+    let callee: string | undefined;
+    if (/^(=(?!=)|[-+*/%&|^]=|\/\/=|\*\*=)/.test(after) && !/\b(if|elif|while|assert|return)\b/.test(before)) kind = 'write';
+    // The pointer itself or an address through it, not a value read through it (`f(self.p.n)`).
+    else if (/^[,)]/.test(after) && (addressOf || i === m.index + m[0].length)) {
+      // The innermost open call before the argument: `name(` with no `)` after it.
+      const call = /([A-Za-z_]\w*)\s*\((?:[^()]|\([^()]*\))*$/.exec(before);
+      if (call !== null && !/^(if|elif|while|return|print|len|isinstance|bool|int|float|str|repr|hash|id|type)$/.test(call[1] ?? '')) {
+        kind = 'handoff';
+        callee = call[1];
+      }
+    }
+    out.push({ field, at, end: line.start + i, path, kind, callee });
+  }
+  return out;
 }

@@ -31,7 +31,8 @@ export type SharedVariable = {
   name: string;
   /** Offset of the name in its declaration. */
   at: number;
-  kind: 'global' | 'static-global' | 'static-local' | 'static-member';
+  /** `field`: an attribute of the object a method runs on (Cython `cdef class` C state). */
+  kind: 'global' | 'static-global' | 'static-local' | 'static-member' | 'field';
 };
 
 export type EntryReason = {
@@ -57,6 +58,8 @@ export type CFileModel = {
   lambdas: LambdaEntry[];
   /** Code compiled only with the GIL (`#ifndef Py_GIL_DISABLED` arms). */
   gilOnly: Range[];
+  /** Names in Python tables (methods, slots) that this file does not define: functions of other files. */
+  externalEntries: Set<string>;
   /** Project macros whose definition opens or closes a lock (`#define LOCK() PyMutex_Lock(&m)`). */
   lockMacros: { open: Set<string>; close: Set<string> };
 };
@@ -127,7 +130,11 @@ function buildModel(text: string): CFileModel {
   const shared = new Map<string, SharedVariable>();
   const initialisers: Array<{ start: number; end: number; header: string }> = [];
   const isExcludedDecl = (declText: string): boolean => {
-    if (excludedQualifiers.test(declText) || excludedTypes.test(declText)) return true;
+    if (excludedQualifiers.test(declText)) return true;
+    // A definition table or a lock is not shared mutable state; a pointer to one is
+    // (`static PyTypeObject *cached_type;` filled on first use).
+    const type = excludedTypes.exec(declText);
+    if (type !== null && !/^\s*\*/.test(declText.slice(type.index + type[0].length))) return true;
     for (const word of declText.matchAll(/\w+/g)) if (threadLocalMacros.has(word[0])) return true;
     return false;
   };
@@ -159,6 +166,7 @@ function buildModel(text: string): CFileModel {
 
   // 4.
   const entries = new Map<string, EntryReason>();
+  const externalEntries = new Set<string>();
   const initRoots = new Set<string>();
   const addEntry = (name: string, via: string): void => {
     if (!entries.has(name)) entries.set(name, { entry: name, via });
@@ -181,9 +189,12 @@ function buildModel(text: string): CFileModel {
       if (initSlot.test(slot)) initRoots.add(name);
       else addEntry(name, `slot \`${slot}\` of \`${tableName}\``);
     }
+    const pythonTable = /^Py\w+|Methods$|Procs$/.test(tableType);
     for (const m of region.matchAll(/\b([A-Za-z_]\w*)\b(?!\s*[(=])/g)) {
       const name = m[1] ?? '';
       if (byName.has(name) && !initRoots.has(name)) addEntry(name, `the \`${tableType}\` table \`${tableName}\``);
+      // A function another file defines (a unity build's included parts, a shared helpers file).
+      else if (pythonTable && !byName.has(name) && /[a-z]/.test(name) && !keywords.has(name) && externalEntries.size < 5000) externalEntries.add(name);
     }
   }
   const lambdas: LambdaEntry[] = [];
@@ -265,7 +276,7 @@ function buildModel(text: string): CFileModel {
       initQueue.push(callee);
     }
   }
-  return { text, clean, functions, byName, shared, reached, initOnly, lambdas, gilOnly, lockMacros };
+  return { text, clean, functions, byName, shared, reached, initOnly, lambdas, gilOnly, lockMacros, externalEntries };
 }
 
 /** True when `name` appears in `fn`'s body other than as a call (`Py_AtExit(cleanup)`). */

@@ -2,6 +2,7 @@ import type { RuleTarget } from '../../engine/define-rule.js';
 import { analyzeCSharedState, type RelatedOffset, type SharedStateAnalysis, type SharedWriteReport } from './analyze-c.js';
 import { analyzeCythonSharedState } from './analyze-cython.js';
 
+export { summarizeCSharedState, type SharedStateSummary } from './summarize-c.js';
 export type { FieldWriteReport, RelatedOffset, SharedReadReport, SharedStateAnalysis, SharedWriteReport, WriteKind } from './analyze-c.js';
 
 /**
@@ -25,7 +26,7 @@ const empty: SharedStateAnalysis = { writes: [], reads: [], fields: [] };
 // files (helpers, unity-build includes, vendored libraries) are skipped for speed; their
 // functions are still analysed when the including file is, since the text is one file then.
 const entryMarker = /\bPy\w*(?:Def|Methods|Procs|Slot|Object)\b|\bPyInit_|MODINIT|\.def\w*\s*\(|_MODULE\s*\(/;
-const hasEntryPoints = (text: string): boolean => text.includes('{') && entryMarker.test(text);
+export const hasEntryPoints = (text: string): boolean => text.includes('{') && entryMarker.test(text);
 
 /**
  * The shared-state analysis of one source file (cached per text, so the rules that read it share
