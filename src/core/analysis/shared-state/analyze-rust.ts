@@ -52,6 +52,8 @@ export type RustMutMethod = {
   end: number;
   /** Fields of `self` the method writes or calls methods on, in order, each once. */
   fields: string[];
+  /** A `#[setter]`: Python's attribute assignment. */
+  setter: boolean;
 };
 
 export type RustSharedRead = {
@@ -80,6 +82,8 @@ export type RustSharedState = {
 const cellTypes = new Set(['GILOnceCell', 'GILProtected']);
 /** The once-cell methods that may run the initialiser (and so race without the GIL). */
 const cellInitMethods = new Set(['get_or_init', 'get_or_try_init', 'get_or_try_init_type_ref', 'import', 'set']);
+/** `&mut self` methods that run before an object is shared or after its use ends. */
+const lifecycleMethods = new Set(['__setstate__', '__enter__', '__exit__', '__aenter__', '__aexit__', '__clear__', '__del__']);
 /** Calls whose closure argument runs once however many threads call (a once-lock). */
 const onceCalls = new Set(['call_once', 'call_once_force', 'get_or_init', 'get_or_try_init', 'get_or_init_py_attached', 'call_once_py_attached']);
 
@@ -320,7 +324,8 @@ function analyzeClasses(
         continue;
       }
       const fields: string[] = [];
-      mutMethods.push({ className, method, at: receiver.node.startIndex, end: receiver.node.endIndex, fields });
+      const setter = attributesOf(fn).some((a) => a.name === 'setter');
+      mutMethods.push({ className, method, at: receiver.node.startIndex, end: receiver.node.endIndex, fields, setter });
       // Unpickling fills a fresh object that no other thread holds yet: not a writer readers meet.
       if (method === '__setstate__') continue;
       let written = writtenBy.get(className);
@@ -334,9 +339,11 @@ function analyzeClasses(
       }
     }
   }
-  // A class whose only exclusive borrow is `__setstate__` is not mutated once shared; with other
-  // `&mut self` methods it is reported too, since making the class frozen changes it as well.
-  const mutated = new Set(mutMethods.filter((m) => m.method !== '__setstate__').map((m) => m.className));
+  // A class is reported when a `&mut self` method other than a lifecycle hook or a property setter
+  // borrows it: unpickling fills a fresh object, `__exit__` ends its use, and a setter only assigns
+  // (like a `#[pyo3(set)]` field, which is not reported either). With such a method, the hooks and
+  // setters are reported too, since making the class frozen changes them as well.
+  const mutated = new Set(mutMethods.filter((m) => !lifecycleMethods.has(m.method) && !m.setter).map((m) => m.className));
   mutMethods = mutMethods.filter((m) => mutated.has(m.className));
   const sharedReads: RustSharedRead[] = [];
   for (const r of readers) {
