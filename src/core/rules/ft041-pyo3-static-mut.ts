@@ -57,7 +57,11 @@ export default defineRule({
       });
       for (const w of firstPerFunction) {
         const reach =
-          w.reach === 'entry' ? 'Python calls this function directly' : 'it is not a `#[pyfunction]`, a `#[pymethods]` method or an `extern "C"` function, but one of those may call it';
+          w.reach !== 'entry'
+            ? 'it is not a `#[pyfunction]`, a `#[pymethods]` method or an `extern "C"` function, but one of those may call it'
+            : w.via === undefined
+              ? 'Python calls this function directly'
+              : `Python reaches it through \`${w.via}\``;
         ctx.report({
           start: w.at,
           end: w.end,

@@ -31,6 +31,8 @@ export type RustStaticAccess = {
   /** The enclosing function (`<file scope>` outside any). */
   function: string;
   reach: RustReach;
+  /** For a helper that Python reaches through a caller in this file: that caller's name. */
+  via?: string;
   /** The closure of a `Once::call_once`-style call runs once: an access inside it is ordered. */
   once: boolean;
 };
@@ -82,8 +84,12 @@ export type RustSharedState = {
 const cellTypes = new Set(['GILOnceCell', 'GILProtected']);
 /** The once-cell methods that may run the initialiser (and so race without the GIL). */
 const cellInitMethods = new Set(['get_or_init', 'get_or_try_init', 'get_or_try_init_type_ref', 'import', 'set']);
-/** `&mut self` methods that run before an object is shared or after its use ends. */
-const lifecycleMethods = new Set(['__setstate__', '__enter__', '__exit__', '__aenter__', '__aexit__', '__clear__', '__del__']);
+/**
+ * `&mut self` methods that alone do not make a class shared mutable state: they run before an
+ * object is shared or after its use ends, or advance an iterator (which, like Python's own
+ * iterators, is not meant to be shared between threads).
+ */
+const lifecycleMethods = new Set(['__setstate__', '__enter__', '__exit__', '__aenter__', '__aexit__', '__clear__', '__del__', '__next__', '__anext__']);
 /** Calls whose closure argument runs once however many threads call (a once-lock). */
 const onceCalls = new Set(['call_once', 'call_once_force', 'get_or_init', 'get_or_try_init', 'get_or_init_py_attached', 'call_once_py_attached']);
 
@@ -152,6 +158,64 @@ function functionFacts(fn: Node): FunctionFacts {
   const modifiers = fn.namedChildren.find((c) => c?.type === 'function_modifiers');
   if (modifiers?.namedChildren.some((c) => c?.type === 'extern_modifier') === true) return { name, reach: 'entry' };
   return { name, reach: 'other' };
+}
+
+type CallSite = { caller: Node | undefined; once: boolean };
+
+/**
+ * How Python reaches each function of the file, following calls within the file: an attributed
+ * function keeps its own reach; a helper is an entry point when any caller is (not inside a
+ * once-closure), and init-only when it has callers and every call runs at module init or once
+ * (`INIT.call_once(|| setup())`, or passed by name: `INIT.get_or_init(setup)`). A helper with no
+ * caller in the file stays `other`. Calls are matched by the last segment of the callee's path, so
+ * functions of one name share their calls; method calls (`x.f()`) are not followed. Recursion
+ * counts as no caller.
+ */
+function callerReach(root: Node, factsOf: (fn: Node | undefined) => FunctionFacts): (fn: Node | undefined) => { reach: RustReach; via?: string } {
+  const sites = new Map<string, CallSite[]>();
+  const addSite = (name: string, at: Node, once: boolean): void => {
+    const caller = enclosing(at, 'function_item');
+    const list = sites.get(name) ?? [];
+    list.push({ caller, once: once || insideOnce(at, caller) });
+    sites.set(name, list);
+  };
+  const pathName = (n: Node | null): string | undefined =>
+    n?.type === 'identifier' ? n.text : n?.type === 'scoped_identifier' ? n.childForFieldName('name')?.text : undefined;
+  walk(root, (n): undefined => {
+    if (n.type !== 'call_expression') return;
+    const callee = n.childForFieldName('function');
+    const direct = pathName(callee);
+    if (direct !== undefined) addSite(direct, n, false);
+    // A function handed by name to a once-call runs once: `INIT.get_or_init(init_impl)`.
+    if (callee?.type === 'field_expression' && onceCalls.has(callee.childForFieldName('field')?.text ?? '')) {
+      for (const arg of n.childForFieldName('arguments')?.namedChildren ?? []) {
+        const passed = pathName(arg);
+        if (passed !== undefined) addSite(passed, arg, true);
+      }
+    }
+    return;
+  });
+  const memo = new Map<number, { reach: RustReach; via?: string }>();
+  const reachOf = (fn: Node | undefined): { reach: RustReach; via?: string } => {
+    if (fn === undefined) return { reach: 'other' };
+    const known = memo.get(fn.id);
+    if (known !== undefined) return known;
+    const own = factsOf(fn);
+    if (own.reach !== 'other') return { reach: own.reach };
+    memo.set(fn.id, { reach: 'other' }); // a cycle adds nothing
+    const calls = (sites.get(own.name) ?? []).filter((c) => c.caller?.id !== fn.id);
+    let result: { reach: RustReach; via?: string } = { reach: 'other' };
+    // Several functions of one name (`#[cfg]` variants, methods of different impls) share their calls.
+    if (calls.length > 0) {
+      const from = calls.map((c) => (c.once ? { reach: 'init' as const, name: '' } : { ...reachOf(c.caller), name: factsOf(c.caller).name }));
+      const entry = from.find((f) => f.reach === 'entry');
+      if (entry !== undefined) result = { reach: 'entry', via: entry.via ?? entry.name };
+      else if (from.every((f) => f.reach === 'init')) result = { reach: 'init' };
+    }
+    memo.set(fn.id, result);
+    return result;
+  };
+  return reachOf;
 }
 
 /** `true` when `node` sits in the closure argument of a once-call (`INIT.call_once(|| …)`). */
@@ -251,6 +315,7 @@ function analyzeStatics(root: Node, statics: RustStatic[], mentions: RustCellMen
   };
   for (const m of mentions) m.function = factsOf(enclosingFunctionItem(root, m.at)).name;
   if (byName.size === 0) return accesses;
+  const reachOf = callerReach(root, factsOf);
   walk(root, (n) => {
     if (n.type !== 'identifier') return;
     const variable = byName.get(n.text);
@@ -260,14 +325,15 @@ function analyzeStatics(root: Node, statics: RustStatic[], mentions: RustCellMen
     if (parent?.type === 'scoped_identifier' && parent.childForFieldName('name')?.id !== n.id) return;
     const target = parent?.type === 'scoped_identifier' ? parent : n;
     const fn = enclosing(n, 'function_item');
-    const { name, reach } = factsOf(fn);
+    const { name } = factsOf(fn);
+    const { reach, via } = reachOf(fn);
     const once = insideOnce(n, fn);
     if (variable.kind === 'static-mut') {
       // Inside a macro (`addr_of_mut!(X)`, `println!("{}", X)`) the tree is a token tree.
       const macro = enclosing(n, 'macro_invocation');
       const macroName = macro?.childForFieldName('macro')?.text ?? '';
       const kind = macro !== undefined && parent?.type === 'token_tree' ? (/addr_of_mut|write/.test(macroName) ? 'write' : 'read') : placeUse(target);
-      accesses.push({ variable, kind, at: target.startIndex, end: target.endIndex, function: name, reach, once });
+      accesses.push({ variable, kind, at: target.startIndex, end: target.endIndex, function: name, reach, ...(via === undefined ? {} : { via }), once });
       return;
     }
     // A once cell: only the calls that may run an initialiser.
@@ -275,7 +341,7 @@ function analyzeStatics(root: Node, statics: RustStatic[], mentions: RustCellMen
     if (callee?.type !== 'field_expression' || callee.childForFieldName('value')?.id !== target.id) return;
     const method = callee.childForFieldName('field')?.text ?? '';
     if (!cellInitMethods.has(method) || callee.parent?.type !== 'call_expression') return;
-    accesses.push({ variable, kind: 'init', at: target.startIndex, end: callee.endIndex, function: name, reach, once });
+    accesses.push({ variable, kind: 'init', at: target.startIndex, end: callee.endIndex, function: name, reach, ...(via === undefined ? {} : { via }), once });
     return true;
   });
   return accesses;

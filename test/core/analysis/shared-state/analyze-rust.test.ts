@@ -48,6 +48,26 @@ fn m(py: Python<'_>) { unsafe { COUNT = 0 }; NUMPY.set(py, py.import("numpy").un
     expect(r.mentions.map((m) => `${m.type} ${m.where}`)).toEqual(['GILOnceCell import']);
   });
 
+  it('follows calls within the file: helpers of entry points, of module init and of once-calls', () => {
+    const r = analyze(`
+static mut A: u8 = 0;
+static READY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+fn write_a() { unsafe { A = 1 } }
+fn setup() -> bool { write_a(); true }
+fn from_python() { unsafe { A = 2 } }
+fn orphan() { unsafe { A = 3 } }
+#[pyfunction]
+fn f() { from_python(); }
+#[pymodule]
+fn m() { READY.get_or_init(setup); }
+`);
+    expect(r.accesses.map((a) => `${a.function} ${a.reach}${a.via === undefined ? '' : ` via ${a.via}`}`)).toEqual([
+      'write_a init',
+      'from_python entry via f',
+      'orphan other',
+    ]);
+  });
+
   it('reports a non-frozen class with a mutating method, its writers and the readers they collide with', () => {
     const r = analyze(`
 #[pyclass]
