@@ -49,9 +49,9 @@ describe('selectRules', () => {
 describe('unknownSelectors', () => {
   it('accepts ids, prefixes of existing ids and ALL in any case, and names the closest id otherwise', () => {
     expect(unknownSelectors(['FT001', 'ft0', 'FT03', 'all', 'FT'], rules)).toEqual([]);
-    expect(unknownSelectors(['FT999', 'FT04', 'E501', 'F'], rules).map((u) => u.message)).toEqual([
+    expect(unknownSelectors(['FT999', 'FT08', 'E501', 'F'], rules).map((u) => u.message)).toEqual([
       "unknown rule selector 'FT999' (did you mean 'FT009'?)",
-      "unknown rule selector 'FT04' (did you mean 'FT004'?)",
+      "unknown rule selector 'FT08' (did you mean 'FT008'?)",
       "unknown rule selector 'E501' (expected a rule id such as FT001, a prefix such as FT0, or ALL)",
       "unknown rule selector 'F' (expected a rule id such as FT001, a prefix such as FT0, or ALL)",
     ]);
