@@ -25,7 +25,7 @@ export default defineRule({
     severity: 'warning',
     confidence: 'medium',
     fix: 'never',
-    preview: true,
+    preview: false,
     triggers: ['GILOnceCell', 'GILProtected'],
     messages: {
       static: '`static {{name}}` is a `GILOnceCell`: without the GIL threads race to run its initialiser (deprecated since PyO3 0.26)',
