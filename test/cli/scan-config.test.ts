@@ -26,7 +26,7 @@ describe('rule selection typos fail loudly', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain("unknown rule selector 'FT999' (did you mean 'FT009'?)");
-    expect((await scan(spamext, '--ignore', 'FT04')).stderr).toContain("unknown rule selector 'FT04' (did you mean 'FT004'?)");
+    expect((await scan(spamext, '--ignore', 'FT08')).stderr).toContain("unknown rule selector 'FT08' (did you mean 'FT008'?)");
   });
 
   it('exits 2 for an unknown id in the configuration, with file, line and column', async () => {
