@@ -32,10 +32,10 @@ describe('resolveConfig', () => {
   });
 
   it('rejects unknown rule ids and prefixes with a did-you-mean, and reads ids case-insensitively', () => {
-    const bad = resolveConfig([{ source: 'pyproject.toml', value: { select: ['ft001'], ignore: ['FT999'], 'extend-select': ['FT04'] } }]);
+    const bad = resolveConfig([{ source: 'pyproject.toml', value: { select: ['ft001'], ignore: ['FT999'], 'extend-select': ['FT08'] } }]);
     expect(bad.config).toEqual(defaultConfig);
     expect(bad.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
-      "extend-select.0: unknown rule selector 'FT04' (did you mean 'FT004'?)",
+      "extend-select.0: unknown rule selector 'FT08' (did you mean 'FT008'?)",
       "ignore.0: unknown rule selector 'FT999' (did you mean 'FT009'?)",
     ]);
     const good = resolveConfig([{ source: 'pyproject.toml', value: { select: ['ft0'], ignore: ['ft016'] } }]);

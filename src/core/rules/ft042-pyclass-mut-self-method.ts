@@ -1,0 +1,54 @@
+import { analyzeRustSharedState } from '../analysis/shared-state/analyze-rust.js';
+import { codeList } from '../analysis/shared-state/code-list.js';
+import { defineRule } from '../engine/define-rule.js';
+
+/**
+ * A `#[pyclass]` that is not `frozen` is borrow-checked at run time. A `#[pymethods]` function
+ * that takes `&mut self` (or `PyRefMut<Self>`) borrows the object exclusively, so a second thread
+ * that calls any method on the same object meanwhile gets a borrow error. One finding per such
+ * method, at its receiver, and one at the class when it is declared in the same file.
+ */
+export default defineRule({
+  meta: {
+    id: 'FT042',
+    name: 'pyclass-mut-self-method',
+    title: 'Method of a non-frozen `#[pyclass]` that borrows `self` mutably',
+    category: 'shared-state',
+    why: 'Without the GIL, a second thread using the object while a `&mut self` method runs gets `RuntimeError: Already borrowed` instead of waiting.',
+    targets: ['rust'],
+    severity: 'warning',
+    confidence: 'medium',
+    fix: 'never',
+    preview: true,
+    triggers: ['pymethods'],
+    messages: {
+      method: '`{{class}}.{{method}}` takes `{{receiver}}`: another thread using the same object meanwhile gets `RuntimeError: Already borrowed`',
+      class: '`#[pyclass]` `{{class}}` is not frozen and {{methods}} borrow it mutably: concurrent use of one object raises a borrow error',
+    },
+    help: {
+      method: 'Make `{{class}}` `#[pyclass(frozen)]` with its mutable state in a `Mutex`, `RwLock` or atomics, and take `&self`',
+      class: 'Make `{{class}}` `#[pyclass(frozen)]` and move its mutable state into a `Mutex`, `RwLock` or atomics',
+    },
+  },
+  check(ctx) {
+    if (ctx.root === undefined) return;
+    const analysis = analyzeRustSharedState(ctx.root, ctx.text);
+    for (const c of analysis.mutableClasses) {
+      ctx.report({
+        start: c.at,
+        end: c.end,
+        messageId: 'class',
+        symbol: c.name,
+        data: { class: c.name, methods: codeList(c.mutMethods) },
+        related: analysis.mutMethods
+          .filter((m) => m.className === c.name)
+          .slice(0, 8)
+          .map((m) => ({ start: m.at, message: `\`${m.method}\` borrows it mutably` })),
+      });
+    }
+    for (const m of analysis.mutMethods) {
+      const receiver = ctx.text.slice(m.at, m.end).startsWith('&') ? '&mut self' : 'PyRefMut<Self>';
+      ctx.report({ start: m.at, end: m.end, messageId: 'method', symbol: m.method, data: { class: m.className, method: m.method, receiver } });
+    }
+  },
+});

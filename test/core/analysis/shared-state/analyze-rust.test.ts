@@ -1,0 +1,122 @@
+import { Parser } from 'web-tree-sitter';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeRustSharedState } from '../../../../src/core/analysis/shared-state/analyze-rust.js';
+import { codeList } from '../../../../src/core/analysis/shared-state/code-list.js';
+import { loadGrammars } from '../../../../src/io/load-grammars.js';
+
+let parser: Parser;
+beforeAll(async () => {
+  const grammars = await loadGrammars(['rust']);
+  parser = new Parser();
+  parser.setLanguage(grammars.rust ?? null);
+});
+
+function analyze(text: string) {
+  const tree = parser.parse(text);
+  if (tree === null) throw new Error('no tree');
+  return analyzeRustSharedState(tree.rootNode, text);
+}
+
+describe('analyzeRustSharedState', () => {
+  it('tells module init, entry points and once-closures apart for static accesses', () => {
+    const r = analyze(`
+use pyo3::sync::GILOnceCell;
+static NUMPY: GILOnceCell<Py<PyModule>> = GILOnceCell::new();
+static mut COUNT: u64 = 0;
+static INIT: std::sync::Once = std::sync::Once::new();
+
+#[pyfunction]
+fn count(py: Python<'_>) -> u64 {
+    NUMPY.get_or_init(py, || py.import("numpy").unwrap().unbind());
+    unsafe { COUNT += 1; COUNT }
+}
+
+fn helper() { INIT.call_once(|| unsafe { COUNT = 1 }); }
+
+#[pymodule]
+fn m(py: Python<'_>) { unsafe { COUNT = 0 }; NUMPY.set(py, py.import("numpy").unwrap().unbind()); }
+`);
+    expect(r.statics.map((s) => `${s.kind} ${s.name}`)).toEqual(['gil-once-cell NUMPY', 'static-mut COUNT']);
+    expect(r.accesses.map((a) => `${a.variable.name} ${a.kind} ${a.function} ${a.reach}${a.once ? ' once' : ''}`)).toEqual([
+      'NUMPY init count entry',
+      'COUNT write count entry',
+      'COUNT read count entry',
+      'COUNT write helper other once',
+      'COUNT write m init',
+      'NUMPY init m init',
+    ]);
+    expect(r.mentions.map((m) => `${m.type} ${m.where}`)).toEqual(['GILOnceCell import']);
+  });
+
+  it('follows calls within the file: helpers of entry points, of module init and of once-calls', () => {
+    const r = analyze(`
+static mut A: u8 = 0;
+static READY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+fn write_a() { unsafe { A = 1 } }
+fn setup() -> bool { write_a(); true }
+fn from_python() { unsafe { A = 2 } }
+fn orphan() { unsafe { A = 3 } }
+#[pyfunction]
+fn f() { from_python(); }
+#[pymodule]
+fn m() { READY.get_or_init(setup); }
+`);
+    expect(r.accesses.map((a) => `${a.function} ${a.reach}${a.via === undefined ? '' : ` via ${a.via}`}`)).toEqual([
+      'write_a init',
+      'from_python entry via f',
+      'orphan other',
+    ]);
+  });
+
+  it('reports a non-frozen class with a mutating method, its writers and the readers they collide with', () => {
+    const r = analyze(`
+#[pyclass]
+struct Tok { vocab: Vec<String>, #[pyo3(get, set)] name: String }
+
+#[pymethods]
+impl Tok {
+    fn add(&mut self, t: String) { self.vocab.push(t); }
+    #[setter]
+    fn set_label(&mut self, v: String) { self.name = v; }
+    fn size(&self) -> usize { self.vocab.len() }
+    fn label(slf: PyRef<'_, Self>) -> String { format!("{}", slf.name) }
+}
+`);
+    expect(r.mutableClasses.map((c) => `${c.name}: ${c.mutMethods.join(',')}`)).toEqual(['Tok: add,set_label']);
+    expect(r.mutMethods.map((m) => `${m.method} ${m.fields.join(',')}${m.setter ? ' setter' : ''}`)).toEqual(['add vocab', 'set_label name setter']);
+    expect(r.sharedReads.map((s) => `${s.method} ${s.field} ${s.writers.join(',')}`)).toEqual(['size vocab add', 'label name set_label,set_name']);
+  });
+
+  it('leaves frozen classes, and classes mutated only by setters or lifecycle hooks, alone', () => {
+    const r = analyze(`
+#[pyclass(frozen)]
+struct A { n: std::sync::atomic::AtomicU64 }
+#[pymethods]
+impl A { fn get(&self) -> u64 { 0 } }
+
+#[pyclass]
+struct B { open: bool, name: String }
+#[pymethods]
+impl B {
+    fn __exit__(&mut self) { self.open = false; }
+    fn __setstate__(&mut self, s: String) { self.name = s; }
+    #[setter]
+    fn set_name(&mut self, s: String) { self.name = s; }
+    fn name(&self) -> String { self.name.clone() }
+}
+`);
+    expect(r.mutableClasses).toEqual([]);
+    expect(r.mutMethods).toEqual([]);
+    expect(r.sharedReads).toEqual([]);
+  });
+});
+
+describe('codeList', () => {
+  it('joins up to three names and counts the rest', () => {
+    expect(codeList([])).toBe('');
+    expect(codeList(['a'])).toBe('`a`');
+    expect(codeList(['a', 'b'])).toBe('`a` and `b`');
+    expect(codeList(['a', 'b', 'c'])).toBe('`a`, `b` and `c`');
+    expect(codeList(['a', 'b', 'c', 'd', 'e'])).toBe('`a`, `b`, `c` and 2 more');
+  });
+});
