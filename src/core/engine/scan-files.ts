@@ -186,11 +186,13 @@ export function scanFiles(params: ScanParams): ScanResult {
     done++;
     onProgress?.(done, files.length);
     const hold = projectTargets.has(source.language);
-    // A held file's findings wait for the project rules, so only a file settled here is cached.
-    const cache = hold ? undefined : params.cache;
+    // A held file's findings wait for the project rules: its cache entry keeps them unsuppressed,
+    // and a hit goes back to the held map for the project phase's one suppression pass.
+    const cache = params.cache;
     const cached = cache?.get(source.path);
     if (cached !== undefined) {
-      replayCachedFile(cached, sinks);
+      if (hold) held.set(source.path, [...cached.findings]);
+      replayCachedFile(hold ? { ...cached, findings: [] } : cached, sinks);
       stats.files++;
       stats.bytes += cached.length;
       stats.cachedFiles = (stats.cachedFiles ?? 0) + 1;
@@ -207,7 +209,7 @@ export function scanFiles(params: ScanParams): ScanResult {
     }
     settleFile(runOn({ path: source.path, target: source.language, text }, plan, 'file'), source.path, text, hold);
     const result = cache === undefined ? undefined : record.taken(text.length);
-    if (result !== undefined) cache?.set(source.path, text, result);
+    if (result !== undefined) cache?.set(source.path, text, hold ? { ...result, findings: held.get(source.path) ?? [] } : result);
   }
   for (const build of builds) {
     const plan = planFor(build.target);
