@@ -173,8 +173,12 @@ describe('dependency readiness in triage and summaries', () => {
       .query({ recursive: 'true' })
       .reply(200, { sha: 'tree1', truncated: false, tree: tree.map((e) => ({ ...e, type: 'blob', mode: '100644' })) });
     api.scope.get(`${REPO}/git/blobs/b0`).reply(200, { sha: 'b0', encoding: 'base64', content: Buffer.from(spam).toString('base64'), size: spam.length });
-    // Only the top-level requirements file is an entry point; `docs/requirements.txt` is not read.
-    api.scope.get(`${REPO}/contents/requirements.txt`).query({ ref: COMMIT }).reply(200, requirements, { 'content-type': 'application/vnd.github.raw' });
+    // Requirements files are build files too (FT035 reads build-tool floors in them), so the
+    // triage reads both blobs; only the top-level one is a dependency entry point.
+    api.scope.get(`${REPO}/git/blobs/b1`).reply(200, { sha: 'b1', encoding: 'base64', content: Buffer.from(requirements).toString('base64'), size: requirements.length });
+    api.scope.get(`${REPO}/git/blobs/b2`).reply(200, { sha: 'b2', encoding: 'base64', content: Buffer.from('sphinx>=7\n').toString('base64'), size: 10 });
+    // `docs/requirements.txt` is not a dependency entry point: its packages are not checked.
+    // The dependency check reuses the blob the triage read; it fetches nothing more.
     mockCreateComment(api.scope, thread, 1);
     const payload = loadWebhook('issues.labeled');
     payload.issue.labels = [LABEL];
