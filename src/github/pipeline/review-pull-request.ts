@@ -3,6 +3,7 @@ import type { ResolvedConfig } from '../../core/config/schema.js';
 import { runPipeline } from '../../core/pipeline/main.js';
 import type { ListedFile, PipelineOutput, PipelineRunner } from '../../core/pipeline/types.js';
 import { githubSourceUrl, readFingerprintMarkers, readStateMarkers, renderCheckRun, SUMMARY_MARKER } from '../../core/review/index.js';
+import type { MarkerSigner } from '../../core/review/markers.js';
 import type { AppOptions } from '../app-options.js';
 import { finishCheckRun, startCheckRun, type CheckRunHandle } from '../check-run.js';
 import { checkRepoDependencies } from '../check-repo-dependencies.js';
@@ -65,19 +66,18 @@ export async function reviewPullRequest(params: ReviewPullRequestParams): Promis
     sourceUrl: githubSourceUrl(`${headRepo.owner}/${headRepo.repo}`, pr.head.sha),
     markers: threadMarkers(params.options, params.repo, pr.number),
   };
-  return runPipeline({ job, config, runner: pullRequestRunner({ ...params, headRepo }), logger: context.log });
+  return runPipeline({ job, config, runner: pullRequestRunner({ ...params, headRepo, markers: job.markers }), logger: context.log });
 }
 
 /**
  * The pull request's reads and writes. Files are read from the head repository at the head SHA;
  * comments and the review go to the base repository's pull request.
  */
-function pullRequestRunner(params: ReviewPullRequestParams & { headRepo: { owner: string; repo: string } }): PipelineRunner<ListedFile> {
-  const { context, repo, headRepo, pr, config, options } = params;
+function pullRequestRunner(params: ReviewPullRequestParams & { headRepo: { owner: string; repo: string }; markers: MarkerSigner }): PipelineRunner<ListedFile> {
+  const { context, repo, headRepo, pr, config, options, markers } = params;
   const index = options.packageIndex;
   const headSha = pr.head.sha;
   const started = Date.now();
-  const markers = threadMarkers(options, repo, pr.number);
   let checkRun: CheckRunHandle = 'done';
   let comments: readonly IssueComment[] = params.comments ?? [];
   return {
