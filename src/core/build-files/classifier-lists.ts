@@ -1,4 +1,5 @@
 import type { BuildFileKind } from '../languages.js';
+import { iniValue } from './ini-value.js';
 
 /** A trove classifier list in a build file: its span (key to closing bracket) and its entries. */
 export type ClassifierList = { start: number; end: number; entries: string[] };
@@ -41,31 +42,10 @@ function quotedEntries(text: string): string[] {
 
 /** `classifiers =` in `setup.cfg`'s `[metadata]`: the value and its indented continuation lines. */
 function setupCfgLists(text: string): ClassifierList[] {
-  const lines = text.split('\n');
-  let section = '';
-  let offset = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    const lineStart = offset;
-    offset += line.length + 1;
-    const header = /^\[([^\]]*)\]/.exec(line);
-    if (header !== null) section = (header[1] ?? '').trim();
-    if (section !== 'metadata' || !/^classifiers[ \t]*=/.test(line)) continue;
-    const entries = [line.slice(line.indexOf('=') + 1).trim()];
-    let end = lineStart + line.length;
-    let next = offset;
-    for (let j = i + 1; j < lines.length; j++) {
-      const more = lines[j] ?? '';
-      if (more.trim() !== '' && !/^[ \t]/.test(more)) break;
-      if (more.trim() !== '' && !more.trimStart().startsWith('#')) {
-        entries.push(more.trim());
-        end = next + more.length;
-      }
-      next += more.length + 1;
-    }
-    return [{ start: lineStart, end, entries: entries.filter(Boolean) }];
-  }
-  return [];
+  const value = iniValue(text, { section: 'metadata', key: /^classifiers[ \t]*=/ });
+  if (value === undefined) return [];
+  const entries = [value.first, ...value.more].map((entry) => entry.trim()).filter(Boolean);
+  return [{ start: value.start, end: value.end, entries }];
 }
 
 /**

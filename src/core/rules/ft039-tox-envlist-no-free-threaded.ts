@@ -1,3 +1,4 @@
+import { iniValue } from '../build-files/ini-value.js';
 import { defineRule } from '../engine/define-rule.js';
 
 /** `envlist =` / `env_list =` at the start of a line of the `[tox]` section. */
@@ -45,40 +46,19 @@ export default defineRule({
     if (!ctx.project.hasExtensionSources || ctx.project.ciTestsFreeThreaded) return;
     // A benchmark harness's tox file (`benchmarking/tox.ini`) runs no tests.
     if (/(^|\/)bench[\w-]*\//i.test(ctx.path)) return;
-    const lines = ctx.text.split('\n');
-    let section = '';
-    let offset = 0;
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] ?? '';
-      const lineStart = offset;
-      offset += line.length + 1;
-      const header = /^\[([^\]]*)\]/.exec(line);
-      if (header !== null) section = (header[1] ?? '').trim();
-      if (section !== 'tox' || !envListKey.test(line)) continue;
-      // The value: the rest of the line and the indented (or blank, or comment) lines after it.
-      let value = line.slice(line.indexOf('=') + 1);
-      let end = lineStart + line.length;
-      let next = offset;
-      for (let j = i + 1; j < lines.length && j <= i + maxLines; j++) {
-        const more = lines[j] ?? '';
-        if (more.trim() !== '' && !/^[ \t]/.test(more) && !more.startsWith('#')) break;
-        if (more.trim() !== '' && !more.trimStart().startsWith('#')) {
-          value += `\n${more}`;
-          end = next + more.length;
-        }
-        next += more.length + 1;
-      }
-      const versions = [...new Set(versionsOf(value))];
-      if (versions.length < 2 || versions.some((v) => v.endsWith('t'))) return;
-      const newest = versions.map((v) => Number(v.slice(2))).reduce((a, b) => Math.max(a, b));
-      ctx.report({
-        start: lineStart,
-        end,
-        symbol: '<tox>',
-        messageId: 'missing',
-        data: { versions: versions.slice(0, 6).join(', '), newest: `3${newest}` },
-      });
-      return;
-    }
+    // The value: the rest of the line and the indented (or blank, or comment) lines after it.
+    const entry = iniValue(ctx.text, { section: 'tox', key: envListKey, maxLines, commentsContinue: true });
+    if (entry === undefined) return;
+    const value = [entry.first, ...entry.more].join('\n');
+    const versions = [...new Set(versionsOf(value))];
+    if (versions.length < 2 || versions.some((v) => v.endsWith('t'))) return;
+    const newest = versions.map((v) => Number(v.slice(2))).reduce((a, b) => Math.max(a, b));
+    ctx.report({
+      start: entry.start,
+      end: entry.end,
+      symbol: '<tox>',
+      messageId: 'missing',
+      data: { versions: versions.slice(0, 6).join(', '), newest: `3${newest}` },
+    });
   },
 });
