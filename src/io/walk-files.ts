@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { classifyPath } from '../core/languages.js';
+import { readTrackedPaths, type TrackedPaths } from './read-tracked-paths.js';
 
 /** Directories never worth walking: VCS data, environments, build output, dependencies. */
 const skippedDirectories = new Set(['.ftbot_cache', '.git', '.hg', '.svn', 'node_modules', '.venv', 'venv', '.tox', '.nox', '__pycache__', '.mypy_cache', '.pytest_cache', 'target', '.eggs']);
@@ -15,7 +16,14 @@ const ignoreFileNames = ['.gitignore', '.ignore'];
  */
 export type WalkedFile = { path: string; absolute: string; size: number; regular: boolean; mtimeMs: number; ctimeMs: number };
 
-type ScopedIgnore = { base: string; matcher: Ignore };
+/**
+ * `git` marks git's own ignore sources (`.gitignore`, `.git/info/exclude`), which never hide a
+ * tracked file; a `.ignore` file is for tools like this one and hides tracked files too.
+ */
+type ScopedIgnore = { base: string; matcher: Ignore; git: boolean };
+
+/** The files a repository's index tracks, relative to its work tree root `base`. */
+type ScopedIndex = { base: string; tracked: TrackedPaths };
 
 /**
  * Lists the files under `roots` that ftbot reads (sources and build files), honouring `.gitignore`
@@ -23,6 +31,11 @@ type ScopedIgnore = { base: string; matcher: Ignore };
  * the repository's `.git/info/exclude`, `exclude` patterns (gitignore syntax, relative to `cwd`)
  * and `isExcluded` (per-directory settings). Paths are relative to `cwd` with `/` separators. A
  * root may also be a single file.
+ *
+ * In a git work tree, as in git itself, a file the index tracks is listed even when a `.gitignore`
+ * or `.git/info/exclude` pattern matches it (or a directory above it); only untracked files are
+ * hidden by them. The index is read, never git run (`read-tracked-paths.ts`); without a readable
+ * index (an exported archive, an unknown format) the ignore files alone decide.
  */
 export function walkFiles(params: {
   cwd: string;
@@ -37,24 +50,33 @@ export function walkFiles(params: {
   const excludeMatcher = ignore().add(exclude);
   const toRelative = (abs: string): string => relative(cwd, abs).split(sep).join('/');
 
-  const visit = (dir: string, ignores: ScopedIgnore[]): void => {
+  /**
+   * `onlyTracked`: the directory is hidden by a git ignore pattern but holds tracked files, so only
+   * those are listed below it (git does not look for untracked files in an ignored directory).
+   */
+  const visit = (dir: string, ignores: ScopedIgnore[], index: ScopedIndex | undefined, onlyTracked: boolean): void => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
+    // A nested work tree (a submodule) has an index of its own.
+    if (entries.some((e) => e.name === '.git')) index = indexOf(dir) ?? index;
     const scoped = [...ignores, ...ignoresIn(dir, new Set(entries.filter((e) => e.isFile()).map((e) => e.name)))];
     entries.sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
       const abs = join(dir, entry.name);
       const isDir = entry.isDirectory();
       if (isDir && skippedDirectories.has(entry.name)) continue;
-      if (isIgnored(abs, isDir, scoped)) continue;
+      const tracked = index !== undefined && isTracked(index, abs, isDir);
+      if (onlyTracked && !tracked) continue;
+      const gitIgnored = isIgnored(abs, isDir, scoped, true);
+      if ((gitIgnored && !tracked) || isIgnored(abs, isDir, scoped, false)) continue;
       const rel = toRelative(abs);
       if (rel !== '' && !rel.startsWith('..') && excludeMatcher.ignores(isDir ? `${rel}/` : rel)) continue;
       if (isExcluded?.(abs, isDir)) continue;
-      if (isDir) visit(abs, scoped);
+      if (isDir) visit(abs, scoped, index, onlyTracked || gitIgnored);
       else if (entry.isFile()) add(abs);
     }
   };
@@ -85,8 +107,11 @@ export function walkFiles(params: {
     // does unless --force-exclude); a directory starts with its parents' ignore files, except
     // those that ignore the directory itself: naming it is the user's choice (as with ripgrep),
     // and its own ignore files still apply below it.
-    if (stat.isDirectory()) visit(abs, parentIgnores(abs).filter((scope) => !isIgnored(abs, true, [scope])));
-    else add(abs);
+    if (stat.isDirectory()) {
+      const repository = repositoryRoot(abs);
+      const index = repository === undefined ? undefined : indexOf(repository);
+      visit(abs, parentIgnores(abs).filter((scope) => !isIgnored(abs, true, [scope])), index, false);
+    } else add(abs);
   }
   return { files, missing };
 }
@@ -99,7 +124,7 @@ function ignoresIn(dir: string, fileNames: ReadonlySet<string>): ScopedIgnore[] 
   if (existsSync(exclude)) paths.unshift(exclude);
   for (const path of paths) {
     try {
-      out.push({ base: dir, matcher: ignore().add(readFileSync(path, 'utf8')) });
+      out.push({ base: dir, matcher: ignore().add(readFileSync(path, 'utf8')), git: !path.endsWith(`${sep}.ignore`) });
     } catch {
       // An unreadable ignore file is treated as absent.
     }
@@ -107,15 +132,36 @@ function ignoresIn(dir: string, fileNames: ReadonlySet<string>): ScopedIgnore[] 
   return out;
 }
 
+/** The work tree root at or above `dir` (the nearest directory holding `.git`), if any. */
+function repositoryRoot(dir: string): string | undefined {
+  for (let d = dir; ; ) {
+    if (existsSync(join(d, '.git'))) return d;
+    const parent = dirname(d);
+    if (parent === d) return undefined;
+    d = parent;
+  }
+}
+
+/** The tracked paths of the work tree rooted at `root`, when its index can be read. */
+function indexOf(root: string): ScopedIndex | undefined {
+  const tracked = readTrackedPaths(root);
+  return tracked === undefined ? undefined : { base: root, tracked };
+}
+
+function isTracked(index: ScopedIndex, abs: string, isDir: boolean): boolean {
+  const rel = relative(index.base, abs).split(sep).join('/');
+  if (rel === '' || rel.startsWith('..')) return false;
+  return isDir ? index.tracked.dirs.has(rel) : index.tracked.files.has(rel);
+}
+
 /** Ignore files of the directories above `dir`, up to the repository root (the one with `.git`). */
 function parentIgnores(dir: string): ScopedIgnore[] {
+  const root = repositoryRoot(dir);
+  if (root === undefined) return [];
   const chain: string[] = [];
-  for (let d = dir; ; ) {
-    if (existsSync(join(d, '.git'))) break;
-    const parent = dirname(d);
-    if (parent === d) return [];
-    chain.unshift(parent);
-    d = parent;
+  for (let d = dir; d !== root; ) {
+    d = dirname(d);
+    chain.unshift(d);
   }
   return chain.flatMap((d) => {
     let names: string[] = [];
@@ -128,8 +174,10 @@ function parentIgnores(dir: string): ScopedIgnore[] {
   });
 }
 
-function isIgnored(abs: string, isDir: boolean, ignores: ScopedIgnore[]): boolean {
-  for (const { base, matcher } of ignores) {
+/** Whether `ignores` hide `abs`; `git` picks git's ignore sources (true), the others (false), or all. */
+function isIgnored(abs: string, isDir: boolean, ignores: ScopedIgnore[], git?: boolean): boolean {
+  for (const { base, matcher, git: fromGit } of ignores) {
+    if (git !== undefined && fromGit !== git) continue;
     const rel = relative(base, abs).split(sep).join('/');
     if (rel === '' || rel.startsWith('..')) continue;
     if (matcher.ignores(isDir ? `${rel}/` : rel)) return true;
