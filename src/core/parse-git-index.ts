@@ -26,7 +26,7 @@ export function parseGitIndex(bytes: Uint8Array, options: { hashSize?: 20 | 32; 
   // Per entry: ctime, mtime (8 bytes each), dev, ino, mode, uid, gid, size (4 each), the object id.
   const fixed = 40 + hashSize;
   const paths: string[] = [];
-  let previous = new Uint8Array(0);
+  let previous: Uint8Array = new Uint8Array(0);
   let at = 12;
   for (let i = 0; i < count; i++) {
     const start = at;
