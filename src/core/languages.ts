@@ -1,6 +1,6 @@
 /** The source languages the rule engine understands, and the build files it reads. */
 export type SourceLanguage = 'c' | 'cpp' | 'cython' | 'rust';
-export type BuildFileKind = 'pyproject' | 'setup-py' | 'cmake' | 'cargo' | 'workflow' | 'meson' | 'setup-cfg' | 'makefile' | 'tox' | 'requirements' | 'conda-env';
+export type BuildFileKind = 'pyproject' | 'setup-py' | 'cmake' | 'cargo' | 'workflow' | 'meson' | 'setup-cfg' | 'makefile' | 'tox' | 'requirements' | 'conda-env' | 'build-script';
 export type FileKind = { type: 'source'; language: SourceLanguage } | { type: 'build'; kind: BuildFileKind };
 
 const sourceExtensions: Record<string, SourceLanguage> = {
@@ -36,6 +36,9 @@ export function classifyPath(path: string): FileKind | undefined {
   // directives and extension options often live.
   if (/^setup\w*\.py$/.test(lower)) return { type: 'build', kind: 'setup-py' };
   if (lower === 'setup.cfg') return { type: 'build', kind: 'setup-cfg' };
+  // Python scripts a build runs to drive f2py (`tools/generate_f2pymod.py`), where the f2py command
+  // line, and so the free-threading flag, lives. f2py's own package (a `f2py/` folder) is not one.
+  if (lower.endsWith('.py') && lower.includes('f2py') && !path.toLowerCase().split('/').slice(0, -1).includes('f2py')) return { type: 'build', kind: 'build-script' };
   if (lower === 'cmakelists.txt' || lower.endsWith('.cmake')) return { type: 'build', kind: 'cmake' };
   if (lower === 'cargo.toml') return { type: 'build', kind: 'cargo' };
   if (lower === 'meson.build') return { type: 'build', kind: 'meson' };

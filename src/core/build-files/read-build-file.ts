@@ -1,5 +1,6 @@
 import type { BuildFileKind } from '../languages.js';
 import { commandSites, declaringFileSite, mesonSites, setupPySites, type CythonSite } from './cython-sites.js';
+import { mesonF2pySteps, pythonF2pyScript, type F2pyStep } from './f2py-steps.js';
 import { parseCargoRequirement, parseRequirement, type Requirement } from './requirements.js';
 import { readWorkflow, type WorkflowFacts } from './workflow-jobs.js';
 
@@ -29,6 +30,10 @@ export type BuildFileFacts = {
   cythonSites: CythonSite[];
   workflow?: WorkflowFacts;
   cibuildwheel?: CibuildwheelConfig;
+  /** Steps that run f2py (meson lists, a Python script's invocations); read only when the file names f2py. */
+  f2pySteps?: F2pyStep[];
+  /** A Python build script that always asks f2py for `--freethreading-compatible` (see `F2pyScript`). */
+  f2pyDeclaresAlways?: boolean;
 };
 
 const toolNames: Record<string, PinnedTool> = {
@@ -167,6 +172,14 @@ function mesonPins(path: string, text: string): Pin[] {
  */
 export function readBuildFile(path: string, kind: BuildFileKind, text: string, toml?: Record<string, unknown>): BuildFileFacts {
   const facts: BuildFileFacts = { path, kind, pins: [], cythonSites: [] };
+  if ((kind === 'meson' || kind === 'build-script' || kind === 'setup-py') && /f2py/i.test(text)) {
+    if (kind === 'meson') facts.f2pySteps = mesonF2pySteps(text);
+    else {
+      const script = pythonF2pyScript(text);
+      facts.f2pySteps = script.steps;
+      facts.f2pyDeclaresAlways = script.declaresAlways;
+    }
+  }
   switch (kind) {
     case 'pyproject': {
       const requires = asRecord(toml?.['build-system'])?.requires;

@@ -1,42 +1,21 @@
+import type { BuildFileFacts } from '../build-files/read-build-file.js';
 import { defineRule } from '../engine/define-rule.js';
+import type { ProjectFacts } from '../engine/project-facts.js';
 
 /**
- * The start of a meson command list (`command: [`, `arguments: [`) or of a `generator(` call.
- * Matched line by line; the list itself is found by bracket counting, bounded below.
+ * A wrapper script of the project, named `via` (`generate_f2pymod` → `…/generate_f2pymod.py`), that
+ * always passes `--freethreading-compatible` to f2py: the meson step that runs it needs nothing more.
  */
-const opener = /\b(command|arguments)\s*:\s*\[|\bgenerator\s*\(/g;
-
-/** Longest command list read, in characters: meson command lists are a few lines long. */
-const maxSpan = 2000;
-
-/** The end (exclusive) of the bracketed list or call that opens just before `from`, or undefined. */
-function closeOf(text: string, from: number): number | undefined {
-  let depth = 1;
-  const limit = Math.min(text.length, from + maxSpan);
-  let quote: string | undefined;
-  for (let i = from; i < limit; i++) {
-    const c = text[i];
-    if (quote !== undefined) {
-      if (c === quote) quote = undefined;
-      continue;
-    }
-    if (c === "'" || c === '"') quote = c;
-    else if (c === '#') {
-      const nl = text.indexOf('\n', i);
-      if (nl < 0) return undefined;
-      i = nl;
-    } else if (c === '[' || c === '(') depth++;
-    else if (c === ']' || c === ')') {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-  }
-  return undefined;
+function wrapperDeclares(via: string, project: ProjectFacts): boolean {
+  const name = `${via.toLowerCase()}.py`;
+  return [...project.buildFiles.values()].some((f: BuildFileFacts) => f.f2pyDeclaresAlways === true && f.path.toLowerCase().slice(f.path.lastIndexOf('/') + 1) === name);
 }
 
-/** An identifier or string naming f2py: `f2py`, `'numpy.f2py'`, a wrapper such as `generate_f2pymod`. */
-const namesF2py = /\w*f2py\w*/i;
-
+/**
+ * f2py writes each module's init function itself, so the f2py command line is where a module
+ * declares free-threading support. The steps are read by `build-files/f2py-steps.ts`: meson lists
+ * and generators, and the f2py invocations of Python build scripts (a wrapper meson runs, setup.py).
+ */
 export default defineRule({
   meta: {
     id: 'FT038',
@@ -44,7 +23,7 @@ export default defineRule({
     title: 'f2py build step without `--freethreading-compatible`',
     category: 'module-declaration',
     why: 'Modules that f2py generates without `--freethreading-compatible` make the free-threaded interpreter turn the GIL back on at import.',
-    targets: ['meson'],
+    targets: ['meson', 'build-script', 'setup-py'],
     severity: 'warning',
     confidence: 'medium',
     fix: 'never',
@@ -59,23 +38,12 @@ export default defineRule({
   },
   prefilter: (text) => (/f2py/i.test(text) ? [0] : []),
   check(ctx) {
-    const text = ctx.text;
-    let lastEnd = 0;
-    for (const m of text.matchAll(opener)) {
-      const start = m.index;
-      if (start < lastEnd) continue;
-      const end = closeOf(text, start + m[0].length);
-      if (end === undefined) continue;
-      const body = text.slice(start, end);
-      // `run_command([f2py, '-v'])` and `find_program('f2py')` are not module builds.
-      if (m[1] === undefined && !/^generator\s*\(\s*\w*f2py/i.test(body)) continue;
-      const name = namesF2py.exec(body)?.[0];
-      if (name === undefined) continue;
-      lastEnd = end;
+    for (const step of ctx.project.buildFiles.get(ctx.path)?.f2pySteps ?? []) {
       // Declared, declined (`--no-freethreading-compatible`) or passed through a variable
       // (`f2py_freethreading_arg`): the project has made its choice.
-      if (/freethread|nogil|gil_not_used/i.test(body)) continue;
-      ctx.report({ start, end: start + m[0].length, messageId: 'missing', symbol: '<build>', data: { via: `\`${name}\`` } });
+      if (step.declared) continue;
+      if (ctx.target === 'meson' && wrapperDeclares(step.via, ctx.project)) continue;
+      ctx.report({ start: step.start, end: step.end, messageId: 'missing', symbol: '<build>', data: { via: `\`${step.via}\`` } });
     }
   },
 });
