@@ -37,8 +37,9 @@ export function classifyPath(path: string): FileKind | undefined {
   if (/^setup\w*\.py$/.test(lower)) return { type: 'build', kind: 'setup-py' };
   if (lower === 'setup.cfg') return { type: 'build', kind: 'setup-cfg' };
   // Python scripts a build runs to drive f2py (`tools/generate_f2pymod.py`), where the f2py command
-  // line, and so the free-threading flag, lives. f2py's own package (a `f2py/` folder) is not one.
-  if (lower.endsWith('.py') && lower.includes('f2py') && !path.toLowerCase().split('/').slice(0, -1).includes('f2py')) return { type: 'build', kind: 'build-script' };
+  // line, and so the free-threading flag, lives. f2py's own package (a `f2py/` folder) and test
+  // modules, which build throwaway modules, are not build scripts.
+  if (lower.endsWith('.py') && lower.includes('f2py') && !isTestOrF2pyPackage(path)) return { type: 'build', kind: 'build-script' };
   if (lower === 'cmakelists.txt' || lower.endsWith('.cmake')) return { type: 'build', kind: 'cmake' };
   if (lower === 'cargo.toml') return { type: 'build', kind: 'cargo' };
   if (lower === 'meson.build') return { type: 'build', kind: 'meson' };
@@ -55,4 +56,10 @@ export function classifyPath(path: string): FileKind | undefined {
   if (dot < 0) return undefined;
   const language = sourceExtensions[stripped.slice(dot + 1)];
   return language === undefined ? undefined : { type: 'source', language };
+}
+
+function isTestOrF2pyPackage(path: string): boolean {
+  const parts = path.toLowerCase().split('/');
+  const base = parts.pop() ?? '';
+  return /^tests?_|_tests?\.py$/.test(base) || parts.some((p) => p === 'f2py' || p === 'test' || p === 'tests' || p === 'testing');
 }
