@@ -1,17 +1,23 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { execute } from '../../src/cli/main.js';
 import { createFakeIo } from '../helpers/fake-io.js';
 import { sarifValidator } from '../helpers/sarif-schema.js';
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const project = join(root, 'test', 'fixtures', 'projects', 'imaging-ext');
+// The fixture stands for a project of its own, so it is scanned from a copy outside this
+// repository: here git tracks its `_generated/` folder, which a real checkout of it would not.
+// The end-to-end runs keep the fixture as their working directory (tsx resolves from there).
+const fixture = join(root, 'test', 'fixtures', 'projects', 'imaging-ext');
+const project = mkdtempSync(join(tmpdir(), 'ftbot-imaging-ext-'));
+cpSync(fixture, project, { recursive: true });
+afterAll(() => rmSync(project, { recursive: true, force: true }));
 const badConfig = join(root, 'test', 'fixtures', 'projects', 'bad-config');
 const spamext = join(root, 'examples', 'spamext');
 
@@ -184,7 +190,7 @@ const fromSource = ['--import', 'tsx', '--import', join(root, 'test', 'helpers',
 
 describe('bin/ftbot.js (end to end)', () => {
   it('scans a project and exits 1 with JSON on stdout', async () => {
-    const result = await run(process.execPath, [...fromSource, join(root, 'bin', 'ftbot.js'), 'scan', '--format', 'json', '--no-cache'], { cwd: project }).then(
+    const result = await run(process.execPath, [...fromSource, join(root, 'bin', 'ftbot.js'), 'scan', '--format', 'json', '--no-cache'], { cwd: fixture }).then(
       () => ({ code: 0, stdout: '' }),
       (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
     );
@@ -198,7 +204,7 @@ describe('bin/ftbot.js (end to end)', () => {
     // after `head` has exited; bash's pipefail reports ftbot's own exit status.
     const args = [...fromSource, join(root, 'bin', 'ftbot.js'), 'scan', join(root, 'test', 'fixtures', 'rules'), '--select', 'ALL', '--format', 'json', '--exit-zero', '--no-cache'];
     const result = await run('bash', ['-o', 'pipefail', '-c', '"$0" "$@" 2>"$FTBOT_ERR_FILE" | head -c 10 >/dev/null', process.execPath, ...args], {
-      cwd: project,
+      cwd: fixture,
       env: { ...process.env, FTBOT_ERR_FILE: join(mkdtempSync(join(tmpdir(), 'ftbot-pipe-')), 'stderr') },
     }).then(
       () => 0,
@@ -208,7 +214,7 @@ describe('bin/ftbot.js (end to end)', () => {
   });
 
   it('prints the version and exits 0', async () => {
-    const { stdout } = await run(process.execPath, [...fromSource, join(root, 'bin', 'ftbot.js'), '--version'], { cwd: project });
+    const { stdout } = await run(process.execPath, [...fromSource, join(root, 'bin', 'ftbot.js'), '--version'], { cwd: fixture });
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
