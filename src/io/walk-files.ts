@@ -62,7 +62,7 @@ export function walkFiles(params: {
       return;
     }
     // A nested work tree (a submodule) has an index of its own.
-    if (entries.some((e) => e.name === '.git')) index = indexOf(dir) ?? index;
+    if (dir !== index?.base && entries.some((e) => e.name === '.git')) index = indexOf(dir) ?? index;
     const scoped = [...ignores, ...ignoresIn(dir, new Set(entries.filter((e) => e.isFile()).map((e) => e.name)))];
     entries.sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
