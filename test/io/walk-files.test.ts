@@ -87,6 +87,17 @@ describe('walkFiles', () => {
       expect(pathsOf(root, ['.'])).toEqual(gitListing);
     });
 
+    it('reads a nested work tree (a submodule) by its own index', () => {
+      const root = checkout(gitIndexBytes(tracked));
+      mkdirSync(join(root, 'third_party', 'lib', '.git'), { recursive: true });
+      writeFileSync(join(root, 'third_party', 'lib', '.gitignore'), 'gen/\n');
+      mkdirSync(join(root, 'third_party', 'lib', 'gen'));
+      writeFileSync(join(root, 'third_party', 'lib', 'gen', 'tracked.c'), '');
+      writeFileSync(join(root, 'third_party', 'lib', 'gen', 'untracked.c'), '');
+      writeFileSync(join(root, 'third_party', 'lib', '.git', 'index'), gitIndexBytes(['.gitignore', 'gen/tracked.c'], { version: 4 }));
+      expect(pathsOf(root, ['.'])).toEqual([...gitListing, 'third_party/lib/gen/tracked.c']);
+    });
+
     it('reads SHA-256 repositories', () => {
       const root = checkout(gitIndexBytes(tracked, { hashSize: 32 }));
       writeFileSync(join(root, '.git', 'config'), '[core]\n\trepositoryformatversion = 1\n[extensions]\n\tobjectformat = sha256\n');
