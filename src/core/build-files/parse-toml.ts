@@ -17,7 +17,7 @@ export type ParsedToml = { ok: true; doc: Record<string, unknown> } | { ok: fals
  */
 export function parseToml(text: string): ParsedToml {
   try {
-    return { ok: true, doc: parse(text) as Record<string, unknown> };
+    return { ok: true, doc: parse(text) };
   } catch (error) {
     const problem: TomlProblem = { message: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error) };
     const at = error as { line?: unknown; column?: unknown };

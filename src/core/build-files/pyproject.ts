@@ -51,7 +51,7 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
 }
 
 function stringListField(value: unknown): StringListField {
-  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? { ok: true, list: value as string[] } : { ok: false };
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? { ok: true, list: value } : { ok: false };
 }
 
 /** A setuptools `file` entry: one path or a list of paths (non-strings dropped). */
