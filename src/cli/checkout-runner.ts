@@ -28,22 +28,28 @@ export function checkoutRunner(params: {
 }): PipelineRunner<WalkedFile> {
   const { io, dir, config, diff } = params;
   return {
-    listFiles: async () => {
+    // Reading a checkout is synchronous; the runner's methods return settled promises.
+    listFiles: () => {
       const walked = walkFiles({ cwd: dir, roots: ['.'], exclude: config.exclude });
-      if (walked.missing.length > 0) throw new MissingCheckoutError(`no such directory: ${dir}`);
-      return { files: diff === undefined ? walked.files : walked.files.filter((f) => diff.has(f.path)), diff };
+      if (walked.missing.length > 0) return Promise.reject(new MissingCheckoutError(`no such directory: ${dir}`));
+      return Promise.resolve({ files: diff === undefined ? walked.files : walked.files.filter((f) => diff.has(f.path)), diff });
     },
-    readFiles: async (chosen) =>
-      chosen.flatMap((f) => {
-        try {
-          return [{ path: f.path, text: readFileSync(f.absolute, 'utf8') }];
-        } catch {
-          return [];
-        }
-      }),
+    readFiles: (chosen) =>
+      Promise.resolve(
+        chosen.flatMap((f) => {
+          try {
+            return [{ path: f.path, text: readFileSync(f.absolute, 'utf8') }];
+          } catch {
+            return [];
+          }
+        }),
+      ),
     grammars: loadGrammars,
     drafting: async ({ allowLlm }) =>
       reviewDrafting({ io, grammars: await loadGrammars(), knowledge: await loadKnowledge(), config, repository: params.repository, llm: allowLlm && params.llm }),
-    write: async (output) => params.write(output),
+    write: (output) => {
+      params.write(output);
+      return Promise.resolve();
+    },
   };
 }

@@ -109,7 +109,7 @@ function renderMarkdown(result: DryRunPullRequest | DryRunTriage, posts: readonl
   const parts = [`Dry run of ftbot on ${subject}: nothing was posted. The app would make ${posts.length} write${posts.length === 1 ? '' : 's'}:`];
   for (const post of posts) {
     parts.push('', '---', '');
-    const body = String(post.body.body ?? '');
+    const body = typeof post.body.body === 'string' ? post.body.body : '';
     if (post.action === 'create-review') {
       const comments = (post.body.comments ?? []) as Array<{ path: string; line: number; start_line?: number; body: string }>;
       parts.push(`## Would post a review on ${post.target} (${comments.length} inline comment${comments.length === 1 ? '' : 's'})`, '', body);

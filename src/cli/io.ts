@@ -37,5 +37,6 @@ export type Command = {
   summary: string;
   /** Full help text printed by `ftbot <name> --help`. */
   usage: string;
-  run: (args: string[], io: CliIo) => Promise<number>;
+  /** The exit code; commands that wait on nothing return it directly. */
+  run: (args: string[], io: CliIo) => number | Promise<number>;
 };

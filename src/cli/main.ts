@@ -92,7 +92,8 @@ function describeParseArgsError(error: Error, usage: string): string {
 }
 
 function isParseArgsError(error: unknown): error is Error {
-  return error instanceof Error && String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS_');
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
 /** The process-facing wrapper used by `bin/ftbot.js`. */

@@ -1,6 +1,13 @@
 import type { Context } from 'probot';
-import { checkDependencyReadiness, isDependencyFile, listReferencedFiles, type DependencyReadinessCheck } from '../core/deps/index.js';
-import type { PackageIndex, SourceFile } from '../core/ports.js';
+import {
+  checkDependencyReadiness,
+  dependencyFile,
+  isDependencyFile,
+  listReferencedFiles,
+  type DependencyFile,
+  type DependencyReadinessCheck,
+} from '../core/deps/index.js';
+import type { PackageIndex } from '../core/ports.js';
 import { readRepoFile } from './read-repo-file.js';
 
 /** Dependency files are small; these bounds keep a hostile repository from costing much. */
@@ -53,7 +60,7 @@ export async function checkRepoDependencies(params: {
   ref: string;
   index: PackageIndex;
   paths?: ReadonlyArray<{ path: string; size?: number | undefined }> | undefined;
-  known?: readonly SourceFile[] | undefined;
+  known?: readonly DependencyFile[] | undefined;
 }): Promise<DependencyReadinessCheck | undefined> {
   const { context, owner, repo, ref, index } = params;
   const { maxFiles, maxFileBytes, maxTotalBytes } = DEPENDENCY_FILE_LIMITS;
@@ -64,8 +71,8 @@ export async function checkRepoDependencies(params: {
   if (queue.length === 0) return undefined;
 
   // 2. Breadth first, so the entry points are read before what they include.
-  const known = new Map((params.known ?? []).map((f) => [f.path, f.text]));
-  const files: SourceFile[] = [];
+  const known = new Map((params.known ?? []).map((f) => [f.path, f]));
+  const files: DependencyFile[] = [];
   const notes: Note[] = [];
   const seen = new Set<string>();
   let bytes = 0;
@@ -82,7 +89,8 @@ export async function checkRepoDependencies(params: {
       notes.push({ requirement: path, reason: `not read: larger than ${maxFileBytes} bytes`, path });
       continue;
     }
-    let text = known.get(path);
+    const knownFile = known.get(path);
+    let text = knownFile?.text;
     if (text === undefined) {
       try {
         text = await readRepoFile(context, { owner, repo, path, ref });
@@ -98,7 +106,8 @@ export async function checkRepoDependencies(params: {
       continue;
     }
     bytes += text.length;
-    const file = { path, text };
+    // A `pyproject.toml` the job already read keeps its facts (parsed once per job).
+    const file = dependencyFile(path, text, knownFile?.pyproject);
     files.push(file);
     queue.push(...listReferencedFiles(file));
   }

@@ -1,7 +1,6 @@
 import type { Context } from 'probot';
-import { parse as parseToml } from 'smol-toml';
+import { readPyproject } from '../core/build-files/pyproject.js';
 import { resolveConfig, type ConfigProblem, type ResolvedConfig } from '../core/config/schema.js';
-import { collectProjectFacts, emptyProjectFacts } from '../core/engine/project-facts.js';
 import { readRepoFile } from './read-repo-file.js';
 
 /**
@@ -20,15 +19,11 @@ export async function loadRepoConfig(
   const pyproject = await readRepoFile(context, { ...repo, path: 'pyproject.toml' });
   let projectName: string | undefined;
   if (pyproject !== undefined) {
-    const facts = emptyProjectFacts();
-    collectProjectFacts(facts, 'pyproject.toml', 'pyproject', pyproject);
-    projectName = facts.projectName;
-    try {
-      const data = parseToml(pyproject) as { tool?: { ftbot?: unknown } };
-      sources.push({ source: 'pyproject.toml', value: data.tool?.ftbot });
-    } catch (error) {
-      problems.push({ source: 'pyproject.toml', path: '(file)', message: firstLine(error, 'invalid TOML') });
-    }
+    // Read once: `[project] name` and `[tool.ftbot]` come from the same facts.
+    const facts = readPyproject(pyproject);
+    projectName = facts.name;
+    if (facts.error === undefined) sources.push({ source: 'pyproject.toml', value: facts.ftbot });
+    else problems.push({ source: 'pyproject.toml', path: '(file)', message: facts.error.message.trim() || 'invalid TOML' });
   }
   try {
     const yml = await context.config<Record<string, unknown>>('ftbot.yml');

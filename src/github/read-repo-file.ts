@@ -27,10 +27,10 @@ export async function readRepoFile(context: Context, params: { owner: string; re
   try {
     if (maxBytes === undefined) {
       const response = await context.octokit.rest.repos.getContent({ ...file, mediaType: { format: 'raw' } });
-      return decodeBody(response.data as unknown);
+      return decodeBody(response.data);
     }
     const response = await context.octokit.rest.repos.getContent({ ...file, mediaType: { format: 'raw' }, request: { parseSuccessResponseBody: false } });
-    return await readCapped(response.data as unknown, Number(response.headers['content-length'] ?? NaN), file.path, maxBytes);
+    return await readCapped(response.data, Number(response.headers['content-length'] ?? NaN), file.path, maxBytes);
   } catch (error) {
     if ((error as { status?: number }).status === 404) return undefined;
     throw error;

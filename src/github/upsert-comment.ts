@@ -9,7 +9,7 @@ export type IssueComment = { id: number; body?: string | undefined; user: { type
  * more than 100).
  */
 export async function listIssueComments(context: Context, target: { owner: string; repo: string; issue_number: number }): Promise<IssueComment[]> {
-  return (await context.octokit.paginate(context.octokit.rest.issues.listComments, { ...target, per_page: 100 })) as IssueComment[];
+  return await context.octokit.paginate(context.octokit.rest.issues.listComments, { ...target, per_page: 100 });
 }
 
 /** ftbot's own comment holding `marker`: written by a bot and carrying the hidden marker. */

@@ -59,5 +59,5 @@ export async function loadGrammars(languages: Iterable<SourceLanguage> = ['c', '
       return [name, await language] as const;
     }),
   );
-  return Object.fromEntries(entries) as Grammars;
+  return Object.fromEntries(entries);
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
+import { parseToml, type TomlProblem } from '../core/build-files/parse-toml.js';
+import { readPyproject } from '../core/build-files/pyproject.js';
 import { defaultConfig, type ConfigProblem, type ResolvedConfig } from '../core/config/defaults.js';
 import { locateTomlKey } from '../core/config/locate-key.js';
 
@@ -75,23 +76,22 @@ function readTomlSource(abs: string, source: string, standalone: boolean): RawCo
   } catch {
     return { source, value: undefined, locate: () => ({ line: 1, column: 1 }), problem: { source, path: '(file)', message: 'cannot read the configuration file' } };
   }
-  let data: Record<string, unknown>;
-  try {
-    data = parseToml(text) as Record<string, unknown>;
-  } catch (error) {
-    const message = error instanceof Error ? (error.message.split('\n')[0] ?? 'invalid TOML') : 'invalid TOML';
-    const at = error as { line?: unknown; column?: unknown };
-    const problem: ConfigProblem = { source, path: '(file)', message };
-    if (typeof at.line === 'number') problem.line = at.line;
-    if (typeof at.column === 'number') problem.column = at.column;
+  const invalid = (error: TomlProblem): RawConfigSource => {
+    const problem: ConfigProblem = { source, path: '(file)', ...error };
     return { source, value: undefined, locate: () => ({ line: 1, column: 1 }), problem };
+  };
+  const locate = (section: string | undefined) => (path: readonly string[]) => locateTomlKey(text, section, path);
+  // A pyproject.toml goes through its one typed reader; its settings are `[tool.ftbot]`.
+  if (pyproject) {
+    const facts = readPyproject(text);
+    return facts.error === undefined ? { source, value: facts.ftbot, locate: locate('tool.ftbot') } : invalid(facts.error);
   }
-  const tool = (data.tool as Record<string, unknown> | undefined)?.ftbot;
-  // `--config x.toml` may be a pyproject.toml or a file whose top level holds the settings.
-  const inTool = pyproject || tool !== undefined || !standalone;
-  const value = inTool ? tool : data;
-  const section = inTool ? 'tool.ftbot' : undefined;
-  return { source, value, locate: (path) => locateTomlKey(text, section, path) };
+  const parsed = parseToml(text);
+  if (!parsed.ok) return invalid(parsed.problem);
+  const tool = (parsed.doc.tool as Record<string, unknown> | undefined)?.ftbot;
+  // `--config x.toml` may hold `[tool.ftbot]` or hold the settings at its top level.
+  const inTool = tool !== undefined || !standalone;
+  return inTool ? { source, value: tool, locate: locate('tool.ftbot') } : { source, value: parsed.doc, locate: locate(undefined) };
 }
 
 function readYamlSource(abs: string, source: string): RawConfigSource {

@@ -113,7 +113,7 @@ export function classifyError(error: unknown): LlmResponse {
   else if (error.status >= 500) kind = 'server';
   else if (/context_length_exceeded/.test(code)) kind = 'context-length';
   else kind = 'bad-request';
-  const retryAfterMs = retryAfter(error.headers);
+  const retryAfterMs = retryAfter(error.headers as Headers | undefined);
   return { status: 'error', kind, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
 }
 

@@ -81,7 +81,7 @@ async function readCapped(response: Response, maxBytes: number): Promise<string 
     return undefined;
   }
   if (response.body === null) return '';
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -239,10 +239,10 @@ export function createPypiIndex(options: PypiIndexOptions = {}): PackageIndex {
         if (oldest.done === true) break;
         forget(oldest.value);
       }
-      cache.set(key, { expires: now + ttlMs, answer: answer as Answer, bytes });
+      cache.set(key, { expires: now + ttlMs, answer, bytes });
       cachedBytes += bytes;
     }
-    return answer as Answer;
+    return answer;
   }
 
   return {

@@ -3,12 +3,13 @@ import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   checkDependencyReadiness,
+  dependencyFile,
   isDependencyFile,
   listReferencedFiles,
   renderReadiness,
   toReadinessJson,
+  type DependencyFile,
 } from '../../core/deps/index.js';
-import type { SourceFile } from '../../core/ports.js';
 import { createPypiIndex } from '../../io/pypi-index.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo, type Command } from '../io.js';
 
@@ -78,7 +79,7 @@ async function readProjectFile(root: string, path: string): Promise<string | und
 }
 
 /** The entry points (pyproject.toml, setup.cfg, requirements files), then what they point at. */
-async function collectFiles(root: string): Promise<SourceFile[]> {
+async function collectFiles(root: string): Promise<DependencyFile[]> {
   const candidates: string[] = [];
   for (const [folder, prefix] of [
     [root, ''],
@@ -91,7 +92,7 @@ async function collectFiles(root: string): Promise<SourceFile[]> {
     }
   }
   const queue = candidates.filter(isDependencyFile).sort();
-  const files: SourceFile[] = [];
+  const files: DependencyFile[] = [];
   const seen = new Set<string>();
   while (queue.length > 0 && files.length < MAX_FILES) {
     const path = queue.shift() ?? '';
@@ -99,7 +100,7 @@ async function collectFiles(root: string): Promise<SourceFile[]> {
     seen.add(path);
     const text = await readProjectFile(root, path);
     if (text === undefined) continue;
-    const file = { path, text };
+    const file = dependencyFile(path, text);
     files.push(file);
     queue.push(...listReferencedFiles(file));
   }

@@ -14,7 +14,7 @@ export const command: Command = {
   name: 'rule',
   summary: "Print a rule's documentation",
   usage,
-  async run(args: string[], io: CliIo): Promise<number> {
+  run(args: string[], io: CliIo): number {
     const key = args[0];
     if (key === undefined) throw new UsageError('missing rule id, e.g. `ftbot rule FT001`');
     const rule = findRule(key);

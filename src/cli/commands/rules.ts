@@ -11,7 +11,7 @@ export const command: Command = {
   name: 'rules',
   summary: 'List the rules',
   usage,
-  async run(args: string[], io: CliIo): Promise<number> {
+  run(args: string[], io: CliIo): number {
     const { values } = parseArgs({ args, options: { format: { type: 'string', default: 'text' } } });
     if (values.format === 'json') {
       const list = rules.map((r) => ({

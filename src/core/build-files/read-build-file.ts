@@ -1,4 +1,6 @@
 import type { BuildFileKind } from '../languages.js';
+import { parseToml } from './parse-toml.js';
+import { readPyproject, type CibuildwheelSettings, type PyprojectFacts } from './pyproject.js';
 import { commandSites, declaringFileSite, mesonSites, setupPySites, type CythonSite } from './cython-sites.js';
 import { mesonF2pySteps, pythonF2pyScript, type F2pyStep } from './f2py-steps.js';
 import { parseCargoRequirement, parseRequirement, type Requirement } from './requirements.js';
@@ -10,17 +12,8 @@ export type PinnedTool = 'cython' | 'pybind11' | 'nanobind' | 'pyo3' | 'maturin'
 /** A version requirement on one of those tools, where the build file states it. */
 export type Pin = { tool: PinnedTool; requirement: Requirement; path: string; start: number; end: number; text: string };
 
-/** `[tool.cibuildwheel]` settings that decide whether free-threaded wheels are built. */
-export type CibuildwheelConfig = {
-  path: string;
-  start: number;
-  /** `build` selectors, when set. */
-  build?: string[];
-  /** `enable` values (`cpython-freethreading`, `all`, …). */
-  enable: string[];
-  /** `free-threaded-support = true` (cibuildwheel 2.18.1–2.x). */
-  freeThreadedSupport: boolean;
-};
+/** `[tool.cibuildwheel]` settings that decide whether free-threaded wheels are built, and where they are. */
+export type CibuildwheelConfig = { path: string; start: number } & CibuildwheelSettings;
 
 /** Everything ftbot reads from one build file, parsed once per scan. */
 export type BuildFileFacts = {
@@ -34,6 +27,12 @@ export type BuildFileFacts = {
   f2pySteps?: F2pyStep[];
   /** A Python build script that always asks f2py for `--freethreading-compatible` (see `F2pyScript`). */
   f2pyDeclaresAlways?: boolean;
+  /** A `pyproject.toml`'s typed contents (see `readPyproject`). */
+  pyproject?: PyprojectFacts;
+  /** A `Cargo.toml`'s `pyo3` dependency requirement (`[dependencies]` or `[workspace.dependencies]`). */
+  pyo3Version?: string;
+  /** The TOML parser's message when a `pyproject.toml` or `Cargo.toml` does not parse. */
+  parseError?: string;
 };
 
 const toolNames: Record<string, PinnedTool> = {
@@ -60,10 +59,9 @@ function locate(text: string, needle: string, from = 0): { start: number; end: n
 }
 
 /** Pins among PEP 508 requirement strings (a `requires` or `setup_requires` list). */
-function pinsOf(path: string, text: string, strings: readonly unknown[], from: number): Pin[] {
+function pinsOf(path: string, text: string, strings: readonly string[], from: number): Pin[] {
   const pins: Pin[] = [];
   for (const s of strings) {
-    if (typeof s !== 'string') continue;
     const requirement = parseRequirement(s);
     const tool = requirement === undefined ? undefined : toolNames[requirement.name];
     if (requirement === undefined || tool === undefined) continue;
@@ -162,15 +160,27 @@ function mesonPins(path: string, text: string): Pin[] {
   return pins;
 }
 
+/** `pyo3 = "0.23"` or `pyo3 = { version = "0.23", features = [...] }`, in any dependency table. */
+function pyo3VersionOf(cargo: Record<string, unknown>): string | undefined {
+  for (const table of [cargo.dependencies, asRecord(cargo.workspace)?.dependencies]) {
+    const dep = asRecord(table)?.pyo3;
+    if (typeof dep === 'string') return dep;
+    const version = asRecord(dep)?.version;
+    if (typeof version === 'string') return version;
+  }
+  return undefined;
+}
+
 /**
- * Reads one build file (text only; nothing is executed) into typed facts. `toml` is the parsed
- * document for `pyproject.toml` and `Cargo.toml`, when it parsed.
+ * Reads one build file (text only; nothing is executed) into typed facts. `pyproject.toml` and
+ * `Cargo.toml` are parsed here, once (`readPyproject`, `parseToml`); pass `pyproject` when the
+ * caller already read that file's facts.
  *
  * @example
- *   readBuildFile('pyproject.toml', 'pyproject', text, { 'build-system': { requires: ['Cython<3.1'] } }).pins[0]
+ *   readBuildFile('pyproject.toml', 'pyproject', '[build-system]\nrequires = ["Cython<3.1"]\n').pins[0]
  *   // → { tool: 'cython', requirement: { name: 'cython', spec: '<3.1', max: … }, … }
  */
-export function readBuildFile(path: string, kind: BuildFileKind, text: string, toml?: Record<string, unknown>): BuildFileFacts {
+export function readBuildFile(path: string, kind: BuildFileKind, text: string, pyproject?: PyprojectFacts): BuildFileFacts {
   const facts: BuildFileFacts = { path, kind, pins: [], cythonSites: [] };
   if ((kind === 'meson' || kind === 'build-script' || kind === 'setup-py') && /f2py/i.test(text)) {
     if (kind === 'meson') facts.f2pySteps = mesonF2pySteps(text);
@@ -182,23 +192,12 @@ export function readBuildFile(path: string, kind: BuildFileKind, text: string, t
   }
   switch (kind) {
     case 'pyproject': {
-      const requires = asRecord(toml?.['build-system'])?.requires;
+      const data = pyproject ?? readPyproject(text);
+      facts.pyproject = data;
+      if (data.error !== undefined) facts.parseError = data.error.message;
       const header = text.indexOf('[build-system]');
-      if (Array.isArray(requires)) facts.pins.push(...pinsOf(path, text, requires, Math.max(0, header)));
-      const cibw = asRecord(asRecord(toml?.tool)?.cibuildwheel);
-      if (cibw !== undefined) {
-        const build = cibw.build;
-        const enable = cibw.enable;
-        const config: CibuildwheelConfig = {
-          path,
-          start: Math.max(0, text.indexOf('[tool.cibuildwheel')),
-          enable: typeof enable === 'string' ? enable.split(/\s+/) : Array.isArray(enable) ? enable.map(String) : [],
-          freeThreadedSupport: cibw['free-threaded-support'] === true,
-        };
-        if (typeof build === 'string') config.build = build.split(/\s+/).filter(Boolean);
-        else if (Array.isArray(build)) config.build = build.map(String);
-        facts.cibuildwheel = config;
-      }
+      facts.pins.push(...pinsOf(path, text, data.buildRequires, Math.max(0, header)));
+      if (data.cibuildwheel !== undefined) facts.cibuildwheel = { path, start: Math.max(0, text.indexOf('[tool.cibuildwheel')), ...data.cibuildwheel };
       facts.cythonSites.push(...declaringFileSite(path, text));
       break;
     }
@@ -231,7 +230,13 @@ export function readBuildFile(path: string, kind: BuildFileKind, text: string, t
       facts.cythonSites.push(...commandSites(path, text, kind === 'cmake'));
       break;
     case 'cargo': {
-      for (const table of [toml?.dependencies, asRecord(toml?.workspace)?.dependencies, toml?.['build-dependencies']]) {
+      const parsed = parseToml(text);
+      if (!parsed.ok) {
+        facts.parseError = parsed.problem.message;
+        break;
+      }
+      const toml = parsed.doc;
+      for (const table of [toml.dependencies, asRecord(toml.workspace)?.dependencies, toml['build-dependencies']]) {
         for (const name of ['pyo3', 'pyo3-ffi', 'pyo3-build-config']) {
           const dep = asRecord(table)?.[name];
           const spec = typeof dep === 'string' ? dep : asRecord(dep)?.version;
@@ -241,6 +246,8 @@ export function readBuildFile(path: string, kind: BuildFileKind, text: string, t
           facts.pins.push({ tool: 'pyo3', requirement: parseCargoRequirement(name, spec), path, text: spec, ...where });
         }
       }
+      const version = pyo3VersionOf(toml);
+      if (version !== undefined) facts.pyo3Version = version;
       break;
     }
     case 'workflow':

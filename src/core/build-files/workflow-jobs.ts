@@ -38,8 +38,13 @@ export type WorkflowJob = {
 
 export type WorkflowFacts = { jobs: WorkflowJob[]; error?: string };
 
+/** The text of a YAML scalar (`3.13`, `true`, `"x"`); undefined for maps, lists and nulls. */
+function scalarText(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : undefined;
+}
+
 function pairsOf(node: unknown): Pair[] {
-  return isMap(node) ? (node.items as Pair[]) : [];
+  return isMap(node) ? node.items : [];
 }
 
 function get(node: unknown, key: string): unknown {
@@ -57,8 +62,8 @@ function matrixValues(matrix: unknown, key: string): string[] {
   const include = record.include;
   if (Array.isArray(include)) {
     for (const entry of include) {
-      const v = (entry as Record<string, unknown> | null)?.[key];
-      if (v !== undefined && v !== null) out.push(String(v));
+      const v = scalarText((entry as Record<string, unknown> | null)?.[key]);
+      if (v !== undefined) out.push(v);
     }
   }
   return out;
@@ -80,11 +85,11 @@ function collectEnv(into: CibuildwheelRun['env'], node: unknown, matrix: unknown
     if (!isScalar(pair.key)) continue;
     const key = String(pair.key.value);
     if (!key.startsWith('CIBW_')) continue;
-    const raw = toPlain(pair.value);
-    if (raw === undefined || raw === null || typeof raw === 'object') continue;
+    const raw = scalarText(toPlain(pair.value));
+    if (raw === undefined) continue;
     const start = pair.key.range?.[0] ?? 0;
     const end = (pair.value as YamlNode | null)?.range?.[1] ?? start;
-    into.set(key, { values: expand(String(raw), matrix), start, end });
+    into.set(key, { values: expand(raw, matrix), start, end });
   }
 }
 

@@ -1,6 +1,6 @@
-import type { Logger, PackageIndex, SourceFile } from '../ports.js';
+import type { Logger, PackageIndex } from '../ports.js';
 import { checkReadiness, type ReadinessCheck } from './check-readiness.js';
-import { readDependencies } from './read-dependencies.js';
+import { readDependencies, type DependencyFile } from './read-dependencies.js';
 
 export type DependencyReadinessCheck = ReadinessCheck & {
   /** Files that could not be read at all (invalid TOML, wrong types); also listed in `skipped`. */
@@ -29,7 +29,7 @@ export type DependencyReadinessCheck = ReadinessCheck & {
  *   check.blockers // ['orjson']
  */
 export async function checkDependencyReadiness(params: {
-  files: readonly SourceFile[];
+  files: readonly DependencyFile[];
   index: PackageIndex;
   maxDependencies?: number;
   concurrency?: number;

@@ -164,7 +164,7 @@ async function checkOne(dep: DeclaredDependency, index: PackageIndex, logger: Lo
   // The release's files are asked for once; the wheel check reads them through this small cache.
   const latest = await index.findRelease({ project: dep.requirement.key });
   if (latest.status === 'ok') budget.used += latest.bytes ?? 0;
-  const check = await checkWheels({ project: dep.requirement.key, index: { findRelease: async () => latest } });
+  const check = await checkWheels({ project: dep.requirement.key, index: { findRelease: () => Promise.resolve(latest) } });
   if (latest.status === 'unknown' || check.status === 'unknown') {
     logger.debug({ project: name, reason: check.note }, 'dependency unknown');
     return { ...base, status: 'unknown', latestVersion: null, note: joinNotes(check.note ?? 'The index did not answer', undecided) };

@@ -1,4 +1,4 @@
-import { versionSatisfies, type VersionOperator } from './compare-versions.js';
+import { versionSatisfies } from './compare-versions.js';
 import type { MarkerNode, MarkerOperator, MarkerValue } from './parse-marker.js';
 
 /**
@@ -28,7 +28,7 @@ function compareStrings(left: string, operator: MarkerOperator, right: string, v
   if (operator === 'in') return right.includes(left);
   if (operator === 'not in') return !right.includes(left);
   if (versionAware) {
-    const result = versionSatisfies(left, operator as VersionOperator, right);
+    const result = versionSatisfies(left, operator, right);
     if (result !== undefined) return result;
   }
   switch (operator) {

@@ -1,4 +1,4 @@
-import { parse as parseToml } from 'smol-toml';
+import { readPyproject, type PyprojectFacts } from '../build-files/pyproject.js';
 import type { SourceFile } from '../ports.js';
 import { evaluateMarker } from './evaluate-marker.js';
 import { normalizeProjectName, parseRequirement, type Requirement } from './parse-requirement.js';
@@ -26,6 +26,25 @@ export type SkippedRequirement = {
   reason: string;
   path: string;
 };
+
+/**
+ * A dependency file: its path and text, and for a `pyproject.toml` the facts already read from it
+ * (`readPyproject`), so the file is parsed once however many steps look at it.
+ */
+export type DependencyFile = SourceFile & { pyproject?: PyprojectFacts | undefined };
+
+/**
+ * A dependency file ready for `listReferencedFiles` and `readDependencies`: a `pyproject.toml`
+ * is read into its facts here, once.
+ */
+export function dependencyFile(path: string, text: string, pyproject?: PyprojectFacts): DependencyFile {
+  return path.endsWith('pyproject.toml') ? { path, text, pyproject: pyproject ?? readPyproject(text) } : { path, text };
+}
+
+/** The facts of a `pyproject.toml` file, read now unless the file carries them. */
+function pyprojectOf(file: DependencyFile): PyprojectFacts {
+  return file.pyproject ?? readPyproject(file.text);
+}
 
 export type DependencyList = {
   dependencies: DeclaredDependency[];
@@ -96,7 +115,7 @@ function optionValue(line: string, short: string, long: string): string | undefi
  * @example
  *   listReferencedFiles({ path: 'requirements/dev.txt', text: '-r base.txt\npytest\n' }) // ['requirements/base.txt']
  */
-export function listReferencedFiles(file: SourceFile): string[] {
+export function listReferencedFiles(file: DependencyFile): string[] {
   const out: string[] = [];
   if (file.path.endsWith('.txt')) {
     for (const line of logicalLines(file.text)) {
@@ -105,38 +124,23 @@ export function listReferencedFiles(file: SourceFile): string[] {
       if (resolved !== undefined) out.push(resolved);
     }
   } else if (file.path.endsWith('pyproject.toml')) {
-    const dynamic = setuptoolsDynamic(file.text);
+    const dynamic = setuptoolsDynamic(pyprojectOf(file));
     for (const paths of Object.values(dynamic)) out.push(...paths);
   }
   return [...new Set(out)];
 }
 
-/** `[tool.setuptools.dynamic]` `dependencies` / `optional-dependencies.<g>` file lists, by group ('' = runtime). */
-function setuptoolsDynamic(text: string): Record<string, string[]> {
-  let doc: unknown;
-  try {
-    doc = parseToml(text);
-  } catch {
-    return {};
-  }
-  const dynamic = (((doc as Record<string, unknown>).tool as Record<string, unknown> | undefined)?.setuptools as
-    | Record<string, unknown>
-    | undefined)?.dynamic as Record<string, unknown> | undefined;
-  if (dynamic === undefined || typeof dynamic !== 'object') return {};
-  const files = (entry: unknown): string[] => {
-    const file = (entry as { file?: unknown } | undefined)?.file;
-    const list = typeof file === 'string' ? [file] : Array.isArray(file) ? file : [];
-    return list.filter((f): f is string => typeof f === 'string').flatMap((f) => resolvePath('pyproject.toml', f) ?? []);
-  };
+/** `[tool.setuptools.dynamic]` `dependencies` / `optional-dependencies.<g>` file lists, by group ('' = runtime), resolved. */
+function setuptoolsDynamic(pyproject: PyprojectFacts): Record<string, string[]> {
+  const dynamic = pyproject.setuptoolsDynamic;
+  if (dynamic === undefined) return {};
+  const resolved = (files: readonly string[]): string[] => files.flatMap((f) => resolvePath('pyproject.toml', f) ?? []);
   const out: Record<string, string[]> = {};
-  const runtime = files(dynamic.dependencies);
+  const runtime = resolved(dynamic.dependencies);
   if (runtime.length > 0) out[''] = runtime;
-  const optional = dynamic['optional-dependencies'];
-  if (optional !== null && typeof optional === 'object') {
-    for (const [group, entry] of Object.entries(optional as Record<string, unknown>)) {
-      const paths = files(entry);
-      if (paths.length > 0) out[group] = paths;
-    }
+  for (const { group, files } of dynamic.optional) {
+    const paths = resolved(files);
+    if (paths.length > 0) out[group] = paths;
   }
   return out;
 }
@@ -297,43 +301,30 @@ function readSetupCfg(path: string, text: string, collector: Collector): void {
   for (const [group, lines] of ini.get('options.extras_require') ?? []) addAll(lines, group);
 }
 
-function stringList(value: unknown): string[] | undefined {
-  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
-}
-
-function readPyproject(path: string, text: string, files: ReadonlyMap<string, string>, collector: Collector): void {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(text) as Record<string, unknown>;
-  } catch (error) {
-    const message = `not valid TOML: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`;
+function readPyprojectDependencies(path: string, pyproject: PyprojectFacts, files: ReadonlyMap<string, string>, collector: Collector): void {
+  if (pyproject.error !== undefined) {
+    const message = `not valid TOML: ${pyproject.error.message}`;
     collector.list.errors.push({ path, message });
     collector.skip(path, message, path);
     return;
   }
-  const project = doc.project as Record<string, unknown> | undefined;
-  if (project === undefined || typeof project !== 'object') return;
   const bad = (key: string): void => {
     const message = `${quote(key)} must be a list of strings`;
     collector.list.errors.push({ path, message });
     collector.skip(path, message, path);
   };
-  if (project.dependencies !== undefined) {
-    const list = stringList(project.dependencies);
-    if (list === undefined) bad('project.dependencies');
-    else for (const r of list) collector.add(r, path, null);
+  const { dependencies } = pyproject;
+  if (dependencies !== undefined) {
+    if (!dependencies.ok) bad('project.dependencies');
+    else for (const r of dependencies.list) collector.add(r, path, null);
   }
-  const optional = project['optional-dependencies'];
-  if (optional !== undefined && optional !== null && typeof optional === 'object') {
-    for (const [group, value] of Object.entries(optional as Record<string, unknown>)) {
-      const list = stringList(value);
-      if (list === undefined) bad(`project.optional-dependencies.${group}`);
-      else for (const r of list) collector.add(r, path, group);
-    }
+  for (const optional of pyproject.optionalDependencies) {
+    if (!optional.ok) bad(`project.optional-dependencies.${optional.group}`);
+    else for (const r of optional.list) collector.add(r, path, optional.group);
   }
   // Dependencies setuptools reads from files (`dynamic = ["dependencies"]`).
-  const dynamic = stringList(project.dynamic) ?? [];
-  const fromFiles = setuptoolsDynamic(text);
+  const { dynamic } = pyproject;
+  const fromFiles = setuptoolsDynamic(pyproject);
   for (const [group, paths] of Object.entries(fromFiles)) {
     const field = group === '' ? 'dependencies' : 'optional-dependencies';
     if (!dynamic.includes(field)) continue;
@@ -344,16 +335,8 @@ function readPyproject(path: string, text: string, files: ReadonlyMap<string, st
   }
 }
 
-function projectName(files: ReadonlyMap<string, string>): string | undefined {
-  const pyproject = files.get('pyproject.toml');
-  if (pyproject !== undefined) {
-    try {
-      const name = ((parseToml(pyproject) as Record<string, unknown>).project as Record<string, unknown> | undefined)?.name;
-      if (typeof name === 'string') return name;
-    } catch {
-      // Reported when the file is read.
-    }
-  }
+function projectName(pyproject: PyprojectFacts | undefined, files: ReadonlyMap<string, string>): string | undefined {
+  if (pyproject?.name !== undefined) return pyproject.name;
   const cfg = files.get('setup.cfg');
   return cfg === undefined ? undefined : readIni(cfg).get('metadata')?.get('name')?.[0];
 }
@@ -377,14 +360,15 @@ function projectName(files: ReadonlyMap<string, string>): string | undefined {
  *   The dependencies in the order read (runtime and optional groups mixed; see `group`), what was
  *   skipped and why, and files that could not be read. Never throws for bad input.
  */
-export function readDependencies(params: { files: readonly SourceFile[] }): DependencyList {
+export function readDependencies(params: { files: readonly DependencyFile[] }): DependencyList {
   const files = new Map(params.files.map((f) => [f.path, f.text]));
+  const pyprojectFile = params.files.findLast((f) => f.path === 'pyproject.toml');
+  const pyproject = pyprojectFile === undefined ? undefined : pyprojectOf(pyprojectFile);
   // 1. The project's own name.
-  const name = projectName(files);
+  const name = projectName(pyproject, files);
   const collector = new Collector(name === undefined ? undefined : normalizeProjectName(name));
   // 2. and 3. Each kind of file, entry points only; includes are followed from them.
-  const pyproject = files.get('pyproject.toml');
-  if (pyproject !== undefined) readPyproject('pyproject.toml', pyproject, files, collector);
+  if (pyproject !== undefined) readPyprojectDependencies('pyproject.toml', pyproject, files, collector);
   const cfg = files.get('setup.cfg');
   if (cfg !== undefined) readSetupCfg('setup.cfg', cfg, collector);
   // Runtime files first, so a requirement both files list counts as a runtime one.

@@ -53,9 +53,8 @@ export function createDeterministicDrafter(params: { grammars: Grammars }): Draf
   const { grammars } = params;
   return {
     kind: 'deterministic',
-    async draft(request: DraftRequest): Promise<DraftOutcome> {
-      return { status: 'drafted', draft: draftDeterministically(request, grammars) };
-    },
+    // Drafting from templates waits on nothing; a throw still rejects, as from an async method.
+    draft: (request: DraftRequest): Promise<DraftOutcome> => new Promise((resolve) => resolve({ status: 'drafted', draft: draftDeterministically(request, grammars) })),
   };
 }
 

@@ -233,12 +233,13 @@ function checkOwnership(root: Node, text: string, edit: LineEdit): string[] {
     const fn = enclosingFunction(call);
     const body = fn?.childForFieldName('body');
     if (fn === undefined || body === null || body === undefined) continue;
-    const target = strongTarget(call, info.outParam);
-    if (target === 'returned') continue;
-    if (target === undefined) {
+    const held = strongTarget(call, info.outParam);
+    if (held?.kind === 'returned') continue;
+    if (held === undefined) {
       problems.push(`the strong reference from \`${api}\` is not stored in a variable, so it cannot be released`);
       continue;
     }
+    const target = held.name;
     const resultNames = new Set<string>();
     if (info.outParam) {
       const holder = resultHolder(call);
@@ -261,21 +262,28 @@ function checkOwnership(root: Node, text: string, edit: LineEdit): string[] {
   return problems;
 }
 
-/** The variable holding the new reference: the `&v` out-parameter or the assigned name; 'returned' for `return f(…)`. */
-function strongTarget(call: Node, outParam: boolean): string | 'returned' | undefined {
+/**
+ * Where a new reference goes: a variable (a C variable may well be named `returned`, so the
+ * returned case is its own kind, not a name).
+ */
+type StrongTarget = { kind: 'variable'; name: string } | { kind: 'returned' };
+
+/** The variable holding the new reference: the `&v` out-parameter or the assigned name; `returned` for `return f(…)`. */
+function strongTarget(call: Node, outParam: boolean): StrongTarget | undefined {
+  const variable = (name: string | undefined): StrongTarget | undefined => (name === undefined ? undefined : { kind: 'variable', name });
   if (outParam) {
     const last = callArguments(call).at(-1);
     if (last === undefined) return undefined;
     const arg = unwrapExpression(last);
     if (arg.type !== 'pointer_expression' || arg.childForFieldName('operator')?.text !== '&') return undefined;
-    return arg.childForFieldName('argument')?.text;
+    return variable(arg.childForFieldName('argument')?.text);
   }
   let outer: Node = call;
   while (outer.parent !== null && (outer.parent.type === 'parenthesized_expression' || outer.parent.type === 'cast_expression')) outer = outer.parent;
   const parent = outer.parent;
-  if (parent?.type === 'return_statement') return 'returned';
-  if (parent?.type === 'init_declarator') return innermostIdentifier(parent.childForFieldName('declarator'));
-  if (parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.type === 'identifier') return parent.childForFieldName('left')?.text;
+  if (parent?.type === 'return_statement') return { kind: 'returned' };
+  if (parent?.type === 'init_declarator') return variable(innermostIdentifier(parent.childForFieldName('declarator')));
+  if (parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.type === 'identifier') return variable(parent.childForFieldName('left')?.text);
   return undefined;
 }
 

@@ -28,8 +28,8 @@ export function createReporter(params: {
     const end = d.node?.endIndex ?? d.end ?? start;
     const a = lineIndex(start);
     const b = lineIndex(end);
-    const template = (rule.meta.messages as Record<string, string>)[d.messageId] ?? d.messageId;
-    const help = (rule.meta.help as Record<string, string>)[d.messageId];
+    const template = rule.meta.messages[d.messageId] ?? d.messageId;
+    const help = rule.meta.help[d.messageId];
     const fn = d.node === undefined ? undefined : enclosingFunction(d.node);
     const symbol = d.symbol ?? (fn === undefined ? undefined : functionName(fn));
     const lineEnd = text.indexOf('\n', start);

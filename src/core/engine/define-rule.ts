@@ -152,5 +152,5 @@ export function defineRule<MessageId extends string, F extends 'never' | Applica
     },
   ) => void;
 }): Rule<MessageId> {
-  return rule as Rule<MessageId>;
+  return rule;
 }

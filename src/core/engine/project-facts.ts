@@ -1,4 +1,3 @@
-import { parse as parseToml } from 'smol-toml';
 import type { Diagnostic } from '../diagnostics.js';
 import type { BuildFileKind } from '../languages.js';
 import { readBuildFile, type BuildFileFacts } from '../build-files/read-build-file.js';
@@ -98,53 +97,21 @@ export function collectProjectFacts(facts: ProjectFacts, path: string, kind: Bui
   }
   // `python-version: "3.14t"`, `- 3.13t`, `freethreaded: true`, `3.14+freethreaded`.
   if (kind === 'workflow' && /\b3\.1\d+t\b|freethreaded:\s*(true|\$\{\{)|\+freethreaded/.test(withoutComments(text))) facts.ciTestsFreeThreaded = true;
-  if (kind !== 'pyproject' && kind !== 'cargo') {
-    facts.buildFiles.set(path, readBuildFile(path, kind, text));
-    return [];
-  }
-  let data: Record<string, unknown>;
-  try {
-    data = parseToml(text) as Record<string, unknown>;
-  } catch (error) {
-    facts.buildFiles.set(path, readBuildFile(path, kind, text));
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return [{ kind: 'parse-error', path, message: `invalid TOML: ${message}` }];
-  }
-  facts.buildFiles.set(path, readBuildFile(path, kind, text, data));
-  if (kind === 'cargo') {
-    const version = pyo3VersionOf(data);
-    if (version !== undefined) facts.pyo3Version = version;
-    return [];
-  }
-  const project = asRecord(data.project);
+  const file = readBuildFile(path, kind, text);
+  facts.buildFiles.set(path, file);
+  if (file.parseError !== undefined) return [{ kind: 'parse-error', path, message: `invalid TOML: ${file.parseError}` }];
+  if (file.pyo3Version !== undefined) facts.pyo3Version = file.pyo3Version;
+  const project = file.pyproject;
   if (project !== undefined) {
-    if (typeof project.name === 'string') facts.projectName = project.name;
-    if (typeof project['requires-python'] === 'string') {
-      facts.requiresPython = project['requires-python'];
-      const min = minPythonOf(project['requires-python']);
+    if (project.name !== undefined) facts.projectName = project.name;
+    if (project.requiresPython !== undefined) {
+      facts.requiresPython = project.requiresPython;
+      const min = minPythonOf(project.requiresPython);
       if (min !== undefined) facts.minPython = min;
     }
-    if (Array.isArray(project.classifiers)) {
-      facts.classifiers = project.classifiers.filter((c): c is string => typeof c === 'string');
-    }
+    if (project.classifiers !== undefined) facts.classifiers = project.classifiers;
   }
   return [];
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-/** `pyo3 = "0.23"` or `pyo3 = { version = "0.23", features = [...] }`, in any dependency table. */
-function pyo3VersionOf(cargo: Record<string, unknown>): string | undefined {
-  const tables = [cargo.dependencies, asRecord(cargo.workspace)?.dependencies];
-  for (const table of tables) {
-    const dep = asRecord(table)?.pyo3;
-    if (typeof dep === 'string') return dep;
-    const version = asRecord(dep)?.version;
-    if (typeof version === 'string') return version;
-  }
-  return undefined;
 }
 
 /** The lowest `3.N` allowed by a `requires-python` specifier such as `>=3.9` or `>=3.10,<4`. */

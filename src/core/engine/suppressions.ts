@@ -1,4 +1,6 @@
 import type { Diagnostic, Finding } from '../diagnostics.js';
+import { ruleIdsIn } from '../rules/index.js';
+import type { RuleCategory } from './define-rule.js';
 
 /**
  * Inline suppressions, in the comment syntax of each language. Where a comment is decides what it
@@ -30,8 +32,15 @@ export type Suppression = {
   form: 'ftbot' | 'nolint' | 'noqa' | 'numpy';
 };
 
-/** Rules that NumPy's `noqa: borrowed-ref` annotation stands for. */
-export const borrowedRefRuleIds = ['FT001', 'FT002', 'FT003', 'FT004', 'FT005', 'FT006', 'FT007', 'FT017'];
+/**
+ * The categories NumPy's `noqa: borrowed-ref` annotation stands for: every rule about a borrowed
+ * reference — the borrowed calls themselves, the removed `PyWeakref_GetObject` (it returns one)
+ * and unlocked iteration (the items it reads are borrowed).
+ */
+const borrowedRefCategories: readonly RuleCategory[] = ['borrowed-reference', 'removed-api', 'unlocked-iteration'];
+
+/** Rules that NumPy's `noqa: borrowed-ref` annotation stands for, from their metadata (sorted by id). */
+export const borrowedRefRuleIds: readonly string[] = borrowedRefCategories.flatMap((c) => [...ruleIdsIn(c)]).sort();
 
 // Each pattern is sticky (`y`) and bounded, matched right after a marker found with indexOf, so
 // the cost stays linear in the text. Examples (input after the marker → groups):

@@ -32,7 +32,8 @@ export const MINISEARCH_OPTIONS: Options<KnowledgeChunk> = {
   extractField: (chunk, field) => {
     if (field === 'id') return chunk.id;
     if (field === 'heading') return chunk.headingPath.slice(1).join('\n') || chunk.heading;
-    const value = chunk[field as keyof KnowledgeChunk];
+    // Only the indexed fields are asked for: strings and string lists.
+    const value = chunk[field as (typeof INDEX_FIELDS)[number]];
     return Array.isArray(value) ? value.join('\n') : value;
   },
 };

@@ -3,7 +3,7 @@ import type { Logger } from '../ports.js';
 import { rules as allRules } from '../rules/index.js';
 import { buildOutput } from './build-output/build-output.js';
 import { dependencyCheck } from './dependency-check/dependency-check.js';
-import { projectName } from './project-name/project-name.js';
+import { projectName, rootPyproject } from './project-name/project-name.js';
 import { releaseWheels } from './release-wheels/release-wheels.js';
 import { selectFiles } from './select-files/select-files.js';
 import type { ListedFile, PipelineOutput, PipelineParams } from './types.js';
@@ -19,7 +19,8 @@ import type { ListedFile, PipelineOutput, PipelineParams } from './types.js';
  * 2. exclude → classify → budget (`selectFiles`), and the diff lines of a review;
  * 3. read the chosen files (what cannot be read is noted);
  * 4. read what ftbot posted before on the thread (reviews: fingerprints and the sticky summary);
- * 5. the project's published name (`projectName`);
+ * 5. the top-level `pyproject.toml`'s facts, read once for steps 5 and 7, and the project's
+ *    published name (`projectName`);
  * 6. the release's wheel matrix (`releaseWheels`: triage always, a review when a build file changed);
  * 7. the dependencies' readiness (`dependencyCheck`: triage always, a review when a dependency
  *    file changed);
@@ -43,11 +44,12 @@ export async function runPipeline<F extends ListedFile>(params: PipelineParams<F
   // 4.
   const previous = job.kind === 'review' ? await runner.readPrevious?.() : undefined;
   // 5.
-  const project = projectName({ files, config, fallback: job.kind === 'review' ? job.projectName : undefined });
+  const pyproject = rootPyproject(files);
+  const project = projectName({ pyproject, config, fallback: job.kind === 'review' ? job.projectName : undefined });
   // 6.
   const wheels = await releaseWheels({ kind: job.kind, listed: listing.files, project, index: runner.packageIndex });
   // 7.
-  const dependencies = await dependencyCheck({ kind: job.kind, listing, files, runner });
+  const dependencies = await dependencyCheck({ kind: job.kind, listing, files, pyproject, runner });
   // 8.
   const drafting = await runner.drafting({ allowLlm: job.kind === 'review' });
   // 9.

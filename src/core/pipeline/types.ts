@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/schema.js';
-import type { ReadinessCheck } from '../deps/index.js';
+import type { DependencyFile, ReadinessCheck } from '../deps/index.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Rule } from '../engine/define-rule.js';
 import type { Grammars, ScanResult } from '../engine/scan-files.js';
@@ -80,7 +80,7 @@ export interface PipelineRunner<F extends ListedFile = ListedFile> {
   /** 6. Where wheel matrices are looked up; without it there is none. */
   packageIndex?: PackageIndex | undefined;
   /** 7. Reads the dependency files and checks them; absent: no dependency check. */
-  checkDependencies?(known: readonly SourceFile[], listing: FileListing<F>): Promise<ReadinessCheck | undefined>;
+  checkDependencies?(known: readonly DependencyFile[], listing: FileListing<F>): Promise<ReadinessCheck | undefined>;
   /** 8. The drafters, or undefined when there is no knowledge base (no drafts then). */
   drafting(params: { allowLlm: boolean }): Promise<DraftingSetup | undefined>;
   grammars(): Promise<Grammars>;

@@ -51,7 +51,8 @@ export function pickDraftTargets(findings: readonly Finding[]): { targets: Findi
   const targets: Finding[] = [];
   const covered = new Map<Finding, Finding>();
   for (const group of byLine.values()) {
-    const target = group.find((f) => !DERIVED_RULES.has(f.ruleId)) ?? (group[0] as Finding);
+    const target = group.find((f) => !DERIVED_RULES.has(f.ruleId)) ?? group[0];
+    if (target === undefined) continue; // a group holds at least one finding
     targets.push(target);
     for (const f of group) if (f !== target) covered.set(f, target);
   }

@@ -1,4 +1,4 @@
-import type { Nodes, Root } from 'mdast';
+import type { Nodes } from 'mdast';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
@@ -19,7 +19,7 @@ import { createSlugger } from '../knowledge/slugger.js';
  */
 export function renderDocsHtml(params: { path: string; text: string }): string {
   const split = splitFrontMatter(params);
-  const tree = unified().use(remarkParse).use(remarkGfm).parse(split.body) as Root;
+  const tree = unified().use(remarkParse).use(remarkGfm).parse(split.body);
   const slugger = createSlugger();
   const title = split.fields.title ?? params.path;
   const render = (node: Nodes): string => {

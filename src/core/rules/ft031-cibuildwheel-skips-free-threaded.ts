@@ -1,4 +1,4 @@
-import { isScalar, visit, type Scalar } from 'yaml';
+import { isScalar, visit } from 'yaml';
 import { defineRule } from '../engine/define-rule.js';
 import { parseWorkflow } from '../build-files/locate.js';
 import { withoutComments } from '../build-files/workflow-jobs.js';
@@ -69,7 +69,7 @@ export default defineRule({
     visit(doc, {
       Pair(_key, pair) {
         if (!isScalar(pair.key) || pair.key.value !== 'CIBW_SKIP' || !isScalar(pair.value)) return;
-        const selector = freeThreadedSelector(String((pair.value as Scalar).value));
+        const selector = freeThreadedSelector(String(pair.value.value));
         if (selector === undefined) return;
         const start = pair.key.range?.[0] ?? 0;
         ctx.report({ start, end: pair.value.range?.[1] ?? start, messageId: 'skipped', symbol: '<workflow>', data: { selector } });

@@ -15,7 +15,7 @@ function matrixPath(value: string): string[] | undefined {
 }
 
 function pairsOf(node: unknown): Pair[] {
-  return isMap(node) ? (node.items as Pair[]) : [];
+  return isMap(node) ? node.items : [];
 }
 
 function get(node: unknown, key: string): unknown {
@@ -106,7 +106,7 @@ function jobGap(job: unknown, text: string): Gap | undefined {
     const listed = versionsOf(matrix, [key]).filter((v) => v.trim() !== '*' && !/pypy|graalpy/i.test(v));
     if (!listed.every((v) => /^\s*3\.\d+/.test(v))) continue;
     const found = gap(listed);
-    if (found !== undefined) return at(pair.value as YamlNode, found, true);
+    if (found !== undefined) return at(pair.value, found, true);
   }
   return undefined;
 }

@@ -6,7 +6,7 @@ const RestWithConfig = Octokit.plugin(config);
 
 export type DryRunOctokit = InstanceType<typeof RestWithConfig> & {
   /** The first rate-limit error a request met; later requests fail with it without being sent. */
-  rateLimitError: () => unknown;
+  rateLimitError: () => Error | undefined;
 };
 
 /** A 403 or 429 that is GitHub's primary or secondary rate limit. */
@@ -14,7 +14,7 @@ export function isRateLimitError(error: unknown): boolean {
   const err = error as { status?: unknown; message?: unknown; response?: { headers?: Record<string, string | undefined> } } | null;
   if (err?.status !== 403 && err?.status !== 429) return false;
   const headers = err.response?.headers ?? {};
-  return err.status === 429 || headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(String(err.message ?? ''));
+  return err.status === 429 || headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(typeof err.message === 'string' ? err.message : '');
 }
 
 /**
@@ -31,13 +31,14 @@ export function dryRunOctokit(params: { token?: string | undefined; fetch: typeo
     log: quiet,
     request: { fetch: params.fetch },
   });
-  let limited: unknown;
+  let limited: Error | undefined;
   octokit.hook.wrap('request', async (request, options) => {
     if (limited !== undefined) throw limited;
     try {
       return await request(options);
     } catch (error) {
-      if (isRateLimitError(error)) limited = error;
+      // Octokit's request errors are `RequestError`s, so an `Error`.
+      if (isRateLimitError(error) && error instanceof Error) limited = error;
       throw error;
     }
   });

@@ -28,7 +28,7 @@ export async function dryRunTriage(params: { octokit: DryRunOctokit; owner: stri
   const owner = repository.owner.login;
   const newIssueComments = `/repos/${owner}/${repository.name}/issues/${NEW_ISSUE}/comments`.toLowerCase();
   octokit.hook.wrap('request', async (request, options) => {
-    const { method, url } = octokit.request.endpoint.parse(options as Parameters<typeof octokit.request.endpoint.parse>[0]);
+    const { method, url } = octokit.request.endpoint.parse(options);
     if (method === 'GET' && new URL(url).pathname.toLowerCase().endsWith(newIssueComments)) return { status: 200, url, headers: {}, data: [] };
     return request(options);
   });

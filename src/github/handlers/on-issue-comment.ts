@@ -117,7 +117,7 @@ export function onIssueComment(options: AppOptions, appSlug: () => Promise<strin
  * on its pull request (the commands read `payload.issue`), with the thread to reply into.
  */
 function commandContextOf(event: Context<(typeof COMMENT_EVENTS)[number]>): { context: Context<'issue_comment.created'>; thread?: CommandContext['thread'] } {
-  if (event.name === 'issue_comment') return { context: event as Context<'issue_comment.created'> };
+  if (event.name === 'issue_comment') return { context: event };
   const payload = (event as Context<'pull_request_review_comment.created'>).payload;
   const pr = payload.pull_request;
   const issue = { number: pr.number, title: pr.title, state: pr.state, labels: pr.labels, user: pr.user, body: pr.body, pull_request: { url: pr.url, html_url: pr.html_url } };

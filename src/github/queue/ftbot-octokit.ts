@@ -23,7 +23,7 @@ type Log = { warn: (fields: object, message: string) => void };
  */
 export function ftbotOctokit(params: { base?: typeof ProbotOctokit; maxRetries?: number; maxWaitSeconds?: number; retryAfterBaseValue?: number; throttle?: Options } = {}): typeof ProbotOctokit {
   const { base = ProbotOctokit, maxRetries = 3, maxWaitSeconds = 15 * 60, retryAfterBaseValue = 1000 } = params;
-  return base.defaults((o: Options) => {
+  return base.defaults<typeof ProbotOctokit>((o: Options) => {
     healLimiterConnection((o.throttle as Options | undefined)?.connection);
     return {
     ...o,
@@ -44,7 +44,7 @@ export function ftbotOctokit(params: { base?: typeof ProbotOctokit; maxRetries?:
       ...params.throttle,
     },
     };
-  }) as typeof ProbotOctokit;
+  });
 }
 
 /** The limiter key: one per installation, shared by every instance. */

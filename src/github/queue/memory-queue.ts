@@ -137,57 +137,57 @@ export function createMemoryQueue(options: Partial<QueueLimits> & QueueEvents & 
     });
   };
 
+  /** Takes a job in, or says why not (a closed queue throws). */
+  const admit = (job: WebhookJob): EnqueueResult => {
+    if (closed) throw new Error('queue: closed, not taking jobs');
+    if (++operations % 1000 === 0) sweep();
+    const t = now();
+    const { delivery, work: workKey, thread, supersede, order } = job.keys;
+    const seen = deliveries.get(delivery);
+    if (seen !== undefined && seen > t) {
+      emit('deduplicated', job);
+      return 'duplicate';
+    }
+    deliveries.set(delivery, t + limits.dedupTtlMs);
+    const state = work.get(workKey);
+    if (state !== undefined && state.expiresAt > t) {
+      emit('deduplicated', job);
+      return 'duplicate';
+    }
+    if (supersede) {
+      const known = latest.get(thread);
+      if (known !== undefined && known.expiresAt > t && order > 0 && order < known.order) {
+        emit('stale', job);
+        return 'stale';
+      }
+      latest.set(thread, { order: Math.max(order, known?.order ?? 0), expiresAt: t + limits.dedupTtlMs });
+      for (let i = queue.length - 1; i >= 0; i--) {
+        const older = queue[i] as Entry;
+        if (older.job.keys.thread === thread && older.job.keys.supersede) {
+          removeAt(i);
+          work.delete(older.job.keys.work);
+          emit('superseded', older.job);
+        }
+      }
+    }
+    work.set(workKey, { state: 'queued', expiresAt: Infinity });
+    push({ job, attempt: 1, readyAt: t });
+    emit('enqueued', job);
+    queueMicrotask(pump);
+    return 'queued';
+  };
+
   return {
     kind: 'memory',
-    async enqueue(job): Promise<EnqueueResult> {
-      if (closed) throw new Error('queue: closed, not taking jobs');
-      if (++operations % 1000 === 0) sweep();
-      const t = now();
-      const { delivery, work: workKey, thread, supersede, order } = job.keys;
-      const seen = deliveries.get(delivery);
-      if (seen !== undefined && seen > t) {
-        emit('deduplicated', job);
-        return 'duplicate';
-      }
-      deliveries.set(delivery, t + limits.dedupTtlMs);
-      const state = work.get(workKey);
-      if (state !== undefined && state.expiresAt > t) {
-        emit('deduplicated', job);
-        return 'duplicate';
-      }
-      if (supersede) {
-        const known = latest.get(thread);
-        if (known !== undefined && known.expiresAt > t && order > 0 && order < known.order) {
-          emit('stale', job);
-          return 'stale';
-        }
-        latest.set(thread, { order: Math.max(order, known?.order ?? 0), expiresAt: t + limits.dedupTtlMs });
-        for (let i = queue.length - 1; i >= 0; i--) {
-          const older = queue[i] as Entry;
-          if (older.job.keys.thread === thread && older.job.keys.supersede) {
-            removeAt(i);
-            work.delete(older.job.keys.work);
-            emit('superseded', older.job);
-          }
-        }
-      }
-      work.set(workKey, { state: 'queued', expiresAt: Infinity });
-      push({ job, attempt: 1, readyAt: t });
-      emit('enqueued', job);
-      queueMicrotask(pump);
-      return 'queued';
-    },
+    // Taking a job in waits on nothing; the promise settles at once (rejected when closed).
+    enqueue: (job) => new Promise<EnqueueResult>((resolve) => resolve(admit(job))),
     process(run): void {
       if (processor !== undefined) throw new Error('queue: process() was called twice');
       processor = run;
       pump();
     },
-    async ready() {
-      return !closed;
-    },
-    async counts(): Promise<QueueCounts> {
-      return { waiting: queue.length, active: inFlight.size };
-    },
+    ready: () => Promise.resolve(!closed),
+    counts: (): Promise<QueueCounts> => Promise.resolve({ waiting: queue.length, active: inFlight.size }),
     async drain() {
       if (queue.length === 0 && inFlight.size === 0) return;
       await new Promise<void>((resolve) => idleWaiters.push(resolve));

@@ -80,7 +80,7 @@ export async function createWebhookService(params: {
   // The endpoint's log never carries a request body (see `errorWithoutBody`).
   // Probot makes its own logger only once it has loaded: before that, `.log` is null.
   const baseLog = params.probot.log ?? (await loadedProbot(params.probot)).log;
-  const ingress = new Probot({ ...params.probot, log: baseLog.child({}, { serializers: { err: errorWithoutBody } }) as typeof baseLog });
+  const ingress = new Probot({ ...params.probot, log: baseLog.child({}, { serializers: { err: errorWithoutBody } }) });
   await ingress.load(() => undefined);
   const log = ingress.log.child({ name: 'ftbot' });
   const worker = new Probot({ ...params.probot, log: params.probot.log ?? ingress.log });
@@ -105,7 +105,7 @@ export async function createWebhookService(params: {
 
   /** Queues a verified delivery, or counts it as needing no job. */
   const enqueue = async (id: string, name: string, payload: unknown): Promise<void> => {
-    const keyed = jobKeys(id, name, payload as Parameters<typeof jobKeys>[2]);
+    const keyed = jobKeys(id, name, payload);
     if ('skip' in keyed) {
       metrics.add('ftbot_webhooks_ignored_total');
       log.debug({ deliveryId: id, event: name, reason: keyed.skip }, 'delivery needs no job');

@@ -59,6 +59,12 @@ describe('verifyDraft', () => {
     expect(r.problems.join('\n')).toMatch(/`Py_RETURN_TRUE;` at line \d+ does not release `value`/);
   });
 
+  it('checks a variable named `returned` like any other (it is not the returned-reference case)', async () => {
+    const renamed = GOOD_REPLACEMENT.replace(/\bvalue\b/g, 'returned').replace('    return returned;', '    Py_RETURN_TRUE;');
+    const r = await verify(renamed);
+    expect(r.problems.join('\n')).toMatch(/`Py_RETURN_TRUE;` at line \d+ does not release `returned`/);
+  });
+
   it('accepts a release before the return', async () => {
     const r = await verify(GOOD_REPLACEMENT.replace('    return value;', '    Py_DECREF(value);\n    Py_RETURN_TRUE;'));
     expect(r.ok).toBe(true);

@@ -395,7 +395,7 @@ function analyzeClasses(
       // Unpickling fills a fresh object that no other thread holds yet: not a writer readers meet.
       if (method === '__setstate__') continue;
       let written = writtenBy.get(className);
-      if (written === undefined) writtenBy.set(className, (written = new Map()));
+      if (written === undefined) writtenBy.set(className, (written = new Map<string, string[]>()));
       for (const a of accesses) {
         if (placeUse(a.node) !== 'write' || fields.includes(a.field)) continue;
         fields.push(a.field);
