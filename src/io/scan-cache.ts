@@ -4,11 +4,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic, Finding } from '../core/diagnostics.js';
 import type { CachedFile, FileCache } from '../core/engine/file-cache.js';
+import type { Suppression } from '../core/engine/suppressions.js';
 import { VERSION } from '../core/version.js';
 import { grammarFilePaths } from './load-grammars.js';
 
 /** Bumped whenever the layout of a cache file changes; older files are then never read. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** Entries one cache file keeps (those of the latest scan first); beyond this, others are dropped. */
 const MAX_ENTRIES = 100_000;
 /** A cache file bigger than this is not written (the scan is still correct, just not cached). */
@@ -316,7 +317,8 @@ function isEntry(value: unknown): value is Entry {
     Array.isArray(result.findings) &&
     result.findings.every(isFinding) &&
     Array.isArray(result.diagnostics) &&
-    result.diagnostics.every(isDiagnostic)
+    result.diagnostics.every(isDiagnostic) &&
+    (result.suppressions === undefined || (Array.isArray(result.suppressions) && result.suppressions.every(isSuppression)))
   );
 }
 
@@ -332,6 +334,10 @@ function isFinding(value: unknown): value is Finding {
     typeof value.message === 'string' &&
     typeof value.fingerprint === 'string'
   );
+}
+
+function isSuppression(value: unknown): value is Suppression {
+  return isRecord(value) && typeof value.line === 'number' && typeof value.target === 'number' && Array.isArray(value.ruleIds) && value.ruleIds.every((id) => typeof id === 'string');
 }
 
 function isDiagnostic(value: unknown): value is Diagnostic {

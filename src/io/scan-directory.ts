@@ -6,7 +6,7 @@ import type { Diagnostic, Finding } from '../core/diagnostics.js';
 import type { Rule } from '../core/engine/define-rule.js';
 import { emptyProjectFacts } from '../core/engine/project-facts.js';
 import { scanFiles, type CachedFile, type FileCache, type ScanResult } from '../core/engine/scan-files.js';
-import { isProjectRule } from '../core/engine/run-project-rules.js';
+import { readsFilesAgain } from '../core/engine/run-project-rules.js';
 import { emptyScanFacts } from '../core/engine/scan-facts.js';
 import { selectRules } from '../core/engine/select-rules.js';
 import { classifyPath, type SourceLanguage } from '../core/languages.js';
@@ -156,8 +156,8 @@ export async function scanDirectory(params: {
     }
   };
   const { hits, preRead, fileCache } = probeCache(cache, files, read);
-  // Project rules run on every file of their targets, cached or not.
-  const projectTargets = new Set<string>(rules.filter(isProjectRule).flatMap((r) => r.meta.targets));
+  // Project rules with a per-file `check` read and parse every file of their targets, cached or not.
+  const projectTargets = new Set<string>(rules.filter(readsFilesAgain).flatMap((r) => r.meta.targets));
   const languages = new Set<SourceLanguage>();
   for (const f of files) {
     const kind = classifyPath(f.path);

@@ -252,7 +252,7 @@ describe('the scan cache', () => {
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toContain('\n*\n');
     expect(readFileSync(join(dir, 'CACHEDIR.TAG'), 'utf8').startsWith('Signature: 8a477f597d28d172789f06886806bc55')).toBe(true);
     expect(cacheFiles(dir)).toHaveLength(8);
-    expect(readdirSync(join(dir, 'v1')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(join(dir, 'v2')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
   it('keeps only the entries of the latest scan first when over its entry limit', () => {
@@ -295,7 +295,7 @@ describe('resolveCacheDir', () => {
 });
 
 function cacheFiles(dir: string): string[] {
-  return readdirSync(join(dir, 'v1'))
+  return readdirSync(join(dir, 'v2'))
     .filter((n) => n.endsWith('.json'))
-    .map((n) => join(dir, 'v1', n));
+    .map((n) => join(dir, 'v2', n));
 }
