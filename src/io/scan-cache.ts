@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic, Finding } from '../core/diagnostics.js';
@@ -173,19 +174,21 @@ function bounded(entries: Map<string, Entry>, touched: ReadonlySet<string>, max:
  * rule set or build.
  */
 function loadEntries(file: string, key: string): { entries: Map<string, Entry>; damaged: boolean } {
-  let raw: string;
+  let bytes: Buffer;
   try {
-    raw = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch {
     return { entries: new Map(), damaged: false };
   }
   const damaged = { entries: new Map<string, Entry>(), damaged: true };
-  const newline = raw.indexOf('\n');
-  const header = raw.slice(0, Math.max(newline, 0)).split(' ');
-  const body = raw.slice(newline + 1);
+  const newline = bytes.indexOf(0x0a);
+  const header = bytes.subarray(0, Math.max(newline, 0)).toString('latin1').split(' ');
+  const body = bytes.subarray(newline + 1);
   if (newline < 0 || header[0] !== 'ftbot-cache' || header[1] !== String(FORMAT) || header[2] !== key || header[3] !== sha256(body)) return damaged;
   try {
-    const parsed: unknown = JSON.parse(body);
+    // The writer escapes every non-ASCII character, so the body decodes as one-byte text (much
+    // faster to decode and to parse than UTF-8 with a few `…` in messages).
+    const parsed: unknown = JSON.parse(isAscii(body) ? body.toString('latin1') : body.toString('utf8'));
     if (!isRecord(parsed)) return damaged;
     const entries = new Map<string, Entry>();
     for (const [path, value] of Object.entries(parsed)) {
@@ -200,7 +203,8 @@ function loadEntries(file: string, key: string): { entries: Map<string, Entry>; 
 }
 
 function writeCacheFile(folder: string, file: string, key: string, entries: Array<[string, Entry]>): void {
-  const body = JSON.stringify(Object.fromEntries(entries));
+  // ASCII only (`\uXXXX` for the rest): see `loadEntries`.
+  const body = JSON.stringify(Object.fromEntries(entries)).replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (body.length > MAX_FILE_BYTES) return;
   mkdirSync(folder, { recursive: true });
   const root = dirname(folder);
@@ -285,7 +289,7 @@ function listModules(dir: string): string[] {
   return out.sort();
 }
 
-function sha256(text: string): string {
+function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }
 

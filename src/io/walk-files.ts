@@ -15,7 +15,7 @@ const ignoreFileNames = ['.gitignore', '.ignore'];
  */
 export type WalkedFile = { path: string; absolute: string; size: number; regular: boolean; mtimeMs: number; ctimeMs: number };
 
-type ScopedIgnore = { base: string; matcher: Ignore };
+type ScopedIgnore = { matcher: Ignore; toRelative: (abs: string) => string };
 
 /**
  * Lists the files under `roots` that ftbot reads (sources and build files), honouring `.gitignore`
@@ -34,8 +34,8 @@ export function walkFiles(params: {
   const files: WalkedFile[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
-  const excludeMatcher = ignore().add(exclude);
-  const toRelative = (abs: string): string => relative(cwd, abs).split(sep).join('/');
+  const excludeMatcher = exclude.length === 0 ? undefined : ignore().add(exclude);
+  const toRelative = relativeTo(resolve(cwd));
 
   const visit = (dir: string, ignores: ScopedIgnore[]): void => {
     let entries;
@@ -44,15 +44,17 @@ export function walkFiles(params: {
     } catch {
       return;
     }
-    const scoped = [...ignores, ...ignoresIn(dir, new Set(entries.filter((e) => e.isFile()).map((e) => e.name)))];
+    const scoped = [...ignores, ...ignoresIn(dir, new Set(entries.map((e) => e.name)))];
     entries.sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
       const abs = join(dir, entry.name);
       const isDir = entry.isDirectory();
       if (isDir && skippedDirectories.has(entry.name)) continue;
       if (isIgnored(abs, isDir, scoped)) continue;
-      const rel = toRelative(abs);
-      if (rel !== '' && !rel.startsWith('..') && excludeMatcher.ignores(isDir ? `${rel}/` : rel)) continue;
+      if (excludeMatcher !== undefined) {
+        const rel = toRelative(abs);
+        if (rel !== '' && !rel.startsWith('..') && excludeMatcher.ignores(isDir ? `${rel}/` : rel)) continue;
+      }
       if (isExcluded?.(abs, isDir)) continue;
       if (isDir) visit(abs, scoped);
       else if (entry.isFile()) add(abs);
@@ -91,15 +93,27 @@ export function walkFiles(params: {
   return { files, missing };
 }
 
-/** The ignore files of one directory, plus `.git/info/exclude` when it is a repository root. */
-function ignoresIn(dir: string, fileNames: ReadonlySet<string>): ScopedIgnore[] {
+/**
+ * `abs` relative to `base` with `/` separators. Paths below `base` (all but a few) are cut by
+ * prefix, without `path.relative`'s normalisation: the walk joins them itself, so they are normal.
+ */
+function relativeTo(base: string): (abs: string) => string {
+  const prefix = base.endsWith(sep) ? base : base + sep;
+  return (abs) => {
+    const rel = abs.startsWith(prefix) ? abs.slice(prefix.length) : relative(base, abs);
+    return sep === '/' ? rel : rel.split(sep).join('/');
+  };
+}
+
+/** The ignore files of one directory (`names`: its entries), plus `.git/info/exclude` when it is a repository root. */
+function ignoresIn(dir: string, names: ReadonlySet<string>): ScopedIgnore[] {
   const out: ScopedIgnore[] = [];
-  const paths = ignoreFileNames.filter((n) => fileNames.has(n)).map((n) => join(dir, n));
+  const paths = ignoreFileNames.filter((n) => names.has(n)).map((n) => join(dir, n));
   const exclude = join(dir, '.git', 'info', 'exclude');
-  if (existsSync(exclude)) paths.unshift(exclude);
+  if (names.has('.git') && existsSync(exclude)) paths.unshift(exclude);
   for (const path of paths) {
     try {
-      out.push({ base: dir, matcher: ignore().add(readFileSync(path, 'utf8')) });
+      out.push({ matcher: ignore().add(readFileSync(path, 'utf8')), toRelative: relativeTo(dir) });
     } catch {
       // An unreadable ignore file is treated as absent.
     }
@@ -129,8 +143,8 @@ function parentIgnores(dir: string): ScopedIgnore[] {
 }
 
 function isIgnored(abs: string, isDir: boolean, ignores: ScopedIgnore[]): boolean {
-  for (const { base, matcher } of ignores) {
-    const rel = relative(base, abs).split(sep).join('/');
+  for (const { toRelative, matcher } of ignores) {
+    const rel = toRelative(abs);
     if (rel === '' || rel.startsWith('..')) continue;
     if (matcher.ignores(isDir ? `${rel}/` : rel)) return true;
   }

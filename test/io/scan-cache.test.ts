@@ -77,6 +77,19 @@ describe('the scan cache', () => {
     expect(visible(warm)).toEqual(visible(uncached));
   });
 
+  it('keeps the cache file ASCII and replays non-ASCII paths and messages exactly', async () => {
+    const root = projects.create({ 'src/modulé_ü.c': module('a'), 'src/€uro.c': module('b') });
+    ageFiles(root, ['src/modulé_ü.c', 'src/€uro.c']);
+    const dir = cacheDir();
+    const cold = await scan(root, dir, selectAll);
+    const warm = await scan(root, dir, selectAll);
+    expect(warm.stats.cachedFiles).toBe(2);
+    expect(cold.findings.map((f) => f.path)).toContain('src/€uro.c');
+    expect(visible(warm)).toEqual(visible(cold));
+    const [file] = cacheFiles(dir);
+    expect(file !== undefined && /^[\0-\x7f]*$/.test(readFileSync(file, 'latin1'))).toBe(true);
+  });
+
   it('keeps the project rules right on a warm scan: FT034 still counts the cached modules', async () => {
     const root = sampleProject();
     const dir = cacheDir();

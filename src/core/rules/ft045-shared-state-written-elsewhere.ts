@@ -42,7 +42,18 @@ export default defineRule({
     // its Python-callable code (one step of call resolution across files).
     const reachedElsewhere = new Set<string>();
     for (const s of summaries) for (const name of s.calls) reachedElsewhere.add(name);
-    const declaredIn = new Map(writing.map((s) => [s, new Set(s.declared.map((d) => d.name))]));
+    // Each unprotected write by the name it writes, in file order, with the file it is in.
+    const writesOf = new Map<string, Array<{ other: PublishedSharedSummary; write: PublishedSharedSummary['foreignWrites'][number] }>>();
+    for (const other of writing) {
+      const own = new Set(other.declared.map((d) => d.name));
+      for (const write of other.foreignWrites) {
+        // A file that declares its own variable of that name writes its own.
+        if (own.has(write.name)) continue;
+        let list = writesOf.get(write.name);
+        if (list === undefined) writesOf.set(write.name, (list = []));
+        list.push({ other, write });
+      }
+    }
     const seenPaths = new Set<string>();
     for (const mine of summaries) {
       if (seenPaths.has(mine.path)) continue;
@@ -51,20 +62,15 @@ export default defineRule({
       // A `static` is visible to another file only through a local `#include "…"`: a file without
       // one, whose only file-scope variables are statics, has nothing another file can write.
       if (!variables.some((v) => mine.includesLocal || v.kind !== 'static-global')) continue;
-      const others = writing.filter((s) => s !== mine);
-      if (others.length === 0) continue;
       const linked = (other: PublishedSharedSummary, isStatic: boolean): boolean =>
         !isStatic || mine.includes.includes(baseName(other.path)) || other.includes.includes(baseName(mine.path));
       for (const variable of variables) {
-        if (variable.at === undefined) continue;
+        const candidates = writesOf.get(variable.name);
+        if (variable.at === undefined || candidates === undefined) continue;
         const writes: Array<{ path: string; function: string; line: number; reached: boolean }> = [];
-        for (const other of others) {
-          if (!linked(other, variable.kind === 'static-global')) continue;
-          // A file that declares its own variable of that name writes its own.
-          if (declaredIn.get(other)?.has(variable.name) === true) continue;
-          for (const w of other.foreignWrites) {
-            if (w.name === variable.name) writes.push({ path: other.path, function: w.function, line: w.line, reached: w.reached || reachedElsewhere.has(w.function) });
-          }
+        for (const { other, write: w } of candidates) {
+          if (other === mine || !linked(other, variable.kind === 'static-global')) continue;
+          writes.push({ path: other.path, function: w.function, line: w.line, reached: w.reached || reachedElsewhere.has(w.function) });
         }
         if (writes.length === 0) continue;
         writes.sort((a, b) => Number(b.reached) - Number(a.reached));
