@@ -49,6 +49,8 @@ export type ScanCacheStore = {
   probe(file: FileStat, project: string, read: () => string | undefined): CachedFile | undefined;
   /** The port the engine uses: hits from `probe`, and `set` for what the scan computes. */
   port(hits: ReadonlyMap<string, CachedFile>, stats: ReadonlyMap<string, FileStat>, project: string): FileCache;
+  /** Stores results computed elsewhere (a worker thread) for `file`, whose text hashed to `hash`. */
+  store(file: FileStat, hash: string, project: string, result: CachedFile): void;
   /** Writes the cache if anything changed (atomically). Returns a problem to show, or undefined. */
   save(): string | undefined;
   /**
@@ -115,6 +117,12 @@ export function openScanCache(params: { dir: string; key: string; startedAt?: nu
   const trustedTimes = (stat: FileStat): { mtimeMs: number; ctimeMs: number } =>
     stat.mtimeMs < startedAt - RACY_MS ? { mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs } : { mtimeMs: -1, ctimeMs: -1 };
 
+  const store = (stat: FileStat, hash: string, project: string, result: CachedFile): void => {
+    entries.set(stat.path, { hash, size: stat.size, ...trustedTimes(stat), project, result });
+    touched.add(stat.path);
+    dirty = true;
+  };
+
   return {
     ...(damaged ? { damaged: `the scan cache ${file} is damaged: ignored it, scanning every file again and rewriting it` } : {}),
     knows(stat) {
@@ -139,13 +147,11 @@ export function openScanCache(params: { dir: string; key: string; startedAt?: nu
         get: (path) => hits.get(path),
         set(path, text, result) {
           const stat = stats.get(path);
-          if (stat === undefined) return;
-          entries.set(path, { hash: sha256(text), size: stat.size, ...trustedTimes(stat), project, result });
-          touched.add(path);
-          dirty = true;
+          if (stat !== undefined) store(stat, sha256(text), project, result);
         },
       };
     },
+    store,
     save() {
       if (!dirty) return undefined;
       try {

@@ -1,11 +1,11 @@
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { ConfigProblem, ResolvedConfig } from '../core/config/defaults.js';
 import type { Diagnostic, Finding } from '../core/diagnostics.js';
 import type { Rule } from '../core/engine/define-rule.js';
 import { emptyProjectFacts } from '../core/engine/project-facts.js';
-import { scanFiles, type CachedFile, type FileCache, type ScanResult } from '../core/engine/scan-files.js';
+import { scanFiles, type CachedFile, type FileCache, type ScanResult, type ScanStats } from '../core/engine/scan-files.js';
 import { readsFilesAgain } from '../core/engine/run-project-rules.js';
 import { emptyScanFacts } from '../core/engine/scan-facts.js';
 import { selectRules } from '../core/engine/select-rules.js';
@@ -16,6 +16,8 @@ import { generatorOf } from './detect-generated.js';
 import { createConfigDiscovery, resolveLayer, type ConfigLayer } from './load-project-config.js';
 import { loadGrammars } from './load-grammars.js';
 import { openScanCache, projectKey, settingsKey, type ScanCacheStore } from './scan-cache.js';
+import { readRegularFile } from './scan-part-worker.js';
+import { MIN_PARALLEL_BYTES, scanThreads, scanWithWorkers } from './scan-with-workers.js';
 import { walkFiles, type WalkedFile } from './walk-files.js';
 
 export type DirectoryScan = ScanResult & {
@@ -35,6 +37,8 @@ export type DirectoryScan = ScanResult & {
   cacheProblem?: string;
   /** The scan cache was damaged and ignored: every file was scanned again (a warning to show). */
   cacheWarning?: string;
+  /** Threads whose scanning results were used (1 unless a cold scan was split over workers). */
+  threads?: number;
 };
 
 /** A configuration found by discovery, validated, with the command-line options applied. */
@@ -71,6 +75,10 @@ export async function scanDirectory(params: {
    * it instead of being scanned. Without it nothing is cached.
    */
   cacheDir?: string;
+  /** Threads a cold scan may use (default `scanThreads()`: at most 2); 1 scans on this thread only. */
+  threads?: number;
+  /** Sources to scan below this many bytes stay on one thread (default `MIN_PARALLEL_BYTES`; tests lower it). */
+  minParallelBytes?: number;
 }): Promise<DirectoryScan> {
   const started = performance.now();
   const { cwd, paths } = params;
@@ -141,40 +149,56 @@ export async function scanDirectory(params: {
     return false;
   });
 
-  // 4. Scan with the union of the selected rules; grammars only for the sources the cache lacks.
   const absoluteOf = new Map(files.map((f) => [f.path, f.absolute]));
   const read = (path: string): string | undefined => {
     const abs = absoluteOf.get(path);
-    if (abs === undefined) return undefined;
-    try {
-      // Only regular files (a symlink is followed first): a FIFO would block the read and a device
-      // such as `/dev/zero` never ends. A file that grew past the limit since the walk is not read.
-      const stat = statSync(abs);
-      if (!stat.isFile() || stat.size > maxFileSize) return undefined;
-      return readFileSync(abs, 'utf8');
-    } catch {
-      return undefined;
-    }
+    // A file that grew past the limit since the walk is not read.
+    return abs === undefined ? undefined : readRegularFile(abs, maxFileSize);
   };
-  const { hits, preRead, fileCache } = probeCache(cache, files, read);
+  const { hits, preRead, fileCache, project: projectKeyOf } = probeCache(cache, files, read);
   // Project rules with a per-file `check` read and parse every file of their targets, cached or not.
   const projectTargets = new Set<string>(rules.filter(readsFilesAgain).flatMap((r) => r.meta.targets));
   const languages = new Set<SourceLanguage>();
+  const todo: WalkedFile[] = [];
   for (const f of files) {
     const kind = classifyPath(f.path);
-    if (kind?.type === 'source' && (!hits.has(f.path) || projectTargets.has(kind.language))) languages.add(kind.language);
+    if (kind?.type !== 'source') continue;
+    if (!hits.has(f.path)) todo.push(f);
+    if (!hits.has(f.path) || projectTargets.has(kind.language)) languages.add(kind.language);
   }
   const grammars = await loadGrammars(languages);
-  const result = scanFiles({
+  const config = { maxFileSize, minSeverity: 'info' as const, minConfidence: 'low' as const };
+
+  // A cold scan of much code splits the sources over threads; the scan below replays their results
+  // in file order, as it replays the cache, so the findings are the same as on one thread.
+  const threads = params.threads ?? scanThreads();
+  const todoBytes = todo.reduce((sum, f) => sum + f.size, 0);
+  const parts =
+    threads > 1 && todo.length > 1 && todoBytes >= (params.minParallelBytes ?? MIN_PARALLEL_BYTES)
+      ? await scanWithWorkers({ files: files.map((f) => ({ path: f.path, absolute: f.absolute, size: f.size })), todo, threads, ruleIds: rules.map((r) => r.meta.id), config, grammars, hashes: cache !== undefined })
+      : undefined;
+  if (parts !== undefined && cache !== undefined && projectKeyOf !== undefined) {
+    const statOf = new Map(files.map((f) => [f.path, f]));
+    for (const [path, entry] of parts.entries) {
+      const stat = statOf.get(path);
+      if (stat !== undefined) cache.store(stat, entry.hash, projectKeyOf, entry.result);
+    }
+  }
+  const engineCache: FileCache | undefined =
+    parts === undefined ? fileCache : { get: (path) => parts.entries.get(path)?.result ?? fileCache?.get(path), set: (path, text, result) => fileCache?.set(path, text, result) };
+
+  // 4. Scan with the union of the selected rules; grammars only for the sources the cache lacks.
+  const scanned = scanFiles({
     // Oversized files are not even read: the core checks the size from the walk first.
     files: files.map((f) => ({ path: f.path, size: f.size, text: preRead.get(f.path) ?? (() => read(f.path)) })),
     grammars,
     rules,
-    ...(fileCache === undefined ? {} : { cache: fileCache }),
-    config: { maxFileSize: Math.max(...all.map((s) => s.config.maxFileSize)), minSeverity: 'info', minConfidence: 'low' },
+    ...(engineCache === undefined ? {} : { cache: engineCache }),
+    config,
     ...(params.logger === undefined ? {} : { logger: params.logger }),
     ...(params.onProgress === undefined ? {} : { onProgress: params.onProgress }),
   });
+  const result = parts === undefined ? scanned : { ...scanned, stats: partStats(scanned.stats, parts) };
 
   // 5. Per-file settings.
   const findings = result.findings.filter((f) => admits(settingsOfDir(dirname(absoluteOf.get(f.path) ?? resolve(cwd, f.path))), f, absoluteOf.get(f.path)));
@@ -191,6 +215,7 @@ export async function scanDirectory(params: {
     configSources,
     ...(cacheProblem === undefined ? {} : { cacheProblem }),
     ...(cache?.damaged === undefined ? {} : { cacheWarning: cache.damaged }),
+    ...(parts === undefined ? {} : { threads: parts.threads }),
   };
 }
 
@@ -202,10 +227,10 @@ function probeCache(
   cache: ScanCacheStore | undefined,
   files: readonly WalkedFile[],
   read: (path: string) => string | undefined,
-): { hits: Map<string, CachedFile>; preRead: Map<string, string>; fileCache: FileCache | undefined } {
+): { hits: Map<string, CachedFile>; preRead: Map<string, string>; fileCache: FileCache | undefined; project: string | undefined } {
   const hits = new Map<string, CachedFile>();
   const preRead = new Map<string, string>();
-  if (cache === undefined) return { hits, preRead, fileCache: undefined };
+  if (cache === undefined) return { hits, preRead, fileCache: undefined, project: undefined };
   const kinds = files.map((f) => ({ f, kind: classifyPath(f.path) }));
   const factFiles = kinds.filter(({ kind }) => kind?.type === 'build' || (kind?.type === 'source' && kind.language === 'cython'));
   const factTexts = factFiles.map(({ f }) => ({ path: f.path, text: read(f.path) }));
@@ -216,7 +241,14 @@ function probeCache(
     const hit = cache.probe(f, project, () => preRead.get(f.path) ?? read(f.path));
     if (hit !== undefined) hits.set(f.path, hit);
   }
-  return { hits, preRead, fileCache: cache.port(hits, new Map(sources.map((f) => [f.path, f])), project) };
+  return { hits, preRead, fileCache: cache.port(hits, new Map(sources.map((f) => [f.path, f])), project), project };
+}
+
+/** The stats of a scan that replayed the parts' results: those files were scanned, not cached. */
+function partStats(stats: ScanStats, parts: { entries: ReadonlyMap<string, unknown>; parsedFiles: number; parsedBytes: number }): ScanStats {
+  const cachedFiles = (stats.cachedFiles ?? 0) - parts.entries.size;
+  const { cachedFiles: _replayed, ...rest } = stats;
+  return { ...rest, parsedFiles: stats.parsedFiles + parts.parsedFiles, parsedBytes: stats.parsedBytes + parts.parsedBytes, ...(cachedFiles > 0 ? { cachedFiles } : {}) };
 }
 
 /** `read`, remembering the last file: renderers ask for the same file once per finding, in path order. */
