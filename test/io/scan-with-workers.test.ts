@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadGrammars } from '../../src/io/load-grammars.js';
 import { runScanPart } from '../../src/io/scan-part-worker.js';
-import { splitBySize } from '../../src/io/scan-with-workers.js';
+import { scanThreads, splitBySize } from '../../src/io/scan-with-workers.js';
 import { walkFiles } from '../../src/io/walk-files.js';
 import { rules } from '../../src/core/rules/index.js';
 
@@ -18,6 +18,15 @@ describe('splitBySize', () => {
     expect(splitBySize(files, 1)).toEqual([['a.c', 'b.c', 'c.c', 'd.c']]);
     // No empty parts.
     expect(splitBySize(files.slice(0, 1), 3)).toEqual([['b.c']]);
+  });
+});
+
+describe('scanThreads', () => {
+  it('uses two threads when a core is idle, one on a busy or single-core machine', () => {
+    expect(scanThreads(2, 0.3)).toBe(2);
+    expect(scanThreads(8, 2)).toBe(2);
+    expect(scanThreads(2, 1.5)).toBe(1);
+    expect(scanThreads(1, 0)).toBe(1);
   });
 });
 
