@@ -1,14 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic, Finding } from '../core/diagnostics.js';
 import type { CachedFile, FileCache } from '../core/engine/file-cache.js';
+import type { Suppression } from '../core/engine/suppressions.js';
 import { VERSION } from '../core/version.js';
 import { grammarFilePaths } from './load-grammars.js';
 
 /** Bumped whenever the layout of a cache file changes; older files are then never read. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** Entries one cache file keeps (those of the latest scan first); beyond this, others are dropped. */
 const MAX_ENTRIES = 100_000;
 /** A cache file bigger than this is not written (the scan is still correct, just not cached). */
@@ -47,6 +49,8 @@ export type ScanCacheStore = {
   probe(file: FileStat, project: string, read: () => string | undefined): CachedFile | undefined;
   /** The port the engine uses: hits from `probe`, and `set` for what the scan computes. */
   port(hits: ReadonlyMap<string, CachedFile>, stats: ReadonlyMap<string, FileStat>, project: string): FileCache;
+  /** Stores results computed elsewhere (a worker thread) for `file`, whose text hashed to `hash`. */
+  store(file: FileStat, hash: string, project: string, result: CachedFile): void;
   /** Writes the cache if anything changed (atomically). Returns a problem to show, or undefined. */
   save(): string | undefined;
   /**
@@ -113,6 +117,12 @@ export function openScanCache(params: { dir: string; key: string; startedAt?: nu
   const trustedTimes = (stat: FileStat): { mtimeMs: number; ctimeMs: number } =>
     stat.mtimeMs < startedAt - RACY_MS ? { mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs } : { mtimeMs: -1, ctimeMs: -1 };
 
+  const store = (stat: FileStat, hash: string, project: string, result: CachedFile): void => {
+    entries.set(stat.path, { hash, size: stat.size, ...trustedTimes(stat), project, result });
+    touched.add(stat.path);
+    dirty = true;
+  };
+
   return {
     ...(damaged ? { damaged: `the scan cache ${file} is damaged: ignored it, scanning every file again and rewriting it` } : {}),
     knows(stat) {
@@ -137,13 +147,11 @@ export function openScanCache(params: { dir: string; key: string; startedAt?: nu
         get: (path) => hits.get(path),
         set(path, text, result) {
           const stat = stats.get(path);
-          if (stat === undefined) return;
-          entries.set(path, { hash: sha256(text), size: stat.size, ...trustedTimes(stat), project, result });
-          touched.add(path);
-          dirty = true;
+          if (stat !== undefined) store(stat, sha256(text), project, result);
         },
       };
     },
+    store,
     save() {
       if (!dirty) return undefined;
       try {
@@ -172,19 +180,21 @@ function bounded(entries: Map<string, Entry>, touched: ReadonlySet<string>, max:
  * rule set or build.
  */
 function loadEntries(file: string, key: string): { entries: Map<string, Entry>; damaged: boolean } {
-  let raw: string;
+  let bytes: Buffer;
   try {
-    raw = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch {
     return { entries: new Map(), damaged: false };
   }
   const damaged = { entries: new Map<string, Entry>(), damaged: true };
-  const newline = raw.indexOf('\n');
-  const header = raw.slice(0, Math.max(newline, 0)).split(' ');
-  const body = raw.slice(newline + 1);
+  const newline = bytes.indexOf(0x0a);
+  const header = bytes.subarray(0, Math.max(newline, 0)).toString('latin1').split(' ');
+  const body = bytes.subarray(newline + 1);
   if (newline < 0 || header[0] !== 'ftbot-cache' || header[1] !== String(FORMAT) || header[2] !== key || header[3] !== sha256(body)) return damaged;
   try {
-    const parsed: unknown = JSON.parse(body);
+    // The writer escapes every non-ASCII character, so the body decodes as one-byte text (much
+    // faster to decode and to parse than UTF-8 with a few `…` in messages).
+    const parsed: unknown = JSON.parse(isAscii(body) ? body.toString('latin1') : body.toString('utf8'));
     if (!isRecord(parsed)) return damaged;
     const entries = new Map<string, Entry>();
     for (const [path, value] of Object.entries(parsed)) {
@@ -199,7 +209,8 @@ function loadEntries(file: string, key: string): { entries: Map<string, Entry>; 
 }
 
 function writeCacheFile(folder: string, file: string, key: string, entries: Array<[string, Entry]>): void {
-  const body = JSON.stringify(Object.fromEntries(entries));
+  // ASCII only (`\uXXXX` for the rest): see `loadEntries`.
+  const body = JSON.stringify(Object.fromEntries(entries)).replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (body.length > MAX_FILE_BYTES) return;
   mkdirSync(folder, { recursive: true });
   const root = dirname(folder);
@@ -284,7 +295,7 @@ function listModules(dir: string): string[] {
   return out.sort();
 }
 
-function sha256(text: string): string {
+function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
@@ -316,7 +327,8 @@ function isEntry(value: unknown): value is Entry {
     Array.isArray(result.findings) &&
     result.findings.every(isFinding) &&
     Array.isArray(result.diagnostics) &&
-    result.diagnostics.every(isDiagnostic)
+    result.diagnostics.every(isDiagnostic) &&
+    (result.suppressions === undefined || (Array.isArray(result.suppressions) && result.suppressions.every(isSuppression)))
   );
 }
 
@@ -332,6 +344,10 @@ function isFinding(value: unknown): value is Finding {
     typeof value.message === 'string' &&
     typeof value.fingerprint === 'string'
   );
+}
+
+function isSuppression(value: unknown): value is Suppression {
+  return isRecord(value) && typeof value.line === 'number' && typeof value.target === 'number' && Array.isArray(value.ruleIds) && value.ruleIds.every((id) => typeof id === 'string');
 }
 
 function isDiagnostic(value: unknown): value is Diagnostic {

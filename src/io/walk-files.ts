@@ -20,10 +20,10 @@ export type WalkedFile = { path: string; absolute: string; size: number; regular
  * `git` marks git's own ignore sources (`.gitignore`, `.git/info/exclude`), which never hide a
  * tracked file; a `.ignore` file is for tools like this one and hides tracked files too.
  */
-type ScopedIgnore = { base: string; matcher: Ignore; git: boolean };
+type ScopedIgnore = { matcher: Ignore; toRelative: (abs: string) => string; git: boolean };
 
 /** The files a repository's index tracks, relative to its work tree root `base`. */
-type ScopedIndex = { base: string; tracked: TrackedPaths };
+type ScopedIndex = { base: string; tracked: TrackedPaths; toRelative: (abs: string) => string };
 
 /**
  * Lists the files under `roots` that ftbot reads (sources and build files), honouring `.gitignore`
@@ -47,8 +47,8 @@ export function walkFiles(params: {
   const files: WalkedFile[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
-  const excludeMatcher = ignore().add(exclude);
-  const toRelative = (abs: string): string => relative(cwd, abs).split(sep).join('/');
+  const excludeMatcher = exclude.length === 0 ? undefined : ignore().add(exclude);
+  const toRelative = relativeTo(resolve(cwd));
 
   /**
    * `onlyTracked`: the directory is hidden by a git ignore pattern but holds tracked files, so only
@@ -63,7 +63,7 @@ export function walkFiles(params: {
     }
     // A nested work tree (a submodule) has an index of its own.
     if (dir !== index?.base && entries.some((e) => e.name === '.git')) index = indexOf(dir) ?? index;
-    const scoped = [...ignores, ...ignoresIn(dir, new Set(entries.filter((e) => e.isFile()).map((e) => e.name)))];
+    const scoped = [...ignores, ...ignoresIn(dir, new Set(entries.map((e) => e.name)))];
     entries.sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
       const abs = join(dir, entry.name);
@@ -73,8 +73,10 @@ export function walkFiles(params: {
       if (onlyTracked && !tracked) continue;
       const gitIgnored = isIgnored(abs, isDir, scoped, true);
       if ((gitIgnored && !tracked) || isIgnored(abs, isDir, scoped, false)) continue;
-      const rel = toRelative(abs);
-      if (rel !== '' && !rel.startsWith('..') && excludeMatcher.ignores(isDir ? `${rel}/` : rel)) continue;
+      if (excludeMatcher !== undefined) {
+        const rel = toRelative(abs);
+        if (rel !== '' && !rel.startsWith('..') && excludeMatcher.ignores(isDir ? `${rel}/` : rel)) continue;
+      }
       if (isExcluded?.(abs, isDir)) continue;
       if (isDir) visit(abs, scoped, index, onlyTracked || gitIgnored);
       else if (entry.isFile()) add(abs);
@@ -116,15 +118,27 @@ export function walkFiles(params: {
   return { files, missing };
 }
 
-/** The ignore files of one directory, plus `.git/info/exclude` when it is a repository root. */
-function ignoresIn(dir: string, fileNames: ReadonlySet<string>): ScopedIgnore[] {
+/**
+ * `abs` relative to `base` with `/` separators. Paths below `base` (all but a few) are cut by
+ * prefix, without `path.relative`'s normalisation: the walk joins them itself, so they are normal.
+ */
+function relativeTo(base: string): (abs: string) => string {
+  const prefix = base.endsWith(sep) ? base : base + sep;
+  return (abs) => {
+    const rel = abs.startsWith(prefix) ? abs.slice(prefix.length) : relative(base, abs);
+    return sep === '/' ? rel : rel.split(sep).join('/');
+  };
+}
+
+/** The ignore files of one directory (`names`: its entries), plus `.git/info/exclude` when it is a repository root. */
+function ignoresIn(dir: string, names: ReadonlySet<string>): ScopedIgnore[] {
   const out: ScopedIgnore[] = [];
-  const paths = ignoreFileNames.filter((n) => fileNames.has(n)).map((n) => join(dir, n));
+  const paths = ignoreFileNames.filter((n) => names.has(n)).map((n) => join(dir, n));
   const exclude = join(dir, '.git', 'info', 'exclude');
-  if (existsSync(exclude)) paths.unshift(exclude);
+  if (names.has('.git') && existsSync(exclude)) paths.unshift(exclude);
   for (const path of paths) {
     try {
-      out.push({ base: dir, matcher: ignore().add(readFileSync(path, 'utf8')), git: !path.endsWith(`${sep}.ignore`) });
+      out.push({ matcher: ignore().add(readFileSync(path, 'utf8')), toRelative: relativeTo(dir), git: !path.endsWith(`${sep}.ignore`) });
     } catch {
       // An unreadable ignore file is treated as absent.
     }
@@ -145,11 +159,11 @@ function repositoryRoot(dir: string): string | undefined {
 /** The tracked paths of the work tree rooted at `root`, when its index can be read. */
 function indexOf(root: string): ScopedIndex | undefined {
   const tracked = readTrackedPaths(root);
-  return tracked === undefined ? undefined : { base: root, tracked };
+  return tracked === undefined ? undefined : { base: root, tracked, toRelative: relativeTo(root) };
 }
 
 function isTracked(index: ScopedIndex, abs: string, isDir: boolean): boolean {
-  const rel = relative(index.base, abs).split(sep).join('/');
+  const rel = index.toRelative(abs);
   if (rel === '' || rel.startsWith('..')) return false;
   return isDir ? index.tracked.dirs.has(rel) : index.tracked.files.has(rel);
 }
@@ -176,9 +190,9 @@ function parentIgnores(dir: string): ScopedIgnore[] {
 
 /** Whether `ignores` hide `abs`; `git` picks git's ignore sources (true), the others (false), or all. */
 function isIgnored(abs: string, isDir: boolean, ignores: ScopedIgnore[], git?: boolean): boolean {
-  for (const { base, matcher, git: fromGit } of ignores) {
+  for (const { toRelative, matcher, git: fromGit } of ignores) {
     if (git !== undefined && fromGit !== git) continue;
-    const rel = relative(base, abs).split(sep).join('/');
+    const rel = toRelative(abs);
     if (rel === '' || rel.startsWith('..')) continue;
     if (matcher.ignores(isDir ? `${rel}/` : rel)) return true;
   }

@@ -63,7 +63,7 @@ describe('ftbot scan and the scan cache', () => {
   it('warns once on stderr about a damaged cache file, scans everything again and repairs it', async () => {
     const root = project();
     const cold = await runScan(root, [], { env: {} });
-    const folder = join(root, '.ftbot_cache', 'v1');
+    const folder = join(root, '.ftbot_cache', 'v2');
     for (const name of readdirSync(folder)) writeFileSync(join(folder, name), 'not a cache');
     const damaged = await runScan(root, ['--verbose'], { env: {} });
     expect(damaged.stderr).toMatch(/^ftbot: warning: the scan cache .* is damaged: ignored it, scanning every file again and rewriting it$/m);

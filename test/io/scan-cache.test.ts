@@ -77,6 +77,19 @@ describe('the scan cache', () => {
     expect(visible(warm)).toEqual(visible(uncached));
   });
 
+  it('keeps the cache file ASCII and replays non-ASCII paths and messages exactly', async () => {
+    const root = projects.create({ 'src/modulé_ü.c': module('a'), 'src/€uro.c': module('b') });
+    ageFiles(root, ['src/modulé_ü.c', 'src/€uro.c']);
+    const dir = cacheDir();
+    const cold = await scan(root, dir, selectAll);
+    const warm = await scan(root, dir, selectAll);
+    expect(warm.stats.cachedFiles).toBe(2);
+    expect(cold.findings.map((f) => f.path)).toContain('src/€uro.c');
+    expect(visible(warm)).toEqual(visible(cold));
+    const [file] = cacheFiles(dir);
+    expect(file !== undefined && /^[\0-\x7f]*$/.test(readFileSync(file, 'latin1'))).toBe(true);
+  });
+
   it('keeps the project rules right on a warm scan: FT034 still counts the cached modules', async () => {
     const root = sampleProject();
     const dir = cacheDir();
@@ -252,7 +265,7 @@ describe('the scan cache', () => {
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toContain('\n*\n');
     expect(readFileSync(join(dir, 'CACHEDIR.TAG'), 'utf8').startsWith('Signature: 8a477f597d28d172789f06886806bc55')).toBe(true);
     expect(cacheFiles(dir)).toHaveLength(8);
-    expect(readdirSync(join(dir, 'v1')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(join(dir, 'v2')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
   it('keeps only the entries of the latest scan first when over its entry limit', () => {
@@ -295,7 +308,7 @@ describe('resolveCacheDir', () => {
 });
 
 function cacheFiles(dir: string): string[] {
-  return readdirSync(join(dir, 'v1'))
+  return readdirSync(join(dir, 'v2'))
     .filter((n) => n.endsWith('.json'))
-    .map((n) => join(dir, 'v1', n));
+    .map((n) => join(dir, 'v2', n));
 }

@@ -100,8 +100,8 @@ describe.each(rules.map((rule) => [rule.meta.id, rule] as const))('%s', (_id, ru
     }
   });
 
-  it('has a trigger list or a prefilter', () => {
-    expect(meta.triggers.length > 0 || rule.prefilter !== undefined).toBe(true);
+  it('has a trigger list or a prefilter, or reads only facts', () => {
+    expect(meta.triggers.length > 0 || rule.prefilter !== undefined || rule.checkFacts !== undefined).toBe(true);
   });
 
   it('has fixtures with at least one `expect:` and one `ok:` mark', () => {

@@ -1,6 +1,6 @@
 import type { Finding } from '../diagnostics.js';
 import { enclosingFunction, functionName, type createLineIndex } from '../parsing/syntax.js';
-import type { ReportDescriptor, Rule } from './define-rule.js';
+import type { Anchor, FactsReportDescriptor, ReportDescriptor, Rule } from './define-rule.js';
 import { fingerprintOf } from './fingerprint.js';
 
 export type LineIndex = ReturnType<typeof createLineIndex>;
@@ -26,32 +26,9 @@ export function createReporter(params: {
     const lineIndex = params.lineIndex();
     const start = d.node?.startIndex ?? d.start ?? 0;
     const end = d.node?.endIndex ?? d.end ?? start;
-    const a = lineIndex(start);
-    const b = lineIndex(end);
-    const template = rule.meta.messages[d.messageId] ?? d.messageId;
-    const help = rule.meta.help[d.messageId];
     const fn = d.node === undefined ? undefined : enclosingFunction(d.node);
     const symbol = d.symbol ?? (fn === undefined ? undefined : functionName(fn));
-    const lineEnd = text.indexOf('\n', start);
-    const lineText = text.slice(start - (a.column - 1), lineEnd < 0 ? text.length : lineEnd).replace(/\s+/g, ' ').trim();
-    const key = [rule.meta.id, path, symbol ?? '', lineText].join('|');
-    const occurrence = seen.get(key) ?? 0;
-    seen.set(key, occurrence + 1);
-    const finding: Finding = {
-      ruleId: rule.meta.id,
-      ruleName: rule.meta.name,
-      path,
-      line: a.line,
-      column: a.column,
-      endLine: b.line,
-      endColumn: b.column,
-      message: fill(template, d.data),
-      severity: d.severity ?? rule.meta.severity,
-      confidence: d.confidence ?? rule.meta.confidence,
-      fingerprint: fingerprintOf([key, String(occurrence)]),
-    };
-    if (help !== undefined) finding.help = fill(help, d.data);
-    if (symbol !== undefined) finding.symbol = symbol;
+    const finding = findingAt(rule, path, anchorOf(text, lineIndex, start, end), { ...d, ...(symbol === undefined ? {} : { symbol }) }, seen);
     if (d.related !== undefined && d.related.length > 0) {
       finding.related = d.related.map((r) => ({ path, ...lineIndex(r.start), message: r.message }));
     }
@@ -60,6 +37,73 @@ export function createReporter(params: {
     }
     into.push(finding);
   };
+}
+
+/**
+ * The `report` of a facts-only project rule: the same `Finding` a file rule's report at the same
+ * place would give (position, message, fingerprint), built from an anchor instead of the text.
+ * `seenByPath` keeps the fingerprint occurrence counts of each file.
+ */
+export function createFactsReporter(params: {
+  rule: Rule;
+  seenByPath: Map<string, Map<string, number>>;
+  into: Finding[];
+}): (descriptor: FactsReportDescriptor<string>) => void {
+  const { rule, seenByPath, into } = params;
+  return (d) => {
+    let seen = seenByPath.get(d.path);
+    if (seen === undefined) seenByPath.set(d.path, (seen = new Map()));
+    const finding = findingAt(rule, d.path, d.at, d, seen);
+    if (d.related !== undefined && d.related.length > 0) {
+      finding.related = d.related.map((r) => ({ path: r.path, line: r.at.line, column: r.at.column, message: r.message }));
+    }
+    into.push(finding);
+  };
+}
+
+/**
+ * Where `start`–`end` sit in `text`, as plain data (lines and columns 1-based, UTF-16 columns).
+ *
+ * @example
+ *   anchorOf('int a;\n  int  b;', idx, 12, 13) // → { line: 2, column: 6, endLine: 2, endColumn: 7, lineText: 'int b;' }
+ */
+export function anchorOf(text: string, lineIndex: LineIndex, start: number, end: number): Anchor {
+  const a = lineIndex(start);
+  const b = lineIndex(end);
+  const lineEnd = text.indexOf('\n', start);
+  const lineText = text.slice(start - (a.column - 1), lineEnd < 0 ? text.length : lineEnd).replace(/\s+/g, ' ').trim();
+  return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column, lineText };
+}
+
+/** The finding a report makes at `at` (without related locations or a fix, which differ by reporter). */
+function findingAt(
+  rule: Rule,
+  path: string,
+  at: Anchor,
+  d: { messageId: string; data?: Record<string, string>; symbol?: string; severity?: Finding['severity']; confidence?: Finding['confidence'] },
+  seen: Map<string, number>,
+): Finding {
+  const template = (rule.meta.messages as Record<string, string>)[d.messageId] ?? d.messageId;
+  const help = (rule.meta.help as Record<string, string>)[d.messageId];
+  const key = [rule.meta.id, path, d.symbol ?? '', at.lineText].join('|');
+  const occurrence = seen.get(key) ?? 0;
+  seen.set(key, occurrence + 1);
+  const finding: Finding = {
+    ruleId: rule.meta.id,
+    ruleName: rule.meta.name,
+    path,
+    line: at.line,
+    column: at.column,
+    endLine: at.endLine,
+    endColumn: at.endColumn,
+    message: fill(template, d.data),
+    severity: d.severity ?? rule.meta.severity,
+    confidence: d.confidence ?? rule.meta.confidence,
+    fingerprint: fingerprintOf([key, String(occurrence)]),
+  };
+  if (help !== undefined) finding.help = fill(help, d.data);
+  if (d.symbol !== undefined) finding.symbol = d.symbol;
+  return finding;
 }
 
 /** Fills `{{name}}` placeholders; unknown names stay visible so a test catches them. */

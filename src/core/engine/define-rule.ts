@@ -88,6 +88,41 @@ export type ReportDescriptor<MessageId extends string> = {
   related?: Array<{ start: number; message: string }>;
 };
 
+/**
+ * A place in a file, resolved by a file rule while it has the text (`ctx.anchor`), so a facts-only
+ * project rule can report there without reading the file again. Plain data: it is published, and
+ * cached with the file's results.
+ */
+export type Anchor = {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** The first flagged line with white space folded (the finding's fingerprint hashes it). */
+  lineText: string;
+};
+
+/** A report of a facts-only project rule: a file and an anchor its file rule published, instead of a node or offsets. */
+export type FactsReportDescriptor<MessageId extends string> = {
+  messageId: MessageId;
+  data?: Record<string, string>;
+  path: string;
+  at: Anchor;
+  confidence?: Confidence;
+  severity?: Severity;
+  symbol?: string;
+  /** Other places that explain the finding, in any file. */
+  related?: Array<{ path: string; at: Pick<Anchor, 'line' | 'column'>; message: string }>;
+};
+
+/** What a facts-only project rule sees: the published facts and the project facts, no file. */
+export type FactsContext<MessageId extends string> = {
+  /** Every fact the file rules published (the kinds the rule names in `inputs`, complete). */
+  facts: Readonly<ScanFacts>;
+  project: ProjectFacts;
+  report: (descriptor: FactsReportDescriptor<MessageId>) => void;
+};
+
 export type RuleContext<MessageId extends string> = {
   path: string;
   target: RuleTarget;
@@ -107,6 +142,8 @@ export type RuleContext<MessageId extends string> = {
   facts: Readonly<ScanFacts>;
   /** Adds a fact for project rules to read (file rules only; see `scan-facts.ts`). */
   publish: <K extends FactName>(name: K, fact: ScanFacts[K][number]) => void;
+  /** Resolves UTF-16 offsets of this file to an `Anchor`, for a published fact a project rule reports at. */
+  anchor: (start: number, end?: number) => Anchor;
   report: (descriptor: ReportDescriptor<MessageId>) => void;
 };
 
@@ -126,7 +163,13 @@ export type Rule<MessageId extends string = string> = {
    */
   prefilter?: (text: string, target: RuleTarget) => number[];
   /** Runs synchronously over one file; reports through `ctx.report`. */
-  check: (ctx: RuleContext<MessageId>) => void;
+  check?: (ctx: RuleContext<MessageId>) => void;
+  /**
+   * A *facts-only* project rule has this instead of `check`: it runs once per scan, after the file
+   * rules, over the published facts alone, and reports at anchors they carry. The engine then
+   * neither reads nor parses any file again for it, and a warm cache replays every file.
+   */
+  checkFacts?: (ctx: FactsContext<MessageId>) => void;
 };
 
 type FixFor<F> = F extends 'never' ? { fix?: never } : { fix?: { edits: TextEdit[] } };
@@ -141,16 +184,22 @@ type FixFor<F> = F extends 'never' ? { fix?: never } : { fix?: { edits: TextEdit
  *     check(ctx) { for (const hit of ctx.hits) ctx.report({ node: hit.node, messageId: 'removed' }); },
  *   });
  */
-export function defineRule<MessageId extends string, F extends 'never' | Applicability>(rule: {
-  meta: RuleMeta<MessageId> & { fix: F };
-  inputs?: readonly FactName[];
-  publishes?: readonly FactName[];
-  prefilter?: (text: string, target: RuleTarget) => number[];
-  check: (
-    ctx: Omit<RuleContext<MessageId>, 'report'> & {
-      report: (descriptor: Omit<ReportDescriptor<MessageId>, 'fix'> & FixFor<F>) => void;
-    },
-  ) => void;
-}): Rule<MessageId> {
-  return rule;
+export function defineRule<MessageId extends string, F extends 'never' | Applicability>(
+  rule: {
+    meta: RuleMeta<MessageId> & { fix: F };
+    inputs?: readonly FactName[];
+    publishes?: readonly FactName[];
+  } & (
+    | {
+        prefilter?: (text: string, target: RuleTarget) => number[];
+        check: (
+          ctx: Omit<RuleContext<MessageId>, 'report'> & {
+            report: (descriptor: Omit<ReportDescriptor<MessageId>, 'fix'> & FixFor<F>) => void;
+          },
+        ) => void;
+      }
+    | { inputs: readonly FactName[]; checkFacts: (ctx: FactsContext<MessageId>) => void }
+  ),
+): Rule<MessageId> {
+  return rule as Rule<MessageId>;
 }

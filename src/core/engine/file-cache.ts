@@ -1,13 +1,18 @@
 import type { Diagnostic, Finding } from '../diagnostics.js';
 import type { FactName, ScanFacts } from './scan-facts.js';
+import type { Suppression } from './suppressions.js';
 
 /**
  * What scanning one source file added to a scan, kept so a later scan of the same text can replay
  * it instead of prefiltering, parsing and running the rules again. Plain data (JSON-safe): the
- * shell stores it on disk. Findings are the ones left after the file's suppression comments.
+ * shell stores it on disk. Findings are the ones left after the file's suppression comments,
+ * except for a file a project rule may report on: its findings wait for the project rules, so
+ * they are kept unsuppressed with the file's `suppressions`, and are settled without the text.
  */
 export type CachedFile = {
   findings: Finding[];
+  /** The file's suppression comments, kept when its findings are settled after the project rules. */
+  suppressions?: Suppression[];
   diagnostics: Diagnostic[];
   /** The facts the file published, by kind (kinds it did not publish are absent). */
   facts: Partial<ScanFacts>;

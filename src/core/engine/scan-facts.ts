@@ -1,5 +1,5 @@
 import type { SharedStateSummary } from '../analysis/shared-state/summarize-c.js';
-import type { Rule } from './define-rule.js';
+import type { Anchor, Rule } from './define-rule.js';
 
 /** A module that re-enables the GIL on import: one surviving finding of a `module-declaration` rule. */
 export type UndeclaredModule = {
@@ -26,7 +26,18 @@ export type ScanFacts = {
    * variables declared elsewhere, and the functions of other files it reaches. Published by FT014
    * for the analysis across files (FT045).
    */
-  sharedSummaries: SharedStateSummary[];
+  sharedSummaries: PublishedSharedSummary[];
+};
+
+/**
+ * FT014's summary of one file as published: the analysis's summary, plus what FT045 needs to
+ * report without reading the file again — where each file-scope declaration is (`at`, on every
+ * declaration but function-local statics and fields) and whether the file has a local
+ * `#include "…"` line.
+ */
+export type PublishedSharedSummary = Omit<SharedStateSummary, 'declared'> & {
+  declared: Array<SharedStateSummary['declared'][number] & { at?: Anchor }>;
+  includesLocal: boolean;
 };
 
 export type FactName = keyof ScanFacts;

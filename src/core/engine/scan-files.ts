@@ -15,7 +15,8 @@ import { reportFindings } from './report-findings.js';
 import { ruleCrashed, runFileRules } from './run-file-rules.js';
 import { isProjectRule, planRules, runProjectRules } from './run-project-rules.js';
 import { emptyScanFacts, type ScanFacts } from './scan-facts.js';
-import { suppressFindings } from './suppress-findings.js';
+import { applyStoredSuppressions, suppressFindings, suppressionsOf } from './suppress-findings.js';
+import type { Suppression } from './suppressions.js';
 
 export type { Grammars } from './parse-source.js';
 export type { CachedFile, FileCache } from './file-cache.js';
@@ -116,8 +117,10 @@ export function scanFiles(params: ScanParams): ScanResult {
     return plan;
   };
   const found: Finding[] = [];
-  // Findings of files a project rule will visit wait for its findings: one suppression pass per file.
-  const held = new Map<string, Finding[]>();
+  // Files a project rule may report on wait for its findings: their file rules' findings are held,
+  // unsuppressed, with the file's suppression comments, for one suppression pass per file after
+  // phase 5 (so `ignore[FT034]` is not reported unused after phase 4). No text is needed then.
+  const held = new Map<string, { target: RuleTarget; findings: Finding[]; suppressions: Suppression[] }>();
 
   // 1. Read.
   const { project, builds, sources, buildCount } = readFiles({ files, maxFileSize: config.maxFileSize, diagnostics, stats });
@@ -156,27 +159,23 @@ export function scanFiles(params: ScanParams): ScanResult {
   };
   /**
    * 6 for one file after its file rules, and the facts the engine publishes from the findings that
-   * survive. A file a project rule will visit is held: it gets one suppression pass with both
-   * phases' findings (so `ignore[FT034]` is not reported unused after phase 4).
+   * survive. A file a project rule may report on is held (see `held`); its suppressions are
+   * returned, for its cache entry.
    */
-  const settleFile = (fileFindings: Finding[], path: string, text: string, hold: boolean): void => {
+  const settleFile = (fileFindings: Finding[], file: { path: string; target: RuleTarget; text: string }, hold: boolean): Suppression[] | undefined => {
+    const { path, text } = file;
     const lineIndex = lineIndexFor(text);
     if (hold) {
-      held.set(path, fileFindings);
-      publishModules(suppressFindings({ findings: fileFindings, path, text, lineIndex, enabledRuleIds }).findings);
-      return;
+      const suppressions = suppressionsOf(text, lineIndex);
+      held.set(path, { target: file.target, findings: fileFindings, suppressions });
+      publishModules(applyStoredSuppressions(fileFindings, suppressions, enabledRuleIds, path).findings);
+      return suppressions;
     }
     const applied = suppressFindings({ findings: fileFindings, path, text, lineIndex, enabledRuleIds });
     diagnostics.push(...applied.diagnostics);
     publishModules(applied.findings);
     found.push(...applied.findings);
-  };
-  /** 6 for one file after the project rules. */
-  const settleProjectFile = (projectFindings: Finding[], path: string, text: string): void => {
-    const applied = suppressFindings({ findings: [...(held.get(path) ?? []), ...projectFindings], path, text, lineIndex: lineIndexFor(text), enabledRuleIds });
-    held.delete(path);
-    diagnostics.push(...applied.diagnostics);
-    found.push(...applied.findings);
+    return undefined;
   };
 
   // 2–4, 6. File rules on every source, then every build file.
@@ -186,12 +185,11 @@ export function scanFiles(params: ScanParams): ScanResult {
     done++;
     onProgress?.(done, files.length);
     const hold = projectTargets.has(source.language);
-    // A held file's findings wait for the project rules: its cache entry keeps them unsuppressed,
-    // and a hit goes back to the held map for the project phase's one suppression pass.
+    // A held file's cache entry keeps its findings unsuppressed, with its suppression comments.
     const cache = params.cache;
     const cached = cache?.get(source.path);
     if (cached !== undefined) {
-      if (hold) held.set(source.path, [...cached.findings]);
+      if (hold) held.set(source.path, { target: source.language, findings: [...cached.findings], suppressions: cached.suppressions ?? [] });
       replayCachedFile(hold ? { ...cached, findings: [] } : cached, sinks);
       stats.files++;
       stats.bytes += cached.length;
@@ -202,33 +200,42 @@ export function scanFiles(params: ScanParams): ScanResult {
     const text = source.read(diagnostics);
     if (text === undefined) continue;
     const plan = planFor(source.language);
-    if (plan.rules.length === 0) continue;
-    if (!parsers.has(source.language)) {
+    if (plan.rules.length === 0 && !hold) continue;
+    if (plan.rules.length > 0 && !parsers.has(source.language)) {
       diagnostics.push({ kind: 'unsupported-language', path: source.path, message: `no ${source.language} grammar loaded` });
       continue;
     }
-    settleFile(runOn({ path: source.path, target: source.language, text }, plan, 'file'), source.path, text, hold);
+    const file = { path: source.path, target: source.language, text };
+    const suppressions = settleFile(runOn(file, plan, 'file'), file, hold);
     const result = cache === undefined ? undefined : record.taken(text.length);
-    if (result !== undefined) cache?.set(source.path, text, hold ? { ...result, findings: held.get(source.path) ?? [] } : result);
+    if (result !== undefined) cache?.set(source.path, text, hold ? { ...result, findings: held.get(source.path)?.findings ?? [], suppressions: suppressions ?? [] } : result);
   }
   for (const build of builds) {
     const plan = planFor(build.target);
     const hold = projectTargets.has(build.target);
     if (plan.rules.length === 0 && !hold) continue;
-    settleFile(runOn(build, plan, 'file'), build.path, build.text, hold);
+    settleFile(runOn(build, plan, 'file'), build, hold);
   }
 
-  // 5–6. Project rules, with the facts complete.
-  runProjectRules({
+  // 5–6. Project rules, with the facts complete; then one suppression pass per held file (build
+  // files first, then sources, in input order).
+  const projectFindings = runProjectRules({
     rules,
     builds,
     sources,
     facts,
+    project,
+    held: new Map([...held].map(([path, h]) => [path, h.target])),
+    diagnostics,
     runOn: (file, projectRules) => runOn(file, projectPlanFor(file.target, projectRules), 'project'),
-    collect: settleProjectFile,
   });
-  // A held file whose second reading failed still reports its file-rule findings, unsuppressed.
-  for (const fileFindings of held.values()) found.push(...fileFindings);
+  for (const path of [...builds.map((b) => b.path), ...sources.map((s) => s.path)]) {
+    const h = held.get(path);
+    if (h === undefined) continue;
+    const applied = applyStoredSuppressions([...h.findings, ...(projectFindings.get(path) ?? [])], h.suppressions, enabledRuleIds, path);
+    diagnostics.push(...applied.diagnostics);
+    found.push(...applied.findings);
+  }
 
   // 7. Report.
   const findings = reportFindings({

@@ -1,5 +1,7 @@
+import { cFileModel } from '../analysis/shared-state/c-model.js';
 import { hasEntryPoints, sharedDeclarations, sharedStateOf, summarizeCSharedState, type SharedWriteReport } from '../analysis/shared-state/index.js';
-import { defineRule } from '../engine/define-rule.js';
+import { defineRule, type Anchor } from '../engine/define-rule.js';
+import type { PublishedSharedSummary } from '../engine/scan-facts.js';
 
 const kindLabel: Record<SharedWriteReport['variable']['kind'], string> = {
   global: 'global',
@@ -20,6 +22,23 @@ function summaryOf(text: string, target: string, path: string) {
   if ((target !== 'c' && target !== 'cpp') || !hasEntryPoints(text)) return undefined;
   const summary = summarizeCSharedState(text, path);
   return summary.declared.length + summary.foreignWrites.length > 0 ? summary : undefined;
+}
+
+/**
+ * The summary as published: each file-scope declaration with its anchor (from the model the summary
+ * was built from, cached per text), so FT045 reports at it without reading the file again.
+ */
+function published(summary: ReturnType<typeof summarizeCSharedState>, text: string, anchor: (start: number, end: number) => Anchor): PublishedSharedSummary {
+  const variables = [...cFileModel(text).shared.values()];
+  return {
+    ...summary,
+    declared: summary.declared.map((d, i) => {
+      const v = variables[i];
+      const fileScope = d.kind !== 'static-local' && d.kind !== 'field';
+      return fileScope && v?.name === d.name ? { ...d, at: anchor(v.at, v.at + v.name.length) } : d;
+    }),
+    includesLocal: /^[ \t]*#[ \t]*include[ \t]*"/m.test(text),
+  };
 }
 
 export default defineRule({
@@ -60,7 +79,7 @@ export default defineRule({
   },
   check(ctx) {
     const summary = summaryOf(ctx.text, ctx.target, ctx.path);
-    if (summary !== undefined) ctx.publish('sharedSummaries', summary);
+    if (summary !== undefined) ctx.publish('sharedSummaries', published(summary, ctx.text, ctx.anchor));
     const analysis = sharedStateOf(ctx.text, ctx.target);
     for (const d of sharedDeclarations(analysis)) {
       const shown = d.writers.slice(0, 3).map((f) => `\`${f}\``);

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defineRule } from '../../../src/core/engine/define-rule.js';
-import { scanFiles, type Grammars, type ScanInput } from '../../../src/core/engine/scan-files.js';
+import { scanFiles, type CachedFile, type FileCache, type Grammars, type ScanInput } from '../../../src/core/engine/scan-files.js';
 import { rules } from '../../../src/core/rules/index.js';
 import { loadGrammars } from '../../../src/io/load-grammars.js';
 
@@ -247,5 +248,96 @@ PyMODINIT_FUNC PyInit__m(void) { return PyModuleDef_Init(&mod); }
     });
     const result = scan([{ path: 'a.c', text: borrowedLookup }], [broken]);
     expect(result.diagnostics).toEqual([{ kind: 'internal-error', path: 'a.c', message: 'FT996 (prefilter-throws) failed: Error: bad offsets' }]);
+  });
+});
+
+describe('scanFiles facts-only project rules', () => {
+  const fixtures = 'test/fixtures/rules/ft045-shared-state-written-elsewhere/unity';
+  const ft045 = rules.find((r) => r.meta.id === 'FT045');
+  if (ft045 === undefined) throw new Error('FT045 is registered');
+  const unity = (edit: (module: string) => string = (m) => m) => {
+    const reads = new Map<string, number>();
+    const loader = (path: string, text: string) => () => {
+      reads.set(path, (reads.get(path) ?? 0) + 1);
+      return text;
+    };
+    const files: ScanInput[] = [
+      { path: 'src/module.c', text: loader('src/module.c', edit(readFileSync(`${fixtures}/module.c`, 'utf8'))) },
+      { path: 'src/cache_part.c', text: loader('src/cache_part.c', readFileSync(`${fixtures}/cache_part.c`, 'utf8')) },
+    ];
+    return { files, reads };
+  };
+  const memoryCache = (): FileCache & { entries: Map<string, CachedFile> } => {
+    const entries = new Map<string, CachedFile>();
+    // A JSON round trip, as the CLI's cache file gives.
+    return { entries, get: (path) => entries.get(path), set: (path, _text, result) => entries.set(path, JSON.parse(JSON.stringify(result)) as CachedFile) };
+  };
+
+  it('reports from the published facts without reading any file a second time', () => {
+    const { files, reads } = unity();
+    const result = scan(files, [ft045]);
+    expect(result.findings.map((f) => `${f.ruleId} ${f.path}:${f.line}:${f.column} ${f.symbol ?? ''}`)).toEqual(['FT045 src/module.c:9:21 cache']);
+    expect([...reads.values()]).toEqual([1, 1]);
+  });
+
+  it('gives the finding a file rule at the same place would give (position and fingerprint)', () => {
+    const { files } = unity();
+    const [fromFacts] = scan(files, [ft045]).findings;
+    const text = readFileSync(`${fixtures}/module.c`, 'utf8');
+    const at = text.indexOf('object_cache cache;') + 'object_cache '.length;
+    const sameSpot = defineRule({
+      meta: { ...ft045.meta, triggers: ['object_cache'], fix: 'never' },
+      check(ctx) {
+        if (ctx.hits.length > 0) ctx.report({ start: at, end: at + 'cache'.length, messageId: 'writtenElsewhere', symbol: 'cache' });
+      },
+    });
+    const [fromText] = scanFiles({ files: [{ path: 'src/module.c', text }], grammars, rules: [sameSpot], config }).findings;
+    expect(fromText && { line: fromText.line, column: fromText.column, endColumn: fromText.endColumn, fingerprint: fromText.fingerprint }).toEqual(
+      fromFacts && { line: fromFacts.line, column: fromFacts.column, endColumn: fromFacts.endColumn, fingerprint: fromFacts.fingerprint },
+    );
+  });
+
+  it('applies the file’s suppression comments to its findings, and reports the unused ones', () => {
+    const { files } = unity((m) => m.replace('static object_cache cache;', 'static object_cache cache;  // ftbot: ignore[FT045] filled at init').replace('static int calls;', 'static int calls;  // ftbot: ignore[FT045] stale'));
+    const result = scan(files, [ft045]);
+    expect(result.findings).toEqual([]);
+    expect(result.diagnostics).toEqual([{ kind: 'unused-suppression', path: 'src/module.c', line: 10, message: 'unused suppression for FT045' }]);
+  });
+
+  it('replays a warm scan from the cache without reading a file, with the same findings and diagnostics', () => {
+    const edit = (m: string) => m.replace('static int calls;', 'static int calls;  // ftbot: ignore[FT045] stale');
+    const cache = memoryCache();
+    const cold = scanFiles({ files: unity(edit).files, grammars, rules: [ft045, ...rules.filter((r) => r.meta.id === 'FT014')], config, cache });
+    expect(cache.entries.size).toBe(2);
+    const { files, reads } = unity(edit);
+    const warm = scanFiles({ files, grammars: {}, rules: [ft045, ...rules.filter((r) => r.meta.id === 'FT014')], config, cache });
+    expect(reads.size).toBe(0);
+    expect(warm.stats.cachedFiles).toBe(2);
+    expect(warm.findings).toEqual(cold.findings);
+    expect(warm.diagnostics).toEqual(cold.diagnostics);
+    expect(cold.findings.filter((f) => f.ruleId === 'FT045').map((f) => f.symbol)).toEqual(['cache']);
+  });
+
+  it('turns a report on a file outside the rule’s targets, or a throw, into an internal error', () => {
+    const stray = defineRule({
+      inputs: ['undeclaredModules'],
+      meta: { ...ft045.meta, id: 'FT995', name: 'reports-anywhere', targets: ['c'] },
+      checkFacts(ctx) {
+        ctx.report({ path: 'pyproject.toml', at: { line: 1, column: 1, endLine: 1, endColumn: 2, lineText: '[project]' }, messageId: 'writtenElsewhere' });
+      },
+    });
+    const throws = defineRule({
+      inputs: ['undeclaredModules'],
+      meta: { ...ft045.meta, id: 'FT994', name: 'facts-throw', targets: ['c'] },
+      checkFacts() {
+        throw new Error('no facts');
+      },
+    });
+    const result = scan([{ path: 'pyproject.toml', text: '[project]\nname = "m"\n' }, { path: 'a.c', text: borrowedLookup }], [stray, throws]);
+    expect(result.findings).toEqual([]);
+    expect(result.diagnostics).toEqual([
+      { kind: 'internal-error', path: 'pyproject.toml', message: 'FT995 (reports-anywhere) failed: Error: reported on a file outside its targets' },
+      { kind: 'internal-error', path: '.', message: 'FT994 (facts-throw) failed: Error: no facts' },
+    ]);
   });
 });
