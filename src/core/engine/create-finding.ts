@@ -52,7 +52,7 @@ export function createFactsReporter(params: {
   const { rule, seenByPath, into } = params;
   return (d) => {
     let seen = seenByPath.get(d.path);
-    if (seen === undefined) seenByPath.set(d.path, (seen = new Map()));
+    if (seen === undefined) seenByPath.set(d.path, (seen = new Map<string, number>()));
     const finding = findingAt(rule, d.path, d.at, d, seen);
     if (d.related !== undefined && d.related.length > 0) {
       finding.related = d.related.map((r) => ({ path: r.path, line: r.at.line, column: r.at.column, message: r.message }));
@@ -83,8 +83,8 @@ function findingAt(
   d: { messageId: string; data?: Record<string, string>; symbol?: string; severity?: Finding['severity']; confidence?: Finding['confidence'] },
   seen: Map<string, number>,
 ): Finding {
-  const template = (rule.meta.messages as Record<string, string>)[d.messageId] ?? d.messageId;
-  const help = (rule.meta.help as Record<string, string>)[d.messageId];
+  const template = rule.meta.messages[d.messageId] ?? d.messageId;
+  const help = rule.meta.help[d.messageId];
   const key = [rule.meta.id, path, d.symbol ?? '', at.lineText].join('|');
   const occurrence = seen.get(key) ?? 0;
   seen.set(key, occurrence + 1);

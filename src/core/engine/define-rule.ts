@@ -201,5 +201,5 @@ export function defineRule<MessageId extends string, F extends 'never' | Applica
     | { inputs: readonly FactName[]; checkFacts: (ctx: FactsContext<MessageId>) => void }
   ),
 ): Rule<MessageId> {
-  return rule as Rule<MessageId>;
+  return rule;
 }
