@@ -71,6 +71,8 @@ export async function createWebhookService(params: {
   /** More GET routes (the `/docs/` pages), tried before the 404; each returns true when it answered. */
   handlers?: ReadonlyArray<(req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>>;
   maxInflightBytes?: number;
+  /** False to skip the start-up pass over the first delivery's code paths (see `warmUp`). */
+  warmUp?: boolean;
 }): Promise<WebhookService> {
   const webhookPath = params.webhookPath ?? WEBHOOK_PATH;
   const maxBodyBytes = params.maxBodyBytes ?? MAX_WEBHOOK_BYTES;
@@ -85,6 +87,7 @@ export async function createWebhookService(params: {
   const log = ingress.log.child({ name: 'ftbot' });
   const worker = new Probot({ ...params.probot, log: params.probot.log ?? ingress.log });
   await worker.load(params.app);
+  if (params.warmUp !== false) await warmUp(ingress, worker);
 
   const queue = params.createQueue({
     onEvent: (event, job, detail) => {
@@ -99,6 +102,9 @@ export async function createWebhookService(params: {
   });
 
   queue.process(async (job: WebhookJob): Promise<JobOutcome> => {
+    // A job starts after the acknowledgement that queued it has been written: its synchronous
+    // start (an Octokit, a token request) does not delay that answer or the next ones.
+    await new Promise((resolve) => setImmediate(resolve));
     const scope = await runInJobScope(() => worker.receive({ id: job.id, name: job.name, payload: job.payload } as Parameters<Probot['receive']>[0]));
     return scope.retry ? 'retry' : 'done';
   });
@@ -237,7 +243,10 @@ export async function createWebhookService(params: {
         s.once('error', reject);
         s.listen(port, host, () => {
           server = s;
-          resolve({ server: s, port: (s.address() as AddressInfo).port });
+          const bound = (s.address() as AddressInfo).port;
+          const done = (): void => resolve({ server: s, port: bound });
+          if (params.warmUp === false) done();
+          else void warmHttp(host, bound).then(done);
         });
       }),
     close: async (timeoutMs = 30_000) => {
@@ -286,6 +295,59 @@ function readCapped(req: IncomingMessage, limit: number): Promise<CappedBody> {
     req.on('error', () => finish({ kind: 'aborted' }));
     req.on('aborted', () => finish({ kind: 'aborted' }));
   });
+}
+
+/** A delivery used only to warm up the endpoint's code paths; its sender is a bot, so it keys to no job. */
+const WARM_UP_DELIVERY = JSON.stringify({
+  action: 'created',
+  issue: { number: 1, state: 'open', labels: [], title: 'warm-up', user: { login: 'ftbot', type: 'User' }, updated_at: '2026-01-01T00:00:00Z' },
+  comment: { id: 1, body: 'warm-up', user: { login: 'ftbot[bot]', type: 'Bot' }, author_association: 'NONE' },
+  repository: { name: 'warm-up', full_name: 'ftbot/warm-up', owner: { login: 'ftbot' }, default_branch: 'main' },
+  sender: { login: 'ftbot[bot]', type: 'Bot' },
+  installation: { id: 1 },
+});
+
+/**
+ * Runs once, before the first delivery, the code a delivery and its first job take: the signature
+ * check, the JSON parse and the job keys, the job scope (which turns on async hooks), and the
+ * GitHub App token (importing the RSA key and signing a JWT, all local). Cold, these cost the
+ * first burst of deliveries hundreds of milliseconds of compiling and one-time set-up on the
+ * event loop (issue 14, ack p99). Nothing here reaches the network; a failure (a test key that
+ * cannot sign) is ignored, as the same failure is reported where it matters, in a job.
+ */
+async function warmUp(ingress: Probot, worker: Probot): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    const signature = await ingress.webhooks.sign(WARM_UP_DELIVERY);
+    await ingress.webhooks.verify(WARM_UP_DELIVERY, signature).catch(() => false);
+    jobKeys('warm-up', 'issue_comment', JSON.parse(WARM_UP_DELIVERY) as Parameters<typeof jobKeys>[2]);
+  }
+  // The app on a comment it ignores at once (a bot's, with no mention): Probot's event context,
+  // an installation Octokit (built, not used) and the handler's entry. Bounded, in case an app
+  // ever answers it over the network.
+  const event = { id: 'warm-up', name: 'issue_comment', payload: JSON.parse(WARM_UP_DELIVERY) as unknown } as Parameters<Probot['receive']>[0];
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([runInJobScope(() => worker.receive(event)).catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+  clearTimeout(timer);
+  try {
+    const octokit = await worker.auth();
+    await octokit.auth({ type: 'app' });
+  } catch {
+    // No usable key here: the first job reports it.
+  }
+}
+
+/**
+ * Requests `/healthz` from the server just started: compiles Node's HTTP server path and loads
+ * `fetch` (which Octokit uses for every GitHub request) before GitHub's first delivery, so the
+ * first acknowledgements do not pay for it. Bounded to 2 s; a failure only skips the warm-up.
+ */
+async function warmHttp(host: string, port: number): Promise<void> {
+  const loopback = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  try {
+    for (let i = 0; i < 3; i++) await (await fetch(`http://${loopback}:${port}/healthz`, { signal: AbortSignal.timeout(2000) })).arrayBuffer();
+  } catch {
+    // The server answers anyway; only the warm-up is lost.
+  }
 }
 
 async function loadedProbot(settings: ProbotSettings): Promise<Probot> {
