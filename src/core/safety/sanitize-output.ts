@@ -103,7 +103,9 @@ export function defangBareUrls(text: string, options: SanitizeOptions): string {
   return text.replace(BARE_URL, (url) => {
     const full = /^www\./i.test(url) ? `https://${url}` : url;
     // Trailing punctuation belongs to the sentence, not the URL.
-    const trimmed = full.replace(/[.,;:!?]+$/, '');
+    let end = full.length;
+    while (end > 0 && '.,;:!?'.includes(full[end - 1] ?? '')) end--;
+    const trimmed = full.slice(0, end);
     return isAllowedUrl(trimmed, options) ? url : defang(url);
   });
 }
