@@ -53,6 +53,7 @@ const QUEUE_COUNTERS: Record<QueueEvent, CounterName> = {
   retried: 'ftbot_jobs_retried_total',
   failed: 'ftbot_jobs_failed_total',
   dropped: 'ftbot_jobs_dropped_total',
+  refused: 'ftbot_jobs_refused_total',
 };
 
 /**
@@ -96,6 +97,7 @@ export async function createWebhookService(params: {
       if (event === 'failed') log.error({ ...fields, err: detail?.error }, 'job failed');
       else if (event === 'retried') log.warn(fields, 'job will be retried');
       else if (event === 'dropped') log.warn(fields, 'job dropped at shutdown');
+      else if (event === 'refused') log.warn(fields, 'queue full: delivery refused with 503; GitHub lists it as failed, redeliver it from the app settings or the API');
       else if (event === 'deduplicated' || event === 'stale' || event === 'superseded') log.info(fields, `job ${event}`);
       else log.debug(fields, `job ${event}`);
     },
@@ -109,15 +111,16 @@ export async function createWebhookService(params: {
     return scope.retry ? 'retry' : 'done';
   });
 
-  /** Queues a verified delivery, or counts it as needing no job. */
-  const enqueue = async (id: string, name: string, payload: unknown): Promise<void> => {
+  /** Queues a verified delivery, or counts it as needing no job; false when the queue is full. */
+  const enqueue = async (id: string, name: string, payload: unknown): Promise<boolean> => {
     const keyed = jobKeys(id, name, payload as Parameters<typeof jobKeys>[2]);
     if ('skip' in keyed) {
       metrics.add('ftbot_webhooks_ignored_total');
       log.debug({ deliveryId: id, event: name, reason: keyed.skip }, 'delivery needs no job');
-      return;
+      return true;
     }
-    await queue.enqueue({ id, name, payload, keys: keyed.keys, installationId: keyed.installationId, target: keyed.target, enqueuedAt: Date.now() });
+    const result = await queue.enqueue({ id, name, payload, keys: keyed.keys, installationId: keyed.installationId, target: keyed.target, enqueuedAt: Date.now() });
+    return result !== 'full';
   };
 
   const send = (res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void => {
@@ -212,19 +215,25 @@ export async function createWebhookService(params: {
     } catch {
       return reject(400, 'body is not JSON');
     }
+    let taken: boolean;
     try {
-      await enqueue(id, name, payload);
+      taken = await enqueue(id, name, payload);
     } catch (error) {
       log.error({ deliveryId: id, event: name, err: errorWithoutBody(error) }, 'delivery not queued');
       return send(res, 500, 'not queued\n');
     }
+    // Full: a failure answer, so the delivery stays in GitHub's list of failed deliveries, from
+    // where it can be redelivered; GitHub does not redeliver by itself.
+    if (!taken) return void res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '60' }).end('queue full\n');
     send(res, 200, 'ok\n');
   };
 
   let server: Server | undefined;
   return {
     handle,
-    ingest: (event) => enqueue(event.id, event.name, event.payload),
+    ingest: async (event) => {
+      await enqueue(event.id, event.name, event.payload);
+    },
     queue,
     metrics,
     worker,
