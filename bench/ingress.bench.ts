@@ -4,7 +4,9 @@
  * in for a stuck LLM or API call: the app has no LLM call on its webhook path) accepts the
  * connection and never answers, so every worker slot is stuck and the queue only grows.
  * Reports p50/p99/max from send to response, and the RSS and heap growth over the run.
- * Target: p99 ≤ 500 ms, max < 2 s.
+ * Target: p99 ≤ 500 ms, max < 2 s. The first burst meets a service just started (cold); the
+ * client runs in this process too, so its own work adds to every figure. The machine's other load
+ * moves these figures a lot: compare medians of several runs.
  *
  * Baseline, same run: Probot's own model (the handler runs before the answer) on three deliveries,
  * which wait for the middleware's 9 s timeout and its 202.
@@ -97,8 +99,10 @@ export async function benchIngress(): Promise<Record<string, number | string>> {
   const Octokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { ...(o.throttle as object), enabled: false } }));
   const probotOptions = { appId: 1, privateKey, secret: SECRET, baseUrl: api.url, logLevel: 'fatal' as const, Octokit };
   const app = createApp({ dryRun: false, appSlug: 'ftbot', docsBaseUrl: 'https://example.test/' });
+  const startedAt = performance.now();
   const service = await createWebhookService({ app, probot: probotOptions, createQueue: (events) => createMemoryQueue({ ...events }) });
   const { port } = await service.listen(0, '127.0.0.1');
+  const startMs = performance.now() - startedAt;
   const url = `http://127.0.0.1:${port}/api/github/webhooks`;
   try {
     global.gc?.();
@@ -122,6 +126,8 @@ export async function benchIngress(): Promise<Record<string, number | string>> {
     const figures: Record<string, number | string> = {
       deliveries: DELIVERIES,
       'answered 200': results.filter((r) => r.status === 200).length,
+      'start-up ms (service and warm-up)': Math.round(startMs),
+      'cold: first 10 acks max ms': Number(Math.max(...results.slice(0, 10).map((r) => r.ms)).toFixed(1)),
       'ack p50 ms': Number(percentile(sorted, 50).toFixed(1)),
       'ack p99 ms': Number(percentile(sorted, 99).toFixed(1)),
       'ack max ms': Number((sorted.at(-1) ?? NaN).toFixed(1)),

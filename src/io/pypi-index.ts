@@ -209,11 +209,14 @@ export function createPypiIndex(options: PypiIndexOptions = {}): PackageIndex {
       return unknown('malformed', `PyPI's answer for ${label} has an unexpected shape${where}`);
     }
     const { info, urls } = parsed.data;
-    const release: PackageRelease = { status: 'ok', project: info.name, version: info.version, files: urls.map(toFile), bytes: text.length };
+    // The index names the project; a name outside PEP 508's shape (backticks, markup, 60,000
+    // characters) is not shown, the validated name asked for is.
+    const shownName = info.name.length <= MAX_NAME_LENGTH && PROJECT_NAME.test(info.name) ? info.name : project;
+    const release: PackageRelease = { status: 'ok', project: shownName, version: info.version, files: urls.map(toFile), bytes: text.length };
     const map = version === undefined ? pypiReleases.safeParse(json) : undefined;
     if (map?.success !== true) return { release, bytes: text.length };
     const releases = Object.entries(map.data.releases).map(([v, files]) => ({ version: v, files: files.map(toFile) }));
-    return { release, history: { status: 'ok', project: info.name, releases }, bytes: text.length };
+    return { release, history: { status: 'ok', project: shownName, releases }, bytes: text.length };
   }
 
   /** Validates, then answers from the cache or asks PyPI; only successes and 404s are cached. */

@@ -89,6 +89,15 @@ function send(params: { headers: Record<string, string | string[] | undefined>; 
 
 const baseHeaders = { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': 'sig-1', 'x-hub-signature-256': good };
 
+describe('start-up warm-up (issue 14, cold acknowledgements)', () => {
+  it('runs the first delivery’s code paths at start without calling GitHub, counting a delivery or queueing a job', async () => {
+    expect(github.log).toEqual([]);
+    expect(service.metrics.get('ftbot_webhooks_received_total')).toBe(0);
+    expect(service.metrics.get('ftbot_jobs_enqueued_total')).toBe(0);
+    expect(await service.queue.counts()).toEqual({ waiting: 0, active: 0 });
+  });
+});
+
 describe('signature gate', () => {
   it('verifies GitHub’s documented test vector', () => {
     expect(createHmac('sha256', "It's a Secret to Everybody").update('Hello, World!').digest('hex')).toBe('757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17');

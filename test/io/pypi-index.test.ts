@@ -44,6 +44,12 @@ describe('createPypiIndex', () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it('shows the name asked for when the index answers with a name outside PEP 508 (issue 14 L7)', async () => {
+    const scope = nock(PYPI).get('/pypi/spam-ext/json').reply(200, { info: { name: 'spam`<img src=x>`', version: '1.0' }, urls: [] });
+    expect(await createPypiIndex().findRelease({ project: 'spam-ext' })).toMatchObject({ status: 'ok', project: 'spam-ext' });
+    expect(scope.isDone()).toBe(true);
+  });
+
   it('uses a configured base URL', async () => {
     const scope = nock('http://mirror.test').get('/simple-mirror/pypi/psutil/json').reply(200, release);
     const answer = await createPypiIndex({ baseUrl: 'http://mirror.test/simple-mirror/' }).findRelease({ project: 'psutil' });

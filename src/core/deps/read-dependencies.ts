@@ -274,7 +274,10 @@ function readIni(text: string): Map<string, Map<string, string[]>> {
       values.push(stripped);
       continue;
     }
-    const entry = /^([^=:]+?)[ \t]*[=:][ \t]*(.*)$/.exec(stripped);
+    // `key = value` or `key: value`, split at the first `=` or `:` (a lazy key followed by `[ \t]*`
+    // would split a long run of blanks every way).
+    const at = stripped.search(/[=:]/);
+    const entry = at > 0 ? [stripped, stripped.slice(0, at), stripped.slice(at + 1)] : null;
     if (entry === null || section === undefined) continue;
     values = [];
     const first = (entry[2] ?? '').trim();

@@ -204,9 +204,16 @@ function substantiveAsking(proseText: string): string {
 /** The sentences that end in a question mark, lower-cased and joined; '' when there are none. */
 export function askingSentences(prose: string): string {
   const sentences: string[] = [];
-  for (const match of prose.replace(/\s+/g, ' ').matchAll(/[^.!?]*\?/g)) {
-    const sentence = match[0].trim();
-    if (sentence !== '?') sentences.push(sentence.toLowerCase());
+  // One pass over the text, cut at `.`, `!` and `?` (`/[^.!?]*\?/g` would rescan a long sentence
+  // without a question mark from each of its characters).
+  const text = prose.replace(/\s+/g, ' ');
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c !== '.' && c !== '!' && c !== '?') continue;
+    const sentence = text.slice(start, i + 1).trim();
+    if (c === '?' && sentence !== '?') sentences.push(sentence.toLowerCase());
+    start = i + 1;
   }
   return sentences.join(' ');
 }

@@ -53,10 +53,10 @@ export function readFingerprintMarker(body: string, signer: MarkerSigner): strin
  * markers whose MAC `signer` accepts: a marker anywhere else, or one without a valid MAC, is text.
  */
 export function readFingerprintMarkers(body: string, signer: MarkerSigner): string[] {
-  const lines = body.replace(/\s+$/, '').split('\n');
+  const lines = body.trimEnd().split('\n');
   const tail: string[] = [];
   for (let i = lines.length - 1; i >= 0; i--) {
-    const line = (lines[i] ?? '').replace(/[ \t]+$/, '');
+    const line = trimBlanksEnd(lines[i] ?? '');
     if (!/^<!-- ftbot:fp [0-9a-z]+(?: [0-9a-f]+)? -->$/i.test(line)) break;
     tail.push(line);
   }
@@ -102,7 +102,7 @@ export function readStateMarkers(body: string, signer: MarkerSigner | undefined)
   if (signer === undefined) return empty;
   // Markers stand on their own lines; text ftbot quotes never does (`escapeRepositoryText`).
   // The block is the last pair of lines in the body, where ftbot writes it.
-  const lines = body.replace(/\s+$/, '').split('\n');
+  const lines = body.trimEnd().split('\n');
   const head = /^<!-- ftbot:head ([0-9a-f]*) ([0-9a-f]+) -->$/.exec(lines.at(-2) ?? '');
   const block = /^<!-- ftbot:findings (.*) -->$/.exec(lines.at(-1) ?? '');
   const sha = head?.[1];
@@ -125,4 +125,14 @@ export function readStateMarkers(body: string, signer: MarkerSigner | undefined)
     // Signed but unreadable (never written so): start afresh rather than fail the run.
   }
   return { headSha: sha || undefined, findings };
+}
+
+/**
+ * `line` without trailing blanks and tabs, by a scan from the end: `/[ \t]+$/` retries from every
+ * character of a long run of blanks that something else ends, quadratic in the run.
+ */
+function trimBlanksEnd(line: string): string {
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t')) end--;
+  return line.slice(0, end);
 }

@@ -123,7 +123,9 @@ export function renderTriage(params: TriageParams): string {
   if (explained.length > 0) {
     out.push('### How to fix the top examples', '');
     for (const { finding: f, suggestion } of explained) {
-      const text = inlineText(shortExplanation(sanitizeOutput(suggestion.explanation, params.repository === undefined ? {} : { repository: params.repository })));
+      // Sanitised once (the drafter's explanation is model or template text, not repository text
+      // to escape again), then kept on the list item's line.
+      const text = shortExplanation(sanitizeOutput(suggestion.explanation, params.repository === undefined ? {} : { repository: params.repository })).replace(/\s*\n\s*/g, ' ');
       const citation = suggestion.citations[0];
       const source = citation === undefined || params.repoBase === undefined ? '' : ` Source: ${cite({ citation, repoBase: params.repoBase })}`;
       out.push(`- ${link(f.path, f.line, code(`${f.path}:${f.line}`))} ${ruleLink(docsBaseUrl, f)}: ${text}${source}`);

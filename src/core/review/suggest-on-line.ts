@@ -7,7 +7,6 @@ import { renderSuggestion } from '../drafting/render-suggestion.js';
 import type { Rule } from '../engine/define-rule.js';
 import { scanFiles, type Grammars } from '../engine/scan-files.js';
 import { silentLogger, type Logger } from '../ports.js';
-import { sanitizeOutput } from '../safety/sanitize-output.js';
 import { draftFindings, draftProjectOf, type DraftingSetup } from './draft-findings.js';
 import { inlineText } from './render-finding.js';
 import { neutralizeMentions } from './neutralize-mentions.js';
@@ -61,7 +60,7 @@ export async function suggestOnLine(params: {
   for (const finding of findings) {
     const draft = drafts.get(finding.fingerprint);
     if (draft?.kind === 'drafted') parts.push(renderSuggestion(draft.suggestion, { ...(setup.repository === undefined ? {} : { repository: setup.repository }), suggestionBlock: false }));
-    else if (draft?.kind === 'same-line') parts.push(`**${finding.ruleId}** ${sanitizeOutput(inlineText(finding.message), setup.repository === undefined ? {} : { repository: setup.repository })}: the change drafted for ${draft.ruleId} above covers it.`);
+    else if (draft?.kind === 'same-line') parts.push(`**${finding.ruleId}** ${inlineText(finding.message)}: the change drafted for ${draft.ruleId} above covers it.`);
   }
   for (const notice of notices) parts.push(`> Note: ${inlineText(notice)}`);
   return { body: truncateBody(neutralizeMentions(parts.join('\n\n---\n\n'))), findings: findings.length };

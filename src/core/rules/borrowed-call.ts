@@ -26,8 +26,27 @@ export function isCythonDeclaration(text: string, index: number): boolean {
   const before = text.slice(lineStart, index);
   if (before.includes('=') || before.trimEnd().endsWith('.') || before.trimEnd().endsWith('(') || before.trimEnd().endsWith(',')) return false;
   if (/^\s*(cdef|cpdef|ctypedef)\b/.test(before)) return true;
-  const previous = /([A-Za-z_]\w*)\s*\**\s*$/.exec(before);
-  return previous !== null && !statementWords.has(previous[1] ?? '');
+  const previous = wordBefore(before);
+  return previous !== undefined && !statementWords.has(previous);
+}
+
+/**
+ * The word that ends `line`, past trailing blanks and one run of `*`: `PyObject *` → `PyObject`,
+ * `return ` → `return`, `x + ` → undefined. A word starts at its first letter or underscore.
+ * A backward scan, linear in the line: the pattern it replaces (`/([A-Za-z_]\w*)\s*\**\s*$/`)
+ * retried from every character of a long identifier that ends in another character, quadratic
+ * in its length.
+ */
+export function wordBefore(line: string): string | undefined {
+  let i = line.length;
+  const blank = (c: string | undefined): boolean => c !== undefined && /\s/.test(c);
+  while (blank(line[i - 1])) i--;
+  while (line[i - 1] === '*') i--;
+  while (blank(line[i - 1])) i--;
+  const end = i;
+  while (i > 0 && /\w/.test(line[i - 1] ?? '')) i--;
+  while (i < end && /\d/.test(line[i] ?? '')) i++;
+  return i < end ? line.slice(i, end) : undefined;
 }
 
 export function judgeBorrowedCall(

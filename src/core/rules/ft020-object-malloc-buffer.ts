@@ -10,7 +10,7 @@ function storedType(call: Node): string | undefined {
   const parent = call.parent;
   if (parent?.type === 'cast_expression') {
     const type = parent.childForFieldName('type');
-    return type?.childForFieldName('type')?.text ?? type?.text.replace(/\s*\*+\s*$/, '');
+    return type?.childForFieldName('type')?.text ?? (type === null || type === undefined ? undefined : withoutTrailingStars(type.text));
   }
   if (parent?.type === 'init_declarator') {
     const declaration = parent.parent;
@@ -49,3 +49,17 @@ export default defineRule({
     }
   },
 });
+
+/** `char *` → `char`: blanks, then stars, then blanks, removed from the end in one backward scan. */
+function withoutTrailingStars(text: string): string {
+  let end = text.length;
+  const blank = (): void => {
+    while (end > 0 && /\s/.test(text[end - 1] ?? '')) end--;
+  };
+  blank();
+  const beforeStars = end;
+  while (end > 0 && text[end - 1] === '*') end--;
+  if (end === beforeStars) return text;
+  blank();
+  return text.slice(0, end);
+}

@@ -51,8 +51,10 @@ export default defineRule({
       let inCibuildwheel = false;
       let offset = 0;
       for (const line of ctx.text.split('\n')) {
-        const header = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?/.exec(line);
-        if (header !== null) inCibuildwheel = /^tool\.cibuildwheel(\.|$)/.test(header[1] ?? '');
+        // `[tool.cibuildwheel]`, `[[tool.cibuildwheel.overrides]]`: the name is trimmed in code, not
+        // by `\s*` around a lazy group, whose three-way split of a run of blanks is cubic in it.
+        const header = /^\s*\[\[?([^\]]*)\]/.exec(line);
+        if (header !== null) inCibuildwheel = /^tool\.cibuildwheel(\.|$)/.test((header[1] ?? '').trim());
         const m = inCibuildwheel ? skipLine.exec(line) : null;
         // `["pp*", "cp3??t-*"]` → ` pp*   cp3??t-* ` (selectors separated by white space).
         const selector = m === null ? undefined : freeThreadedSelector((m[1] ?? '').replace(/^\[|\]$|["',]/g, ' '));

@@ -11,12 +11,14 @@ import { parseWorkflow } from '../build-files/locate.js';
  */
 // Each pattern matches the option where cibuildwheel reads it: a key at the start of a line (TOML
 // key, YAML env key) or an `enable` value. Worked example: `  CIBW_ENABLE: cpython-freethreading`
-// matches the last pattern; a `description = "… cpython-freethreading …"` line does not.
+// matches the last pattern; a `description = "… cpython-freethreading …"` line does not. A YAML
+// list dash is `(?:-[ \t]*)?`, never `-?[ \t]*` after `[ \t]*`: two blank runs that can split one
+// run of blanks any way make a long blank line quadratic.
 const options: Array<{ pattern: RegExp; name: string; removedIn: string; instead: string }> = [
   { pattern: /^[ \t]*free-threaded-support[ \t]*=/gm, name: 'free-threaded-support', removedIn: '3.0', instead: 'nothing on cibuildwheel 3.1+, which builds `cp314t` by default' },
-  { pattern: /^[ \t]*-?[ \t]*CIBW_FREE_THREADED_SUPPORT[ \t]*[:=]/gm, name: 'CIBW_FREE_THREADED_SUPPORT', removedIn: '3.0', instead: 'nothing on cibuildwheel 3.1+, which builds `cp314t` by default' },
-  { pattern: /^[ \t]*-?[ \t]*CIBW_PRERELEASE_PYTHONS[ \t]*[:=]/gm, name: 'CIBW_PRERELEASE_PYTHONS', removedIn: '3.0', instead: '`enable = ["cpython-prerelease"]`' },
-  { pattern: /^[ \t]*-?[ \t]*(enable|CIBW_ENABLE)[ \t]*[:=][^\n#]*cpython-freethreading/gm, name: 'cpython-freethreading', removedIn: '4.0', instead: 'nothing: cibuildwheel 4 builds 3.14t and later by default and no longer builds 3.13t' },
+  { pattern: /^[ \t]*(?:-[ \t]*)?CIBW_FREE_THREADED_SUPPORT[ \t]*[:=]/gm, name: 'CIBW_FREE_THREADED_SUPPORT', removedIn: '3.0', instead: 'nothing on cibuildwheel 3.1+, which builds `cp314t` by default' },
+  { pattern: /^[ \t]*(?:-[ \t]*)?CIBW_PRERELEASE_PYTHONS[ \t]*[:=]/gm, name: 'CIBW_PRERELEASE_PYTHONS', removedIn: '3.0', instead: '`enable = ["cpython-prerelease"]`' },
+  { pattern: /^[ \t]*(?:-[ \t]*)?(enable|CIBW_ENABLE)[ \t]*[:=][^\n#]*cpython-freethreading/gm, name: 'cpython-freethreading', removedIn: '4.0', instead: 'nothing: cibuildwheel 4 builds 3.14t and later by default and no longer builds 3.13t' },
 ];
 
 /** `pypa/cibuildwheel@v2.21.3` → [2, 21]; undefined when the workflow does not pin one. */

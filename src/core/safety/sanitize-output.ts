@@ -10,7 +10,6 @@ export const ALLOWED_HOSTS: readonly string[] = [
   'docs.python.org',
   'peps.python.org',
   'py-free-threading.github.io',
-  'pypi.org',
   'packaging.python.org',
   'cython.readthedocs.io',
   'docs.cython.org',
@@ -20,6 +19,15 @@ export const ALLOWED_HOSTS: readonly string[] = [
   'cibuildwheel.pypa.io',
   'cibuildwheel.readthedocs.io',
 ];
+
+/**
+ * Hosts where anyone can publish (any PyPI project page, TestPyPI): only these paths, the ones the
+ * knowledge base cites, may be linked, so a model or a repository cannot send readers to an
+ * attacker's package page under an official-looking host. No subdomain of them is allowed.
+ */
+export const ALLOWED_USER_CONTENT_PATHS: Readonly<Record<string, readonly string[]>> = {
+  'pypi.org': ['/classifiers/', '/project/pytest-run-parallel/', '/project/pytest-freethreaded/'],
+};
 
 export type SanitizeOptions = {
   /** `owner/name` of the repository the text is posted to; links into it are allowed. */
@@ -79,6 +87,11 @@ export function isAllowedUrl(url: string, options: SanitizeOptions): boolean {
   if (parsed.username !== '' || parsed.password !== '') return false;
   const host = parsed.hostname.toLowerCase();
   if (ALLOWED_HOSTS.some((allowed) => host === allowed || host.endsWith(`.${allowed}`))) return true;
+  const paths = ALLOWED_USER_CONTENT_PATHS[host];
+  if (paths !== undefined) {
+    const path = parsed.pathname.toLowerCase();
+    return paths.some((allowed) => path === allowed || path === allowed.replace(/\/$/, ''));
+  }
   const repository = options.repository?.toLowerCase();
   if (repository !== undefined && /^[\w.-]+\/[\w.-]+$/.test(repository) && host === 'github.com') {
     const path = parsed.pathname.toLowerCase();
@@ -103,7 +116,9 @@ export function defangBareUrls(text: string, options: SanitizeOptions): string {
   return text.replace(BARE_URL, (url) => {
     const full = /^www\./i.test(url) ? `https://${url}` : url;
     // Trailing punctuation belongs to the sentence, not the URL.
-    const trimmed = full.replace(/[.,;:!?]+$/, '');
+    let end = full.length;
+    while (end > 0 && '.,;:!?'.includes(full[end - 1] ?? '')) end--;
+    const trimmed = full.slice(0, end);
     return isAllowedUrl(trimmed, options) ? url : defang(url);
   });
 }
@@ -171,8 +186,11 @@ function sanitiseProse(text: string, options: SanitizeOptions): string {
   return parts
     .map((part) => {
       if (part.code) return sanitizeCode(part.text, options);
-      // Entities first: GitHub finds mentions after decoding them (`&#64;team` would ping).
-      let out = escapeHtml(part.text.replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;'));
+      // Entities first: GitHub finds mentions after decoding them (`&#64;team` would ping). The
+      // five that decode to harmless characters stay, so text sanitised twice (a draft's
+      // explanation inside a comment) or escaped by `escapeRepositoryText` first does not show
+      // `&amp;lt;`.
+      let out = escapeHtml(part.text.replace(/&(?!(?:amp|lt|gt|quot|#39);)(?=#?[A-Za-z0-9]+;)/g, '&amp;'));
       out = sanitiseLinks(out, options);
       out = defangBareUrls(out, options);
       out = neutraliseMentions(out);

@@ -125,7 +125,8 @@ export async function checkWheels(
 
 /** Says what an installer falls back to when no wheel serves free-threaded builds. */
 function releaseNote(files: readonly PackageFile[], check: WheelCheck): string | undefined {
-  const label = `\`${check.project}\` ${check.version ?? ''}`.trim();
+  // The name comes from the index: a backtick in it must not end the code span.
+  const label = `\`${check.project.replace(/[`\r\n]/g, "'")}\` ${check.version ?? ''}`.trim();
   if (files.length > 0 && files.every((f) => f.yanked === true)) {
     return `Every file of ${label} is yanked; installers skip it unless pinned exactly.`;
   }

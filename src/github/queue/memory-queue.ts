@@ -154,12 +154,21 @@ export function createMemoryQueue(options: Partial<QueueLimits> & QueueEvents & 
       emit('deduplicated', job);
       return 'duplicate';
     }
+    const known = supersede ? latest.get(thread) : undefined;
+    if (known !== undefined && known.expiresAt > t && order > 0 && order < known.order) {
+      emit('stale', job);
+      return 'stale';
+    }
+    // Full, unless the job replaces a queued one of its thread: refuse before remembering
+    // anything of the delivery, so GitHub's redelivery of it (same delivery id) is taken once
+    // there is room, and before superseding, so no queued job is lost for it.
+    if (queue.length >= limits.maxWaiting && !(supersede && queue.some((e) => e.job.keys.thread === thread && e.job.keys.supersede))) {
+      if (seen === undefined) deliveries.delete(delivery);
+      else deliveries.set(delivery, seen);
+      emit('refused', job);
+      return 'full';
+    }
     if (supersede) {
-      const known = latest.get(thread);
-      if (known !== undefined && known.expiresAt > t && order > 0 && order < known.order) {
-        emit('stale', job);
-        return 'stale';
-      }
       latest.set(thread, { order: Math.max(order, known?.order ?? 0), expiresAt: t + limits.dedupTtlMs });
       for (let i = queue.length - 1; i >= 0; i--) {
         const older = queue[i] as Entry;

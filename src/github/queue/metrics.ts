@@ -12,6 +12,7 @@ const COUNTERS = {
   ftbot_jobs_retried_total: 'Job attempts that asked for a retry',
   ftbot_jobs_failed_total: 'Jobs given up on',
   ftbot_jobs_dropped_total: 'Queued jobs dropped at shutdown (embedded queue only)',
+  ftbot_jobs_refused_total: 'Deliveries refused with 503 because the embedded queue was full (GitHub keeps them as failed deliveries to redeliver)',
   ftbot_llm_calls_total: 'LLM calls made',
   ftbot_llm_failures_total: 'LLM calls that failed',
   ftbot_llm_spend_usd_total: 'Estimated LLM spend in US dollars',

@@ -51,7 +51,8 @@ export function readServiceSettings(env: Record<string, string | undefined>): { 
   const perInstallation = int('FTBOT_INSTALLATION_CONCURRENCY', DEFAULT_QUEUE_LIMITS.perInstallation, 1);
   const ttl = int('FTBOT_DEDUP_TTL_SECONDS', DEFAULT_QUEUE_LIMITS.dedupTtlMs / 1000, 1);
   const shutdown = int('FTBOT_SHUTDOWN_SECONDS', 25, 0);
-  for (const value of [port, concurrency, perInstallation, ttl, shutdown]) if (typeof value === 'string') return { error: value };
+  const maxWaiting = int('FTBOT_MAX_QUEUED', DEFAULT_QUEUE_LIMITS.maxWaiting, 1);
+  for (const value of [port, concurrency, perInstallation, ttl, shutdown, maxWaiting]) if (typeof value === 'string') return { error: value };
   const gheHost = env.GHE_HOST?.trim();
   const level = env.LOG_LEVEL?.trim();
   return {
@@ -64,7 +65,7 @@ export function readServiceSettings(env: Record<string, string | undefined>): { 
       webhookPath: env.WEBHOOK_PATH?.trim() || undefined,
       baseUrl: gheHost ? `${env.GHE_PROTOCOL?.trim() || 'https'}://${gheHost}/api/v3` : undefined,
       redisUrl: env.REDIS_URL?.trim() || undefined,
-      limits: { ...DEFAULT_QUEUE_LIMITS, concurrency: concurrency as number, perInstallation: perInstallation as number, dedupTtlMs: (ttl as number) * 1000 },
+      limits: { ...DEFAULT_QUEUE_LIMITS, concurrency: concurrency as number, perInstallation: perInstallation as number, dedupTtlMs: (ttl as number) * 1000, maxWaiting: maxWaiting as number },
       shutdownMs: (shutdown as number) * 1000,
       logLevel: level === 'trace' || level === 'debug' || level === 'warn' || level === 'error' || level === 'fatal' ? level : 'info',
       logFormat: env.LOG_FORMAT === 'json' ? 'json' : 'pretty',

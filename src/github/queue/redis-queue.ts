@@ -39,6 +39,7 @@ export function createRedisQueue(
     dedupTtlMs: options.dedupTtlMs ?? DEFAULT_QUEUE_LIMITS.dedupTtlMs,
     attempts: options.attempts ?? DEFAULT_QUEUE_LIMITS.attempts,
     backoffMs: options.backoffMs ?? DEFAULT_QUEUE_LIMITS.backoffMs,
+    maxWaiting: options.maxWaiting ?? DEFAULT_QUEUE_LIMITS.maxWaiting,
   };
   const emit = options.onEvent ?? (() => undefined);
   const prefix = options.prefix ?? 'ftbot';

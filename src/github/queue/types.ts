@@ -44,7 +44,13 @@ export type EnqueueResult =
   /** The delivery id or the work key was seen already (queued, running or finished). */
   | 'duplicate'
   /** A newer event of the same thread is known; this one would only redo older work. */
-  | 'stale';
+  | 'stale'
+  /**
+   * The queue holds `maxWaiting` jobs already; this one was not taken. The endpoint answers 503,
+   * so GitHub records the delivery as failed, where it can be redelivered (nothing acknowledged
+   * is dropped).
+   */
+  | 'full';
 
 /** What a processor reports back: done, or worth another attempt later (GitHub was unwell). */
 export type JobOutcome = 'done' | 'retry';
@@ -84,6 +90,12 @@ export type QueueLimits = {
   attempts: number;
   /** Wait before the first retry (ms); doubles on each further one. */
   backoffMs: number;
+  /**
+   * Jobs waiting at most in the embedded queue (not counting running ones and retries of jobs
+   * already taken); a delivery beyond it is refused (`full`). Bounds the memory the queued
+   * payloads hold. The Redis queue is bounded by Redis's memory instead.
+   */
+  maxWaiting: number;
 };
 
 export const DEFAULT_QUEUE_LIMITS: QueueLimits = {
@@ -92,6 +104,7 @@ export const DEFAULT_QUEUE_LIMITS: QueueLimits = {
   dedupTtlMs: 60 * 60 * 1000,
   attempts: 3,
   backoffMs: 5000,
+  maxWaiting: 5000,
 };
 
 /** Events handed to the queue's owner as they happen (metrics and log lines). */
@@ -99,4 +112,4 @@ export type QueueEvents = {
   onEvent?: (event: QueueEvent, job: WebhookJob, detail?: { attempt?: number; error?: unknown; ms?: number }) => void;
 };
 
-export type QueueEvent = 'enqueued' | 'deduplicated' | 'stale' | 'superseded' | 'started' | 'succeeded' | 'retried' | 'failed' | 'dropped';
+export type QueueEvent = 'enqueued' | 'deduplicated' | 'stale' | 'superseded' | 'started' | 'succeeded' | 'retried' | 'failed' | 'dropped' | 'refused';

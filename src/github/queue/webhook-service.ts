@@ -53,6 +53,7 @@ const QUEUE_COUNTERS: Record<QueueEvent, CounterName> = {
   retried: 'ftbot_jobs_retried_total',
   failed: 'ftbot_jobs_failed_total',
   dropped: 'ftbot_jobs_dropped_total',
+  refused: 'ftbot_jobs_refused_total',
 };
 
 /**
@@ -71,6 +72,8 @@ export async function createWebhookService(params: {
   /** More GET routes (the `/docs/` pages), tried before the 404; each returns true when it answered. */
   handlers?: ReadonlyArray<(req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>>;
   maxInflightBytes?: number;
+  /** False to skip the start-up pass over the first delivery's code paths (see `warmUp`). */
+  warmUp?: boolean;
 }): Promise<WebhookService> {
   const webhookPath = params.webhookPath ?? WEBHOOK_PATH;
   const maxBodyBytes = params.maxBodyBytes ?? MAX_WEBHOOK_BYTES;
@@ -85,6 +88,7 @@ export async function createWebhookService(params: {
   const log = ingress.log.child({ name: 'ftbot' });
   const worker = new Probot({ ...params.probot, log: params.probot.log ?? ingress.log });
   await worker.load(params.app);
+  if (params.warmUp !== false) await warmUp(ingress, worker);
 
   const queue = params.createQueue({
     onEvent: (event, job, detail) => {
@@ -93,25 +97,30 @@ export async function createWebhookService(params: {
       if (event === 'failed') log.error({ ...fields, err: detail?.error }, 'job failed');
       else if (event === 'retried') log.warn(fields, 'job will be retried');
       else if (event === 'dropped') log.warn(fields, 'job dropped at shutdown');
+      else if (event === 'refused') log.warn(fields, 'queue full: delivery refused with 503; GitHub lists it as failed, redeliver it from the app settings or the API');
       else if (event === 'deduplicated' || event === 'stale' || event === 'superseded') log.info(fields, `job ${event}`);
       else log.debug(fields, `job ${event}`);
     },
   });
 
   queue.process(async (job: WebhookJob): Promise<JobOutcome> => {
+    // A job starts after the acknowledgement that queued it has been written: its synchronous
+    // start (an Octokit, a token request) does not delay that answer or the next ones.
+    await new Promise((resolve) => setImmediate(resolve));
     const scope = await runInJobScope(() => worker.receive({ id: job.id, name: job.name, payload: job.payload } as Parameters<Probot['receive']>[0]));
     return scope.retry ? 'retry' : 'done';
   });
 
-  /** Queues a verified delivery, or counts it as needing no job. */
-  const enqueue = async (id: string, name: string, payload: unknown): Promise<void> => {
+  /** Queues a verified delivery, or counts it as needing no job; false when the queue is full. */
+  const enqueue = async (id: string, name: string, payload: unknown): Promise<boolean> => {
     const keyed = jobKeys(id, name, payload);
     if ('skip' in keyed) {
       metrics.add('ftbot_webhooks_ignored_total');
       log.debug({ deliveryId: id, event: name, reason: keyed.skip }, 'delivery needs no job');
-      return;
+      return true;
     }
-    await queue.enqueue({ id, name, payload, keys: keyed.keys, installationId: keyed.installationId, target: keyed.target, enqueuedAt: Date.now() });
+    const result = await queue.enqueue({ id, name, payload, keys: keyed.keys, installationId: keyed.installationId, target: keyed.target, enqueuedAt: Date.now() });
+    return result !== 'full';
   };
 
   const send = (res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void => {
@@ -206,19 +215,25 @@ export async function createWebhookService(params: {
     } catch {
       return reject(400, 'body is not JSON');
     }
+    let taken: boolean;
     try {
-      await enqueue(id, name, payload);
+      taken = await enqueue(id, name, payload);
     } catch (error) {
       log.error({ deliveryId: id, event: name, err: errorWithoutBody(error) }, 'delivery not queued');
       return send(res, 500, 'not queued\n');
     }
+    // Full: a failure answer, so the delivery stays in GitHub's list of failed deliveries, from
+    // where it can be redelivered; GitHub does not redeliver by itself.
+    if (!taken) return void res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '60' }).end('queue full\n');
     send(res, 200, 'ok\n');
   };
 
   let server: Server | undefined;
   return {
     handle,
-    ingest: (event) => enqueue(event.id, event.name, event.payload),
+    ingest: async (event) => {
+      await enqueue(event.id, event.name, event.payload);
+    },
     queue,
     metrics,
     worker,
@@ -237,7 +252,10 @@ export async function createWebhookService(params: {
         s.once('error', reject);
         s.listen(port, host, () => {
           server = s;
-          resolve({ server: s, port: (s.address() as AddressInfo).port });
+          const bound = (s.address() as AddressInfo).port;
+          const done = (): void => resolve({ server: s, port: bound });
+          if (params.warmUp === false) done();
+          else void warmHttp(host, bound).then(done);
         });
       }),
     close: async (timeoutMs = 30_000) => {
@@ -286,6 +304,63 @@ function readCapped(req: IncomingMessage, limit: number): Promise<CappedBody> {
     req.on('error', () => finish({ kind: 'aborted' }));
     req.on('aborted', () => finish({ kind: 'aborted' }));
   });
+}
+
+/** A delivery used only to warm up the endpoint's code paths; its sender is a bot, so it keys to no job. */
+const WARM_UP_DELIVERY = JSON.stringify({
+  action: 'created',
+  issue: { number: 1, state: 'open', labels: [], title: 'warm-up', user: { login: 'ftbot', type: 'User' }, updated_at: '2026-01-01T00:00:00Z' },
+  comment: { id: 1, body: 'warm-up', user: { login: 'ftbot[bot]', type: 'Bot' }, author_association: 'NONE' },
+  repository: { name: 'warm-up', full_name: 'ftbot/warm-up', owner: { login: 'ftbot' }, default_branch: 'main' },
+  sender: { login: 'ftbot[bot]', type: 'Bot' },
+  installation: { id: 1 },
+});
+
+/**
+ * Runs once, before the first delivery, the code a delivery and its first job take: the signature
+ * check, the JSON parse and the job keys, the job scope (which turns on async hooks), and the
+ * GitHub App token (importing the RSA key and signing a JWT, all local). Cold, these cost the
+ * first burst of deliveries hundreds of milliseconds of compiling and one-time set-up on the
+ * event loop (issue 14, ack p99). Nothing here reaches the network; a failure (a test key that
+ * cannot sign) is ignored, as the same failure is reported where it matters, in a job.
+ */
+async function warmUp(ingress: Probot, worker: Probot): Promise<void> {
+  // Enough rounds for the hot functions to be compiled by the optimising tiers, not just once.
+  for (let i = 0; i < 100; i++) {
+    const signature = await ingress.webhooks.sign(WARM_UP_DELIVERY);
+    await ingress.webhooks.verify(WARM_UP_DELIVERY, signature).catch(() => false);
+    jobKeys('warm-up', 'issue_comment', JSON.parse(WARM_UP_DELIVERY) as Parameters<typeof jobKeys>[2]);
+  }
+  // The app on a comment it ignores at once (a bot's, with no mention): Probot's event context,
+  // an installation Octokit (built, not used) and the handler's entry. Bounded, in case an app
+  // ever answers it over the network.
+  const event = { id: 'warm-up', name: 'issue_comment', payload: JSON.parse(WARM_UP_DELIVERY) as unknown } as Parameters<Probot['receive']>[0];
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([runInJobScope(() => worker.receive(event)).catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+  clearTimeout(timer);
+  try {
+    const octokit = await worker.auth();
+    await octokit.auth({ type: 'app' });
+  } catch {
+    // No usable key here: the first job reports it.
+  }
+}
+
+/**
+ * Requests `/healthz` fifty times from the server just started: compiles Node's HTTP server path and loads
+ * `fetch` (which Octokit uses for every GitHub request) before GitHub's first delivery, so the
+ * first acknowledgements do not pay for it. Each request is bounded to 2 s; a failure only ends the warm-up.
+ */
+async function warmHttp(host: string, port: number): Promise<void> {
+  const loopback = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  try {
+    // Rounds of ten at once, as a burst of deliveries arrives: new connections, not one reused.
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(Array.from({ length: 10 }, async () => (await fetch(`http://${loopback}:${port}/healthz`, { signal: AbortSignal.timeout(2000) })).arrayBuffer()));
+    }
+  } catch {
+    // The server answers anyway; only the warm-up is lost.
+  }
 }
 
 async function loadedProbot(settings: ProbotSettings): Promise<Probot> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { escapeRepositoryText } from '../../../src/core/safety/escape-repository-text.js';
 import { isAllowedUrl, redactSecrets, sanitizeOutput } from '../../../src/core/safety/sanitize-output.js';
 
 const repo = { repository: 'octo/spam' };
@@ -54,5 +55,34 @@ describe('isAllowedUrl', () => {
     expect(isAllowedUrl('https://github.com/octo/spam-evil', repo)).toBe(false);
     expect(isAllowedUrl('https://user:pw@docs.python.org/', {})).toBe(false);
     expect(isAllowedUrl('javascript:alert(1)', {})).toBe(false);
+  });
+});
+
+describe('text sanitised or escaped more than once (issue 14 L7)', () => {
+  const hostile = [
+    'a < b && c > d; <img src=x> &lt;b&gt; &#64;team &amp;',
+    '<!-- ftbot:fp 0a1b --> [x](https://evil.example/a) ![i](https://evil.example/p.png) https://evil.example/x',
+    '@org/team /merge `code <b> & @x` ```\n<!-- ftbot:fp 1 -->\n```',
+    'ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 www.evil.example \u200b@hidden',
+  ];
+
+  it('sanitizeOutput is idempotent: a draft explanation sanitised again inside a comment shows the same', () => {
+    for (const text of hostile) expect(sanitizeOutput(sanitizeOutput(text, repo), repo), text).toBe(sanitizeOutput(text, repo));
+  });
+
+  it('keeps the entities escapeRepositoryText wrote, so `&` and `<` do not show as `&amp;`', () => {
+    const escaped = escapeRepositoryText('x < y && z > 0');
+    expect(escaped).toBe('x &lt; y &amp;&amp; z &gt; 0');
+    expect(sanitizeOutput(escaped, repo)).toBe(escaped);
+  });
+});
+
+describe('user-content hosts (issue 14 L7)', () => {
+  it('links only the PyPI pages the knowledge base cites, not any project page or TestPyPI', () => {
+    expect(isAllowedUrl('https://pypi.org/classifiers/', {})).toBe(true);
+    expect(isAllowedUrl('https://pypi.org/project/pytest-run-parallel/', {})).toBe(true);
+    expect(isAllowedUrl('https://pypi.org/project/attacker-package/', {})).toBe(false);
+    expect(isAllowedUrl('https://test.pypi.org/project/pytest-run-parallel/', {})).toBe(false);
+    expect(sanitizeOutput('[docs](https://pypi.org/project/attacker-package/)', repo)).toBe('docs (link removed)');
   });
 });

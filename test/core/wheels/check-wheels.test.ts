@@ -164,4 +164,12 @@ describe('rows for interpreters released by the upload date', () => {
     expect(undated.matrix?.rows.map((r) => r.python)).toEqual(['3.13t', '3.14t', '3.15t']);
     expect(undated.note ?? '').not.toContain('No row for');
   });
+
+  it('keeps a backtick in an index-given name from ending the note\u2019s code span (issue 14 L7)', async () => {
+    const check = await checkWheels({
+      project: 'x',
+      index: fakeIndex({ status: 'ok', project: 'x` <b>hi</b> `y', version: '1.0', files: [{ filename: 'x-1.0.tar.gz', packageType: 'sdist' }] }),
+    });
+    expect(check.note).toBe("`x' <b>hi</b> 'y` 1.0 has no wheels; installers build it from the sdist.");
+  });
 });
