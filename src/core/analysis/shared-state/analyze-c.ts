@@ -1,4 +1,4 @@
-import { cFileModel, matchBrace, matchParen, splitTopLevel, type CFileModel, type EntryReason, type FunctionInfo, type SharedVariable } from './c-model.js';
+import { cFileModel, forEachName, matchBrace, matchParen, splitTopLevel, type CFileModel, type EntryReason, type FunctionInfo, type SharedVariable } from './c-model.js';
 import { inRanges } from './gil-ranges.js';
 import { lockTimeline } from './locks.js';
 
@@ -224,21 +224,19 @@ function unlockedFunctions(model: CFileModel, regions: Region[]): Set<string> {
 function sharedAccesses(model: CFileModel, region: Region): Access[] {
   const { clean, text } = model;
   const out: Access[] = [];
-  const body = clean.slice(region.bodyStart, region.end);
   const statics = region.fn?.staticLocals;
   const held = lockTimeline(clean, region.bodyStart, region.end, model.lockMacros);
-  for (const m of body.matchAll(/(?<![\w.>]|[^:]:)([A-Za-z_]\w*)/g)) {
-    const name = m[1] ?? '';
-    const at = region.bodyStart + m.index;
+  forEachName(clean, region.bodyStart, region.end, true, (at, nameEnd) => {
+    const name = clean.slice(at, nameEnd);
     let variable = statics?.get(name);
     if (variable === undefined) {
       const global = model.shared.get(name);
-      if (global === undefined || region.fn?.locals.has(name) === true) continue;
+      if (global === undefined || region.fn?.locals.has(name) === true) return;
       variable = global;
     }
-    if (at === variable.at || inRanges(model.gilOnly, at)) continue;
+    if (at === variable.at || inRanges(model.gilOnly, at)) return;
     const { end, write, pathEnd } = classifyAccess(clean, at, name);
-    if (write === undefined && /^\s*\(/.test(clean.slice(at + name.length, at + name.length + 4))) continue;
+    if (write === undefined && /^\s*\(/.test(clean.slice(at + name.length, at + name.length + 4))) return;
     out.push({
       variable,
       path: text.slice(at, pathEnd).replace(/\s+/g, '').replace(/\[[^\]]*\]/g, '[…]'),
@@ -249,7 +247,7 @@ function sharedAccesses(model: CFileModel, region: Region): Access[] {
       locked: region.lockedByCallers || held(at),
       region,
     });
-  }
+  });
   return out;
 }
 

@@ -1,5 +1,6 @@
 import { splitTopLevelSegments } from '../../parsing/c-segments.js';
 import { blankText } from './blank-text.js';
+import { directiveLines } from './directive-lines.js';
 import { gilOnlyRanges, inRanges, type Range } from './gil-ranges.js';
 
 /**
@@ -114,7 +115,7 @@ function buildModel(text: string): CFileModel {
   // 2.
   const threadLocalMacros = new Set<string>();
   const lockMacros = { open: new Set<string>(), close: new Set<string>() };
-  for (const m of clean.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)((?:[^\n\\]|\\[\s\S])*)/gm)) {
+  for (const { match: m } of directiveLines(clean, /#[ \t]*define[ \t]+(\w+)((?:[^\n\\]|\\[\s\S])*)/y)) {
     const name = m[1] ?? '';
     const body = m[2] ?? '';
     if (threadLocalWord.test(body)) threadLocalMacros.add(name);
@@ -344,12 +345,11 @@ function readFunction(clean: string, start: number, bodyStart: number, end: numb
     staticLocals: new Map(),
     locals: new Set(params),
   };
+  forEachName(clean, bodyStart, end, false, (at, nameEnd) => {
+    const id = clean.slice(at, nameEnd);
+    if (!keywords.has(id) && id !== name) fn.callees.add(id);
+  });
   const body = clean.slice(bodyStart, end);
-  for (const m of body.matchAll(/(?<![\w.>])([A-Za-z_]\w*)/g)) {
-    const id = m[1] ?? '';
-    if (keywords.has(id) || id === name) continue;
-    fn.callees.add(id);
-  }
   // Locals: `T name`, `T *name`, `T name[…]` at a statement start, with `=` `;` `,` or `[` after.
   for (const m of body.matchAll(/(?:^|[;{}(])\s*(?:(?:const|volatile|unsigned|signed|struct|enum|union|register|auto)\s+)*([A-Za-z_][\w:<>]*)(?:\s+|\s*\*+\s*|\s*&\s*)(?:const\s+)?(\w+)\s*(?=[=;,[)])/g)) {
     const id = m[2] ?? '';
@@ -406,6 +406,36 @@ function readDeclarators(clean: string, start: number, end: number, typed?: 'sta
     out.push({ name, at: start + partStart + lhs.lastIndexOf(full.slice(full.lastIndexOf(':') + 1)), kind });
   }
   return out;
+}
+
+const isWordChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+
+/**
+ * Calls `visit` with the offsets of each name in `clean[from, to)` that is not a member (after `.`
+ * or `->`): the matches of `(?<![\w.>])([A-Za-z_]\w*)` run over that slice, without building a
+ * match object per name. With `skipAfterColon`, a name right after a single `:` (a bit-field
+ * width, `a ?b:c`) is skipped too and one after `::` kept: `(?<![\w.>]|[^:]:)`.
+ *
+ * Worked example: in `{ n = o->n + ::g; }` the names are `n` and `g` (`o` is followed by `->`
+ * but not preceded by one, so it is a name too).
+ */
+export function forEachName(clean: string, from: number, to: number, skipAfterColon: boolean, visit: (start: number, end: number) => void): void {
+  let i = from;
+  while (i < to) {
+    const c = clean.charCodeAt(i);
+    if (!isWordChar(c)) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < to && isWordChar(clean.charCodeAt(j))) j++;
+    // A run of word characters starting with a digit is a number (or its suffix): no name in it.
+    const prev = i > from ? clean.charCodeAt(i - 1) : -1;
+    if (!(c >= 48 && c <= 57) && prev !== 46 && prev !== 62) {
+      if (!(skipAfterColon && prev === 58 && i - 1 > from && clean.charCodeAt(i - 2) !== 58)) visit(i, j);
+    }
+    i = j;
+  }
 }
 
 /** Splits on `sep` outside parentheses, brackets, braces and angle brackets. */

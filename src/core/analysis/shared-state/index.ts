@@ -26,7 +26,16 @@ const empty: SharedStateAnalysis = { writes: [], reads: [], fields: [] };
 // files (helpers, unity-build includes, vendored libraries) are skipped for speed; their
 // functions are still analysed when the including file is, since the text is one file then.
 const entryMarker = /\bPy\w*(?:Def|Methods|Procs|Slot|Object)\b|\bPyInit_|MODINIT|\.def\w*\s*\(|_MODULE\s*\(/;
-export const hasEntryPoints = (text: string): boolean => text.includes('{') && entryMarker.test(text);
+let entryText: string | undefined;
+let entryAnswer = false;
+/** Whether `text` registers entry points itself; asked by several rules per file, so the last answer is kept. */
+export function hasEntryPoints(text: string): boolean {
+  if (entryText !== text) {
+    entryAnswer = text.includes('{') && entryMarker.test(text);
+    entryText = text;
+  }
+  return entryAnswer;
+}
 
 /**
  * The shared-state analysis of one source file (cached per text, so the rules that read it share

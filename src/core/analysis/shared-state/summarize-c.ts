@@ -1,5 +1,6 @@
 import { classifyAccess, regionsOf } from './analyze-c.js';
 import { cFileModel, type SharedVariable } from './c-model.js';
+import { directiveLines } from './directive-lines.js';
 import { inRanges } from './gil-ranges.js';
 import { lockTimeline } from './locks.js';
 
@@ -36,9 +37,9 @@ export function summarizeCSharedState(text: string, path: string): SharedStateSu
   const model = cFileModel(text);
   const { clean } = model;
   const includes: string[] = [];
-  for (const m of clean.matchAll(/^[ \t]*#[ \t]*include[ \t]*"/gm)) {
+  for (const m of directiveLines(clean, /#[ \t]*include[ \t]*"/y)) {
     // The file name sits in a string, blanked in `clean`: read it from the text.
-    const start = m.index + m[0].length;
+    const start = m.end;
     const end = text.indexOf('"', start);
     if (end < 0 || end - start > 300) continue;
     const name = text.slice(start, end);
