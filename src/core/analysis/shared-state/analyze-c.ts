@@ -83,8 +83,31 @@ export function analyzeCSharedState(text: string): SharedStateAnalysis {
   if (cachedText === text && cachedResult !== undefined) return cachedResult;
   // 1.
   const model = cFileModel(text);
+  // Each part is computed on first use: the default rules read only `fields` (FT015), which needs
+  // no access scan of the shared variables.
+  let accessReports: Pick<SharedStateAnalysis, 'writes' | 'reads'> | undefined;
+  let fields: FieldWriteReport[] | undefined;
+  const result: SharedStateAnalysis = {
+    get writes() {
+      return (accessReports ??= sharedStateReports(model)).writes;
+    },
+    get reads() {
+      return (accessReports ??= sharedStateReports(model)).reads;
+    },
+    get fields() {
+      // 4.
+      return (fields ??= fieldWrites(model, regionsOf(model)));
+    },
+  };
+  cachedText = text;
+  cachedResult = result;
+  return result;
+}
+
+/** Steps 2 and 3 of `analyzeCSharedState`: the unprotected writes and the racy reads. */
+function sharedStateReports(model: CFileModel): Pick<SharedStateAnalysis, 'writes' | 'reads'> {
   const { text: source } = model;
-  const result: SharedStateAnalysis = { writes: [], reads: [], fields: [] };
+  const result: Pick<SharedStateAnalysis, 'writes' | 'reads'> = { writes: [], reads: [] };
   const regions = regionsOf(model);
   // 2.
   const accesses: Access[] = [];
@@ -138,10 +161,6 @@ export function analyzeCSharedState(text: string): SharedStateAnalysis {
     for (const b of uniqueByFunction(writers).slice(0, 4)) related.push({ at: b.at, message: `written without a lock in \`${b.fn}\`` });
     result.reads.push({ variable: a.variable, path: a.path, function: a.fn, at: a.at, end: a.end, writer: writer.fn, related });
   }
-  // 4.
-  result.fields.push(...fieldWrites(model, regions));
-  cachedText = text;
-  cachedResult = result;
   return result;
 }
 

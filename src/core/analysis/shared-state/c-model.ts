@@ -24,8 +24,8 @@ export type FunctionInfo = {
   callees: Set<string>;
   /** Function-scope `static` variables. */
   staticLocals: Map<string, SharedVariable>;
-  /** Every local and parameter name, so a local that shadows a global is not taken for it. */
-  locals: Set<string>;
+  /** Every local and parameter name, so a local that shadows a global is not taken for it (read on first use). */
+  readonly locals: Set<string>;
 };
 
 export type SharedVariable = {
@@ -334,6 +334,7 @@ function readFunction(clean: string, start: number, bodyStart: number, end: numb
     const id = /(\w+)\s*(?:\[[^\]]*\]\s*)*$/.exec(p.replace(/=.*$/s, '').trim())?.[1];
     if (id !== undefined && !keywords.has(id)) params.push(id);
   }
+  let locals: Set<string> | undefined;
   const fn: FunctionInfo = {
     name,
     start,
@@ -343,34 +344,44 @@ function readFunction(clean: string, start: number, bodyStart: number, end: numb
     params,
     callees: new Set(),
     staticLocals: new Map(),
-    locals: new Set(params),
+    // Only the access scans ask for locals, and not for every function: read them on first use.
+    get locals() {
+      return (locals ??= readLocals(clean, fn));
+    },
   };
   forEachName(clean, bodyStart, end, false, (at, nameEnd) => {
     const id = clean.slice(at, nameEnd);
     if (!keywords.has(id) && id !== name) fn.callees.add(id);
   });
-  const body = clean.slice(bodyStart, end);
+  return fn;
+}
+
+/** The parameters and local variables of `fn`, without its function-local statics. */
+function readLocals(clean: string, fn: FunctionInfo): Set<string> {
+  const locals = new Set(fn.params);
+  const body = clean.slice(fn.bodyStart, fn.end);
   // Locals: `T name`, `T *name`, `T name[…]` at a statement start, with `=` `;` `,` or `[` after.
   for (const m of body.matchAll(/(?:^|[;{}(])\s*(?:(?:const|volatile|unsigned|signed|struct|enum|union|register|auto)\s+)*([A-Za-z_][\w:<>]*)(?:\s+|\s*\*+\s*|\s*&\s*)(?:const\s+)?(\w+)\s*(?=[=;,[)])/g)) {
     const id = m[2] ?? '';
     // `Py_BEGIN_ALLOW_THREADS x = 1;`: a statement macro without a semicolon, not a type.
     if (/(BEGIN|END)_\w+|_THREADS$|^(return|else|case|goto|delete)$/.test(m[1] ?? '')) continue;
-    if (!keywords.has(id) && !/^(return|static)$/.test(id)) fn.locals.add(id);
+    if (!keywords.has(id) && !/^(return|static)$/.test(id)) locals.add(id);
   }
-  return fn;
+  for (const name of fn.staticLocals.keys()) locals.delete(name);
+  return locals;
 }
 
 /** `static` declarations inside a function body, except excluded kinds. */
 function readStaticLocals(clean: string, fn: FunctionInfo, excluded: (decl: string) => boolean): Map<string, SharedVariable> {
   const out = new Map<string, SharedVariable>();
   const body = clean.slice(fn.bodyStart, fn.end);
+  if (!body.includes('static')) return out;
   for (const m of body.matchAll(/(?:^|[;{}])\s*(static\b[^;{}()]*(?:\([^;{}]*\)[^;{}]*)?);/g)) {
     const decl = m[1] ?? '';
     const declStart = fn.bodyStart + m.index + m[0].indexOf(decl);
     if (excluded(decl)) continue;
     for (const v of readDeclarators(clean, declStart, declStart + decl.length)) {
       out.set(v.name, { ...v, kind: 'static-local' });
-      fn.locals.delete(v.name);
     }
   }
   return out;
