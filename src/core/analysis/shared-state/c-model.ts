@@ -20,7 +20,7 @@ export type FunctionInfo = {
   /** `static` functions cannot be called from other files. */
   isStatic: boolean;
   params: string[];
-  /** Names called in the body, and names used as values (a callback handed on). */
+  /** This file's functions called in the body, or used as values (a callback handed on). */
   callees: Set<string>;
   /** Function-scope `static` variables. */
   staticLocals: Map<string, SharedVariable>;
@@ -164,6 +164,7 @@ function buildModel(text: string): CFileModel {
   }
   const byName = new Map<string, FunctionInfo>();
   for (const fn of functions) if (!byName.has(fn.name)) byName.set(fn.name, fn);
+  readCallees(clean, functions, byName);
 
   // 4.
   const entries = new Map<string, EntryReason>();
@@ -349,11 +350,26 @@ function readFunction(clean: string, start: number, bodyStart: number, end: numb
       return (locals ??= readLocals(clean, fn));
     },
   };
-  forEachName(clean, bodyStart, end, false, (at, nameEnd) => {
-    const id = clean.slice(at, nameEnd);
-    if (!keywords.has(id) && id !== name) fn.callees.add(id);
-  });
   return fn;
+}
+
+/**
+ * Fills each function's `callees`: the names of the file's functions its body uses (calls, or
+ * values handed on), other than its own, in order of first use. A name is sliced out of the text
+ * only when a function name has its length and first character, which most names have not.
+ */
+function readCallees(clean: string, functions: FunctionInfo[], byName: Map<string, FunctionInfo>): void {
+  const shapes = new Uint8Array(64 * 128);
+  const shapeOf = (length: number, first: number): number => Math.min(length, 63) * 128 + first;
+  for (const name of byName.keys()) shapes[shapeOf(name.length, name.charCodeAt(0))] = 1;
+  for (const fn of functions) {
+    forEachName(clean, fn.bodyStart, fn.end, false, (at, nameEnd) => {
+      // Names start with an ASCII letter or `_`, so the first character is below 128.
+      if (shapes[shapeOf(nameEnd - at, clean.charCodeAt(at))] === 0) return;
+      const id = clean.slice(at, nameEnd);
+      if (id !== fn.name && byName.has(id)) fn.callees.add(id);
+    });
+  }
 }
 
 /** The parameters and local variables of `fn`, without its function-local statics. */
