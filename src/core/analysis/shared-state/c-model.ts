@@ -203,7 +203,7 @@ function buildModel(text: string): CFileModel {
   for (const fn of functions) {
     const fnBody = clean.slice(fn.bodyStart, fn.end);
     // pybind11 / nanobind: `.def("name", &fn)`, `.def("name", [](T &self) { … })`, `def_prop_rw`.
-    for (const m of fnBody.matchAll(/\.\s*(def\w*)\s*\(/g)) {
+    for (const m of fnBody.includes('def') ? fnBody.matchAll(/\.\s*(def\w*)\s*\(/g) : []) {
       const open = fn.bodyStart + m.index + m[0].length - 1;
       const close = matchParen(clean, open);
       if (close < 0) continue;
@@ -238,8 +238,10 @@ function buildModel(text: string): CFileModel {
   }
 
   // Callbacks run through a once-flag (`pthread_once(&flag, init_tables)`) run once, under the
-  // runtime's lock: init-only, whoever calls the once function.
-  for (const m of clean.matchAll(/\b(?:pthread_once|call_once|InitOnceExecuteOnce|PyUnstable_Once\w*|_PyOnceFlag_CallOnce)\s*\(/g)) {
+  // runtime's lock: init-only, whoever calls the once function. Every such name has `_once` or
+  // `Once` in it: a file with neither is not searched.
+  const mentionsOnce = clean.includes('_once') || clean.includes('Once');
+  for (const m of mentionsOnce ? clean.matchAll(/\b(?:pthread_once|call_once|InitOnceExecuteOnce|PyUnstable_Once\w*|_PyOnceFlag_CallOnce)\s*\(/g) : []) {
     const close = matchParen(clean, m.index + m[0].length - 1);
     if (close < 0) continue;
     for (const arg of clean.slice(m.index + m[0].length, close).matchAll(/\b\w+\b/g)) {
@@ -362,13 +364,26 @@ function readCallees(clean: string, functions: FunctionInfo[], byName: Map<strin
   const shapes = new Uint8Array(64 * 128);
   const shapeOf = (length: number, first: number): number => Math.min(length, 63) * 128 + first;
   for (const name of byName.keys()) shapes[shapeOf(name.length, name.charCodeAt(0))] = 1;
+  // `forEachName` without members, written out: this loop runs over every function body.
   for (const fn of functions) {
-    forEachName(clean, fn.bodyStart, fn.end, false, (at, nameEnd) => {
+    const { bodyStart, end } = fn;
+    let i = bodyStart;
+    while (i < end) {
+      const c = clean.charCodeAt(i);
+      if (!isWordChar(c)) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < end && isWordChar(clean.charCodeAt(j))) j++;
+      const prev = i > bodyStart ? clean.charCodeAt(i - 1) : -1;
       // Names start with an ASCII letter or `_`, so the first character is below 128.
-      if (shapes[shapeOf(nameEnd - at, clean.charCodeAt(at))] === 0) return;
-      const id = clean.slice(at, nameEnd);
-      if (id !== fn.name && byName.has(id)) fn.callees.add(id);
-    });
+      if (!(c >= 48 && c <= 57) && prev !== 46 && prev !== 62 && shapes[shapeOf(j - i, c)] === 1) {
+        const id = clean.slice(i, j);
+        if (id !== fn.name && byName.has(id)) fn.callees.add(id);
+      }
+      i = j;
+    }
   }
 }
 
