@@ -26,7 +26,8 @@ export default defineRule({
       racyRead: 'Protect the reads and the writes of `{{name}}` with the same lock, or make it atomic',
     },
   },
-  prefilter: (text, target) => sharedStateOf(text, target).reads.map((r) => r.at),
+  // `check` reads the analysis, not the tree: one offset gets it run without parsing every reader.
+  prefilter: (text, target) => sharedStateOf(text, target).reads.slice(0, 1).map((r) => r.at),
   check(ctx) {
     for (const r of sharedStateOf(ctx.text, ctx.target).reads) {
       ctx.report({
