@@ -1,4 +1,4 @@
-import { hasEntryPoints, sharedDeclarations, sharedStateOf, summarizeCSharedState, type SharedWriteReport } from '../analysis/shared-state/index.js';
+import { cheapOffset, hasEntryPoints, sharedDeclarations, sharedStateOf, summarizeCSharedState, type SharedWriteReport } from '../analysis/shared-state/index.js';
 import { defineRule } from '../engine/define-rule.js';
 
 const kindLabel: Record<SharedWriteReport['variable']['kind'], string> = {
@@ -53,11 +53,10 @@ export default defineRule({
     },
   },
   prefilter: (text, target) => {
-    // `check` reads the analysis, not the tree: one offset gets it run (and the summary published)
-    // without parsing every writer.
-    const offsets = sharedStateOf(text, target).writes.slice(0, 1).map((w) => w.at);
-    if (offsets.length === 0 && summaryOf(text, target, '') !== undefined) offsets.push(0);
-    return offsets;
+    // `check` reads the analysis, not the tree: one offset gets it run (and the summary published),
+    // where parsing costs least.
+    const needed = sharedStateOf(text, target).writes.length > 0 || summaryOf(text, target, '') !== undefined;
+    return needed ? [cheapOffset(text, target)] : [];
   },
   check(ctx) {
     const summary = summaryOf(ctx.text, ctx.target, ctx.path);
