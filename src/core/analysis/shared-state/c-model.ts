@@ -355,13 +355,17 @@ function readFunction(clean: string, start: number, bodyStart: number, end: numb
   return fn;
 }
 
+// The (length, first character) pairs of the current file's function names: one table for every
+// file (a typed array's memory lives outside the heap and is given back late).
+const shapes = new Uint8Array(64 * 128);
+
 /**
  * Fills each function's `callees`: the names of the file's functions its body uses (calls, or
  * values handed on), other than its own, in order of first use. A name is sliced out of the text
  * only when a function name has its length and first character, which most names have not.
  */
 function readCallees(clean: string, functions: FunctionInfo[], byName: Map<string, FunctionInfo>): void {
-  const shapes = new Uint8Array(64 * 128);
+  shapes.fill(0);
   const shapeOf = (length: number, first: number): number => Math.min(length, 63) * 128 + first;
   for (const name of byName.keys()) shapes[shapeOf(name.length, name.charCodeAt(0))] = 1;
   // `forEachName` without members, written out: this loop runs over every function body.
