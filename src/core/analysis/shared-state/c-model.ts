@@ -368,26 +368,13 @@ function readCallees(clean: string, functions: FunctionInfo[], byName: Map<strin
   shapes.fill(0);
   const shapeOf = (length: number, first: number): number => Math.min(length, 63) * 128 + first;
   for (const name of byName.keys()) shapes[shapeOf(name.length, name.charCodeAt(0))] = 1;
-  // `forEachName` without members, written out: this loop runs over every function body.
   for (const fn of functions) {
-    const { bodyStart, end } = fn;
-    let i = bodyStart;
-    while (i < end) {
-      const c = clean.charCodeAt(i);
-      if (!isWordChar(c)) {
-        i++;
-        continue;
-      }
-      let j = i + 1;
-      while (j < end && isWordChar(clean.charCodeAt(j))) j++;
-      const prev = i > bodyStart ? clean.charCodeAt(i - 1) : -1;
+    forEachName(clean, fn.bodyStart, fn.end, false, (at, nameEnd) => {
       // Names start with an ASCII letter or `_`, so the first character is below 128.
-      if (!(c >= 48 && c <= 57) && prev !== 46 && prev !== 62 && shapes[shapeOf(j - i, c)] === 1) {
-        const id = clean.slice(i, j);
-        if (id !== fn.name && byName.has(id)) fn.callees.add(id);
-      }
-      i = j;
-    }
+      if (shapes[shapeOf(nameEnd - at, clean.charCodeAt(at))] === 0) return;
+      const id = clean.slice(at, nameEnd);
+      if (id !== fn.name && byName.has(id)) fn.callees.add(id);
+    });
   }
 }
 
