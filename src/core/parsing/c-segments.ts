@@ -85,17 +85,54 @@ function split(text: string): SegmentSplit {
     segStart = -1;
   };
 
+  // The next offset of each character the loop acts on (found with `indexOf`, which is far faster
+  // than looking at every character): `/` `#` `"` `'` `{` `}`, and `;` (only at top level).
+  // Everything between two of them is blanks, newlines and other code: `skipSpan` applies its
+  // effect (line starts, where a segment starts) without a step per character.
+  const acted = ['/', '#', '"', "'", '{', '}', ';'];
+  const next = acted.map(() => -1);
+  const nextActed = (from: number): number => {
+    let best = n;
+    for (let k = 0; k < acted.length; k++) {
+      if (k === 6 && depth !== 0) continue;
+      let at = next[k] as number;
+      if (at < from && at !== n) {
+        at = text.indexOf(acted[k] as string, from);
+        if (at < 0) at = n;
+        next[k] = at;
+      }
+      if (at < best) best = at;
+    }
+    return best;
+  };
+  const skipSpan = (from: number, to: number): void => {
+    // A segment starts at the first character that is not a blank or a newline.
+    if (segStart < 0 && depth === 0) {
+      let k = from;
+      while (k < to && isSpace(text.charCodeAt(k))) k++;
+      if (k < to) segStart = k;
+    }
+    // After the span, a line has started when only blanks follow its last newline; when the span
+    // is all blanks, the state before it holds.
+    for (let k = to - 1; k >= from; k--) {
+      const d = text.charCodeAt(k);
+      if (d === NEWLINE) {
+        atLineStart = true;
+        return;
+      }
+      if (!isSpace(d)) {
+        atLineStart = false;
+        return;
+      }
+    }
+  };
+
   while (i < n) {
+    const at = nextActed(i);
+    if (at > i) skipSpan(i, at);
+    i = at;
+    if (i >= n) break;
     const c = text.charCodeAt(i);
-    if (c === NEWLINE) {
-      atLineStart = true;
-      i++;
-      continue;
-    }
-    if (isSpace(c)) {
-      i++;
-      continue;
-    }
     // Comments.
     if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
       const close = text.indexOf('*/', i + 2);
@@ -185,6 +222,7 @@ function split(text: string): SegmentSplit {
       i++;
       continue;
     }
+    // A `/` that starts no comment, a `#` after code on its line.
     i++;
   }
   if (depth !== 0 || braces.length !== 0) balanced = false;

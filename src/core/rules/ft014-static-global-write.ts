@@ -1,5 +1,5 @@
 import { cFileModel } from '../analysis/shared-state/c-model.js';
-import { hasEntryPoints, sharedDeclarations, sharedStateOf, summarizeCSharedState, type SharedWriteReport } from '../analysis/shared-state/index.js';
+import { cheapOffset, hasEntryPoints, sharedDeclarations, sharedStateOf, summarizeCSharedState, type SharedWriteReport } from '../analysis/shared-state/index.js';
 import { defineRule, type Anchor } from '../engine/define-rule.js';
 import type { PublishedSharedSummary } from '../engine/scan-facts.js';
 
@@ -72,10 +72,10 @@ export default defineRule({
     },
   },
   prefilter: (text, target) => {
-    const offsets = sharedStateOf(text, target).writes.map((w) => w.at);
-    // One offset is enough to get `check` run, so the summary is published.
-    if (offsets.length === 0 && summaryOf(text, target, '') !== undefined) offsets.push(0);
-    return offsets;
+    // `check` reads the analysis, not the tree: one offset gets it run (and the summary published),
+    // where parsing costs least.
+    const needed = sharedStateOf(text, target).writes.length > 0 || summaryOf(text, target, '') !== undefined;
+    return needed ? [cheapOffset(text, target)] : [];
   },
   check(ctx) {
     const summary = summaryOf(ctx.text, ctx.target, ctx.path);

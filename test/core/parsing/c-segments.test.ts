@@ -93,6 +93,14 @@ describe('splitTopLevelSegments', () => {
     expect(splitTopLevelSegments('#define BEGIN {\nint f(void) BEGIN return 0; }\n}\n').balanced).toBe(false);
   });
 
+  it('reads a directive only at a line start, a comment before it allowed, and starts segments at the first code', () => {
+    // `#if 0` after a comment on its line is a directive: the first branch's brace is kept.
+    const text = '  \n\t int a;\n/* c */ #if 0\nint f(void) {\n#else\nint g(void) {\n#endif\n  return 0;\n}\nint b; /* x */\n';
+    expect(pieces(text)).toEqual(['int a;', 'int f(void) {\n#else\nint g(void) {\n#endif\n  return 0;\n}', 'int b;']);
+    // After code on its line, `#` is an ordinary character: the `{` on the next line stays unmatched.
+    expect(splitTopLevelSegments('int x = 1; #if A\nint f(void) {\n#else\nint f(int a) {\n#endif\n}\n').balanced).toBe(false);
+  });
+
   it('returns no segments for a file of comments and directives', () => {
     expect(splitTopLevelSegments('/* nothing */\n#include <Python.h>\n#define X { \\\n  1 }\n')).toEqual({ segments: [], balanced: true });
   });

@@ -1,4 +1,4 @@
-import { cFileModel, matchBrace, matchParen, splitTopLevel, type CFileModel, type EntryReason, type FunctionInfo, type SharedVariable } from './c-model.js';
+import { cFileModel, forEachName, matchBrace, matchParen, splitTopLevel, type CFileModel, type EntryReason, type FunctionInfo, type SharedVariable } from './c-model.js';
 import { inRanges } from './gil-ranges.js';
 import { lockTimeline } from './locks.js';
 
@@ -83,8 +83,31 @@ export function analyzeCSharedState(text: string): SharedStateAnalysis {
   if (cachedText === text && cachedResult !== undefined) return cachedResult;
   // 1.
   const model = cFileModel(text);
+  // Each part is computed on first use: the default rules read only `fields` (FT015), which needs
+  // no access scan of the shared variables.
+  let accessReports: Pick<SharedStateAnalysis, 'writes' | 'reads'> | undefined;
+  let fields: FieldWriteReport[] | undefined;
+  const result: SharedStateAnalysis = {
+    get writes() {
+      return (accessReports ??= sharedStateReports(model)).writes;
+    },
+    get reads() {
+      return (accessReports ??= sharedStateReports(model)).reads;
+    },
+    get fields() {
+      // 4.
+      return (fields ??= fieldWrites(model, regionsOf(model)));
+    },
+  };
+  cachedText = text;
+  cachedResult = result;
+  return result;
+}
+
+/** Steps 2 and 3 of `analyzeCSharedState`: the unprotected writes and the racy reads. */
+function sharedStateReports(model: CFileModel): Pick<SharedStateAnalysis, 'writes' | 'reads'> {
   const { text: source } = model;
-  const result: SharedStateAnalysis = { writes: [], reads: [], fields: [] };
+  const result: Pick<SharedStateAnalysis, 'writes' | 'reads'> = { writes: [], reads: [] };
   const regions = regionsOf(model);
   // 2.
   const accesses: Access[] = [];
@@ -138,10 +161,6 @@ export function analyzeCSharedState(text: string): SharedStateAnalysis {
     for (const b of uniqueByFunction(writers).slice(0, 4)) related.push({ at: b.at, message: `written without a lock in \`${b.fn}\`` });
     result.reads.push({ variable: a.variable, path: a.path, function: a.fn, at: a.at, end: a.end, writer: writer.fn, related });
   }
-  // 4.
-  result.fields.push(...fieldWrites(model, regions));
-  cachedText = text;
-  cachedResult = result;
   return result;
 }
 
@@ -224,21 +243,19 @@ function unlockedFunctions(model: CFileModel, regions: Region[]): Set<string> {
 function sharedAccesses(model: CFileModel, region: Region): Access[] {
   const { clean, text } = model;
   const out: Access[] = [];
-  const body = clean.slice(region.bodyStart, region.end);
   const statics = region.fn?.staticLocals;
   const held = lockTimeline(clean, region.bodyStart, region.end, model.lockMacros);
-  for (const m of body.matchAll(/(?<![\w.>]|[^:]:)([A-Za-z_]\w*)/g)) {
-    const name = m[1] ?? '';
-    const at = region.bodyStart + m.index;
+  forEachName(clean, region.bodyStart, region.end, true, (at, nameEnd) => {
+    const name = clean.slice(at, nameEnd);
     let variable = statics?.get(name);
     if (variable === undefined) {
       const global = model.shared.get(name);
-      if (global === undefined || region.fn?.locals.has(name) === true) continue;
+      if (global === undefined || region.fn?.locals.has(name) === true) return;
       variable = global;
     }
-    if (at === variable.at || inRanges(model.gilOnly, at)) continue;
+    if (at === variable.at || inRanges(model.gilOnly, at)) return;
     const { end, write, pathEnd } = classifyAccess(clean, at, name);
-    if (write === undefined && /^\s*\(/.test(clean.slice(at + name.length, at + name.length + 4))) continue;
+    if (write === undefined && /^\s*\(/.test(clean.slice(at + name.length, at + name.length + 4))) return;
     out.push({
       variable,
       path: text.slice(at, pathEnd).replace(/\s+/g, '').replace(/\[[^\]]*\]/g, '[…]'),
@@ -249,7 +266,7 @@ function sharedAccesses(model: CFileModel, region: Region): Access[] {
       locked: region.lockedByCallers || held(at),
       region,
     });
-  }
+  });
   return out;
 }
 

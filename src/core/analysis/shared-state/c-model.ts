@@ -1,5 +1,6 @@
 import { splitTopLevelSegments } from '../../parsing/c-segments.js';
 import { blankText } from './blank-text.js';
+import { directiveLines } from './directive-lines.js';
 import { gilOnlyRanges, inRanges, type Range } from './gil-ranges.js';
 
 /**
@@ -19,12 +20,12 @@ export type FunctionInfo = {
   /** `static` functions cannot be called from other files. */
   isStatic: boolean;
   params: string[];
-  /** Names called in the body, and names used as values (a callback handed on). */
+  /** This file's functions called in the body, or used as values (a callback handed on). */
   callees: Set<string>;
   /** Function-scope `static` variables. */
   staticLocals: Map<string, SharedVariable>;
-  /** Every local and parameter name, so a local that shadows a global is not taken for it. */
-  locals: Set<string>;
+  /** Every local and parameter name, so a local that shadows a global is not taken for it (read on first use). */
+  readonly locals: Set<string>;
 };
 
 export type SharedVariable = {
@@ -114,7 +115,7 @@ function buildModel(text: string): CFileModel {
   // 2.
   const threadLocalMacros = new Set<string>();
   const lockMacros = { open: new Set<string>(), close: new Set<string>() };
-  for (const m of clean.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)((?:[^\n\\]|\\[\s\S])*)/gm)) {
+  for (const { match: m } of directiveLines(clean, /#[ \t]*define[ \t]+(\w+)((?:[^\n\\]|\\[\s\S])*)/y)) {
     const name = m[1] ?? '';
     const body = m[2] ?? '';
     if (threadLocalWord.test(body)) threadLocalMacros.add(name);
@@ -163,6 +164,7 @@ function buildModel(text: string): CFileModel {
   }
   const byName = new Map<string, FunctionInfo>();
   for (const fn of functions) if (!byName.has(fn.name)) byName.set(fn.name, fn);
+  readCallees(clean, functions, byName);
 
   // 4.
   const entries = new Map<string, EntryReason>();
@@ -201,7 +203,7 @@ function buildModel(text: string): CFileModel {
   for (const fn of functions) {
     const fnBody = clean.slice(fn.bodyStart, fn.end);
     // pybind11 / nanobind: `.def("name", &fn)`, `.def("name", [](T &self) { … })`, `def_prop_rw`.
-    for (const m of fnBody.matchAll(/\.\s*(def\w*)\s*\(/g)) {
+    for (const m of fnBody.includes('def') ? fnBody.matchAll(/\.\s*(def\w*)\s*\(/g) : []) {
       const open = fn.bodyStart + m.index + m[0].length - 1;
       const close = matchParen(clean, open);
       if (close < 0) continue;
@@ -236,8 +238,10 @@ function buildModel(text: string): CFileModel {
   }
 
   // Callbacks run through a once-flag (`pthread_once(&flag, init_tables)`) run once, under the
-  // runtime's lock: init-only, whoever calls the once function.
-  for (const m of clean.matchAll(/\b(?:pthread_once|call_once|InitOnceExecuteOnce|PyUnstable_Once\w*|_PyOnceFlag_CallOnce)\s*\(/g)) {
+  // runtime's lock: init-only, whoever calls the once function. Every such name has `_once` or
+  // `Once` in it: a file with neither is not searched.
+  const mentionsOnce = clean.includes('_once') || clean.includes('Once');
+  for (const m of mentionsOnce ? clean.matchAll(/\b(?:pthread_once|call_once|InitOnceExecuteOnce|PyUnstable_Once\w*|_PyOnceFlag_CallOnce)\s*\(/g) : []) {
     const close = matchParen(clean, m.index + m[0].length - 1);
     if (close < 0) continue;
     for (const arg of clean.slice(m.index + m[0].length, close).matchAll(/\b\w+\b/g)) {
@@ -333,6 +337,7 @@ function readFunction(clean: string, start: number, bodyStart: number, end: numb
     const id = /(\w+)\s*(?:\[[^\]]*\]\s*)*$/.exec(p.replace(/=.*$/s, '').trim())?.[1];
     if (id !== undefined && !keywords.has(id)) params.push(id);
   }
+  let locals: Set<string> | undefined;
   const fn: FunctionInfo = {
     name,
     start,
@@ -342,35 +347,63 @@ function readFunction(clean: string, start: number, bodyStart: number, end: numb
     params,
     callees: new Set(),
     staticLocals: new Map(),
-    locals: new Set(params),
+    // Only the access scans ask for locals, and not for every function: read them on first use.
+    get locals() {
+      return (locals ??= readLocals(clean, fn));
+    },
   };
-  const body = clean.slice(bodyStart, end);
-  for (const m of body.matchAll(/(?<![\w.>])([A-Za-z_]\w*)/g)) {
-    const id = m[1] ?? '';
-    if (keywords.has(id) || id === name) continue;
-    fn.callees.add(id);
+  return fn;
+}
+
+// The (length, first character) pairs of the current file's function names: one table for every
+// file (a typed array's memory lives outside the heap and is given back late).
+const shapes = new Uint8Array(64 * 128);
+
+/**
+ * Fills each function's `callees`: the names of the file's functions its body uses (calls, or
+ * values handed on), other than its own, in order of first use. A name is sliced out of the text
+ * only when a function name has its length and first character, which most names have not.
+ */
+function readCallees(clean: string, functions: FunctionInfo[], byName: Map<string, FunctionInfo>): void {
+  shapes.fill(0);
+  const shapeOf = (length: number, first: number): number => Math.min(length, 63) * 128 + first;
+  for (const name of byName.keys()) shapes[shapeOf(name.length, name.charCodeAt(0))] = 1;
+  for (const fn of functions) {
+    forEachName(clean, fn.bodyStart, fn.end, false, (at, nameEnd) => {
+      // Names start with an ASCII letter or `_`, so the first character is below 128.
+      if (shapes[shapeOf(nameEnd - at, clean.charCodeAt(at))] === 0) return;
+      const id = clean.slice(at, nameEnd);
+      if (id !== fn.name && byName.has(id)) fn.callees.add(id);
+    });
   }
+}
+
+/** The parameters and local variables of `fn`, without its function-local statics. */
+function readLocals(clean: string, fn: FunctionInfo): Set<string> {
+  const locals = new Set(fn.params);
+  const body = clean.slice(fn.bodyStart, fn.end);
   // Locals: `T name`, `T *name`, `T name[…]` at a statement start, with `=` `;` `,` or `[` after.
   for (const m of body.matchAll(/(?:^|[;{}(])\s*(?:(?:const|volatile|unsigned|signed|struct|enum|union|register|auto)\s+)*([A-Za-z_][\w:<>]*)(?:\s+|\s*\*+\s*|\s*&\s*)(?:const\s+)?(\w+)\s*(?=[=;,[)])/g)) {
     const id = m[2] ?? '';
     // `Py_BEGIN_ALLOW_THREADS x = 1;`: a statement macro without a semicolon, not a type.
     if (/(BEGIN|END)_\w+|_THREADS$|^(return|else|case|goto|delete)$/.test(m[1] ?? '')) continue;
-    if (!keywords.has(id) && !/^(return|static)$/.test(id)) fn.locals.add(id);
+    if (!keywords.has(id) && !/^(return|static)$/.test(id)) locals.add(id);
   }
-  return fn;
+  for (const name of fn.staticLocals.keys()) locals.delete(name);
+  return locals;
 }
 
 /** `static` declarations inside a function body, except excluded kinds. */
 function readStaticLocals(clean: string, fn: FunctionInfo, excluded: (decl: string) => boolean): Map<string, SharedVariable> {
   const out = new Map<string, SharedVariable>();
   const body = clean.slice(fn.bodyStart, fn.end);
+  if (!body.includes('static')) return out;
   for (const m of body.matchAll(/(?:^|[;{}])\s*(static\b[^;{}()]*(?:\([^;{}]*\)[^;{}]*)?);/g)) {
     const decl = m[1] ?? '';
     const declStart = fn.bodyStart + m.index + m[0].indexOf(decl);
     if (excluded(decl)) continue;
     for (const v of readDeclarators(clean, declStart, declStart + decl.length)) {
       out.set(v.name, { ...v, kind: 'static-local' });
-      fn.locals.delete(v.name);
     }
   }
   return out;
@@ -406,6 +439,36 @@ function readDeclarators(clean: string, start: number, end: number, typed?: 'sta
     out.push({ name, at: start + partStart + lhs.lastIndexOf(full.slice(full.lastIndexOf(':') + 1)), kind });
   }
   return out;
+}
+
+const isWordChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+
+/**
+ * Calls `visit` with the offsets of each name in `clean[from, to)` that is not a member (after `.`
+ * or `->`): the matches of `(?<![\w.>])([A-Za-z_]\w*)` run over that slice, without building a
+ * match object per name. With `skipAfterColon`, a name right after a single `:` (a bit-field
+ * width, `a ?b:c`) is skipped too and one after `::` kept: `(?<![\w.>]|[^:]:)`.
+ *
+ * Worked example: in `{ n = o->n + ::g; }` the names are `n` and `g` (`o` is followed by `->`
+ * but not preceded by one, so it is a name too).
+ */
+export function forEachName(clean: string, from: number, to: number, skipAfterColon: boolean, visit: (start: number, end: number) => void): void {
+  let i = from;
+  while (i < to) {
+    const c = clean.charCodeAt(i);
+    if (!isWordChar(c)) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < to && isWordChar(clean.charCodeAt(j))) j++;
+    // A run of word characters starting with a digit is a number (or its suffix): no name in it.
+    const prev = i > from ? clean.charCodeAt(i - 1) : -1;
+    if (!(c >= 48 && c <= 57) && prev !== 46 && prev !== 62) {
+      if (!(skipAfterColon && prev === 58 && i - 1 > from && clean.charCodeAt(i - 2) !== 58)) visit(i, j);
+    }
+    i = j;
+  }
 }
 
 /** Splits on `sep` outside parentheses, brackets, braces and angle brackets. */

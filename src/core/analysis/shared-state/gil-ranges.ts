@@ -1,3 +1,5 @@
+import { directiveLines } from './directive-lines.js';
+
 /** A half-open range of offsets. */
 export type Range = [number, number];
 
@@ -16,13 +18,14 @@ export type Range = [number, number];
  */
 export function gilOnlyRanges(clean: string): Range[] {
   const ranges: Range[] = [];
+  // Only an arm whose condition names `Py_GIL_DISABLED` is GIL-only: most files never name it.
+  if (!clean.includes('Py_GIL_DISABLED')) return ranges;
   // Per open `#if`: whether its current arm is GIL-only, where that arm started, and whether the
   // condition tested Py_GIL_DISABLED at all.
   const stack: Array<{ tests: boolean; gilOnly: boolean; from: number }> = [];
-  for (const m of clean.matchAll(/^[ \t]*#[ \t]*(ifdef|ifndef|if|elif|else|endif)\b([^\n]*)/gm)) {
+  for (const { start, end: lineEnd, match: m } of directiveLines(clean, /#[ \t]*(ifdef|ifndef|if|elif|else|endif)\b([^\n]*)/y)) {
     const directive = m[1] ?? '';
     const rest = m[2] ?? '';
-    const lineEnd = m.index + m[0].length;
     if (directive === 'ifdef' || directive === 'ifndef' || directive === 'if') {
       const tests = /\bPy_GIL_DISABLED\b/.test(rest) && !/&&|\|\|/.test(rest);
       const negated = directive === 'ifndef' || /!\s*defined\s*\(?\s*Py_GIL_DISABLED/.test(rest);
@@ -30,12 +33,12 @@ export function gilOnlyRanges(clean: string): Range[] {
     } else if (directive === 'else' || directive === 'elif') {
       const top = stack[stack.length - 1];
       if (top === undefined) continue;
-      if (top.gilOnly) ranges.push([top.from, m.index]);
+      if (top.gilOnly) ranges.push([top.from, start]);
       top.gilOnly = top.tests && directive === 'else' && !top.gilOnly;
       top.from = lineEnd;
     } else {
       const top = stack.pop();
-      if (top?.gilOnly === true) ranges.push([top.from, m.index]);
+      if (top?.gilOnly === true) ranges.push([top.from, start]);
     }
   }
   return ranges;

@@ -1,5 +1,6 @@
 import { classifyAccess, regionsOf } from './analyze-c.js';
-import { cFileModel, type SharedVariable } from './c-model.js';
+import { cFileModel, forEachName, type SharedVariable } from './c-model.js';
+import { directiveLines } from './directive-lines.js';
 import { inRanges } from './gil-ranges.js';
 import { lockTimeline } from './locks.js';
 
@@ -20,6 +21,10 @@ export type SharedStateSummary = {
   calls: string[];
 };
 
+// What may follow a written or called name (tried at the name's end): an assignment, `++`, `--`,
+// a member, an index or a call.
+const writeOrCallAfter = /\s*(?:[-+*/%&|^]?=(?!=)|\+\+|--|\.|->|\[|\()/y;
+
 let cached: SharedStateSummary | undefined;
 let cachedText: string | undefined;
 
@@ -36,9 +41,9 @@ export function summarizeCSharedState(text: string, path: string): SharedStateSu
   const model = cFileModel(text);
   const { clean } = model;
   const includes: string[] = [];
-  for (const m of clean.matchAll(/^[ \t]*#[ \t]*include[ \t]*"/gm)) {
+  for (const m of directiveLines(clean, /#[ \t]*include[ \t]*"/y)) {
     // The file name sits in a string, blanked in `clean`: read it from the text.
-    const start = m.index + m[0].length;
+    const start = m.end;
     const end = text.indexOf('"', start);
     if (end < 0 || end - start > 300) continue;
     const name = text.slice(start, end);
@@ -65,27 +70,36 @@ export function summarizeCSharedState(text: string, path: string): SharedStateSu
   for (const region of regionsOf(model)) {
     const body = clean.slice(region.bodyStart, region.end);
     let held: ((at: number) => boolean) | undefined;
-    for (const m of body.matchAll(/(?<![\w.>]|[^:]:)([A-Za-z_]\w*)(?=\s*(?:[-+*/%&|^]?=(?!=)|\+\+|--|\.|->|\[|\())|(?:\+\+|--)\s*([A-Za-z_]\w*)/g)) {
-      const name = m[1] ?? m[2] ?? '';
-      const at = region.bodyStart + m.index + m[0].indexOf(name);
-      if (model.shared.has(name) || region.fn?.locals.has(name) === true || region.fn?.staticLocals.has(name) === true) continue;
-      if (model.byName.has(name)) continue;
+    // The names that may be written or called: each name followed by an assignment, `++`, `--`,
+    // a member, an index or a call, and each name after `++` / `--`. One pass over the names and
+    // one over the increments instead of one regex with both (`(?<![\w.>]|[^:]:)name(?=…)|
+    // (?:\+\+|--)\s*name`), which built a match object per hit; the same names at the same offsets.
+    const afterIncrement = new Set<number>();
+    for (const m of body.matchAll(/(?:\+\+|--)\s*[A-Za-z_]/g)) afterIncrement.add(region.bodyStart + m.index + m[0].length - 1);
+    forEachName(clean, region.bodyStart, region.end, true, (at, nameEnd) => {
+      if (!afterIncrement.has(at)) {
+        writeOrCallAfter.lastIndex = nameEnd - region.bodyStart;
+        if (!writeOrCallAfter.test(body)) return;
+      }
+      const name = clean.slice(at, nameEnd);
+      if (model.shared.has(name) || region.fn?.locals.has(name) === true || region.fn?.staticLocals.has(name) === true) return;
+      if (model.byName.has(name)) return;
       const next = clean.slice(at + name.length, at + name.length + 40).trimStart();
       if (next.startsWith('(')) {
         // A call of a function defined elsewhere, from code an entry point reaches.
         if (region.reason !== undefined && calls.size < 2000) calls.add(name);
-        continue;
+        return;
       }
-      if (/^[A-Z0-9_]+$/.test(name) || inRanges(model.gilOnly, at)) continue;
+      if (/^[A-Z0-9_]+$/.test(name) || inRanges(model.gilOnly, at)) return;
       const { write } = classifyAccess(clean, at, name);
-      if (write === undefined || write === 'address') continue;
+      if (write === undefined || write === 'address') return;
       held ??= lockTimeline(clean, region.bodyStart, region.end, model.lockMacros);
-      if (region.lockedByCallers || held(at)) continue;
+      if (region.lockedByCallers || held(at)) return;
       const key2 = `${name}@${region.name}`;
-      if (seen.has(key2) || foreignWrites.length >= 500) continue;
+      if (seen.has(key2) || foreignWrites.length >= 500) return;
       seen.add(key2);
       foreignWrites.push({ name, function: region.name, line: lineOf(at), reached: region.reason !== undefined });
-    }
+    });
   }
   for (const name of model.externalEntries) calls.add(name);
   cached = { path, includes, declared, foreignWrites, calls: [...calls] };
