@@ -44,7 +44,7 @@ export default defineRule({
       missingInBuild: 'Turn the directive on where this build sets Cython directives, once the modules are thread-safe',
     },
   },
-  // Every .pyx module and every build file is a candidate; the rule reads project facts.
+  // Every Cython module and every build file is a candidate; the rule reads project facts.
   prefilter: () => [0],
   check(ctx) {
     if (ctx.target !== 'cython') {
@@ -62,7 +62,9 @@ export default defineRule({
       );
       return;
     }
-    if (!ctx.path.endsWith('.pyx')) return;
+    // A `.pyx` module, or a `.py` one the scan was told Cython compiles (pure-Python mode); never
+    // a `.pxd` or `.pxi`.
+    if (!ctx.path.endsWith('.pyx') && !ctx.path.endsWith('.py')) return;
     // A file `include`d into another module takes that module's directives.
     if (ctx.project.cythonIncluded.has(ctx.path.slice(ctx.path.lastIndexOf('/') + 1))) return;
     const header = cythonHeader(ctx.text);
