@@ -39,7 +39,7 @@ export function compiledPythonNames(build: BuildText): string[] {
     names = mesonPyNames(text);
     names.push(...callArgs(text, 'custom_target(').filter((args) => /\bcython\b/i.test(args)).flatMap(pyNames));
   } else if (kind === 'cmake' || kind === 'makefile' || kind === 'tox') {
-    names = commandSites(build.path, text, kind === 'cmake').flatMap((site) => pyNames(text.slice(site.start, site.end)));
+    names = commandSites(build.path, text, kind === 'cmake').flatMap((site) => pyNames(text.slice(site.start, site.end).replaceAll('${CMAKE_CURRENT_SOURCE_DIR}/', '')));
   }
   return [...new Set(names)].filter((n) => classifyPath(n.slice(n.lastIndexOf('/') + 1)) === undefined);
 }
@@ -80,7 +80,8 @@ export function findCythonPythonModules(params: {
   const found = new Set<string>();
   const candidates = params.pythonPaths.filter((p) => p.endsWith('.py') && classifyPath(p) === undefined);
   for (const build of params.builds) {
-    const names = compiledPythonNames(build).filter((n) => !n.includes('$'));
+    // A name built from a variable (`${…}`, `{…}`) cannot be matched to a file.
+    const names = compiledPythonNames(build).filter((n) => !n.includes('$') && !n.includes('{'));
     if (names.length === 0) continue;
     const folder = folderOf(build.path);
     for (const path of candidates) if (path.startsWith(folder) && names.some((n) => namesFile(n, path.slice(folder.length)))) found.add(path);

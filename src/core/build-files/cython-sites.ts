@@ -41,10 +41,13 @@ function pyxNames(text: string): string[] {
   return out;
 }
 
-/** `.py` names in string literals or bare tokens of `text`: `"pkg/_speedups.py"`, `src/*.py`. */
+/**
+ * `.py` names in string literals or bare tokens of `text`: `"pkg/_speedups.py"`, `src/*.py`,
+ * `f"{pkg}/filter/loud.py"` (a name with `{` or `$` stands for any module, as in `siteCovers`).
+ */
 export function pyNames(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/[\w./*?-]{0,200}\.py(?![\w.])/g)) if (/[\w*?]\.py$/.test(m[0]) && !/(^|\/)setup\w*\.py$/.test(m[0])) out.push(m[0]);
+  for (const m of text.matchAll(/[\w./*?{}$-]{0,200}\.py(?![\w.])/g)) if (/[\w*?{}$]\.py$/.test(m[0]) && !/(^|\/)setup\w*\.py$/.test(m[0])) out.push(m[0]);
   return out;
 }
 
