@@ -3,9 +3,10 @@
  *
  *   npm run eval:ports -- --repos <dir> [--only owner/name] [--json] [--tolerance 2] [--timeout 300]
  *
- * For each labelled commit: extract the parent tree with `git archive`, scan it with the built CLI,
- * and compare the findings on the annotated files with the labelled sites. A baseline grep (API
- * names and `static PyObject *`) is scored the same way. See eval/ports/README.md.
+ * For each labelled commit: write the parent tree and its git index (a checkout, as a user scans
+ * it), scan it with the built CLI, and compare the findings on the annotated files with the
+ * labelled sites. A baseline grep (API names and `static PyObject *`) is scored the same way. See
+ * eval/ports/README.md.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -250,6 +251,22 @@ export function extractTree(gitDir: string, rev: string, dest: string, timeoutMs
   }
 }
 
+/**
+ * Writes the git index of `rev` into `<dest>/.git/index`, so the scanned tree looks like a
+ * checkout: ftbot's walk reads the index and scans tracked files that a `.gitignore` matches, as
+ * it does in any clone. Only the index (and, for a SHA-256 repository, the `objectFormat` setting
+ * the index parser needs) is written; the repository at `gitDir` is only read.
+ */
+export function writeIndex(gitDir: string, rev: string, dest: string, timeoutMs: number): void {
+  const git = (args: string[]) => execFileSync('git', ['--git-dir', gitDir, ...args], { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  const dotGit = join(dest, '.git');
+  mkdirSync(dotGit, { recursive: true });
+  // A plain (not split) index: the walk reads one index file.
+  git(['-c', 'core.splitIndex=false', 'read-tree', `--index-output=${join(dotGit, 'index')}`, rev]);
+  const format = git(['rev-parse', '--show-object-format']).toString('utf8').trim();
+  if (format !== 'sha1') writeFileSync(join(dotGit, 'config'), `[extensions]\n\tobjectFormat = ${format}\n`);
+}
+
 /** The temporary folder in use, removed on SIGINT/SIGTERM as well as after each commit. */
 let currentWork: string | undefined;
 
@@ -269,6 +286,7 @@ function evaluateCommit(commit: LabelledCommit, gitDir: string, tolerance: numbe
   try {
     const tree = join(work, 'tree');
     extractTree(gitDir, commit.parent, tree, timeoutMs);
+    writeIndex(gitDir, commit.parent, tree, timeoutMs);
     for (const f of commit.files) {
       const p = join(tree, f.path);
       if (!existsSync(p) || !statSync(p).isFile()) fail(`${f.path} does not exist in the parent ${commit.parent.slice(0, 12)}`);

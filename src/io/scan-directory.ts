@@ -9,7 +9,8 @@ import { scanFiles, type CachedFile, type FileCache, type ScanResult, type ScanS
 import { readsFilesAgain } from '../core/engine/run-project-rules.js';
 import { emptyScanFacts } from '../core/engine/scan-facts.js';
 import { selectRules } from '../core/engine/select-rules.js';
-import { classifyPath, type SourceLanguage } from '../core/languages.js';
+import { findCythonPythonModules, type BuildText } from '../core/build-files/cython-python-modules.js';
+import { classifyPath, type FileKind, type SourceLanguage } from '../core/languages.js';
 import type { Logger } from '../core/ports.js';
 import { rules as allRules } from '../core/rules/index.js';
 import { generatorOf } from './detect-generated.js';
@@ -97,9 +98,12 @@ export async function scanDirectory(params: {
     configSources,
   });
 
-  // 1. Walk.
-  const walked = walkFiles({ cwd, roots: paths, exclude: [] });
-  if (walked.missing.length > 0) return empty(walked.missing, []);
+  // 1. Walk. `.py` files are listed only to find the ones Cython compiles (pure-Python mode).
+  const walkedAll = walkFiles({ cwd, roots: paths, exclude: [], python: true });
+  if (walkedAll.missing.length > 0) return empty(walkedAll.missing, []);
+  const cythonPython = cythonPythonFiles(walkedAll.files);
+  const walked = { files: walkedAll.files.filter((f) => classifyPath(f.path) !== undefined || cythonPython.has(f.path)) };
+  const kindOf = (path: string): FileKind | undefined => (cythonPython.has(path) ? { type: 'source', language: 'cython' } : classifyPath(path));
 
   // 2. Configurations: one per project root met, plus the working directory's for the rule list.
   const discovery = createConfigDiscovery({ cwd, ...(params.configPath === undefined ? {} : { configPath: params.configPath }) });
@@ -155,13 +159,13 @@ export async function scanDirectory(params: {
     // A file that grew past the limit since the walk is not read.
     return abs === undefined ? undefined : readRegularFile(abs, maxFileSize);
   };
-  const { hits, preRead, fileCache, project: projectKeyOf } = probeCache(cache, files, read);
+  const { hits, preRead, fileCache, project: projectKeyOf } = probeCache(cache, files, read, kindOf);
   // Project rules with a per-file `check` read and parse every file of their targets, cached or not.
   const projectTargets = new Set<string>(rules.filter(readsFilesAgain).flatMap((r) => r.meta.targets));
   const languages = new Set<SourceLanguage>();
   const todo: WalkedFile[] = [];
   for (const f of files) {
-    const kind = classifyPath(f.path);
+    const kind = kindOf(f.path);
     if (kind?.type !== 'source') continue;
     if (!hits.has(f.path)) todo.push(f);
     if (!hits.has(f.path) || projectTargets.has(kind.language)) languages.add(kind.language);
@@ -190,7 +194,7 @@ export async function scanDirectory(params: {
   // 4. Scan with the union of the selected rules; grammars only for the sources the cache lacks.
   const scanned = scanFiles({
     // Oversized files are not even read: the core checks the size from the walk first.
-    files: files.map((f) => ({ path: f.path, size: f.size, text: preRead.get(f.path) ?? (() => read(f.path)) })),
+    files: files.map((f) => ({ path: f.path, size: f.size, text: preRead.get(f.path) ?? (() => read(f.path)), ...(cythonPython.has(f.path) ? { language: 'cython' as const } : {}) })),
     grammars,
     rules,
     ...(engineCache === undefined ? {} : { cache: engineCache }),
@@ -227,11 +231,12 @@ function probeCache(
   cache: ScanCacheStore | undefined,
   files: readonly WalkedFile[],
   read: (path: string) => string | undefined,
+  kindOf: (path: string) => FileKind | undefined,
 ): { hits: Map<string, CachedFile>; preRead: Map<string, string>; fileCache: FileCache | undefined; project: string | undefined } {
   const hits = new Map<string, CachedFile>();
   const preRead = new Map<string, string>();
   if (cache === undefined) return { hits, preRead, fileCache: undefined, project: undefined };
-  const kinds = files.map((f) => ({ f, kind: classifyPath(f.path) }));
+  const kinds = files.map((f) => ({ f, kind: kindOf(f.path) }));
   const factFiles = kinds.filter(({ kind }) => kind?.type === 'build' || (kind?.type === 'source' && kind.language === 'cython'));
   const factTexts = factFiles.map(({ f }) => ({ path: f.path, text: read(f.path) }));
   for (const { path, text } of factTexts) if (text !== undefined) preRead.set(path, text);
@@ -297,6 +302,37 @@ function isExcluded(f: WalkedFile, roots: string[], settingsOfDir: (dir: string)
     current = next;
   }
   return false;
+}
+
+/** Largest build file or `.py` module read to find Cython's pure-Python-mode modules. */
+const maxPythonProbe = 2 * 1024 * 1024;
+
+/**
+ * The `.py` files among `files` that Cython compiles: named by a setup.py, meson.build, CMake,
+ * Makefile or tox command, or beside a same-named `.pxd` and importing `cython`
+ * (`findCythonPythonModules`). Reads those build files, and only the `.py` files with a `.pxd`.
+ */
+function cythonPythonFiles(files: readonly WalkedFile[]): Set<string> {
+  const python = files.filter((f) => f.path.endsWith('.py') && classifyPath(f.path) === undefined);
+  if (python.length === 0) return new Set();
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const text = (f: WalkedFile | undefined): string | undefined => {
+    if (f === undefined || !f.regular || f.size > maxPythonProbe) return undefined;
+    return readRegularFile(f.absolute, maxPythonProbe);
+  };
+  const builds: BuildText[] = [];
+  for (const f of files) {
+    const kind = classifyPath(f.path);
+    if (kind?.type !== 'build' || !['setup-py', 'meson', 'cmake', 'makefile', 'tox'].includes(kind.kind)) continue;
+    const t = text(f);
+    if (t !== undefined) builds.push({ path: f.path, kind: kind.kind, text: t });
+  }
+  return findCythonPythonModules({
+    builds,
+    pythonPaths: python.map((f) => f.path),
+    pxdPaths: files.filter((f) => f.path.endsWith('.pxd')).map((f) => f.path),
+    textOf: (path) => text(byPath.get(path)),
+  });
 }
 
 const cExtensions = ['.c', '.h', '.cc', '.cpp', '.cxx', '.hpp', '.hh', '.hxx'];

@@ -42,8 +42,13 @@ export function walkFiles(params: {
   roots: string[];
   exclude: string[];
   isExcluded?: (absolute: string, isDirectory: boolean) => boolean;
+  /**
+   * Also list `.py` files, which ftbot otherwise never reads: the caller picks out the ones Cython
+   * compiles (pure-Python mode) and drops the rest.
+   */
+  python?: boolean;
 }): { files: WalkedFile[]; missing: string[] } {
-  const { cwd, roots, exclude, isExcluded } = params;
+  const { cwd, roots, exclude, isExcluded, python = false } = params;
   const files: WalkedFile[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
@@ -85,7 +90,7 @@ export function walkFiles(params: {
 
   const add = (abs: string): void => {
     const rel = toRelative(abs);
-    if (seen.has(rel) || classifyPath(rel) === undefined) return;
+    if (seen.has(rel) || (classifyPath(rel) === undefined && !(python && rel.endsWith('.py')))) return;
     seen.add(rel);
     let stat;
     try {

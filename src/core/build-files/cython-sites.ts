@@ -42,6 +42,62 @@ function pyxNames(text: string): string[] {
 }
 
 /**
+ * `.py` names in string literals or bare tokens of `text`: `"pkg/_speedups.py"`, `src/*.py`,
+ * `f"{pkg}/filter/loud.py"` (a name with `{` or `$` stands for any module, as in `siteCovers`).
+ */
+export function pyNames(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/[\w./*?{}$-]{0,200}\.py(?![\w.])/g)) if (/[\w*?{}$]\.py$/.test(m[0]) && !/(^|\/)setup\w*\.py$/.test(m[0])) out.push(m[0]);
+  return out;
+}
+
+/**
+ * `.py` files a meson.build hands to Cython: Meson's Cython support takes `.pyx` sources only, so a
+ * pure-Python-mode module goes in as `configure_file(input: 'mod.py', output: 'mod.pyx', …)`.
+ * Other `.py` names in a meson file (generator scripts) are not Cython sources.
+ */
+export function mesonPyNames(text: string): string[] {
+  const out: string[] = [];
+  for (let at = text.indexOf('configure_file('); at >= 0; at = text.indexOf('configure_file(', at + 1)) {
+    const close = matchingParen(text, at + 'configure_file'.length);
+    if (close < 0) continue;
+    const args = text.slice(at, close);
+    if (pyxNames(args).length > 0) out.push(...pyNames(args));
+  }
+  return out;
+}
+
+/**
+ * `cythonize()` arguments without the value of `exclude=` (`exclude=["pkg/tests/*.py"]`): the
+ * files named there are not compiled.
+ */
+export function withoutExclude(args: string): string {
+  const m = /\bexclude\s*=\s*/.exec(args);
+  if (m === null) return args;
+  const valueAt = m.index + m[0].length;
+  // The value runs to the `,` or end of the arguments at its own bracket depth (strings skipped).
+  let depth = 0;
+  let end = args.length;
+  for (let i = valueAt; i < args.length; i++) {
+    const c = args[i];
+    if (c === '[' || c === '(' || c === '{') depth++;
+    else if (c === ']' || c === ')' || c === '}') depth--;
+    else if (c === '"' || c === "'") {
+      for (i++; i < args.length && args[i] !== c && args[i] !== '\n'; i++) if (args[i] === '\\') i++;
+    } else if (c === ',' && depth === 0) {
+      end = i;
+      break;
+    }
+  }
+  return args.slice(0, m.index) + args.slice(end);
+}
+
+/** The Cython sources named in `text`: `.pyx` modules and pure-Python-mode `.py` modules. */
+function compiledNames(text: string): string[] {
+  return [...pyxNames(text), ...pyNames(text)];
+}
+
+/**
  * The dict literal assigned to `name` (`name = {`, `name: Dict[str, Any] = {`), searched linearly:
  * where the assignment starts and where its `{` opens, or undefined.
  */
@@ -167,7 +223,7 @@ export function setupPySites(path: string, text: string): CythonSite[] {
       } else fix = { start: close, end: close, text: `${args.trim() === '' ? '' : ', '}compiler_directives={'freethreading_compatible': True}` };
     }
     fix ??= dict?.fix;
-    const site: CythonSite = { path, start: dict?.start ?? at, end: dict?.end ?? close + 1, via: '`cythonize()`', declares, setsDirectives, sources: pyxNames(args) };
+    const site: CythonSite = { path, start: dict?.start ?? at, end: dict?.end ?? close + 1, via: '`cythonize()`', declares, setsDirectives, sources: compiledNames(withoutExclude(args)) };
     if (dict !== undefined) site.call = { start: at, via: '`cythonize()`' };
     if (fix !== undefined && !declares) site.fix = fix;
     sites.push(site);
@@ -215,7 +271,7 @@ export function mesonSites(path: string, text: string): CythonSite[] {
     const close = matchingParen(text, open);
     if (close < 0) continue;
     const args = text.slice(open + 1, close);
-    const sources = pyxNames(args);
+    const sources = [...pyxNames(args), ...mesonPyNames(args)];
     if (sources.length === 0) continue;
     const cythonArgs = /\bcython_args\s*:\s*/.exec(args);
     const site: CythonSite = { path, start: at, end: close + 1, via: '`extension_module()`', declares: fileDeclares, setsDirectives: cythonArgs !== null, sources };
@@ -249,7 +305,7 @@ export function commandSites(path: string, text: string, cmake: boolean): Cython
     const setsDirectives = /(?:^|\s)(?:-X\s*\w|--directive\b|CYTHON_ARGS\b)/.test(line);
     const declares = truthyDirective.test(line);
     const commandEnd = hit.index + hit[0].length;
-    const site: CythonSite = { path, start: start + hit.index + (hit[0].length - hit[0].trimStart().length), end: start + line.length, via: '`cython`', declares, setsDirectives, sources: pyxNames(line) };
+    const site: CythonSite = { path, start: start + hit.index + (hit[0].length - hit[0].trimStart().length), end: start + line.length, via: '`cython`', declares, setsDirectives, sources: compiledNames(line) };
     if (!declares && command !== null) site.fix = { start: start + commandEnd, end: start + commandEnd, text: ' -X freethreading_compatible=True' };
     sites.push(site);
   }

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { classifyPath, type BuildFileKind, type SourceLanguage } from '../languages.js';
-import { collectCythonIncludes, collectProjectFacts, emptyProjectFacts, type ProjectFacts } from './project-facts.js';
+import { collectCythonIncludes, collectProjectFacts, cythonHeader, emptyProjectFacts, type ProjectFacts } from './project-facts.js';
 import type { ScanInput, ScanStats } from './scan-files.js';
 
 /** A build file, read: its text stays in memory (build files are small) for the rules. */
@@ -27,6 +27,9 @@ export type ReadResult = {
 
 const vendoredNames = new Set(['pythoncapi_compat.h']);
 
+// `# cython: …, freethreading_compatible=True` in the leading comments of a pure-Python-mode module.
+const pyHeaderDirective = /^#\s*cython\s*:[^\n]*\bfreethreading_compatible\s*=\s*True\b/m;
+
 /**
  * Phase 1, read: classifies the inputs, reads every build file into the project facts, and lines
  * up the sources. Files ftbot does not know are dropped; unreadable, oversized and binary build
@@ -50,7 +53,7 @@ export function readFiles(params: {
   const builds: ReadBuildFile[] = [];
   const sources: PendingSource[] = [];
   const preRead = new Map<string, string>();
-  const classified = files.map((file) => ({ file, kind: classifyPath(file.path) }));
+  const classified = files.map((file) => ({ file, kind: file.language === undefined ? classifyPath(file.path) : ({ type: 'source', language: file.language } as const) }));
 
   // 1. Build files.
   for (const { file, kind } of classified) {
@@ -70,6 +73,8 @@ export function readFiles(params: {
     if (text === undefined) continue;
     preRead.set(file.path, text);
     collectCythonIncludes(project, text, file.path);
+    // A `.py` the caller marks as Cython (pure-Python mode) is a module, as a `.pyx` is.
+    if (file.language === 'cython' && file.path.endsWith('.py')) project.cythonHeaders.set(file.path, pyHeaderDirective.test(cythonHeader(text)));
   }
 
   for (const { file, kind } of classified) {

@@ -21,8 +21,11 @@ import type { Suppression } from './suppressions.js';
 export type { Grammars } from './parse-source.js';
 export type { CachedFile, FileCache } from './file-cache.js';
 
-/** A file to scan. `text` may be a loader so large trees are read one file at a time. */
-export type ScanInput = { path: string; text: string | (() => string | undefined); size?: number };
+/**
+ * A file to scan. `text` may be a loader so large trees are read one file at a time. `language`,
+ * when given, overrides the language the path implies (a `.py` file Cython compiles is `cython`).
+ */
+export type ScanInput = { path: string; text: string | (() => string | undefined); size?: number; language?: SourceLanguage };
 
 export type ScanStats = {
   /** Files read (sources and build files). */

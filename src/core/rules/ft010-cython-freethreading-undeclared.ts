@@ -44,7 +44,7 @@ export default defineRule({
       missingInBuild: 'Turn the directive on where this build sets Cython directives, once the modules are thread-safe',
     },
   },
-  // Every .pyx module and every build file is a candidate; the rule reads project facts.
+  // Every Cython module and every build file is a candidate; the rule reads project facts.
   prefilter: () => [0],
   check(ctx) {
     if (ctx.target !== 'cython') {
@@ -62,7 +62,9 @@ export default defineRule({
       );
       return;
     }
-    if (!ctx.path.endsWith('.pyx')) return;
+    // A `.pyx` module, or a `.py` one the scan was told Cython compiles (pure-Python mode); never
+    // a `.pxd` or `.pxi`.
+    if (!ctx.path.endsWith('.pyx') && !ctx.path.endsWith('.py')) return;
     // A file `include`d into another module takes that module's directives.
     if (ctx.project.cythonIncluded.has(ctx.path.slice(ctx.path.lastIndexOf('/') + 1))) return;
     const header = cythonHeader(ctx.text);
@@ -92,12 +94,18 @@ function checkBuildFile(path: string, project: ProjectFacts, report: (site: Cyth
   if (facts === undefined) return;
   const sites = allSites(project);
   const scanned = [...project.cythonHeaders.keys()].filter((p) => !project.cythonIncluded.has(p.slice(p.lastIndexOf('/') + 1)));
+  const anchors = new Set<string>();
   for (const site of facts.cythonSites) {
     if (site.declares) continue;
-    const covered = scanned.filter((p) => siteCovers(site, p));
+    // Compile calls that share one directives dict are one site, reported once at the dict.
+    const anchor = `${site.start}:${site.end}`;
+    if (anchors.has(anchor)) continue;
+    anchors.add(anchor);
+    const group = facts.cythonSites.filter((s) => s.start === site.start && s.end === site.end);
+    const covered = scanned.filter((p) => group.some((s) => siteCovers(s, p)));
     if (covered.length > 0) {
-      if (!site.setsDirectives) continue;
-      const undeclared = covered.filter((p) => project.cythonHeaders.get(p) !== true && !sites.some((s) => s !== site && s.declares && siteCovers(s, p)));
+      if (!group.some((s) => s.setsDirectives)) continue;
+      const undeclared = covered.filter((p) => project.cythonHeaders.get(p) !== true && !sites.some((s) => !group.includes(s) && s.declares && siteCovers(s, p)));
       if (undeclared.length > 0) report(site, `${undeclared.length === 1 ? 'the Cython module' : `${undeclared.length} Cython modules`} (${listed(undeclared)})`, 'high');
       continue;
     }
@@ -106,7 +114,7 @@ function checkBuildFile(path: string, project: ProjectFacts, report: (site: Cyth
     // A build file alone: trust another build file that declares for this folder.
     if (sites.some((s) => s.declares && site.path.startsWith(folderOf(s.path)))) continue;
     if (project.cythonDirectiveInBuild) continue;
-    const names = site.sources.filter((s) => !s.includes('$'));
+    const names = [...new Set(group.flatMap((g) => g.sources))].filter((s) => !s.includes('$'));
     report(site, names.length === 0 ? 'its Cython modules' : `Cython modules (${listed(names)})`, names.some((n) => n.includes('*')) || names.length === 0 ? 'medium' : 'high');
   }
 }
