@@ -179,7 +179,7 @@ export async function scanDirectory(params: {
   const todoBytes = todo.reduce((sum, f) => sum + f.size, 0);
   const parts =
     threads > 1 && todo.length > 1 && todoBytes >= (params.minParallelBytes ?? MIN_PARALLEL_BYTES)
-      ? await scanWithWorkers({ files: files.map((f) => ({ path: f.path, absolute: f.absolute, size: f.size })), todo, threads, ruleIds: rules.map((r) => r.meta.id), config, grammars, hashes: cache !== undefined })
+      ? await scanWithWorkers({ files: files.map((f) => ({ path: f.path, absolute: f.absolute, size: f.size, ...(cythonPython.has(f.path) ? { language: 'cython' as const } : {}) })), todo, threads, ruleIds: rules.map((r) => r.meta.id), config, grammars, hashes: cache !== undefined })
       : undefined;
   if (parts !== undefined && cache !== undefined && projectKeyOf !== undefined) {
     const statOf = new Map(files.map((f) => [f.path, f]));

@@ -9,7 +9,8 @@ import { loadGrammars } from './load-grammars.js';
 
 /** One part of a cold scan: every file of the scan (for the project facts), and the sources this part scans. */
 export type ScanPartInput = {
-  files: Array<{ path: string; absolute: string; size: number }>;
+  /** Every file of the scan; `language` marks a `.py` Cython compiles (see `scan-directory.ts`). */
+  files: Array<{ path: string; absolute: string; size: number; language?: 'cython' }>;
   /** The sources this part scans; the others are skipped unread (build files and Cython modules are still read, for the project facts). */
   part: string[];
   ruleIds: string[];
@@ -63,7 +64,7 @@ export function runScanPart(input: ScanPartInput, grammars: Grammars): ScanPartR
   };
   const ids = new Set(input.ruleIds);
   const { stats } = scanFiles({
-    files: input.files.map((f) => ({ path: f.path, size: f.size, text: () => readRegularFile(f.absolute, input.config.maxFileSize) })),
+    files: input.files.map((f) => ({ path: f.path, size: f.size, text: () => readRegularFile(f.absolute, input.config.maxFileSize), ...(f.language === undefined ? {} : { language: f.language }) })),
     grammars,
     rules: allRules.filter((r) => ids.has(r.meta.id)),
     config: input.config,
@@ -78,6 +79,7 @@ export function partLanguages(part: readonly string[]): Set<SourceLanguage> {
   for (const path of part) {
     const kind = classifyPath(path);
     if (kind?.type === 'source') languages.add(kind.language);
+    else if (path.endsWith('.py')) languages.add('cython');
   }
   return languages;
 }
