@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,5 +10,7 @@ export default defineConfig({
     setupFiles: ['test/setup.ts'],
     testTimeout: 30_000,
     pool: 'forks',
+    // Vitest leaves one core idle by default, which halves the suite's speed on a 2-core machine.
+    maxWorkers: availableParallelism(),
   },
 });
