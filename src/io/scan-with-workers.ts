@@ -17,7 +17,10 @@ export const MIN_PARALLEL_BYTES = 4 * 1024 * 1024;
  * adds its start-up: measured on the bench corpus with a load average of 12 on 2 cores, two threads
  * took 0.86× the wall time of one with every rule but 1.18× with the default rules.
  */
-export function scanThreads(cores = availableParallelism(), load = loadavg()[0] ?? 0): number {
+export function scanThreads(cores = availableParallelism(), load = loadavg()[0] ?? 0, setting = process.env.FTBOT_THREADS): number {
+  // `FTBOT_THREADS=1` or `2` fixes the choice (benchmarks, CI machines whose load says little).
+  const fixed = setting === undefined ? undefined : Number.parseInt(setting, 10);
+  if (fixed !== undefined && Number.isInteger(fixed) && fixed >= 1) return Math.min(fixed, 2);
   const threads = Math.max(1, Math.min(2, cores));
   return load < cores - 1 ? threads : 1;
 }

@@ -23,10 +23,18 @@ describe('splitBySize', () => {
 
 describe('scanThreads', () => {
   it('uses two threads when a core is idle, one on a busy or single-core machine', () => {
-    expect(scanThreads(2, 0.3)).toBe(2);
-    expect(scanThreads(8, 2)).toBe(2);
-    expect(scanThreads(2, 1.5)).toBe(1);
-    expect(scanThreads(1, 0)).toBe(1);
+    expect(scanThreads(2, 0.3, undefined)).toBe(2);
+    expect(scanThreads(8, 2, undefined)).toBe(2);
+    expect(scanThreads(2, 1.5, undefined)).toBe(1);
+    expect(scanThreads(1, 0, undefined)).toBe(1);
+  });
+
+  it('takes FTBOT_THREADS over the load, at most 2, and ignores a value that is not a count', () => {
+    expect(scanThreads(2, 0.3, '1')).toBe(1);
+    expect(scanThreads(2, 1.5, '2')).toBe(2);
+    expect(scanThreads(8, 0, '16')).toBe(2);
+    expect(scanThreads(2, 1.5, 'lots')).toBe(1);
+    expect(scanThreads(2, 0.3, '0')).toBe(2);
   });
 });
 
