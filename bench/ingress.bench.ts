@@ -137,6 +137,7 @@ export async function benchIngress(): Promise<Record<string, number | string>> {
       target: 'p99 ≤ 500 ms, max < 2000 ms',
       'during hostile scan: deliveries': during.length,
       'during hostile scan: answered 200': during.filter((r) => r.status === 200).length,
+      'during hostile scan: refused 503 (queue full)': during.filter((r) => r.status === 503).length,
       'during hostile scan: ack p99 ms': Number(percentile(duringSorted, 99).toFixed(1)),
       'during hostile scan: ack max ms': Number((duringSorted.at(-1) ?? NaN).toFixed(1)),
       'hostile scan ms (budget 10 s per file)': Math.round(performance.now() - scanStarted),
