@@ -113,3 +113,18 @@ describe('helpers that read repository and user text in one pass', () => {
     expect(findings('FT020', 'src/m.c', text)).toEqual([{ ruleId: 'FT020', line: 3 }]);
   });
 });
+
+describe('names in long identifiers are read in one pass', () => {
+  it('finds the f2py step after a meson command list holding one very long word', async () => {
+    const { mesonF2pySteps } = await import('../../src/core/build-files/f2py-steps.js');
+    const text = `custom_target('a', command: [${'w'.repeat(RUN)}])\ncustom_target('b', command: [py, my_F2PY_wrap, '@INPUT@'])\n`;
+    expect(mesonF2pySteps(text).map((s) => s.via)).toEqual(['my_F2PY_wrap']);
+  });
+
+  it('reads a function whose return and parameter types are very long identifiers', async () => {
+    const { cFileModel } = await import('../../src/core/analysis/shared-state/c-model.js');
+    const type = `T${'x'.repeat(RUN)}`;
+    const model = cFileModel(`static int counter;\nstatic ${type} *bump(const ${type} *self, int table [4] [8]) { counter++; return 0; }\n`);
+    expect(model.byName.get('bump')?.params).toEqual(['self', 'table']);
+  });
+});

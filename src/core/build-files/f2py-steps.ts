@@ -62,8 +62,24 @@ export function closeOf(text: string, from: number): number | undefined {
 /** The start of a meson command list (`command: [`, `arguments: [`) or of a `generator(` call. */
 const mesonOpener = /\b(command|arguments)\s*:\s*\[|\bgenerator\s*\(/g;
 
-/** An identifier or string naming f2py: `f2py`, `'numpy.f2py'`, a wrapper such as `generate_f2pymod`. */
-const namesF2py = /\w*f2py\w*/i;
+/**
+ * The first identifier or string word naming f2py: `f2py`, `'numpy.f2py'`, a wrapper such as
+ * `generate_f2pymod` (the word around the first `f2py`, in any case). A scan rather than a regex
+ * with a leading word-run, which would retry from every character of a long word.
+ */
+function namesF2py(body: string): string | undefined {
+  const at = body.toLowerCase().indexOf('f2py');
+  if (at < 0) return undefined;
+  let start = at;
+  while (start > 0 && isWordChar(body.charCodeAt(start - 1))) start--;
+  let end = at + 4;
+  while (end < body.length && isWordChar(body.charCodeAt(end))) end++;
+  return body.slice(start, end);
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
 
 /** The f2py steps of a `meson.build`. `run_command([f2py, '-v'])` and `find_program('f2py')` build nothing and are left out. */
 export function mesonF2pySteps(text: string): F2pyStep[] {
@@ -76,7 +92,7 @@ export function mesonF2pySteps(text: string): F2pyStep[] {
     if (end === undefined) continue;
     const body = text.slice(start, end);
     if (m[1] === undefined && !/^generator\s*\(\s*\w*f2py/i.test(body)) continue;
-    const via = namesF2py.exec(body)?.[0];
+    const via = namesF2py(body);
     if (via === undefined) continue;
     lastEnd = end;
     steps.push({ start, end: start + m[0].length, via, declared: choice.test(body) });

@@ -330,11 +330,11 @@ function readFunction(clean: string, start: number, bodyStart: number, end: numb
   }
   if (lastGroup === undefined) return undefined;
   const before = header.slice(0, lastGroup[0]).trimEnd();
-  const name = /(\w+)$/.exec(before)?.[1];
+  const name = trailingWord(before);
   if (name === undefined || keywords.has(name)) return undefined;
   const params: string[] = [];
   for (const p of splitTopLevel(header.slice(lastGroup[0] + 1, lastGroup[1]), ',')) {
-    const id = /(\w+)\s*(?:\[[^\]]*\]\s*)*$/.exec(p.replace(/=.*$/s, '').trim())?.[1];
+    const id = trailingWord(withoutArraySuffixes(p.replace(/=.*$/s, '').trim()));
     if (id !== undefined && !keywords.has(id)) params.push(id);
   }
   let locals: Set<string> | undefined;
@@ -512,3 +512,25 @@ export function matchBrace(clean: string, open: number): number {
 }
 
 export { lockOpenApi, lockCloseApi };
+
+/** The identifier characters at the end of `text` (`/(\w+)$/` without its retry at every character). */
+function trailingWord(text: string): string | undefined {
+  let i = text.length;
+  while (i > 0 && isWordCode(text.charCodeAt(i - 1))) i--;
+  return i === text.length ? undefined : text.slice(i);
+}
+
+/** `text` without trailing `[…]` groups and the blanks between them (`buf [N][M]` → `buf`). */
+function withoutArraySuffixes(text: string): string {
+  let t = text.trimEnd();
+  while (t.endsWith(']')) {
+    const open = t.lastIndexOf('[');
+    if (open < 0) break;
+    t = t.slice(0, open).trimEnd();
+  }
+  return t;
+}
+
+function isWordCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
