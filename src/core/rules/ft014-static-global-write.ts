@@ -1,15 +1,7 @@
 import { cFileModel } from '../analysis/shared-state/c-model.js';
-import { cheapOffset, hasEntryPoints, sharedDeclarations, sharedStateOf, summarizeCSharedState, type SharedWriteReport } from '../analysis/shared-state/index.js';
+import { cheapOffset, hasEntryPoints, sharedDeclarations, sharedKindLabel as kindLabel, sharedStateOf, summarizeCSharedState } from '../analysis/shared-state/index.js';
 import { defineRule, type Anchor } from '../engine/define-rule.js';
 import type { PublishedSharedSummary } from '../engine/scan-facts.js';
-
-const kindLabel: Record<SharedWriteReport['variable']['kind'], string> = {
-  global: 'global',
-  'static-global': 'static',
-  'static-local': 'function-local static',
-  'static-member': 'static member',
-  field: 'object field',
-};
 
 /**
  * Unprotected writes to state every thread shares (file- and namespace-scope variables, static or

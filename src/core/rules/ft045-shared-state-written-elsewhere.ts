@@ -1,7 +1,6 @@
+import { sharedKindLabel } from '../analysis/shared-state/index.js';
 import { defineRule } from '../engine/define-rule.js';
 import type { PublishedSharedSummary } from '../engine/scan-facts.js';
-
-const kindLabel: Record<string, string> = { global: 'global', 'static-global': 'static', 'static-member': 'static member' };
 
 const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
@@ -84,7 +83,7 @@ export default defineRule({
           symbol: variable.name,
           confidence: reached ? 'medium' : 'low',
           data: {
-            kind: kindLabel[variable.kind] ?? 'global',
+            kind: sharedKindLabel[variable.kind],
             name: variable.name,
             writers,
             reach: reached ? 'Python reaches the writer through a method table or a call' : 'no method table seen reaches the writer, but other files may call it',

@@ -6,6 +6,15 @@ import { analyzeCythonSharedState } from './analyze-cython.js';
 export { summarizeCSharedState, type SharedStateSummary } from './summarize-c.js';
 export type { FieldWriteReport, RelatedOffset, SharedReadReport, SharedStateAnalysis, SharedWriteReport, WriteKind } from './analyze-c.js';
 
+/** How findings name each kind of shared variable (`Shared static \`cache\` is written …`). */
+export const sharedKindLabel: Record<SharedWriteReport['variable']['kind'], string> = {
+  global: 'global',
+  'static-global': 'static',
+  'static-local': 'function-local static',
+  'static-member': 'static member',
+  field: 'object field',
+};
+
 /**
  * One shared variable that has unprotected writes, reported at its declaration: the standard fixes
  * (module state with a `PyMutex`, thread-local, atomic, compiled out under `Py_GIL_DISABLED`) are
