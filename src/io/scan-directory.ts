@@ -104,6 +104,8 @@ export async function scanDirectory(params: {
   const cythonPython = cythonPythonFiles(walkedAll.files);
   const walked = { files: walkedAll.files.filter((f) => classifyPath(f.path) !== undefined || cythonPython.has(f.path)) };
   const kindOf = (path: string): FileKind | undefined => (cythonPython.has(path) ? { type: 'source', language: 'cython' } : classifyPath(path));
+  /** The language a file's path does not tell: a `.py` that Cython compiles. */
+  const marked = (path: string): { language?: 'cython' } => (cythonPython.has(path) ? { language: 'cython' } : {});
 
   // 2. Configurations: one per project root met, plus the working directory's for the rule list.
   const discovery = createConfigDiscovery({ cwd, ...(params.configPath === undefined ? {} : { configPath: params.configPath }) });
@@ -179,7 +181,7 @@ export async function scanDirectory(params: {
   const todoBytes = todo.reduce((sum, f) => sum + f.size, 0);
   const parts =
     threads > 1 && todo.length > 1 && todoBytes >= (params.minParallelBytes ?? MIN_PARALLEL_BYTES)
-      ? await scanWithWorkers({ files: files.map((f) => ({ path: f.path, absolute: f.absolute, size: f.size, ...(cythonPython.has(f.path) ? { language: 'cython' as const } : {}) })), todo, threads, ruleIds: rules.map((r) => r.meta.id), config, grammars, hashes: cache !== undefined })
+      ? await scanWithWorkers({ files: files.map((f) => ({ path: f.path, absolute: f.absolute, size: f.size, ...marked(f.path) })), todo, threads, ruleIds: rules.map((r) => r.meta.id), config, grammars, hashes: cache !== undefined })
       : undefined;
   if (parts !== undefined && cache !== undefined && projectKeyOf !== undefined) {
     const statOf = new Map(files.map((f) => [f.path, f]));
@@ -194,7 +196,7 @@ export async function scanDirectory(params: {
   // 4. Scan with the union of the selected rules; grammars only for the sources the cache lacks.
   const scanned = scanFiles({
     // Oversized files are not even read: the core checks the size from the walk first.
-    files: files.map((f) => ({ path: f.path, size: f.size, text: preRead.get(f.path) ?? (() => read(f.path)), ...(cythonPython.has(f.path) ? { language: 'cython' as const } : {}) })),
+    files: files.map((f) => ({ path: f.path, size: f.size, text: preRead.get(f.path) ?? (() => read(f.path)), ...marked(f.path) })),
     grammars,
     rules,
     ...(engineCache === undefined ? {} : { cache: engineCache }),
