@@ -259,13 +259,14 @@ let stamp: string | undefined;
 
 /**
  * Identifies the running build of ftbot: the size and modification time of every module of the
- * package (one file in the bundled CLI) and of the grammar `.wasm` files. Computed once a process.
+ * package (the bundle's files in the bundled CLI) and of the grammar `.wasm` files. Computed once a process.
  */
 function codeStamp(): string {
   if (stamp !== undefined) return stamp;
   const here = fileURLToPath(import.meta.url);
-  // Bundled: this module is the bundle itself. Built or from source: every module under dist/ or src/.
-  const modules = basename(here) === 'scan-cache.js' || basename(here) === 'scan-cache.ts' ? listModules(dirname(dirname(here))) : [here];
+  // Built or from source: every module under dist/ or src/. Bundled: this module is one of the
+  // bundle's files (the entry and its chunks), all in one folder.
+  const modules = basename(here) === 'scan-cache.js' || basename(here) === 'scan-cache.ts' ? listModules(dirname(dirname(here))) : listModules(dirname(here));
   const parts = [...modules, ...grammarFilePaths()].map((path) => {
     try {
       const s = statSync(path);
@@ -284,7 +285,7 @@ function listModules(dir: string): string[] {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/\.(js|ts|json)$/.test(e.name)) out.push(p);
+      else if (/\.(js|mjs|ts|json)$/.test(e.name)) out.push(p);
     }
   };
   try {
