@@ -4,7 +4,6 @@
 // worker threads load this same file (`io/scan-with-workers.ts`): there it scans its part instead.
 import { isMainThread } from 'node:worker_threads';
 import { main } from './main.js';
-import { runScanPartWorker } from '../io/scan-part-worker.js';
 
 if (isMainThread) process.exitCode = await main();
-else await runScanPartWorker();
+else await (await import('../io/scan-part-worker.js')).runScanPartWorker();

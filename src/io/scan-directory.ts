@@ -5,8 +5,7 @@ import type { ConfigProblem, ResolvedConfig } from '../core/config/defaults.js';
 import type { Diagnostic, Finding } from '../core/diagnostics.js';
 import type { Rule } from '../core/engine/define-rule.js';
 import { emptyProjectFacts } from '../core/engine/project-facts.js';
-import { scanFiles, type CachedFile, type FileCache, type ScanResult, type ScanStats } from '../core/engine/scan-files.js';
-import { readsFilesAgain } from '../core/engine/run-project-rules.js';
+import type { CachedFile, FileCache, ScanResult, ScanStats } from '../core/engine/scan-files.js';
 import { emptyScanFacts } from '../core/engine/scan-facts.js';
 import { selectRules } from '../core/engine/select-rules.js';
 import { findCythonPythonModules, type BuildText } from '../core/build-files/cython-python-modules.js';
@@ -15,10 +14,8 @@ import type { Logger } from '../core/ports.js';
 import { rules as allRules } from '../core/rules/index.js';
 import { generatorOf } from './detect-generated.js';
 import { createConfigDiscovery, resolveLayer, type ConfigLayer } from './load-project-config.js';
-import { loadGrammars } from './load-grammars.js';
 import { openScanCache, projectKey, readLastScan, saveLastScan, settingsKey, type ScanCacheStore, type ScanInput } from './scan-cache.js';
-import { readRegularFile } from './scan-part-worker.js';
-import { MIN_PARALLEL_BYTES, scanThreads, scanWithWorkers } from './scan-with-workers.js';
+import { readRegularFile } from './read-regular-file.js';
 import { walkFiles, type WalkedFile } from './walk-files.js';
 
 export type DirectoryScan = ScanResult & {
@@ -196,6 +193,13 @@ export async function scanDirectory(params: {
       };
     }
   }
+  // The engine, the parser and the worker pool load only when something is scanned.
+  const [{ scanFiles }, { readsFilesAgain }, { loadGrammars }, { MIN_PARALLEL_BYTES, scanThreads, scanWithWorkers }] = await Promise.all([
+    import('../core/engine/scan-files.js'),
+    import('../core/engine/run-project-rules.js'),
+    import('./load-grammars.js'),
+    import('./scan-with-workers.js'),
+  ]);
   const cache = params.cacheDir === undefined || cacheKey === undefined ? undefined : openScanCache({ dir: params.cacheDir, key: cacheKey });
   const { files, diagnostics } = admitted((f) => cache?.knows(f) === true);
 
