@@ -30,7 +30,8 @@ export async function bundle(): Promise<void> {
   for (const part of ['dist', 'knowledge', 'docs', 'prompts']) await rm(join(out, part), { recursive: true, force: true });
   await mkdir(join(out, 'dist', 'cli'), { recursive: true });
   await build({
-    entryPoints: { ftbot: join(root, 'src', 'cli', 'entry.ts') },
+    // The CLI, and the script a cold scan's worker threads run (it scans its part when loaded in one).
+    entryPoints: { ftbot: join(root, 'src', 'cli', 'entry.ts'), 'scan-part-worker': join(root, 'src', 'io', 'scan-part-worker.ts') },
     outdir: join(out, 'dist', 'cli'),
     outExtension: { '.js': '.mjs' },
     // Each command's modules (and the libraries only they use: the GitHub client, the OpenAI
