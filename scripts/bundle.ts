@@ -48,8 +48,11 @@ export async function bundle(): Promise<void> {
     // Licence comments stay at the end of the chunk holding their code.
     legalComments: 'eof',
     logLevel: 'warning',
-    // Some bundled CommonJS dependencies call `require`; an ES module has none of its own.
-    banner: { js: "import { createRequire as ftbotCreateRequire } from 'node:module';\nconst require = ftbotCreateRequire(import.meta.url);" },
+    // Some bundled CommonJS dependencies call `require`; an ES module has none of its own. Made on
+    // first call: most chunks never call it, and making one costs a URL conversion per chunk.
+    banner: {
+      js: "import { createRequire as ftbotCreateRequire } from 'node:module';\nlet ftbotRequire;\nfunction require(id) {\n  ftbotRequire ??= ftbotCreateRequire(import.meta.url);\n  return ftbotRequire(id);\n}",
+    },
   });
   for (const file of wasm) await cp(require.resolve(file), join(out, 'dist', 'cli', file.slice(file.lastIndexOf('/') + 1)));
   await cp(join(root, 'knowledge'), join(out, 'knowledge'), { recursive: true });
