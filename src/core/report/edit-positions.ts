@@ -20,7 +20,9 @@ export function positionEdits(text: string, edits: readonly TextEdit[]): Positio
 export function fixEditPositions(fix: Fix, textOf: () => string | undefined): PositionedEdit[] | undefined {
   const { edits, ranges } = fix;
   if (ranges !== undefined && ranges.length === edits.length) {
-    return edits.map((e, i) => ({ ...(ranges[i] as (typeof ranges)[number]), replacement: e.text }));
+    const positioned: PositionedEdit[] = [];
+    for (const [i, range] of ranges.entries()) positioned.push({ ...range, replacement: edits[i]?.text ?? '' });
+    return positioned;
   }
   const text = textOf();
   return text === undefined ? undefined : positionEdits(text, edits);
