@@ -1,10 +1,7 @@
 #!/usr/bin/env node
 // Entry point of the bundled CLI (`packages/ftbot/dist/cli/ftbot.mjs`): runs `main` and sets the
 // exit code. `bin/ftbot.js` does the same for the unbundled build in a checkout. A cold scan's
-// worker threads load this same file (`io/scan-with-workers.ts`): there it scans its part instead.
-import { isMainThread } from 'node:worker_threads';
+// worker threads load the bundle's other entry, `scan-part-worker.mjs` (`io/scan-with-workers.ts`).
 import { main } from './main.js';
-import { runScanPartWorker } from '../io/scan-part-worker.js';
 
-if (isMainThread) process.exitCode = await main();
-else await runScanPartWorker();
+process.exitCode = await main();

@@ -24,11 +24,19 @@ export type TextEdit = {
   text: string;
 };
 
+/** Where a text edit sits: 1-based lines and UTF-16 columns, end exclusive. */
+export type EditRange = { line: number; column: number; endLine: number; endColumn: number };
+
 export type Fix = {
   /** One imperative line, e.g. "Add a `Py_mod_gil` slot". */
   title: string;
   applicability: Applicability;
   edits: TextEdit[];
+  /**
+   * Where each edit sits (same order as `edits`), set by the engine while it has the text, so
+   * reports (JSON, SARIF, rdjson) give line/column ranges without reading the file again.
+   */
+  ranges?: EditRange[];
 };
 
 /** A rule violation at a place in a file. Lines and columns are 1-based; columns count UTF-16 units. */

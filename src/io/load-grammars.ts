@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Language, Parser } from 'web-tree-sitter';
+import type { Language } from 'web-tree-sitter';
 import type { Grammars } from '../core/engine/scan-files.js';
 import type { SourceLanguage } from '../core/languages.js';
 
@@ -47,6 +47,8 @@ export async function loadGrammars(languages: Iterable<SourceLanguage> = ['c', '
   const wanted = new Set([...languages].map((l) => grammarOf[l]));
   // Nothing to parse (every source came from the scan cache): the runtime is not even compiled.
   if (wanted.size === 0) return {};
+  // Imported here, so a process that parses nothing (a warm re-scan) never loads the runtime's code.
+  const { Language, Parser } = await import('web-tree-sitter');
   runtime ??= Parser.init();
   await runtime;
   const entries = await Promise.all(

@@ -1,10 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
 import { isAscii } from 'node:buffer';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic, Finding } from '../core/diagnostics.js';
 import type { CachedFile, FileCache } from '../core/engine/file-cache.js';
+import type { ProjectFacts } from '../core/engine/project-facts.js';
+import type { ScanFacts } from '../core/engine/scan-facts.js';
+import type { ScanResult } from '../core/engine/scan-files.js';
 import type { Suppression } from '../core/engine/suppressions.js';
 import { VERSION } from '../core/version.js';
 import { grammarFilePaths } from './load-grammars.js';
@@ -13,6 +17,8 @@ import { grammarFilePaths } from './load-grammars.js';
 const FORMAT = 2;
 /** Entries one cache file keeps (those of the latest scan first); beyond this, others are dropped. */
 const MAX_ENTRIES = 100_000;
+/** Diagnostics that may not happen again (a bug, a read that failed): a scan with one is never replayed whole. */
+const transientKinds = new Set(['internal-error', 'read-error']);
 /** A cache file bigger than this is not written (the scan is still correct, just not cached). */
 const MAX_FILE_BYTES = 256 * 1024 * 1024;
 /** Cache files kept per format (one per rule set and ftbot build); the least recently written go. */
@@ -165,6 +171,151 @@ export function openScanCache(params: { dir: string; key: string; startedAt?: nu
   };
 }
 
+/** A file the engine was handed, as the walk saw it (`language`: a `.py` that Cython compiles). */
+export type ScanInput = FileStat & { regular: boolean; language?: 'cython' };
+
+/**
+ * The last complete scan of one rule set (`<dir>/v<format>/<key>.last`): the files it was handed
+ * with their stats, and its result. A re-scan handed exactly the same files, none changed by its
+ * stat, gets that result back without reading the per-file cache or running any rule: the result
+ * is a function of those files' contents (the stats stand for them, as the per-file entries'
+ * do), the rule set and ftbot's build (the key), and nothing else. The project facts and the
+ * published facts are decoded only when asked for.
+ */
+export type LastScan = {
+  /** True when `file` was handed to that scan with this stat (so it is not generated code). */
+  knows(file: FileStat): boolean;
+  /** That scan's result, if `inputs` are exactly its files with the same stats; else undefined. */
+  replay(inputs: readonly ScanInput[]): ScanResult | undefined;
+};
+
+/** One input as stored: path, size, times, regular (1 or 0), language mark ('' or 'cython'). */
+type StoredInput = [path: string, size: number, mtimeMs: number, ctimeMs: number, regular: number, language: string];
+
+const storedInput = (f: ScanInput): StoredInput => [f.path, f.size, f.mtimeMs, f.ctimeMs, f.regular ? 1 : 0, f.language ?? ''];
+
+function sameInput(stored: StoredInput | undefined, f: ScanInput): boolean {
+  return (
+    stored !== undefined &&
+    stored[0] === f.path &&
+    stored[1] === f.size &&
+    stored[2] === f.mtimeMs &&
+    stored[3] === f.ctimeMs &&
+    stored[4] === (f.regular ? 1 : 0) &&
+    stored[5] === (f.language ?? '')
+  );
+}
+
+function lastScanFile(dir: string, key: string): { folder: string; file: string } {
+  const folder = join(dir, `v${FORMAT}`);
+  return { folder, file: join(folder, `${key.slice(0, 24)}.last`) };
+}
+
+/**
+ * Reads the last complete scan of the rule set `key`; undefined when there is none or it is
+ * damaged. The file is four lines after its header (inputs, findings and diagnostics, published
+ * facts, project facts); only the first is decoded here, the others when asked for.
+ */
+export function readLastScan(params: { dir: string; key: string }): LastScan | undefined {
+  const { file } = lastScanFile(params.dir, params.key);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const newline = bytes.indexOf(0x0a);
+  const header = bytes.subarray(0, Math.max(newline, 0)).toString('latin1').split(' ');
+  const body = bytes.subarray(newline + 1);
+  if (newline < 0 || header[0] !== 'ftbot-last' || header[1] !== String(FORMAT) || header[2] !== params.key || header[3] !== sha256(body)) return undefined;
+  const lines: Buffer[] = [];
+  for (let at = 0; lines.length < 4; ) {
+    const end = body.indexOf(0x0a, at);
+    lines.push(body.subarray(at, end < 0 ? body.length : end));
+    if (end < 0) break;
+    at = end + 1;
+  }
+  const [inputsText, mainText, factsText, projectText] = lines;
+  if (projectText === undefined || mainText === undefined || factsText === undefined || inputsText === undefined) return undefined;
+  let inputs: StoredInput[];
+  try {
+    // The writer escapes every non-ASCII character: one-byte text decodes and parses fastest.
+    inputs = JSON.parse(inputsText.toString('latin1')) as StoredInput[];
+    if (!Array.isArray(inputs)) return undefined;
+  } catch {
+    return undefined;
+  }
+  const byPath = new Map(inputs.map((stored) => [stored[0], stored]));
+  return {
+    knows(stat) {
+      const stored = byPath.get(stat.path);
+      return stored !== undefined && stored[1] === stat.size && stored[2] === stat.mtimeMs && stored[3] === stat.ctimeMs;
+    },
+    replay(current) {
+      if (current.length !== inputs.length || !current.every((f, i) => sameInput(inputs[i], f))) return undefined;
+      try {
+        const parsed = JSON.parse(mainText.toString('latin1')) as Pick<ScanResult, 'findings' | 'diagnostics' | 'stats'>;
+        let facts: ScanFacts | undefined;
+        let project: ProjectFacts | undefined;
+        return {
+          findings: parsed.findings,
+          diagnostics: parsed.diagnostics,
+          stats: parsed.stats,
+          get facts(): ScanFacts {
+            facts ??= JSON.parse(factsText.toString('latin1')) as ScanFacts;
+            return facts;
+          },
+          get project(): ProjectFacts {
+            project ??= deserialize(Buffer.from(projectText.toString('latin1'), 'base64')) as ProjectFacts;
+            return project;
+          },
+        };
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/**
+ * Records `result` as the last complete scan of the rule set `key`, handed `inputs`, of which
+ * `sources` are sources. Nothing is recorded (and an older record goes) when a file changed too
+ * close to the scan's start to trust its stat, or the scan met a bug or a read error (a re-scan
+ * must try those again). Returns a problem to show, or undefined.
+ */
+export function saveLastScan(params: { dir: string; key: string; inputs: readonly ScanInput[]; sources: number; result: ScanResult; startedAt: number }): string | undefined {
+  const { dir, key, inputs, result, startedAt } = params;
+  const { folder, file } = lastScanFile(dir, key);
+  try {
+    // The per-file entries' rule (git's "racily clean"): a stat taken too close to a change is not trusted.
+    const trusted = inputs.every((f) => f.mtimeMs < startedAt - RACY_MS);
+    if (!trusted || result.diagnostics.some((d) => transientKinds.has(d.kind))) {
+      rmSync(file, { force: true });
+      return undefined;
+    }
+    // A replay scans nothing: every source's results come from the cache.
+    const stats = { files: result.stats.files, bytes: result.stats.bytes, parsedFiles: 0, parsedBytes: 0, ...(params.sources > 0 ? { cachedFiles: params.sources } : {}) };
+    const lines = [
+      asciiJson(inputs.map(storedInput)),
+      asciiJson({ findings: result.findings, diagnostics: result.diagnostics, stats }),
+      asciiJson(result.facts),
+      serialize(result.project).toString('base64'),
+    ];
+    const body = lines.join('\n');
+    if (body.length > MAX_FILE_BYTES) return undefined;
+    writeAtomically(folder, file, `ftbot-last ${FORMAT} ${key} ${sha256(body)}\n${body}`);
+    return undefined;
+  } catch (error) {
+    rmSync(file, { force: true });
+    return `could not write the cache in ${dir}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** JSON with every non-ASCII character escaped (`\uXXXX`): it decodes as one-byte text, much faster. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** The entries to write: at most `max`, this scan's first. */
 function bounded(entries: Map<string, Entry>, touched: ReadonlySet<string>, max: number): Array<[string, Entry]> {
   const all = [...entries];
@@ -210,8 +361,13 @@ function loadEntries(file: string, key: string): { entries: Map<string, Entry>; 
 
 function writeCacheFile(folder: string, file: string, key: string, entries: Array<[string, Entry]>): void {
   // ASCII only (`\uXXXX` for the rest): see `loadEntries`.
-  const body = JSON.stringify(Object.fromEntries(entries)).replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const body = asciiJson(Object.fromEntries(entries));
   if (body.length > MAX_FILE_BYTES) return;
+  writeAtomically(folder, file, `ftbot-cache ${FORMAT} ${key} ${sha256(body)}\n${body}`);
+}
+
+/** Writes `text` to `file` in the cache folder `folder`, creating and marking the folder first. */
+function writeAtomically(folder: string, file: string, text: string): void {
   mkdirSync(folder, { recursive: true });
   const root = dirname(folder);
   // Git ignores the folder's content, and backup tools that honour cache-directory tags skip it.
@@ -220,7 +376,7 @@ function writeCacheFile(folder: string, file: string, key: string, entries: Arra
   // Write aside, then rename over: a reader sees the old file or the new one, never half of one.
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    writeFileSync(temp, `ftbot-cache ${FORMAT} ${key} ${sha256(body)}\n${body}`);
+    writeFileSync(temp, text);
     renameSync(temp, file);
   } finally {
     rmSync(temp, { force: true });
@@ -252,20 +408,22 @@ function pruneOldFiles(folder: string, current: string): void {
   const hour = 3_600_000;
   const stale = files.filter((f) => f.temp && f.mtimeMs < Date.now() - hour);
   const old = files.filter((f) => !f.temp && f.path !== current).slice(MAX_FILES - 1);
-  for (const f of [...stale, ...old]) rmSync(f.path, { force: true });
+  // A rule set's last complete scan goes with its cache file.
+  for (const f of [...stale, ...old]) for (const path of f.temp ? [f.path] : [f.path, f.path.replace(/\.json$/, '.last')]) rmSync(path, { force: true });
 }
 
 let stamp: string | undefined;
 
 /**
  * Identifies the running build of ftbot: the size and modification time of every module of the
- * package (one file in the bundled CLI) and of the grammar `.wasm` files. Computed once a process.
+ * package (the bundle's files in the bundled CLI) and of the grammar `.wasm` files. Computed once a process.
  */
 function codeStamp(): string {
   if (stamp !== undefined) return stamp;
   const here = fileURLToPath(import.meta.url);
-  // Bundled: this module is the bundle itself. Built or from source: every module under dist/ or src/.
-  const modules = basename(here) === 'scan-cache.js' || basename(here) === 'scan-cache.ts' ? listModules(dirname(dirname(here))) : [here];
+  // Built or from source: every module under dist/ or src/. Bundled: this module is one of the
+  // bundle's files (the entry and its chunks), all in one folder.
+  const modules = basename(here) === 'scan-cache.js' || basename(here) === 'scan-cache.ts' ? listModules(dirname(dirname(here))) : listModules(dirname(here));
   const parts = [...modules, ...grammarFilePaths()].map((path) => {
     try {
       const s = statSync(path);
@@ -284,7 +442,7 @@ function listModules(dir: string): string[] {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/\.(js|ts|json)$/.test(e.name)) out.push(p);
+      else if (/\.(js|mjs|ts|json)$/.test(e.name)) out.push(p);
     }
   };
   try {

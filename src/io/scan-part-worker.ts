@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { CachedFile, FileCache } from '../core/engine/file-cache.js';
 import { scanFiles, type Grammars, type ScanParams } from '../core/engine/scan-files.js';
 import { classifyPath, type SourceLanguage } from '../core/languages.js';
 import { rules as allRules } from '../core/rules/index.js';
 import { loadGrammars } from './load-grammars.js';
+import { readRegularFile } from './read-regular-file.js';
 
 /** One part of a cold scan: every file of the scan (for the project facts), and the sources this part scans. */
 export type ScanPartInput = {
@@ -31,20 +31,6 @@ export type ScanPartResult = {
 
 /** Marks the worker thread a `scan-with-workers` pool starts (the bundled CLI runs its own file as the worker). */
 export const SCAN_PART_WORKER = 'ftbot-scan-part';
-
-/**
- * Reads a regular file of at most `maxFileSize` bytes (a symlink is followed first), or undefined:
- * a FIFO would block the read and a device such as `/dev/zero` never ends.
- */
-export function readRegularFile(absolute: string, maxFileSize: number): string | undefined {
-  try {
-    const stat = statSync(absolute);
-    if (!stat.isFile() || stat.size > maxFileSize) return undefined;
-    return readFileSync(absolute, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Scans the sources of one part and returns their results in the shape of scan-cache entries, so

@@ -100,9 +100,9 @@ const runningFromSource = here.endsWith('.ts');
 
 /**
  * The worker's script: beside this module when built (`dist/io/`) or run from source; in the
- * bundled CLI this module is the bundle itself, whose entry runs the part in a worker thread.
+ * bundled CLI this module is a chunk beside the bundle's second entry, `scan-part-worker.mjs`.
  */
 function workerScript(): string | URL {
   if (runningFromSource) return `(async () => { (await import('tsx/esm/api')).register(); await import(${JSON.stringify(new URL('./scan-part-worker.ts', import.meta.url).href)}); })()`;
-  return basename(here) === 'scan-with-workers.js' ? new URL('./scan-part-worker.js', import.meta.url) : new URL(import.meta.url);
+  return new URL(basename(here) === 'scan-with-workers.js' ? './scan-part-worker.js' : './scan-part-worker.mjs', import.meta.url);
 }

@@ -70,8 +70,10 @@ export function walkFiles(params: {
     if (dir !== index?.base && entries.some((e) => e.name === '.git')) index = indexOf(dir) ?? index;
     const scoped = [...ignores, ...ignoresIn(dir, new Set(entries.map((e) => e.name)))];
     entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+    // `dir` is normal (resolved, then extended here): plain concatenation is `join` without its cost.
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
     for (const entry of entries) {
-      const abs = join(dir, entry.name);
+      const abs = prefix + entry.name;
       const isDir = entry.isDirectory();
       if (isDir && skippedDirectories.has(entry.name)) continue;
       const tracked = index !== undefined && isTracked(index, abs, isDir);

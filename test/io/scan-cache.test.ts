@@ -295,6 +295,107 @@ describe('the scan cache', () => {
   });
 });
 
+describe('the last complete scan', () => {
+  const sources = ['pyproject.toml', 'src/a.c', 'src/b.c', 'src/clean.c'];
+  /** A project whose files are old enough to trust by their stat, scanned once with `dir`. */
+  async function scannedProject(dir: string, files: Record<string, string> = {}): Promise<string> {
+    const root = sampleProject();
+    for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path), text);
+    ageFiles(root, [...sources, ...Object.keys(files)]);
+    await scan(root, dir);
+    return root;
+  }
+  const lastFiles = (dir: string): string[] => readdirSync(join(dir, 'v2')).filter((n) => n.endsWith('.last'));
+
+  it('replays the whole result when no file changed: no file read, no rule run, the same findings and facts', async () => {
+    const dir = cacheDir();
+    const root = await scannedProject(dir);
+    expect(lastFiles(dir)).toHaveLength(1);
+    // Without the per-file entries, only the record of the last scan can answer.
+    for (const file of cacheFiles(dir)) rmSync(file);
+    const replayed = await scan(root, dir);
+    expect(replayed.stats).toMatchObject({ parsedFiles: 0, cachedFiles: 3 });
+    expect(visible(replayed)).toEqual(visible(await scan(root, undefined)));
+    expect(replayed.project.classifiers).toEqual(['Programming Language :: Python :: Free Threading :: 2 - Beta']);
+    expect(replayed.findings.some((f) => f.ruleId === 'FT034')).toBe(true);
+  });
+
+  it('is not used when a source is rewritten with the same size and its old modification time', async () => {
+    const dir = cacheDir();
+    const root = await scannedProject(dir);
+    const before = statSync(join(root, 'src/clean.c'));
+    writeFileSync(join(root, 'src/clean.c'), 'int add(int a, int b) { return a - b; }\n');
+    utimesSync(join(root, 'src/clean.c'), before.atime, before.mtime);
+    expect(statSync(join(root, 'src/clean.c')).size).toBe(before.size);
+    const again = await scan(root, dir);
+    expect(again.stats.cachedFiles).toBe(2);
+    expect(visible(again)).toEqual(visible(await scan(root, undefined)));
+  });
+
+  it('is not used when a build file changes, a file is added or removed, or the rule set changes', async () => {
+    const dir = cacheDir();
+    const root = await scannedProject(dir);
+    writeFileSync(join(root, 'pyproject.toml'), pyproject('Programming Language :: Python :: 3'));
+    const changed = await scan(root, dir);
+    expect(changed.findings.some((f) => f.ruleId === 'FT034')).toBe(false);
+    expect(visible(changed)).toEqual(visible(await scan(root, undefined)));
+    writeFileSync(join(root, 'src/c.c'), module('c'));
+    expect(visible(await scan(root, dir))).toEqual(visible(await scan(root, undefined)));
+    rmSync(join(root, 'src/c.c'));
+    expect(visible(await scan(root, dir))).toEqual(visible(await scan(root, undefined)));
+    const all = await scan(root, dir, selectAll);
+    expect(visible(all)).toEqual(visible(await scan(root, undefined, selectAll)));
+  });
+
+  it('follows a configuration change: exclusions and per-file ignores apply to the replayed result', async () => {
+    // The configuration files decide (the other tests replace them with the defaults).
+    const fromFiles = (c: ResolvedConfig): ResolvedConfig => c;
+    const dir = cacheDir();
+    const root = await scannedProject(dir);
+    await scan(root, dir, fromFiles);
+    expect((await scan(root, dir, fromFiles)).findings.some((f) => f.path === 'src/a.c')).toBe(true);
+    writeFileSync(join(root, '.ftbot.toml'), '[per-file-ignores]\n"src/a.c" = ["FT001"]\n');
+    ageFiles(root, ['.ftbot.toml']);
+    const ignored = await scan(root, dir, fromFiles);
+    expect(ignored.findings.some((f) => f.path === 'src/a.c' && f.ruleId === 'FT001')).toBe(false);
+    expect(visible(ignored)).toEqual(visible(await scan(root, undefined, fromFiles)));
+    writeFileSync(join(root, '.ftbot.toml'), 'extend-exclude = ["src/b.c"]\n');
+    ageFiles(root, ['.ftbot.toml']);
+    const excluded = await scan(root, dir, fromFiles);
+    expect(excluded.findings.some((f) => f.path === 'src/b.c')).toBe(false);
+    expect(visible(excluded)).toEqual(visible(await scan(root, undefined, fromFiles)));
+  });
+
+  it('is not recorded while a file changed too recently to trust its stat', async () => {
+    const dir = cacheDir();
+    const root = sampleProject();
+    await scan(root, dir);
+    expect(lastFiles(dir)).toEqual([]);
+    ageFiles(root, sources);
+    await scan(root, dir);
+    expect(lastFiles(dir)).toHaveLength(1);
+    // A fresh change removes the record instead of leaving an old one behind.
+    writeFileSync(join(root, 'src/clean.c'), module('clean'));
+    await scan(root, dir);
+    expect(lastFiles(dir)).toEqual([]);
+  });
+
+  it('ignores a damaged record and scans from the per-file entries', async () => {
+    const dir = cacheDir();
+    const root = await scannedProject(dir);
+    const expected = visible(await scan(root, undefined));
+    const [name = ''] = lastFiles(dir);
+    const file = join(dir, 'v2', name);
+    const text = readFileSync(file, 'latin1');
+    for (const damaged of [text.slice(0, text.length / 2), text.replace('"FT034"', '"FT035"'), '']) {
+      writeFileSync(file, damaged, 'latin1');
+      const again = await scan(root, dir);
+      expect(again.stats.cachedFiles).toBe(3);
+      expect(visible(again)).toEqual(expected);
+    }
+  });
+});
+
 describe('resolveCacheDir', () => {
   const root = projects.create({ 'sub/a.c': 'int x;\n' });
   it('follows --no-cache, then --cache-dir, then FTBOT_CACHE_DIR, then the scanned directory', () => {

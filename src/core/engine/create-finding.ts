@@ -33,7 +33,12 @@ export function createReporter(params: {
       finding.related = d.related.map((r) => ({ path, ...lineIndex(r.start), message: r.message }));
     }
     if (d.fix !== undefined && rule.meta.fix !== 'never') {
-      finding.fix = { title: finding.help ?? rule.meta.title, applicability: rule.meta.fix, edits: d.fix.edits };
+      const ranges = d.fix.edits.map((e) => {
+        const a = lineIndex(e.start);
+        const b = lineIndex(e.end);
+        return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+      });
+      finding.fix = { title: finding.help ?? rule.meta.title, applicability: rule.meta.fix, edits: d.fix.edits, ranges };
     }
     into.push(finding);
   };

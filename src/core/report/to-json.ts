@@ -1,6 +1,6 @@
 import type { Diagnostic, Finding } from '../diagnostics.js';
 import { VERSION } from '../version.js';
-import { positionEdits, type PositionedEdit } from './edit-positions.js';
+import { fixEditPositions, type PositionedEdit } from './edit-positions.js';
 
 /** The JSON output contract of `ftbot scan --format json` (documented in the README). */
 export type JsonReport = {
@@ -23,8 +23,8 @@ export type JsonReport = {
 };
 
 /**
- * Builds the JSON report. `textOf` returns a file's text so fix edits can be given as line/column
- * ranges; findings without fixes never call it.
+ * Builds the JSON report. Fix edits are given as line/column ranges: those the engine stored with
+ * the fix, else from the file's text (`textOf`; findings without fixes never call it).
  */
 export function renderJson(params: {
   findings: readonly Finding[];
@@ -46,10 +46,8 @@ export function renderJson(params: {
         severity: f.severity,
         confidence: f.confidence,
       };
-      const text = f.fix === undefined ? undefined : params.textOf(f.path);
-      if (f.fix !== undefined && text !== undefined) {
-        out.fix = { title: f.fix.title, applicability: f.fix.applicability, edits: positionEdits(text, f.fix.edits) };
-      }
+      const edits = f.fix === undefined ? undefined : fixEditPositions(f.fix, () => params.textOf(f.path));
+      if (f.fix !== undefined && edits !== undefined) out.fix = { title: f.fix.title, applicability: f.fix.applicability, edits };
       if (f.related !== undefined && f.related.length > 0) out.related = f.related;
       return out;
     }),

@@ -1,5 +1,5 @@
 import type { Finding } from '../diagnostics.js';
-import { positionEdits } from './edit-positions.js';
+import { fixEditPositions } from './edit-positions.js';
 
 const severities = { error: 'ERROR', warning: 'WARNING', info: 'INFO' } as const;
 
@@ -39,9 +39,9 @@ export function renderRdjson(params: {
         severity: severities[f.severity],
         code: { value: f.ruleId, ...(params.docsBaseUrl === undefined ? {} : { url: `${params.docsBaseUrl}/${f.ruleId.toLowerCase()}-${f.ruleName}.md` }) },
       };
-      const text = f.fix?.applicability === 'safe' ? params.textOf(f.path) : undefined;
-      if (f.fix !== undefined && text !== undefined) {
-        d.suggestions = positionEdits(text, f.fix.edits).map((e) => ({
+      const edits = f.fix?.applicability === 'safe' ? fixEditPositions(f.fix, () => params.textOf(f.path)) : undefined;
+      if (edits !== undefined) {
+        d.suggestions = edits.map((e) => ({
           range: { start: { line: e.line, column: e.column }, end: { line: e.endLine, column: e.endColumn } },
           text: e.replacement,
         }));

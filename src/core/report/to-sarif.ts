@@ -2,7 +2,7 @@ import type { Log, Notification, ReportingDescriptor, Result } from 'sarif';
 import type { Diagnostic, Finding } from '../diagnostics.js';
 import type { Rule } from '../engine/define-rule.js';
 import { VERSION } from '../version.js';
-import { positionEdits } from './edit-positions.js';
+import { fixEditPositions } from './edit-positions.js';
 import { firstParagraph, withoutFrontMatter } from './rule-docs.js';
 
 const levels = { error: 'error', warning: 'warning', info: 'note' } as const;
@@ -89,15 +89,15 @@ export function renderSarif(params: {
         physicalLocation: { artifactLocation: { uri: r.path, uriBaseId: '%SRCROOT%' }, region: { startLine: r.line, startColumn: r.column } },
       }));
     }
-    const text = f.fix === undefined ? undefined : textOf(f.path);
-    if (f.fix !== undefined && text !== undefined) {
+    const edits = f.fix === undefined ? undefined : fixEditPositions(f.fix, () => textOf(f.path));
+    if (f.fix !== undefined && edits !== undefined) {
       result.fixes = [
         {
           description: { text: `${f.fix.title.replace(/`/g, '')}${f.fix.applicability === 'safe' ? '' : ` (${f.fix.applicability} fix: review before applying)`}` },
           artifactChanges: [
             {
               artifactLocation: { uri: encodePath(f.path), uriBaseId: '%SRCROOT%' },
-              replacements: positionEdits(text, f.fix.edits).map((e) => ({
+              replacements: edits.map((e) => ({
                 deletedRegion: { startLine: e.line, startColumn: e.column, endLine: e.endLine, endColumn: e.endColumn },
                 insertedContent: { text: e.replacement },
               })),

@@ -46,9 +46,19 @@ describe('renderJson', () => {
     });
   });
 
-  it('leaves a fix out when the file text is not available', () => {
-    const report = renderJson({ findings: scan.findings, diagnostics: [], stats: { files: 0, bytes: 0, ms: 0 }, textOf: () => undefined });
-    expect(report.findings.every((f) => f.fix === undefined)).toBe(true);
+  it('takes the edit ranges the engine stored with the fix, without reading the file again', () => {
+    const read: string[] = [];
+    const report = renderJson({ findings: scan.findings, diagnostics: [], stats: { files: 0, bytes: 0, ms: 0 }, textOf: (path) => (read.push(path), undefined) });
+    expect(read).toEqual([]);
+    expect(report.findings).toEqual(render().findings);
+  });
+
+  it('computes the ranges from the text for a fix without them, and leaves the fix out when the text is not available', () => {
+    const bare = scan.findings.map((f) => (f.fix === undefined ? f : { ...f, fix: { title: f.fix.title, applicability: f.fix.applicability, edits: f.fix.edits } }));
+    const withText = renderJson({ findings: bare, diagnostics: [], stats: { files: 0, bytes: 0, ms: 0 }, textOf: (path) => sampleFiles[path] });
+    expect(withText.findings).toEqual(render().findings);
+    const withoutText = renderJson({ findings: bare, diagnostics: [], stats: { files: 0, bytes: 0, ms: 0 }, textOf: () => undefined });
+    expect(withoutText.findings.every((f) => f.fix === undefined)).toBe(true);
   });
 
   it('round-trips through JSON unchanged', () => {
