@@ -160,6 +160,14 @@ export function readWorkflow(text: string): WorkflowFacts {
           runsCibw = true;
           versionText = uses.slice(uses.indexOf('@') + 1);
           pinStart = startOf(get(step, 'uses'));
+          // A commit pin with the release in a comment, as Dependabot and Renovate write it:
+          // `pypa/cibuildwheel@<40 hex digits> # v3.2.1`.
+          const usesEnd = (get(step, 'uses') as YamlNode | null)?.range?.[1];
+          if (/^[0-9a-f]{40}$/i.test(versionText) && usesEnd !== undefined) {
+            const lineEnd = text.indexOf('\n', usesEnd);
+            const comment = /^[ \t]+#[ \t]*(?:tag[:=][ \t]*)?(v?\d+\.\d+(?:\.\d+)?)\b/.exec(text.slice(usesEnd, lineEnd < 0 ? text.length : lineEnd));
+            if (comment !== null) versionText = comment[1] ?? versionText;
+          }
         } else if (typeof run === 'string' && /(?:^|[\s;&|])(?:cibuildwheel|python\d?(?:\.\d+)?\s+-m\s+cibuildwheel)(?=\s|$)/m.test(run)) {
           runsCibw = true;
           // `pip install cibuildwheel==2.21.3`, or a range whose cap decides what pip installs:

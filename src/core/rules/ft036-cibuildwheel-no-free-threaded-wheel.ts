@@ -1,70 +1,16 @@
+import { below, configOptIns, freeThreadedBuilds, misreadOptIns, optInVerdict, withFilePin } from '../build-files/cibuildwheel-versions.js';
 import type { CibuildwheelConfig } from '../build-files/read-build-file.js';
 import { compareVersions, type Version } from '../build-files/requirements.js';
 import type { CibuildwheelRun } from '../build-files/workflow-jobs.js';
 import { defineRule } from '../engine/define-rule.js';
 import type { ProjectFacts } from '../engine/project-facts.js';
-import { matchGlob } from '../parsing/match-glob.js';
 
-/*
- * What each cibuildwheel release builds for free-threaded Python (cibuildwheel changelog):
- * 2.18.1 adds `cp313t` behind `CIBW_FREE_THREADED_SUPPORT` / `free-threaded-support`; 2.22.0 moves
- * the opt-in to `enable = ["cpython-freethreading"]`; 3.0.0 removes the old option; 3.1.0 builds
- * `cp314t` by default; 3.4.1 deprecates 3.13t (and `enable = "all"` stops including it); 4.0.0
- * removes 3.13t builds and the `cpython-freethreading` value.
- */
 const v = (major: number, minor: number, patch = 0): Version => [major, minor, patch];
-const atLeast = (version: Version | undefined, min: Version): boolean => version === undefined || compareVersions(version, min) >= 0;
-const below = (version: Version | undefined, max: Version): boolean => version !== undefined && compareVersions(version, max) < 0;
-
-const platforms = ['manylinux_x86_64', 'manylinux_aarch64', 'musllinux_x86_64', 'win_amd64', 'macosx_arm64', 'macosx_x86_64'];
-
-function truthy(value: string | undefined): boolean {
-  return value !== undefined && /^\s*(1|true|yes|on)\s*$/i.test(value);
-}
-
-/** The free-threaded interpreters (`3.13t`, `3.14t`) a cibuildwheel run builds wheels for. */
-export function freeThreadedBuilds(run: Pick<CibuildwheelRun, 'version' | 'env'>, config: CibuildwheelConfig | undefined): string[] {
-  const version = run.version;
-  const env = (name: string): string[] => run.env.get(name)?.values ?? [];
-  const enable = [...env('CIBW_ENABLE').flatMap((s) => s.split(/\s+/)), ...(config?.enable ?? [])];
-  const legacy = env('CIBW_FREE_THREADED_SUPPORT').some(truthy) || config?.freeThreadedSupport === true;
-  const enabled =
-    (legacy && atLeast(version, v(2, 18, 1)) && below(version, v(3, 0))) ||
-    (enable.includes('cpython-freethreading') && atLeast(version, v(2, 22)) && below(version, v(4, 0))) ||
-    (enable.includes('all') && atLeast(version, v(3, 0)) && below(version, v(3, 4, 1)));
-  const buildValues = env('CIBW_BUILD');
-  const selectors = buildValues.length > 0 ? buildValues.flatMap((s) => s.split(/\s+/).filter(Boolean)) : config?.build;
-  const selected = (tag: string): boolean => selectors === undefined || selectors.length === 0 || platforms.some((p) => selectors.some((s) => matchGlob(s, `${tag}-${p}`)));
-  const out: string[] = [];
-  if (enabled && version !== undefined && atLeast(version, v(2, 18, 1)) && selected('cp313t')) out.push('3.13t');
-  if (atLeast(version, v(3, 1)) && selected('cp314t')) out.push('3.14t');
-  // Unpinned (the newest release) also builds 3.15t.
-  if (atLeast(version, v(4, 2)) && selected('cp315t')) out.push('3.15t');
-  return out;
-}
 
 /** The configuration without its `build` selector. */
 function withoutBuild(config: CibuildwheelConfig): CibuildwheelConfig {
   const { build: _build, ...rest } = config;
   return rest;
-}
-
-/**
- * A run without a pin in its workflow, pinned by a requirement file its job installs
- * (`pip install -r tools/wheel-requirements.txt` with `cibuildwheel==2.19.2` in it).
- */
-function withFilePin(run: CibuildwheelRun, project: ProjectFacts): CibuildwheelRun {
-  if (run.version !== undefined || run.requirementFiles.length === 0) return run;
-  for (const file of run.requirementFiles) {
-    // The path as the job names it, from the scan root or from a sub-project's folder.
-    const facts = project.buildFiles.get(file) ?? [...project.buildFiles.values()].find((f) => f.path.endsWith(`/${file}`));
-    const pin = facts?.pins.find((p) => p.tool === 'cibuildwheel');
-    const max = pin?.requirement.max;
-    if (pin === undefined || max === undefined) continue;
-    const version: Version = max.inclusive ? max.version : max.version[1] === 0 && max.version[2] === 0 ? [max.version[0] - 1, 99, 0] : [max.version[0], Math.max(0, max.version[1] - 1), 99];
-    return { ...run, version, versionText: `${pin.requirement.spec.replace(/^==/, "")} (pinned in ${file})` };
-  }
-  return run;
 }
 
 /** True when a run leaves free-threaded wheels out on purpose: abi3 builds, or a `t` skip (FT030, FT031). */
@@ -82,8 +28,11 @@ function skipsOnPurpose(jobId: string, run: CibuildwheelRun): boolean {
 function configGap(path: string, source: string, project: ProjectFacts): { start: number; end: number; data: Record<string, string> } | undefined {
   const config = project.buildFiles.get(path)?.cibuildwheel;
   if (config === undefined) return undefined;
-  const runs = [...project.buildFiles.values()].flatMap((f) => (f.workflow?.jobs ?? []).flatMap((job) => job.cibuildwheel.map((run) => ({ job: job.id, run: withFilePin(run, project) }))));
+  const runs = [...project.buildFiles.values()].flatMap((f) => (f.workflow?.jobs ?? []).flatMap((job) => job.cibuildwheel.map((run) => ({ job: job.id, run: withFilePin(run, project.buildFiles) }))));
   if (runs.length === 0) return undefined;
+  // An opt-in that a pinned run's release rejects is FT032's finding.
+  const optIns = configOptIns(config);
+  if (runs.some(({ run }) => run.version !== undefined && optIns.some((o) => optInVerdict(o, run.version ?? [0, 0, 0], 'config') !== 'ok'))) return undefined;
   for (const { job, run } of runs) {
     if (freeThreadedBuilds(run, config).length > 0 || skipsOnPurpose(job, run)) return undefined;
     // A job's own opt-in is where its fix goes; so is its `CIBW_BUILD` once no opt-in is needed (3.1+).
@@ -145,11 +94,13 @@ export default defineRule({
     const config = [...ctx.project.buildFiles.values()].find((f) => f.cibuildwheel !== undefined)?.cibuildwheel;
     for (const job of jobs) {
       const first = job.cibuildwheel[0];
-      const run = first === undefined ? undefined : withFilePin(first, ctx.project);
+      const run = first === undefined ? undefined : withFilePin(first, ctx.project.buildFiles);
       if (run === undefined || freeThreadedBuilds(run, config).length > 0) continue;
       // A job that builds limited-API (abi3) wheels cannot make free-threaded ones (FT030's
       // business); one that skips free-threaded builds on purpose is FT031's.
       if (skipsOnPurpose(job.id, run)) continue;
+      // An opt-in the pinned release ignores or rejects is FT032's finding, with the right opt-in.
+      if (misreadOptIns(run).length > 0) continue;
       const version = run.version;
       const missing = below(version, v(4, 0)) ? '3.13t, 3.14t' : '3.14t';
       const data = { job: job.id, version: run.versionText ?? 'latest', missing, optIn: below(version, v(2, 22)) ? '`CIBW_FREE_THREADED_SUPPORT: 1`' : '`CIBW_ENABLE: cpython-freethreading`' };
