@@ -174,7 +174,7 @@ export function readWorkflow(text: string): WorkflowFacts {
           // `"cibuildwheel>=2.17,<3"` installs the newest 2.x (read as 2.99).
           const jobSource = text.slice(start, end);
           const pin = /\bcibuildwheel\s*==\s*([\d.]+)/.exec(jobSource);
-          const cap = pin === null ? /\bcibuildwheel\s*(?:[><=~!]=?\s*[\d.*]+\s*,\s*)*<\s*(\d+)(?:\.(\d+))?(?![\d.])/.exec(jobSource) : null;
+          const cap = pin === null ? /\bcibuildwheel\s*(?:[><=~!]=?\s*[\d.*]+\s*,\s*)*<\s*(\d+)(?:\.(\d+))?(?:\.\d+)?(?![\d.])/.exec(jobSource) : null;
           if (pin !== null) versionText = pin[1];
           else if (cap !== null) {
             newestAllowed = cap[2] === undefined || cap[2] === '0' ? `${Number(cap[1]) - 1}.99` : `${cap[1]}.${Number(cap[2]) - 1}.99`;

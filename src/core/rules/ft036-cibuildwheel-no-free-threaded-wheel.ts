@@ -41,12 +41,14 @@ function configGap(path: string, source: string, project: ProjectFacts): { start
   const versions = runs.map((r) => r.run.version);
   const oldest = versions.reduce<Version | undefined>((a, b) => (a === undefined || (b !== undefined && compareVersions(b, a) < 0) ? b : a), undefined);
   const text = runs.find((r) => r.run.version === oldest)?.run.versionText ?? 'latest';
-  // The span: the table header, through the `build =` line when there is one.
   const headerEnd = source.indexOf('\n', config.start);
   const rest = source.slice(config.start, config.start + 5000);
   const nextTable = /^\[(?!tool\.cibuildwheel)/m.exec(rest.slice(1));
-  const buildLine = /^build[ \t]*=[^\n]*/m.exec(nextTable === null ? rest : rest.slice(0, nextTable.index + 1));
-  const end = buildLine === null ? (headerEnd < 0 ? source.length : headerEnd) : config.start + buildLine.index + buildLine[0].length;
+  // The span: the table header, through the last line that decides what is built there (`build`,
+  // an opt-out such as `free-threaded-support = false`, an `enable` list without the opt-in).
+  const table = nextTable === null ? rest : rest.slice(0, nextTable.index + 1);
+  const deciding = [...table.matchAll(/^(?:build|free-threaded-support|enable)[ \t]*=[^\n]*/gm)].at(-1);
+  const end = deciding === undefined ? (headerEnd < 0 ? source.length : headerEnd) : config.start + deciding.index + deciding[0].length;
   let fix: string;
   if (below(oldest, v(2, 18, 1))) fix = 'upgrade cibuildwheel to 3.1 or later in the workflows, which builds `cp314t` by default';
   else if (below(oldest, v(2, 22))) fix = 'add `free-threaded-support = true`, or upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default';
