@@ -4,6 +4,7 @@ import { compareVersions, type Version } from '../build-files/requirements.js';
 import type { CibuildwheelRun } from '../build-files/workflow-jobs.js';
 import { defineRule } from '../engine/define-rule.js';
 import type { ProjectFacts } from '../engine/project-facts.js';
+import { matchGlob } from '../parsing/match-glob.js';
 
 const v = (major: number, minor: number, patch = 0): Version => [major, minor, patch];
 
@@ -11,6 +12,19 @@ const v = (major: number, minor: number, patch = 0): Version => [major, minor, p
 function withoutBuild(config: CibuildwheelConfig): CibuildwheelConfig {
   const { build: _build, ...rest } = config;
   return rest;
+}
+
+/**
+ * True for a `CIBW_BUILD` selection that builds no CPython 3.13 or later (`cp27-* pp27-*`) or a
+ * single CPython version (`cp313-manylinux*`): a legacy or smoke-test job, not the release build.
+ */
+function sideJob(values: string[] | undefined): boolean {
+  const selectors = (values ?? []).flatMap((s) => s.split(/\s+/).filter(Boolean));
+  if (selectors.length === 0) return false;
+  const recent = ['cp313', 'cp313t', 'cp314', 'cp314t', 'cp315', 'cp315t'];
+  if (!selectors.some((s) => recent.some((tag) => matchGlob(s, `${tag}-manylinux_x86_64`) || matchGlob(s, `${tag}-win_amd64`) || matchGlob(s, `${tag}-macosx_arm64`)))) return true;
+  const minors = new Set(selectors.map((s) => /^cp3(\d+)(?=[-*])/.exec(s)?.[1] ?? 'any'));
+  return minors.size === 1 && !minors.has('any');
 }
 
 /** True when a run leaves free-threaded wheels out on purpose: abi3 builds, or a `t` skip (FT030, FT031). */
@@ -94,10 +108,20 @@ export default defineRule({
     }
     const jobs = ctx.project.buildFiles.get(ctx.path)?.workflow?.jobs ?? [];
     const config = [...ctx.project.buildFiles.values()].find((f) => f.cibuildwheel !== undefined)?.cibuildwheel;
+    // Whether some job of the project (in any workflow) builds free-threaded wheels.
+    const builders = [...ctx.project.buildFiles.values()].flatMap((f) =>
+      (f.workflow?.jobs ?? []).filter((j) => {
+        const first = j.cibuildwheel[0];
+        return first !== undefined && freeThreadedBuilds(withFilePin(first, ctx.project.buildFiles), config).length > 0;
+      }),
+    );
     for (const job of jobs) {
       const first = job.cibuildwheel[0];
       const run = first === undefined ? undefined : withFilePin(first, ctx.project.buildFiles);
       if (run === undefined || freeThreadedBuilds(run, config).length > 0) continue;
+      // With free-threaded wheels built elsewhere, a job for old Pythons only or for one CPython
+      // version (a smoke test) is not where they are missing.
+      if (builders.length > 0 && sideJob(run.env.get('CIBW_BUILD')?.values)) continue;
       // A job that builds limited-API (abi3) wheels cannot make free-threaded ones (FT030's
       // business); one that skips free-threaded builds on purpose is FT031's.
       if (skipsOnPurpose(job.id, run)) continue;
