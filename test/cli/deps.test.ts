@@ -179,6 +179,18 @@ describe('ftbot deps', () => {
     expect(fake.stderr()).toBe('ftbot deps: 1 of 1 dependencies could not be checked\n');
   });
 
+  it('with --offline asks nothing, lists each dependency as not checked and exits 0', async () => {
+    // No interceptor is set up: a request to PyPI would fail the test.
+    const dir = project('offline', { 'pyproject.toml': '[project]\nname = "demo"\ndependencies = ["msgpack>=1", "tomli; python_version < \'3.11\'"]\n' });
+    const fake = createFakeIo();
+    expect(await execute(['deps', dir, '--offline', '--format', 'json'], fake.io)).toBe(0);
+    const json = JSON.parse(fake.stdout()) as { dependencies: { name: string; status: string; note: string }[]; skipped: { requirement: string }[]; blockers: string[] };
+    expect(json.dependencies).toEqual([expect.objectContaining({ name: 'msgpack', status: 'unknown', note: 'Not checked: --offline, PyPI was not asked for `msgpack`.' })]);
+    expect(json.skipped.map((s) => s.requirement)).toEqual(["tomli; python_version < '3.11'"]);
+    expect(json.blockers).toEqual([]);
+    expect(fake.stderr()).toBe('ftbot deps: --offline: the check was skipped for 1 dependency\n');
+  });
+
   it('exits 2 on an unreadable pyproject.toml, naming it', async () => {
     const dir = project('broken', { 'pyproject.toml': '[project\n' });
     const fake = createFakeIo();

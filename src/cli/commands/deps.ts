@@ -10,6 +10,7 @@ import {
   toReadinessJson,
   type DependencyFile,
 } from '../../core/deps/index.js';
+import type { PackageIndex } from '../../core/ports.js';
 import { createPypiIndex } from '../../io/pypi-index.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo, type Command } from '../io.js';
 
@@ -20,7 +21,7 @@ type Format = (typeof FORMATS)[number];
 const MAX_FILES = 50;
 const MAX_FILE_BYTES = 1024 * 1024;
 
-const usage = `Usage: ftbot deps [dir] [--format text|json|markdown] [--max <n>] [--include-optional]
+const usage = `Usage: ftbot deps [dir] [--format text|json|markdown] [--max <n>] [--include-optional] [--offline]
 
 Checks whether the project's dependencies install on free-threaded CPython (3.13t, 3.14t,
 3.15t): for each one, PyPI's latest release is classified as ready (free-threaded wheels),
@@ -35,16 +36,23 @@ Options:
   --max <n>            Check at most <n> dependencies (default 50); the rest are listed as skipped
   --include-optional   Also check optional groups ([project.optional-dependencies],
                        extras_require, requirements-dev.txt and the like)
+  --offline            Ask nothing: read the dependency files and list every dependency
+                       as not checked (exit 0 unless a file cannot be read)
   -h, --help           Show this help
 
 Exit codes:
   0  no dependency blocks free-threaded installs
   1  some dependency has compiled wheels for GIL builds only (a blocker)
   2  usage error, an unreadable dependency file, no dependency file, or PyPI could not
-     answer for any dependency
+     answer for any dependency (use --offline where PyPI cannot be reached)
 `;
 
-type Options = { dir: string; format: Format; max: number; includeOptional: boolean };
+/** The index `--offline` uses: it asks nothing and says so for every project. */
+const offlineIndex: PackageIndex = {
+  findRelease: ({ project }) => Promise.resolve({ status: 'unknown', kind: 'network', reason: `Not checked: --offline, PyPI was not asked for \`${project}\`` }),
+};
+
+type Options = { dir: string; format: Format; max: number; includeOptional: boolean; offline: boolean };
 
 function parse(args: string[]): Options {
   const parsed = parseArgs({
@@ -55,6 +63,7 @@ function parse(args: string[]): Options {
       format: { type: 'string', default: 'text' },
       max: { type: 'string', default: '50' },
       'include-optional': { type: 'boolean', default: false },
+      offline: { type: 'boolean', default: false },
     },
   });
   const { format, max } = parsed.values;
@@ -62,7 +71,7 @@ function parse(args: string[]): Options {
   if (!/^\d+$/.test(max) || Number(max) < 1) throw new UsageError(`--max takes a positive whole number, got '${max}'`);
   const [dir, ...extra] = parsed.positionals;
   if (extra.length > 0) throw new UsageError(`one directory at a time; got also '${extra.join(' ')}'`);
-  return { dir: dir ?? '.', format: format as Format, max: Number(max), includeOptional: parsed.values['include-optional'] };
+  return { dir: dir ?? '.', format: format as Format, max: Number(max), includeOptional: parsed.values['include-optional'], offline: parsed.values.offline };
 }
 
 /** Reads one file of the project, or undefined when it is missing, not a file, or too large. */
@@ -108,7 +117,7 @@ async function collectFiles(root: string): Promise<DependencyFile[]> {
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  const { dir, format, max, includeOptional } = parse(args);
+  const { dir, format, max, includeOptional, offline } = parse(args);
   const root = resolve(io.cwd, dir);
   const info = await stat(root).catch(() => undefined);
   if (info?.isDirectory() !== true) throw new UsageError(`'${dir}' is not a directory`);
@@ -119,13 +128,19 @@ async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT_ERROR;
   }
   const baseUrl = io.env.FTBOT_PYPI_URL;
-  const index = createPypiIndex({ fetch: io.fetch, ...(baseUrl === undefined || baseUrl === '' ? {} : { baseUrl }) });
+  // Offline, nothing is asked: each dependency is reported as not checked, and the exit code
+  // says the check was skipped rather than that the index failed.
+  const index: PackageIndex = offline ? offlineIndex : createPypiIndex({ fetch: io.fetch, ...(baseUrl === undefined || baseUrl === '' ? {} : { baseUrl }) });
   const check = await checkDependencyReadiness({ files, index, maxDependencies: max, includeOptional });
 
   if (format === 'json') io.stdout(`${JSON.stringify(toReadinessJson(check), null, 2)}\n`);
   else io.stdout(renderReadiness(check, format));
 
   for (const error of check.errors) io.stderr(`ftbot deps: ${error.path}: ${error.message}\n`);
+  if (offline) {
+    io.stderr(`ftbot deps: --offline: the check was skipped for ${check.dependencies.length} ${check.dependencies.length === 1 ? 'dependency' : 'dependencies'}\n`);
+    return check.errors.length > 0 ? EXIT_ERROR : EXIT_OK;
+  }
   const unknown = check.dependencies.filter((d) => d.status === 'unknown').length;
   if (unknown > 0) io.stderr(`ftbot deps: ${unknown} of ${check.dependencies.length} dependencies could not be checked\n`);
   if (check.blockers.length > 0) return EXIT_FINDINGS;

@@ -160,13 +160,21 @@ export function readWorkflow(text: string): WorkflowFacts {
           runsCibw = true;
           versionText = uses.slice(uses.indexOf('@') + 1);
           pinStart = startOf(get(step, 'uses'));
+          // A commit pin with the release in a comment, as Dependabot and Renovate write it:
+          // `pypa/cibuildwheel@<40 hex digits> # v3.2.1`.
+          const usesEnd = (get(step, 'uses') as YamlNode | null)?.range?.[1];
+          if (/^[0-9a-f]{40}$/i.test(versionText) && usesEnd !== undefined) {
+            const lineEnd = text.indexOf('\n', usesEnd);
+            const comment = /^[ \t]+#[ \t]*(?:tag[:=][ \t]*)?(v?\d+\.\d+(?:\.\d+)?)\b/.exec(text.slice(usesEnd, lineEnd < 0 ? text.length : lineEnd));
+            if (comment !== null) versionText = comment[1] ?? versionText;
+          }
         } else if (typeof run === 'string' && /(?:^|[\s;&|])(?:cibuildwheel|python\d?(?:\.\d+)?\s+-m\s+cibuildwheel)(?=\s|$)/m.test(run)) {
           runsCibw = true;
           // `pip install cibuildwheel==2.21.3`, or a range whose cap decides what pip installs:
           // `"cibuildwheel>=2.17,<3"` installs the newest 2.x (read as 2.99).
           const jobSource = text.slice(start, end);
           const pin = /\bcibuildwheel\s*==\s*([\d.]+)/.exec(jobSource);
-          const cap = pin === null ? /\bcibuildwheel\s*(?:[><=~!]=?\s*[\d.*]+\s*,\s*)*<\s*(\d+)(?:\.(\d+))?(?![\d.])/.exec(jobSource) : null;
+          const cap = pin === null ? /\bcibuildwheel\s*(?:[><=~!]=?\s*[\d.*]+\s*,\s*)*<\s*(\d+)(?:\.(\d+))?(?:\.\d+)?(?![\d.])/.exec(jobSource) : null;
           if (pin !== null) versionText = pin[1];
           else if (cap !== null) {
             newestAllowed = cap[2] === undefined || cap[2] === '0' ? `${Number(cap[1]) - 1}.99` : `${cap[1]}.${Number(cap[2]) - 1}.99`;

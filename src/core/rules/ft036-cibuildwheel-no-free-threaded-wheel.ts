@@ -1,3 +1,4 @@
+import { below, configOptIns, freeThreadedBuilds, misreadOptIns, optInVerdict, withFilePin } from '../build-files/cibuildwheel-versions.js';
 import type { CibuildwheelConfig } from '../build-files/read-build-file.js';
 import { compareVersions, type Version } from '../build-files/requirements.js';
 import type { CibuildwheelRun } from '../build-files/workflow-jobs.js';
@@ -5,43 +6,7 @@ import { defineRule } from '../engine/define-rule.js';
 import type { ProjectFacts } from '../engine/project-facts.js';
 import { matchGlob } from '../parsing/match-glob.js';
 
-/*
- * What each cibuildwheel release builds for free-threaded Python (cibuildwheel changelog):
- * 2.18.1 adds `cp313t` behind `CIBW_FREE_THREADED_SUPPORT` / `free-threaded-support`; 2.22.0 moves
- * the opt-in to `enable = ["cpython-freethreading"]`; 3.0.0 removes the old option; 3.1.0 builds
- * `cp314t` by default; 3.4.1 deprecates 3.13t (and `enable = "all"` stops including it); 4.0.0
- * removes 3.13t builds and the `cpython-freethreading` value.
- */
 const v = (major: number, minor: number, patch = 0): Version => [major, minor, patch];
-const atLeast = (version: Version | undefined, min: Version): boolean => version === undefined || compareVersions(version, min) >= 0;
-const below = (version: Version | undefined, max: Version): boolean => version !== undefined && compareVersions(version, max) < 0;
-
-const platforms = ['manylinux_x86_64', 'manylinux_aarch64', 'musllinux_x86_64', 'win_amd64', 'macosx_arm64', 'macosx_x86_64'];
-
-function truthy(value: string | undefined): boolean {
-  return value !== undefined && /^\s*(1|true|yes|on)\s*$/i.test(value);
-}
-
-/** The free-threaded interpreters (`3.13t`, `3.14t`) a cibuildwheel run builds wheels for. */
-export function freeThreadedBuilds(run: Pick<CibuildwheelRun, 'version' | 'env'>, config: CibuildwheelConfig | undefined): string[] {
-  const version = run.version;
-  const env = (name: string): string[] => run.env.get(name)?.values ?? [];
-  const enable = [...env('CIBW_ENABLE').flatMap((s) => s.split(/\s+/)), ...(config?.enable ?? [])];
-  const legacy = env('CIBW_FREE_THREADED_SUPPORT').some(truthy) || config?.freeThreadedSupport === true;
-  const enabled =
-    (legacy && atLeast(version, v(2, 18, 1)) && below(version, v(3, 0))) ||
-    (enable.includes('cpython-freethreading') && atLeast(version, v(2, 22)) && below(version, v(4, 0))) ||
-    (enable.includes('all') && atLeast(version, v(3, 0)) && below(version, v(3, 4, 1)));
-  const buildValues = env('CIBW_BUILD');
-  const selectors = buildValues.length > 0 ? buildValues.flatMap((s) => s.split(/\s+/).filter(Boolean)) : config?.build;
-  const selected = (tag: string): boolean => selectors === undefined || selectors.length === 0 || platforms.some((p) => selectors.some((s) => matchGlob(s, `${tag}-${p}`)));
-  const out: string[] = [];
-  if (enabled && version !== undefined && atLeast(version, v(2, 18, 1)) && selected('cp313t')) out.push('3.13t');
-  if (atLeast(version, v(3, 1)) && selected('cp314t')) out.push('3.14t');
-  // Unpinned (the newest release) also builds 3.15t.
-  if (atLeast(version, v(4, 2)) && selected('cp315t')) out.push('3.15t');
-  return out;
-}
 
 /** The configuration without its `build` selector. */
 function withoutBuild(config: CibuildwheelConfig): CibuildwheelConfig {
@@ -50,21 +15,16 @@ function withoutBuild(config: CibuildwheelConfig): CibuildwheelConfig {
 }
 
 /**
- * A run without a pin in its workflow, pinned by a requirement file its job installs
- * (`pip install -r tools/wheel-requirements.txt` with `cibuildwheel==2.19.2` in it).
+ * True for a `CIBW_BUILD` selection that builds no CPython 3.13 or later (`cp27-* pp27-*`) or a
+ * single CPython version (`cp313-manylinux*`): a legacy or smoke-test job, not the release build.
  */
-function withFilePin(run: CibuildwheelRun, project: ProjectFacts): CibuildwheelRun {
-  if (run.version !== undefined || run.requirementFiles.length === 0) return run;
-  for (const file of run.requirementFiles) {
-    // The path as the job names it, from the scan root or from a sub-project's folder.
-    const facts = project.buildFiles.get(file) ?? [...project.buildFiles.values()].find((f) => f.path.endsWith(`/${file}`));
-    const pin = facts?.pins.find((p) => p.tool === 'cibuildwheel');
-    const max = pin?.requirement.max;
-    if (pin === undefined || max === undefined) continue;
-    const version: Version = max.inclusive ? max.version : max.version[1] === 0 && max.version[2] === 0 ? [max.version[0] - 1, 99, 0] : [max.version[0], Math.max(0, max.version[1] - 1), 99];
-    return { ...run, version, versionText: `${pin.requirement.spec.replace(/^==/, "")} (pinned in ${file})` };
-  }
-  return run;
+function sideJob(values: string[] | undefined): boolean {
+  const selectors = (values ?? []).flatMap((s) => s.split(/\s+/).filter(Boolean));
+  if (selectors.length === 0) return false;
+  const recent = ['cp313', 'cp313t', 'cp314', 'cp314t', 'cp315', 'cp315t'];
+  if (!selectors.some((s) => recent.some((tag) => matchGlob(s, `${tag}-manylinux_x86_64`) || matchGlob(s, `${tag}-win_amd64`) || matchGlob(s, `${tag}-macosx_arm64`)))) return true;
+  const minors = new Set(selectors.map((s) => /^cp3(\d+)(?=[-*])/.exec(s)?.[1] ?? 'any'));
+  return minors.size === 1 && !minors.has('any');
 }
 
 /** True when a run leaves free-threaded wheels out on purpose: abi3 builds, or a `t` skip (FT030, FT031). */
@@ -82,8 +42,11 @@ function skipsOnPurpose(jobId: string, run: CibuildwheelRun): boolean {
 function configGap(path: string, source: string, project: ProjectFacts): { start: number; end: number; data: Record<string, string> } | undefined {
   const config = project.buildFiles.get(path)?.cibuildwheel;
   if (config === undefined) return undefined;
-  const runs = [...project.buildFiles.values()].flatMap((f) => (f.workflow?.jobs ?? []).flatMap((job) => job.cibuildwheel.map((run) => ({ job: job.id, run: withFilePin(run, project) }))));
+  const runs = [...project.buildFiles.values()].flatMap((f) => (f.workflow?.jobs ?? []).flatMap((job) => job.cibuildwheel.map((run) => ({ job: job.id, run: withFilePin(run, project.buildFiles) }))));
   if (runs.length === 0) return undefined;
+  // An opt-in that a pinned run's release rejects is FT032's finding.
+  const optIns = configOptIns(config);
+  if (runs.some(({ run }) => run.version !== undefined && optIns.some((o) => optInVerdict(o, run.version ?? [0, 0, 0], 'config') !== 'ok'))) return undefined;
   for (const { job, run } of runs) {
     if (freeThreadedBuilds(run, config).length > 0 || skipsOnPurpose(job, run)) return undefined;
     // A job's own opt-in is where its fix goes; so is its `CIBW_BUILD` once no opt-in is needed (3.1+).
@@ -92,12 +55,14 @@ function configGap(path: string, source: string, project: ProjectFacts): { start
   const versions = runs.map((r) => r.run.version);
   const oldest = versions.reduce<Version | undefined>((a, b) => (a === undefined || (b !== undefined && compareVersions(b, a) < 0) ? b : a), undefined);
   const text = runs.find((r) => r.run.version === oldest)?.run.versionText ?? 'latest';
-  // The span: the table header, through the `build =` line when there is one.
   const headerEnd = source.indexOf('\n', config.start);
   const rest = source.slice(config.start, config.start + 5000);
   const nextTable = /^\[(?!tool\.cibuildwheel)/m.exec(rest.slice(1));
-  const buildLine = /^build[ \t]*=[^\n]*/m.exec(nextTable === null ? rest : rest.slice(0, nextTable.index + 1));
-  const end = buildLine === null ? (headerEnd < 0 ? source.length : headerEnd) : config.start + buildLine.index + buildLine[0].length;
+  // The span: the table header, through the last line that decides what is built there (`build`,
+  // an opt-out such as `free-threaded-support = false`, an `enable` list without the opt-in).
+  const table = nextTable === null ? rest : rest.slice(0, nextTable.index + 1);
+  const deciding = [...table.matchAll(/^(?:build|free-threaded-support|enable)[ \t]*=[^\n]*/gm)].at(-1);
+  const end = deciding === undefined ? (headerEnd < 0 ? source.length : headerEnd) : config.start + deciding.index + deciding[0].length;
   let fix: string;
   if (below(oldest, v(2, 18, 1))) fix = 'upgrade cibuildwheel to 3.1 or later in the workflows, which builds `cp314t` by default';
   else if (below(oldest, v(2, 22))) fix = 'add `free-threaded-support = true`, or upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default';
@@ -143,13 +108,25 @@ export default defineRule({
     }
     const jobs = ctx.project.buildFiles.get(ctx.path)?.workflow?.jobs ?? [];
     const config = [...ctx.project.buildFiles.values()].find((f) => f.cibuildwheel !== undefined)?.cibuildwheel;
+    // Whether some job of the project (in any workflow) builds free-threaded wheels.
+    const builders = [...ctx.project.buildFiles.values()].flatMap((f) =>
+      (f.workflow?.jobs ?? []).filter((j) => {
+        const first = j.cibuildwheel[0];
+        return first !== undefined && freeThreadedBuilds(withFilePin(first, ctx.project.buildFiles), config).length > 0;
+      }),
+    );
     for (const job of jobs) {
       const first = job.cibuildwheel[0];
-      const run = first === undefined ? undefined : withFilePin(first, ctx.project);
+      const run = first === undefined ? undefined : withFilePin(first, ctx.project.buildFiles);
       if (run === undefined || freeThreadedBuilds(run, config).length > 0) continue;
+      // With free-threaded wheels built elsewhere, a job for old Pythons only or for one CPython
+      // version (a smoke test) is not where they are missing.
+      if (builders.length > 0 && sideJob(run.env.get('CIBW_BUILD')?.values)) continue;
       // A job that builds limited-API (abi3) wheels cannot make free-threaded ones (FT030's
       // business); one that skips free-threaded builds on purpose is FT031's.
       if (skipsOnPurpose(job.id, run)) continue;
+      // An opt-in the pinned release ignores or rejects is FT032's finding, with the right opt-in.
+      if (misreadOptIns(run).length > 0) continue;
       const version = run.version;
       const missing = below(version, v(4, 0)) ? '3.13t, 3.14t' : '3.14t';
       const data = { job: job.id, version: run.versionText ?? 'latest', missing, optIn: below(version, v(2, 22)) ? '`CIBW_FREE_THREADED_SUPPORT: 1`' : '`CIBW_ENABLE: cpython-freethreading`' };
