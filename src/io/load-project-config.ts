@@ -4,6 +4,7 @@ import { parseToml, type TomlProblem } from '../core/build-files/parse-toml.js';
 import { readPyproject } from '../core/build-files/pyproject.js';
 import { defaultConfig, type ConfigProblem, type ResolvedConfig } from '../core/config/defaults.js';
 import { locateTomlKey } from '../core/config/locate-key.js';
+import { yamlTooDeep } from '../core/parsing/yaml-depth.js';
 
 /** One file that holds settings, read and parsed but not yet validated. */
 export type RawConfigSource = {
@@ -134,6 +135,8 @@ export async function resolveLayer(layer: ConfigLayer | undefined): Promise<{ co
 }
 
 async function parseYamlSource(source: string, text: string): Promise<RawConfigSource> {
+  const tooDeep = yamlTooDeep(text);
+  if (tooDeep !== undefined) return { source, value: undefined, locate: () => ({ line: 1, column: 1 }), problem: { source, path: '(file)', message: tooDeep } };
   const { LineCounter, isMap, isScalar, isSeq, parseDocument } = await import('yaml');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookService } from '../../src/github/queue/webhook-service.js';
 import { deliver, startFakeGitHub, startService, type FakeGitHub } from '../helpers/fake-github.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 /**
  * Payload fuzzing (goal F1): 10,000 odd but plausible deliveries in `npm run test:fuzz` (200 in
@@ -22,18 +23,6 @@ const schema = require('@octokit/webhooks-schemas/schema.json') as { definitions
 const COUNT = Number(process.env.FTBOT_FUZZ_DELIVERIES ?? 200);
 const EVENTS = new Set(['pull_request', 'issues', 'issue_comment', 'installation', 'push', 'check_run', 'pull_request_review_comment']);
 const LABEL = { id: 1, node_id: 'L1', url: 'https://api.github.com/x', name: 'free-threading', color: 'ededed', default: false, description: null };
-
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The parts of a schema node a mutation needs: nullable, union types, properties and required keys. */
 type Shape = { nullable: boolean; types: string[]; properties: Record<string, Schema>; required: Set<string>; items: Schema | undefined };
@@ -164,7 +153,7 @@ afterAll(async () => {
 describe('payload fuzzing', () => {
   it(`survives ${COUNT} mutated deliveries`, { timeout: 900_000 }, async () => {
     expect(Number.isInteger(COUNT) && COUNT > 0, 'FTBOT_FUZZ_DELIVERIES must be a positive integer').toBe(true);
-    const rand = random(20261124);
+    const rand = seededRandom(20261124);
     const pool = examples.filter((e) => EVENTS.has(e.name)).flatMap((e) => e.examples.map((payload) => ({ name: e.name, payload })));
     expect(pool.length).toBeGreaterThan(50);
     const rss = process.memoryUsage().rss;

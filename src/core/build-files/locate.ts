@@ -1,12 +1,18 @@
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Document, type Node as YamlNode } from 'yaml';
+import { yamlTooDeep } from '../parsing/yaml-depth.js';
 
 /** Offset of the first match of `pattern` in `text`, or 0 (the file's start) when absent. */
 export function offsetOf(text: string, pattern: RegExp): number {
   return pattern.exec(text)?.index ?? 0;
 }
 
-/** A parsed workflow file. YAML errors are returned, never thrown (`${{ }}` in flow maps is one). */
+/**
+ * A parsed workflow file. YAML errors are returned, never thrown (`${{ }}` in flow maps is one);
+ * a text nesting deeper than `MAX_YAML_DEPTH` is refused unparsed, as an error.
+ */
 export function parseWorkflow(text: string): { doc: Document | undefined; error: string | undefined } {
+  const tooDeep = yamlTooDeep(text);
+  if (tooDeep !== undefined) return { doc: undefined, error: tooDeep };
   const lineCounter = new LineCounter();
   // uniqueKeys off: real workflows repeat keys. Aliases are never expanded (toPlain skips them),
   // so an alias bomb costs nothing.

@@ -159,12 +159,130 @@ function escapeHtml(text: string): string {
 
 // `[text](url "title")` and `![alt](url)`; worked example:
 // `see [docs](https://evil.example/x) ![x](https://evil.example/p.png)` → `see docs (link removed) x (image removed)`.
-const INLINE_LINK = /(!?)\[([^\]\n]*)\]\(\s*<?([^\s)>]*)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*\)/g;
+// Read by `replaceInlineLinks`, a scanner that gives what this pattern matched,
+//   /(!?)\[([^\]\n]*)\]\(\s*<?([^\s)>]*)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*\)/g
+// in one pass: the pattern retried the run to the end of the line from each `[`, so a line of
+// `[](` repeated took minutes.
+const LINE_FEED = 0x0a;
+
+/** JavaScript's `\s`: the characters a pattern's `\s` matches, one UTF-16 unit at a time. */
+export function isJsSpace(c: number): boolean {
+  return (
+    (c >= 0x09 && c <= 0x0d) ||
+    c === 0x20 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** The kinds of run the link syntax has, each ended by the first character `stops` accepts. */
+const RUNS = {
+  label: (c: number) => c === 0x5d /* ] */ || c === LINE_FEED,
+  blanks: (c: number) => !isJsSpace(c),
+  url: (c: number) => isJsSpace(c) || c === 0x29 /* ) */ || c === 0x3e /* > */,
+  doubleQuoted: (c: number) => c === 0x22 /* " */ || c === LINE_FEED,
+  singleQuoted: (c: number) => c === 0x27 /* ' */ || c === LINE_FEED,
+  parenthesised: (c: number) => c === 0x29 /* ) */ || c === LINE_FEED,
+} satisfies Record<string, (c: number) => boolean>;
+
+/**
+ * Where runs end in one text, memoised: a run's end is written for every position it was read
+ * from, so each character is read once per kind of run however many links start before it.
+ */
+function runEnds(text: string): (kind: keyof typeof RUNS, from: number) => number {
+  const memo = new Map<keyof typeof RUNS, Int32Array>();
+  return (kind, from) => {
+    let ends = memo.get(kind);
+    if (ends === undefined) {
+      // One more than the end, so 0 means "not read yet".
+      ends = new Int32Array(text.length + 1);
+      memo.set(kind, ends);
+    }
+    const stops = RUNS[kind];
+    let at = from;
+    while (at < text.length && ends[at] === 0 && !stops(text.charCodeAt(at))) at++;
+    const known = ends[at] ?? 0;
+    const end = known !== 0 ? known - 1 : at;
+    for (let k = from; k <= at && k <= text.length; k++) ends[k] = end + 1;
+    return end;
+  };
+}
+
+type InlineLink = { bang: string; label: string; url: string };
+
+/**
+ * Replaces each inline link and image (`[label](url)`, `![alt](<url> "title")`) with what
+ * `replace` returns for it, left to right, as `text.replace` with the pattern above would.
+ */
+export function replaceInlineLinks(text: string, replace: (whole: string, link: InlineLink) => string): string {
+  if (!text.includes('](')) return text;
+  const end = runEnds(text);
+  const at = (i: number): number => text.charCodeAt(i);
+  // The end of a title (`"…"`, `'…'`, `(…)`) starting at `i`, or -1.
+  const titleEnd = (i: number): number => {
+    const c = at(i);
+    const [kind, close] = c === 0x22 ? (['doubleQuoted', 0x22] as const) : c === 0x27 ? (['singleQuoted', 0x27] as const) : c === 0x28 ? (['parenthesised', 0x29] as const) : [undefined, 0];
+    if (kind === undefined) return -1;
+    const e = end(kind, i + 1);
+    return at(e) === close ? e + 1 : -1;
+  };
+  // After the URL: an optional `>`, then blanks and a title, or blanks, then `)`. The match's end, or -1.
+  const closeAfter = (i: number): number => {
+    const from = at(i) === 0x3e ? i + 1 : i;
+    const blanks = end('blanks', from);
+    if (blanks > from) {
+      const title = titleEnd(blanks);
+      if (title >= 0) {
+        const close = end('blanks', title);
+        if (at(close) === 0x29) return close + 1;
+      }
+    }
+    return at(blanks) === 0x29 ? blanks + 1 : -1;
+  };
+  // What follows `](` at `open`: the URL and the end of the match, or undefined.
+  const target = (open: number): { url: string; end: number } | undefined => {
+    const first = end('blanks', open);
+    const urlStart = at(first) === 0x3c /* < */ ? first + 1 : first;
+    const urlEnd = end('url', urlStart);
+    const close = closeAfter(urlEnd);
+    if (close >= 0) return { url: text.slice(urlStart, urlEnd), end: close };
+    // The pattern's leading blanks give some back: the URL is empty and the title follows the blanks.
+    if (first > open) {
+      const title = titleEnd(first);
+      if (title >= 0) {
+        const closeAt = end('blanks', title);
+        if (at(closeAt) === 0x29) return { url: '', end: closeAt + 1 };
+      }
+    }
+    return undefined;
+  };
+  let out = '';
+  let last = 0;
+  for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) {
+    const close = end('label', i + 1);
+    if (at(close) !== 0x5d || at(close + 1) !== 0x28) continue;
+    const found = target(close + 2);
+    if (found === undefined) continue;
+    const start = i - 1 >= last && at(i - 1) === 0x21 /* ! */ ? i - 1 : i;
+    out += text.slice(last, start) + replace(text.slice(start, found.end), { bang: start < i ? '!' : '', label: text.slice(i + 1, close), url: found.url });
+    last = found.end;
+    i = found.end - 1;
+  }
+  return out + text.slice(last);
+}
+
 // Reference definitions `[id]: url`, including the `[//]: # (hidden)` comment trick.
 const REFERENCE_DEFINITION = /^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?(\S*?)>?(?:[ \t].*)?$/gm;
 
 function sanitiseLinks(text: string, options: SanitizeOptions): string {
-  const linked = text.replace(INLINE_LINK, (whole, bang: string, label: string, url: string) => {
+  const linked = replaceInlineLinks(text, (whole, { bang, label, url }) => {
     if (isAllowedUrl(url, options)) return whole;
     return bang === '!' ? `${label} (image removed)` : `${label} (link removed)`;
   });

@@ -1,6 +1,7 @@
 import type { FieldWriteReport, RelatedOffset, SharedReadReport, SharedStateAnalysis, SharedWriteReport, WriteKind } from './analyze-c.js';
 import { blankText } from './blank-text.js';
 import type { SharedVariable } from './c-model.js';
+import { collapseSubscripts, endsSignature, globalNames, lineWrites, linePrefixes, pointerFieldName } from './cython-line-scans.js';
 
 type Line = { start: number; end: number; indent: number; code: string };
 type PyFunction = { name: string; def: 'def' | 'cpdef' | 'cdef'; indent: number; start: number; end: number; cls: string | undefined; cdefClass: boolean; lockedWhole: boolean; lines: Line[]; globals: Set<string> };
@@ -62,7 +63,7 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
     const uses: PointerUse[] = [];
     for (const line of fn.lines) {
       if (fn.lockedWhole || lockedAt(fn, line)) continue;
-      for (const use of pointerUses(line, classPointers, text)) {
+      for (const use of pointerUses(line, classPointers)) {
         uses.push(use);
         if (use.kind === 'write') mutated.add(`${fn.cls ?? ''}.${use.field}`);
       }
@@ -87,23 +88,23 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
       const writers = pointerWriters.get(key) ?? [];
       if (!writers.includes(fn.name)) writers.push(fn.name);
       pointerWriters.set(key, writers);
-      fieldHits.push({ at: use.at, end: use.end, path: use.path, field: use.field, callee: use.callee });
+      fieldHits.push({ at: use.at, end: use.end, path: accessPath(text, use), field: use.field, callee: use.callee });
     }
     for (const line of fn.lines) {
       const locked = fn.lockedWhole || lockedAt(fn, line);
-      for (const m of line.code.matchAll(/(?<![\w.])([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)(\[[^\]]*\])?\s*(?:(=(?!=)|[-+*/%&|^]=|\/\/=|\*\*=)|\.(\w+)\s*\()|\bdel\s+([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)\[/g)) {
-        const base = m[1] ?? m[6] ?? '';
-        const members = m[2] ?? m[7] ?? '';
-        const method = m[5];
+      for (const m of lineWrites(line.code)) {
+        const base = m.base ?? m.delBase ?? '';
+        const members = m.members ?? m.delMembers ?? '';
+        const method = m.method;
         if (method !== undefined && !mutating.test(method)) continue;
-        const at = line.start + m.index + (m[0].startsWith('del') ? m[0].indexOf(base) : 0);
-        const end = at + base.length + members.length + (m[3]?.length ?? 0);
-        const path = text.slice(at, end).replace(/\[[^\]]*\]/g, '[…]');
-        const rmw = m[4] !== undefined && m[4] !== '=';
+        const at = line.start + m.index + (m.text.startsWith('del') ? m.text.indexOf(base) : 0);
+        const end = at + base.length + members.length + (m.subscript?.length ?? 0);
+        const path = collapseSubscripts(text.slice(at, end));
+        const rmw = m.operator !== undefined && m.operator !== '=';
         if (base === 'self' && fn.cls !== undefined && members !== '') {
           // Builtin containers lock themselves (`self._entries[k] = v`, `self._items.append(x)`);
           // rebinding the attribute or writing a C field is what races.
-          const rebinds = m[4] !== undefined && m[3] === undefined;
+          const rebinds = m.operator !== undefined && m.subscript === undefined;
           if (!rebinds || locked || !isMethod) continue;
           const field = members.split('.')[1] ?? '';
           if (classPointers?.has(field) === true) continue;
@@ -113,7 +114,7 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
         const variable = shared.get(base);
         if (variable === undefined) continue;
         // Rebinding a module name needs `global`; in-place mutation does not.
-        const inPlace = members !== '' || m[3] !== undefined || method !== undefined || m[6] !== undefined;
+        const inPlace = members !== '' || m.subscript !== undefined || method !== undefined || m.delBase !== undefined;
         if (!inPlace && !fn.globals.has(base)) continue;
         allWrites.push({ name: base, fn: fn.name, at });
         if (locked || reportedVars.has(base)) continue;
@@ -158,7 +159,7 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
     if (writer === undefined || declared === undefined) continue;
     reads.push({
       variable: { name: use.field, at: declared, kind: 'field' },
-      path: use.path,
+      path: accessPath(text, use),
       function: `${fn.cls ?? ''}.${fn.name}`,
       at: use.at,
       end: use.end,
@@ -199,10 +200,10 @@ function readFunctions(lines: Line[]): { functions: PyFunction[]; pointerFields:
         continue;
       }
       // `cdef [public|readonly] T *name` at class level, or `T *name` inside a `cdef:` block.
-      const field = (cdefBlock !== undefined ? /^()(?!def\b|cdef\b|cpdef\b|property\b)[\w.[\], ]+?\s*(\*+)\s*(\w+)\s*$/ : /^(cdef\s+(?:public\s+|readonly\s+)?)[\w.[\], ]+?\s*(\*+)\s*(\w+)\s*$/).exec(code);
-      if (field !== null && field[3] !== undefined) {
+      const field = pointerFieldName(code, cdefBlock !== undefined);
+      if (field !== undefined) {
         const byClass = pointerFields.get(cls.name) ?? new Map<string, number>();
-        byClass.set(field[3], line.start + line.code.lastIndexOf(field[3]));
+        byClass.set(field, line.start + line.code.lastIndexOf(field));
         pointerFields.set(cls.name, byClass);
         continue;
       }
@@ -210,8 +211,7 @@ function readFunctions(lines: Line[]): { functions: PyFunction[]; pointerFields:
     if (current !== undefined) {
       current.lines.push(line);
       current.end = line.end;
-      const g = /^global\s+([\w\s,]+)$/.exec(code);
-      if (g !== null) for (const n of (g[1] ?? '').split(',')) current.globals.add(n.trim());
+      for (const n of globalNames(code) ?? []) current.globals.add(n);
       continue;
     }
     const c = /^(cdef\s+)?(?:public\s+)?class\s+(\w+)/.exec(code);
@@ -224,7 +224,7 @@ function readFunctions(lines: Line[]): { functions: PyFunction[]; pointerFields:
       continue;
     }
     const d = /^(?:async\s+)?(def|cpdef|cdef)\b[^(:=]*?\b(\w+)\s*\(/.exec(code);
-    if (d !== null && /:\s*$|\)\s*(?:->\s*[\w.[\], ]+)?\s*(?:nogil|noexcept|except\s*[\w*?-]*|with\s+gil|\s)*:?\s*$|,\s*$/.test(code)) {
+    if (d !== null && endsSignature(code)) {
       current = { name: d[2] ?? '', def: (d[1] ?? 'def') as PyFunction['def'], indent: line.indent, start: line.start, end: line.end, cls: cls?.name, cdefClass: cls?.cdef === true, lockedWhole: decoratedLock, lines: [], globals: new Set() };
       functions.push(current);
     }
@@ -233,42 +233,72 @@ function readFunctions(lines: Line[]): { functions: PyFunction[]; pointerFields:
   return { functions, pointerFields };
 }
 
+/**
+ * The enclosing line of each body line of `fn` (the nearest earlier line indented less), found
+ * once per function with a stack instead of a walk back over the body from every line.
+ */
+const enclosingLines = new WeakMap<PyFunction, Map<Line, Line | undefined>>();
+function enclosing(fn: PyFunction, line: Line): Line | undefined {
+  let parents = enclosingLines.get(fn);
+  if (parents === undefined) {
+    parents = new Map();
+    const stack: Line[] = [];
+    for (const l of fn.lines) {
+      while (stack.length > 0 && (stack.at(-1)?.indent ?? 0) >= l.indent) stack.pop();
+      parents.set(l, stack.at(-1));
+      stack.push(l);
+    }
+    enclosingLines.set(fn, parents);
+  }
+  return parents.get(line);
+}
+
+const lockingLines = new WeakMap<Line, boolean>();
+/** True when `line` opens a `with` block on a critical section or a lock (read once per line). */
+function opensLock(line: Line): boolean {
+  let locking = lockingLines.get(line);
+  if (locking === undefined) {
+    const w = /^\s*with\s+(.+):\s*$/.exec(line.code);
+    locking = w !== null && /critical_section|lock|mutex|Lock|Mutex/.test(w[1] ?? '') && !/\bnogil\b/.test(w[1] ?? '');
+    lockingLines.set(line, locking);
+  }
+  return locking;
+}
+
 /** True when `line` sits in a `with` block of `fn` that holds a critical section or a lock. */
 function lockedAt(fn: PyFunction, line: Line): boolean {
-  let indent = line.indent;
-  for (let i = fn.lines.indexOf(line) - 1; i >= 0; i--) {
-    const l = fn.lines[i];
-    if (l === undefined || l.indent >= indent) continue;
-    indent = l.indent;
-    const w = /^\s*with\s+(.+):\s*$/.exec(l.code);
-    if (w !== null && /critical_section|lock|mutex|Lock|Mutex/.test(w[1] ?? '') && !/\bnogil\b/.test(w[1] ?? '')) return true;
-  }
+  for (let l = enclosing(fn, line); l !== undefined; l = enclosing(fn, l)) if (opensLock(l)) return true;
   return false;
 }
 
 /** True when an enclosing `if` of `line` tests `name` for None / NULL / emptiness. */
 function lazyGuarded(fn: PyFunction, line: Line, name: string): boolean {
-  let indent = line.indent;
-  for (let i = fn.lines.indexOf(line) - 1; i >= 0; i--) {
-    const l = fn.lines[i];
-    if (l === undefined || l.indent >= indent) continue;
-    indent = l.indent;
+  const guards = new Set([`${name} is None`, `not ${name}`, `${name} == NULL`, `${name} is NULL`, `${name} == 0`]);
+  for (let l = enclosing(fn, line); l !== undefined; l = enclosing(fn, l)) {
     const cond = /^\s*if\s+(.+):\s*$/.exec(l.code)?.[1] ?? '';
-    if (new Set([`${name} is None`, `not ${name}`, `${name} == NULL`, `${name} is NULL`, `${name} == 0`]).has(cond.trim())) return true;
+    if (guards.has(cond.trim())) return true;
   }
   return false;
 }
 
-type PointerUse = { field: string; at: number; end: number; path: string; kind: 'write' | 'handoff' | 'read'; callee: string | undefined };
+type PointerUse = { field: string; at: number; end: number; kind: 'write' | 'handoff' | 'read'; callee: string | undefined };
+
+/** `self._qh[0].visit_id` → `self._qh[…].visit_id`: the access path of a use, blanks dropped. */
+function accessPath(text: string, use: { at: number; end: number }): string {
+  return collapseSubscripts(text.slice(use.at, use.end).replace(/\s+/g, ''));
+}
 
 /**
  * Uses of `self.<pointer attribute>` on one line: written through (`self._qh[0].visit_id += 1`,
  * `self.state.pos = 0`), handed to a C function (`qh_addpoint(self._qh, p)`, `f(&self.st[0].x)`:
- * the callee may change what it points to), or read.
+ * the callee may change what it points to), or read. What each use needs from the rest of the
+ * line (where a `[` closes, the open call before it) is found once for the line.
  */
-function pointerUses(line: Line, pointers: Map<string, number>, text: string): PointerUse[] {
+function pointerUses(line: Line, pointers: Map<string, number>): PointerUse[] {
   const out: PointerUse[] = [];
   const code = line.code;
+  let closes: Int32Array | undefined;
+  let prefixes: ReturnType<typeof linePrefixes> | undefined;
   for (const m of code.matchAll(/(?<![\w.])self\s*\.\s*([A-Za-z_]\w*)/g)) {
     const field = m[1] ?? '';
     if (!pointers.has(field)) continue;
@@ -281,33 +311,61 @@ function pointerUses(line: Line, pointers: Map<string, number>, text: string): P
         continue;
       }
       if (code[i] !== '[') break;
-      let depth = 0;
-      let k = i;
-      for (; k < code.length; k++) {
-        if (code[k] === '[') depth++;
-        else if (code[k] === ']' && --depth === 0) break;
-      }
-      i = k + 1;
+      closes ??= matchingBrackets(code);
+      i = (closes[i] ?? code.length) + 1;
     }
     const at = line.start + m.index;
-    const path = text.slice(at, line.start + i).replace(/\s+/g, '').replace(/\[[^\]]*\]/g, '[…]');
     const after = code.slice(i).trimStart();
-    const uncast = code.slice(0, m.index).replace(/<[^<>]*>\s*$/, '').trimEnd();
-    const addressOf = uncast.endsWith('&');
-    const before = addressOf ? uncast.slice(0, -1).trimEnd() : uncast;
+    const uncast = withoutTrailingCast(code, m.index);
+    const addressOf = code[uncast - 1] === '&';
+    const before = addressOf ? trimmedEnd(code, uncast - 1) : uncast;
     let kind: PointerUse['kind'] = 'read';
     let callee: string | undefined;
-    if (/^(=(?!=)|[-+*/%&|^]=|\/\/=|\*\*=)/.test(after) && !/\b(if|elif|while|assert|return)\b/.test(before)) kind = 'write';
+    prefixes ??= linePrefixes(code);
+    if (/^(=(?!=)|[-+*/%&|^]=|\/\/=|\*\*=)/.test(after) && !prefixes.keywordBefore(before)) kind = 'write';
     // The pointer itself or an address through it, not a value read through it (`f(self.p.n)`).
     else if (/^[,)]/.test(after) && (addressOf || i === m.index + m[0].length)) {
       // The innermost open call before the argument: `name(` with no `)` after it.
-      const call = /([A-Za-z_]\w*)\s*\((?:[^()]|\([^()]*\))*$/.exec(before);
-      if (call !== null && !/^(if|elif|while|return|print|len|isinstance|bool|int|float|str|repr|hash|id|type)$/.test(call[1] ?? '')) {
+      const name = prefixes.openCall(before);
+      if (name !== undefined && !/^(if|elif|while|return|print|len|isinstance|bool|int|float|str|repr|hash|id|type)$/.test(name)) {
         kind = 'handoff';
-        callee = call[1];
+        callee = name;
       }
     }
-    out.push({ field, at, end: line.start + i, path, kind, callee });
+    out.push({ field, at, end: line.start + i, kind, callee });
   }
   return out;
+}
+
+/** For each `[` of a line, the index of its `]` (the line's length when it never closes). */
+function matchingBrackets(code: string): Int32Array {
+  const closes = new Int32Array(code.length + 1).fill(code.length);
+  const open: number[] = [];
+  for (let k = 0; k < code.length; k++) {
+    if (code[k] === '[') open.push(k);
+    else if (code[k] === ']') {
+      const o = open.pop();
+      if (o !== undefined) closes[o] = k;
+    }
+  }
+  return closes;
+}
+
+/** The end of `code[0, end)` without trailing blanks. */
+function trimmedEnd(code: string, end: number): number {
+  let e = end;
+  while (e > 0 && /\s/.test(code[e - 1] ?? '')) e--;
+  return e;
+}
+
+/**
+ * The end of the text before `end` once a trailing cast (`<T *>`) and blanks are dropped: what
+ * `code.slice(0, end).replace(/<[^<>]*>\s*$/, '').trimEnd()` left.
+ */
+function withoutTrailingCast(code: string, end: number): number {
+  const e = trimmedEnd(code, end);
+  if (code[e - 1] !== '>') return e;
+  let k = e - 2;
+  while (k >= 0 && code[k] !== '<' && code[k] !== '>') k--;
+  return k >= 0 && code[k] === '<' ? trimmedEnd(code, k) : e;
 }
