@@ -84,7 +84,7 @@ export function parseSource(params: {
     const split = splitTopLevelSegments(text);
     if (split.balanced) {
       const lineIndex = params.lineIndex();
-      const segments = segmentsContaining(split, found.offsets);
+      const segments = segmentsContaining(split, found.treeOffsets);
       parsedLength = segments.reduce((sum, s) => sum + (s.end - s.start), 0);
       ranges = segments.map((s) => {
         const a = lineIndex(s.start);
@@ -142,7 +142,8 @@ function resolveHit(root: Node, name: string, index: number): Hit | undefined {
 }
 
 /**
- * Hits for a file that is not parsed (a build file): every trigger occurrence counts, without a node.
+ * Hits for a file that is not parsed (a build file, or a source where only rules with `needsTree:
+ * false` found something): every trigger occurrence counts, without a node.
  */
 export function unparsedHits(found: PrefilterResult): Map<Rule, Hit[]> {
   const hits = new Map<Rule, Hit[]>();

@@ -164,6 +164,30 @@ describe('scanFiles results', () => {
     expect(result.stats).toMatchObject({ files: 2, bytes: borrowedLookup.length + quiet.length, parsedFiles: 1 });
   });
 
+  it('parses no file for a rule that reads no tree, and only the segments of the rules that do', () => {
+    const roots: boolean[] = [];
+    const textOnly = defineRule({
+      needsTree: false,
+      meta: { ...(rules[0]?.meta ?? ({} as never)), id: 'FT901', name: 'text-only', triggers: [], targets: ['c'], fix: 'never', messages: { seen: 'seen' } },
+      prefilter: (text) => (text.includes('registry') ? [text.indexOf('registry')] : []),
+      check(ctx) {
+        roots.push(ctx.root !== undefined);
+        ctx.report({ start: ctx.prefiltered[0] ?? 0, messageId: 'seen' });
+      },
+    });
+    const alone = scan([{ path: 'a.c', text: borrowedLookup }], [textOnly]);
+    expect(alone.findings.map((f) => f.ruleId)).toEqual(['FT901']);
+    expect(alone.stats).toMatchObject({ parsedFiles: 0, parsedBytes: 0 });
+    expect(roots).toEqual([false]);
+    // With a rule that reads the tree, only its segment (the function) is parsed, not the declaration.
+    const ft001 = rules.filter((r) => r.meta.id === 'FT001');
+    const both = scan([{ path: 'a.c', text: borrowedLookup }], [textOnly, ...ft001]);
+    expect(both.findings.map((f) => f.ruleId)).toEqual(['FT901', 'FT001']);
+    const fn = borrowedLookup.slice(borrowedLookup.indexOf('static PyObject *\nlookup'));
+    expect(both.stats).toMatchObject({ parsedFiles: 1, parsedBytes: fn.trimEnd().length });
+    expect(roots).toEqual([false, true]);
+  });
+
   it('drops findings below the severity threshold', () => {
     const text = '#[pymodule(gil_used = true)]\nfn m(_m: &Bound<PyModule>) -> PyResult<()> { Ok(()) }\n';
     const files = [{ path: 'Cargo.toml', text: '[dependencies]\npyo3 = "0.27"\n' }, { path: 'lib.rs', text }];
