@@ -188,6 +188,32 @@ describe('scanFiles results', () => {
     expect(roots).toEqual([false, true]);
   });
 
+  it('parses only the macro definitions and comments of a header whose hits are all outside code segments', () => {
+    const header = [
+      '#ifdef __cplusplus',
+      'extern "C" {',
+      '#endif',
+      '/* PyWeakref_GetObject is gone in 3.15 */',
+      '#define REF(w) PyWeakref_GetObject(w)',
+      '#define LIST_AT(l, i) PyList_GET_ITEM(l, i)',
+      'typedef struct { int n; } counter;',
+      '#ifdef __cplusplus',
+      '}',
+      '#endif',
+      '',
+    ].join('\n');
+    const files = [{ path: 'include/compat.h', text: header }];
+    const bySegments = scan(files);
+    const whole = scanFiles({ files, grammars, rules, config, wholeFiles: true });
+    // FT003 reports the removed API in the macro body, not in the comment.
+    expect(bySegments.findings.map((f) => [f.ruleId, f.line])).toContainEqual(['FT003', 5]);
+    expect(bySegments.findings).toEqual(whole.findings);
+    expect(bySegments.diagnostics).toEqual(whole.diagnostics);
+    const spans = ['/* PyWeakref_GetObject is gone in 3.15 */', '#define REF(w) PyWeakref_GetObject(w)\n', '#define LIST_AT(l, i) PyList_GET_ITEM(l, i)\n'];
+    expect(bySegments.stats).toMatchObject({ parsedFiles: 1, parsedBytes: spans.join('').length });
+    expect(whole.stats.parsedBytes).toBe(header.length);
+  });
+
   it('drops findings below the severity threshold', () => {
     const text = '#[pymodule(gil_used = true)]\nfn m(_m: &Bound<PyModule>) -> PyResult<()> { Ok(()) }\n';
     const files = [{ path: 'Cargo.toml', text: '[dependencies]\npyo3 = "0.27"\n' }, { path: 'lib.rs', text }];
