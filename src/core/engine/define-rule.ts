@@ -162,6 +162,12 @@ export type Rule<MessageId extends string = string> = {
    * identifier list (e.g. writes to a file's own static variables).
    */
   prefilter?: (text: string, target: RuleTarget) => number[];
+  /**
+   * `false` for a rule without triggers whose `check` reads only the text and the analyses built
+   * from it, never `ctx.root` or `ctx.hits`: its prefilter offsets then cause no parse, and a file
+   * where no other rule found anything is not parsed at all (`ctx.root` is undefined there).
+   */
+  needsTree?: boolean;
   /** Runs synchronously over one file; reports through `ctx.report`. */
   check?: (ctx: RuleContext<MessageId>) => void;
   /**
@@ -192,6 +198,7 @@ export function defineRule<MessageId extends string, F extends 'never' | Applica
   } & (
     | {
         prefilter?: (text: string, target: RuleTarget) => number[];
+        needsTree?: boolean;
         check: (
           ctx: Omit<RuleContext<MessageId>, 'report'> & {
             report: (descriptor: Omit<ReportDescriptor<MessageId>, 'fix'> & FixFor<F>) => void;

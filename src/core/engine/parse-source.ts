@@ -1,6 +1,6 @@
 import { Parser, type Language, type Node, type Range, type Tree } from 'web-tree-sitter';
 import type { SourceLanguage } from '../languages.js';
-import { segmentsContaining, splitTopLevelSegments } from '../parsing/c-segments.js';
+import { gapSpansHolding, segmentsContaining, splitTopLevelSegments, type Segment } from '../parsing/c-segments.js';
 import type { Hit, Rule } from './define-rule.js';
 import type { LineIndex } from './create-finding.js';
 import type { PrefilterResult } from './prefilter.js';
@@ -82,9 +82,12 @@ export function parseSource(params: {
   let parsedLength = text.length;
   if ((language === 'c' || language === 'cpp') && params.wholeFiles !== true) {
     const split = splitTopLevelSegments(text);
-    if (split.balanced) {
+    // When no segment holds an offset (empty ranges would make tree-sitter parse the whole file),
+    // the comments and macro definitions that hold them; the whole file when they are elsewhere.
+    let segments: Segment[] | undefined = split.balanced ? segmentsContaining(split, found.treeOffsets) : undefined;
+    if (segments?.length === 0) segments = gapSpansHolding(text, split, found.treeOffsets);
+    if (segments !== undefined && segments.length > 0) {
       const lineIndex = params.lineIndex();
-      const segments = segmentsContaining(split, found.offsets);
       parsedLength = segments.reduce((sum, s) => sum + (s.end - s.start), 0);
       ranges = segments.map((s) => {
         const a = lineIndex(s.start);
@@ -142,7 +145,8 @@ function resolveHit(root: Node, name: string, index: number): Hit | undefined {
 }
 
 /**
- * Hits for a file that is not parsed (a build file): every trigger occurrence counts, without a node.
+ * Hits for a file that is not parsed (a build file, or a source where only rules with `needsTree:
+ * false` found something): every trigger occurrence counts, without a node.
  */
 export function unparsedHits(found: PrefilterResult): Map<Rule, Hit[]> {
   const hits = new Map<Rule, Hit[]>();

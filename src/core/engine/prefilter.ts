@@ -17,8 +17,13 @@ export type PrefilterResult = {
   triggers: Map<Rule, Array<{ name: string; index: number }>>;
   /** The offsets each rule's own `prefilter` function returned, for rules that found any. */
   prefiltered: Map<Rule, number[]>;
-  /** Every offset above: the parts of the file worth parsing. Empty means the file is done. */
+  /** Every offset above. Empty means the file is done. */
   offsets: number[];
+  /**
+   * The offsets of the rules that read the syntax tree (every trigger, and the prefilter offsets of
+   * rules without `needsTree: false`): the parts of the file worth parsing. Empty means no parse.
+   */
+  treeOffsets: number[];
 };
 
 /**
@@ -51,6 +56,7 @@ export function createPrefilterPlan(rules: Rule[]): PrefilterPlan {
 export function prefilter(plan: PrefilterPlan, text: string, target: RuleTarget, crashed: (rule: Rule, error: unknown) => void): PrefilterResult {
   const triggers: PrefilterResult['triggers'] = new Map();
   const offsets: number[] = [];
+  const treeOffsets: number[] = [];
   if (plan.pattern !== undefined) {
     plan.pattern.lastIndex = 0;
     for (let m = plan.pattern.exec(text); m !== null; m = plan.pattern.exec(text)) {
@@ -60,6 +66,7 @@ export function prefilter(plan: PrefilterPlan, text: string, target: RuleTarget,
         list.push({ name: m[0], index: m.index });
       }
       offsets.push(m.index);
+      treeOffsets.push(m.index);
     }
   }
   const prefiltered = new Map<Rule, number[]>();
@@ -75,9 +82,15 @@ export function prefilter(plan: PrefilterPlan, text: string, target: RuleTarget,
     if (found.length > 0) {
       prefiltered.set(rule, found);
       offsets.push(...found);
+      if (needsTree(rule)) treeOffsets.push(...found);
     }
   }
-  return { triggers, prefiltered, offsets };
+  return { triggers, prefiltered, offsets, treeOffsets };
+}
+
+/** Whether a rule reads the syntax tree: every rule with triggers (its hits are resolved in it), and any rule not marked `needsTree: false`. */
+export function needsTree(rule: Rule): boolean {
+  return rule.needsTree !== false || rule.meta.triggers.length > 0;
 }
 
 function escapeRegExp(s: string): string {

@@ -136,7 +136,8 @@ export function scanFiles(params: ScanParams): ScanResult {
     // File rules publish into the facts; project rules read them, complete.
     const run = { rules: plan.rules, project, diagnostics, facts: phase === 'project' ? facts : noFacts, publish: phase === 'file' ? facts : undefined };
     const base = { ...file, prefiltered: hit.prefiltered, lineIndex };
-    if (!isSourceLanguage(file.target)) return runFileRules({ ...run, file: { ...base, root: undefined, hits: unparsedHits(hit) } });
+    // Build files are never parsed; nor is a source where only rules that read no tree found something.
+    if (!isSourceLanguage(file.target) || hit.treeOffsets.length === 0) return runFileRules({ ...run, file: { ...base, root: undefined, hits: unparsedHits(hit) } });
     let parsed;
     try {
       parsed = parseSource({ language: file.target, text: file.text, found: hit, parsers, lineIndex, wholeFiles: params.wholeFiles === true });

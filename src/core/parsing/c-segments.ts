@@ -307,3 +307,82 @@ export function segmentsContaining(split: SegmentSplit, offsets: readonly number
   }
   return [...picked].sort((a, b) => a - b).map((k) => segments[k] as Segment);
 }
+
+/**
+ * For offsets that lie in no segment (between segments a file has only blanks, comments,
+ * preprocessor lines and the braces of `extern "C"` and `namespace` blocks): the comment or
+ * `#define` / `#undef` / `#include` line (continuations included) holding each one, sorted.
+ * Parsed alone, such a span gives a hit the same node type as a parse of the whole file (a
+ * comment, a macro's name or body, a header name), at a fraction of the cost. Undefined when an
+ * offset sits in anything else (a conditional's expression, another directive): the caller then
+ * parses the whole file.
+ *
+ * Worked example: in `int a;\n#define GET(d, k) PyDict_GetItem(d, k)\nint b;` the offset of
+ * `PyDict_GetItem` gives the span of the `#define` line.
+ */
+export function gapSpansHolding(text: string, split: SegmentSplit, offsets: readonly number[]): Segment[] | undefined {
+  const { segments } = split;
+  const spans = new Map<number, Segment>();
+  for (const offset of offsets) {
+    // The gap holding `offset`: from the end of the last segment before it to the next start.
+    let lo = 0;
+    let hi = segments.length - 1;
+    let before = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((segments[mid] as Segment).start <= offset) {
+        before = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    const gapStart = before < 0 ? 0 : (segments[before] as Segment).end;
+    const gapEnd = before + 1 < segments.length ? (segments[before + 1] as Segment).start : text.length;
+    if (offset < gapStart || offset >= gapEnd) return undefined;
+    const span = gapItemAt(text, gapStart, gapEnd, offset);
+    if (span === undefined) return undefined;
+    spans.set(span.start, span);
+  }
+  return [...spans.values()].sort((a, b) => a.start - b.start);
+}
+
+/** The comment or `#define` / `#undef` / `#include` line of the gap `[from, to)` that holds `offset`, read from the gap's start. */
+function gapItemAt(text: string, from: number, to: number, offset: number): Segment | undefined {
+  let i = from;
+  let lineStart = true;
+  while (i < to && i <= offset) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
+      if (c === NEWLINE) lineStart = true;
+      i++;
+      continue;
+    }
+    let end: number;
+    let kept = true;
+    if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
+      const close = text.indexOf('*/', i + 2);
+      end = close < 0 ? text.length : close + 2;
+    } else if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
+      end = skipLine(text, i);
+      lineStart = true;
+    } else if (c === HASH && lineStart) {
+      end = skipLine(text, i);
+      kept = /^#[ \t]*(?:define|undef|include)\b/.test(text.slice(i, i + 40));
+      lineStart = true;
+    } else if (c === RBRACE) {
+      // The end of an `extern "C"` or `namespace` block.
+      end = i + 1;
+      kept = false;
+      lineStart = false;
+    } else {
+      // The head of an `extern "C" {` or `namespace x {` block; anything else is not a gap's.
+      const open = /^(?:extern\s+"C(?:\+\+)?"|(?:inline\s+)?namespace(?:\s+[\w:]+)?)\s*\{/.exec(text.slice(i, i + 200));
+      if (open === null) return undefined;
+      end = i + open[0].length;
+      kept = false;
+      lineStart = false;
+    }
+    if (offset < end) return kept ? { start: i, end: Math.min(end, to) } : undefined;
+    i = end;
+  }
+  return undefined;
+}

@@ -44,7 +44,9 @@ export default defineRule({
       missingInBuild: 'Turn the directive on where this build sets Cython directives, once the modules are thread-safe',
     },
   },
-  // Every Cython module and every build file is a candidate; the rule reads project facts.
+  // Every Cython module and every build file is a candidate; the rule reads project facts and the
+  // module's header, never a tree.
+  needsTree: false,
   prefilter: () => [0],
   check(ctx) {
     if (ctx.target !== 'cython') {

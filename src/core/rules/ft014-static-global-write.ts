@@ -1,5 +1,5 @@
 import { cFileModel } from '../analysis/shared-state/c-model.js';
-import { cheapOffset, hasEntryPoints, sharedDeclarations, sharedKindLabel as kindLabel, sharedStateOf, summarizeCSharedState } from '../analysis/shared-state/index.js';
+import { hasEntryPoints, sharedDeclarations, sharedKindLabel as kindLabel, sharedStateOf, summarizeCSharedState } from '../analysis/shared-state/index.js';
 import { defineRule, type Anchor } from '../engine/define-rule.js';
 import type { PublishedSharedSummary } from '../engine/scan-facts.js';
 
@@ -63,12 +63,9 @@ export default defineRule({
       declared: 'Move `{{name}}` into module state guarded by a `PyMutex`, make it atomic or thread-local, or compile it out under `#ifdef Py_GIL_DISABLED`',
     },
   },
-  prefilter: (text, target) => {
-    // `check` reads the analysis, not the tree: one offset gets it run (and the summary published),
-    // where parsing costs least.
-    const needed = sharedStateOf(text, target).writes.length > 0 || summaryOf(text, target, '') !== undefined;
-    return needed ? [cheapOffset(text, target)] : [];
-  },
+  // `check` reads the analysis, not the tree: one offset gets it run (and the summary published).
+  needsTree: false,
+  prefilter: (text, target) => (sharedStateOf(text, target).writes.length > 0 || summaryOf(text, target, '') !== undefined ? [0] : []),
   check(ctx) {
     const summary = summaryOf(ctx.text, ctx.target, ctx.path);
     if (summary !== undefined) ctx.publish('sharedSummaries', published(summary, ctx.text, ctx.anchor));

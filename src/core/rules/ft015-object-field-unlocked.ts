@@ -1,4 +1,4 @@
-import { cheapOffset, sharedStateOf } from '../analysis/shared-state/index.js';
+import { sharedStateOf } from '../analysis/shared-state/index.js';
 import { defineRule } from '../engine/define-rule.js';
 
 /**
@@ -28,8 +28,9 @@ export default defineRule({
       handedOff: 'Hold `with cython.critical_section(self):` (or a lock the object owns) around the use, unless the C library documents `{{callee}}` as thread-safe on one handle',
     },
   },
-  // `check` reads the analysis, not the tree: one offset gets it run, where parsing costs least.
-  prefilter: (text, target) => (sharedStateOf(text, target).fields.length > 0 ? [cheapOffset(text, target)] : []),
+  // `check` reads the analysis, not the tree: one offset gets it run.
+  needsTree: false,
+  prefilter: (text, target) => (sharedStateOf(text, target).fields.length > 0 ? [0] : []),
   check(ctx) {
     for (const f of sharedStateOf(ctx.text, ctx.target).fields) {
       const rest = f.fields.length - 1;

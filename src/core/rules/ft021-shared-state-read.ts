@@ -1,4 +1,4 @@
-import { cheapOffset, sharedStateOf } from '../analysis/shared-state/index.js';
+import { sharedStateOf } from '../analysis/shared-state/index.js';
 import { defineRule } from '../engine/define-rule.js';
 
 /**
@@ -26,8 +26,9 @@ export default defineRule({
       racyRead: 'Protect the reads and the writes of `{{name}}` with the same lock, or make it atomic',
     },
   },
-  // `check` reads the analysis, not the tree: one offset gets it run, where parsing costs least.
-  prefilter: (text, target) => (sharedStateOf(text, target).reads.length > 0 ? [cheapOffset(text, target)] : []),
+  // `check` reads the analysis, not the tree: one offset gets it run.
+  needsTree: false,
+  prefilter: (text, target) => (sharedStateOf(text, target).reads.length > 0 ? [0] : []),
   check(ctx) {
     for (const r of sharedStateOf(ctx.text, ctx.target).reads) {
       ctx.report({

@@ -164,6 +164,56 @@ describe('scanFiles results', () => {
     expect(result.stats).toMatchObject({ files: 2, bytes: borrowedLookup.length + quiet.length, parsedFiles: 1 });
   });
 
+  it('parses no file for a rule that reads no tree, and only the segments of the rules that do', () => {
+    const roots: boolean[] = [];
+    const textOnly = defineRule({
+      needsTree: false,
+      meta: { ...(rules[0]?.meta ?? ({} as never)), id: 'FT901', name: 'text-only', triggers: [], targets: ['c'], fix: 'never', messages: { seen: 'seen' } },
+      prefilter: (text) => (text.includes('registry') ? [text.indexOf('registry')] : []),
+      check(ctx) {
+        roots.push(ctx.root !== undefined);
+        ctx.report({ start: ctx.prefiltered[0] ?? 0, messageId: 'seen' });
+      },
+    });
+    const alone = scan([{ path: 'a.c', text: borrowedLookup }], [textOnly]);
+    expect(alone.findings.map((f) => f.ruleId)).toEqual(['FT901']);
+    expect(alone.stats).toMatchObject({ parsedFiles: 0, parsedBytes: 0 });
+    expect(roots).toEqual([false]);
+    // With a rule that reads the tree, only its segment (the function) is parsed, not the declaration.
+    const ft001 = rules.filter((r) => r.meta.id === 'FT001');
+    const both = scan([{ path: 'a.c', text: borrowedLookup }], [textOnly, ...ft001]);
+    expect(both.findings.map((f) => f.ruleId)).toEqual(['FT901', 'FT001']);
+    const fn = borrowedLookup.slice(borrowedLookup.indexOf('static PyObject *\nlookup'));
+    expect(both.stats).toMatchObject({ parsedFiles: 1, parsedBytes: fn.trimEnd().length });
+    expect(roots).toEqual([false, true]);
+  });
+
+  it('parses only the macro definitions and comments of a header whose hits are all outside code segments', () => {
+    const header = [
+      '#ifdef __cplusplus',
+      'extern "C" {',
+      '#endif',
+      '/* PyWeakref_GetObject is gone in 3.15 */',
+      '#define REF(w) PyWeakref_GetObject(w)',
+      '#define LIST_AT(l, i) PyList_GET_ITEM(l, i)',
+      'typedef struct { int n; } counter;',
+      '#ifdef __cplusplus',
+      '}',
+      '#endif',
+      '',
+    ].join('\n');
+    const files = [{ path: 'include/compat.h', text: header }];
+    const bySegments = scan(files);
+    const whole = scanFiles({ files, grammars, rules, config, wholeFiles: true });
+    // FT003 reports the removed API in the macro body, not in the comment.
+    expect(bySegments.findings.map((f) => [f.ruleId, f.line])).toContainEqual(['FT003', 5]);
+    expect(bySegments.findings).toEqual(whole.findings);
+    expect(bySegments.diagnostics).toEqual(whole.diagnostics);
+    const spans = ['/* PyWeakref_GetObject is gone in 3.15 */', '#define REF(w) PyWeakref_GetObject(w)\n', '#define LIST_AT(l, i) PyList_GET_ITEM(l, i)\n'];
+    expect(bySegments.stats).toMatchObject({ parsedFiles: 1, parsedBytes: spans.join('').length });
+    expect(whole.stats.parsedBytes).toBe(header.length);
+  });
+
   it('drops findings below the severity threshold', () => {
     const text = '#[pymodule(gil_used = true)]\nfn m(_m: &Bound<PyModule>) -> PyResult<()> { Ok(()) }\n';
     const files = [{ path: 'Cargo.toml', text: '[dependencies]\npyo3 = "0.27"\n' }, { path: 'lib.rs', text }];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { segmentsContaining, splitTopLevelSegments } from '../../../src/core/parsing/c-segments.js';
+import { gapSpansHolding, segmentsContaining, splitTopLevelSegments } from '../../../src/core/parsing/c-segments.js';
 
 /**
  * The text of each segment, trimmed, for readable expectations. The `}` that closes an
@@ -120,5 +120,44 @@ describe('segmentsContaining', () => {
     const text = 'int a;\n\n/* gap */\nint b;\n';
     const split = splitTopLevelSegments(text);
     expect(segmentsContaining(split, [text.indexOf('gap')])).toEqual([]);
+  });
+});
+
+describe('gapSpansHolding', () => {
+  const spans = (text: string, names: string[]): string[] | undefined =>
+    gapSpansHolding(
+      text,
+      splitTopLevelSegments(text),
+      names.map((n) => text.indexOf(n)),
+    )?.map((s) => text.slice(s.start, s.end));
+
+  it('gives the comment or the macro definition (continuations included) holding each offset', () => {
+    const text = [
+      '#ifdef __cplusplus',
+      'extern "C" {',
+      '#endif',
+      '/* uses strerror */',
+      'int a;',
+      '#define FAIL(x) log(x, \\',
+      '    strerror(errno))',
+      '#include <openssl/rand.h>',
+      '// rand() is not used',
+      'int b;',
+      '#ifdef __cplusplus',
+      '}',
+      '#endif',
+      '',
+    ].join('\n');
+    expect(spans(text, ['strerror */', 'strerror(errno)', 'rand.h', 'rand()'])).toEqual([
+      '/* uses strerror */',
+      '#define FAIL(x) log(x, \\\n    strerror(errno))\n',
+      '#include <openssl/rand.h>\n',
+      '// rand() is not used\n',
+    ]);
+  });
+
+  it('gives up when an offset sits in another directive, such as a conditional', () => {
+    const text = 'int a;\n#if defined(rand)\nint b;\n#endif\n';
+    expect(spans(text, ['rand'])).toBeUndefined();
   });
 });

@@ -239,13 +239,35 @@ function unlockedFunctions(model: CFileModel, regions: Region[]): Set<string> {
   return out;
 }
 
+// The (length, first character) pairs of the last model's shared variables' and function-local
+// statics' names: most names in a body have neither shape and are never sliced out of the text.
+// One table, refilled per model (a typed array's memory lives outside the heap).
+const variableShapes = new Uint8Array(64 * 128);
+let shapesModel: CFileModel | undefined;
+
+function shapesOf(model: CFileModel): Uint8Array {
+  if (shapesModel === model) return variableShapes;
+  variableShapes.fill(0);
+  const names = [...model.shared.keys(), ...model.functions.flatMap((fn) => [...fn.staticLocals.keys()])];
+  for (const name of names) {
+    const first = name.charCodeAt(0);
+    if (first < 128) variableShapes[Math.min(name.length, 63) * 128 + first] = 1;
+  }
+  shapesModel = model;
+  return variableShapes;
+}
+
 /** Accesses in `region` to the file's shared variables and the function's own statics. */
 function sharedAccesses(model: CFileModel, region: Region): Access[] {
   const { clean, text } = model;
   const out: Access[] = [];
   const statics = region.fn?.staticLocals;
-  const held = lockTimeline(clean, region.bodyStart, region.end, model.lockMacros);
+  const shapes = shapesOf(model);
+  // The lock state is read only for a function with an access (most have none).
+  let held: ((at: number) => boolean) | undefined;
   forEachName(clean, region.bodyStart, region.end, true, (at, nameEnd) => {
+    // Names start with an ASCII letter or `_`, so the first character is below 128.
+    if (shapes[Math.min(nameEnd - at, 63) * 128 + clean.charCodeAt(at)] === 0) return;
     const name = clean.slice(at, nameEnd);
     let variable = statics?.get(name);
     if (variable === undefined) {
@@ -263,7 +285,7 @@ function sharedAccesses(model: CFileModel, region: Region): Access[] {
       end,
       write,
       fn: region.name,
-      locked: region.lockedByCallers || held(at),
+      locked: region.lockedByCallers || (held ??= lockTimeline(clean, region.bodyStart, region.end, model.lockMacros))(at),
       region,
     });
   });

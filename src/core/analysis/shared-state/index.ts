@@ -1,5 +1,4 @@
 import type { RuleTarget } from '../../engine/define-rule.js';
-import { splitTopLevelSegments } from '../../parsing/c-segments.js';
 import { analyzeCSharedState, type RelatedOffset, type SharedStateAnalysis, type SharedWriteReport } from './analyze-c.js';
 import { analyzeCythonSharedState } from './analyze-cython.js';
 
@@ -56,28 +55,6 @@ export function sharedStateOf(text: string, target: RuleTarget): SharedStateAnal
   if (target === 'c' || target === 'cpp') return hasEntryPoints(text) ? analyzeCSharedState(text) : empty;
   if (target === 'cython') return text.includes('def ') ? analyzeCythonSharedState(text) : empty;
   return empty;
-}
-
-/**
- * One offset that gets a rule's `check` run at the least parsing cost, for the rules that read this
- * analysis and not the syntax tree. The engine parses the C/C++ top-level segments that hold an
- * offset (the whole file when none does): the start of the shortest non-empty segment costs the
- * least. Other languages are parsed whole anyway: offset 0.
- *
- * Worked example: `/* licence *\/ static int n; int f(void) { … }` → the offset of `static`.
- */
-export function cheapOffset(text: string, target: RuleTarget): number {
-  if (target !== 'c' && target !== 'cpp') return 0;
-  let best = 0;
-  let length = Infinity;
-  for (const s of splitTopLevelSegments(text).segments) {
-    const l = s.end - s.start;
-    if (l > 0 && l < length) {
-      best = s.start;
-      length = l;
-    }
-  }
-  return best;
 }
 
 const declarationCache = new WeakMap<SharedStateAnalysis, SharedDeclarationReport[]>();
