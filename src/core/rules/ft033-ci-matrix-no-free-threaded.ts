@@ -112,12 +112,18 @@ function jobGap(job: unknown, text: string): Gap | undefined {
   const range = (job as YamlNode | undefined)?.range;
   if (range === undefined || range === null) return undefined;
   const jobText = text.slice(range[0], range[1]);
-  const installed = new Set([...jobText.matchAll(/(?:\buv[ \t]+python[ \t]+install\b|--python[ \t=])[^\n]{0,200}?\$\{\{\s*matrix\.([\w-]+)\s*\}\}/g)].map((m) => m[1] ?? ''));
+  // `uv python install ${{ matrix.py }}`, `--python ${{ matrix.versions.version }}`: the matrix path, by its first key.
+  const installed = new Map<string, string[]>();
+  for (const m of jobText.matchAll(/(?:\buv[ \t]+python[ \t]+install\b|--python[ \t=])[^\n]{0,200}?\$\{\{\s*matrix\.([\w-]+(?:\.[\w-]+)?)\s*\}\}/g)) {
+    const path = (m[1] ?? '').split('.');
+    if (!installed.has(path[0] ?? '')) installed.set(path[0] ?? '', path);
+  }
   for (const pair of pairsOf(matrix)) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (!(pythonKey.test(key) || installed.has(key)) || !isSeq(pair.value) || !jobText.includes(`matrix.${key}`)) continue;
+    const path = installed.get(key) ?? (pythonKey.test(key) ? [key] : undefined);
+    if (path === undefined || !isSeq(pair.value) || !jobText.includes(`matrix.${key}`)) continue;
     // PyPy and GraalPy entries sit in CPython lists (`pypy3.10`); every other entry must be a version.
-    const listed = versionsOf(matrix, [key]).filter((v) => v.trim() !== '*' && !/pypy|graalpy/i.test(v));
+    const listed = versionsOf(matrix, path).filter((v) => v.trim() !== '*' && !/pypy|graalpy/i.test(v));
     if (!listed.every((v) => /^\s*3\.\d+/.test(v))) continue;
     const found = gap(listed);
     if (found !== undefined) return at(pair.value, found, true);
