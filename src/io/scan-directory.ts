@@ -9,6 +9,7 @@ import type { CachedFile, FileCache, ScanResult, ScanStats } from '../core/engin
 import { emptyScanFacts } from '../core/engine/scan-facts.js';
 import { selectRules } from '../core/engine/select-rules.js';
 import { findCythonPythonModules, type BuildText } from '../core/build-files/cython-python-modules.js';
+import { readPyproject } from '../core/build-files/pyproject.js';
 import { classifyPath, type FileKind, type SourceLanguage } from '../core/languages.js';
 import type { Logger } from '../core/ports.js';
 import { rules as allRules } from '../core/rules/index.js';
@@ -364,9 +365,10 @@ function isExcluded(f: WalkedFile, roots: string[], settingsOfDir: (dir: string)
 const maxPythonProbe = 2 * 1024 * 1024;
 
 /**
- * The `.py` files among `files` that Cython compiles: named by a setup.py, meson.build, CMake,
- * Makefile or tox command, or beside a same-named `.pxd` and importing `cython`
- * (`findCythonPythonModules`). Reads those build files, and only the `.py` files with a `.pxd`.
+ * The `.py` files among `files` that Cython compiles: named by a setup.py, a build script the
+ * `pyproject.toml` names (`PyprojectFacts.buildScripts`), meson.build, CMake, Makefile or tox
+ * command, or beside a same-named `.pxd` and importing `cython` (`findCythonPythonModules`). Reads
+ * those build files, and only the `.py` files with a `.pxd`.
  */
 function cythonPythonFiles(files: readonly WalkedFile[]): Set<string> {
   const python = files.filter((f) => f.path.endsWith('.py') && classifyPath(f.path) === undefined);
@@ -377,15 +379,32 @@ function cythonPythonFiles(files: readonly WalkedFile[]): Set<string> {
     return readRegularFile(f.absolute, maxPythonProbe);
   };
   const builds: BuildText[] = [];
+  const scripts = new Set<string>();
   for (const f of files) {
     const kind = classifyPath(f.path);
-    if (kind?.type !== 'build' || !['setup-py', 'meson', 'cmake', 'makefile', 'tox'].includes(kind.kind)) continue;
+    if (kind?.type !== 'build' || !['setup-py', 'meson', 'cmake', 'makefile', 'tox', 'pyproject'].includes(kind.kind)) continue;
     const t = text(f);
-    if (t !== undefined) builds.push({ path: f.path, kind: kind.kind, text: t });
+    if (t === undefined) continue;
+    if (kind.kind !== 'pyproject') {
+      builds.push({ path: f.path, kind: kind.kind, text: t });
+      continue;
+    }
+    // A build script the pyproject names (Poetry's `build_ext.py`) is read like a setup.py, from
+    // the project's folder, where the back-end runs it.
+    if (!/\b(?:poetry|pdm|hatch)\b/.test(t)) continue;
+    const folder = f.path.slice(0, f.path.length - 'pyproject.toml'.length);
+    for (const script of readPyproject(t).buildScripts) {
+      const path = `${folder}${script}`;
+      const scriptText = scripts.has(path) ? undefined : text(byPath.get(path));
+      scripts.add(path);
+      // The script is not scanned as a build file, so a directive it sets would go unseen: its
+      // modules are then left unscanned rather than reported as undeclared.
+      if (scriptText !== undefined && !/freethreading_compatible/.test(scriptText)) builds.push({ path, kind: 'setup-py', text: scriptText, folder });
+    }
   }
   return findCythonPythonModules({
     builds,
-    pythonPaths: python.map((f) => f.path),
+    pythonPaths: python.map((f) => f.path).filter((p) => !scripts.has(p)),
     pxdPaths: files.filter((f) => f.path.endsWith('.pxd')).map((f) => f.path),
     textOf: (path) => text(byPath.get(path)),
   });

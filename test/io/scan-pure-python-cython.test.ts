@@ -51,6 +51,16 @@ describe('Cython modules written as .py (pure-Python mode)', () => {
     expect(scan.findings.find((f) => f.ruleId === 'FT010')?.message).toContain('_ops.py');
   });
 
+  it('reads the modules a Poetry build script compiles, through the names its compile call uses', async () => {
+    const { findings } = await scanProject('poetry-script');
+    expect(findings.filter((f) => f.startsWith('FT010'))).toEqual(['FT010 src/busfast/frames.py:1', 'FT010 src/busfast/wire.py:1']);
+  });
+
+  it('leaves the modules of a Poetry build script that sets the directive unscanned', async () => {
+    const { findings } = await scanProject('poetry-script-declares');
+    expect(findings.filter((f) => f.startsWith('FT010'))).toEqual([]);
+  });
+
   it('reads a .py that meson.build copies to a .pyx for Cython, and reports the module', async () => {
     const { findings } = await scanProject('meson-configure');
     expect(findings.filter((f) => f.startsWith('FT010'))).toEqual(['FT010 fastpkg/_ops.py:1']);

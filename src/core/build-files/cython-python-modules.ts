@@ -3,8 +3,12 @@ import { matchGlob } from '../parsing/match-glob.js';
 import { matchingParen } from '../parsing/source-text.js';
 import { commandSites, folderOf, mesonPyNames, pyNames, withoutExclude } from './cython-sites.js';
 
-/** A build file, read. */
-export type BuildText = { path: string; kind: BuildFileKind; text: string };
+/**
+ * A build file, read. `folder` is where the names it writes are resolved (with a trailing `/`),
+ * when that is not the file's own folder: a build script the `pyproject.toml` names runs from the
+ * project's folder.
+ */
+export type BuildText = { path: string; kind: BuildFileKind; text: string; folder?: string };
 
 /** The argument text of every `name(` call in `text` (balanced parentheses), in order. */
 function callArgs(text: string, name: string): string[] {
@@ -15,6 +19,67 @@ function callArgs(text: string, name: string): string[] {
     if (close > open) out.push(text.slice(open + 1, close));
   }
   return out;
+}
+
+/** Offset of the end of the Python statement that starts at `from`: the first line break outside brackets and strings (bounded). */
+function statementEnd(text: string, from: number): number {
+  let depth = 0;
+  const stop = Math.min(text.length, from + 20_000);
+  for (let i = from; i < stop; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
+    else if (c === '"' || c === "'") {
+      for (i++; i < stop && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+    } else if (c === '#') {
+      while (i < stop && text[i] !== '\n') i++;
+      if (depth === 0) return i;
+    } else if (c === '\n' && depth === 0 && text[i - 1] !== '\\') return i;
+  }
+  return stop;
+}
+
+const pythonWords = new Set(['for', 'in', 'if', 'else', 'and', 'or', 'not', 'is', 'None', 'True', 'False', 'lambda', 'return', 'import', 'from', 'as']);
+
+/**
+ * `args` (the arguments of a compile call) followed by the values of the names it uses, as far as
+ * a script's text assigns them: `NAME = …`, `NAME += …`, `NAME.append(…)` / `.extend(…)`, and
+ * the iterable of `for NAME in …`, followed name by name (at most 40). Worked example: in
+ *
+ *   TO_CYTHONIZE = ["src/pkg/fast.py"]
+ *   EXTENSIONS = [Extension(name_of(p), [p]) for p in TO_CYTHONIZE]
+ *   cythonize(EXTENSIONS)
+ *
+ * `EXTENSIONS` leads to the comprehension, `p` to `TO_CYTHONIZE` and that to its list, so the
+ * module's `.py` path is read although no compile call writes it.
+ */
+function withAssignedValues(text: string, args: string): string {
+  // Where each loop or comprehension variable takes its values: `for a, b in …` → a, b → offset after `in`.
+  const iterables = new Map<string, number[]>();
+  for (const m of text.matchAll(/\bfor[ \t]+([\w, \t()]{1,200}?)[ \t]+in\b/g)) {
+    for (const name of (m[1] ?? '').split(/[\s,()]+/).filter(Boolean)) iterables.set(name, [...(iterables.get(name) ?? []), m.index + m[0].length]);
+  }
+  const parts = [args];
+  const seen = new Set<string>();
+  const queue = [args];
+  const take = (from: number): void => {
+    const value = text.slice(from, statementEnd(text, from));
+    parts.push(value);
+    queue.push(value);
+  };
+  while (queue.length > 0 && seen.size < 40) {
+    // Identifiers outside string literals and attribute names.
+    const code = (queue.shift() ?? '').replace(/(["'])(?:\\.|(?!\1)[^\\\n])*\1/g, '""');
+    for (const m of code.matchAll(/(?<![\w.])[A-Za-z_]\w{0,100}/g)) {
+      const name = m[0];
+      if (seen.has(name) || pythonWords.has(name) || seen.size >= 40) continue;
+      seen.add(name);
+      for (const from of iterables.get(name) ?? []) take(from);
+      const assigned = new RegExp(`^[ \\t]*${name}(?:[ \\t]*(?::[^=\\n]{0,100})?\\+?=(?!=)|\\.(?:append|extend)\\()`, 'gm');
+      for (const a of text.matchAll(assigned)) take(a.index + a[0].length);
+    }
+  }
+  return parts.join('\n');
 }
 
 /**
@@ -33,8 +98,8 @@ export function compiledPythonNames(build: BuildText): string[] {
   const { kind, text } = build;
   let names: string[] = [];
   if (kind === 'setup-py') {
-    names = callArgs(text, 'cythonize(').flatMap((args) => pyNames(withoutExclude(args)));
-    if (/\bcythonize\(|\bCython\b/.test(text)) names.push(...callArgs(text, 'Extension(').flatMap(pyNames));
+    names = callArgs(text, 'cythonize(').flatMap((args) => pyNames(withAssignedValues(text, withoutExclude(args))));
+    if (/\bcythonize\(|\bCython\b/.test(text)) names.push(...callArgs(text, 'Extension(').flatMap((args) => pyNames(withAssignedValues(text, args))));
   } else if (kind === 'meson') {
     names = mesonPyNames(text);
     names.push(...callArgs(text, 'custom_target(').filter((args) => /\bcython\b/i.test(args)).flatMap(pyNames));
@@ -83,7 +148,7 @@ export function findCythonPythonModules(params: {
     // A name built from a variable (`${…}`, `{…}`) cannot be matched to a file.
     const names = compiledPythonNames(build).filter((n) => !n.includes('$') && !n.includes('{'));
     if (names.length === 0) continue;
-    const folder = folderOf(build.path);
+    const folder = build.folder ?? folderOf(build.path);
     for (const path of candidates) if (path.startsWith(folder) && names.some((n) => namesFile(n, path.slice(folder.length)))) found.add(path);
   }
   const pxd = new Set(params.pxdPaths);

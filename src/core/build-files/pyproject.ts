@@ -40,6 +40,13 @@ export type PyprojectFacts = {
   setuptoolsDynamic?: { dependencies: string[]; optional: Array<{ group: string; files: string[] }> };
   /** `[build-system] requires`: its strings (PEP 508 requirements). */
   buildRequires: string[];
+  /**
+   * Python build scripts the back-end runs, as written (paths relative to the file): Poetry's
+   * `[tool.poetry] build = "…"` or `[tool.poetry.build] script = "…"`, pdm-pep517's
+   * `[tool.pdm.build] setup-script`, and Hatch's custom build hooks (`path`, `hatch_build.py` by
+   * default). Extension modules, and the Cython modules among them, are often listed there.
+   */
+  buildScripts: string[];
   /** `[tool.cibuildwheel]`, when present. */
   cibuildwheel?: CibuildwheelSettings;
   /** `[tool.ftbot]` as written (validated by the configuration schema), or undefined. */
@@ -72,6 +79,25 @@ function cibuildwheelOf(cibw: Record<string, unknown>): CibuildwheelSettings {
   return settings;
 }
 
+/** The build scripts `[tool.poetry]`, `[tool.pdm.build]` and Hatch's custom hooks name (see `PyprojectFacts.buildScripts`). */
+function buildScriptsOf(tool: Record<string, unknown> | undefined): string[] {
+  const out = new Set<string>();
+  const add = (value: unknown): void => {
+    if (typeof value === 'string' && value.endsWith('.py')) out.add(value.replace(/^\.\//, ''));
+  };
+  const poetryBuild = asRecord(tool?.poetry)?.build;
+  add(poetryBuild);
+  add(asRecord(poetryBuild)?.script);
+  add(asRecord(asRecord(tool?.pdm)?.build)?.['setup-script']);
+  const hatchBuild = asRecord(asRecord(tool?.hatch)?.build);
+  const targets = asRecord(hatchBuild?.targets) ?? {};
+  for (const hooks of [hatchBuild?.hooks, ...Object.values(targets).map((t) => asRecord(t)?.hooks)]) {
+    const custom = asRecord(asRecord(hooks)?.custom);
+    if (custom !== undefined) add(custom.path ?? 'hatch_build.py');
+  }
+  return [...out];
+}
+
 /**
  * Reads a `pyproject.toml` into typed facts: the one typed reader of the file, over the one TOML
  * parser (`parseToml`). Nothing is executed; a file that does not parse yields `error` and empty
@@ -79,10 +105,10 @@ function cibuildwheelOf(cibw: Record<string, unknown>): CibuildwheelSettings {
  *
  * @example
  *   readPyproject('[project]\nname = "spam"\ndependencies = ["numpy>=2"]\n')
- *   // → { name: 'spam', dependencies: { ok: true, list: ['numpy>=2'] }, optionalDependencies: [], dynamic: [], buildRequires: [] }
+ *   // → { name: 'spam', dependencies: { ok: true, list: ['numpy>=2'] }, optionalDependencies: [], dynamic: [], buildRequires: [], buildScripts: [] }
  */
 export function readPyproject(text: string): PyprojectFacts {
-  const facts: PyprojectFacts = { optionalDependencies: [], dynamic: [], buildRequires: [] };
+  const facts: PyprojectFacts = { optionalDependencies: [], dynamic: [], buildRequires: [], buildScripts: [] };
   const parsed = parseToml(text);
   if (!parsed.ok) return { ...facts, error: parsed.problem };
   const { doc } = parsed;
@@ -113,6 +139,8 @@ export function readPyproject(text: string): PyprojectFacts {
 
   const requires = asRecord(doc['build-system'])?.requires;
   if (Array.isArray(requires)) facts.buildRequires = requires.filter((r): r is string => typeof r === 'string');
+
+  facts.buildScripts = buildScriptsOf(tool);
 
   const cibw = asRecord(tool?.cibuildwheel);
   if (cibw !== undefined) facts.cibuildwheel = cibuildwheelOf(cibw);

@@ -21,8 +21,11 @@ export type CibuildwheelRun = {
   env: Map<string, { values: string[]; start: number; end: number }>;
 };
 
-/** A `maturin --interpreter …` build. */
-export type MaturinRun = { interpreters: string[]; start: number; end: number; findInterpreter: boolean };
+/**
+ * A `maturin --interpreter …` build. `matrixStart` is where the job's matrix starts when the
+ * interpreters come from it (`--interpreter ${{ matrix.platform.interpreter }}`): the list to extend.
+ */
+export type MaturinRun = { interpreters: string[]; start: number; end: number; findInterpreter: boolean; matrixStart?: number };
 
 export type WorkflowJob = {
   id: string;
@@ -108,14 +111,43 @@ export function freeThreadedVersions(text: string): string[] {
   return [...out];
 }
 
+/** The value at `path` inside a matrix entry: `{platform: {interpreter: "3.12"}}` with [`platform`, `interpreter`] → `3.12`. */
+function dig(value: unknown, path: readonly string[]): unknown {
+  let v = value;
+  for (const key of path) v = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined;
+  return v;
+}
+
+/**
+ * Every value of `${{ matrix.a.b }}` or `${{ matrix.a.b || 'fallback' }}` across the job's matrix:
+ * each entry of the `a` list (or each `include` entry) gives its `b`, or the fallback where it has
+ * none. Undefined for any other expression, or when the matrix gives no value.
+ * Worked example: `platform: [{interpreter: "3.10 pypy3.11"}, {target: x64}]` with
+ * `${{ matrix.platform.interpreter || '3.10' }}` → [`3.10 pypy3.11`, `3.10`].
+ */
+function matrixPathValues(expression: string, matrix: unknown): string[] | undefined {
+  const m = /^\$\{\{\s*matrix\.([\w-]+(?:\.[\w-]+){0,5})\s*(?:\|\|\s*'([^'\n]{0,200})'\s*)?\}\}$/.exec(expression);
+  if (m === null) return undefined;
+  const path = (m[1] ?? '').split('.');
+  const fallback = m[2];
+  const plain = toPlain(matrix);
+  const listed = dig(plain, [path[0] ?? '']);
+  const entries = [...(Array.isArray(listed) ? listed.map((e) => dig(e, path.slice(1))) : []), ...(Array.isArray(dig(plain, ['include'])) ? (dig(plain, ['include']) as unknown[]).map((e) => dig(e, path)) : [])];
+  if (entries.length === 0) return undefined;
+  const values = entries.map((e) => scalarText(e) ?? fallback).filter((v): v is string => v !== undefined && v !== '');
+  return values.length === 0 ? undefined : [...new Set(values)].slice(0, 64);
+}
+
 /**
  * The interpreters of a maturin `args` string: the words after `-i` / `--interpreter` up to the
- * next option, with `${{ matrix.x }}` expanded to every value the matrix gives it.
- * Worked example: `--release -i 3.12 python3.13t --out dist` → [`3.12`, `python3.13t`].
+ * next option, with `${{ matrix.x }}` (or `${{ matrix.x.y || 'default' }}`) expanded to every
+ * value the matrix gives it. Worked example: `--release -i 3.12 python3.13t --out dist` →
+ * [`3.12`, `python3.13t`].
  */
 function interpreterList(args: string, matrix: unknown): string[] {
-  const expanded = args.replace(/\$\{\{[^}]{0,300}\}\}/g, (e) => expand(e, matrix).join(' '));
-  const words = expanded.split(/\s+/).filter(Boolean);
+  const expanded = args.replace(/\$\{\{[^}]{0,300}\}\}/g, (e) => (matrixPathValues(e, matrix) ?? expand(e, matrix)).join(' '));
+  // Quotes group words for the shell (`--interpreter "3.10 pypy3.11"`); they are not part of a name.
+  const words = expanded.replace(/["']/g, ' ').split(/\s+/).filter(Boolean);
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i] ?? '';
@@ -207,7 +239,10 @@ export function readWorkflow(text: string): WorkflowFacts {
           // Only steps that build wheels (`build`, the default command), not `sdist` or `upload`.
           const command = toPlain(get(get(step, 'with'), 'command'));
           if (command === undefined || command === 'build') {
-            entry.maturin.push({ interpreters, start: stepStart, end: stepEnd, findInterpreter: /--find-interpreter\b/.test(text) });
+            const run: MaturinRun = { interpreters, start: stepStart, end: stepEnd, findInterpreter: /--find-interpreter\b/.test(text) };
+            const matrixStart = startOf(matrix);
+            if (/(?:-i|--interpreter)[ =]+\S*\$\{\{\s*matrix\./.test(text) && matrixStart !== undefined) run.matrixStart = matrixStart;
+            entry.maturin.push(run);
           }
         }
       }

@@ -40,11 +40,17 @@ function isMacroMadeInit(fn: Node): boolean {
   return type?.type === 'type_identifier' && /^[A-Z][A-Z0-9_]*$/.test(type.text) && /INIT|MOD/.test(type.text) && declarator?.type === 'parenthesized_declarator';
 }
 
-/** True for `PyInit_<name>`, functions declared `PyMODINIT_FUNC`, and macro-made init functions. */
+/**
+ * True for `PyInit_<name>`, functions declared `PyMODINIT_FUNC`, and macro-made init functions.
+ * The header's text is read too: an unknown macro before the return type (`extern "C"
+ * EXPORT_SYMBOL PyObject *PyInit__ext()`) makes tree-sitter read the macro as the type and the
+ * rest as a broken declarator with no name, but the header still says `PyInit_…(`.
+ */
 function isModuleInitFunction(fn: Node | undefined, text: string): boolean {
   if (fn === undefined) return false;
   if (functionName(fn)?.startsWith('PyInit_') || isMacroMadeInit(fn)) return true;
-  return /\bPyMODINIT_FUNC\b/.test(text.slice(fn.startIndex, fn.childForFieldName('body')?.startIndex ?? fn.startIndex));
+  const header = text.slice(fn.startIndex, fn.childForFieldName('body')?.startIndex ?? fn.startIndex);
+  return /\bPyMODINIT_FUNC\b|\bPyInit_\w+\s*\(/.test(header);
 }
 
 /**
@@ -200,6 +206,14 @@ export default defineRule({
       // own, or one made by a helper the init function calls. A submodule built by a helper for
       // something else (numpy's `simd_create_module`) is not.
       const fn = enclosingFunction(hit.node);
+      if (fn === undefined) {
+        // No function around the call: the parser lost the init function's header (an `#if` arm
+        // that opens a brace, a macro it cannot read). Judge by the text, as for unplaced hits.
+        if (initAroundText(ctx.text, hit.index, hit.context)) {
+          ctx.report({ start: hit.index, end: hit.index + hit.name.length, messageId: 'missing', data: { api: hit.name }, confidence: 'medium' });
+        }
+        continue;
+      }
       if (!isModuleInitFunction(fn, ctx.text)) {
         // `CreatedModule::CreatedModule` (a constructor defined out of its class) counts by its last part.
         const name = fn === undefined ? undefined : functionName(fn)?.split('::').pop();

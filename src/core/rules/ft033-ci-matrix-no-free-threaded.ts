@@ -95,15 +95,35 @@ function jobGap(job: unknown, text: string): Gap | undefined {
     const stepEnd = versionNode?.range?.[1];
     return stepEnd !== undefined && stepEnd > listGap.end ? { ...listGap, end: stepEnd } : listGap;
   }
-  // No setup step reads the matrix: a Python version list that the job's steps use.
+  // `uv python install 3.12 3.13` with the versions written out.
+  for (const step of steps.items) {
+    const runNode = get(step, 'run') as YamlNode | undefined;
+    const run = toPlain(runNode);
+    if (typeof run !== 'string') continue;
+    const install = /\buv[ \t]+python[ \t]+install\b([^\n;&|]*)/.exec(run);
+    if (install === null || (install[1] ?? '').includes('${{')) continue;
+    const versions = (install[1] ?? '').split(/\s+/).filter((w) => w !== '' && !w.startsWith('-'));
+    // Options that take a value (`--python-preference only-managed`) leave a word that is no version.
+    const found = gap(versions.filter((v) => /^3\.\d+/.test(v) || /pypy|graalpy/i.test(v)));
+    if (found !== undefined) return at(runNode, found, false);
+  }
+  // No setup step reads the matrix: a Python version list that the job's steps use, under a
+  // Python-like key or one a `uv python install` / `--python` argument takes.
   const range = (job as YamlNode | undefined)?.range;
   if (range === undefined || range === null) return undefined;
   const jobText = text.slice(range[0], range[1]);
+  // `uv python install ${{ matrix.py }}`, `--python ${{ matrix.versions.version }}`: the matrix path, by its first key.
+  const installed = new Map<string, string[]>();
+  for (const m of jobText.matchAll(/(?:\buv[ \t]+python[ \t]+install\b|--python[ \t=])[^\n]{0,200}?\$\{\{\s*matrix\.([\w-]+(?:\.[\w-]+)?)\s*\}\}/g)) {
+    const path = (m[1] ?? '').split('.');
+    if (!installed.has(path[0] ?? '')) installed.set(path[0] ?? '', path);
+  }
   for (const pair of pairsOf(matrix)) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (!pythonKey.test(key) || !isSeq(pair.value) || !jobText.includes(`matrix.${key}`)) continue;
+    const path = installed.get(key) ?? (pythonKey.test(key) ? [key] : undefined);
+    if (path === undefined || !isSeq(pair.value) || !jobText.includes(`matrix.${key}`)) continue;
     // PyPy and GraalPy entries sit in CPython lists (`pypy3.10`); every other entry must be a version.
-    const listed = versionsOf(matrix, [key]).filter((v) => v.trim() !== '*' && !/pypy|graalpy/i.test(v));
+    const listed = versionsOf(matrix, path).filter((v) => v.trim() !== '*' && !/pypy|graalpy/i.test(v));
     if (!listed.every((v) => /^\s*3\.\d+/.test(v))) continue;
     const found = gap(listed);
     if (found !== undefined) return at(pair.value, found, true);
@@ -142,7 +162,7 @@ export default defineRule({
     confidence: 'medium',
     fix: 'never',
     preview: false,
-    triggers: ['python-version'],
+    triggers: [],
     messages: {
       missing: 'The `{{job}}` job tests Python {{versions}} but no free-threaded build, so races in the extension go untested',
       stale: 'The `{{job}}` job tests Python {{versions}} and free-threaded {{stale}} only, not {{missing}}',
@@ -152,6 +172,8 @@ export default defineRule({
       stale: 'Add `{{missing}}` to the matrix: free-threaded 3.13 was experimental, and 3.14t is the supported free-threaded build (PEP 779)',
     },
   },
+  // A setup step's `python-version`, a matrix read as `matrix.py…`, or Pythons installed by uv.
+  prefilter: (text) => (/python-version|matrix\.py|\buv[ \t]+python[ \t]+install\b|--python[ \t=]/.test(text) ? [0] : []),
   check(ctx) {
     if (!ctx.project.hasExtensionSources) return;
     const { doc } = parseWorkflow(ctx.text);

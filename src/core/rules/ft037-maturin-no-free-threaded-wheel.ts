@@ -47,12 +47,14 @@ export default defineRule({
       // A job that names a free-threaded Python anywhere (a setup-python step, a second build
       // step with `-i 3.14t`) builds or tests one.
       if (job.mentionsFreeThreaded) continue;
-      const listed = run.interpreters.filter((i) => !i.startsWith('-'));
+      const listed = [...new Set(run.interpreters.filter((i) => !i.startsWith('-')))];
       if (listed.some(isFreeThreaded)) continue;
       // Without `--interpreter`, maturin builds for the job's one Python (or one abi3 wheel, which
       // free-threaded 3.13/3.14 cannot load): still no free-threaded wheel.
       const data = { job: job.id, interpreters: listed.slice(0, 6).join(', '), missing: '3.14t' };
-      ctx.report({ start: run.start, end: run.end, messageId: listed.length > 0 ? 'listed' : run.findInterpreter ? 'found' : 'single', symbol: job.id, data });
+      // Interpreters taken from the matrix: the finding spans the matrix, where they are listed, to the step.
+      const start = run.matrixStart !== undefined && run.matrixStart < run.start && listed.length > 0 ? run.matrixStart : run.start;
+      ctx.report({ start, end: run.end, messageId: listed.length > 0 ? 'listed' : run.findInterpreter ? 'found' : 'single', symbol: job.id, data });
     }
   },
 });

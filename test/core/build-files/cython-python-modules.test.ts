@@ -28,6 +28,25 @@ describe('compiledPythonNames', () => {
     expect(compiledPythonNames({ path: 'setup.py', kind: 'setup-py', text: 'cythonize(["setup.py", "a.py"])\n' })).toEqual(['a.py']);
   });
 
+  it('follows the names a compile call uses to the lists assigned to them, but not to unrelated literals', () => {
+    const text = [
+      'import os',
+      'VERSION_FILE = "pkg/_version.py"',
+      'FAST = [',
+      '    "pkg/a.py",  # the parser',
+      '    "pkg/b.py",',
+      ']',
+      'FAST += ["pkg/c.py"]',
+      'extra = []',
+      'extra.append("pkg/d.py")',
+      'exts = [Extension(p[:-3].replace("/", "."), [p]) for p in FAST + extra]',
+      'def build(kw):',
+      '    from Cython.Build import cythonize',
+      '    kw["ext_modules"] = cythonize(exts, compiler_directives={"language_level": "3"})',
+    ].join('\n');
+    expect(compiledPythonNames({ path: 'build_ext.py', kind: 'setup-py', text }).sort()).toEqual(['pkg/a.py', 'pkg/b.py', 'pkg/c.py', 'pkg/d.py']);
+  });
+
   it('reads a meson configure_file that turns a .py into a .pyx, and a cython command line, but not generator scripts', () => {
     const meson = [
       "py.extension_module('fast', configure_file(input: 'fast.py', output: 'fast.pyx', copy: true), install: true)",

@@ -56,15 +56,26 @@ describe('readPyproject', () => {
       dynamic: ['optional-dependencies'],
       setuptoolsDynamic: { dependencies: [], optional: [{ group: 'docs', files: ['docs/requirements.txt'] }] },
       buildRequires: ['setuptools>=70', 'Cython>=3.1'],
+      buildScripts: [],
       cibuildwheel: { build: ['cp313t-*', 'cp314t-*'], enable: ['cpython-freethreading'], freeThreadedSupport: false },
       ftbot: { select: ['FT0'] },
     });
   });
 
+  it('names the build scripts of Poetry, pdm-pep517 and Hatch custom hooks', () => {
+    expect(readPyproject('[tool.poetry]\nname = "x"\nbuild = "build.py"\n').buildScripts).toEqual(['build.py']);
+    expect(readPyproject('[tool.poetry.build]\ngenerate-setup-file = true\nscript = "./tools/build_ext.py"\n').buildScripts).toEqual(['tools/build_ext.py']);
+    expect(readPyproject('[tool.pdm.build]\nrun-setuptools = true\nsetup-script = "build.py"\n').buildScripts).toEqual(['build.py']);
+    expect(readPyproject('[tool.hatch.build.targets.wheel.hooks.custom]\n').buildScripts).toEqual(['hatch_build.py']);
+    expect(readPyproject('[tool.hatch.build.hooks.custom]\npath = "hooks/cy.py"\n').buildScripts).toEqual(['hooks/cy.py']);
+    // Not a Python script, or not a build script at all.
+    expect(readPyproject('[tool.poetry.build]\nscript = 3\n[tool.poetry.scripts]\nrun = "pkg.cli:main"\n').buildScripts).toEqual([]);
+  });
+
   it('gives the parse problem and empty facts for a file that is not TOML', () => {
     const facts = readPyproject('[project\n');
     expect(facts.error?.line).toBe(1);
-    expect(facts).toMatchObject({ optionalDependencies: [], dynamic: [], buildRequires: [] });
+    expect(facts).toMatchObject({ optionalDependencies: [], dynamic: [], buildRequires: [], buildScripts: [] });
     expect(facts.name).toBeUndefined();
   });
 });
