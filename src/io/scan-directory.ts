@@ -111,7 +111,7 @@ export async function scanDirectory(params: {
   const marked = (path: string): { language?: 'cython' } => (cythonPython.has(path) ? { language: 'cython' } : {});
 
   // 2. Configurations: one per project root met, plus the working directory's for the rule list.
-  const discovery = createConfigDiscovery({ cwd, ...(params.configPath === undefined ? {} : { configPath: params.configPath }) });
+  const discovery = createConfigDiscovery({ cwd, listed: (dir) => walkedAll.listings.get(dir), ...(params.configPath === undefined ? {} : { configPath: params.configPath }) });
   const settingsByLayer = new Map<ConfigLayer | undefined, Settings>();
   const problems: ConfigProblem[] = [];
   const settingsFor = async (layer: ConfigLayer | undefined): Promise<Settings> => {
