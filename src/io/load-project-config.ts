@@ -30,7 +30,12 @@ export type ConfigLayer = { dir: string; sources: RawConfigSource[] };
  * `.github/ftbot.yml` is read after it and wins, the precedence the GitHub App uses. An explicit
  * `--config` file applies everywhere instead. Results are cached per directory.
  */
-export function createConfigDiscovery(params: { cwd: string; configPath?: string }): { layerFor: (absDir: string) => ConfigLayer | undefined } {
+export function createConfigDiscovery(params: {
+  cwd: string;
+  configPath?: string;
+  /** The names in directories already listed (by the walk): a file not among them is not looked for. */
+  listed?: (absDir: string) => ReadonlySet<string> | undefined;
+}): { layerFor: (absDir: string) => ConfigLayer | undefined } {
   const { cwd } = params;
   const display = (abs: string): string => {
     const rel = relative(cwd, abs);
@@ -44,7 +49,7 @@ export function createConfigDiscovery(params: { cwd: string; configPath?: string
   const cache = new Map<string, ConfigLayer | undefined>();
   const layerFor = (absDir: string): ConfigLayer | undefined => {
     if (cache.has(absDir)) return cache.get(absDir);
-    const own = layerAt(absDir, display);
+    const own = layerAt(absDir, display, params.listed?.(absDir));
     const parent = dirname(absDir);
     const layer = own ?? (parent === absDir ? undefined : layerFor(parent));
     cache.set(absDir, layer);
@@ -53,19 +58,22 @@ export function createConfigDiscovery(params: { cwd: string; configPath?: string
   return { layerFor };
 }
 
-function layerAt(dir: string, display: (abs: string) => string): ConfigLayer | undefined {
+function layerAt(dir: string, display: (abs: string) => string, names: ReadonlySet<string> | undefined): ConfigLayer | undefined {
+  // A name missing from the directory's listing does not exist; one present is still checked (a
+  // dangling link is listed).
+  const exists = (name: string, abs: string): boolean => (names === undefined || names.has(name)) && existsSync(abs);
   const sources: RawConfigSource[] = [];
   const dotToml = join(dir, '.ftbot.toml');
   const pyproject = join(dir, 'pyproject.toml');
-  if (existsSync(dotToml)) sources.push(readTomlSource(dotToml, display(dotToml), true));
-  else if (existsSync(pyproject)) {
+  if (exists('.ftbot.toml', dotToml)) sources.push(readTomlSource(dotToml, display(dotToml), true));
+  else if (exists('pyproject.toml', pyproject)) {
     const source = readTomlSource(pyproject, display(pyproject), false);
     // A pyproject.toml without [tool.ftbot] is not ftbot's configuration (ruff skips it too),
     // unless it cannot be parsed: then it is reported, since it may hold the settings.
     if (source.value !== undefined || source.problem !== undefined) sources.push(source);
   }
   const yml = join(dir, '.github', 'ftbot.yml');
-  if (existsSync(yml)) sources.push(readYamlSource(yml, display(yml)));
+  if (exists('.github', yml)) sources.push(readYamlSource(yml, display(yml)));
   return sources.length === 0 ? undefined : { dir, sources };
 }
 

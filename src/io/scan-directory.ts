@@ -3,8 +3,6 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { ConfigProblem, ResolvedConfig } from '../core/config/defaults.js';
 import type { Diagnostic, Finding } from '../core/diagnostics.js';
-import type { Rule } from '../core/engine/define-rule.js';
-import { emptyProjectFacts } from '../core/engine/project-facts.js';
 import type { CachedFile, FileCache, ScanResult, ScanStats } from '../core/engine/scan-files.js';
 import { emptyScanFacts } from '../core/engine/scan-facts.js';
 import { selectRules } from '../core/engine/select-rules.js';
@@ -12,7 +10,7 @@ import { findCythonPythonModules, type BuildText } from '../core/build-files/cyt
 import { readPyproject } from '../core/build-files/pyproject.js';
 import { classifyPath, type FileKind, type SourceLanguage } from '../core/languages.js';
 import type { Logger } from '../core/ports.js';
-import { rules as allRules } from '../core/rules/index.js';
+import { ruleTable } from '../core/rules/rule-table.js';
 import { generatorOf } from './detect-generated.js';
 import { createConfigDiscovery, resolveLayer, type ConfigLayer } from './load-project-config.js';
 import { openScanCache, projectKey, readLastScan, saveLastScan, settingsKey, type ScanCacheStore, type ScanInput } from './scan-cache.js';
@@ -20,8 +18,11 @@ import { readRegularFile } from './read-regular-file.js';
 import { walkFiles, type WalkedFile } from './walk-files.js';
 
 export type DirectoryScan = ScanResult & {
-  /** Every rule that ran for at least one file (the union over the configurations found). */
-  rules: Rule[];
+  /**
+   * The ids of the rules that ran for at least one file (the union over the configurations found),
+   * sorted. Ids only: a scan replayed from the cache loads no rule code.
+   */
+  ruleIds: string[];
   /** Wall time of walk + read + scan, in milliseconds. */
   ms: number;
   /** Paths given on the command line that do not exist. */
@@ -86,13 +87,14 @@ export async function scanDirectory(params: {
   const startedAt = Date.now();
   const { cwd, paths } = params;
   const override = params.override ?? ((c: ResolvedConfig) => c);
-  const empty = (missing: string[], problems: ConfigProblem[], configSources: string[] = []): DirectoryScan => ({
+  // The project facts' module (build-file readers, YAML) loads only here, never for a replayed scan.
+  const empty = async (missing: string[], problems: ConfigProblem[], configSources: string[] = []): Promise<DirectoryScan> => ({
     findings: [],
     diagnostics: [],
     stats: { files: 0, bytes: 0, parsedFiles: 0, parsedBytes: 0 },
-    project: emptyProjectFacts(),
+    project: (await import('../core/engine/project-facts.js')).emptyProjectFacts(),
     facts: emptyScanFacts(),
-    rules: [],
+    ruleIds: [],
     ms: elapsedMs(),
     missing,
     textOf: () => undefined,
@@ -110,7 +112,7 @@ export async function scanDirectory(params: {
   const marked = (path: string): { language?: 'cython' } => (cythonPython.has(path) ? { language: 'cython' } : {});
 
   // 2. Configurations: one per project root met, plus the working directory's for the rule list.
-  const discovery = createConfigDiscovery({ cwd, ...(params.configPath === undefined ? {} : { configPath: params.configPath }) });
+  const discovery = createConfigDiscovery({ cwd, listed: (dir) => walkedAll.listings.get(dir), ...(params.configPath === undefined ? {} : { configPath: params.configPath }) });
   const settingsByLayer = new Map<ConfigLayer | undefined, Settings>();
   const problems: ConfigProblem[] = [];
   const settingsFor = async (layer: ConfigLayer | undefined): Promise<Settings> => {
@@ -141,9 +143,9 @@ export async function scanDirectory(params: {
   // The union of the selected rules, and the cache of results scanned with them.
   const all = [...settingsByLayer.values()];
   const enabled = new Set(all.flatMap((s) => [...s.enabled]));
-  const rules = allRules.filter((r) => enabled.has(r.meta.id));
+  const ruleIds = ruleTable.filter((r) => enabled.has(r.meta.id)).map((r) => r.meta.id);
   const maxFileSize = Math.max(...all.map((s) => s.config.maxFileSize));
-  const cacheKey = params.cacheDir === undefined ? undefined : settingsKey({ cwd, ruleIds: rules.map((r) => r.meta.id), maxFileSize });
+  const cacheKey = params.cacheDir === undefined ? undefined : settingsKey({ cwd, ruleIds, maxFileSize });
 
   // 3. Exclusions and generated code (a source the cache knows unchanged was scanned, so not generated).
   const roots = paths.map((p) => resolve(cwd, p));
@@ -187,7 +189,7 @@ export async function scanDirectory(params: {
         get facts() {
           return replayed.facts;
         },
-        rules,
+        ruleIds,
         ms: elapsedMs(),
         missing: [],
         textOf: lastRead(read),
@@ -196,13 +198,15 @@ export async function scanDirectory(params: {
       };
     }
   }
-  // The engine, the parser and the worker pool load only when something is scanned.
-  const [{ scanFiles }, { readsFilesAgain }, { loadGrammars }, { MIN_PARALLEL_BYTES, scanThreads, scanWithWorkers }] = await Promise.all([
+  // The rules, the engine, the parser and the worker pool load only when something is scanned.
+  const [{ rules: allRules }, { scanFiles }, { readsFilesAgain }, { loadGrammars }, { MIN_PARALLEL_BYTES, scanThreads, scanWithWorkers }] = await Promise.all([
+    import('../core/rules/index.js'),
     import('../core/engine/scan-files.js'),
     import('../core/engine/run-project-rules.js'),
     import('./load-grammars.js'),
     import('./scan-with-workers.js'),
   ]);
+  const rules = allRules.filter((r) => enabled.has(r.meta.id));
   const cache = params.cacheDir === undefined || cacheKey === undefined ? undefined : openScanCache({ dir: params.cacheDir, key: cacheKey });
   const { files, diagnostics } = admitted((f) => cache?.knows(f) === true);
 
@@ -232,7 +236,7 @@ export async function scanDirectory(params: {
   const todoBytes = todo.reduce((sum, f) => sum + f.size, 0);
   const parts =
     threads > 1 && todo.length > 1 && todoBytes >= (params.minParallelBytes ?? MIN_PARALLEL_BYTES)
-      ? await scanWithWorkers({ files: files.map((f) => ({ path: f.path, absolute: f.absolute, size: f.size, ...marked(f.path) })), todo, threads, ruleIds: rules.map((r) => r.meta.id), config, grammars, hashes: cache !== undefined })
+      ? await scanWithWorkers({ files: files.map((f) => ({ path: f.path, absolute: f.absolute, size: f.size, ...marked(f.path) })), todo, threads, ruleIds, config, grammars, hashes: cache !== undefined })
       : undefined;
   if (parts !== undefined && cache !== undefined && projectKeyOf !== undefined) {
     const statOf = new Map(files.map((f) => [f.path, f]));
@@ -268,7 +272,7 @@ export async function scanDirectory(params: {
     ...result,
     findings,
     diagnostics: [...diagnostics, ...result.diagnostics],
-    rules,
+    ruleIds,
     ms: elapsedMs(),
     missing: [],
     textOf: lastRead(read),
@@ -326,7 +330,7 @@ function toSettings(dir: string, config: ResolvedConfig): Settings {
   return {
     dir,
     config,
-    enabled: new Set(selectRules(allRules, config).map((r) => r.meta.id)),
+    enabled: new Set(selectRules(ruleTable, config).map((r) => r.meta.id)),
     exclude: ignore().add(config.exclude),
     perFile: config.perFileIgnores.map((p) => ({ matcher: ignore().add(p.pattern), ruleIds: p.ruleIds })),
   };

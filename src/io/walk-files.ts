@@ -47,11 +47,17 @@ export function walkFiles(params: {
    * compiles (pure-Python mode) and drops the rest.
    */
   python?: boolean;
-}): { files: WalkedFile[]; missing: string[] } {
+}): {
+  files: WalkedFile[];
+  missing: string[];
+  /** The names in each directory the walk listed (absolute path → names), so callers need not look again. */
+  listings: Map<string, ReadonlySet<string>>;
+} {
   const { cwd, roots, exclude, isExcluded, python = false } = params;
   const files: WalkedFile[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
+  const listings = new Map<string, ReadonlySet<string>>();
   const excludeMatcher = exclude.length === 0 ? undefined : ignore().add(exclude);
   const toRelative = relativeTo(resolve(cwd));
 
@@ -68,7 +74,9 @@ export function walkFiles(params: {
     }
     // A nested work tree (a submodule) has an index of its own.
     if (dir !== index?.base && entries.some((e) => e.name === '.git')) index = indexOf(dir) ?? index;
-    const scoped = [...ignores, ...ignoresIn(dir, new Set(entries.map((e) => e.name)))];
+    const names = new Set(entries.map((e) => e.name));
+    listings.set(dir, names);
+    const scoped = [...ignores, ...ignoresIn(dir, names)];
     entries.sort((a, b) => (a.name < b.name ? -1 : 1));
     // `dir` is normal (resolved, then extended here): plain concatenation is `join` without its cost.
     const prefix = dir.endsWith(sep) ? dir : dir + sep;
@@ -122,7 +130,7 @@ export function walkFiles(params: {
       visit(abs, parentIgnores(abs).filter((scope) => !isIgnored(abs, true, [scope])), index, false);
     } else add(abs);
   }
-  return { files, missing };
+  return { files, missing, listings };
 }
 
 /**

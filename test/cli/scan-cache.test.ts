@@ -33,6 +33,17 @@ describe('ftbot scan and the scan cache', () => {
     expect(existsSync(join(root, '.ftbot_cache', 'CACHEDIR.TAG'))).toBe(true);
   });
 
+  it('a replayed scan describes the same rules in SARIF as the scan that filled the cache', async () => {
+    const root = project();
+    const first = await runScan(root, ['--format', 'sarif', '--select', 'FT001,FT016'], { env: {} });
+    const second = await runScan(root, ['--format', 'sarif', '--select', 'FT001,FT016', '--verbose'], { env: {} });
+    expect(cachedCount(second.stderr)).toBe(2);
+    const ruleIds = (out: string): string[] => (JSON.parse(out) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } } }> }).runs[0]?.tool.driver.rules.map((r) => r.id) ?? [];
+    expect(ruleIds(first.stdout)).toEqual(['FT001', 'FT016']);
+    expect(ruleIds(second.stdout)).toEqual(ruleIds(first.stdout));
+    expect(second.stdout).toBe(first.stdout);
+  });
+
   it('uses the scanned directory named on the command line, not the working directory', async () => {
     const root = project();
     await runScan(join(root, '..'), [root], { env: {} });

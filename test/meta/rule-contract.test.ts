@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ruleCategories } from '../../src/core/engine/define-rule.js';
 import { rules } from '../../src/core/rules/index.js';
-import { README_END, README_START, REGISTRY_PATH, RULES_INDEX_PATH, renderReadmeTable, renderRegistry, renderRulesIndex } from '../../scripts/generate-rules.js';
+import { README_END, README_START, REGISTRY_PATH, RULE_TABLE_PATH, RULES_INDEX_PATH, renderReadmeTable, renderRegistry, renderRuleTable, renderRulesIndex } from '../../scripts/generate-rules.js';
 import { docsPathOf, readRuleDoc, repoRoot, ruleFileName } from '../helpers/rule-docs.js';
 
 /**
@@ -51,6 +51,10 @@ describe('the generated rule artefacts', () => {
   // `npm run generate` writes these and `check:clean` fails when they are stale; this says which.
   it('registry.ts imports every rule file', () => {
     expect(readFileSync(join(repoRoot, REGISTRY_PATH), 'utf8')).toBe(renderRegistry(readdirSync(join(repoRoot, 'src', 'core', 'rules'))));
+  });
+
+  it("rule-table.ts has every rule's selection fields from its meta", () => {
+    expect(readFileSync(join(repoRoot, RULE_TABLE_PATH), 'utf8')).toBe(renderRuleTable(rules));
   });
 
   it('docs/rules/README.md lists every rule from its meta', () => {

@@ -45,7 +45,7 @@ describe('npm run new-rule', () => {
     const base = `${id.toLowerCase()}-example-hazard`;
     expect(written).toEqual([`src/core/rules/${base}.ts`, `docs/rules/${base}.md`, `test/fixtures/rules/${base}/calls.c`]);
     // Generated: the registry and the two rule tables. No hand-written shared file changes.
-    expect(changed).toEqual([...written, 'README.md', 'docs/rules/README.md', 'src/core/rules/registry.ts'].sort());
+    expect(changed).toEqual([...written, 'README.md', 'docs/rules/README.md', 'src/core/rules/registry.ts', 'src/core/rules/rule-table.ts'].sort());
     expect([...before.keys()].filter((path) => !after.has(path))).toEqual([]);
 
     // The copy's registry holds the new rule, and it finds what its fixture marks.
@@ -59,6 +59,7 @@ describe('npm run new-rule', () => {
     expect(result.findings.map((f) => [f.ruleId, f.line, f.column])).toEqual([[id, expectLine, 12]]);
     expect(after.get('docs/rules/README.md')).toContain(`[${id}](${base}.md)`);
     expect(after.get('README.md')).toContain(`| ${id} | example-hazard (preview) | shared-state |`);
+    expect(after.get('src/core/rules/rule-table.ts')).toContain(`{ meta: { id: '${id}', name: 'example-hazard', category: 'shared-state', preview: true } },`);
   });
 
   it('refuses a name that is taken, and a category it does not know', async () => {

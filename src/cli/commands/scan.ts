@@ -13,7 +13,7 @@ import { renderJson } from '../../core/report/to-json.js';
 import { renderRdjson } from '../../core/report/to-rdjson.js';
 import { renderSarif } from '../../core/report/to-sarif.js';
 import { renderDiagnosticsText, renderStatistics, renderText, terminalSafe } from '../../core/report/to-text.js';
-import { rules as allRules } from '../../core/rules/index.js';
+import { ruleTable } from '../../core/rules/rule-table.js';
 import { formatConfigProblem } from '../../io/load-project-config.js';
 import { packagePath } from '../../io/package-path.js';
 import { resolveCacheDir } from '../../io/scan-cache.js';
@@ -79,7 +79,7 @@ export function applyRuleOptions(
   const select = splitIds(values.select);
   const ignore = splitIds(values.ignore);
   const extend = splitIds(values['extend-select']);
-  const unknown = unknownSelectors([...select, ...ignore, ...extend], allRules);
+  const unknown = unknownSelectors([...select, ...ignore, ...extend], ruleTable);
   if (unknown.length > 0) throw new UsageError(unknown.map((u) => u.message).join('\n'));
   const upper = (ids: string[]): string[] => ids.map((id) => id.toUpperCase());
   return {
@@ -195,7 +195,10 @@ export const command: Command = {
       }
     }
 
-    const output = render(format, scan, { values, unsafe, io });
+    // SARIF describes each rule that ran: only it loads the rules' code after a replayed scan.
+    const ran = new Set(scan.ruleIds);
+    const rules = format === 'sarif' ? (await import('../../core/rules/index.js')).rules.filter((r) => ran.has(r.meta.id)) : [];
+    const output = render(format, scan, { values, unsafe, io, rules });
     if (values.output !== undefined) writeFileSync(resolve(io.cwd, values.output), output);
     else io.stdout(output);
     if (values.fix && !values.quiet) io.stderr(`ftbot: fixed ${fixedTotal} finding${fixedTotal === 1 ? '' : 's'}, ${scan.findings.length} left\n`);
@@ -236,16 +239,16 @@ function fixAll(scan: DirectoryScan, unsafe: boolean): { files: Map<string, stri
 function render(
   format: Format,
   scan: DirectoryScan,
-  options: { values: { statistics?: boolean; 'show-help'?: boolean; 'code-frame'?: boolean; quiet?: boolean }; unsafe: boolean; io: CliIo },
+  options: { values: { statistics?: boolean; 'show-help'?: boolean; 'code-frame'?: boolean; quiet?: boolean }; unsafe: boolean; io: CliIo; rules: Rule[] },
 ): string {
-  const { values, unsafe, io } = options;
+  const { values, unsafe, io, rules } = options;
   const { docsBaseUrl, informationUri } = docsSite(io.env);
   const stats = { files: scan.stats.files, bytes: scan.stats.bytes, ms: Math.round(scan.ms) };
   if (format === 'json') return `${JSON.stringify(renderJson({ findings: scan.findings, diagnostics: scan.diagnostics, stats, textOf: scan.textOf }), null, 2)}\n`;
   if (format === 'sarif') {
     const log = renderSarif({
       findings: scan.findings,
-      rules: scan.rules,
+      rules,
       textOf: scan.textOf,
       ...(docsBaseUrl === undefined ? {} : { docsBaseUrl }),
       ...(informationUri === undefined ? {} : { informationUri }),

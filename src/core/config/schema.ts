@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { unknownSelectors } from '../engine/select-rules.js';
-import { rules } from '../rules/index.js';
+import { ruleTable } from '../rules/rule-table.js';
 import { closestMatch } from './closest-match.js';
 import { defaultConfig, type ConfigProblem, type ResolvedConfig } from './defaults.js';
 
@@ -121,7 +121,7 @@ function selectorProblems(source: string, c: FtbotConfig): ConfigProblem[] {
   ];
   const problems: ConfigProblem[] = [];
   for (const [key, list] of lists) {
-    for (const { selector, message } of unknownSelectors(list ?? [], rules)) {
+    for (const { selector, message } of unknownSelectors(list ?? [], ruleTable)) {
       problems.push({ source, path: `${key}.${(list ?? []).indexOf(selector)}`, message });
     }
   }

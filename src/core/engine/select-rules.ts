@@ -1,5 +1,11 @@
 import { closestMatch } from '../config/closest-match.js';
-import type { Rule } from './define-rule.js';
+import type { Rule, RuleMeta } from './define-rule.js';
+
+/**
+ * What selection and configuration checks need of a rule: its `meta` fields as plain data. A `Rule`
+ * is one; so is each row of the generated `rules/rule-table.ts`, which loads no rule code.
+ */
+export type RuleSummary = { meta: Pick<RuleMeta<string>, 'id' | 'name' | 'category' | 'preview'> };
 
 export type RuleSelection = {
   select: readonly string[];
@@ -19,7 +25,7 @@ export type RuleSelection = {
  *   selectRules(rules, { select: ['ALL'], ignore: ['FT016'], preview: false })
  *   // → every rule but FT016, preview rules included
  */
-export function selectRules(rules: readonly Rule[], options: RuleSelection): Rule[] {
+export function selectRules<R extends RuleSummary = Rule>(rules: readonly R[], options: RuleSelection): R[] {
   const select = [...(options.select.length === 0 ? ['FT'] : options.select), ...(options.extendSelect ?? [])];
   const all = select.includes('ALL');
   return rules.filter((rule) => {
@@ -41,7 +47,7 @@ export function selectRules(rules: readonly Rule[], options: RuleSelection): Rul
  *   unknownSelectors(['ft001', 'FT999'], rules)
  *   // → [{ selector: 'FT999', message: "unknown rule selector 'FT999' (did you mean 'FT009'?)" }]
  */
-export function unknownSelectors(selectors: readonly string[], rules: readonly Rule[]): Array<{ selector: string; message: string }> {
+export function unknownSelectors(selectors: readonly string[], rules: readonly RuleSummary[]): Array<{ selector: string; message: string }> {
   const ids = rules.map((r) => r.meta.id);
   const names = new Map(rules.map((r) => [r.meta.name, r.meta.id]));
   const out: Array<{ selector: string; message: string }> = [];
