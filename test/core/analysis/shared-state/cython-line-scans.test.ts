@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeCythonSharedState } from '../../../../src/core/analysis/shared-state/analyze-cython.js';
 import { collapseSubscripts, endsSignature, globalNames, linePrefixes, lineWrites, pointerFieldName } from '../../../../src/core/analysis/shared-state/cython-line-scans.js';
-import { seededRandom } from '../../../helpers/seeded-random.js';
+import { fuzzCount, seededRandom } from '../../../helpers/seeded-random.js';
 
 /**
  * The Cython line readers against the patterns they replaced (issue 14, super-linear patterns).
@@ -20,7 +20,8 @@ const KEYWORD = /\b(if|elif|while|assert|return)\b/;
 function lines(seed: number, pieces: string[], count: number, maxPieces = 10): string[] {
   const rand = seededRandom(seed);
   const out: string[] = [];
-  while (out.length < count) {
+  const wanted = fuzzCount(count);
+  while (out.length < wanted) {
     let line = '';
     const n = 1 + Math.floor(rand() * maxPieces);
     for (let i = 0; i < n; i++) line += pieces[Math.floor(rand() * pieces.length)] ?? '';
