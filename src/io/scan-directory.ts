@@ -166,6 +166,17 @@ export async function scanDirectory(params: {
   /** Keeps each finding only where its file's configuration admits it (step 5). */
   const admittedFindings = (found: readonly Finding[], absoluteOf: ReadonlyMap<string, string>): Finding[] =>
     found.filter((f) => admits(settingsOfDir(dirname(absoluteOf.get(f.path) ?? resolve(cwd, f.path))), f, absoluteOf.get(f.path)));
+  /** The admitted files by path, and a reader of them (a file that grew past the limit since the walk is not read). */
+  const readerOf = (files: readonly WalkedFile[]): { absoluteOf: Map<string, string>; read: (path: string) => string | undefined } => {
+    const absoluteOf = new Map(files.map((f) => [f.path, f.absolute]));
+    const read = (path: string): string | undefined => {
+      const abs = absoluteOf.get(path);
+      return abs === undefined ? undefined : readRegularFile(abs, maxFileSize);
+    };
+    return { absoluteOf, read };
+  };
+  /** What a replayed and a scanned result share once the scan is over. */
+  const finished = (read: (path: string) => string | undefined) => ({ ruleIds, ms: elapsedMs(), missing: [], textOf: lastRead(read), problems: [], configSources });
 
   // Nothing changed since the last complete scan with these rules: its result, without reading a
   // file or running a rule.
@@ -174,11 +185,7 @@ export async function scanDirectory(params: {
     const { files, diagnostics } = admitted((f) => last.knows(f));
     const replayed = last.replay(inputsOf(files));
     if (replayed !== undefined) {
-      const absoluteOf = new Map(files.map((f) => [f.path, f.absolute]));
-      const read = (path: string): string | undefined => {
-        const abs = absoluteOf.get(path);
-        return abs === undefined ? undefined : readRegularFile(abs, maxFileSize);
-      };
+      const { absoluteOf, read } = readerOf(files);
       return {
         findings: admittedFindings(replayed.findings, absoluteOf),
         diagnostics: [...diagnostics, ...replayed.diagnostics],
@@ -189,12 +196,7 @@ export async function scanDirectory(params: {
         get facts() {
           return replayed.facts;
         },
-        ruleIds,
-        ms: elapsedMs(),
-        missing: [],
-        textOf: lastRead(read),
-        problems: [],
-        configSources,
+        ...finished(read),
       };
     }
   }
@@ -210,12 +212,7 @@ export async function scanDirectory(params: {
   const cache = params.cacheDir === undefined || cacheKey === undefined ? undefined : openScanCache({ dir: params.cacheDir, key: cacheKey });
   const { files, diagnostics } = admitted((f) => cache?.knows(f) === true);
 
-  const absoluteOf = new Map(files.map((f) => [f.path, f.absolute]));
-  const read = (path: string): string | undefined => {
-    const abs = absoluteOf.get(path);
-    // A file that grew past the limit since the walk is not read.
-    return abs === undefined ? undefined : readRegularFile(abs, maxFileSize);
-  };
+  const { absoluteOf, read } = readerOf(files);
   const { hits, preRead, fileCache, project: projectKeyOf } = probeCache(cache, files, read, kindOf);
   // Project rules with a per-file `check` read and parse every file of their targets, cached or not.
   const projectTargets = new Set<string>(rules.filter(readsFilesAgain).flatMap((r) => r.meta.targets));
@@ -272,12 +269,7 @@ export async function scanDirectory(params: {
     ...result,
     findings,
     diagnostics: [...diagnostics, ...result.diagnostics],
-    ruleIds,
-    ms: elapsedMs(),
-    missing: [],
-    textOf: lastRead(read),
-    problems: [],
-    configSources,
+    ...finished(read),
     ...(cacheProblem === undefined ? {} : { cacheProblem }),
     ...(cache?.damaged === undefined ? {} : { cacheWarning: cache.damaged }),
     ...(parts === undefined ? {} : { threads: parts.threads }),
