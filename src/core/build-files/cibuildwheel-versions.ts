@@ -22,6 +22,7 @@ export const cibuildwheelReleases = {
   legacyRemoved: [3, 0, 0],
   default314t: [3, 1, 0],
   legacyEnvError: [3, 1, 2],
+  enableDeprecated: [3, 4, 1],
   enableRemoved: [4, 0, 0],
   default315t: [4, 2, 0],
 } as const satisfies Record<string, Version>;
@@ -47,7 +48,7 @@ export function freeThreadedBuilds(run: Pick<CibuildwheelRun, 'version' | 'env'>
   const enabled =
     (legacy && atLeast(version, r.legacyOptIn) && below(version, r.legacyRemoved)) ||
     (enable.includes('cpython-freethreading') && atLeast(version, r.enableOptIn) && below(version, r.enableRemoved)) ||
-    (enable.includes('all') && atLeast(version, r.legacyRemoved) && below(version, [3, 4, 1]));
+    (enable.includes('all') && atLeast(version, r.legacyRemoved) && below(version, r.enableDeprecated));
   const buildValues = env('CIBW_BUILD');
   const selectors = buildValues.length > 0 ? buildValues.flatMap((s) => s.split(/\s+/).filter(Boolean)) : config?.build;
   const selected = (tag: string): boolean => selectors === undefined || selectors.length === 0 || platforms.some((p) => selectors.some((s) => matchGlob(s, `${tag}-${p}`)));

@@ -61,7 +61,7 @@ function wanted(run: CibuildwheelRun, config: CibuildwheelConfig | undefined): s
 function helpFor(version: Version, where: 'env' | 'config'): string {
   const right = rightOptIn(version, where);
   if (right === undefined) return 'remove it; cibuildwheel 4 builds `cp314t` and later by default and cannot build 3.13t';
-  const deprecated = below(version, [3, 4, 1]) ? '' : ' (deprecated from 3.4.1: 3.13t builds end with cibuildwheel 4)';
+  const deprecated = below(version, releases.enableDeprecated) ? '' : ' (deprecated from 3.4.1: 3.13t builds end with cibuildwheel 4)';
   return `use ${right} instead${deprecated}`;
 }
 
