@@ -82,6 +82,9 @@ function withAssignedValues(text: string, args: string): string {
   return parts.join('\n');
 }
 
+/** A setup.py that builds with Cython: it calls `cythonize` or names Cython. */
+const usesCython = /\bcythonize\(|\bCython\b/;
+
 /**
  * The `.py` files a build file hands to Cython (Cython's pure-Python mode), as written there:
  * names or globs relative to the build file's folder.
@@ -99,7 +102,7 @@ export function compiledPythonNames(build: BuildText): string[] {
   let names: string[] = [];
   if (kind === 'setup-py') {
     names = callArgs(text, 'cythonize(').flatMap((args) => pyNames(withAssignedValues(text, withoutExclude(args))));
-    if (/\bcythonize\(|\bCython\b/.test(text)) names.push(...callArgs(text, 'Extension(').flatMap((args) => pyNames(withAssignedValues(text, args))));
+    if (usesCython.test(text)) names.push(...callArgs(text, 'Extension(').flatMap((args) => pyNames(withAssignedValues(text, args))));
   } else if (kind === 'meson') {
     names = mesonPyNames(text);
     names.push(...callArgs(text, 'custom_target(').filter((args) => /\bcython\b/i.test(args)).flatMap(pyNames));
@@ -114,7 +117,7 @@ export function compiledPythonNames(build: BuildText): string[] {
  * `"engine._row_cy"`): extension names, or module lists whose sources the script computes.
  */
 export function compiledModuleNames(build: BuildText): string[] {
-  if (build.kind !== 'setup-py' || !/\bcythonize\(|\bCython\b/.test(build.text)) return [];
+  if (build.kind !== 'setup-py' || !usesCython.test(build.text)) return [];
   const out = new Set<string>();
   for (const m of build.text.matchAll(/["']([A-Za-z_]\w{0,100}(?:\.[A-Za-z_]\w{0,100}){1,10})["']/g)) if (m[1] !== undefined) out.add(m[1]);
   return [...out];
