@@ -46,8 +46,7 @@ function isMacroMadeInit(fn: Node): boolean {
  * EXPORT_SYMBOL PyObject *PyInit__ext()`) makes tree-sitter read the macro as the type and the
  * rest as a broken declarator with no name, but the header still says `PyInit_…(`.
  */
-function isModuleInitFunction(fn: Node | undefined, text: string): boolean {
-  if (fn === undefined) return false;
+function isModuleInitFunction(fn: Node, text: string): boolean {
   if (functionName(fn)?.startsWith('PyInit_') || isMacroMadeInit(fn)) return true;
   const header = text.slice(fn.startIndex, fn.childForFieldName('body')?.startIndex ?? fn.startIndex);
   return /\bPyMODINIT_FUNC\b|\bPyInit_\w+\s*\(/.test(header);
@@ -192,12 +191,16 @@ export default defineRule({
     // Limited-API modules cannot call PyUnstable_Module_SetGIL; FT030 covers those builds.
     if (targetsLimitedApi(ctx.text)) return;
     let fromInit: Set<string> | undefined;
+    /** A module created where the text, not the tree, shows an init function around it. */
+    const reportByText = (hit: { index: number; name: string; context: string }): void => {
+      if (initAroundText(ctx.text, hit.index, hit.context)) {
+        ctx.report({ start: hit.index, end: hit.index + hit.name.length, messageId: 'missing', data: { api: hit.name }, confidence: 'medium' });
+      }
+    };
     for (const hit of ctx.hits) {
       if (hit.node === undefined) {
         // Text fallback: a macro-made init, or code the parser could not follow.
-        if (initAroundText(ctx.text, hit.index, hit.context)) {
-          ctx.report({ start: hit.index, end: hit.index + hit.name.length, messageId: 'missing', data: { api: hit.name }, confidence: 'medium' });
-        }
+        reportByText(hit);
         continue;
       }
       const call = callOf(hit.node);
@@ -209,14 +212,12 @@ export default defineRule({
       if (fn === undefined) {
         // No function around the call: the parser lost the init function's header (an `#if` arm
         // that opens a brace, a macro it cannot read). Judge by the text, as for unplaced hits.
-        if (initAroundText(ctx.text, hit.index, hit.context)) {
-          ctx.report({ start: hit.index, end: hit.index + hit.name.length, messageId: 'missing', data: { api: hit.name }, confidence: 'medium' });
-        }
+        reportByText(hit);
         continue;
       }
       if (!isModuleInitFunction(fn, ctx.text)) {
         // `CreatedModule::CreatedModule` (a constructor defined out of its class) counts by its last part.
-        const name = fn === undefined ? undefined : functionName(fn)?.split('::').pop();
+        const name = functionName(fn)?.split('::').pop();
         fromInit ??= calledFromInit(ctx.text);
         if (name === undefined || !fromInit.has(name)) continue;
       }
