@@ -2,6 +2,7 @@ import { classifyPath, type BuildFileKind } from '../languages.js';
 import { matchGlob } from '../parsing/match-glob.js';
 import { matchingParen } from '../parsing/source-text.js';
 import { commandSites, folderOf, mesonPyNames, pyNames, withoutExclude } from './cython-sites.js';
+import { pythonStatementEnd } from '../parsing/python-blocks.js';
 
 /**
  * A build file, read. `folder` is where the names it writes are resolved (with a trailing `/`),
@@ -19,24 +20,6 @@ function callArgs(text: string, name: string): string[] {
     if (close > open) out.push(text.slice(open + 1, close));
   }
   return out;
-}
-
-/** Offset of the end of the Python statement that starts at `from`: the first line break outside brackets and strings (bounded). */
-function statementEnd(text: string, from: number): number {
-  let depth = 0;
-  const stop = Math.min(text.length, from + 20_000);
-  for (let i = from; i < stop; i++) {
-    const c = text[i];
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
-    else if (c === '"' || c === "'") {
-      for (i++; i < stop && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
-    } else if (c === '#') {
-      while (i < stop && text[i] !== '\n') i++;
-      if (depth === 0) return i;
-    } else if (c === '\n' && depth === 0 && text[i - 1] !== '\\') return i;
-  }
-  return stop;
 }
 
 const pythonWords = new Set(['for', 'in', 'if', 'else', 'and', 'or', 'not', 'is', 'None', 'True', 'False', 'lambda', 'return', 'import', 'from', 'as']);
@@ -63,7 +46,7 @@ function withAssignedValues(text: string, args: string): string {
   const seen = new Set<string>();
   const queue = [args];
   const take = (from: number): void => {
-    const value = text.slice(from, statementEnd(text, from));
+    const value = text.slice(from, pythonStatementEnd(text, from));
     parts.push(value);
     queue.push(value);
   };

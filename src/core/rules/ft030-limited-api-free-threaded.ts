@@ -1,4 +1,5 @@
 import { defineRule } from '../engine/define-rule.js';
+import { enclosingHeaders, namesDerivedFrom } from '../parsing/python-blocks.js';
 
 // setuptools: `Extension(..., py_limited_api=True)`, a `Py_LIMITED_API` macro, or the
 // bdist_wheel option (`py_limited_api = cp39` in setup.cfg, `py-limited-api` in pyproject).
@@ -41,10 +42,12 @@ export default defineRule({
     messages: {
       abi3: 'The build targets the limited API (abi3), which free-threaded CPython 3.13 and 3.14 cannot build or load',
       pyo3: 'Every maturin build turns on PyO3\'s `abi3` feature, which free-threaded CPython 3.13 and 3.14 do not support',
+      macro: '`Py_LIMITED_API` is defined for every build, free-threaded ones included, although this script turns the limited API off for them elsewhere',
     },
     help: {
       abi3: 'Turn the limited API off when `sysconfig.get_config_var("Py_GIL_DISABLED")` is true, or target `abi3t` from Python 3.15',
       pyo3: 'Make `abi3` an opt-in Cargo feature (`abi3 = ["pyo3/abi3-py39"]`) that only the GIL wheel builds enable',
+      macro: 'Define the macro under the same check as the rest: `define_macros=[("Py_LIMITED_API", ...)] if USE_ABI3 else []`',
     },
   },
   check(ctx) {
@@ -60,16 +63,37 @@ export default defineRule({
     if (ctx.path.endsWith('.toml')) {
       if (ctx.path.endsWith('Cargo.toml')) return;
     }
-    if (freeThreadedGuard.test(code)) return;
+    const guarded = freeThreadedGuard.test(code);
+    // A file that cannot hold a condition (setup.cfg, pyproject.toml) and mentions the free-threaded
+    // build is taken as handled.
+    if (guarded && !ctx.path.endsWith('.py')) return;
+    // In a build script the check is per place: a setting under `if not FREE_THREADED:` or followed
+    // by `if USE_ABI3 else ...` is handled; one the condition does not reach is not.
+    const guardNames = guarded ? [...namesDerivedFrom(code, freeThreadedGuard)] : [];
+    const mentionsGuard = (s: string): boolean => freeThreadedGuard.test(s) || guardNames.some((n) => new RegExp(`\\b${n}\\b`).test(s));
+    const handled = (start: number, end: number): boolean => {
+      const lineEnd = code.indexOf('\n', end);
+      const rest = code.slice(end, lineEnd < 0 ? code.length : lineEnd);
+      if (/\bif\b/.test(rest) && mentionsGuard(rest)) return true;
+      return enclosingHeaders(code, start).some((h) => h.keyword !== 'def' && h.keyword !== 'class' && mentionsGuard(h.text));
+    };
     // Every place that forces the limited API is one edit of the port (the `Extension` option,
     // the macro, the wheel tag): each is reported.
     const limitedApiAll = new RegExp(limitedApi.source, 'gm');
     for (const match of code.matchAll(limitedApiAll)) {
       const start = match.index + (match[0].length - match[0].trimStart().length);
+      const end = match.index + match[0].length;
+      const macroOnly = match[0].includes('Py_LIMITED_API');
+      // In a file that handles the free-threaded build, only an unhandled `Py_LIMITED_API` macro is
+      // certain to break it (`Python.h` stops with an error): setuptools names the module with a
+      // suffix the interpreter lists, and its wheel command keeps the abi3 tag off free-threaded
+      // interpreters (pypa/setuptools#4424).
+      if (guarded && (!macroOnly || handled(start, end))) continue;
       // A `Py_LIMITED_API` macro in a build script is often behind an opt-in option (lxml's
-      // `--lxml-limited-api`): low confidence; `py_limited_api=True` is a plain statement.
-      const macroOnly = !/py[-_]limited[-_]api/i.test(match[0]);
-      ctx.report({ start, end: match.index + match[0].length, messageId: 'abi3', symbol: '<build>', ...(macroOnly ? { confidence: 'low' as const } : {}) });
+      // `--lxml-limited-api`): low confidence; `py_limited_api=True` is a plain statement. A macro
+      // the free-threaded check of the same script does not reach is a plain mistake.
+      if (guarded) ctx.report({ start, end, messageId: 'macro', symbol: '<build>' });
+      else ctx.report({ start, end, messageId: 'abi3', symbol: '<build>', ...(macroOnly ? { confidence: 'low' as const } : {}) });
     }
   },
 });
