@@ -16,9 +16,11 @@ export type CibuildwheelRun = {
   end: number;
   /**
    * `CIBW_*` variables in effect for the step (workflow, job and step `env`), each with every
-   * value it takes across the job's matrix (`${{ matrix.x }}` expanded).
+   * value it takes across the job's matrix (`${{ matrix.x }}` expanded). `matrixList` is where
+   * the matrix spells those values out, when they all come from one list of the job's matrix
+   * (`python: ["cp312-*", "cp313-*"]`): the place to edit them.
    */
-  env: Map<string, { values: string[]; start: number; end: number }>;
+  env: Map<string, { values: string[]; start: number; end: number; matrixList?: { start: number; end: number } }>;
 };
 
 /**
@@ -83,6 +85,24 @@ function expand(value: string, matrix: unknown): string[] {
   return options.slice(0, 64).flatMap((o) => expand(value.replace(m[0], o), matrix).slice(0, 64));
 }
 
+/**
+ * Where the job's matrix lists the values of the one `${{ matrix.<key> }}` in `value`, when that
+ * is a plain list of the matrix (not `include` entries, which may add values elsewhere).
+ */
+function matrixListOf(value: string, matrix: unknown): { start: number; end: number } | undefined {
+  const refs = [...value.matchAll(/\$\{\{\s*matrix\.([\w-]+)\s*\}\}/g)];
+  if (refs.length !== 1 || /\$\{\{/.test(value.replace(refs[0]?.[0] ?? '', ''))) return undefined;
+  const key = refs[0]?.[1] ?? '';
+  const include = toPlain(get(matrix, 'include'));
+  if (Array.isArray(include) && include.some((e) => typeof e === 'object' && e !== null && key in e)) return undefined;
+  const pair = pairsOf(matrix).find((p) => isScalar(p.key) && p.key.value === key);
+  const list = pair?.value;
+  if (pair === undefined || !isSeq(list)) return undefined;
+  const start = (pair.key as YamlNode).range?.[0];
+  const end = list.range?.[1];
+  return start === undefined || end === undefined ? undefined : { start, end };
+}
+
 function collectEnv(into: CibuildwheelRun['env'], node: unknown, matrix: unknown): void {
   for (const pair of pairsOf(node)) {
     if (!isScalar(pair.key)) continue;
@@ -92,7 +112,10 @@ function collectEnv(into: CibuildwheelRun['env'], node: unknown, matrix: unknown
     if (raw === undefined) continue;
     const start = pair.key.range?.[0] ?? 0;
     const end = (pair.value as YamlNode | null)?.range?.[1] ?? start;
-    into.set(key, { values: expand(raw, matrix), start, end });
+    const entry: { values: string[]; start: number; end: number; matrixList?: { start: number; end: number } } = { values: expand(raw, matrix), start, end };
+    const list = matrixListOf(raw, matrix);
+    if (list !== undefined) entry.matrixList = list;
+    into.set(key, entry);
   }
 }
 

@@ -27,6 +27,14 @@ function sideJob(values: string[] | undefined): boolean {
   return minors.size === 1 && !minors.has('any');
 }
 
+/** The end of the step that runs cibuildwheel, without the blank lines and comments after it. */
+function stepEnd(text: string, run: CibuildwheelRun): number {
+  const step = text.slice(run.start, run.end);
+  const lines = step.split('\n');
+  while (lines.length > 1 && /^\s*(?:#.*)?$/.test(lines.at(-1) ?? '')) lines.pop();
+  return run.start + lines.join('\n').length;
+}
+
 /** True when a run leaves free-threaded wheels out on purpose: abi3 builds, or a `t` skip (FT030, FT031). */
 function skipsOnPurpose(jobId: string, run: CibuildwheelRun): boolean {
   if (/abi3|limited/i.test(jobId) || [...run.env.values()].some((e) => e.values.some((x) => /abi3|limited.api/i.test(x)))) return true;
@@ -86,14 +94,18 @@ export default defineRule({
     triggers: [],
     messages: {
       tooOld: 'The `{{job}}` job runs cibuildwheel {{version}}, which cannot build free-threaded wheels ({{missing}} missing)',
+      tooOldUnselected: 'The `{{job}}` job runs cibuildwheel {{version}}, which cannot build free-threaded wheels, and its `CIBW_BUILD` selects none ({{missing}} missing)',
       notEnabled: 'The `{{job}}` job runs cibuildwheel {{version}} without the free-threading opt-in, so it builds no free-threaded wheel ({{missing}} missing)',
+      notEnabledUnselected: 'The `{{job}}` job runs cibuildwheel {{version}} without the free-threading opt-in, and its `CIBW_BUILD` selects no free-threaded build either ({{missing}} missing)',
       notSelected: 'The `{{job}}` job selects no free-threaded build in `CIBW_BUILD`, so it builds no free-threaded wheel ({{missing}} missing)',
       enabledNotSelected: 'The `{{job}}` job turns free-threaded builds on, but its `CIBW_BUILD` selects none of them ({{missing}} missing)',
       config: '`[tool.cibuildwheel]` builds no free-threaded wheel with the cibuildwheel {{version}} the workflows run ({{missing}} missing)',
     },
     help: {
       tooOld: 'Upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default',
+      tooOldUnselected: 'Upgrade cibuildwheel to 3.1 or later and add `cp314t-*` to `CIBW_BUILD` (`cp314-*` does not match `cp314t` builds)',
       notEnabled: 'Set {{optIn}}, or upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default',
+      notEnabledUnselected: 'Set {{optIn}} and add `cp313t-*` and `cp314t-*` to `CIBW_BUILD` (`cp313-*` does not match `cp313t` builds)',
       notSelected: 'Add `cp314t-*` to `CIBW_BUILD`',
       enabledNotSelected: 'Add {{tags}} to `CIBW_BUILD`: `cp313-*` does not match `cp313t` builds',
       config: 'Build free-threaded wheels from this table: {{fix}}',
@@ -140,8 +152,7 @@ export default defineRule({
         const at = closing === '"' || closing === "'" ? build.end - 1 : build.end;
         const tags = unselected.map((t) => ` cp${t.replace('.', '').replace(/t$/, '')}t-*`).join('');
         ctx.report({
-          start: build.start,
-          end: build.end,
+          ...(build.matrixList ?? { start: build.start, end: build.end }),
           messageId: 'enabledNotSelected',
           symbol: job.id,
           data: { ...data, missing: unselected.join(', '), tags: tags.trim().split(' ').map((t) => `\`${t}\``).join(', ') },
@@ -149,21 +160,27 @@ export default defineRule({
         });
         continue;
       }
+      // A `CIBW_BUILD` that selects no free-threaded build even from a release that builds them by
+      // default has to change whatever else is done: the finding reaches it.
+      const binding = build !== undefined && freeThreadedBuilds({ ...run, version: v(3, 1), env: new Map([...run.env, ['CIBW_ENABLE', { values: ['cpython-freethreading'], start: 0, end: 0 }]]) }, config).length === 0;
       if (below(version, v(2, 18, 1))) {
-        ctx.report({ start: run.start, end: run.start, messageId: 'tooOld', symbol: job.id, data });
+        // From the version pin (the upgrade) to the selection that must then name `t` builds.
+        const start = Math.min(run.pinStart ?? run.start, run.start);
+        ctx.report({ start, end: binding && build !== undefined ? Math.max(start, build.end) : start, messageId: binding ? 'tooOldUnselected' : 'tooOld', symbol: job.id, data });
       } else if (below(version, v(3, 1))) {
-        // From the version pin (upgrading is one fix) to where the opt-in goes (the other).
-        const at = run.env.get('CIBW_ENABLE') ?? build;
-        const start = Math.min(run.pinStart ?? run.start, at?.start ?? run.start);
-        ctx.report({ start, end: Math.max(start, at?.end ?? run.start), messageId: 'notEnabled', symbol: job.id, data });
+        // From the version pin (upgrading is one fix) to where the opt-in goes (the other): the
+        // variable that holds it, the selection beside it, or else the end of the step's `env`.
+        const at = run.env.get('CIBW_ENABLE') ?? build ?? { start: run.start, end: stepEnd(ctx.text, run) };
+        const start = Math.min(run.pinStart ?? run.start, at.start);
+        ctx.report({ start, end: Math.max(start, at.end), messageId: binding ? 'notEnabledUnselected' : 'notEnabled', symbol: job.id, data });
       } else if (build !== undefined) {
         // `CIBW_BUILD: "cp39-* cp310-*"` → `"cp39-* cp310-* cp314t-*"`, when the value is one literal.
         const closing = ctx.text[build.end - 1];
         const literal = build.values.length === 1 && !ctx.text.slice(build.start, build.end).includes('${{') && !ctx.text.slice(build.start, build.end).includes('\n');
         const at = closing === '"' || closing === "'" ? build.end - 1 : build.end;
+        // A selection spelled out in the job's matrix is edited there.
         ctx.report({
-          start: build.start,
-          end: build.end,
+          ...(build.matrixList ?? { start: build.start, end: build.end }),
           messageId: 'notSelected',
           symbol: job.id,
           data: { ...data, missing: '3.14t' },

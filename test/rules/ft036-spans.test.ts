@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scanFiles, type Grammars } from '../../src/core/engine/scan-files.js';
+import { rules } from '../../src/core/rules/index.js';
+import { loadGrammars } from '../../src/io/load-grammars.js';
+
+/**
+ * FT036's finding spans every line the fix touches (a review comment covers them all): from the
+ * version pin to the `CIBW_BUILD` that must name `t` builds, or to the end of the step whose
+ * `env` takes the opt-in. The fixture marks check only where findings start.
+ */
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'rules', 'ft036-cibuildwheel-no-free-threaded-wheel');
+const WORKFLOW = '.github/workflows/wheels.yml';
+
+let grammars: Grammars;
+beforeAll(async () => {
+  grammars = await loadGrammars();
+});
+
+function span(fixture: string): Array<[number, number | undefined, string]> {
+  const text = readFileSync(join(FIXTURES, fixture, WORKFLOW), 'utf8');
+  const result = scanFiles({ files: [{ path: WORKFLOW, text }], grammars, rules: rules.filter((r) => r.meta.id === 'FT036'), config: { maxFileSize: 5_000_000, minSeverity: 'info' } });
+  return result.findings.map((f) => [f.line, f.endLine, f.message]);
+}
+
+describe('FT036 spans', () => {
+  it('runs from an old pin to a CIBW_BUILD that selects no free-threaded build', () => {
+    const [finding, ...rest] = span('too-old-selection');
+    expect(rest).toEqual([]);
+    expect(finding?.slice(0, 2)).toEqual([8, 11]);
+    expect(finding?.[2]).toContain('its `CIBW_BUILD` selects none');
+  });
+
+  it('runs from a pip pin to the end of the step whose env takes the opt-in', () => {
+    const [finding, ...rest] = span('pip-pin-env');
+    expect(rest).toEqual([]);
+    // The blank line and the upload step after it are not part of the span.
+    expect(finding?.slice(0, 2)).toEqual([12, 17]);
+  });
+
+  it('stays on the pin when the step has nothing after it', () => {
+    expect(span('too-old').map((f) => f.slice(0, 2))).toEqual([[8, 8]]);
+  });
+});
