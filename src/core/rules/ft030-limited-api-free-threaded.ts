@@ -7,7 +7,7 @@ const limitedApi = /\bpy_limited_api\s*=\s*True\b|["']Py_LIMITED_API["']|^\s*py[
 // PyO3: an `abi3*` feature of `pyo3` / `pyo3-ffi` in `Cargo.toml` (`pyo3 = { features = ["abi3-py39"] }`),
 // or a `"pyo3/abi3-py39"` feature that every build turns on: Cargo's `default` features or
 // `[tool.maturin] features`. An opt-in feature (`abi3 = ["pyo3/abi3-py39"]`) is the fix, not the problem.
-const pyo3Dependency = /^[ \t]*pyo3(?:-ffi)?[ \t]*=[ \t]*\{[^\n]*?\bfeatures[ \t]*=[ \t]*\[[^\]\n]*["']abi3[\w-]*["']/gm;
+const pyo3Dependency = /^[ \t]*pyo3(?:-ffi)?[ \t]*=[ \t]*\{[^\n]*?\bfeatures[ \t]*=[ \t]*\[[^\]]{0,500}?["']abi3[\w-]*["']/gm;
 const pyo3Table = /^\[(?:workspace\.)?dependencies\.pyo3(?:-ffi)?\][^[]{0,2000}?^[ \t]*features[ \t]*=[ \t]*\[[^\]]{0,500}["']abi3[\w-]*["']/gm;
 const forwardedFeature = /^[ \t]*(?:default|features)[ \t]*=[ \t]*\[[^\]]{0,500}?["']pyo3(?:-ffi)?\/abi3[\w-]*["']/gm;
 
