@@ -35,9 +35,11 @@ export default defineRule({
     triggers: [],
     messages: {
       missing: 'The tox env list runs Python {{versions}} but no free-threaded build, so races in the extension go untested',
+      factor: 'This setting is conditioned on {{factors}}, so a `py{{newest}}t` environment added to the env list will run without it',
     },
     help: {
       missing: 'Add a `py{{newest}}t` environment (tox 4.26 or later runs it on the free-threaded interpreter) and run its tests with `PYTHON_GIL=0`',
+      factor: 'Add `py{{newest}}t` to the factors of this line when you add the environment: `py{{newest}}` does not match `py{{newest}}t`',
     },
   },
   prefilter: (text) => (/\benv_?list\b/.test(text) ? [0] : []),
@@ -60,5 +62,16 @@ export default defineRule({
       messageId: 'missing',
       data: { versions: versions.slice(0, 6).join(', '), newest: `3${newest}` },
     });
+    // Settings conditioned on the version factors (`{py312,py313}: EXT=1`): a factor names one
+    // environment exactly, so the `t` environment the port adds does not get them.
+    let reported = 0;
+    for (const m of ctx.text.matchAll(/^([ \t]*)([\w{}, !.-]{1,300}):[ \t]*\S[^\n]*/gm)) {
+      const factors = m[2] ?? '';
+      const named = versionsOf(factors);
+      if (!named.includes(`3.${newest}`) || named.some((v) => v.endsWith('t')) || reported >= 10) continue;
+      const start = m.index + (m[1] ?? '').length;
+      ctx.report({ start, end: m.index + m[0].length, symbol: '<tox>', messageId: 'factor', data: { factors: `\`${factors.trim()}\``, newest: `3${newest}` } });
+      reported++;
+    }
   },
 });
