@@ -27,7 +27,19 @@ export type CibuildwheelRun = {
  * A `maturin --interpreter …` build. `matrixStart` is where the job's matrix starts when the
  * interpreters come from it (`--interpreter ${{ matrix.platform.interpreter }}`): the list to extend.
  */
-export type MaturinRun = { interpreters: string[]; start: number; end: number; findInterpreter: boolean; matrixStart?: number };
+export type MaturinRun = {
+  interpreters: string[];
+  start: number;
+  end: number;
+  findInterpreter: boolean;
+  matrixStart?: number;
+  /**
+   * Where an earlier step of the job installs several interpreters for the build
+   * (`actions/setup-python` with a multi-line `python-version`, as Windows and macOS runners
+   * need): the other list a port extends.
+   */
+  installStart?: number;
+};
 
 export type WorkflowJob = {
   id: string;
@@ -201,8 +213,13 @@ export function readWorkflow(text: string): WorkflowFacts {
     const jobText = withoutComments(text.slice(start, end));
     const entry: WorkflowJob = { id, start, end, cibuildwheel: [], maturin: [], mentionsFreeThreaded: freeThreadedMention.test(jobText), freeThreadedVersions: freeThreadedVersions(jobText) };
     if (isSeq(steps)) {
+      let installStart: number | undefined;
       for (const step of steps.items) {
         const uses = toPlain(get(step, 'uses'));
+        if (installStart === undefined && typeof uses === 'string' && /^actions\/setup-python@/i.test(uses)) {
+          const versions = toPlain(get(get(step, 'with'), 'python-version'));
+          if (typeof versions === 'string' && versions.trim().split(/\s+/).length > 1) installStart = startOf(step);
+        }
         const run = toPlain(get(step, 'run'));
         const stepStart = startOf(step) ?? start;
         const stepEnd = (step as YamlNode | null)?.range?.[1] ?? stepStart;
@@ -265,6 +282,7 @@ export function readWorkflow(text: string): WorkflowFacts {
             const run: MaturinRun = { interpreters, start: stepStart, end: stepEnd, findInterpreter: /--find-interpreter\b/.test(text) };
             const matrixStart = startOf(matrix);
             if (/(?:-i|--interpreter)[ =]+\S*\$\{\{\s*matrix\./.test(text) && matrixStart !== undefined) run.matrixStart = matrixStart;
+            if (installStart !== undefined) run.installStart = installStart;
             entry.maturin.push(run);
           }
         }

@@ -25,7 +25,7 @@ export default defineRule({
       stale: 'The `{{job}}` job builds its free-threaded wheel for {{named}} only, not for the supported free-threaded build ({{missing}} missing)',
     },
     help: {
-      listed: 'Add `3.14t` to the `--interpreter` list (maturin 1.7.5 or later) once the module declares support',
+      listed: 'Add `3.14t` to the `--interpreter` list (maturin 1.7.5 or later){{install}} once the module declares support',
       found: 'Install a free-threaded Python in the job (`actions/setup-python` with `3.14t`) or pass `--interpreter 3.14t`',
       single: 'Add a build step with `--interpreter 3.14t` (abi3 wheels do not load on free-threaded 3.13 or 3.14)',
       stale: 'Build `3.14t` as well (`-i python3.14t`, PyO3 0.25 or later): 3.13t was experimental, and 3.14t is the supported free-threaded build (PEP 779)',
@@ -51,9 +51,11 @@ export default defineRule({
       if (listed.some(isFreeThreaded)) continue;
       // Without `--interpreter`, maturin builds for the job's one Python (or one abi3 wheel, which
       // free-threaded 3.13/3.14 cannot load): still no free-threaded wheel.
-      const data = { job: job.id, interpreters: listed.slice(0, 6).join(', '), missing: '3.14t' };
+      const install = run.installStart === undefined ? '' : ', and to the `python-version` list of the `actions/setup-python` step that installs them,';
+      const data = { job: job.id, interpreters: listed.slice(0, 6).join(', '), missing: '3.14t', install };
       // Interpreters taken from the matrix: the finding spans the matrix, where they are listed, to the step.
-      const start = run.matrixStart !== undefined && run.matrixStart < run.start && listed.length > 0 ? run.matrixStart : run.start;
+      // So does a step that installs the interpreters on the runner (setup-python with a list).
+      const start = Math.min(run.matrixStart !== undefined && listed.length > 0 ? run.matrixStart : run.start, run.installStart ?? run.start, run.start);
       ctx.report({ start, end: run.end, messageId: listed.length > 0 ? 'listed' : run.findInterpreter ? 'found' : 'single', symbol: job.id, data });
     }
   },
