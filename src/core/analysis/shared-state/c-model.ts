@@ -68,8 +68,11 @@ export type CFileModel = {
 // Types whose variables are not shared mutable state: CPython definition tables, lock objects.
 const excludedTypes =
   /\b(PyTypeObject|PyMethodDef|PyMemberDef|PyGetSetDef|PyType_Spec|PyType_Slot|PyModuleDef|PyModuleDef_Slot|PyNumberMethods|PySequenceMethods|PyMappingMethods|PyBufferProcs|PyAsyncMethods|PyStructSequence_Desc|PyStructSequence_Field|PyMutex|PyThread_type_lock|PyOnceFlag|_PyOnceFlag|pthread_mutex_t|pthread_once_t|pthread_rwlock_t|pthread_key_t|CRITICAL_SECTION|SRWLOCK|INIT_ONCE|mutex|recursive_mutex|shared_mutex|once_flag|SDL_mutex|SDL_Mutex|Py_tss_t|PyArg_Parser|_PyArg_Parser)\b/;
+// A project's thread-local macro is often defined in a generated or shared header this file does
+// not show (scipy's `SCIPY_TLS` in its config header): an upper-case name ending in `_TLS` or
+// `_THREAD_LOCAL` is read as one.
 const excludedQualifiers =
-  /\b(typedef|extern|const|constexpr|constinit|_Thread_local|thread_local|__thread|_Atomic|atomic|atomic_\w+|Py_THREAD_LOCAL|_Py_thread_local|NPY_TLS|using|friend|return|goto)\b|__declspec\s*\(\s*thread\s*\)|std::atomic|\boperator\b/;
+  /\b(typedef|extern|const|constexpr|constinit|_Thread_local|thread_local|__thread|_Atomic|atomic|atomic_\w+|Py_THREAD_LOCAL|_Py_thread_local|[A-Z][A-Z0-9]*_(?:TLS|THREAD_LOCAL)|using|friend|return|goto)\b|__declspec\s*\(\s*thread\s*\)|std::atomic|\boperator\b/;
 const lockOpenApi =
   /\b(\w*BEGIN_CRITICAL_SECTION\w*|PyMutex_Lock|PyThread_acquire_lock(?:_timed)?|PyCriticalSection2?_Begin(?:Mutex)?|pthread_mutex_lock|pthread_rwlock_wrlock|EnterCriticalSection|AcquireSRWLockExclusive)\b/;
 const lockCloseApi =
