@@ -17,7 +17,8 @@ let cachedResult: SharedStateAnalysis | undefined;
  * Shared-state reports for one Cython file, from its indentation structure (comments and strings
  * blanked). Entry points are `def` and `cpdef` functions and methods; module-level code is init.
  *
- * - Module state: module-level `cdef` variables and containers (`_cache = {}`), written in a
+ * - Module state: module-level `cdef` variables, C arrays among them (`cdef void *table[N]`), and
+ *   containers (`_cache = {}`), written in a
  *   function through `global name` or mutated in place (`_cache[k] = v`, `_cache.append(x)`).
  * - Per-object state: `self.attr = …` / `self.attr += …` / `self.attr.append(…)` in methods of a
  *   `cdef class`, except `__cinit__`, `__init__` and `__dealloc__`.
@@ -40,7 +41,7 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
   for (const line of lines) {
     if (line.indent !== 0) continue;
     // The type is words split by blanks, so a run of blanks has one split (a line of spaces stays linear).
-    const cdef = /^cdef\s+(?!class\b|extern\b|struct\b|enum\b|union\b|inline\b|const\b|readonly\b|public\s+(?:class|api)\b|packed\b|ctypedef\b|fused\b|cppclass\b)([\w.*[\]]+(?:\s+[\w.*[\]]+)*?)\s+\**([A-Za-z_]\w*)\s*(?:=|$)/.exec(line.code);
+    const cdef = /^cdef\s+(?!class\b|extern\b|struct\b|enum\b|union\b|inline\b|const\b|readonly\b|public\s+(?:class|api)\b|packed\b|ctypedef\b|fused\b|cppclass\b)([\w.*[\]]+(?:\s+[\w.*[\]]+)*?)\s+\**([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*(?:=|$)/.exec(line.code);
     const container = /^([A-Za-z_]\w*)\s*(?::\s*\w+\s*)?=\s*(\{|\[|dict\(|list\(|set\(|collections\.|OrderedDict\(|defaultdict\(|WeakValueDictionary\()/.exec(line.code);
     const name = cdef?.[2] ?? container?.[1];
     if (name === undefined || /\(/.test(cdef?.[1] ?? '')) continue;
