@@ -15,7 +15,8 @@ let cachedResult: SharedStateAnalysis | undefined;
 
 /**
  * Shared-state reports for one Cython file, from its indentation structure (comments and strings
- * blanked). Entry points are `def` and `cpdef` functions and methods; module-level code is init.
+ * blanked). Entry points are `def` and `cpdef` functions and methods, and the module-level `cdef`
+ * functions they call (`reachedHelpers`); module-level code is init.
  *
  * - Module state: module-level `cdef` variables, C arrays among them (`cdef void *table[N]`), and
  *   containers (`_cache = {}`), written in a
@@ -73,8 +74,10 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
   }
   const pointerWriters = new Map<string, string[]>();
   const pointerReads: Array<{ fn: PyFunction; use: PointerUse }> = [];
+  const helperEntries = reachedHelpers(functions);
   for (const fn of functions) {
-    if (fn.def === 'cdef' && fn.cls === undefined) continue;
+    const helperOf = helperEntries.get(fn);
+    if (fn.def === 'cdef' && fn.cls === undefined && helperOf === undefined) continue;
     const fieldHits: Array<{ at: number; end: number; path: string; field: string; callee: string | undefined }> = [];
     const reportedVars = new Set<string>();
     const classPointers = fn.cls === undefined ? undefined : pointerFields.get(fn.cls);
@@ -128,7 +131,7 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
           function: fn.name,
           at,
           end,
-          reason: { entry: fn.name, via: `a Python-callable \`${fn.def}\` function` },
+          reason: { entry: helperOf?.name ?? fn.name, via: `a Python-callable \`${helperOf?.def ?? fn.def}\` function` },
           confidence: 'medium',
           related: [{ at: variable.at, message: `\`${base}\` declared here` }],
         });
@@ -176,6 +179,37 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
   cachedText = text;
   cachedResult = { writes, reads, fields };
   return cachedResult;
+}
+
+/**
+ * The module-level `cdef` functions that Python can run, each with the `def` / `cpdef` function
+ * (or method) that first reaches it: called by name from one, or from a helper so reached, at a
+ * place no lock covers. A `cdef` function only module-level code calls runs at import, like the
+ * rest of the module's init, and is left out; so is one called only under a lock.
+ *
+ * Worked example: `def register(n, c): _store(n, c)` and `cdef _store(n, c): _codecs[n] = c` →
+ * `_store` reached from `register`; a `cdef init_codecs()` called only at module level is not.
+ */
+function reachedHelpers(functions: PyFunction[]): Map<PyFunction, PyFunction> {
+  const helpers = new Map<string, PyFunction>();
+  for (const fn of functions) if (fn.def === 'cdef' && fn.cls === undefined && !helpers.has(fn.name)) helpers.set(fn.name, fn);
+  const reached = new Map<PyFunction, PyFunction>();
+  if (helpers.size === 0) return reached;
+  const queue = functions.filter((fn) => !(fn.def === 'cdef' && fn.cls === undefined)).map((fn) => ({ fn, entry: fn }));
+  for (let i = 0; i < queue.length; i++) {
+    const { fn, entry } = queue[i] ?? { fn: undefined, entry: undefined };
+    if (fn === undefined || entry === undefined || fn.lockedWhole) continue;
+    for (const line of fn.lines) {
+      if (!line.code.includes('(')) continue;
+      for (const call of line.code.matchAll(/(?<![\w.])([A-Za-z_]\w*)\s*\(/g)) {
+        const helper = helpers.get(call[1] ?? '');
+        if (helper === undefined || helper === fn || reached.has(helper) || lockedAt(fn, line)) continue;
+        reached.set(helper, entry);
+        queue.push({ fn: helper, entry });
+      }
+    }
+  }
+  return reached;
 }
 
 /**
