@@ -198,8 +198,9 @@ function reachedHelpers(functions: PyFunction[]): Map<PyFunction, PyFunction> {
   if (helpers.size === 0) return reached;
   const queue = functions.filter((fn) => !(fn.def === 'cdef' && fn.cls === undefined)).map((fn) => ({ fn, entry: fn }));
   for (let i = 0; i < queue.length; i++) {
-    const { fn, entry } = queue[i] ?? { fn: undefined, entry: undefined };
-    if (fn === undefined || entry === undefined || fn.lockedWhole) continue;
+    const item = queue[i];
+    if (item === undefined || item.fn.lockedWhole) continue;
+    const { fn, entry } = item;
     for (const line of fn.lines) {
       if (!line.code.includes('(')) continue;
       for (const call of line.code.matchAll(/(?<![\w.])([A-Za-z_]\w*)\s*\(/g)) {

@@ -541,7 +541,7 @@ function positionalTypeSlots(region: string): Map<string, string> {
       from = i + 1;
     }
   }
-  if (/^\s*\d*\s*$/.test(items[0] ?? '') && !(items[0] ?? '').includes('"')) items.shift();
+  if (/^\s*\d*\s*$/.test(items[0] ?? '')) items.shift();
   if (!(items[0] ?? '').includes('"')) return out;
   items.forEach((item, index) => {
     const slot = typeSlots[index];
