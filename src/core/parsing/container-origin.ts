@@ -7,7 +7,8 @@ import { assignedValues, callOf, declaresLocal, enclosingFunction, functionFacts
  * thread can change it while the borrowed item is in use:
  *
  * - `fresh`: created in this function (`PyList_New`, `PyDict_Copy`, `PySequence_List` …) and so
- *   invisible to other threads until published. Not reported.
+ *   invisible to other threads until published, or the calling thread's own dict
+ *   (`PyThreadState_GetDict`), which no other thread reads. Not reported.
  * - `kwargs`: the keyword-arguments dict of a call, private to the call (the CPython HOWTO's own
  *   example of a safe borrowed use). Not reported.
  * - `argument`: a parameter; the caller may share it. Reported, medium confidence.
@@ -50,7 +51,6 @@ const sharedGetters = new Set([
   'PySys_GetObject',
   'PyObject_GenericGetDict',
   'PyType_GetDict',
-  'PyThreadState_GetDict',
   'PyState_FindModule',
 ]);
 
@@ -82,7 +82,7 @@ export function containerOrigin(arg: Node): ContainerOrigin {
 
 function originOfCall(call: Node): ContainerOrigin {
   const callee = call.childForFieldName('function')?.text ?? '';
-  if (freshConstructors.has(callee)) return 'fresh';
+  if (freshConstructors.has(callee) || callee === 'PyThreadState_GetDict') return 'fresh';
   if (sharedGetters.has(callee)) return 'shared';
   return 'unknown';
 }

@@ -15,14 +15,17 @@ let cachedResult: SharedStateAnalysis | undefined;
 
 /**
  * Shared-state reports for one Cython file, from its indentation structure (comments and strings
- * blanked). Entry points are `def` and `cpdef` functions and methods; module-level code is init.
+ * blanked). Entry points are `def` and `cpdef` functions and methods, and the module-level `cdef`
+ * functions they call (`reachedHelpers`); module-level code is init.
  *
- * - Module state: module-level `cdef` variables and containers (`_cache = {}`), written in a
+ * - Module state: module-level `cdef` variables, C arrays among them (`cdef void *table[N]`), and
+ *   containers (`_cache = {}`), written in a
  *   function through `global name` or mutated in place (`_cache[k] = v`, `_cache.append(x)`).
  * - Per-object state: `self.attr = …` / `self.attr += …` / `self.attr.append(…)` in methods of a
  *   `cdef class`, except `__cinit__`, `__init__` and `__dealloc__`.
- * - Locks: `with cython.critical_section(…):`, `@cython.critical_section`, and `with lock:` on a
- *   name that says lock or mutex. `with nogil:` releases the GIL and is not a lock.
+ * - Locks: `with cython.critical_section(…):`, `@cython.critical_section`, `with lock:` on a
+ *   name that says lock or mutex, and the lines between a lock call and its unlock call
+ *   (`doc.lock_write()` … `doc.unlock_write()`). `with nogil:` releases the GIL and is not a lock.
  */
 export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
   if (cachedText === text && cachedResult !== undefined) return cachedResult;
@@ -40,7 +43,7 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
   for (const line of lines) {
     if (line.indent !== 0) continue;
     // The type is words split by blanks, so a run of blanks has one split (a line of spaces stays linear).
-    const cdef = /^cdef\s+(?!class\b|extern\b|struct\b|enum\b|union\b|inline\b|const\b|readonly\b|public\s+(?:class|api)\b|packed\b|ctypedef\b|fused\b|cppclass\b)([\w.*[\]]+(?:\s+[\w.*[\]]+)*?)\s+\**([A-Za-z_]\w*)\s*(?:=|$)/.exec(line.code);
+    const cdef = /^cdef\s+(?!class\b|extern\b|struct\b|enum\b|union\b|inline\b|const\b|readonly\b|public\s+(?:class|api)\b|packed\b|ctypedef\b|fused\b|cppclass\b)([\w.*[\]]+(?:\s+[\w.*[\]]+)*?)\s+\**([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*(?:=|$)/.exec(line.code);
     const container = /^([A-Za-z_]\w*)\s*(?::\s*\w+\s*)?=\s*(\{|\[|dict\(|list\(|set\(|collections\.|OrderedDict\(|defaultdict\(|WeakValueDictionary\()/.exec(line.code);
     const name = cdef?.[2] ?? container?.[1];
     if (name === undefined || /\(/.test(cdef?.[1] ?? '')) continue;
@@ -72,8 +75,10 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
   }
   const pointerWriters = new Map<string, string[]>();
   const pointerReads: Array<{ fn: PyFunction; use: PointerUse }> = [];
+  const helperEntries = reachedHelpers(functions);
   for (const fn of functions) {
-    if (fn.def === 'cdef' && fn.cls === undefined) continue;
+    const helperOf = helperEntries.get(fn);
+    if (fn.def === 'cdef' && fn.cls === undefined && helperOf === undefined) continue;
     const fieldHits: Array<{ at: number; end: number; path: string; field: string; callee: string | undefined }> = [];
     const reportedVars = new Set<string>();
     const classPointers = fn.cls === undefined ? undefined : pointerFields.get(fn.cls);
@@ -127,7 +132,7 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
           function: fn.name,
           at,
           end,
-          reason: { entry: fn.name, via: `a Python-callable \`${fn.def}\` function` },
+          reason: { entry: helperOf?.name ?? fn.name, via: `a Python-callable \`${helperOf?.def ?? fn.def}\` function` },
           confidence: 'medium',
           related: [{ at: variable.at, message: `\`${base}\` declared here` }],
         });
@@ -175,6 +180,38 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
   cachedText = text;
   cachedResult = { writes, reads, fields };
   return cachedResult;
+}
+
+/**
+ * The module-level `cdef` functions that Python can run, each with the `def` / `cpdef` function
+ * (or method) that first reaches it: called by name from one, or from a helper so reached, at a
+ * place no lock covers. A `cdef` function only module-level code calls runs at import, like the
+ * rest of the module's init, and is left out; so is one called only under a lock.
+ *
+ * Worked example: `def register(n, c): _store(n, c)` and `cdef _store(n, c): _codecs[n] = c` →
+ * `_store` reached from `register`; a `cdef init_codecs()` called only at module level is not.
+ */
+function reachedHelpers(functions: PyFunction[]): Map<PyFunction, PyFunction> {
+  const helpers = new Map<string, PyFunction>();
+  for (const fn of functions) if (fn.def === 'cdef' && fn.cls === undefined && !helpers.has(fn.name)) helpers.set(fn.name, fn);
+  const reached = new Map<PyFunction, PyFunction>();
+  if (helpers.size === 0) return reached;
+  const queue = functions.filter((fn) => !(fn.def === 'cdef' && fn.cls === undefined)).map((fn) => ({ fn, entry: fn }));
+  for (let i = 0; i < queue.length; i++) {
+    const item = queue[i];
+    if (item === undefined || item.fn.lockedWhole) continue;
+    const { fn, entry } = item;
+    for (const line of fn.lines) {
+      if (!line.code.includes('(')) continue;
+      for (const call of line.code.matchAll(/(?<![\w.])([A-Za-z_]\w*)\s*\(/g)) {
+        const helper = helpers.get(call[1] ?? '');
+        if (helper === undefined || helper === fn || reached.has(helper) || lockedAt(fn, line)) continue;
+        reached.set(helper, entry);
+        queue.push({ fn: helper, entry });
+      }
+    }
+  }
+  return reached;
 }
 
 /**
@@ -265,10 +302,41 @@ function opensLock(line: Line): boolean {
   return locking;
 }
 
-/** True when `line` sits in a `with` block of `fn` that holds a critical section or a lock. */
+/** True when `line` sits in a `with` block of `fn` that holds a critical section or a lock, or between a lock call and its unlock call. */
 function lockedAt(fn: PyFunction, line: Line): boolean {
+  if (callLockedLines(fn).has(line)) return true;
   for (let l = enclosing(fn, line); l !== undefined; l = enclosing(fn, l)) if (opensLock(l)) return true;
   return false;
+}
+
+// `doc.lock_write()`, `self._lock.acquire()`, `PyMutex_Lock(&m)` and their closing calls. A read
+// or shared lock (`doc.lock_read()`) lets other readers in at once, so it does not order writes.
+const lockCall = /\.\s*(?:lock(?!ed\b)(?![\w]*(?:read|shared))\w*|acquire(?![\w]*(?:read|shared))\w*)\s*\(|\b(?:PyMutex_Lock|PyThread_acquire_lock\w*|pthread_mutex_lock)\s*\(/;
+const unlockCall = /\.\s*(?:unlock\w*|release\w*)\s*\(|\b(?:PyMutex_Unlock|PyThread_release_lock|pthread_mutex_unlock)\s*\(/;
+const callLocked = new WeakMap<PyFunction, Set<Line>>();
+
+/**
+ * The lines of `fn` that run between a lock call and the matching unlock call, in line order
+ * (`doc.lock_write()` / `try:` … / `finally: doc.unlock_write()`), as lxml guards its trees.
+ * Lexical, like the C lock timeline: the lines after a lock call and before the next unlock call.
+ */
+function callLockedLines(fn: PyFunction): Set<Line> {
+  let out = callLocked.get(fn);
+  if (out === undefined) {
+    out = new Set();
+    let held = 0;
+    for (const line of fn.lines) {
+      if (!line.code.includes('(')) {
+        if (held > 0) out.add(line);
+        continue;
+      }
+      if (unlockCall.test(line.code)) held = Math.max(0, held - 1);
+      else if (held > 0) out.add(line);
+      if (lockCall.test(line.code) && !unlockCall.test(line.code)) held++;
+    }
+    callLocked.set(fn, out);
+  }
+  return out;
 }
 
 /** True when an enclosing `if` of `line` tests `name` for None / NULL / emptiness. */
@@ -327,7 +395,7 @@ function pointerUses(line: Line, pointers: Map<string, number>): PointerUse[] {
     else if (/^[,)]/.test(after) && (addressOf || i === m.index + m[0].length)) {
       // The innermost open call before the argument: `name(` with no `)` after it.
       const name = prefixes.openCall(before);
-      if (name !== undefined && !/^(if|elif|while|return|print|len|isinstance|bool|int|float|str|repr|hash|id|type)$/.test(name)) {
+      if (name !== undefined && !/^(if|elif|while|return|print|len|isinstance|bool|int|float|str|repr|hash|id|type)$/.test(name) && !readsOnly(name)) {
         kind = 'handoff';
         callee = name;
       }
@@ -335,6 +403,21 @@ function pointerUses(line: Line, pointers: Map<string, number>): PointerUse[] {
     out.push({ field, at, end: line.start + i, kind, callee });
   }
   return out;
+}
+
+// Words of a C function's name that say it only looks at what it is given, and words that say it
+// changes something (`getOrCreate`, `find_and_remove`); a copy reads its source.
+const lookWords = new Set(['get', 'has', 'is', 'find', 'count', 'len', 'strlen', 'collect', 'parent', 'lookup', 'search', 'contains', 'equal', 'equals', 'cmp', 'compare', 'strcmp', 'strncmp', 'memcmp', 'size', 'length', 'copy', 'clone', 'dup']);
+const changeWords = new Set(['set', 'add', 'insert', 'create', 'remove', 'clear', 'update', 'append', 'push', 'pop', 'alloc', 'init', 'reset', 'write', 'free', 'delete', 'del', 'new', 'make', 'build', 'fill', 'next', 'read', 'take', 'steal', 'replace', 'put', 'store', 'move', 'swap', 'sort', 'load', 'parse', 'open', 'close']);
+
+/**
+ * True when a callee's name says it only reads what it is handed (`xmlNodeGetBase`, `_hasChild`,
+ * `_parentElement`, `strlen`): handing it a pointer is a read of the C state, not a change. The
+ * name is split into words at `_` and case changes; one looking word and no changing word decide.
+ */
+export function readsOnly(name: string): boolean {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split('_').filter(Boolean);
+  return words.some((w) => lookWords.has(w)) && !words.some((w) => changeWords.has(w));
 }
 
 /** For each `[` of a line, the index of its `]` (the line's length when it never closes). */

@@ -68,8 +68,11 @@ export type CFileModel = {
 // Types whose variables are not shared mutable state: CPython definition tables, lock objects.
 const excludedTypes =
   /\b(PyTypeObject|PyMethodDef|PyMemberDef|PyGetSetDef|PyType_Spec|PyType_Slot|PyModuleDef|PyModuleDef_Slot|PyNumberMethods|PySequenceMethods|PyMappingMethods|PyBufferProcs|PyAsyncMethods|PyStructSequence_Desc|PyStructSequence_Field|PyMutex|PyThread_type_lock|PyOnceFlag|_PyOnceFlag|pthread_mutex_t|pthread_once_t|pthread_rwlock_t|pthread_key_t|CRITICAL_SECTION|SRWLOCK|INIT_ONCE|mutex|recursive_mutex|shared_mutex|once_flag|SDL_mutex|SDL_Mutex|Py_tss_t|PyArg_Parser|_PyArg_Parser)\b/;
+// A project's thread-local macro is often defined in a generated or shared header this file does
+// not show (scipy's `SCIPY_TLS` in its config header): an upper-case name ending in `_TLS` or
+// `_THREAD_LOCAL` is read as one.
 const excludedQualifiers =
-  /\b(typedef|extern|const|constexpr|constinit|_Thread_local|thread_local|__thread|_Atomic|atomic|atomic_\w+|Py_THREAD_LOCAL|_Py_thread_local|NPY_TLS|using|friend|return|goto)\b|__declspec\s*\(\s*thread\s*\)|std::atomic|\boperator\b/;
+  /\b(typedef|extern|const|constexpr|constinit|_Thread_local|thread_local|__thread|_Atomic|atomic|atomic_\w+|Py_THREAD_LOCAL|_Py_thread_local|[A-Z][A-Z0-9]*_(?:TLS|THREAD_LOCAL)|using|friend|return|goto)\b|__declspec\s*\(\s*thread\s*\)|std::atomic|\boperator\b/;
 const lockOpenApi =
   /\b(\w*BEGIN_CRITICAL_SECTION\w*|PyMutex_Lock|PyThread_acquire_lock(?:_timed)?|PyCriticalSection2?_Begin(?:Mutex)?|pthread_mutex_lock|pthread_rwlock_wrlock|EnterCriticalSection|AcquireSRWLockExclusive)\b/;
 const lockCloseApi =
@@ -190,6 +193,9 @@ function buildModel(text: string): CFileModel {
       if (!byName.has(name)) continue;
       if (initSlot.test(slot)) initRoots.add(name);
       else addEntry(name, `slot \`${slot}\` of \`${tableName}\``);
+    }
+    if (tableType === 'PyTypeObject') {
+      for (const [name, slot] of positionalTypeSlots(region)) if (byName.has(name)) addEntry(name, `slot \`${slot}\` of \`${tableName}\``);
     }
     const pythonTable = /^Py\w+|Methods$|Procs$/.test(tableType);
     for (const m of region.matchAll(/\b([A-Za-z_]\w*)\b(?!\s*[(=])/g)) {
@@ -487,6 +493,62 @@ export function splitTopLevel(text: string, sep: string): string[] {
   }
   parts.push(text.slice(from));
   return parts;
+}
+
+// The slots of `PyTypeObject` in declaration order, from `tp_name` (CPython 3.8 and later; the
+// fifth is `tp_print` before 3.8, which takes no function of the extension's either way).
+const typeSlots = [
+  'tp_name', 'tp_basicsize', 'tp_itemsize', 'tp_dealloc', 'tp_vectorcall_offset', 'tp_getattr', 'tp_setattr', 'tp_as_async',
+  'tp_repr', 'tp_as_number', 'tp_as_sequence', 'tp_as_mapping', 'tp_hash', 'tp_call', 'tp_str', 'tp_getattro', 'tp_setattro',
+  'tp_as_buffer', 'tp_flags', 'tp_doc', 'tp_traverse', 'tp_clear', 'tp_richcompare', 'tp_weaklistoffset', 'tp_iter',
+  'tp_iternext', 'tp_methods', 'tp_members', 'tp_getset', 'tp_base', 'tp_dict', 'tp_descr_get', 'tp_descr_set',
+  'tp_dictoffset', 'tp_init', 'tp_alloc', 'tp_new', 'tp_free', 'tp_is_gc', 'tp_bases', 'tp_mro', 'tp_cache',
+  'tp_subclasses', 'tp_weaklist', 'tp_del', 'tp_version_tag', 'tp_finalize', 'tp_vectorcall',
+];
+
+/**
+ * The function named in each slot of a `PyTypeObject` initialiser written by position, as older
+ * extensions do (`PyVarObject_HEAD_INIT(NULL, 0) "m.T", sizeof(T), 0, (destructor)T_dealloc, …`),
+ * so that `tp_init` or `tp_dealloc` is known as such without designators. Only a plain list is
+ * read: a table with designators or with preprocessor lines in it gives nothing, and so does one
+ * whose first slot after the head is not a string (the count would be off).
+ *
+ * Worked example: `{ PyObject_HEAD_INIT(NULL) 0, "m.T", sizeof(T), 0, T_dealloc }` → `T_dealloc`
+ * in `tp_dealloc` (the `0` after the Python 2 head is `ob_size`).
+ */
+function positionalTypeSlots(region: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const open = region.indexOf('{');
+  const head = /\b(PyVarObject_HEAD_INIT|PyObject_HEAD_INIT)\s*\(/.exec(region);
+  if (open < 0 || head === null || head.index < open || /#|\.\s*tp_\w+\s*=/.test(region)) return out;
+  const headEnd = matchParen(region, head.index + head[0].length - 1);
+  if (headEnd < 0) return out;
+  // Items after the head macro, split at top-level commas (only brackets nest; `<<` in flags does not).
+  const items: string[] = [];
+  let depth = 0;
+  let from = headEnd + 1;
+  for (let i = from; i < region.length; i++) {
+    const c = region[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) {
+        items.push(region.slice(from, i));
+        break;
+      }
+      depth--;
+    } else if (c === ',' && depth === 0) {
+      items.push(region.slice(from, i));
+      from = i + 1;
+    }
+  }
+  if (/^\s*\d*\s*$/.test(items[0] ?? '')) items.shift();
+  if (!(items[0] ?? '').includes('"')) return out;
+  items.forEach((item, index) => {
+    const slot = typeSlots[index];
+    const name = /^\s*(?:\([^()]*\)\s*)?&?\s*([A-Za-z_]\w*)\s*$/.exec(item)?.[1];
+    if (slot !== undefined && name !== undefined && !out.has(name)) out.set(name, slot);
+  });
+  return out;
 }
 
 /** Offset of the `)` matching the `(` at `open` in blanked text, or -1. */

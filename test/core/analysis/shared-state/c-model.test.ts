@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forEachName } from '../../../../src/core/analysis/shared-state/c-model.js';
+import { cFileModel, forEachName } from '../../../../src/core/analysis/shared-state/c-model.js';
 
 function names(text: string, skipAfterColon: boolean): Array<[number, string]> {
   const out: Array<[number, string]> = [];
@@ -23,5 +23,29 @@ describe('forEachName', () => {
   it.each(cases)('finds the names the regexes find: %j', (text) => {
     expect(names(text, false)).toEqual(reference(text, false));
     expect(names(text, true)).toEqual(reference(text, true));
+  });
+});
+
+describe('positional PyTypeObject initialisers', () => {
+  const fns = 'static int T_init(PyObject *s, PyObject *a, PyObject *k) { return 0; }\nstatic void T_free(PyObject *s) { }\nstatic PyObject *T_next(PyObject *s) { return s; }\n';
+  const via = (table: string, name: string) => cFileModel(`${fns}${table}`).reached.get(name)?.via;
+
+  it('names the slot each function fills by its place after the head macro', () => {
+    const table = 'static PyTypeObject T_Type = {\n  PyVarObject_HEAD_INIT(NULL, 0)\n  "m.T", sizeof(T), 0, (destructor)T_free, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,\n  Py_TPFLAGS_DEFAULT | (1 << 3), "doc", 0, 0, 0, 0, 0, (iternextfunc)T_next, 0, 0, 0, 0, 0, 0, 0, 0, (initproc)T_init,\n};\n';
+    expect(via(table, 'T_free')).toBe('slot `tp_dealloc` of `T_Type`');
+    expect(via(table, 'T_next')).toBe('slot `tp_iternext` of `T_Type`');
+    expect(via(table, 'T_init')).toBe('slot `tp_init` of `T_Type`');
+  });
+
+  it('skips the ob_size after a Python 2 head', () => {
+    const table = 'static PyTypeObject T_Type = {\n  PyObject_HEAD_INIT(NULL) 0, "m.T", sizeof(T), 0, T_free,\n};\n';
+    expect(via(table, 'T_free')).toBe('slot `tp_dealloc` of `T_Type`');
+  });
+
+  it('falls back to the table when positions cannot be trusted', () => {
+    const directive = 'static PyTypeObject T_Type = {\n  PyVarObject_HEAD_INIT(NULL, 0) "m.T", sizeof(T), 0,\n#if X\n  0,\n#endif\n  T_free,\n};\n';
+    expect(via(directive, 'T_free')).toBe('the `PyTypeObject` table `T_Type`');
+    const noName = 'static PyTypeObject T_Type = {\n  PyVarObject_HEAD_INIT(NULL, 0) TYPE_NAME, sizeof(T), 0, T_free,\n};\n';
+    expect(via(noName, 'T_free')).toBe('the `PyTypeObject` table `T_Type`');
   });
 });
