@@ -35,11 +35,11 @@ export default defineRule({
     triggers: [],
     messages: {
       missing: 'The tox env list runs Python {{versions}} but no free-threaded build, so races in the extension go untested',
-      factor: 'This setting is conditioned on {{factors}}, so a `py{{newest}}t` environment added to the env list will run without it',
+      factor: 'This setting is conditioned on `{{factors}}`, so the free-threaded environment a port adds to the env list runs without it',
     },
     help: {
       missing: 'Add a `py{{newest}}t` environment (tox 4.26 or later runs it on the free-threaded interpreter) and run its tests with `PYTHON_GIL=0`',
-      factor: 'Add `py{{newest}}t` to the factors of this line when you add the environment: `py{{newest}}` does not match `py{{newest}}t`',
+      factor: 'Add the free-threaded environment (`py313t`, say) to the factors of this line when you add it: `py313` does not match `py313t`',
     },
   },
   prefilter: (text) => (/\benv_?list\b/.test(text) ? [0] : []),
@@ -70,7 +70,7 @@ export default defineRule({
       const named = versionsOf(factors);
       if (!named.includes(`3.${newest}`) || named.some((v) => v.endsWith('t')) || reported >= 10) continue;
       const start = m.index + (m[1] ?? '').length;
-      ctx.report({ start, end: m.index + m[0].length, symbol: '<tox>', messageId: 'factor', data: { factors: `\`${factors.trim()}\``, newest: `3${newest}` } });
+      ctx.report({ start, end: m.index + m[0].length, symbol: '<tox>', messageId: 'factor', data: { factors: factors.trim() } });
       reported++;
     }
   },
