@@ -155,9 +155,24 @@ function functionFacts(fn: Node): FunctionFacts {
   if (attrs.includes('pyfunction')) return { name, reach: 'entry' };
   const impl = enclosing(fn, 'impl_item');
   if (impl !== undefined && attributesOf(impl).some((a) => a.name === 'pymethods')) return { name, reach: 'entry' };
+  // A raw-FFI module's exec function, written inside its `Py_mod_exec` slot, runs at import.
+  if (inExecSlot(fn)) return { name, reach: 'init' };
   const modifiers = fn.namedChildren.find((c) => c?.type === 'function_modifiers');
   if (modifiers?.namedChildren.some((c) => c?.type === 'extern_modifier') === true) return { name, reach: 'entry' };
   return { name, reach: 'other' };
+}
+
+/**
+ * `true` inside the `value` of a `PyModuleDef_Slot { slot: Py_mod_exec, value: … }` initialiser:
+ * the function there runs when the module is imported, once per module object.
+ */
+function inExecSlot(node: Node): boolean {
+  for (let p: Node | null = node; p !== null; p = p.parent) {
+    if (p.type !== 'field_initializer' || p.childForFieldName('field')?.text !== 'value') continue;
+    const slot = p.parent?.namedChildren.find((c) => c?.type === 'field_initializer' && c.childForFieldName('field')?.text === 'slot');
+    if (slot?.childForFieldName('value')?.text.endsWith('Py_mod_exec') === true) return true;
+  }
+  return false;
 }
 
 type CallSite = { caller: Node | undefined; once: boolean };
@@ -173,6 +188,7 @@ type CallSite = { caller: Node | undefined; once: boolean };
  */
 function callerReach(root: Node, factsOf: (fn: Node | undefined) => FunctionFacts): (fn: Node | undefined) => { reach: RustReach; via?: string } {
   const sites = new Map<string, CallSite[]>();
+  const execNames = new Set<string>();
   const addSite = (name: string, at: Node, once: boolean): void => {
     const caller = enclosing(at, 'function_item');
     const list = sites.get(name) ?? [];
@@ -182,6 +198,14 @@ function callerReach(root: Node, factsOf: (fn: Node | undefined) => FunctionFact
   const pathName = (n: Node | null): string | undefined =>
     n?.type === 'identifier' ? n.text : n?.type === 'scoped_identifier' ? n.childForFieldName('name')?.text : undefined;
   walk(root, (n): undefined => {
+    // A function named as a `Py_mod_exec` slot's value (`exec_module as *mut c_void`) runs at import.
+    if (n.type === 'field_initializer' && n.childForFieldName('field')?.text === 'value' && inExecSlot(n)) {
+      let value = n.childForFieldName('value');
+      while (value?.type === 'type_cast_expression' || value?.type === 'parenthesized_expression') value = value.type === 'type_cast_expression' ? value.childForFieldName('value') : value.namedChild(0);
+      const passed = pathName(value ?? null);
+      if (passed !== undefined) execNames.add(passed);
+      return;
+    }
     if (n.type !== 'call_expression') return;
     const callee = n.childForFieldName('function');
     const direct = pathName(callee);
@@ -201,6 +225,8 @@ function callerReach(root: Node, factsOf: (fn: Node | undefined) => FunctionFact
     const known = memo.get(fn.id);
     if (known !== undefined) return known;
     const own = factsOf(fn);
+    // An `extern "C"` exec function is a callback, but CPython calls it only at import.
+    if (execNames.has(own.name)) return { reach: 'init' };
     if (own.reach !== 'other') return { reach: own.reach };
     memo.set(fn.id, { reach: 'other' }); // a cycle adds nothing
     const calls = (sites.get(own.name) ?? []).filter((c) => c.caller?.id !== fn.id);
@@ -326,7 +352,9 @@ function analyzeStatics(root: Node, statics: RustStatic[], mentions: RustCellMen
     const target = parent?.type === 'scoped_identifier' ? parent : n;
     const fn = enclosing(n, 'function_item');
     const { name } = factsOf(fn);
-    const { reach, via } = reachOf(fn);
+    // Outside any function the access is in a static's or const's initialiser, which the compiler
+    // evaluates: `m_methods: METHODS.as_mut_ptr()` in a `PyModuleDef` runs before any thread does.
+    const { reach, via } = fn === undefined ? { reach: 'init' as const, via: undefined } : reachOf(fn);
     const once = insideOnce(n, fn);
     if (variable.kind === 'static-mut') {
       // Inside a macro (`addr_of_mut!(X)`, `println!("{}", X)`) the tree is a token tree.

@@ -111,6 +111,31 @@ impl B {
   });
 });
 
+describe('analyzeRustSharedState: static initialisers and raw-FFI exec slots', () => {
+  it('counts accesses outside any function, and in exec slot functions, as module init', () => {
+    const r = analyze(`
+use pyo3_ffi::*;
+static mut METHODS: &mut [PyMethodDef] = &mut [PyMethodDef::zeroed()];
+static mut SLOTS: &mut [PyModuleDef_Slot] = &mut [
+    PyModuleDef_Slot { slot: Py_mod_exec, value: { extern "C" fn _wrap(m: *mut PyObject) -> c_int { setup(m) } _wrap } as *mut c_void },
+    PyModuleDef_Slot { slot: Py_mod_exec, value: exec_named as *mut c_void },
+];
+static mut DEF: PyModuleDef = PyModuleDef { m_methods: unsafe { METHODS.as_mut_ptr() }, m_slots: unsafe { SLOTS.as_mut_ptr() } };
+static mut A: u8 = 0;
+fn setup(m: *mut PyObject) -> c_int { unsafe { A = 1 }; 0 }
+unsafe extern "C" fn exec_named(m: *mut PyObject) -> c_int { A = 2; 0 }
+unsafe extern "C" fn call(m: *mut PyObject) -> *mut PyObject { A = 3; m }
+`);
+    expect(r.accesses.map((a) => `${a.variable.name} ${a.kind} ${a.function} ${a.reach}`)).toEqual([
+      'METHODS write <file scope> init',
+      'SLOTS write <file scope> init',
+      'A write setup init',
+      'A write exec_named init',
+      'A write call entry',
+    ]);
+  });
+});
+
 describe('codeList', () => {
   it('joins up to three names and counts the rest', () => {
     expect(codeList([])).toBe('');
