@@ -506,8 +506,11 @@ const cellMethods: Record<RustCellType, ReadonlySet<string>> = {
   Cell: new Set(['get', 'set', 'replace', 'take', 'swap', 'update']),
   RefCell: new Set(['borrow', 'borrow_mut', 'try_borrow', 'try_borrow_mut', 'replace', 'replace_with', 'take', 'swap']),
 };
-/** Field types that make a struct its own lock: beside one of them, an `UnsafeCell` is what it guards. */
-const lockField = /\b(?:Atomic\w*|Mutex|RwLock|ReentrantMutex|RawMutex|PyMutex|Condvar|Semaphore|Spin[Ll]ock)\b/;
+/**
+ * Field types that make a struct its own lock or once-cell: beside one of them, an `UnsafeCell` is
+ * what it guards (`{ once: Once, ptr: UnsafeCell<*mut T> }` filled inside `call_once`).
+ */
+const lockField = /\b(?:Atomic\w*|Mutex|RwLock|ReentrantMutex|RawMutex|PyMutex|Condvar|Semaphore|Spin[Ll]ock|Once)\b/;
 /** A file that faces Python: it names PyO3, its FFI crate, CPython's object type or a PyO3 attribute. */
 const pythonFacing = /\bpyo3(?:_ffi)?\b|\bPyObject\b|#\[py(?:class|methods|function|module)\b/;
 /** `cfg(not(Py_GIL_DISABLED))`, also inside `all(…)` or as `not(any(…, Py_GIL_DISABLED))`: compiled for the GIL build only. */
@@ -632,7 +635,7 @@ function analyzeCells(root: Node, text: string): { cells: RustCell[]; cellAccess
     const impl = enclosing(fn, 'impl_item');
     if (exclusiveSelf(fn) || baseTypeName(impl?.childForFieldName('trait') ?? null) === 'Drop' || gilBuildOnly(n)) return;
     const { reach, via } = reachOf(fn);
-    if (reach === 'init') return;
+    if (reach === 'init' || insideOnce(n, fn)) return;
     const key = `${cell.owner}.${cell.name}@${fn.id}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -669,7 +672,9 @@ export function analyzeRustSharedState(root: Node, text: string): RustSharedStat
       case 'static_item': {
         const name = n.childForFieldName('name');
         if (name === null) return;
-        const mutable = n.namedChildren.some((c) => c?.type === 'mutable_specifier');
+        // A `static mut` in an `extern` block is CPython's own object (`PyBytes_Type`): taking its
+        // address with `addr_of_mut!` writes nothing.
+        const mutable = n.namedChildren.some((c) => c?.type === 'mutable_specifier') && enclosing(n, 'foreign_mod_item') === undefined;
         const base = baseTypeName(n.childForFieldName('type'));
         const kind: RustStaticKind | undefined = mutable ? 'static-mut' : base === 'GILOnceCell' ? 'gil-once-cell' : base === 'GILProtected' ? 'gil-protected' : undefined;
         if (kind !== undefined) statics.push({ name: name.text, kind, at: name.startIndex, end: name.endIndex });

@@ -112,7 +112,7 @@ impl B {
 });
 
 describe('analyzeRustSharedState: static initialisers and raw-FFI exec slots', () => {
-  it('counts accesses outside any function, and in exec slot functions, as module init', () => {
+  it('counts accesses outside any function, and in exec slot functions, as module init; skips extern statics', () => {
     const r = analyze(`
 use pyo3_ffi::*;
 static mut METHODS: &mut [PyMethodDef] = &mut [PyMethodDef::zeroed()];
@@ -125,6 +125,8 @@ static mut A: u8 = 0;
 fn setup(m: *mut PyObject) -> c_int { unsafe { A = 1 }; 0 }
 unsafe extern "C" fn exec_named(m: *mut PyObject) -> c_int { A = 2; 0 }
 unsafe extern "C" fn call(m: *mut PyObject) -> *mut PyObject { A = 3; m }
+extern "C" { static mut PyBytes_Type: PyTypeObject; }
+unsafe extern "C" fn check(m: *mut PyObject) -> bool { Py_TYPE(m) == addr_of_mut!(PyBytes_Type) }
 `);
     expect(r.accesses.map((a) => `${a.variable.name} ${a.kind} ${a.function} ${a.reach}`)).toEqual([
       'METHODS write <file scope> init',
@@ -201,6 +203,10 @@ impl Guarded { fn with(&self) { unsafe { *self.data.get() += 1 } } }
 struct Cur { pos: UnsafeCell<usize> }
 #[pymethods]
 impl Cur { fn next(&self) { unsafe { *self.pos.get() += 1 } } }
+struct OnceCellByHand { once: std::sync::Once, p: UnsafeCell<u8> }
+impl OnceCellByHand { fn read(&self) -> u8 { unsafe { *self.p.get() } } }
+struct Filled { v: UnsafeCell<u8> }
+fn fill(f: &Filled, o: &std::sync::Once) { o.call_once(|| unsafe { *f.v.get() = 1 }) }
 struct Init { v: UnsafeCell<u8> }
 #[pymodule]
 fn m(i: &Init) { unsafe { *i.v.get() = 1 } }
