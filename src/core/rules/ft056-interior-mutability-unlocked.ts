@@ -62,7 +62,7 @@ export default defineRule({
     },
     help: {
       declared: 'Replace `{{cell}}` with {{instead}}',
-      used: 'Guard `{{cell}}` with {{instead}}',
+      used: 'Replace `{{cell}}` with {{instead}}, and change this function with it',
     },
   },
   prefilter: (text) => Array.from(text.matchAll(cellType), (m) => m.index),
