@@ -71,6 +71,39 @@ export type RustSharedRead = {
 
 export type RustPyclass = { name: string; at: number; end: number; frozen: boolean; unsendable: boolean; mutMethods: string[] };
 
+export type RustCellType = 'UnsafeCell' | 'SyncUnsafeCell' | 'Cell' | 'RefCell';
+
+/**
+ * A cell that lets shared references mutate with nothing ordering the threads: a struct field of
+ * type `UnsafeCell<T>` / `SyncUnsafeCell<T>` (any struct), or `Cell<T>` / `RefCell<T>` in a struct
+ * the file declares `unsafe impl Sync` for; or a `static` of one of those types.
+ */
+export type RustCell = {
+  /** The struct that holds the field (`Cache`), or `''` for a `static`. */
+  owner: string;
+  /** The field (`inner`, `0` in a tuple struct) or the static's name. */
+  name: string;
+  type: RustCellType;
+  /** The type inside the cell, as written (`usize`, `Option<TzPtr>`). */
+  inner: string;
+  /** The owner is a `#[pyclass]`: its state belongs to one Python object. */
+  pyclass: boolean;
+  /** The field's or static's name (the type, for a tuple-struct field). */
+  at: number;
+  end: number;
+};
+
+/** The first use of a cell's interior in one function (`self.inner.get()`, `COUNT.set(n)`). */
+export type RustCellAccess = {
+  cell: RustCell;
+  /** The call on the cell, from the receiver to the method name. */
+  at: number;
+  end: number;
+  function: string;
+  reach: RustReach;
+  via?: string;
+};
+
 export type RustSharedState = {
   statics: RustStatic[];
   accesses: RustStaticAccess[];
@@ -79,6 +112,10 @@ export type RustSharedState = {
   sharedReads: RustSharedRead[];
   /** `#[pyclass]` types declared in this file that have `&mut self` methods in this file. */
   mutableClasses: RustPyclass[];
+  /** Unsynchronised cells (empty unless the file names PyO3 or the C API: see `cellsOf`). */
+  cells: RustCell[];
+  /** One per cell and function that uses it through a shared reference, in file order. */
+  cellAccesses: RustCellAccess[];
 };
 
 const cellTypes = new Set(['GILOnceCell', 'GILProtected']);
@@ -155,9 +192,24 @@ function functionFacts(fn: Node): FunctionFacts {
   if (attrs.includes('pyfunction')) return { name, reach: 'entry' };
   const impl = enclosing(fn, 'impl_item');
   if (impl !== undefined && attributesOf(impl).some((a) => a.name === 'pymethods')) return { name, reach: 'entry' };
+  // A raw-FFI module's exec function, written inside its `Py_mod_exec` slot, runs at import.
+  if (inExecSlot(fn)) return { name, reach: 'init' };
   const modifiers = fn.namedChildren.find((c) => c?.type === 'function_modifiers');
   if (modifiers?.namedChildren.some((c) => c?.type === 'extern_modifier') === true) return { name, reach: 'entry' };
   return { name, reach: 'other' };
+}
+
+/**
+ * `true` inside the `value` of a `PyModuleDef_Slot { slot: Py_mod_exec, value: … }` initialiser:
+ * the function there runs when the module is imported, once per module object.
+ */
+function inExecSlot(node: Node): boolean {
+  for (let p: Node | null = node; p !== null; p = p.parent) {
+    if (p.type !== 'field_initializer' || p.childForFieldName('field')?.text !== 'value') continue;
+    const slot = p.parent?.namedChildren.find((c) => c?.type === 'field_initializer' && c.childForFieldName('field')?.text === 'slot');
+    if (slot?.childForFieldName('value')?.text.endsWith('Py_mod_exec') === true) return true;
+  }
+  return false;
 }
 
 type CallSite = { caller: Node | undefined; once: boolean };
@@ -173,6 +225,7 @@ type CallSite = { caller: Node | undefined; once: boolean };
  */
 function callerReach(root: Node, factsOf: (fn: Node | undefined) => FunctionFacts): (fn: Node | undefined) => { reach: RustReach; via?: string } {
   const sites = new Map<string, CallSite[]>();
+  const execNames = new Set<string>();
   const addSite = (name: string, at: Node, once: boolean): void => {
     const caller = enclosing(at, 'function_item');
     const list = sites.get(name) ?? [];
@@ -182,6 +235,14 @@ function callerReach(root: Node, factsOf: (fn: Node | undefined) => FunctionFact
   const pathName = (n: Node | null): string | undefined =>
     n?.type === 'identifier' ? n.text : n?.type === 'scoped_identifier' ? n.childForFieldName('name')?.text : undefined;
   walk(root, (n): undefined => {
+    // A function named as a `Py_mod_exec` slot's value (`exec_module as *mut c_void`) runs at import.
+    if (n.type === 'field_initializer' && n.childForFieldName('field')?.text === 'value' && inExecSlot(n)) {
+      let value = n.childForFieldName('value');
+      while (value?.type === 'type_cast_expression' || value?.type === 'parenthesized_expression') value = value.type === 'type_cast_expression' ? value.childForFieldName('value') : value.namedChild(0);
+      const passed = pathName(value ?? null);
+      if (passed !== undefined) execNames.add(passed);
+      return;
+    }
     if (n.type !== 'call_expression') return;
     const callee = n.childForFieldName('function');
     const direct = pathName(callee);
@@ -201,6 +262,8 @@ function callerReach(root: Node, factsOf: (fn: Node | undefined) => FunctionFact
     const known = memo.get(fn.id);
     if (known !== undefined) return known;
     const own = factsOf(fn);
+    // An `extern "C"` exec function is a callback, but CPython calls it only at import.
+    if (execNames.has(own.name)) return { reach: 'init' };
     if (own.reach !== 'other') return { reach: own.reach };
     memo.set(fn.id, { reach: 'other' }); // a cycle adds nothing
     const calls = (sites.get(own.name) ?? []).filter((c) => c.caller?.id !== fn.id);
@@ -326,7 +389,9 @@ function analyzeStatics(root: Node, statics: RustStatic[], mentions: RustCellMen
     const target = parent?.type === 'scoped_identifier' ? parent : n;
     const fn = enclosing(n, 'function_item');
     const { name } = factsOf(fn);
-    const { reach, via } = reachOf(fn);
+    // Outside any function the access is in a static's or const's initialiser, which the compiler
+    // evaluates: `m_methods: METHODS.as_mut_ptr()` in a `PyModuleDef` runs before any thread does.
+    const { reach, via } = fn === undefined ? { reach: 'init' as const, via: undefined } : reachOf(fn);
     const once = insideOnce(n, fn);
     if (variable.kind === 'static-mut') {
       // Inside a macro (`addr_of_mut!(X)`, `println!("{}", X)`) the tree is a token tree.
@@ -432,6 +497,155 @@ function analyzeClasses(
   return { mutMethods, sharedReads, mutableClasses };
 }
 
+/** Cells that mutate through `&self` whatever the struct: the author opted out of `Sync` checks. */
+const unsafeCells = new Set<RustCellType>(['UnsafeCell', 'SyncUnsafeCell']);
+/** Methods that reach a cell's interior through a shared reference (`get_mut` needs `&mut` and is fine). */
+const cellMethods: Record<RustCellType, ReadonlySet<string>> = {
+  UnsafeCell: new Set(['get']),
+  SyncUnsafeCell: new Set(['get']),
+  Cell: new Set(['get', 'set', 'replace', 'take', 'swap', 'update']),
+  RefCell: new Set(['borrow', 'borrow_mut', 'try_borrow', 'try_borrow_mut', 'replace', 'replace_with', 'take', 'swap']),
+};
+/**
+ * Field types that make a struct its own lock or once-cell: beside one of them, an `UnsafeCell` is
+ * what it guards (`{ once: Once, ptr: UnsafeCell<*mut T> }` filled inside `call_once`).
+ */
+const lockField = /\b(?:Atomic\w*|Mutex|RwLock|ReentrantMutex|RawMutex|PyMutex|Condvar|Semaphore|Spin[Ll]ock|Once)\b/;
+/** A file that faces Python: it names PyO3, its FFI crate, CPython's object type or a PyO3 attribute. */
+const pythonFacing = /\bpyo3(?:_ffi)?\b|\bPyObject\b|#\[py(?:class|methods|function|module)\b/;
+/** `cfg(not(Py_GIL_DISABLED))`, also inside `all(…)` or as `not(any(…, Py_GIL_DISABLED))`: compiled for the GIL build only. */
+const gilOnlyCfg = /\bnot\s*\(\s*(?:any\s*\([^)]*)?Py_GIL_DISABLED\b/;
+const cfgScoped = new Set(['struct_item', 'enum_item', 'field_declaration', 'function_item', 'impl_item', 'mod_item', 'static_item']);
+
+/** `true` when the node, or an item around it, is compiled only without `Py_GIL_DISABLED`. */
+function gilBuildOnly(node: Node): boolean {
+  for (let p: Node | null = node; p !== null; p = p.parent) {
+    if (cfgScoped.has(p.type) && attributesOf(p).some((a) => a.name === 'cfg' && gilOnlyCfg.test(a.args))) return true;
+  }
+  return false;
+}
+
+function cellTypeOf(type: Node | null): { type: RustCellType; inner: string } | undefined {
+  const base = baseTypeName(type);
+  if (base !== 'UnsafeCell' && base !== 'SyncUnsafeCell' && base !== 'Cell' && base !== 'RefCell') return undefined;
+  const inner = type?.childForFieldName('type_arguments')?.namedChildren.find((c) => c !== null && c.type !== 'lifetime')?.text ?? '';
+  return { type: base, inner };
+}
+
+/** The fields of a struct with their names (`0`, `1`, … in a tuple struct) and types. */
+function fieldsOf(struct: Node): Array<{ name: string; nameNode: Node; type: Node | null; decl: Node }> {
+  const body = struct.childForFieldName('body');
+  if (body === null) return [];
+  if (body.type === 'field_declaration_list') {
+    return body.namedChildren.flatMap((f) => {
+      const name = f?.type === 'field_declaration' ? f.childForFieldName('name') : null;
+      return f === null || name === null ? [] : [{ name: name.text, nameNode: name, type: f.childForFieldName('type'), decl: f }];
+    });
+  }
+  const types = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'visibility_modifier' && c.type !== 'attribute_item' && !c.type.endsWith('comment'));
+  return types.map((t, i) => ({ name: String(i), nameNode: t, type: t, decl: t }));
+}
+
+/** `&mut self` (or `self: &mut Self`): the method holds the only reference, so its cell uses cannot race. */
+function exclusiveSelf(fn: Node): boolean {
+  const first = fn.childForFieldName('parameters')?.namedChildren.find((c) => c?.type === 'self_parameter' || c?.type === 'parameter');
+  if (first?.type === 'self_parameter') return first.namedChildren.some((c) => c?.type === 'mutable_specifier');
+  return first?.type === 'parameter' && first.childForFieldName('pattern')?.text === 'self' && /^&\s*(?:'\w+\s+)?mut\b/.test(first.childForFieldName('type')?.text ?? '');
+}
+
+/**
+ * The unsynchronised cells of a Python-facing file and the functions that use them through a
+ * shared reference. Skipped: cells in items compiled only for the GIL build, `UnsafeCell`s beside a
+ * lock or atomic field in the same struct (a hand-made lock), uses in `&mut self` methods and
+ * `Drop::drop` (exclusive access), in module init, and outside functions. A field is matched by name
+ * (`x.inner.get()`); a name that some struct of the file also gives a field of another type, and a
+ * tuple-struct field (`self.0`), count only on `self` inside an `impl` of the owner.
+ */
+function analyzeCells(root: Node, text: string): { cells: RustCell[]; cellAccesses: RustCellAccess[] } {
+  const none = { cells: [], cellAccesses: [] };
+  if (!/\b(?:Sync)?(?:Unsafe|Ref)?Cell\b/.test(text) || !pythonFacing.test(text)) return none;
+  const structs: Node[] = [];
+  const syncTypes = new Set<string>();
+  const cells: RustCell[] = [];
+  const otherFieldNames = new Set<string>();
+  walk(root, (n) => {
+    if (n.type === 'struct_item') structs.push(n);
+    else if (n.type === 'impl_item' && n.child(0)?.type === 'unsafe' && baseTypeName(n.childForFieldName('trait')) === 'Sync') syncTypes.add(baseTypeName(n.childForFieldName('type')));
+    else if (n.type === 'static_item' && !gilBuildOnly(n)) {
+      const cell = cellTypeOf(n.childForFieldName('type'));
+      const name = n.childForFieldName('name');
+      if (cell !== undefined && name !== null) cells.push({ owner: '', name: name.text, ...cell, pyclass: false, at: name.startIndex, end: name.endIndex });
+    }
+    return n.type !== 'function_item' || undefined;
+  });
+  for (const struct of structs) {
+    const owner = struct.childForFieldName('name')?.text ?? '';
+    const fields = fieldsOf(struct);
+    const pyclass = attributesOf(struct).find((a) => a.name === 'pyclass');
+    if (gilBuildOnly(struct) || (pyclass !== undefined && words(pyclass.args).has('unsendable'))) {
+      for (const f of fields) otherFieldNames.add(f.name);
+      continue;
+    }
+    const selfLocking = fields.some((f) => lockField.test(f.type?.text ?? ''));
+    for (const f of fields) {
+      const cell = cellTypeOf(f.type);
+      const counts = cell !== undefined && !gilBuildOnly(f.decl) && (unsafeCells.has(cell.type) ? !selfLocking : syncTypes.has(owner));
+      if (cell === undefined || !counts) {
+        otherFieldNames.add(f.name);
+        continue;
+      }
+      cells.push({ owner, name: f.name, ...cell, pyclass: pyclass !== undefined, at: f.nameNode.startIndex, end: f.nameNode.endIndex });
+    }
+  }
+  if (cells.length === 0) return none;
+  const statics = new Map(cells.filter((c) => c.owner === '').map((c) => [c.name, c]));
+  const byField = new Map<string, RustCell[]>();
+  for (const c of cells) if (c.owner !== '') byField.set(c.name, [...(byField.get(c.name) ?? []), c]);
+  const facts = new Map<number, FunctionFacts>();
+  const factsOf = (fn: Node | undefined): FunctionFacts => {
+    if (fn === undefined) return { name: '<file scope>', reach: 'other' };
+    let f = facts.get(fn.id);
+    if (f === undefined) facts.set(fn.id, (f = functionFacts(fn)));
+    return f;
+  };
+  const reachOf = callerReach(root, factsOf);
+  const cellAccesses: RustCellAccess[] = [];
+  const seen = new Set<string>();
+  walk(root, (n): undefined => {
+    if (n.type !== 'call_expression') return;
+    const callee = n.childForFieldName('function');
+    const receiver = callee?.type === 'field_expression' ? callee.childForFieldName('value') : null;
+    if (callee === null || receiver === null || receiver === undefined) return;
+    let cell: RustCell | undefined;
+    const fn = enclosing(n, 'function_item');
+    if (receiver.type === 'identifier' || receiver.type === 'scoped_identifier') {
+      cell = statics.get(receiver.type === 'identifier' ? receiver.text : (receiver.childForFieldName('name')?.text ?? ''));
+    } else if (receiver.type === 'field_expression') {
+      const field = receiver.childForFieldName('field')?.text ?? '';
+      const candidates = byField.get(field) ?? [];
+      const implType = fn === undefined ? '' : baseTypeName(enclosing(fn, 'impl_item')?.childForFieldName('type') ?? null);
+      const onSelf = receiver.childForFieldName('value')?.text === 'self';
+      const own = onSelf ? candidates.find((c) => c.owner === implType) : undefined;
+      cell = own ?? (otherFieldNames.has(field) || /^\d+$/.test(field) ? undefined : candidates[0]);
+    }
+    if (cell === undefined || fn === undefined) return;
+    const method = callee.childForFieldName('field')?.text ?? '';
+    if (!cellMethods[cell.type].has(method)) return;
+    if (method === 'get' && (n.childForFieldName('arguments')?.namedChildCount ?? 0) > 0) return;
+    const impl = enclosing(fn, 'impl_item');
+    if (exclusiveSelf(fn) || baseTypeName(impl?.childForFieldName('trait') ?? null) === 'Drop' || gilBuildOnly(n)) return;
+    const { reach, via } = reachOf(fn);
+    if (reach === 'init' || insideOnce(n, fn)) return;
+    const key = `${cell.owner}.${cell.name}@${fn.id}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    cellAccesses.push({ cell, at: receiver.startIndex, end: callee.endIndex, function: factsOf(fn).name, reach, ...(via === undefined ? {} : { via }) });
+    return;
+  });
+  const used = new Set(cellAccesses.map((a) => a.cell));
+  return { cells: cells.filter((c) => used.has(c)).sort((a, b) => a.at - b.at), cellAccesses: cellAccesses.sort((a, b) => a.at - b.at) };
+}
+
 let cachedText: string | undefined;
 let cachedResult: RustSharedState | undefined;
 
@@ -458,7 +672,9 @@ export function analyzeRustSharedState(root: Node, text: string): RustSharedStat
       case 'static_item': {
         const name = n.childForFieldName('name');
         if (name === null) return;
-        const mutable = n.namedChildren.some((c) => c?.type === 'mutable_specifier');
+        // A `static mut` in an `extern` block is CPython's own object (`PyBytes_Type`): taking its
+        // address with `addr_of_mut!` writes nothing.
+        const mutable = n.namedChildren.some((c) => c?.type === 'mutable_specifier') && enclosing(n, 'foreign_mod_item') === undefined;
         const base = baseTypeName(n.childForFieldName('type'));
         const kind: RustStaticKind | undefined = mutable ? 'static-mut' : base === 'GILOnceCell' ? 'gil-once-cell' : base === 'GILProtected' ? 'gil-protected' : undefined;
         if (kind !== undefined) statics.push({ name: name.text, kind, at: name.startIndex, end: name.endIndex });
@@ -502,7 +718,7 @@ export function analyzeRustSharedState(root: Node, text: string): RustSharedStat
   });
   const accesses = analyzeStatics(root, statics, mentions);
   const classes = analyzeClasses(classDecls, setFields, impls);
-  const result: RustSharedState = { statics, accesses, mentions, ...classes };
+  const result: RustSharedState = { statics, accesses, mentions, ...classes, ...analyzeCells(root, text) };
   cachedText = text;
   cachedResult = result;
   return result;

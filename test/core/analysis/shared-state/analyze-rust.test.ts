@@ -111,6 +111,123 @@ impl B {
   });
 });
 
+describe('analyzeRustSharedState: static initialisers and raw-FFI exec slots', () => {
+  it('counts accesses outside any function, and in exec slot functions, as module init; skips extern statics', () => {
+    const r = analyze(`
+use pyo3_ffi::*;
+static mut METHODS: &mut [PyMethodDef] = &mut [PyMethodDef::zeroed()];
+static mut SLOTS: &mut [PyModuleDef_Slot] = &mut [
+    PyModuleDef_Slot { slot: Py_mod_exec, value: { extern "C" fn _wrap(m: *mut PyObject) -> c_int { setup(m) } _wrap } as *mut c_void },
+    PyModuleDef_Slot { slot: Py_mod_exec, value: exec_named as *mut c_void },
+];
+static mut DEF: PyModuleDef = PyModuleDef { m_methods: unsafe { METHODS.as_mut_ptr() }, m_slots: unsafe { SLOTS.as_mut_ptr() } };
+static mut A: u8 = 0;
+fn setup(m: *mut PyObject) -> c_int { unsafe { A = 1 }; 0 }
+unsafe extern "C" fn exec_named(m: *mut PyObject) -> c_int { A = 2; 0 }
+unsafe extern "C" fn call(m: *mut PyObject) -> *mut PyObject { A = 3; m }
+extern "C" { static mut PyBytes_Type: PyTypeObject; }
+unsafe extern "C" fn check(m: *mut PyObject) -> bool { Py_TYPE(m) == addr_of_mut!(PyBytes_Type) }
+`);
+    expect(r.accesses.map((a) => `${a.variable.name} ${a.kind} ${a.function} ${a.reach}`)).toEqual([
+      'METHODS write <file scope> init',
+      'SLOTS write <file scope> init',
+      'A write setup init',
+      'A write exec_named init',
+      'A write call entry',
+    ]);
+  });
+});
+
+describe('analyzeRustSharedState: unsynchronised cells', () => {
+  const cellsOf = (text: string) => {
+    const r = analyze(text);
+    return {
+      cells: r.cells.map((c) => `${c.owner}.${c.name} ${c.type}<${c.inner}>`),
+      uses: r.cellAccesses.map((a) => `${a.cell.owner}.${a.cell.name} ${a.function} ${a.reach}${a.via === undefined ? '' : ` via ${a.via}`}`),
+    };
+  };
+
+  it('finds UnsafeCell fields used through shared references, once per function', () => {
+    expect(
+      cellsOf(`
+use pyo3_ffi::*;
+struct Cache { inner: std::cell::UnsafeCell<Vec<u8>> }
+struct Entry { refcnt: UnsafeCell<usize> }
+struct Ptr { p: std::ptr::NonNull<Entry> }
+impl Cache {
+    fn push(&self, b: u8) { unsafe { (*self.inner.get()).push(b); (*self.inner.get()).push(b) } }
+    fn clear(&mut self) { unsafe { (*self.inner.get()).clear() } }
+}
+impl Ptr { fn incref(&self) { unsafe { *self.p.as_ref().refcnt.get() += 1 } } }
+impl Drop for Ptr { fn drop(&mut self) { unsafe { *self.p.as_ref().refcnt.get() -= 1 } } }
+fn fill(c: &Cache) { unsafe { (*c.inner.get()).push(0) } }
+unsafe extern "C" fn entry(c: &Cache) { fill(c) }
+`),
+    ).toEqual({
+      cells: ['Cache.inner UnsafeCell<Vec<u8>>', 'Entry.refcnt UnsafeCell<usize>'],
+      uses: ['Cache.inner push other', 'Entry.refcnt incref other', 'Cache.inner fill entry via entry'],
+    });
+  });
+
+  it('counts Cell and RefCell only in a type declared Sync by hand, and static cells', () => {
+    expect(
+      cellsOf(`
+use pyo3::prelude::*;
+struct Shared { n: Cell<u32>, v: RefCell<Vec<u8>> }
+unsafe impl Sync for Shared {}
+struct Local { m: Cell<u32> }
+static S: Shared = Shared { n: Cell::new(0), v: RefCell::new(Vec::new()) };
+static RAW: SyncUnsafeCell<u32> = SyncUnsafeCell::new(0);
+#[pyfunction]
+fn f(l: &Local) { S.n.set(S.n.get() + 1); S.v.borrow_mut().clear(); l.m.set(1); unsafe { *RAW.get() = 1 } }
+`),
+    ).toEqual({
+      cells: ['Shared.n Cell<u32>', 'Shared.v RefCell<Vec<u8>>', '.RAW SyncUnsafeCell<u32>'],
+      uses: ['Shared.n f entry', 'Shared.v f entry', '.RAW f entry'],
+    });
+  });
+
+  it('skips GIL-build-only items, hand-made locks, unsendable classes, init and non-Python files', () => {
+    const quiet = `
+use pyo3::prelude::*;
+#[cfg(not(Py_GIL_DISABLED))]
+mod gil { pub struct Slot<T>(std::cell::UnsafeCell<T>); impl<T> Slot<T> { pub fn get(&self) -> *mut T { self.0.get() } } }
+#[cfg(all(not(Py_GIL_DISABLED), feature = "fast"))]
+struct Fast { v: UnsafeCell<u8> }
+impl Fast { fn bump(&self) { unsafe { *self.v.get() += 1 } } }
+struct Spin { locked: AtomicBool, data: UnsafeCell<u64> }
+impl Spin { fn with(&self) { unsafe { *self.data.get() += 1 } } }
+struct Guarded { m: UnsafeCell<pyo3::ffi::PyMutex>, data: UnsafeCell<u64> }
+impl Guarded { fn with(&self) { unsafe { *self.data.get() += 1 } } }
+#[pyclass(unsendable)]
+struct Cur { pos: UnsafeCell<usize> }
+#[pymethods]
+impl Cur { fn next(&self) { unsafe { *self.pos.get() += 1 } } }
+struct OnceCellByHand { once: std::sync::Once, p: UnsafeCell<u8> }
+impl OnceCellByHand { fn read(&self) -> u8 { unsafe { *self.p.get() } } }
+struct Filled { v: UnsafeCell<u8> }
+fn fill(f: &Filled, o: &std::sync::Once) { o.call_once(|| unsafe { *f.v.get() = 1 }) }
+struct Init { v: UnsafeCell<u8> }
+#[pymodule]
+fn m(i: &Init) { unsafe { *i.v.get() = 1 } }
+`;
+    expect(cellsOf(quiet)).toEqual({ cells: [], uses: [] });
+    expect(cellsOf('struct Plain { v: UnsafeCell<u8> }\nimpl Plain { fn f(&self) { unsafe { *self.v.get() = 1 } } }\n')).toEqual({ cells: [], uses: [] });
+  });
+
+  it('matches an ambiguous field name only on self inside an impl of its owner', () => {
+    expect(
+      cellsOf(`
+use pyo3::prelude::*;
+struct A { names: UnsafeCell<Vec<String>> }
+struct B { names: std::sync::OnceLock<Vec<String>> }
+impl A { fn f(&self) { unsafe { (*self.names.get()).clear() } } }
+fn g(b: &B) { let _ = b.names.get(); }
+`),
+    ).toEqual({ cells: ['A.names UnsafeCell<Vec<String>>'], uses: ['A.names f other'] });
+  });
+});
+
 describe('codeList', () => {
   it('joins up to three names and counts the rest', () => {
     expect(codeList([])).toBe('');
