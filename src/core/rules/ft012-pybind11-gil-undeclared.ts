@@ -4,10 +4,15 @@ import { argumentsAfter } from '../parsing/source-text.js';
 /**
  * The preprocessor directive that holds `offset`, following `\` line continuations back to its
  * `#`: where it starts, or undefined when `offset` is ordinary code.
+ *
+ * Worked example: for a `#define M(v)` line ending in `\` and a next line `  PYBIND11_MODULE(x, v)`,
+ * the offset of `PYBIND11_MODULE` gives the start of the `#define` line.
  */
 function directiveStart(text: string, offset: number): number | undefined {
   let lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  for (;;) {
+  // A directive longer than this many continued lines is not a module wrapper (and the walk back
+  // stays bounded on generated files).
+  for (let lines = 0; lines < 200; lines++) {
     if (/^[ \t]*#/.test(text.slice(lineStart, lineStart + 200))) return lineStart;
     if (lineStart === 0) return undefined;
     // The previous line continues into this one only when it ends with `\`.
@@ -16,6 +21,7 @@ function directiveStart(text: string, offset: number): number | undefined {
     if (!/\\\r?$/.test(text.slice(previousStart, previousEnd))) return undefined;
     lineStart = previousStart;
   }
+  return undefined;
 }
 
 /**
