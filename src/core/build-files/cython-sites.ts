@@ -187,6 +187,24 @@ function directivesKeyword(text: string): { index: number; valueAt: number } | u
 }
 
 /**
+ * True when the directives given at `valueAt` (a `{…}` literal or the name of a dict assigned in
+ * the file) start empty and every entry is added inside a block deeper than the assignment:
+ * `directives = {}` then `if profiling: directives['profile'] = True`.
+ */
+function directivesOnlyUnderCondition(text: string, valueAt: number): boolean {
+  if (text[valueAt] === '{') return /^\{\s*\}/.test(text.slice(valueAt, valueAt + 200));
+  const name = identifierAt(text, valueAt);
+  const found = name === undefined ? undefined : dictAssignment(text, name);
+  if (name === undefined || found === undefined || !/^\{\s*\}/.test(text.slice(found.open, found.open + 200))) return false;
+  const lineStart = text.lastIndexOf('\n', found.start) + 1;
+  const indent = found.start - lineStart;
+  if (/\S/.test(text.slice(lineStart, found.start))) return false;
+  // An entry added at the assignment's own depth (or shallower) is unconditional.
+  for (const m of text.matchAll(new RegExp(`^([ \\t]*)${name}\\s*(?:\\[|\\.update\\(|\\|=)`, 'gm'))) if ((m[1] ?? '').length <= indent) return false;
+  return true;
+}
+
+/**
  * setup.py and its helpers: `cythonize(...)` calls, else `Extension`s with `.pyx` sources or with
  * `cython_directives=` (Cython's own `Extension`, which also compiles pure-Python-mode `.py`
  * modules). A site whose directives come from a dict assigned elsewhere in the file is anchored at
@@ -212,8 +230,12 @@ export function setupPySites(path: string, text: string): CythonSite[] {
       const valueAt = open + 1 + keyword.index + keyword[0].length;
       if (text[valueAt] === '{') fix = dictEntryEdit(text, valueAt);
       else dict = namedDict(text, identifierAt(text, valueAt));
+      // A dict that starts empty and gains entries only under a condition (profiling, coverage)
+      // sets nothing in an ordinary build: the modules' own headers hold their directives.
+      if (directivesOnlyUnderCondition(text, valueAt)) setsDirectives = false;
     } else {
-      // `cythonize(exts, **options)` where the file sets `options['compiler_directives']`.
+      // `cythonize(exts, **options)` where the file sets `options['compiler_directives']`. A
+      // `language_level=` keyword alone is a compile option: it does not draw the fix here.
       const spread = /\*\*\s*([A-Za-z_]\w*)/.exec(args);
       if (spread !== null && text.includes('compiler_directives')) {
         setsDirectives = true;

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { setupPySites } from '../../../src/core/build-files/cython-sites.js';
+
+const site = (text: string) => {
+  const sites = setupPySites('setup.py', text);
+  expect(sites).toHaveLength(1);
+  return sites[0]!;
+};
+
+describe('setupPySites: does the build set Cython directives?', () => {
+  it('does not count a language_level keyword of cythonize() as a directives mechanism', () => {
+    const text = 'setup(ext_modules=cythonize(exts, language_level="3"))\n';
+    const s = site(text);
+    expect(s.setsDirectives).toBe(false);
+    // Were the finding put here, its fix would add the argument to the call.
+    expect(s.fix?.text).toBe(", compiler_directives={'freethreading_compatible': True}");
+  });
+
+  it('does not count a dict that starts empty and gains entries only inside conditions', () => {
+    const text = [
+      'directives = {}',
+      'if profiling:',
+      '    directives["profile"] = True',
+      'if coverage:',
+      '    directives.update(linetrace=True)',
+      'ext_modules = cythonize(exts, compiler_directives=directives)',
+      '',
+    ].join('\n');
+    expect(site(text).setsDirectives).toBe(false);
+  });
+
+  it('counts an empty dict that gains an entry at its own depth', () => {
+    const text = ['directives = {}', 'directives["boundscheck"] = False', 'if profiling:', '    directives["profile"] = True', 'cythonize(exts, compiler_directives=directives)', ''].join('\n');
+    expect(site(text).setsDirectives).toBe(true);
+  });
+
+  it('compares depths from the assignment, which may itself sit in a block', () => {
+    const text = ['try:', '    import Cython', 'except ImportError:', '    pass', 'else:', '    d = {}', '    if trace:', '        d["linetrace"] = True', '    exts = cythonize(exts, compiler_directives=d)', ''].join('\n');
+    expect(site(text).setsDirectives).toBe(false);
+  });
+
+  it('does not count an empty inline dict, and counts one with entries', () => {
+    expect(site('cythonize(exts, compiler_directives={})\n').setsDirectives).toBe(false);
+    expect(site('cythonize(exts, compiler_directives={"binding": True})\n').setsDirectives).toBe(true);
+  });
+
+  it('counts options spread into cythonize() when the file gives them compiler_directives', () => {
+    const text = 'options = {"language_level": 3}\nif cov:\n    options["compiler_directives"] = {"linetrace": True}\nsetup(ext_modules=cythonize(exts, **options))\n';
+    const s = site(text);
+    expect(s.setsDirectives).toBe(true);
+    expect(text.slice(s.start, s.end)).toBe('options = {"language_level": 3}');
+  });
+
+  it('does not count options spread into cythonize() that hold only compile options', () => {
+    expect(site('options = {"nthreads": 4, "language_level": 3}\ncythonize(exts, **options)\n').setsDirectives).toBe(false);
+  });
+});
