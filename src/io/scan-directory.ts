@@ -187,8 +187,14 @@ export async function scanDirectory(params: {
   /** The indexes of the findings their file's configuration does not admit (step 5). */
   const droppedFindings = (found: readonly FindingKey[], absoluteOf: ReadonlyMap<string, string>): number[] => {
     const dropped: number[] = [];
+    // Findings come grouped by file: each file's settings are looked up once.
+    let file: { path: string; absolute: string | undefined; settings: Settings } | undefined;
     found.forEach((f, i) => {
-      if (!admits(settingsOfDir(dirname(absoluteOf.get(f.path) ?? resolve(cwd, f.path))), f, absoluteOf.get(f.path))) dropped.push(i);
+      if (file?.path !== f.path) {
+        const absolute = absoluteOf.get(f.path);
+        file = { path: f.path, absolute, settings: settingsOfDir(dirname(absolute ?? resolve(cwd, f.path))) };
+      }
+      if (!admits(file.settings, f, file.absolute)) dropped.push(i);
     });
     return dropped;
   };
