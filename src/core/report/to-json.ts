@@ -79,7 +79,10 @@ export function jsonFindingsText(findings: JsonReport['findings']): string {
   return nested(findings);
 }
 
-/** `value` as `JSON.stringify(…, null, 2)` prints it one level down: JSON text has no raw newline inside a string. */
+/** `value` as `JSON.stringify(…, null, 2)` prints it one level down, as the value of a key of the report. */
 function nested(value: unknown): string {
-  return JSON.stringify(value, null, 2).replaceAll('\n', '\n  ');
+  const text = JSON.stringify({ v: value }, null, 2);
+  return text.slice(nestedPrefix.length, text.length - nestedSuffix.length);
 }
+const nestedPrefix = '{\n  "v": ';
+const nestedSuffix = '\n}';
