@@ -167,6 +167,10 @@ describe('ftbot scan --format json and the rendered findings it keeps', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/ 0 parsed, 3 from the cache/);
     expect(readFileSync(file ?? '')).toEqual(kept);
+    // The same report goes to a file with -o.
+    const written = await runScan(root, ['--format', 'json', '--select', 'ALL', '-o', 'report.json'], { env: {} });
+    expect(written.stdout).toBe('');
+    expect(untimed(readFileSync(join(root, 'report.json'), 'utf8'))).toBe(untimed(first));
   });
 
   it('renders again after a change to a file, its stat, the file list or the settings, never printing stale findings', async () => {

@@ -200,9 +200,10 @@ export const command: Command = {
     const ran = new Set(scan.ruleIds);
     const rules = format === 'sarif' ? (await import('../../core/rules/index.js')).rules.filter((r) => ran.has(r.meta.id)) : [];
     const json = format === 'json' ? jsonReport(scan) : undefined;
-    const output = json?.bytes ?? render(format, scan, { values, unsafe, io, rules });
-    if (values.output !== undefined) writeFileSync(resolve(io.cwd, values.output), output);
-    else io.stdout(output);
+    const output = json?.parts ?? [render(format, scan, { values, unsafe, io, rules })];
+    if (values.output !== undefined) writeFileSync(resolve(io.cwd, values.output), output.length === 1 ? (output[0] ?? '') : Buffer.concat(output.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))));
+    // In parts: joining them would copy the report once more.
+    else for (const part of output) io.stdout(part);
     if (values.fix && !values.quiet) io.stderr(`ftbot: fixed ${fixedTotal} finding${fixedTotal === 1 ? '' : 's'}, ${scan.findingCount} left\n`);
     // Unused suppressions are worth seeing without --verbose, as ruff reports RUF100.
     const shown = values.verbose ? scan.diagnostics : scan.diagnostics.filter((d) => d.kind === 'unused-suppression');
@@ -239,11 +240,11 @@ function fixAll(scan: DirectoryScan, unsafe: boolean): { files: Map<string, stri
 }
 
 /**
- * The JSON report as UTF-8 bytes. Its findings are the ones the scan cache kept rendered for this
- * result and these settings, when it has them (a replayed scan then never decodes its findings);
- * else they are rendered here and kept for the next scan.
+ * The JSON report, in parts to print one after the other. Its findings are the ones the scan
+ * cache kept rendered for this result and these settings, when it has them (a replayed scan then
+ * never decodes its findings); else they are rendered here and kept for the next scan.
  */
-function jsonReport(scan: DirectoryScan): { bytes: Buffer; cacheProblem?: string } {
+function jsonReport(scan: DirectoryScan): { parts: Array<string | Buffer>; cacheProblem?: string } {
   const { head, tail } = jsonReportFrame({ version: VERSION, diagnostics: scan.diagnostics, stats: { files: scan.stats.files, bytes: scan.stats.bytes, ms: Math.round(scan.ms) } });
   let findings = scan.renderedFindings?.get();
   let cacheProblem: string | undefined;
@@ -251,7 +252,7 @@ function jsonReport(scan: DirectoryScan): { bytes: Buffer; cacheProblem?: string
     findings = Buffer.from(jsonFindingsText(renderJsonFindings(scan.findings, scan.textOf)));
     cacheProblem = scan.renderedFindings?.set(findings);
   }
-  return { bytes: Buffer.concat([Buffer.from(head), findings, Buffer.from(`${tail}\n`)]), ...(cacheProblem === undefined ? {} : { cacheProblem }) };
+  return { parts: [head, findings, `${tail}\n`], ...(cacheProblem === undefined ? {} : { cacheProblem }) };
 }
 
 function render(
