@@ -18,7 +18,7 @@ type Snapshot = Record<string, unknown>;
 async function scanOne(dir: string): Promise<unknown> {
   let out = '';
   const code = await execute(['scan', dir, '--select', 'ALL', '--format', 'json'], {
-    stdout: (text) => (out += text),
+    stdout: (text) => (out += typeof text === 'string' ? text : Buffer.from(text).toString('utf8')),
     stderr: () => undefined,
     cwd: process.cwd(),
     env: {},

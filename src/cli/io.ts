@@ -2,8 +2,8 @@
  * Everything the CLI touches outside itself, passed in so tests can run `execute` in-process.
  */
 export type CliIo = {
-  /** Results only: text, JSON or SARIF that other tools read. */
-  stdout: (text: string) => void;
+  /** Results only: text, JSON or SARIF that other tools read (a string, or its UTF-8 bytes). */
+  stdout: (text: string | Uint8Array) => void;
   /** Progress, warnings and logs. */
   stderr: (text: string) => void;
   cwd: string;

@@ -14,7 +14,7 @@ import { VERSION } from '../core/version.js';
 import { grammarFilePaths } from './load-grammars.js';
 
 /** Bumped whenever the layout of a cache file changes; older files are then never read. */
-const FORMAT = 2;
+const FORMAT = 3;
 /** Entries one cache file keeps (those of the latest scan first); beyond this, others are dropped. */
 const MAX_ENTRIES = 100_000;
 /** Diagnostics that may not happen again (a bug, a read that failed): a scan with one is never replayed whole. */
@@ -186,8 +186,26 @@ export type LastScan = {
   /** True when `file` was handed to that scan with this stat (so it is not generated code). */
   knows(file: FileStat): boolean;
   /** That scan's result, if `inputs` are exactly its files with the same stats; else undefined. */
-  replay(inputs: readonly ScanInput[]): ScanResult | undefined;
+  replay(inputs: readonly ScanInput[]): ReplayedScan | undefined;
 };
+
+/** What the per-file settings read of a finding to admit it or not. */
+export type FindingKey = Pick<Finding, 'ruleId' | 'path' | 'severity' | 'confidence'>;
+
+/**
+ * A replayed result. Its findings are decoded when first read; `keys` (their rule, path, severity
+ * and confidence, in the same order) are enough to apply the per-file settings without them.
+ */
+export type ReplayedScan = ScanResult & {
+  /** Identifies the recorded result (the checksum of its record). */
+  id: string;
+  keys: FindingKey[];
+};
+
+/** One finding key as stored: rule id, path, severity, confidence. */
+type StoredKey = [ruleId: string, path: string, severity: Finding['severity'], confidence: Finding['confidence']];
+
+const storedKey = (f: FindingKey): StoredKey => [f.ruleId, f.path, f.severity, f.confidence];
 
 /** One input as stored: path, size, times, regular (1 or 0), language mark ('' or 'cython'). */
 type StoredInput = [path: string, size: number, mtimeMs: number, ctimeMs: number, regular: number, language: string];
@@ -213,8 +231,9 @@ function lastScanFile(dir: string, key: string): { folder: string; file: string 
 
 /**
  * Reads the last complete scan of the rule set `key`; undefined when there is none or it is
- * damaged. The file is four lines after its header (inputs, findings and diagnostics, published
- * facts, project facts); only the first is decoded here, the others when asked for.
+ * damaged. The file is six lines after its header (inputs, finding keys, diagnostics and stats,
+ * findings, published facts, project facts); only the first is decoded here, the others when
+ * asked for.
  */
 export function readLastScan(params: { dir: string; key: string }): LastScan | undefined {
   const { file } = lastScanFile(params.dir, params.key);
@@ -227,16 +246,17 @@ export function readLastScan(params: { dir: string; key: string }): LastScan | u
   const newline = bytes.indexOf(0x0a);
   const header = bytes.subarray(0, Math.max(newline, 0)).toString('latin1').split(' ');
   const body = bytes.subarray(newline + 1);
-  if (newline < 0 || header[0] !== 'ftbot-last' || header[1] !== String(FORMAT) || header[2] !== params.key || header[3] !== sha256(body)) return undefined;
+  const id = header[3];
+  if (newline < 0 || header[0] !== 'ftbot-last' || header[1] !== String(FORMAT) || header[2] !== params.key || id === undefined || id !== sha256(body)) return undefined;
   const lines: Buffer[] = [];
-  for (let at = 0; lines.length < 4; ) {
+  for (let at = 0; lines.length < 6; ) {
     const end = body.indexOf(0x0a, at);
     lines.push(body.subarray(at, end < 0 ? body.length : end));
     if (end < 0) break;
     at = end + 1;
   }
-  const [inputsText, mainText, factsText, projectText] = lines;
-  if (projectText === undefined || mainText === undefined || factsText === undefined || inputsText === undefined) return undefined;
+  const [inputsText, keysText, summaryText, findingsText, factsText, projectText] = lines;
+  if (inputsText === undefined || keysText === undefined || summaryText === undefined || findingsText === undefined || factsText === undefined || projectText === undefined) return undefined;
   let inputs: StoredInput[];
   try {
     // The writer escapes every non-ASCII character: one-byte text decodes and parses fastest.
@@ -254,13 +274,20 @@ export function readLastScan(params: { dir: string; key: string }): LastScan | u
     replay(current) {
       if (current.length !== inputs.length || !current.every((f, i) => sameInput(inputs[i], f))) return undefined;
       try {
-        const parsed = JSON.parse(mainText.toString('latin1')) as Pick<ScanResult, 'findings' | 'diagnostics' | 'stats'>;
+        const keys = (JSON.parse(keysText.toString('latin1')) as StoredKey[]).map(([ruleId, path, severity, confidence]) => ({ ruleId, path, severity, confidence }));
+        const { diagnostics, stats } = JSON.parse(summaryText.toString('latin1')) as Pick<ScanResult, 'diagnostics' | 'stats'>;
+        let findings: Finding[] | undefined;
         let facts: ScanFacts | undefined;
         let project: ProjectFacts | undefined;
         return {
-          findings: parsed.findings,
-          diagnostics: parsed.diagnostics,
-          stats: parsed.stats,
+          id,
+          keys,
+          diagnostics,
+          stats,
+          get findings(): Finding[] {
+            findings ??= JSON.parse(findingsText.toString('latin1')) as Finding[];
+            return findings;
+          },
           get facts(): ScanFacts {
             facts ??= JSON.parse(factsText.toString('latin1')) as ScanFacts;
             return facts;
@@ -283,7 +310,7 @@ export function readLastScan(params: { dir: string; key: string }): LastScan | u
  * close to the scan's start to trust its stat, or the scan met a bug or a read error (a re-scan
  * must try those again). Returns a problem to show, or undefined.
  */
-export function saveLastScan(params: { dir: string; key: string; inputs: readonly ScanInput[]; sources: number; result: ScanResult; startedAt: number }): string | undefined {
+export function saveLastScan(params: { dir: string; key: string; inputs: readonly ScanInput[]; sources: number; result: ScanResult; startedAt: number }): { problem?: string; id?: string } {
   const { dir, key, inputs, result, startedAt } = params;
   const { folder, file } = lastScanFile(dir, key);
   try {
@@ -291,24 +318,74 @@ export function saveLastScan(params: { dir: string; key: string; inputs: readonl
     const trusted = inputs.every((f) => f.mtimeMs < startedAt - RACY_MS);
     if (!trusted || result.diagnostics.some((d) => transientKinds.has(d.kind))) {
       rmSync(file, { force: true });
-      return undefined;
+      return {};
     }
     // A replay scans nothing: every source's results come from the cache.
     const stats = { files: result.stats.files, bytes: result.stats.bytes, parsedFiles: 0, parsedBytes: 0, ...(params.sources > 0 ? { cachedFiles: params.sources } : {}) };
     const lines = [
       asciiJson(inputs.map(storedInput)),
-      asciiJson({ findings: result.findings, diagnostics: result.diagnostics, stats }),
+      asciiJson(result.findings.map(storedKey)),
+      asciiJson({ diagnostics: result.diagnostics, stats }),
+      asciiJson(result.findings),
       asciiJson(result.facts),
       serialize(result.project).toString('base64'),
     ];
     const body = lines.join('\n');
-    if (body.length > MAX_FILE_BYTES) return undefined;
-    writeAtomically(folder, file, `ftbot-last ${FORMAT} ${key} ${sha256(body)}\n${body}`);
-    return undefined;
+    if (body.length > MAX_FILE_BYTES) return {};
+    const id = sha256(body);
+    writeAtomically(folder, file, `ftbot-last ${FORMAT} ${key} ${id}\n${body}`);
+    return { id };
   } catch (error) {
     rmSync(file, { force: true });
+    return { problem: `could not write the cache in ${dir}: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/**
+ * The JSON report's findings, rendered, of one recorded result as one set of file settings admits
+ * it (`id`; see `renderedFindingsId`): a re-scan that replays that result with the same findings
+ * admitted prints these bytes instead of decoding and rendering the findings again. Kept beside
+ * the record (`<dir>/v<format>/<key>.report`), one per rule set; undefined when there is none
+ * for `id` or the file is damaged.
+ */
+export function readRenderedFindings(params: { dir: string; key: string; id: string }): Buffer | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(renderedFindingsFile(params.dir, params.key));
+  } catch {
+    return undefined;
+  }
+  const newline = bytes.indexOf(0x0a);
+  const header = bytes.subarray(0, Math.max(newline, 0)).toString('latin1').split(' ');
+  const body = bytes.subarray(newline + 1);
+  if (newline < 0 || header[0] !== 'ftbot-report' || header[1] !== String(FORMAT) || header[2] !== params.key || header[3] !== params.id || header[4] !== sha256(body)) return undefined;
+  return body;
+}
+
+/** Keeps `bytes` as the rendered findings of `id` (replacing those of any other). Returns a problem to show, or undefined. */
+export function saveRenderedFindings(params: { dir: string; key: string; id: string; bytes: Uint8Array }): string | undefined {
+  const { dir, key, id, bytes } = params;
+  const { folder } = lastScanFile(dir, key);
+  try {
+    if (bytes.length > MAX_FILE_BYTES) return undefined;
+    writeAtomically(folder, renderedFindingsFile(dir, key), Buffer.concat([Buffer.from(`ftbot-report ${FORMAT} ${key} ${id} ${sha256(bytes)}\n`, 'latin1'), bytes]));
+    return undefined;
+  } catch (error) {
     return `could not write the cache in ${dir}: ${error instanceof Error ? error.message : String(error)}`;
   }
+}
+
+/**
+ * The id of the findings of the recorded result `recordId` that the settings admit, given as the
+ * indexes of those they drop: the rendered findings depend on nothing else (their texts and fixes
+ * are the record's, and the files fixes are placed in are unchanged, or the record would not replay).
+ */
+export function renderedFindingsId(recordId: string, dropped: readonly number[]): string {
+  return sha256(`${recordId} ${dropped.join(',')}`);
+}
+
+function renderedFindingsFile(dir: string, key: string): string {
+  return join(dir, `v${FORMAT}`, `${key.slice(0, 24)}.report`);
 }
 
 /** JSON with every non-ASCII character escaped (`\uXXXX`): it decodes as one-byte text, much faster. */
@@ -367,7 +444,7 @@ function writeCacheFile(folder: string, file: string, key: string, entries: Arra
 }
 
 /** Writes `text` to `file` in the cache folder `folder`, creating and marking the folder first. */
-function writeAtomically(folder: string, file: string, text: string): void {
+function writeAtomically(folder: string, file: string, text: string | Uint8Array): void {
   mkdirSync(folder, { recursive: true });
   const root = dirname(folder);
   // Git ignores the folder's content, and backup tools that honour cache-directory tags skip it.
@@ -408,8 +485,8 @@ function pruneOldFiles(folder: string, current: string): void {
   const hour = 3_600_000;
   const stale = files.filter((f) => f.temp && f.mtimeMs < Date.now() - hour);
   const old = files.filter((f) => !f.temp && f.path !== current).slice(MAX_FILES - 1);
-  // A rule set's last complete scan goes with its cache file.
-  for (const f of [...stale, ...old]) for (const path of f.temp ? [f.path] : [f.path, f.path.replace(/\.json$/, '.last')]) rmSync(path, { force: true });
+  // A rule set's last complete scan and its rendered findings go with its cache file.
+  for (const f of [...stale, ...old]) for (const path of f.temp ? [f.path] : [f.path, f.path.replace(/\.json$/, '.last'), f.path.replace(/\.json$/, '.report')]) rmSync(path, { force: true });
 }
 
 let stamp: string | undefined;
@@ -453,7 +530,7 @@ function listModules(dir: string): string[] {
   return out.sort();
 }
 
-function sha256(text: string | Buffer): string {
+function sha256(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
 }
 

@@ -13,7 +13,19 @@ import type { Logger } from '../core/ports.js';
 import { ruleTable } from '../core/rules/rule-table.js';
 import { generatorOf } from './detect-generated.js';
 import { createConfigDiscovery, resolveLayer, type ConfigLayer } from './load-project-config.js';
-import { openScanCache, projectKey, readLastScan, saveLastScan, settingsKey, type ScanCacheStore, type ScanInput } from './scan-cache.js';
+import {
+  openScanCache,
+  projectKey,
+  readLastScan,
+  readRenderedFindings,
+  renderedFindingsId,
+  saveLastScan,
+  saveRenderedFindings,
+  settingsKey,
+  type FindingKey,
+  type ScanCacheStore,
+  type ScanInput,
+} from './scan-cache.js';
 import { readRegularFile } from './read-regular-file.js';
 import { walkFiles, type WalkedFile } from './walk-files.js';
 
@@ -39,6 +51,14 @@ export type DirectoryScan = ScanResult & {
   cacheWarning?: string;
   /** Threads whose scanning results were used (1 unless a cold scan was split over workers). */
   threads?: number;
+  /** `findings.length`, known without decoding the findings of a replayed scan. */
+  findingCount: number;
+  /**
+   * The JSON report's rendered findings kept in the scan cache for this result and these settings
+   * (`readRenderedFindings`): `get` them, or `set` them once rendered. Set when the result is
+   * recorded as the last complete scan (a re-scan that changes nothing replays it).
+   */
+  renderedFindings?: { get(): Buffer | undefined; set(bytes: Uint8Array): string | undefined };
 };
 
 /** A configuration found by discovery, validated, with the command-line options applied. */
@@ -100,6 +120,7 @@ export async function scanDirectory(params: {
     textOf: () => undefined,
     problems,
     configSources,
+    findingCount: 0,
   });
 
   // 1. Walk. `.py` files are listed only to find the ones Cython compiles (pure-Python mode).
@@ -163,9 +184,35 @@ export async function scanDirectory(params: {
   };
   const inputsOf = (files: readonly WalkedFile[]): ScanInput[] =>
     files.map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs, regular: f.regular, ...marked(f.path) }));
-  /** Keeps each finding only where its file's configuration admits it (step 5). */
-  const admittedFindings = (found: readonly Finding[], absoluteOf: ReadonlyMap<string, string>): Finding[] =>
-    found.filter((f) => admits(settingsOfDir(dirname(absoluteOf.get(f.path) ?? resolve(cwd, f.path))), f, absoluteOf.get(f.path)));
+  /** The indexes of the findings their file's configuration does not admit (step 5). */
+  const droppedFindings = (found: readonly FindingKey[], absoluteOf: ReadonlyMap<string, string>): number[] => {
+    const dropped: number[] = [];
+    // Findings come grouped by file: each file's settings are looked up once.
+    let file: { path: string; absolute: string | undefined; settings: Settings } | undefined;
+    found.forEach((f, i) => {
+      if (file?.path !== f.path) {
+        const absolute = absoluteOf.get(f.path);
+        file = { path: f.path, absolute, settings: settingsOfDir(dirname(absolute ?? resolve(cwd, f.path))) };
+      }
+      if (!admits(file.settings, f, file.absolute)) dropped.push(i);
+    });
+    return dropped;
+  };
+  const without = <T>(found: readonly T[], dropped: readonly number[]): T[] => {
+    if (dropped.length === 0) return [...found];
+    const skip = new Set(dropped);
+    return found.filter((_, i) => !skip.has(i));
+  };
+  /** The rendered findings of the recorded result `recordId` with `dropped` left out, in the cache. */
+  const renderedFindings = (recordId: string, dropped: readonly number[]): DirectoryScan['renderedFindings'] => {
+    const { cacheDir } = params;
+    if (cacheDir === undefined || cacheKey === undefined) return undefined;
+    const id = renderedFindingsId(recordId, dropped);
+    return {
+      get: () => readRenderedFindings({ dir: cacheDir, key: cacheKey, id }),
+      set: (bytes) => saveRenderedFindings({ dir: cacheDir, key: cacheKey, id, bytes }),
+    };
+  };
   /** The admitted files by path, and a reader of them (a file that grew past the limit since the walk is not read). */
   const readerOf = (files: readonly WalkedFile[]): { absoluteOf: Map<string, string>; read: (path: string) => string | undefined } => {
     const absoluteOf = new Map(files.map((f) => [f.path, f.absolute]));
@@ -186,8 +233,16 @@ export async function scanDirectory(params: {
     const replayed = last.replay(inputsOf(files));
     if (replayed !== undefined) {
       const { absoluteOf, read } = readerOf(files);
+      // The findings are decoded only when read: a report kept rendered for them needs none.
+      const dropped = droppedFindings(replayed.keys, absoluteOf);
+      let findings: Finding[] | undefined;
+      const rendered = renderedFindings(replayed.id, dropped);
       return {
-        findings: admittedFindings(replayed.findings, absoluteOf),
+        get findings() {
+          findings ??= without(replayed.findings, dropped);
+          return findings;
+        },
+        findingCount: replayed.keys.length - dropped.length,
         diagnostics: [...diagnostics, ...replayed.diagnostics],
         stats: replayed.stats,
         get project() {
@@ -197,6 +252,7 @@ export async function scanDirectory(params: {
           return replayed.facts;
         },
         ...finished(read),
+        ...(rendered === undefined ? {} : { renderedFindings: rendered }),
       };
     }
   }
@@ -259,17 +315,22 @@ export async function scanDirectory(params: {
   const result = parts === undefined ? scanned : { ...scanned, stats: partStats(scanned.stats, parts) };
 
   // 5. Per-file settings.
-  const findings = admittedFindings(result.findings, absoluteOf);
-  const cacheProblem =
-    cache?.save() ??
-    (params.cacheDir === undefined || cacheKey === undefined
+  const dropped = droppedFindings(result.findings, absoluteOf);
+  const findings = without(result.findings, dropped);
+  const fileCacheProblem = cache?.save();
+  const saved =
+    fileCacheProblem !== undefined || params.cacheDir === undefined || cacheKey === undefined
       ? undefined
-      : saveLastScan({ dir: params.cacheDir, key: cacheKey, inputs: inputsOf(files), sources: files.filter((f) => kindOf(f.path)?.type === 'source').length, result, startedAt }));
+      : saveLastScan({ dir: params.cacheDir, key: cacheKey, inputs: inputsOf(files), sources: files.filter((f) => kindOf(f.path)?.type === 'source').length, result, startedAt });
+  const cacheProblem = fileCacheProblem ?? saved?.problem;
+  const rendered = saved?.id === undefined ? undefined : renderedFindings(saved.id, dropped);
   return {
     ...result,
     findings,
+    findingCount: findings.length,
     diagnostics: [...diagnostics, ...result.diagnostics],
     ...finished(read),
+    ...(rendered === undefined ? {} : { renderedFindings: rendered }),
     ...(cacheProblem === undefined ? {} : { cacheProblem }),
     ...(cache?.damaged === undefined ? {} : { cacheWarning: cache.damaged }),
     ...(parts === undefined ? {} : { threads: parts.threads }),
@@ -328,7 +389,7 @@ function toSettings(dir: string, config: ResolvedConfig): Settings {
   };
 }
 
-function admits(settings: Settings, f: Finding, absolute: string | undefined): boolean {
+function admits(settings: Settings, f: FindingKey, absolute: string | undefined): boolean {
   const { config, enabled, perFile, dir } = settings;
   if (!enabled.has(f.ruleId)) return false;
   if (severityRank[f.severity] < severityRank[config.minSeverity] || confidenceRank[f.confidence] < confidenceRank[config.minConfidence]) return false;

@@ -26,6 +26,12 @@ type ScopedIgnore = { matcher: Ignore; toRelative: (abs: string) => string; git:
 type ScopedIndex = { base: string; tracked: TrackedPaths; toRelative: (abs: string) => string };
 
 /**
+ * The index that governs the work tree rooted at `base`, read when first asked for: only a path a
+ * git ignore pattern hides needs it, so a walk where none is hidden never reads it.
+ */
+type IndexRef = { base: string; get: () => ScopedIndex | undefined };
+
+/**
  * Lists the files under `roots` that ftbot reads (sources and build files), honouring `.gitignore`
  * and `.ignore` files in the walked directories and their parents up to the repository root,
  * the repository's `.git/info/exclude`, `exclude` patterns (gitignore syntax, relative to `cwd`)
@@ -65,7 +71,7 @@ export function walkFiles(params: {
    * `onlyTracked`: the directory is hidden by a git ignore pattern but holds tracked files, so only
    * those are listed below it (git does not look for untracked files in an ignored directory).
    */
-  const visit = (dir: string, ignores: ScopedIgnore[], index: ScopedIndex | undefined, onlyTracked: boolean): void => {
+  const visit = (dir: string, ignores: ScopedIgnore[], index: IndexRef | undefined, onlyTracked: boolean): void => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -73,7 +79,7 @@ export function walkFiles(params: {
       return;
     }
     // A nested work tree (a submodule) has an index of its own.
-    if (dir !== index?.base && entries.some((e) => e.name === '.git')) index = indexOf(dir) ?? index;
+    if (dir !== index?.base && entries.some((e) => e.name === '.git')) index = lazyIndex(dir, index);
     const names = new Set(entries.map((e) => e.name));
     listings.set(dir, names);
     const scoped = [...ignores, ...ignoresIn(dir, names)];
@@ -84,9 +90,10 @@ export function walkFiles(params: {
       const abs = prefix + entry.name;
       const isDir = entry.isDirectory();
       if (isDir && skippedDirectories.has(entry.name)) continue;
-      const tracked = index !== undefined && isTracked(index, abs, isDir);
-      if (onlyTracked && !tracked) continue;
       const gitIgnored = isIgnored(abs, isDir, scoped, true);
+      // Whether the index tracks a path matters only where git's ignore sources hide it (or its directory).
+      const tracked = (gitIgnored || onlyTracked) && isTracked(index?.get(), abs, isDir);
+      if (onlyTracked && !tracked) continue;
       if ((gitIgnored && !tracked) || isIgnored(abs, isDir, scoped, false)) continue;
       if (excludeMatcher !== undefined) {
         const rel = toRelative(abs);
@@ -126,7 +133,7 @@ export function walkFiles(params: {
     // and its own ignore files still apply below it.
     if (stat.isDirectory()) {
       const repository = repositoryRoot(abs);
-      const index = repository === undefined ? undefined : indexOf(repository);
+      const index = repository === undefined ? undefined : lazyIndex(repository, undefined);
       visit(abs, parentIgnores(abs).filter((scope) => !isIgnored(abs, true, [scope])), index, false);
     } else add(abs);
   }
@@ -177,7 +184,24 @@ function indexOf(root: string): ScopedIndex | undefined {
   return tracked === undefined ? undefined : { base: root, tracked, toRelative: relativeTo(root) };
 }
 
-function isTracked(index: ScopedIndex, abs: string, isDir: boolean): boolean {
+/** The index of the work tree rooted at `root`, read on first use; `outer` when it has none that can be read. */
+function lazyIndex(root: string, outer: IndexRef | undefined): IndexRef {
+  let read = false;
+  let index: ScopedIndex | undefined;
+  return {
+    base: root,
+    get() {
+      if (!read) {
+        read = true;
+        index = indexOf(root) ?? outer?.get();
+      }
+      return index;
+    },
+  };
+}
+
+function isTracked(index: ScopedIndex | undefined, abs: string, isDir: boolean): boolean {
+  if (index === undefined) return false;
   const rel = index.toRelative(abs);
   if (rel === '' || rel.startsWith('..')) return false;
   return isDir ? index.tracked.dirs.has(rel) : index.tracked.files.has(rel);

@@ -28,7 +28,7 @@ export function createFakeIo(overrides: Partial<CliIo> = {}): FakeIo {
   let err = '';
   const io: CliIo = {
     stdout: (text) => {
-      out += text;
+      out += typeof text === 'string' ? text : Buffer.from(text).toString('utf8');
     },
     stderr: (text) => {
       err += text;

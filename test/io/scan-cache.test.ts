@@ -265,7 +265,7 @@ describe('the scan cache', () => {
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toContain('\n*\n');
     expect(readFileSync(join(dir, 'CACHEDIR.TAG'), 'utf8').startsWith('Signature: 8a477f597d28d172789f06886806bc55')).toBe(true);
     expect(cacheFiles(dir)).toHaveLength(8);
-    expect(readdirSync(join(dir, 'v2')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(join(dir, 'v3')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
   it('keeps only the entries of the latest scan first when over its entry limit', () => {
@@ -305,7 +305,7 @@ describe('the last complete scan', () => {
     await scan(root, dir);
     return root;
   }
-  const lastFiles = (dir: string): string[] => readdirSync(join(dir, 'v2')).filter((n) => n.endsWith('.last'));
+  const lastFiles = (dir: string): string[] => readdirSync(join(dir, 'v3')).filter((n) => n.endsWith('.last'));
 
   it('replays the whole result when no file changed: no file read, no rule run, the same findings and facts', async () => {
     const dir = cacheDir();
@@ -385,7 +385,7 @@ describe('the last complete scan', () => {
     const root = await scannedProject(dir);
     const expected = visible(await scan(root, undefined));
     const [name = ''] = lastFiles(dir);
-    const file = join(dir, 'v2', name);
+    const file = join(dir, 'v3', name);
     const text = readFileSync(file, 'latin1');
     for (const damaged of [text.slice(0, text.length / 2), text.replace('"FT034"', '"FT035"'), '']) {
       writeFileSync(file, damaged, 'latin1');
@@ -409,7 +409,7 @@ describe('resolveCacheDir', () => {
 });
 
 function cacheFiles(dir: string): string[] {
-  return readdirSync(join(dir, 'v2'))
+  return readdirSync(join(dir, 'v3'))
     .filter((n) => n.endsWith('.json'))
-    .map((n) => join(dir, 'v2', n));
+    .map((n) => join(dir, 'v3', n));
 }

@@ -98,6 +98,14 @@ describe('walkFiles', () => {
       expect(pathsOf(root, ['.'])).toEqual([...gitListing, 'third_party/lib/gen/tracked.c']);
     });
 
+    it('keeps the outer index for a nested work tree whose own index cannot be read', () => {
+      const root = checkout(gitIndexBytes([...tracked, 'third_party/lib/keep.gen.c']));
+      mkdirSync(join(root, 'third_party', 'lib', '.git'), { recursive: true });
+      writeFileSync(join(root, 'third_party', 'lib', 'keep.gen.c'), '');
+      writeFileSync(join(root, 'third_party', 'lib', 'drop.gen.c'), '');
+      expect(pathsOf(root, ['.'])).toEqual([...gitListing, 'third_party/lib/keep.gen.c']);
+    });
+
     it('reads SHA-256 repositories', () => {
       const root = checkout(gitIndexBytes(tracked, { hashSize: 32 }));
       writeFileSync(join(root, '.git', 'config'), '[core]\n\trepositoryformatversion = 1\n[extensions]\n\tobjectformat = sha256\n');

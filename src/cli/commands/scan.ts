@@ -9,11 +9,12 @@ import { unknownSelectors } from '../../core/engine/select-rules.js';
 import { applyFixes } from '../../core/fixes/apply-fixes.js';
 import { unifiedDiff } from '../../core/fixes/unified-diff.js';
 import { renderGithub } from '../../core/report/to-github.js';
-import { renderJson } from '../../core/report/to-json.js';
+import { jsonFindingsText, jsonReportFrame, renderJsonFindings } from '../../core/report/to-json.js';
 import { renderRdjson } from '../../core/report/to-rdjson.js';
 import { renderSarif } from '../../core/report/to-sarif.js';
 import { renderDiagnosticsText, renderStatistics, renderText, terminalSafe } from '../../core/report/to-text.js';
 import { ruleTable } from '../../core/rules/rule-table.js';
+import { VERSION } from '../../core/version.js';
 import { formatConfigProblem } from '../../io/load-project-config.js';
 import { packagePath } from '../../io/package-path.js';
 import { resolveCacheDir } from '../../io/scan-cache.js';
@@ -198,20 +199,22 @@ export const command: Command = {
     // SARIF describes each rule that ran: only it loads the rules' code after a replayed scan.
     const ran = new Set(scan.ruleIds);
     const rules = format === 'sarif' ? (await import('../../core/rules/index.js')).rules.filter((r) => ran.has(r.meta.id)) : [];
-    const output = render(format, scan, { values, unsafe, io, rules });
-    if (values.output !== undefined) writeFileSync(resolve(io.cwd, values.output), output);
-    else io.stdout(output);
-    if (values.fix && !values.quiet) io.stderr(`ftbot: fixed ${fixedTotal} finding${fixedTotal === 1 ? '' : 's'}, ${scan.findings.length} left\n`);
+    const json = format === 'json' ? jsonReport(scan) : undefined;
+    const output = json?.parts ?? [render(format, scan, { values, unsafe, io, rules })];
+    if (values.output !== undefined) writeFileSync(resolve(io.cwd, values.output), output.length === 1 ? (output[0] ?? '') : Buffer.concat(output.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))));
+    // In parts: joining them would copy the report once more.
+    else for (const part of output) io.stdout(part);
+    if (values.fix && !values.quiet) io.stderr(`ftbot: fixed ${fixedTotal} finding${fixedTotal === 1 ? '' : 's'}, ${scan.findingCount} left\n`);
     // Unused suppressions are worth seeing without --verbose, as ruff reports RUF100.
     const shown = values.verbose ? scan.diagnostics : scan.diagnostics.filter((d) => d.kind === 'unused-suppression');
     if (!values.quiet && shown.length > 0) io.stderr(renderDiagnosticsText(shown));
     if (values.verbose) {
       io.stderr(`ftbot: configuration: ${scan.configSources.length === 0 ? 'defaults' : scan.configSources.map(terminalSafe).join(', ')}\n`);
       io.stderr(`ftbot: ${scan.stats.files} files, ${scan.stats.bytes} bytes, ${scan.stats.parsedFiles} parsed, ${scan.stats.cachedFiles ?? 0} from the cache, ${Math.round(scan.ms)} ms\n`);
-      if (scan.cacheProblem !== undefined) io.stderr(`ftbot: ${terminalSafe(scan.cacheProblem)}\n`);
+      for (const problem of [scan.cacheProblem, json?.cacheProblem]) if (problem !== undefined) io.stderr(`ftbot: ${terminalSafe(problem)}\n`);
     }
     if (values['exit-zero']) return EXIT_OK;
-    return scan.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+    return scan.findingCount > 0 ? EXIT_FINDINGS : EXIT_OK;
   },
 };
 
@@ -236,6 +239,22 @@ function fixAll(scan: DirectoryScan, unsafe: boolean): { files: Map<string, stri
   return { files, diff, fixed, deferred };
 }
 
+/**
+ * The JSON report, in parts to print one after the other. Its findings are the ones the scan
+ * cache kept rendered for this result and these settings, when it has them (a replayed scan then
+ * never decodes its findings); else they are rendered here and kept for the next scan.
+ */
+function jsonReport(scan: DirectoryScan): { parts: Array<string | Buffer>; cacheProblem?: string } {
+  const { head, tail } = jsonReportFrame({ version: VERSION, diagnostics: scan.diagnostics, stats: { files: scan.stats.files, bytes: scan.stats.bytes, ms: Math.round(scan.ms) } });
+  let findings = scan.renderedFindings?.get();
+  let cacheProblem: string | undefined;
+  if (findings === undefined) {
+    findings = Buffer.from(jsonFindingsText(renderJsonFindings(scan.findings, scan.textOf)));
+    cacheProblem = scan.renderedFindings?.set(findings);
+  }
+  return { parts: [head, findings, `${tail}\n`], ...(cacheProblem === undefined ? {} : { cacheProblem }) };
+}
+
 function render(
   format: Format,
   scan: DirectoryScan,
@@ -243,8 +262,6 @@ function render(
 ): string {
   const { values, unsafe, io, rules } = options;
   const { docsBaseUrl, informationUri } = docsSite(io.env);
-  const stats = { files: scan.stats.files, bytes: scan.stats.bytes, ms: Math.round(scan.ms) };
-  if (format === 'json') return `${JSON.stringify(renderJson({ findings: scan.findings, diagnostics: scan.diagnostics, stats, textOf: scan.textOf }), null, 2)}\n`;
   if (format === 'sarif') {
     const log = renderSarif({
       findings: scan.findings,
