@@ -214,6 +214,17 @@ function inExecSlot(node: Node): boolean {
 
 type CallSite = { caller: Node | undefined; once: boolean };
 
+/** `functionFacts` computed once per function node; file-scope code is `<file scope>`. */
+function memoizedFunctionFacts(): (fn: Node | undefined) => FunctionFacts {
+  const facts = new Map<number, FunctionFacts>();
+  return (fn) => {
+    if (fn === undefined) return { name: '<file scope>', reach: 'other' };
+    let f = facts.get(fn.id);
+    if (f === undefined) facts.set(fn.id, (f = functionFacts(fn)));
+    return f;
+  };
+}
+
 /**
  * How Python reaches each function of the file, following calls within the file: an attributed
  * function keeps its own reach; a helper is an entry point when any caller is (not inside a
@@ -369,13 +380,7 @@ function analyzeStatics(root: Node, statics: RustStatic[], mentions: RustCellMen
   for (const s of statics) if (!byName.has(s.name)) byName.set(s.name, s);
   const accesses: RustStaticAccess[] = [];
   if (byName.size === 0 && mentions.length === 0) return accesses;
-  const facts = new Map<number, FunctionFacts>();
-  const factsOf = (fn: Node | undefined): FunctionFacts => {
-    if (fn === undefined) return { name: '<file scope>', reach: 'other' };
-    let f = facts.get(fn.id);
-    if (f === undefined) facts.set(fn.id, (f = functionFacts(fn)));
-    return f;
-  };
+  const factsOf = memoizedFunctionFacts();
   for (const m of mentions) m.function = factsOf(enclosingFunctionItem(root, m.at)).name;
   if (byName.size === 0) return accesses;
   const reachOf = callerReach(root, factsOf);
@@ -601,13 +606,7 @@ function analyzeCells(root: Node, text: string): { cells: RustCell[]; cellAccess
   const statics = new Map(cells.filter((c) => c.owner === '').map((c) => [c.name, c]));
   const byField = new Map<string, RustCell[]>();
   for (const c of cells) if (c.owner !== '') byField.set(c.name, [...(byField.get(c.name) ?? []), c]);
-  const facts = new Map<number, FunctionFacts>();
-  const factsOf = (fn: Node | undefined): FunctionFacts => {
-    if (fn === undefined) return { name: '<file scope>', reach: 'other' };
-    let f = facts.get(fn.id);
-    if (f === undefined) facts.set(fn.id, (f = functionFacts(fn)));
-    return f;
-  };
+  const factsOf = memoizedFunctionFacts();
   const reachOf = callerReach(root, factsOf);
   const cellAccesses: RustCellAccess[] = [];
   const seen = new Set<string>();
