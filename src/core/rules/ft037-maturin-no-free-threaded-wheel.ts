@@ -34,6 +34,10 @@ export default defineRule({
   prefilter: (text) => (/maturin-action/i.test(text) ? [0] : []),
   check(ctx) {
     const jobs = ctx.project.buildFiles.get(ctx.path)?.workflow?.jobs ?? [];
+    // Whether some maturin job of the project (in any workflow) builds a free-threaded wheel.
+    const builders = [...ctx.project.buildFiles.values()].some((f) =>
+      (f.workflow?.jobs ?? []).some((j) => j.maturin.length > 0 && (j.mentionsFreeThreaded || j.maturin.some((r) => r.interpreters.some(isFreeThreaded)))),
+    );
     for (const job of jobs) {
       const run = job.maturin[0];
       if (run === undefined) continue;
@@ -49,6 +53,9 @@ export default defineRule({
       if (job.mentionsFreeThreaded) continue;
       const listed = [...new Set(run.interpreters.filter((i) => !i.startsWith('-')))];
       if (listed.some(isFreeThreaded)) continue;
+      // A job that builds for one Python (an abi3 wheel, most often) beside a job that builds the
+      // free-threaded wheels is the abi3 half of the release, not where they are missing.
+      if (builders && listed.length === 0 && !run.findInterpreter) continue;
       // Without `--interpreter`, maturin builds for the job's one Python (or one abi3 wheel, which
       // free-threaded 3.13/3.14 cannot load): still no free-threaded wheel.
       const install = run.installStart === undefined ? '' : ', and to the `python-version` list of the `actions/setup-python` step that installs them,';
