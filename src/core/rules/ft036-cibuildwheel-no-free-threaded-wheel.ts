@@ -35,6 +35,19 @@ function stepEnd(text: string, run: CibuildwheelRun): number {
   return run.start + lines.join('\n').length;
 }
 
+/**
+ * A fix that appends `tags` to a `CIBW_BUILD` written as one literal on one line
+ * (`"cp39-* cp310-*"` → `"cp39-* cp310-* cp314t-*"`, inside its quotes); none for a matrix
+ * expression or a block value.
+ */
+function appendToBuild(text: string, build: { values: string[]; start: number; end: number }, tags: string): { fix?: { edits: Array<{ start: number; end: number; text: string }> } } {
+  const value = text.slice(build.start, build.end);
+  if (build.values.length !== 1 || value.includes('${{') || value.includes('\n')) return {};
+  const closing = text[build.end - 1];
+  const at = closing === '"' || closing === "'" ? build.end - 1 : build.end;
+  return { fix: { edits: [{ start: at, end: at, text: tags }] } };
+}
+
 /** True when a run leaves free-threaded wheels out on purpose: abi3 builds, or a `t` skip (FT030, FT031). */
 function skipsOnPurpose(jobId: string, run: CibuildwheelRun): boolean {
   if (/abi3|limited/i.test(jobId) || [...run.env.values()].some((e) => e.values.some((x) => /abi3|limited.api/i.test(x)))) return true;
@@ -147,16 +160,13 @@ export default defineRule({
       const env = new Map([...run.env].filter(([name]) => name !== 'CIBW_BUILD'));
       const unselected = build === undefined || !below(version, v(3, 1)) ? [] : freeThreadedBuilds({ ...run, env }, config === undefined ? undefined : withoutBuild(config));
       if (build !== undefined && unselected.length > 0 && below(version, v(3, 1))) {
-        const literal = build.values.length === 1 && !ctx.text.slice(build.start, build.end).includes('${{') && !ctx.text.slice(build.start, build.end).includes('\n');
-        const closing = ctx.text[build.end - 1];
-        const at = closing === '"' || closing === "'" ? build.end - 1 : build.end;
         const tags = unselected.map((t) => ` cp${t.replace('.', '').replace(/t$/, '')}t-*`).join('');
         ctx.report({
           ...(build.matrixList ?? { start: build.start, end: build.end }),
           messageId: 'enabledNotSelected',
           symbol: job.id,
           data: { ...data, missing: unselected.join(', '), tags: tags.trim().split(' ').map((t) => `\`${t}\``).join(', ') },
-          ...(literal ? { fix: { edits: [{ start: at, end: at, text: tags }] } } : {}),
+          ...appendToBuild(ctx.text, build, tags),
         });
         continue;
       }
@@ -174,17 +184,13 @@ export default defineRule({
         const start = Math.min(run.pinStart ?? run.start, at.start);
         ctx.report({ start, end: Math.max(start, at.end), messageId: binding ? 'notEnabledUnselected' : 'notEnabled', symbol: job.id, data });
       } else if (build !== undefined) {
-        // `CIBW_BUILD: "cp39-* cp310-*"` → `"cp39-* cp310-* cp314t-*"`, when the value is one literal.
-        const closing = ctx.text[build.end - 1];
-        const literal = build.values.length === 1 && !ctx.text.slice(build.start, build.end).includes('${{') && !ctx.text.slice(build.start, build.end).includes('\n');
-        const at = closing === '"' || closing === "'" ? build.end - 1 : build.end;
         // A selection spelled out in the job's matrix is edited there.
         ctx.report({
           ...(build.matrixList ?? { start: build.start, end: build.end }),
           messageId: 'notSelected',
           symbol: job.id,
           data: { ...data, missing: '3.14t' },
-          ...(literal ? { fix: { edits: [{ start: at, end: at, text: ' cp314t-*' }] } } : {}),
+          ...appendToBuild(ctx.text, build, ' cp314t-*'),
         });
       }
     }
