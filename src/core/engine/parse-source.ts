@@ -1,6 +1,6 @@
 import { Parser, type Language, type Node, type Range, type Tree } from 'web-tree-sitter';
 import type { SourceLanguage } from '../languages.js';
-import { gapSpansHolding, segmentsContaining, splitTopLevelSegments, type Segment, type SegmentSplit } from '../parsing/c-segments.js';
+import { gapSpansHolding, segmentsContaining, splitTopLevelSegments, withGapSpans, type Segment } from '../parsing/c-segments.js';
 import type { Hit, Rule } from './define-rule.js';
 import type { LineIndex } from './create-finding.js';
 import type { PrefilterResult } from './prefilter.js';
@@ -64,34 +64,6 @@ export type ParsedSource = {
 };
 
 /**
- * `segments` (sorted) plus the comment or `#define` line holding each offset that lies in no
- * segment. Without them a hit in a macro between two functions reached the rules only when no
- * other hit of the file sat in a function (the whole file or its gaps were parsed then), so a
- * finding came and went with unrelated code. An offset in anything else between segments (a
- * conditional's expression) stays unparsed, as before.
- */
-function withGapSpans(text: string, split: SegmentSplit, segments: Segment[], offsets: readonly number[]): Segment[] {
-  const inside = (o: number): boolean => {
-    let lo = 0;
-    let hi = segments.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const s = segments[mid] as Segment;
-      if (o < s.start) hi = mid - 1;
-      else if (o >= s.end) lo = mid + 1;
-      else return true;
-    }
-    return false;
-  };
-  const extra = new Map<number, Segment>();
-  for (const offset of offsets) {
-    if (inside(offset)) continue;
-    for (const span of gapSpansHolding(text, split, [offset]) ?? []) extra.set(span.start, span);
-  }
-  return extra.size === 0 ? segments : [...segments, ...extra.values()].sort((a, b) => a.start - b.start);
-}
-
-/**
  * Phase 3, parse: parses what the rules need and resolves each prefilter hit to its syntax node.
  * For C and C++ only the top-level segments (functions, declarations) holding an offset are
  * parsed, as included ranges of one tree. Returns undefined when tree-sitter gives no tree.
@@ -113,6 +85,8 @@ export function parseSource(params: {
     // When no segment holds an offset (empty ranges would make tree-sitter parse the whole file),
     // the comments and macro definitions that hold them; the whole file when they are elsewhere.
     let segments: Segment[] | undefined = split.balanced ? segmentsContaining(split, found.treeOffsets) : undefined;
+    // Without them a hit in a macro between two functions reached the rules only when no other hit
+    // of the file sat in a function, so a finding came and went with unrelated code.
     if (segments?.length === 0) segments = gapSpansHolding(text, split, found.treeOffsets);
     else if (segments !== undefined) segments = withGapSpans(text, split, segments, found.treeOffsets);
     if (segments !== undefined && segments.length > 0) {

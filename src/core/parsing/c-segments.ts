@@ -292,20 +292,39 @@ export function segmentsContaining(split: SegmentSplit, offsets: readonly number
   const { segments } = split;
   const picked = new Set<number>();
   for (const offset of offsets) {
-    let lo = 0;
-    let hi = segments.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const s = segments[mid] as Segment;
-      if (offset < s.start) hi = mid - 1;
-      else if (offset >= s.end) lo = mid + 1;
-      else {
-        picked.add(mid);
-        break;
-      }
-    }
+    const k = indexContaining(segments, offset);
+    if (k >= 0) picked.add(k);
   }
   return [...picked].sort((a, b) => a - b).map((k) => segments[k] as Segment);
+}
+
+/** Index of the segment of `segments` (sorted, disjoint) that contains `offset`, or -1. */
+function indexContaining(segments: readonly Segment[], offset: number): number {
+  let lo = 0;
+  let hi = segments.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = segments[mid] as Segment;
+    if (offset < s.start) hi = mid - 1;
+    else if (offset >= s.end) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/**
+ * `segments` (sorted, from `segmentsContaining`) plus the comment or `#define` line holding each
+ * offset that lies in no segment, so a hit in a macro between two functions is parsed also when
+ * other hits sit in functions. An offset in anything else between segments (a conditional's
+ * expression) adds nothing.
+ */
+export function withGapSpans(text: string, split: SegmentSplit, segments: Segment[], offsets: readonly number[]): Segment[] {
+  const extra = new Map<number, Segment>();
+  for (const offset of offsets) {
+    if (indexContaining(segments, offset) >= 0) continue;
+    for (const span of gapSpansHolding(text, split, [offset]) ?? []) extra.set(span.start, span);
+  }
+  return extra.size === 0 ? segments : [...segments, ...extra.values()].sort((a, b) => a.start - b.start);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gapSpansHolding, segmentsContaining, splitTopLevelSegments } from '../../../src/core/parsing/c-segments.js';
+import { gapSpansHolding, segmentsContaining, splitTopLevelSegments, withGapSpans } from '../../../src/core/parsing/c-segments.js';
 
 /**
  * The text of each segment, trimmed, for readable expectations. The `}` that closes an
@@ -159,5 +159,16 @@ describe('gapSpansHolding', () => {
   it('gives up when an offset sits in another directive, such as a conditional', () => {
     const text = 'int a;\n#if defined(rand)\nint b;\n#endif\n';
     expect(spans(text, ['rand'])).toBeUndefined();
+  });
+});
+
+describe('withGapSpans', () => {
+  it('adds the #define line of an offset between segments to the segments that hold the others', () => {
+    const text = 'int f(void) { return g(); }\n#define H(x) g(x)\nint k(void) { return 0; }\n#if g(1)\n#endif\n';
+    const split = splitTopLevelSegments(text);
+    const offsets = [text.indexOf('g()'), text.indexOf('g(x)'), text.indexOf('g(1)')];
+    const spans = withGapSpans(text, split, segmentsContaining(split, offsets), offsets).map((s) => text.slice(s.start, s.end).trim());
+    // The conditional's expression is not a gap item that parses alone: it adds nothing.
+    expect(spans).toEqual(['int f(void) { return g(); }', '#define H(x) g(x)']);
   });
 });
