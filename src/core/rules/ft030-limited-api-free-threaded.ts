@@ -70,7 +70,9 @@ export default defineRule({
     // In a build script the check is per place: a setting under `if not FREE_THREADED:` or followed
     // by `if USE_ABI3 else ...` is handled; one the condition does not reach is not.
     const guardNames = guarded ? [...namesDerivedFrom(code, freeThreadedGuard)] : [];
-    const mentionsGuard = (s: string): boolean => freeThreadedGuard.test(s) || guardNames.some((n) => new RegExp(`\\b${n}\\b`).test(s));
+    // One pattern for every name computed from the check (Python names are word characters), built once.
+    const namesPattern = guardNames.length === 0 ? undefined : new RegExp(`\\b(?:${guardNames.join('|')})\\b`);
+    const mentionsGuard = (s: string): boolean => freeThreadedGuard.test(s) || namesPattern?.test(s) === true;
     const handled = (start: number, end: number): boolean => {
       const lineEnd = code.indexOf('\n', end);
       const rest = code.slice(end, lineEnd < 0 ? code.length : lineEnd);
