@@ -1,9 +1,24 @@
 import type { Finding } from '../diagnostics.js';
 import { enclosingFunction, functionName, type createLineIndex } from '../parsing/syntax.js';
 import type { Anchor, FactsReportDescriptor, ReportDescriptor, Rule } from './define-rule.js';
-import { fingerprintOf } from './fingerprint.js';
+import { hashOn, hexOf, INITIAL, type HashState } from './fingerprint.js';
 
 export type LineIndex = ReturnType<typeof createLineIndex>;
+
+/**
+ * What the findings of one file share, computed once per line instead of once per finding: the
+ * line's folded text, and the fingerprint key with its hash so far. A line that holds thousands
+ * of findings (generated or minified code) would otherwise be sliced, folded and hashed for each,
+ * quadratic in the line's length.
+ */
+export interface LineMemo {
+  texts: Map<number, string>;
+  keys: Map<string, { key: string; lineText: string; state: HashState }>;
+}
+
+export function createLineMemo(): LineMemo {
+  return { texts: new Map(), keys: new Map() };
+}
 
 /**
  * Returns the `report` function a rule gets for one file: each call turns a descriptor into a
@@ -20,15 +35,17 @@ export function createReporter(params: {
   lineIndex: () => LineIndex;
   seen: Map<string, number>;
   into: Finding[];
+  /** Shared by every rule run on the file, like `seen`. */
+  memo?: LineMemo;
 }): (descriptor: ReportDescriptor<string>) => void {
-  const { rule, path, text, seen, into } = params;
+  const { rule, path, text, seen, into, memo } = params;
   return (d) => {
     const lineIndex = params.lineIndex();
     const start = d.node?.startIndex ?? d.start ?? 0;
     const end = d.node?.endIndex ?? d.end ?? start;
     const fn = d.node === undefined ? undefined : enclosingFunction(d.node);
     const symbol = d.symbol ?? (fn === undefined ? undefined : functionName(fn));
-    const finding = findingAt(rule, path, anchorOf(text, lineIndex, start, end), { ...d, ...(symbol === undefined ? {} : { symbol }) }, seen);
+    const finding = findingAt(rule, path, anchorOf(text, lineIndex, start, end, memo), { ...d, ...(symbol === undefined ? {} : { symbol }) }, seen, memo);
     if (d.related !== undefined && d.related.length > 0) {
       finding.related = d.related.map((r) => ({ path, ...lineIndex(r.start), message: r.message }));
     }
@@ -72,11 +89,15 @@ export function createFactsReporter(params: {
  * @example
  *   anchorOf('int a;\n  int  b;', idx, 12, 13) // → { line: 2, column: 6, endLine: 2, endColumn: 7, lineText: 'int b;' }
  */
-export function anchorOf(text: string, lineIndex: LineIndex, start: number, end: number): Anchor {
+export function anchorOf(text: string, lineIndex: LineIndex, start: number, end: number, memo?: LineMemo): Anchor {
   const a = lineIndex(start);
   const b = lineIndex(end);
-  const lineEnd = text.indexOf('\n', start);
-  const lineText = text.slice(start - (a.column - 1), lineEnd < 0 ? text.length : lineEnd).replace(/\s+/g, ' ').trim();
+  let lineText = memo?.texts.get(a.line);
+  if (lineText === undefined) {
+    const lineEnd = text.indexOf('\n', start);
+    lineText = text.slice(start - (a.column - 1), lineEnd < 0 ? text.length : lineEnd).replace(/\s+/g, ' ').trim();
+    memo?.texts.set(a.line, lineText);
+  }
   return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column, lineText };
 }
 
@@ -87,10 +108,11 @@ function findingAt(
   at: Anchor,
   d: { messageId: string; data?: Record<string, string>; symbol?: string; severity?: Finding['severity']; confidence?: Finding['confidence'] },
   seen: Map<string, number>,
+  memo?: LineMemo,
 ): Finding {
   const template = rule.meta.messages[d.messageId] ?? d.messageId;
   const help = rule.meta.help[d.messageId];
-  const key = [rule.meta.id, path, d.symbol ?? '', at.lineText].join('|');
+  const { key, state } = fingerprintKey(rule, path, at, d.symbol, memo);
   const occurrence = seen.get(key) ?? 0;
   seen.set(key, occurrence + 1);
   const finding: Finding = {
@@ -104,11 +126,26 @@ function findingAt(
     message: fill(template, d.data),
     severity: d.severity ?? rule.meta.severity,
     confidence: d.confidence ?? rule.meta.confidence,
-    fingerprint: fingerprintOf([key, String(occurrence)]),
+    fingerprint: hexOf(hashOn(state, `\u0000${occurrence}`)),
   };
   if (help !== undefined) finding.help = fill(help, d.data);
   if (d.symbol !== undefined) finding.symbol = d.symbol;
   return finding;
+}
+
+/**
+ * The key that counts identical lines (rule, path, symbol, folded line) and its hash so far; the
+ * fingerprint is that hash continued with the occurrence. With a memo, a line's key string and
+ * hash are made once per rule and symbol, and the same string object keeps `seen` lookups cheap.
+ */
+function fingerprintKey(rule: Rule, path: string, at: Anchor, symbol: string | undefined, memo: LineMemo | undefined): { key: string; state: HashState } {
+  const short = memo === undefined ? undefined : `${rule.meta.id}\u0000${symbol ?? ''}\u0000${at.line}`;
+  const cached = short === undefined ? undefined : memo?.keys.get(short);
+  if (cached !== undefined && cached.lineText === at.lineText) return cached;
+  const key = [rule.meta.id, path, symbol ?? '', at.lineText].join('|');
+  const made = { key, lineText: at.lineText, state: hashOn(INITIAL, key) };
+  if (short !== undefined) memo?.keys.set(short, made);
+  return made;
 }
 
 /** Fills `{{name}}` placeholders; unknown names stay visible so a test catches them. */

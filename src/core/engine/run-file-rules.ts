@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Diagnostic, Finding } from '../diagnostics.js';
 import type { Hit, Rule, RuleContext, RuleTarget } from './define-rule.js';
-import { anchorOf, createReporter, type LineIndex } from './create-finding.js';
+import { anchorOf, createLineMemo, createReporter, type LineIndex } from './create-finding.js';
 import type { ProjectFacts } from './project-facts.js';
 import type { FactName, ScanFacts } from './scan-facts.js';
 
@@ -34,7 +34,8 @@ export function runFileRules(params: {
   const { file, project, facts, diagnostics } = params;
   const findings: Finding[] = [];
   const seen = new Map<string, number>();
-  const anchor = (start: number, end = start) => anchorOf(file.text, file.lineIndex(), start, end);
+  const memo = createLineMemo();
+  const anchor = (start: number, end = start) => anchorOf(file.text, file.lineIndex(), start, end, memo);
   for (const rule of params.rules) {
     const hits = file.hits.get(rule);
     if (hits === undefined || rule.check === undefined) continue;
@@ -49,7 +50,7 @@ export function runFileRules(params: {
       facts,
       publish: (name, fact) => publishFact(params.publish, rule, name, fact),
       anchor,
-      report: createReporter({ rule, path: file.path, text: file.text, lineIndex: file.lineIndex, seen, into: findings }),
+      report: createReporter({ rule, path: file.path, text: file.text, lineIndex: file.lineIndex, seen, into: findings, memo }),
     };
     try {
       rule.check(ctx);

@@ -229,6 +229,30 @@ describe('scanFiles results', () => {
   });
 });
 
+describe('fingerprints of findings that share a line', () => {
+  // The fingerprint is FNV-1a over `rule|path|symbol|folded line`, NUL, occurrence: computed here
+  // the long way, independently of the engine's per-line memo.
+  const fnv = (input: string): string => {
+    let h1 = 0x811c9dc5;
+    let h2 = 0x01000193 ^ 0x5bd1e995;
+    for (let i = 0; i < input.length; i++) {
+      const c = input.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
+    }
+    return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
+  };
+
+  it('counts identical lines per rule and symbol, whatever the memo holds', () => {
+    const line = '    Py_XINCREF(PyDict_GetItem(registry, a)); Py_XINCREF(PyDict_GetItem(registry, b));';
+    const text = `#include <Python.h>\nstatic PyObject *registry;\nstatic void\nf(PyObject *a, PyObject *b)\n{\n${line}\n${line}\n}\n`;
+    const found = scan([{ path: 'm.c', text }]).findings.filter((f) => f.ruleId === 'FT001');
+    expect(found.map((f) => `${f.line}:${f.column}`)).toEqual(['6:16', '6:57', '7:16', '7:57']);
+    const key = ['FT001', 'm.c', 'f', line.replace(/\s+/g, ' ').trim()].join('|');
+    expect(found.map((f) => f.fingerprint)).toEqual([0, 1, 2, 3].map((n) => fnv(`${key}\u0000${n}`)));
+  });
+});
+
 describe('scanFiles project rules', () => {
   const slotsWithoutGil = `#include <Python.h>
 static PyModuleDef_Slot slots[] = {
