@@ -23,6 +23,7 @@ import {
   saveRenderedFindings,
   settingsKey,
   type FindingKey,
+  type RecordedResult,
   type ScanCacheStore,
   type ScanInput,
 } from './scan-cache.js';
@@ -99,6 +100,12 @@ export async function scanDirectory(params: {
   threads?: number;
   /** Sources to scan below this many bytes stay on one thread (default `MIN_PARALLEL_BYTES`; tests lower it). */
   minParallelBytes?: number;
+  /**
+   * The caller prints the rendered findings the cache keeps (`renderedFindings`) when there are
+   * some, and reads `findings`, `facts` and `project` only when there are none: a replayed scan
+   * then reads them first, and leaves the recorded result unread when they are there.
+   */
+  printsRenderedFindings?: boolean;
 }): Promise<DirectoryScan> {
   // `process.hrtime` rather than `performance.now()`, which loads eleven modules of Node's own.
   const started = process.hrtime.bigint();
@@ -233,27 +240,40 @@ export async function scanDirectory(params: {
     const replayed = last.replay(inputsOf(files));
     if (replayed !== undefined) {
       const { absoluteOf, read } = readerOf(files);
-      // The findings are decoded only when read: a report kept rendered for them needs none.
       const dropped = droppedFindings(replayed.keys, absoluteOf);
-      let findings: Finding[] | undefined;
       const rendered = renderedFindings(replayed.id, dropped);
-      return {
-        get findings() {
-          findings ??= without(replayed.findings, dropped);
-          return findings;
-        },
-        findingCount: replayed.keys.length - dropped.length,
-        diagnostics: [...diagnostics, ...replayed.diagnostics],
-        stats: replayed.stats,
-        get project() {
-          return replayed.project;
-        },
-        get facts() {
-          return replayed.facts;
-        },
-        ...finished(read),
-        ...(rendered === undefined ? {} : { renderedFindings: rendered }),
-      };
+      // A caller that prints the rendered findings needs nothing else of the result when they are
+      // kept: the record's result file is then not even read. Otherwise it is read now, so that a
+      // missing, damaged or mismatched one (a torn pair) falls back to a scan below.
+      const kept = params.printsRenderedFindings === true ? rendered?.get() : undefined;
+      const result = kept === undefined ? replayed.result() : undefined;
+      if (kept !== undefined || result !== undefined) {
+        const recorded = (): RecordedResult => {
+          const found = result ?? replayed.result();
+          // Only a caller that said it prints the kept findings, then asks for the result, gets
+          // here, and only if the file changed under it since the record was read.
+          if (found === undefined) throw new Error(`the scan cache in ${params.cacheDir ?? ''} changed during the scan: run it again`);
+          return found;
+        };
+        let findings: Finding[] | undefined;
+        return {
+          get findings() {
+            findings ??= without(recorded().findings, dropped);
+            return findings;
+          },
+          findingCount: replayed.keys.length - dropped.length,
+          diagnostics: [...diagnostics, ...replayed.diagnostics],
+          stats: replayed.stats,
+          get project() {
+            return recorded().project;
+          },
+          get facts() {
+            return recorded().facts;
+          },
+          ...finished(read),
+          ...(rendered === undefined ? {} : { renderedFindings: kept === undefined ? rendered : { get: () => kept, set: rendered.set } }),
+        };
+      }
     }
   }
   // The rules, the engine, the parser and the worker pool load only when something is scanned.

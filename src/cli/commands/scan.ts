@@ -164,6 +164,8 @@ export const command: Command = {
         ...(values.config === undefined ? {} : { configPath: values.config }),
         ...(onProgress === undefined ? {} : { onProgress }),
         ...(cacheDir === undefined ? {} : { cacheDir }),
+        // A JSON report prints the findings the cache keeps rendered, when it has them; --fix and --diff read the findings.
+        printsRenderedFindings: format === 'json' && values.fix !== true && values.diff !== true,
       });
     let scan = await runScan();
     if (scan.cacheWarning !== undefined && !values.quiet) io.stderr(`ftbot: warning: ${terminalSafe(scan.cacheWarning)}\n`);
