@@ -134,7 +134,8 @@ export async function scanDirectory(params: {
   const walkedAll = walkFiles({ cwd, roots: paths, exclude: [], python: true });
   if (walkedAll.missing.length > 0) return empty(walkedAll.missing, []);
   const cythonPython = cythonPythonFiles(walkedAll.files);
-  const walked = { files: walkedAll.files.filter((f) => classifyPath(f.path) !== undefined || cythonPython.has(f.path)) };
+  // The walk lists only files `classifyPath` knows, and `.py` files: only those are classified again.
+  const walked = { files: walkedAll.files.filter((f) => !f.path.endsWith('.py') || classifyPath(f.path) !== undefined || cythonPython.has(f.path)) };
   const kindOf = (path: string): FileKind | undefined => (cythonPython.has(path) ? { type: 'source', language: 'cython' } : classifyPath(path));
   /** The language a file's path does not tell: a `.py` that Cython compiles. */
   const marked = (path: string): { language?: 'cython' } => (cythonPython.has(path) ? { language: 'cython' } : {});
@@ -154,9 +155,18 @@ export async function scanDirectory(params: {
     return settings;
   };
   const dirs = new Set<string>([resolve(cwd)]);
-  for (const f of walked.files) for (let d = dirname(f.absolute); !dirs.has(d); d = dirname(d)) {
-    dirs.add(d);
-    if (dirname(d) === d) break;
+  // Files come grouped by directory: a file in the same directory as the one before is skipped
+  // by comparing the prefix (no `dirname` per file), and each new directory's parents are walked once.
+  let lastDir = '';
+  for (const f of walked.files) {
+    const cut = f.absolute.lastIndexOf(sep);
+    if (cut > 0 && cut === lastDir.length && f.absolute.startsWith(lastDir)) continue;
+    const dir = dirname(f.absolute);
+    lastDir = dir;
+    for (let d = dir; !dirs.has(d); d = dirname(d)) {
+      dirs.add(d);
+      if (dirname(d) === d) break;
+    }
   }
   const layerOf = new Map<string, ConfigLayer | undefined>();
   for (const d of dirs) {

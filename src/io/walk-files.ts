@@ -155,9 +155,12 @@ function relativeTo(base: string): (abs: string) => string {
 /** The ignore files of one directory (`names`: its entries), plus `.git/info/exclude` when it is a repository root. */
 function ignoresIn(dir: string, names: ReadonlySet<string>): ScopedIgnore[] {
   const out: ScopedIgnore[] = [];
+  // Paths are joined only for names listed: most directories hold no ignore file.
   const paths = ignoreFileNames.filter((n) => names.has(n)).map((n) => join(dir, n));
-  const exclude = join(dir, '.git', 'info', 'exclude');
-  if (names.has('.git') && existsSync(exclude)) paths.unshift(exclude);
+  if (names.has('.git')) {
+    const exclude = join(dir, '.git', 'info', 'exclude');
+    if (existsSync(exclude)) paths.unshift(exclude);
+  }
   for (const path of paths) {
     try {
       out.push({ matcher: ignore().add(readFileSync(path, 'utf8')), toRelative: relativeTo(dir), git: !path.endsWith(`${sep}.ignore`) });
