@@ -1,8 +1,9 @@
-import v8 from 'node:v8';
 import { closestMatch } from '../core/config/closest-match.js';
 import { VERSION } from '../core/version.js';
 import { commandLoaders, commandSummaries } from './commands/index.js';
+import { compileWasmWithBaselineOnly } from '../io/wasm-tier.js';
 import { EXIT_ERROR, EXIT_OK, UsageError, type CliIo } from './io.js';
+import { processOutput } from './process-output.js';
 
 function renderHelp(): string {
   const names = Object.keys(commandLoaders).sort();
@@ -98,26 +99,32 @@ function isParseArgsError(error: unknown): error is Error {
 
 /** The process-facing wrapper used by `bin/ftbot.js`. */
 export async function main(): Promise<number> {
-  // A CLI run is short: compiling tree-sitter's WASM with V8's baseline compiler only (Liftoff)
-  // skips the optimising tier-up, which costs more than it saves in one run (measured on
-  // CPython's sources: first parse pass 340 ms instead of 640–760 ms; steady state about 25 %
-  // slower, which a single run never reaches). Set before any grammar is compiled. The long-running
-  // GitHub App keeps V8's default tiering.
-  v8.setFlagsFromString('--liftoff-only');
-  // A reader that stops early (`ftbot rules | head`, `grep -q`) closes the pipe: that is not an
-  // error of ftbot's, so EPIPE ends the output quietly instead of crashing with a stack trace.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-    });
-  }
+  // A CLI run is short: tree-sitter's WASM compiles with V8's baseline compiler only (see
+  // `compileWasmWithBaselineOnly`), set when the first grammar loads, so a run that parses nothing
+  // does not even load Node's `v8` module. The long-running GitHub App keeps V8's default tiering.
+  compileWasmWithBaselineOnly();
+  // Output is written straight to the descriptors; Node's streams for them (and the modules they
+  // load) are created only when needed (`processOutput`), and so is the terminal check.
+  const tty = new Map<number, boolean>();
+  const isTerminal = (fd: 1 | 2): boolean => {
+    let known = tty.get(fd);
+    if (known === undefined) {
+      known = process.getBuiltinModule('node:tty').isatty(fd);
+      tty.set(fd, known);
+    }
+    return known;
+  };
   const io: CliIo = {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: processOutput(1, () => process.stdout),
+    stderr: processOutput(2, () => process.stderr),
     cwd: process.cwd(),
     env: process.env,
-    stderrIsTTY: Boolean(process.stderr.isTTY),
-    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    get stderrIsTTY() {
+      return isTerminal(2);
+    },
+    get stdoutIsTTY() {
+      return isTerminal(1);
+    },
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Language } from 'web-tree-sitter';
 import type { Grammars } from '../core/engine/scan-files.js';
 import type { SourceLanguage } from '../core/languages.js';
+import { applyWasmTier } from './wasm-tier.js';
 
 const require = createRequire(import.meta.url);
 const grammarFiles: Record<keyof Grammars, string> = {
@@ -47,6 +48,8 @@ export async function loadGrammars(languages: Iterable<SourceLanguage> = ['c', '
   const wanted = new Set([...languages].map((l) => grammarOf[l]));
   // Nothing to parse (every source came from the scan cache): the runtime is not even compiled.
   if (wanted.size === 0) return {};
+  // The CLI's WASM tier, before the runtime or a grammar is compiled.
+  applyWasmTier();
   // Imported here, so a process that parses nothing (a warm re-scan) never loads the runtime's code.
   const { Language, Parser } = await import('web-tree-sitter');
   runtime ??= Parser.init();

@@ -60,20 +60,24 @@ export function createConfigDiscovery(params: {
 
 function layerAt(dir: string, display: (abs: string) => string, names: ReadonlySet<string> | undefined): ConfigLayer | undefined {
   // A name missing from the directory's listing does not exist; one present is still checked (a
-  // dangling link is listed).
-  const exists = (name: string, abs: string): boolean => (names === undefined || names.has(name)) && existsSync(abs);
+  // dangling link is listed). Paths are joined only for names listed: most directories hold none.
+  const existing = (name: string, ...rest: string[]): string | undefined => {
+    if (names !== undefined && !names.has(name)) return undefined;
+    const abs = join(dir, name, ...rest);
+    return existsSync(abs) ? abs : undefined;
+  };
   const sources: RawConfigSource[] = [];
-  const dotToml = join(dir, '.ftbot.toml');
-  const pyproject = join(dir, 'pyproject.toml');
-  if (exists('.ftbot.toml', dotToml)) sources.push(readTomlSource(dotToml, display(dotToml), true));
-  else if (exists('pyproject.toml', pyproject)) {
+  const dotToml = existing('.ftbot.toml');
+  const pyproject = dotToml === undefined ? existing('pyproject.toml') : undefined;
+  if (dotToml !== undefined) sources.push(readTomlSource(dotToml, display(dotToml), true));
+  else if (pyproject !== undefined) {
     const source = readTomlSource(pyproject, display(pyproject), false);
     // A pyproject.toml without [tool.ftbot] is not ftbot's configuration (ruff skips it too),
     // unless it cannot be parsed: then it is reported, since it may hold the settings.
     if (source.value !== undefined || source.problem !== undefined) sources.push(source);
   }
-  const yml = join(dir, '.github', 'ftbot.yml');
-  if (exists('.github', yml)) sources.push(readYamlSource(yml, display(yml)));
+  const yml = existing('.github', 'ftbot.yml');
+  if (yml !== undefined) sources.push(readYamlSource(yml, display(yml)));
   return sources.length === 0 ? undefined : { dir, sources };
 }
 

@@ -1,7 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { deserialize, serialize } from 'node:v8';
 import { isAscii } from 'node:buffer';
+import type * as V8 from 'node:v8';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic, Finding } from '../core/diagnostics.js';
@@ -13,8 +12,13 @@ import type { Suppression } from '../core/engine/suppressions.js';
 import { VERSION } from '../core/version.js';
 import { grammarFilePaths } from './load-grammars.js';
 
+// Taken from the loaded module, not imported: an ES import of a built-in module reads every one of
+// its exports, and `node:crypto`'s include lazy ones (Web Crypto, which loads more modules), a
+// millisecond of a warm re-scan for nothing it uses.
+const { createHash, randomBytes } = process.getBuiltinModule('node:crypto');
+
 /** Bumped whenever the layout of a cache file changes; older files are then never read. */
-const FORMAT = 3;
+const FORMAT = 4;
 /** Entries one cache file keeps (those of the latest scan first); beyond this, others are dropped. */
 const MAX_ENTRIES = 100_000;
 /** Diagnostics that may not happen again (a bug, a read that failed): a scan with one is never replayed whole. */
@@ -175,32 +179,55 @@ export function openScanCache(params: { dir: string; key: string; startedAt?: nu
 export type ScanInput = FileStat & { regular: boolean; language?: 'cython' };
 
 /**
- * The last complete scan of one rule set (`<dir>/v<format>/<key>.last`): the files it was handed
- * with their stats, and its result. A re-scan handed exactly the same files, none changed by its
- * stat, gets that result back without reading the per-file cache or running any rule: the result
- * is a function of those files' contents (the stats stand for them, as the per-file entries'
- * do), the rule set and ftbot's build (the key), and nothing else. The project facts and the
- * published facts are decoded only when asked for.
+ * The last complete scan of one rule set: the files it was handed with their stats, and its
+ * result. A re-scan handed exactly the same files, none changed by its stat, gets that result back
+ * without reading the per-file cache or running any rule: the result is a function of those files'
+ * contents (the stats stand for them, as the per-file entries' do), the rule set and ftbot's build
+ * (the key), and nothing else.
+ *
+ * It is kept in two files, so that a re-scan reads only what it needs (see `readLastScan`):
+ *
+ * - `<key>.last`, the record: the inputs, the findings' keys, the diagnostics and stats (about a
+ *   tenth of the whole on a large tree). Its header is `ftbot-last <format> <key> <id> <result
+ *   checksum>`; `id` is the SHA-256 of the result checksum and the body, so it checks the record
+ *   and names the one result it goes with.
+ * - `<key>.result`, the result proper: the findings, the published facts and the project facts.
+ *   Its header is `ftbot-result <format> <key> <checksum of its body>`.
+ *
+ * Each file is written aside and renamed over (a reader sees a whole old file or a whole new one),
+ * the result first. A pair never mixes two scans: a reader takes a result only when its checksum
+ * is the one the record names. Two scans writing at once, or one killed between its two renames,
+ * can leave the record of one with the result of the other; that pair is rejected, and the
+ * re-scan scans (from the per-file entries) and writes a good pair.
  */
 export type LastScan = {
   /** True when `file` was handed to that scan with this stat (so it is not generated code). */
   knows(file: FileStat): boolean;
-  /** That scan's result, if `inputs` are exactly its files with the same stats; else undefined. */
-  replay(inputs: readonly ScanInput[]): ReplayedScan | undefined;
+  /** That scan's record, if `inputs` are exactly its files with the same stats; else undefined. */
+  replay(inputs: readonly ScanInput[]): ReplayedRecord | undefined;
 };
 
 /** What the per-file settings read of a finding to admit it or not. */
 export type FindingKey = Pick<Finding, 'ruleId' | 'path' | 'severity' | 'confidence'>;
 
 /**
- * A replayed result. Its findings are decoded when first read; `keys` (their rule, path, severity
- * and confidence, in the same order) are enough to apply the per-file settings without them.
+ * A replayed record: `keys` (the findings' rule, path, severity and confidence, in order) are
+ * enough to apply the per-file settings, and with the rendered findings kept for them
+ * (`readRenderedFindings`), to print the JSON report, without reading the result.
  */
-export type ReplayedScan = ScanResult & {
+export type ReplayedRecord = Pick<ScanResult, 'diagnostics' | 'stats'> & {
   /** Identifies the recorded result (the checksum of its record). */
   id: string;
   keys: FindingKey[];
+  /**
+   * Reads the result that goes with the record (its findings, published facts and project facts,
+   * each decoded when first read); undefined when the file is missing or damaged, or holds the
+   * result of another scan (a torn pair).
+   */
+  result(): RecordedResult | undefined;
 };
+
+export type RecordedResult = Pick<ScanResult, 'findings' | 'facts' | 'project'>;
 
 /** One finding key as stored: rule id, path, severity, confidence. */
 type StoredKey = [ruleId: string, path: string, severity: Finding['severity'], confidence: Finding['confidence']];
@@ -224,39 +251,38 @@ function sameInput(stored: StoredInput | undefined, f: ScanInput): boolean {
   );
 }
 
-function lastScanFile(dir: string, key: string): { folder: string; file: string } {
+function lastScanFiles(dir: string, key: string): { folder: string; record: string; result: string } {
   const folder = join(dir, `v${FORMAT}`);
-  return { folder, file: join(folder, `${key.slice(0, 24)}.last`) };
+  const base = join(folder, key.slice(0, 24));
+  return { folder, record: `${base}.last`, result: `${base}.result` };
+}
+
+/** The id of a record: the checksum of its body and of the result it names. */
+function recordId(resultSum: string, body: Uint8Array | string): string {
+  return createHash('sha256').update(resultSum).update('\n').update(body).digest('hex');
 }
 
 /**
- * Reads the last complete scan of the rule set `key`; undefined when there is none or it is
- * damaged. The file is six lines after its header (inputs, finding keys, diagnostics and stats,
- * findings, published facts, project facts); only the first is decoded here, the others when
- * asked for.
+ * Reads the record of the last complete scan of the rule set `key`; undefined when there is none
+ * or it is damaged. The record's first line (the inputs) is decoded here, the others when the
+ * inputs match; the result file is read only when `result()` is called.
  */
 export function readLastScan(params: { dir: string; key: string }): LastScan | undefined {
-  const { file } = lastScanFile(params.dir, params.key);
+  const files = lastScanFiles(params.dir, params.key);
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readFileSync(files.record);
   } catch {
     return undefined;
   }
   const newline = bytes.indexOf(0x0a);
   const header = bytes.subarray(0, Math.max(newline, 0)).toString('latin1').split(' ');
   const body = bytes.subarray(newline + 1);
-  const id = header[3];
-  if (newline < 0 || header[0] !== 'ftbot-last' || header[1] !== String(FORMAT) || header[2] !== params.key || id === undefined || id !== sha256(body)) return undefined;
-  const lines: Buffer[] = [];
-  for (let at = 0; lines.length < 6; ) {
-    const end = body.indexOf(0x0a, at);
-    lines.push(body.subarray(at, end < 0 ? body.length : end));
-    if (end < 0) break;
-    at = end + 1;
-  }
-  const [inputsText, keysText, summaryText, findingsText, factsText, projectText] = lines;
-  if (inputsText === undefined || keysText === undefined || summaryText === undefined || findingsText === undefined || factsText === undefined || projectText === undefined) return undefined;
+  const [magic, format, key, id, resultSum] = header;
+  if (newline < 0 || magic !== 'ftbot-last' || format !== String(FORMAT) || key !== params.key || id === undefined || resultSum === undefined || id !== recordId(resultSum, body)) return undefined;
+  const lines = splitLines(body, 3);
+  const [inputsText, keysText, summaryText] = lines;
+  if (inputsText === undefined || keysText === undefined || summaryText === undefined) return undefined;
   let inputs: StoredInput[];
   try {
     // The writer escapes every non-ASCII character: one-byte text decodes and parses fastest.
@@ -276,25 +302,16 @@ export function readLastScan(params: { dir: string; key: string }): LastScan | u
       try {
         const keys = (JSON.parse(keysText.toString('latin1')) as StoredKey[]).map(([ruleId, path, severity, confidence]) => ({ ruleId, path, severity, confidence }));
         const { diagnostics, stats } = JSON.parse(summaryText.toString('latin1')) as Pick<ScanResult, 'diagnostics' | 'stats'>;
-        let findings: Finding[] | undefined;
-        let facts: ScanFacts | undefined;
-        let project: ProjectFacts | undefined;
+        let result: RecordedResult | null | undefined;
         return {
           id,
           keys,
           diagnostics,
           stats,
-          get findings(): Finding[] {
-            findings ??= JSON.parse(findingsText.toString('latin1')) as Finding[];
-            return findings;
-          },
-          get facts(): ScanFacts {
-            facts ??= JSON.parse(factsText.toString('latin1')) as ScanFacts;
-            return facts;
-          },
-          get project(): ProjectFacts {
-            project ??= deserialize(Buffer.from(projectText.toString('latin1'), 'base64')) as ProjectFacts;
-            return project;
+          result() {
+            // Read once: a second call gets the same answer even if a new pair was written since.
+            if (result === undefined) result = readRecordedResult(files.result, params.key, resultSum) ?? null;
+            return result ?? undefined;
           },
         };
       } catch {
@@ -302,6 +319,57 @@ export function readLastScan(params: { dir: string; key: string }): LastScan | u
       }
     },
   };
+}
+
+/** The result file of a record whose header names `resultSum`; undefined when missing, damaged or another scan's. */
+function readRecordedResult(file: string, key: string, resultSum: string): RecordedResult | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const newline = bytes.indexOf(0x0a);
+  const header = bytes.subarray(0, Math.max(newline, 0)).toString('latin1').split(' ');
+  const body = bytes.subarray(newline + 1);
+  // The checksum in the header first: a result of another scan is told without hashing it.
+  if (newline < 0 || header[0] !== 'ftbot-result' || header[1] !== String(FORMAT) || header[2] !== key || header[3] !== resultSum || sha256(body) !== resultSum) return undefined;
+  const [findingsText, factsText, projectText] = splitLines(body, 3);
+  if (findingsText === undefined || factsText === undefined || projectText === undefined) return undefined;
+  let findings: Finding[];
+  try {
+    // Parsed now (the findings are what the result is read for), so a bad line rejects the pair.
+    findings = JSON.parse(findingsText.toString('latin1')) as Finding[];
+    if (!Array.isArray(findings)) return undefined;
+  } catch {
+    return undefined;
+  }
+  let facts: ScanFacts | undefined;
+  let project: ProjectFacts | undefined;
+  return {
+    findings,
+    // The checksum matched: these were written by the same writer, and decode.
+    get facts(): ScanFacts {
+      facts ??= JSON.parse(factsText.toString('latin1')) as ScanFacts;
+      return facts;
+    },
+    get project(): ProjectFacts {
+      project ??= v8().deserialize(Buffer.from(projectText.toString('latin1'), 'base64')) as ProjectFacts;
+      return project;
+    },
+  };
+}
+
+/** The first `count` lines of `body` (fewer when it has fewer). */
+function splitLines(body: Buffer, count: number): Buffer[] {
+  const lines: Buffer[] = [];
+  for (let at = 0; lines.length < count; ) {
+    const end = body.indexOf(0x0a, at);
+    lines.push(body.subarray(at, end < 0 ? body.length : end));
+    if (end < 0) break;
+    at = end + 1;
+  }
+  return lines;
 }
 
 /**
@@ -312,31 +380,35 @@ export function readLastScan(params: { dir: string; key: string }): LastScan | u
  */
 export function saveLastScan(params: { dir: string; key: string; inputs: readonly ScanInput[]; sources: number; result: ScanResult; startedAt: number }): { problem?: string; id?: string } {
   const { dir, key, inputs, result, startedAt } = params;
-  const { folder, file } = lastScanFile(dir, key);
+  const files = lastScanFiles(dir, key);
+  const remove = (): void => {
+    // The record first: without it the result is never read.
+    rmSync(files.record, { force: true });
+    rmSync(files.result, { force: true });
+  };
   try {
     // The per-file entries' rule (git's "racily clean"): a stat taken too close to a change is not trusted.
     const trusted = inputs.every((f) => f.mtimeMs < startedAt - RACY_MS);
     if (!trusted || result.diagnostics.some((d) => transientKinds.has(d.kind))) {
-      rmSync(file, { force: true });
+      remove();
       return {};
     }
     // A replay scans nothing: every source's results come from the cache.
     const stats = { files: result.stats.files, bytes: result.stats.bytes, parsedFiles: 0, parsedBytes: 0, ...(params.sources > 0 ? { cachedFiles: params.sources } : {}) };
-    const lines = [
-      asciiJson(inputs.map(storedInput)),
-      asciiJson(result.findings.map(storedKey)),
-      asciiJson({ diagnostics: result.diagnostics, stats }),
-      asciiJson(result.findings),
-      asciiJson(result.facts),
-      serialize(result.project).toString('base64'),
-    ];
-    const body = lines.join('\n');
-    if (body.length > MAX_FILE_BYTES) return {};
-    const id = sha256(body);
-    writeAtomically(folder, file, `ftbot-last ${FORMAT} ${key} ${id}\n${body}`);
+    const record = [asciiJson(inputs.map(storedInput)), asciiJson(result.findings.map(storedKey)), asciiJson({ diagnostics: result.diagnostics, stats })].join('\n');
+    const recorded = [asciiJson(result.findings), asciiJson(result.facts), v8().serialize(result.project).toString('base64')].join('\n');
+    if (record.length + recorded.length > MAX_FILE_BYTES) {
+      remove();
+      return {};
+    }
+    const resultSum = sha256(recorded);
+    const id = recordId(resultSum, record);
+    // The result first, then the record that names it: a reader never takes a record whose result is not there yet.
+    writeAtomically(files.folder, files.result, `ftbot-result ${FORMAT} ${key} ${resultSum}\n${recorded}`);
+    writeAtomically(files.folder, files.record, `ftbot-last ${FORMAT} ${key} ${id} ${resultSum}\n${record}`);
     return { id };
   } catch (error) {
-    rmSync(file, { force: true });
+    remove();
     return { problem: `could not write the cache in ${dir}: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
@@ -365,7 +437,7 @@ export function readRenderedFindings(params: { dir: string; key: string; id: str
 /** Keeps `bytes` as the rendered findings of `id` (replacing those of any other). Returns a problem to show, or undefined. */
 export function saveRenderedFindings(params: { dir: string; key: string; id: string; bytes: Uint8Array }): string | undefined {
   const { dir, key, id, bytes } = params;
-  const { folder } = lastScanFile(dir, key);
+  const { folder } = lastScanFiles(dir, key);
   try {
     if (bytes.length > MAX_FILE_BYTES) return undefined;
     writeAtomically(folder, renderedFindingsFile(dir, key), Buffer.concat([Buffer.from(`ftbot-report ${FORMAT} ${key} ${id} ${sha256(bytes)}\n`, 'latin1'), bytes]));
@@ -485,8 +557,9 @@ function pruneOldFiles(folder: string, current: string): void {
   const hour = 3_600_000;
   const stale = files.filter((f) => f.temp && f.mtimeMs < Date.now() - hour);
   const old = files.filter((f) => !f.temp && f.path !== current).slice(MAX_FILES - 1);
-  // A rule set's last complete scan and its rendered findings go with its cache file.
-  for (const f of [...stale, ...old]) for (const path of f.temp ? [f.path] : [f.path, f.path.replace(/\.json$/, '.last'), f.path.replace(/\.json$/, '.report')]) rmSync(path, { force: true });
+  // A rule set's last complete scan (record and result) and its rendered findings go with its cache file.
+  const companions = ['.last', '.result', '.report'];
+  for (const f of [...stale, ...old]) for (const path of f.temp ? [f.path] : [f.path, ...companions.map((ext) => f.path.replace(/\.json$/, ext))]) rmSync(path, { force: true });
 }
 
 let stamp: string | undefined;
@@ -528,6 +601,14 @@ function listModules(dir: string): string[] {
     // An unreadable package folder only makes the stamp coarser.
   }
   return out.sort();
+}
+
+/**
+ * Node's `v8` module, loaded when first needed: only a scan that records a result or reads its
+ * project facts needs it, and loading it costs a few milliseconds a replayed scan need not pay.
+ */
+function v8(): typeof V8 {
+  return process.getBuiltinModule('node:v8');
 }
 
 function sha256(text: string | Uint8Array): string {

@@ -23,6 +23,7 @@ import {
   saveRenderedFindings,
   settingsKey,
   type FindingKey,
+  type RecordedResult,
   type ScanCacheStore,
   type ScanInput,
 } from './scan-cache.js';
@@ -99,6 +100,12 @@ export async function scanDirectory(params: {
   threads?: number;
   /** Sources to scan below this many bytes stay on one thread (default `MIN_PARALLEL_BYTES`; tests lower it). */
   minParallelBytes?: number;
+  /**
+   * The caller prints the rendered findings the cache keeps (`renderedFindings`) when there are
+   * some, and reads `findings`, `facts` and `project` only when there are none: a replayed scan
+   * then reads them first, and leaves the recorded result unread when they are there.
+   */
+  printsRenderedFindings?: boolean;
 }): Promise<DirectoryScan> {
   // `process.hrtime` rather than `performance.now()`, which loads eleven modules of Node's own.
   const started = process.hrtime.bigint();
@@ -127,7 +134,8 @@ export async function scanDirectory(params: {
   const walkedAll = walkFiles({ cwd, roots: paths, exclude: [], python: true });
   if (walkedAll.missing.length > 0) return empty(walkedAll.missing, []);
   const cythonPython = cythonPythonFiles(walkedAll.files);
-  const walked = { files: walkedAll.files.filter((f) => classifyPath(f.path) !== undefined || cythonPython.has(f.path)) };
+  // The walk lists only files `classifyPath` knows, and `.py` files: only those are classified again.
+  const walked = { files: walkedAll.files.filter((f) => !f.path.endsWith('.py') || classifyPath(f.path) !== undefined || cythonPython.has(f.path)) };
   const kindOf = (path: string): FileKind | undefined => (cythonPython.has(path) ? { type: 'source', language: 'cython' } : classifyPath(path));
   /** The language a file's path does not tell: a `.py` that Cython compiles. */
   const marked = (path: string): { language?: 'cython' } => (cythonPython.has(path) ? { language: 'cython' } : {});
@@ -147,9 +155,18 @@ export async function scanDirectory(params: {
     return settings;
   };
   const dirs = new Set<string>([resolve(cwd)]);
-  for (const f of walked.files) for (let d = dirname(f.absolute); !dirs.has(d); d = dirname(d)) {
-    dirs.add(d);
-    if (dirname(d) === d) break;
+  // Files come grouped by directory: a file in the same directory as the one before is skipped
+  // by comparing the prefix (no `dirname` per file), and each new directory's parents are walked once.
+  let lastDir = '';
+  for (const f of walked.files) {
+    const cut = f.absolute.lastIndexOf(sep);
+    if (cut > 0 && cut === lastDir.length && f.absolute.startsWith(lastDir)) continue;
+    const dir = dirname(f.absolute);
+    lastDir = dir;
+    for (let d = dir; !dirs.has(d); d = dirname(d)) {
+      dirs.add(d);
+      if (dirname(d) === d) break;
+    }
   }
   const layerOf = new Map<string, ConfigLayer | undefined>();
   for (const d of dirs) {
@@ -233,27 +250,40 @@ export async function scanDirectory(params: {
     const replayed = last.replay(inputsOf(files));
     if (replayed !== undefined) {
       const { absoluteOf, read } = readerOf(files);
-      // The findings are decoded only when read: a report kept rendered for them needs none.
       const dropped = droppedFindings(replayed.keys, absoluteOf);
-      let findings: Finding[] | undefined;
       const rendered = renderedFindings(replayed.id, dropped);
-      return {
-        get findings() {
-          findings ??= without(replayed.findings, dropped);
-          return findings;
-        },
-        findingCount: replayed.keys.length - dropped.length,
-        diagnostics: [...diagnostics, ...replayed.diagnostics],
-        stats: replayed.stats,
-        get project() {
-          return replayed.project;
-        },
-        get facts() {
-          return replayed.facts;
-        },
-        ...finished(read),
-        ...(rendered === undefined ? {} : { renderedFindings: rendered }),
-      };
+      // A caller that prints the rendered findings needs nothing else of the result when they are
+      // kept: the record's result file is then not even read. Otherwise it is read now, so that a
+      // missing, damaged or mismatched one (a torn pair) falls back to a scan below.
+      const kept = params.printsRenderedFindings === true ? rendered?.get() : undefined;
+      const result = kept === undefined ? replayed.result() : undefined;
+      if (kept !== undefined || result !== undefined) {
+        const recorded = (): RecordedResult => {
+          const found = result ?? replayed.result();
+          // Only a caller that said it prints the kept findings, then asks for the result, gets
+          // here, and only if the file changed under it since the record was read.
+          if (found === undefined) throw new Error(`the scan cache in ${params.cacheDir ?? ''} changed during the scan: run it again`);
+          return found;
+        };
+        let findings: Finding[] | undefined;
+        return {
+          get findings() {
+            findings ??= without(recorded().findings, dropped);
+            return findings;
+          },
+          findingCount: replayed.keys.length - dropped.length,
+          diagnostics: [...diagnostics, ...replayed.diagnostics],
+          stats: replayed.stats,
+          get project() {
+            return recorded().project;
+          },
+          get facts() {
+            return recorded().facts;
+          },
+          ...finished(read),
+          ...(rendered === undefined ? {} : { renderedFindings: kept === undefined ? rendered : { get: () => kept, set: rendered.set } }),
+        };
+      }
     }
   }
   // The rules, the engine, the parser and the worker pool load only when something is scanned.

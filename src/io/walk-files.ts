@@ -86,10 +86,18 @@ export function walkFiles(params: {
     entries.sort((a, b) => (a.name < b.name ? -1 : 1));
     // `dir` is normal (resolved, then extended here): plain concatenation is `join` without its cost.
     const prefix = dir.endsWith(sep) ? dir : dir + sep;
+    // Nothing to match (no ignore file met, no exclusion, not below an ignored directory): the usual
+    // case for most of a tree, where each entry is only told apart as a directory or a file.
+    const plain = scoped.length === 0 && !onlyTracked && excludeMatcher === undefined && isExcluded === undefined;
     for (const entry of entries) {
       const abs = prefix + entry.name;
       const isDir = entry.isDirectory();
       if (isDir && skippedDirectories.has(entry.name)) continue;
+      if (plain) {
+        if (isDir) visit(abs, scoped, index, false);
+        else if (entry.isFile()) add(abs);
+        continue;
+      }
       const gitIgnored = isIgnored(abs, isDir, scoped, true);
       // Whether the index tracks a path matters only where git's ignore sources hide it (or its directory).
       const tracked = (gitIgnored || onlyTracked) && isTracked(index?.get(), abs, isDir);
@@ -105,10 +113,15 @@ export function walkFiles(params: {
     }
   };
 
+  // One directory root lists each file once: only overlapping roots need the paths remembered.
+  const overlapping = roots.length > 1;
   const add = (abs: string): void => {
     const rel = toRelative(abs);
-    if (seen.has(rel) || (classifyPath(rel) === undefined && !(python && rel.endsWith('.py')))) return;
-    seen.add(rel);
+    if (classifyPath(rel) === undefined && !(python && rel.endsWith('.py'))) return;
+    if (overlapping) {
+      if (seen.has(rel)) return;
+      seen.add(rel);
+    }
     let stat;
     try {
       stat = statSync(abs);
@@ -155,9 +168,12 @@ function relativeTo(base: string): (abs: string) => string {
 /** The ignore files of one directory (`names`: its entries), plus `.git/info/exclude` when it is a repository root. */
 function ignoresIn(dir: string, names: ReadonlySet<string>): ScopedIgnore[] {
   const out: ScopedIgnore[] = [];
+  // Paths are joined only for names listed: most directories hold no ignore file.
   const paths = ignoreFileNames.filter((n) => names.has(n)).map((n) => join(dir, n));
-  const exclude = join(dir, '.git', 'info', 'exclude');
-  if (names.has('.git') && existsSync(exclude)) paths.unshift(exclude);
+  if (names.has('.git')) {
+    const exclude = join(dir, '.git', 'info', 'exclude');
+    if (existsSync(exclude)) paths.unshift(exclude);
+  }
   for (const path of paths) {
     try {
       out.push({ matcher: ignore().add(readFileSync(path, 'utf8')), toRelative: relativeTo(dir), git: !path.endsWith(`${sep}.ignore`) });

@@ -74,7 +74,7 @@ describe('ftbot scan and the scan cache', () => {
   it('warns once on stderr about a damaged cache file, scans everything again and repairs it', async () => {
     const root = project();
     const cold = await runScan(root, [], { env: {} });
-    const folder = join(root, '.ftbot_cache', 'v3');
+    const folder = join(root, '.ftbot_cache', 'v4');
     for (const name of readdirSync(folder)) writeFileSync(join(folder, name), 'not a cache');
     const damaged = await runScan(root, ['--verbose'], { env: {} });
     expect(damaged.stderr).toMatch(/^ftbot: warning: the scan cache .* is damaged: ignored it, scanning every file again and rewriting it$/m);
@@ -136,7 +136,7 @@ describe('ftbot scan --format json and the rendered findings it keeps', () => {
     walk(root);
   };
   const reportFile = (root: string): string | undefined => {
-    const folder = join(root, '.ftbot_cache', 'v3');
+    const folder = join(root, '.ftbot_cache', 'v4');
     const name = existsSync(folder) ? readdirSync(folder).find((n) => n.endsWith('.report')) : undefined;
     return name === undefined ? undefined : join(folder, name);
   };
@@ -214,6 +214,49 @@ describe('ftbot scan --format json and the rendered findings it keeps', () => {
       expect(untimed(await expectSameAsUncached(root, args)), name).toBe(now);
       previous = now;
     }
+  });
+
+  it('prints a kept report without the recorded result, and never a report or result of another scan', async () => {
+    // The pyproject claims free-threading support the module contradicts: FT034, found only with it in the scan.
+    const claims = '[project]\nname = "x"\nclassifiers = ["Programming Language :: Python :: Free Threading :: 2 - Beta"]\n';
+    const root = projects.create({ 'src/a.c': mod('a'), 'src/slots.c': slots, 'pyproject.toml': claims });
+    age(root);
+    const findingsOf = (report: string): unknown => (JSON.parse(report) as { findings: unknown }).findings;
+    // One cache folder for a scan of the tree and one of src/ alone: the same key, so each writes over the other's files.
+    const cache = join(root, 'shared-cache');
+    const scanOf = async (path: string): Promise<string> => {
+      const cached = await runScan(root, ['--format', 'json', '--cache-dir', cache, path], { env: {} });
+      const uncached = await runScan(root, ['--format', 'json', '--no-cache', path], { env: {} });
+      expect(untimed(cached.stdout)).toBe(untimed(uncached.stdout));
+      return untimed(cached.stdout);
+    };
+    const whole = await scanOf('.');
+    await scanOf('.');
+    const folder = join(cache, 'v4');
+    const named = (ext: string): string => join(folder, readdirSync(folder).find((n) => n.endsWith(ext)) ?? '');
+    const [record, result, report] = [named('.last'), named('.result'), named('.report')];
+    const kept = new Map([record, result, report].map((f) => [f, readFileSync(f)]));
+    // The kept report answers alone: the result file is not needed, not even read.
+    rmSync(result);
+    expect(await scanOf('.')).toBe(whole);
+    expect(existsSync(result)).toBe(false);
+    const onlySrc = await scanOf('src');
+    expect(findingsOf(onlySrc)).not.toEqual(findingsOf(whole));
+    expect(whole).toContain('"FT034"');
+    // The tree's record and report with src/'s result (two scans at once): the report is the tree's own.
+    writeFileSync(record, kept.get(record) ?? '');
+    writeFileSync(report, kept.get(report) ?? '');
+    expect(await scanOf('.')).toBe(whole);
+    // Without the report, the mismatched result is refused: the tree is scanned, not src/'s findings printed.
+    await scanOf('src');
+    writeFileSync(record, kept.get(record) ?? '');
+    rmSync(report);
+    expect(await scanOf('.')).toBe(whole);
+    // And the text report, which reads the findings, refuses it too.
+    await scanOf('src');
+    writeFileSync(record, kept.get(record) ?? '');
+    const text = await runScan(root, ['--cache-dir', cache, '--no-code-frame', '.'], { env: {} });
+    expect(text.stdout).toBe((await runScan(root, ['--no-cache', '--no-code-frame', '.'], { env: {} })).stdout);
   });
 
   it('ignores a damaged or foreign file of rendered findings and renders them again', async () => {

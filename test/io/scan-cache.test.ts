@@ -265,7 +265,7 @@ describe('the scan cache', () => {
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toContain('\n*\n');
     expect(readFileSync(join(dir, 'CACHEDIR.TAG'), 'utf8').startsWith('Signature: 8a477f597d28d172789f06886806bc55')).toBe(true);
     expect(cacheFiles(dir)).toHaveLength(8);
-    expect(readdirSync(join(dir, 'v3')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(join(dir, 'v4')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
   it('keeps only the entries of the latest scan first when over its entry limit', () => {
@@ -305,7 +305,7 @@ describe('the last complete scan', () => {
     await scan(root, dir);
     return root;
   }
-  const lastFiles = (dir: string): string[] => readdirSync(join(dir, 'v3')).filter((n) => n.endsWith('.last'));
+  const lastFiles = (dir: string): string[] => readdirSync(join(dir, 'v4')).filter((n) => n.endsWith('.last'));
 
   it('replays the whole result when no file changed: no file read, no rule run, the same findings and facts', async () => {
     const dir = cacheDir();
@@ -380,12 +380,49 @@ describe('the last complete scan', () => {
     expect(lastFiles(dir)).toEqual([]);
   });
 
+  it('rejects a record paired with another scan\'s result (two scans at once, or one killed between its renames), a missing or a damaged result', async () => {
+    const dir = cacheDir();
+    const root = await scannedProject(dir);
+    const whole = visible(await scan(root, undefined));
+    const [name = ''] = lastFiles(dir);
+    const record = join(dir, 'v4', name);
+    const result = record.replace(/\.last$/, '.result');
+    const wholeRecord = readFileSync(record);
+    const wholeResult = readFileSync(result);
+    // Same working directory and rules, so the same key: a scan of src/ alone records its own
+    // pair over the first (without pyproject.toml, it has no FT034).
+    const onlySrc = (): Promise<DirectoryScan> => scanDirectory({ cwd: root, paths: ['src'], override: () => structuredClone(defaultConfig), cacheDir: dir });
+    const srcScan = visible(await onlySrc());
+    expect(srcScan).not.toEqual(whole);
+    expect(readFileSync(result).equals(wholeResult)).toBe(false);
+    // The scan of the whole tree renamed its record last: its record, the other scan's result.
+    writeFileSync(record, wholeRecord);
+    expect(visible(await scan(root, dir))).toEqual(whole);
+    // That scan wrote a good pair again, which replays without the per-file entries.
+    for (const file of cacheFiles(dir)) rmSync(file);
+    expect(readFileSync(result).equals(wholeResult)).toBe(true);
+    expect(visible(await scan(root, dir))).toEqual(whole);
+    // The other way round: the src/ scan's record with the whole tree's result.
+    await onlySrc();
+    writeFileSync(result, wholeResult);
+    expect(visible(await onlySrc())).toEqual(srcScan);
+    // A missing result, and a damaged one (same length, so only the checksum tells).
+    await scan(root, dir);
+    for (const damage of [() => rmSync(result), () => writeFileSync(result, wholeResult.toString('latin1').replace('"FT034"', '"FT035"'), 'latin1')]) {
+      damage();
+      const again = await scan(root, dir);
+      expect(visible(again)).toEqual(whole);
+      expect(again.stats.cachedFiles).toBe(3);
+      expect(readFileSync(result).equals(wholeResult)).toBe(true);
+    }
+  });
+
   it('ignores a damaged record and scans from the per-file entries', async () => {
     const dir = cacheDir();
     const root = await scannedProject(dir);
     const expected = visible(await scan(root, undefined));
     const [name = ''] = lastFiles(dir);
-    const file = join(dir, 'v3', name);
+    const file = join(dir, 'v4', name);
     const text = readFileSync(file, 'latin1');
     for (const damaged of [text.slice(0, text.length / 2), text.replace('"FT034"', '"FT035"'), '']) {
       writeFileSync(file, damaged, 'latin1');
@@ -409,7 +446,7 @@ describe('resolveCacheDir', () => {
 });
 
 function cacheFiles(dir: string): string[] {
-  return readdirSync(join(dir, 'v3'))
+  return readdirSync(join(dir, 'v4'))
     .filter((n) => n.endsWith('.json'))
-    .map((n) => join(dir, 'v3', n));
+    .map((n) => join(dir, 'v4', n));
 }

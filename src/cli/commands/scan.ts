@@ -145,8 +145,10 @@ export const command: Command = {
     const unsafe = values['unsafe-fixes'] === true;
 
     let lastProgress = 0;
-    const onProgress = io.stderrIsTTY && !values.quiet
+    // Whether stderr is a terminal is asked only when there is progress to show (a replayed scan has none).
+    const onProgress = !values.quiet
       ? (done: number, total: number) => {
+          if (!io.stderrIsTTY) return;
           const now = Date.now();
           if (total >= 200 && (now - lastProgress > 100 || done === total)) {
             lastProgress = now;
@@ -164,6 +166,8 @@ export const command: Command = {
         ...(values.config === undefined ? {} : { configPath: values.config }),
         ...(onProgress === undefined ? {} : { onProgress }),
         ...(cacheDir === undefined ? {} : { cacheDir }),
+        // A JSON report prints the findings the cache keeps rendered, when it has them; --fix and --diff read the findings.
+        printsRenderedFindings: format === 'json' && values.fix !== true && values.diff !== true,
       });
     let scan = await runScan();
     if (scan.cacheWarning !== undefined && !values.quiet) io.stderr(`ftbot: warning: ${terminalSafe(scan.cacheWarning)}\n`);
