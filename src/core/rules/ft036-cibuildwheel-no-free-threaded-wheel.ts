@@ -1,4 +1,4 @@
-import { below, configOptIns, freeThreadedBuilds, misreadOptIns, optInVerdict, withFilePin } from '../build-files/cibuildwheel-versions.js';
+import { below, configOptIns, freeThreadedBuilds, leavesFreeThreadedOut, misreadOptIns, optInVerdict, withFilePin } from '../build-files/cibuildwheel-versions.js';
 import type { CibuildwheelConfig } from '../build-files/read-build-file.js';
 import { compareVersions, type Version } from '../build-files/requirements.js';
 import type { CibuildwheelRun } from '../build-files/workflow-jobs.js';
@@ -48,12 +48,6 @@ function appendToBuild(text: string, build: { values: string[]; start: number; e
   return { fix: { edits: [{ start: at, end: at, text: tags }] } };
 }
 
-/** True when a run leaves free-threaded wheels out on purpose: abi3 builds, or a `t` skip (FT030, FT031). */
-function skipsOnPurpose(jobId: string, run: CibuildwheelRun): boolean {
-  if (/abi3|limited/i.test(jobId) || [...run.env.values()].some((e) => e.values.some((x) => /abi3|limited.api/i.test(x)))) return true;
-  return (run.env.get('CIBW_SKIP')?.values ?? []).some((s) => /t-|t\*|\?t/.test(s));
-}
-
 /**
  * The `[tool.cibuildwheel]` block of a `pyproject.toml`, judged with the cibuildwheel releases the
  * workflows pin: one finding when no run builds a free-threaded wheel with it and no run opts in
@@ -69,7 +63,7 @@ function configGap(path: string, source: string, project: ProjectFacts): { start
   const optIns = configOptIns(config);
   if (runs.some(({ run }) => run.version !== undefined && optIns.some((o) => optInVerdict(o, run.version ?? [0, 0, 0], 'config') !== 'ok'))) return undefined;
   for (const { job, run } of runs) {
-    if (freeThreadedBuilds(run, config).length > 0 || skipsOnPurpose(job, run)) return undefined;
+    if (freeThreadedBuilds(run, config).length > 0 || leavesFreeThreadedOut(job, run)) return undefined;
     // A job's own opt-in is where its fix goes; so is its `CIBW_BUILD` once no opt-in is needed (3.1+).
     if (run.env.has('CIBW_ENABLE') || run.env.has('CIBW_FREE_THREADED_SUPPORT') || (run.env.has('CIBW_BUILD') && !below(run.version, v(3, 1)))) return undefined;
   }
@@ -149,7 +143,7 @@ export default defineRule({
       if (builders.length > 0 && sideJob(run.env.get('CIBW_BUILD')?.values)) continue;
       // A job that builds limited-API (abi3) wheels cannot make free-threaded ones (FT030's
       // business); one that skips free-threaded builds on purpose is FT031's.
-      if (skipsOnPurpose(job.id, run)) continue;
+      if (leavesFreeThreadedOut(job.id, run)) continue;
       // An opt-in the pinned release ignores or rejects is FT032's finding, with the right opt-in.
       if (misreadOptIns(run).length > 0) continue;
       const version = run.version;
