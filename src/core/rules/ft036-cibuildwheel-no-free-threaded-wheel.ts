@@ -167,16 +167,18 @@ export default defineRule({
       // A `CIBW_BUILD` that selects no free-threaded build even from a release that builds them by
       // default has to change whatever else is done: the finding reaches it.
       const binding = build !== undefined && freeThreadedBuilds({ ...run, version: v(3, 1), env: new Map([...run.env, ['CIBW_ENABLE', { values: ['cpython-freethreading'], start: 0, end: 0 }]]) }, config).length === 0;
+      // A selection the job's matrix spells out is the other edit, away from the pin: point at it.
+      const selection = binding && build?.matrixList !== undefined ? { related: [{ start: build.matrixList.start, message: 'The matrix list of `CIBW_BUILD` selectors, where the `t` builds go' }] } : {};
       if (below(version, v(2, 18, 1))) {
         // From the version pin (the upgrade) to the selection that must then name `t` builds.
         const start = Math.min(run.pinStart ?? run.start, run.start);
-        ctx.report({ start, end: binding && build !== undefined ? Math.max(start, build.end) : start, messageId: binding ? 'tooOldUnselected' : 'tooOld', symbol: job.id, data });
+        ctx.report({ start, end: binding && build !== undefined ? Math.max(start, build.end) : start, messageId: binding ? 'tooOldUnselected' : 'tooOld', symbol: job.id, data, ...selection });
       } else if (below(version, v(3, 1))) {
         // From the version pin (upgrading is one fix) to where the opt-in goes (the other): the
         // variable that holds it, the selection beside it, or else the end of the step's `env`.
         const at = run.env.get('CIBW_ENABLE') ?? build ?? { start: run.start, end: stepEnd(ctx.text, run) };
         const start = Math.min(run.pinStart ?? run.start, at.start);
-        ctx.report({ start, end: Math.max(start, at.end), messageId: binding ? 'notEnabledUnselected' : 'notEnabled', symbol: job.id, data });
+        ctx.report({ start, end: Math.max(start, at.end), messageId: binding ? 'notEnabledUnselected' : 'notEnabled', symbol: job.id, data, ...selection });
       } else if (build !== undefined) {
         // A selection spelled out in the job's matrix is edited there.
         ctx.report({
