@@ -155,7 +155,8 @@ export function leavesFreeThreadedOut(jobId: string, run: Pick<CibuildwheelRun, 
 /**
  * What makes a `[[tool.cibuildwheel.overrides]]` entry build or check limited-API (abi3) wheels,
  * with how sure that is; undefined when nothing does:
- * - abi3audit run on each wheel (`test-command` or `repair-wheel-command` with `{wheel}`): it
+ * - abi3audit run on each wheel (`test-command` or `repair-wheel-command` with `{wheel}`, not behind
+ *   a test of the wheel's name for `abi3`): it
  *   cannot audit a free-threaded wheel, which is never abi3; `--strict` then fails the build
  *   (`strict`), without it each such wheel gets an auditing error and no check (`lenient`);
  * - an `environment` variable named for the limited API or abi3 set to a true value
@@ -164,7 +165,10 @@ export function leavesFreeThreadedOut(jobId: string, run: Pick<CibuildwheelRun, 
  * `py_limited_api` wheel option) is not one: both leave free-threaded builds version-specific.
  */
 export function limitedApiOverride(override: CibuildwheelOverride): { quote: string; kind: 'strict' | 'lenient' | 'project' } | undefined {
-  const audit = /\babi3audit\b[^\n]*\{wheel\}/.exec(override.commands);
+  // A command that tests the wheel's name first (`case "$(basename {wheel})" in *-abi3-*) abi3audit …`)
+  // audits only the abi3 wheels.
+  const filtered = override.commands.replace(/abi3audit/g, '').includes('abi3');
+  const audit = filtered ? null : /\babi3audit\b[^\n]*\{wheel\}/.exec(override.commands);
   if (audit !== null && /\s(?:--strict|-S)(?=\s|$)/.test(audit[0])) return { quote: audit[0].trim(), kind: 'strict' };
   for (const [key, value] of Object.entries(override.environment)) {
     if (/LIMITED_API|ABI3/i.test(key) && truthy(value)) return { quote: `${key} = "${value}"`, kind: 'project' };

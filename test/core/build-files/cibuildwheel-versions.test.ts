@@ -89,11 +89,14 @@ describe('abi3 audits and limited-API overrides', () => {
         '[[tool.cibuildwheel.overrides]]',
         'select = "*"',
         'config-settings."wheel.py-api" = "cp311"',
+        '[[tool.cibuildwheel.overrides]]',
+        'select = "*linux_armv7l"',
+        `repair-wheel-command = ['case "$(basename {wheel})" in *"-abi3-"*) abi3audit --strict --report {wheel};; esac']`,
       ].join('\n'),
     ).cibuildwheel;
     expect(config?.skip).toEqual(['cp39-*_armv7l']);
     expect(config?.archs).toEqual(['x86_64', 'armv7l']);
-    expect(config?.overrides.map((o) => limitedApiOverride(o)?.kind)).toEqual(['strict', 'project', undefined]);
+    expect(config?.overrides.map((o) => limitedApiOverride(o)?.kind)).toEqual(['strict', 'project', undefined, undefined]);
     if (config === undefined) return;
     expect(selectedFreeThreaded(['*linux_armv7l'], ['3.14t'], config, [])).toEqual(['cp314t-manylinux_armv7l', 'cp314t-musllinux_armv7l']);
     expect(selectedFreeThreaded(['cp312-*'], ['3.14t'], config, [])).toEqual([]);
