@@ -132,8 +132,8 @@ export default defineRule({
       abi3: 'The build targets the limited API (abi3), which free-threaded CPython 3.13 and 3.14 cannot build or load',
       pyo3: 'Every maturin build turns on PyO3\'s `abi3` feature, which free-threaded CPython 3.13 and 3.14 do not support',
       macro: '`Py_LIMITED_API` is defined for every build, free-threaded ones included, although this script turns the limited API off for them elsewhere',
-      audit: 'abi3audit checks every wheel the `{{job}}` job builds, but its free-threaded wheels ({{tags}}) are never abi3: {{outcome}}',
-      auditLater: 'abi3audit checks every wheel the `{{job}}` job builds, and the free-threaded wheels it is to build are never abi3: {{outcome}}',
+      audit: '`abi3audit` checks every wheel the `{{job}}` job builds, but its free-threaded wheels ({{tags}}) are never abi3: {{outcome}}',
+      auditLater: '`abi3audit` checks every wheel the `{{job}}` job builds, and the free-threaded wheels it is to build are never abi3: {{outcome}}',
       override: 'A cibuildwheel override builds or audits limited-API (abi3) wheels (`{{reason}}`) on platforms whose free-threaded builds are not skipped ({{builds}}), which are never abi3',
     },
     help: {
