@@ -26,6 +26,15 @@ function span(fixture: string): Array<[number, number | undefined, string]> {
 }
 
 describe('FT036 spans', () => {
+  it('points from an unselected matrix selection to the matrix list, where the t builds go', () => {
+    const text = readFileSync(join(FIXTURES, 'not-enabled-matrix-selection', WORKFLOW), 'utf8');
+    const result = scanFiles({ files: [{ path: WORKFLOW, text }], grammars, rules: rules.filter((r) => r.meta.id === 'FT036'), config: { maxFileSize: 5_000_000, minSeverity: 'info' } });
+    const [finding, ...rest] = result.findings;
+    expect(rest).toEqual([]);
+    expect([finding?.line, finding?.endLine]).toEqual([14, 16]);
+    expect(finding?.related?.map((r) => [r.line, r.message])).toEqual([[7, 'The matrix list of `CIBW_BUILD` selectors, where the `t` builds go']]);
+  });
+
   it('runs from an old pin to a CIBW_BUILD that selects no free-threaded build', () => {
     const [finding, ...rest] = span('too-old-selection');
     expect(rest).toEqual([]);

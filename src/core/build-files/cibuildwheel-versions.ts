@@ -1,3 +1,4 @@
+import type { CibuildwheelOverride } from './pyproject.js';
 import type { BuildFileFacts, CibuildwheelConfig } from './read-build-file.js';
 import { compareVersions, type Version } from './requirements.js';
 import type { CibuildwheelRun } from './workflow-jobs.js';
@@ -134,5 +135,80 @@ export function configOptIns(config: Pick<CibuildwheelConfig, 'enable' | 'freeTh
   const out: OptIn[] = [];
   if (config.freeThreadedSupport) out.push('legacy');
   if (config.enable.includes('cpython-freethreading')) out.push('enable');
+  return out;
+}
+
+/** True for `CIBW_SKIP` / `skip` selectors that leave free-threaded builds out (`*t-*`, `cp31?t-*`, `*t*`). */
+export function skipsFreeThreaded(selectors: readonly string[]): boolean {
+  return selectors.some((s) => /t-|t\*|\?t/.test(s));
+}
+
+/**
+ * True when a run leaves free-threaded wheels out on purpose: a job that builds abi3 (limited-API)
+ * wheels by its name or its `CIBW_*` values, or one whose `CIBW_SKIP` skips `t` builds.
+ */
+export function leavesFreeThreadedOut(jobId: string, run: Pick<CibuildwheelRun, 'env'>): boolean {
+  if (/abi3|limited/i.test(jobId) || [...run.env.values()].some((e) => e.values.some((x) => /abi3|limited.api/i.test(x)))) return true;
+  return skipsFreeThreaded(run.env.get('CIBW_SKIP')?.values ?? []);
+}
+
+/**
+ * What makes a `[[tool.cibuildwheel.overrides]]` entry build or check limited-API (abi3) wheels,
+ * with how sure that is; undefined when nothing does:
+ * - abi3audit run on each wheel (`test-command` or `repair-wheel-command` with `{wheel}`, not behind
+ *   a test of the wheel's name for `abi3`): it
+ *   cannot audit a free-threaded wheel, which is never abi3; `--strict` then fails the build
+ *   (`strict`), without it each such wheel gets an auditing error and no check (`lenient`);
+ * - an `environment` variable named for the limited API or abi3 set to a true value
+ *   (`LXML_LIMITED_API = "true"`): the project's build script decides what it does (`project`).
+ * A build back-end's own abi3 setting (scikit-build-core's `wheel.py-api`, setuptools'
+ * `py_limited_api` wheel option) is not one: both leave free-threaded builds version-specific.
+ */
+export function limitedApiOverride(override: CibuildwheelOverride): { quote: string; kind: 'strict' | 'lenient' | 'project' } | undefined {
+  // A command that tests the wheel's name first (`case "$(basename {wheel})" in *-abi3-*) abi3audit …`)
+  // audits only the abi3 wheels.
+  const filtered = override.commands.replace(/abi3audit/g, '').includes('abi3');
+  const audit = filtered ? null : /\babi3audit\b[^\n]*\{wheel\}/.exec(override.commands);
+  if (audit !== null && /\s(?:--strict|-S)(?=\s|$)/.test(audit[0])) return { quote: audit[0].trim(), kind: 'strict' };
+  for (const [key, value] of Object.entries(override.environment)) {
+    if (/LIMITED_API|ABI3/i.test(key) && truthy(value)) return { quote: `${key} = "${value}"`, kind: 'project' };
+  }
+  return audit === null ? undefined : { quote: audit[0].trim(), kind: 'lenient' };
+}
+
+/** The platform tags of the builds cibuildwheel knows, for matching selectors (`*linux_armv7l`). */
+const allPlatforms = [
+  ...['x86_64', 'i686', 'aarch64', 'ppc64le', 's390x', 'armv7l', 'riscv64'].flatMap((arch) => [`manylinux_${arch}`, `musllinux_${arch}`]),
+  'win_amd64',
+  'win32',
+  'win_arm64',
+  'macosx_x86_64',
+  'macosx_arm64',
+  'macosx_universal2',
+];
+
+/** Architectures built without being asked for (`archs = "auto"` on the usual runners). */
+const nativeArchs = /(?:x86_64|i686|aarch64|amd64|win32|arm64|universal2)$/;
+
+/**
+ * The free-threaded build identifiers (`cp314t-manylinux_armv7l`) that `select` matches among
+ * those a project builds: `tags` (`3.14t`) on every platform its `build` and `skip` allow, where
+ * the architecture is native to a runner or asked for (`archs`, `CIBW_ARCHS*`).
+ */
+export function selectedFreeThreaded(select: readonly string[], tags: readonly string[], config: Pick<CibuildwheelConfig, 'build' | 'skip' | 'archs'>, requestedArchs: readonly string[]): string[] {
+  const archs = [...config.archs, ...requestedArchs].map((a) => a.toLowerCase());
+  const out: string[] = [];
+  for (const tag of tags) {
+    const cp = `cp${tag.replace('.', '').replace(/t$/, '')}t`;
+    for (const platform of allPlatforms) {
+      const id = `${cp}-${platform}`;
+      if (!select.some((s) => matchGlob(s, id))) continue;
+      if (config.build !== undefined && config.build.length > 0 && !config.build.some((s) => matchGlob(s, id))) continue;
+      if (config.skip.some((s) => matchGlob(s, id))) continue;
+      const arch = platform.replace(/^(?:many|musl)linux_|^win_|^macosx_/, '');
+      if (!nativeArchs.test(platform) && !archs.some((a) => a === 'all' || a === arch)) continue;
+      out.push(id);
+    }
+  }
   return out;
 }

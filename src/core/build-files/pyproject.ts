@@ -11,7 +11,20 @@ export type CibuildwheelSettings = {
   enable: string[];
   /** `free-threaded-support = true` (cibuildwheel 2.18.1–2.x). */
   freeThreadedSupport: boolean;
+  /** `skip` selectors. */
+  skip: string[];
+  /** `archs` values of the table and of its `linux`, `macos` and `windows` tables. */
+  archs: string[];
+  /** `[[tool.cibuildwheel.overrides]]` entries, in file order (see `CibuildwheelOverride`). */
+  overrides: CibuildwheelOverride[];
 };
+
+/**
+ * One `[[tool.cibuildwheel.overrides]]` entry, as far as it decides how the builds it selects are
+ * made: its `select` selectors, `environment` and `config-settings` as strings, and the commands
+ * it runs (`before-build`, `test-command`, `repair-wheel-command`, …) joined.
+ */
+export type CibuildwheelOverride = { select: string[]; environment: Record<string, string>; configSettings: Record<string, string>; commands: string };
 
 /**
  * What ftbot reads from one `pyproject.toml`, typed. Every consumer (project facts for the rules,
@@ -68,11 +81,39 @@ function fileList(entry: unknown): string[] {
   return list.filter((f): f is string => typeof f === 'string');
 }
 
+/** A selector option (`build`, `skip`, `select`, `archs`): one string of space-separated words or a list. */
+function selectors(value: unknown): string[] {
+  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
+  return Array.isArray(value) ? value.map(String).flatMap((s) => s.split(/\s+/)).filter(Boolean) : [];
+}
+
+/** A table of strings (`environment`, `config-settings`) with every value as text; a list value is joined. */
+function stringTable(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(asRecord(value) ?? {})) out[key] = Array.isArray(v) ? v.map(String).join(' ') : String(v);
+  return out;
+}
+
+const overrideCommands = ['before-all', 'before-build', 'test-command', 'before-test', 'repair-wheel-command'];
+
+function overridesOf(value: unknown): CibuildwheelOverride[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry) => {
+    const o = asRecord(entry);
+    if (o === undefined) return [];
+    const commands = overrideCommands.map((key) => o[key]).flatMap((c) => (typeof c === 'string' ? [c] : Array.isArray(c) ? c.map(String) : [])).join('\n');
+    return [{ select: selectors(o.select), environment: stringTable(o.environment), configSettings: stringTable(o['config-settings']), commands }];
+  });
+}
+
 function cibuildwheelOf(cibw: Record<string, unknown>): CibuildwheelSettings {
   const { build, enable } = cibw;
   const settings: CibuildwheelSettings = {
     enable: typeof enable === 'string' ? enable.split(/\s+/) : Array.isArray(enable) ? enable.map(String) : [],
     freeThreadedSupport: cibw['free-threaded-support'] === true,
+    skip: selectors(cibw.skip),
+    archs: [cibw, cibw.linux, cibw.macos, cibw.windows].flatMap((t) => selectors(asRecord(t)?.archs)),
+    overrides: overridesOf(cibw.overrides),
   };
   if (typeof build === 'string') settings.build = build.split(/\s+/).filter(Boolean);
   else if (Array.isArray(build)) settings.build = build.map(String);

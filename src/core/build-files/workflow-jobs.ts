@@ -51,7 +51,27 @@ export type WorkflowJob = {
   mentionsFreeThreaded: boolean;
   /** The free-threaded versions its text names, outside comments: `3.13t` for `python3.13t` or `cp313t`. */
   freeThreadedVersions: string[];
+  /** `run:` steps that audit every wheel of a folder with abi3audit (see `wheelAudits`). */
+  abi3Audits: Array<{ start: number; end: number }>;
 };
+
+/**
+ * The abi3audit command lines of a step's source that take every wheel of a folder
+ * (`abi3audit --strict ./wheelhouse/*.whl`), not only the abi3 ones (`./wheelhouse/*abi3*.whl`):
+ * each line's offsets. `pip install abi3audit` is not an audit.
+ */
+function wheelAudits(source: string, offset: number): Array<{ start: number; end: number }> {
+  const out: Array<{ start: number; end: number }> = [];
+  for (const m of withoutComments(source).matchAll(/\babi3audit(?![\w-])[^\n;&|]*/g)) {
+    const before = source.slice(source.lastIndexOf('\n', m.index) + 1, m.index);
+    // A package name in an install command (`pip install -U abi3audit && abi3audit …`).
+    if (/\binstall(?:\s+[^\s;&|]+)*\s+$/.test(before)) continue;
+    const wheels = m[0].split(/\s+/).map((w) => w.replace(/["']+$/, '')).filter((w) => w.endsWith('.whl'));
+    if (!wheels.some((w) => w.includes('*') && !/abi3/.test(w.slice(w.lastIndexOf('/') + 1)))) continue;
+    out.push({ start: offset + m.index, end: offset + m.index + m[0].trimEnd().length });
+  }
+  return out;
+}
 
 export type WorkflowFacts = { jobs: WorkflowJob[]; error?: string };
 
@@ -211,7 +231,7 @@ export function readWorkflow(text: string): WorkflowFacts {
     const matrix = get(get(job, 'strategy'), 'matrix');
     const steps = get(job, 'steps');
     const jobText = withoutComments(text.slice(start, end));
-    const entry: WorkflowJob = { id, start, end, cibuildwheel: [], maturin: [], mentionsFreeThreaded: freeThreadedMention.test(jobText), freeThreadedVersions: freeThreadedVersions(jobText) };
+    const entry: WorkflowJob = { id, start, end, cibuildwheel: [], maturin: [], mentionsFreeThreaded: freeThreadedMention.test(jobText), freeThreadedVersions: freeThreadedVersions(jobText), abi3Audits: [] };
     if (isSeq(steps)) {
       let installStart: number | undefined;
       for (const step of steps.items) {
@@ -223,6 +243,7 @@ export function readWorkflow(text: string): WorkflowFacts {
         const run = toPlain(get(step, 'run'));
         const stepStart = startOf(step) ?? start;
         const stepEnd = (step as YamlNode | null)?.range?.[1] ?? stepStart;
+        if (typeof run === 'string' && run.includes('abi3audit')) entry.abi3Audits.push(...wheelAudits(text.slice(stepStart, stepEnd), stepStart));
         let versionText: string | undefined;
         let pinStart: number | undefined;
         // For a range, the newest release it allows (what pip installs).

@@ -1,4 +1,4 @@
-import { below, configOptIns, freeThreadedBuilds, misreadOptIns, optInVerdict, withFilePin } from '../build-files/cibuildwheel-versions.js';
+import { below, configOptIns, freeThreadedBuilds, leavesFreeThreadedOut, misreadOptIns, optInVerdict, withFilePin } from '../build-files/cibuildwheel-versions.js';
 import type { CibuildwheelConfig } from '../build-files/read-build-file.js';
 import { compareVersions, type Version } from '../build-files/requirements.js';
 import type { CibuildwheelRun } from '../build-files/workflow-jobs.js';
@@ -48,12 +48,6 @@ function appendToBuild(text: string, build: { values: string[]; start: number; e
   return { fix: { edits: [{ start: at, end: at, text: tags }] } };
 }
 
-/** True when a run leaves free-threaded wheels out on purpose: abi3 builds, or a `t` skip (FT030, FT031). */
-function skipsOnPurpose(jobId: string, run: CibuildwheelRun): boolean {
-  if (/abi3|limited/i.test(jobId) || [...run.env.values()].some((e) => e.values.some((x) => /abi3|limited.api/i.test(x)))) return true;
-  return (run.env.get('CIBW_SKIP')?.values ?? []).some((s) => /t-|t\*|\?t/.test(s));
-}
-
 /**
  * The `[tool.cibuildwheel]` block of a `pyproject.toml`, judged with the cibuildwheel releases the
  * workflows pin: one finding when no run builds a free-threaded wheel with it and no run opts in
@@ -69,7 +63,7 @@ function configGap(path: string, source: string, project: ProjectFacts): { start
   const optIns = configOptIns(config);
   if (runs.some(({ run }) => run.version !== undefined && optIns.some((o) => optInVerdict(o, run.version ?? [0, 0, 0], 'config') !== 'ok'))) return undefined;
   for (const { job, run } of runs) {
-    if (freeThreadedBuilds(run, config).length > 0 || skipsOnPurpose(job, run)) return undefined;
+    if (freeThreadedBuilds(run, config).length > 0 || leavesFreeThreadedOut(job, run)) return undefined;
     // A job's own opt-in is where its fix goes; so is its `CIBW_BUILD` once no opt-in is needed (3.1+).
     if (run.env.has('CIBW_ENABLE') || run.env.has('CIBW_FREE_THREADED_SUPPORT') || (run.env.has('CIBW_BUILD') && !below(run.version, v(3, 1)))) return undefined;
   }
@@ -149,7 +143,7 @@ export default defineRule({
       if (builders.length > 0 && sideJob(run.env.get('CIBW_BUILD')?.values)) continue;
       // A job that builds limited-API (abi3) wheels cannot make free-threaded ones (FT030's
       // business); one that skips free-threaded builds on purpose is FT031's.
-      if (skipsOnPurpose(job.id, run)) continue;
+      if (leavesFreeThreadedOut(job.id, run)) continue;
       // An opt-in the pinned release ignores or rejects is FT032's finding, with the right opt-in.
       if (misreadOptIns(run).length > 0) continue;
       const version = run.version;
@@ -173,16 +167,18 @@ export default defineRule({
       // A `CIBW_BUILD` that selects no free-threaded build even from a release that builds them by
       // default has to change whatever else is done: the finding reaches it.
       const binding = build !== undefined && freeThreadedBuilds({ ...run, version: v(3, 1), env: new Map([...run.env, ['CIBW_ENABLE', { values: ['cpython-freethreading'], start: 0, end: 0 }]]) }, config).length === 0;
+      // A selection the job's matrix spells out is the other edit, away from the pin: point at it.
+      const selection = binding && build?.matrixList !== undefined ? { related: [{ start: build.matrixList.start, message: 'The matrix list of `CIBW_BUILD` selectors, where the `t` builds go' }] } : {};
       if (below(version, v(2, 18, 1))) {
         // From the version pin (the upgrade) to the selection that must then name `t` builds.
         const start = Math.min(run.pinStart ?? run.start, run.start);
-        ctx.report({ start, end: binding && build !== undefined ? Math.max(start, build.end) : start, messageId: binding ? 'tooOldUnselected' : 'tooOld', symbol: job.id, data });
+        ctx.report({ start, end: binding && build !== undefined ? Math.max(start, build.end) : start, messageId: binding ? 'tooOldUnselected' : 'tooOld', symbol: job.id, data, ...selection });
       } else if (below(version, v(3, 1))) {
         // From the version pin (upgrading is one fix) to where the opt-in goes (the other): the
         // variable that holds it, the selection beside it, or else the end of the step's `env`.
         const at = run.env.get('CIBW_ENABLE') ?? build ?? { start: run.start, end: stepEnd(ctx.text, run) };
         const start = Math.min(run.pinStart ?? run.start, at.start);
-        ctx.report({ start, end: Math.max(start, at.end), messageId: binding ? 'notEnabledUnselected' : 'notEnabled', symbol: job.id, data });
+        ctx.report({ start, end: Math.max(start, at.end), messageId: binding ? 'notEnabledUnselected' : 'notEnabled', symbol: job.id, data, ...selection });
       } else if (build !== undefined) {
         // A selection spelled out in the job's matrix is edited there.
         ctx.report({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { freeThreadedBuilds, misreadOptIns, optInVerdict, rightOptIn } from '../../../src/core/build-files/cibuildwheel-versions.js';
+import { freeThreadedBuilds, limitedApiOverride, misreadOptIns, optInVerdict, rightOptIn, selectedFreeThreaded } from '../../../src/core/build-files/cibuildwheel-versions.js';
+import { readPyproject } from '../../../src/core/build-files/pyproject.js';
 import { readWorkflow } from '../../../src/core/build-files/workflow-jobs.js';
 import type { Version } from '../../../src/core/build-files/requirements.js';
 
@@ -55,5 +56,52 @@ describe('the release a workflow job runs', () => {
   it('leaves a commit pin without a comment unpinned', () => {
     const text = 'on: push\njobs:\n  w:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: pypa/cibuildwheel@9e4e50bd76b3190f55304387e333f6234823ea9b\n';
     expect(readWorkflow(text).jobs[0]?.cibuildwheel[0]?.version).toBeUndefined();
+  });
+});
+
+describe('abi3 audits and limited-API overrides', () => {
+  const job = (run: string): string => `on: push\njobs:\n  w:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: pypa/cibuildwheel@v3.2.1\n      - run: ${run}\n`;
+  const audits = (run: string): string[] => {
+    const text = job(run);
+    return (readWorkflow(text).jobs[0]?.abi3Audits ?? []).map((a) => text.slice(a.start, a.end));
+  };
+
+  it('finds abi3audit over every wheel of a folder, not over the abi3 ones or in an install command', () => {
+    expect(audits('"pip install abi3audit && abi3audit --strict ./wheelhouse/*.whl"')).toEqual(['abi3audit --strict ./wheelhouse/*.whl"']);
+    expect(audits('pip install -U abi3audit')).toEqual([]);
+    expect(audits('abi3audit --strict wheelhouse/*abi3*.whl')).toEqual([]);
+    expect(audits('abi3audit --strict dist/spam-1.0-cp39-abi3-manylinux_2_17_x86_64.whl')).toEqual([]);
+  });
+
+  it('reads overrides and tells what makes them limited-API builds', () => {
+    const config = readPyproject(
+      [
+        '[tool.cibuildwheel]',
+        'skip = ["cp39-*_armv7l"]',
+        '[tool.cibuildwheel.linux]',
+        'archs = ["x86_64", "armv7l"]',
+        '[[tool.cibuildwheel.overrides]]',
+        'select = "*linux_armv7l"',
+        'test-command = ["abi3audit --strict {wheel}"]',
+        '[[tool.cibuildwheel.overrides]]',
+        'select = "cp312-*"',
+        'environment.SPAM_LIMITED_API = "true"',
+        '[[tool.cibuildwheel.overrides]]',
+        'select = "*"',
+        'config-settings."wheel.py-api" = "cp311"',
+        '[[tool.cibuildwheel.overrides]]',
+        'select = "*linux_armv7l"',
+        `repair-wheel-command = ['case "$(basename {wheel})" in *"-abi3-"*) abi3audit --strict --report {wheel};; esac']`,
+      ].join('\n'),
+    ).cibuildwheel;
+    expect(config?.skip).toEqual(['cp39-*_armv7l']);
+    expect(config?.archs).toEqual(['x86_64', 'armv7l']);
+    expect(config?.overrides.map((o) => limitedApiOverride(o)?.kind)).toEqual(['strict', 'project', undefined, undefined]);
+    if (config === undefined) return;
+    expect(selectedFreeThreaded(['*linux_armv7l'], ['3.14t'], config, [])).toEqual(['cp314t-manylinux_armv7l', 'cp314t-musllinux_armv7l']);
+    expect(selectedFreeThreaded(['cp312-*'], ['3.14t'], config, [])).toEqual([]);
+    // Not asked for by `archs`: never built.
+    expect(selectedFreeThreaded(['*linux_s390x'], ['3.14t'], config, [])).toEqual([]);
+    expect(selectedFreeThreaded(['*linux_s390x'], ['3.14t'], config, ['s390x'])).toEqual(['cp314t-manylinux_s390x', 'cp314t-musllinux_s390x']);
   });
 });

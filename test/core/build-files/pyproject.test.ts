@@ -57,7 +57,7 @@ describe('readPyproject', () => {
       setuptoolsDynamic: { dependencies: [], optional: [{ group: 'docs', files: ['docs/requirements.txt'] }] },
       buildRequires: ['setuptools>=70', 'Cython>=3.1'],
       buildScripts: [],
-      cibuildwheel: { build: ['cp313t-*', 'cp314t-*'], enable: ['cpython-freethreading'], freeThreadedSupport: false },
+      cibuildwheel: { build: ['cp313t-*', 'cp314t-*'], enable: ['cpython-freethreading'], freeThreadedSupport: false, skip: [], archs: [], overrides: [] },
       ftbot: { select: ['FT0'] },
     });
   });
