@@ -20,6 +20,8 @@ export type SharedWriteReport = {
   /** `low` when no entry point in this file reaches the function but other files can call it. */
   confidence: 'medium' | 'low';
   related: RelatedOffset[];
+  /** Other variables filled under the same lazy-init check, whose own reports this one stands for. */
+  companions?: string[];
 };
 
 export type SharedReadReport = { variable: SharedVariable; path: string; function: string; at: number; end: number; writer: string; related: RelatedOffset[] };
