@@ -1,5 +1,6 @@
 import { cFileModel, forEachName, matchBrace, matchParen, splitTopLevel, type CFileModel, type EntryReason, type FunctionInfo, type SharedVariable } from './c-model.js';
 import { inRanges } from './gil-ranges.js';
+import { noteHandoff, unlockedCallSites } from './field-callers.js';
 import { lockTimeline } from './locks.js';
 
 /** What kind of unprotected write a report is, most specific first. */
@@ -401,6 +402,8 @@ function fieldWrites(model: CFileModel, regions: Region[]): FieldWriteReport[] {
   const { clean, text } = model;
   const objectParams = new Map<string, { names: Set<string>; reason: EntryReason }>();
   const queue: string[] = [];
+  // Where each helper is handed the object, by helper: the callers a lock could go into.
+  const handedAt = new Map<string, Array<{ at: number; caller: string }>>();
   for (const region of regions) {
     const fn = region.fn;
     if (fn === undefined || region.reason === undefined || region.reason.entry !== fn.name) continue;
@@ -428,6 +431,7 @@ function fieldWrites(model: CFileModel, regions: Region[]): FieldWriteReport[] {
       args.forEach((arg, index) => {
         const param = callee.params[index];
         if (param === undefined || !info.names.has(arg)) return;
+        noteHandoff(handedAt, callee.name, name, fn.bodyStart + m.index);
         const existing = objectParams.get(callee.name);
         if (existing === undefined) {
           objectParams.set(callee.name, { names: new Set([param]), reason: { entry: info.reason.entry, via: info.reason.via } });
@@ -465,6 +469,7 @@ function fieldWrites(model: CFileModel, regions: Region[]): FieldWriteReport[] {
       else if (related.length < 4) related.push({ at, message: `\`${path}\` also written here` });
     }
     if (first === undefined) continue;
+    related.push(...unlockedCallSites(model, name, handedAt));
     reports.push({ path: first.path, fields, function: name, at: first.at, end: first.end, reason: info.reason, related });
   }
   return reports.sort((a, b) => a.at - b.at);
