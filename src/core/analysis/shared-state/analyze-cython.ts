@@ -1,6 +1,5 @@
 import type { FieldWriteReport, RelatedOffset, SharedReadReport, SharedStateAnalysis, SharedWriteReport, WriteKind } from './analyze-c.js';
 import { blankText } from './blank-text.js';
-import type { SharedVariable } from './c-model.js';
 import { cythonModuleVariables } from './cython-declarations.js';
 import { collapseSubscripts, endsSignature, globalNames, lineWrites, linePrefixes, pointerFieldName } from './cython-line-scans.js';
 
