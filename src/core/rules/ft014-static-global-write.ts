@@ -51,6 +51,7 @@ export default defineRule({
     messages: {
       write: 'Shared {{kind}} `{{path}}` is written in `{{function}}` without a lock; {{reach}}',
       lazyInit: 'Lazily initialised {{kind}} `{{path}}` in `{{function}}`: two threads can both see it unset and fill it; {{reach}}',
+      lazyInitGroup: 'Lazily initialised {{kind}} `{{path}}` in `{{function}}`, with {{companions}} filled under the same check: two threads can both see it unset and fill them; {{reach}}',
       counter: 'Read-modify-write of {{kind}} `{{path}}` in `{{function}}` loses updates when threads race; {{reach}}',
       freeList: 'Free list or cache `{{path}}` is pushed or popped in `{{function}}` without a lock; {{reach}}',
       declared: 'Shared {{kind}} `{{name}}` is written without a lock in {{writers}}; the fix usually changes this declaration',
@@ -58,6 +59,7 @@ export default defineRule({
     help: {
       write: 'Move `{{name}}` into module state guarded by a `PyMutex`, make it atomic or thread-local, or fill it only during module init',
       lazyInit: 'Fill `{{name}}` during module init, or guard the check and the store with one `PyMutex` (or a once-flag)',
+      lazyInitGroup: 'Fill `{{name}}` and the variables filled with it during module init, or run the whole initialisation once (a once-flag, or one `PyMutex` around the check and every store)',
       counter: 'Make `{{name}}` atomic (`_Py_atomic_add_*`, `std::atomic`, `_Atomic`) or update it under a `PyMutex`',
       freeList: 'Guard `{{name}}` with a `PyMutex`, make it thread-local, or disable it under `#ifdef Py_GIL_DISABLED`',
       declared: 'Move `{{name}}` into module state guarded by a `PyMutex`, make it atomic or thread-local, or compile it out under `#ifdef Py_GIL_DISABLED`',
@@ -91,13 +93,16 @@ export default defineRule({
             ? `Python reaches it through ${w.reason.via}`
             : `Python reaches it from \`${w.reason.entry}\` (${w.reason.via})`;
       const kind = kindLabel[w.variable.kind];
+      const companions = w.companions ?? [];
+      const shown = companions.slice(0, 3).map((n) => `\`${n}\``);
+      const named = companions.length > 3 ? `${shown.join(', ')} and ${companions.length - 3} more` : shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown.at(-1) ?? ''}` : (shown[0] ?? '');
       ctx.report({
         start: w.at,
         end: w.end,
-        messageId: w.kind,
+        messageId: companions.length > 0 ? 'lazyInitGroup' : w.kind,
         symbol: w.function,
         confidence: w.confidence,
-        data: { kind, path: w.path, name: w.variable.name, function: w.function, reach },
+        data: { kind, path: w.path, name: w.variable.name, function: w.function, reach, companions: named },
         related: w.related.map((r) => ({ start: r.at, message: r.message })),
       });
     }

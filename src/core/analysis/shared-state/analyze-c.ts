@@ -1,5 +1,6 @@
 import { cFileModel, forEachName, matchBrace, matchParen, splitTopLevel, type CFileModel, type EntryReason, type FunctionInfo, type SharedVariable } from './c-model.js';
 import { inRanges } from './gil-ranges.js';
+import { noteHandoff, unlockedCallSites, type Handoff } from './field-callers.js';
 import { lockTimeline } from './locks.js';
 
 /** What kind of unprotected write a report is, most specific first. */
@@ -20,6 +21,8 @@ export type SharedWriteReport = {
   /** `low` when no entry point in this file reaches the function but other files can call it. */
   confidence: 'medium' | 'low';
   related: RelatedOffset[];
+  /** Other variables filled under the same lazy-init check, whose own reports this one stands for. */
+  companions?: string[];
 };
 
 export type SharedReadReport = { variable: SharedVariable; path: string; function: string; at: number; end: number; writer: string; related: RelatedOffset[] };
@@ -399,6 +402,8 @@ function fieldWrites(model: CFileModel, regions: Region[]): FieldWriteReport[] {
   const { clean, text } = model;
   const objectParams = new Map<string, { names: Set<string>; reason: EntryReason }>();
   const queue: string[] = [];
+  // Where each helper is handed the object, by helper: the callers a lock could go into.
+  const handedAt = new Map<string, Handoff[]>();
   for (const region of regions) {
     const fn = region.fn;
     if (fn === undefined || region.reason === undefined || region.reason.entry !== fn.name) continue;
@@ -426,6 +431,7 @@ function fieldWrites(model: CFileModel, regions: Region[]): FieldWriteReport[] {
       args.forEach((arg, index) => {
         const param = callee.params[index];
         if (param === undefined || !info.names.has(arg)) return;
+        noteHandoff(handedAt, callee.name, { caller: name, at: fn.bodyStart + m.index, param });
         const existing = objectParams.get(callee.name);
         if (existing === undefined) {
           objectParams.set(callee.name, { names: new Set([param]), reason: { entry: info.reason.entry, via: info.reason.via } });
@@ -447,6 +453,7 @@ function fieldWrites(model: CFileModel, regions: Region[]): FieldWriteReport[] {
     const fields: string[] = [];
     let first: { at: number; end: number; path: string } | undefined;
     const related: RelatedOffset[] = [];
+    const writtenThrough = new Set<string>();
     for (const m of body.matchAll(/(?<![\w.>])([A-Za-z_]\w*)\s*->\s*([A-Za-z_]\w*)/g)) {
       const obj = m[1] ?? '';
       if (!info.names.has(obj) || fn.staticLocals.has(obj)) continue;
@@ -455,6 +462,7 @@ function fieldWrites(model: CFileModel, regions: Region[]): FieldWriteReport[] {
       const access = classifyAccess(clean, at, obj);
       if (access.write === undefined || access.write === 'address') continue;
       if (held(at)) continue;
+      writtenThrough.add(obj);
       const field = m[2] ?? '';
       if (fields.includes(field)) continue;
       fields.push(field);
@@ -463,6 +471,7 @@ function fieldWrites(model: CFileModel, regions: Region[]): FieldWriteReport[] {
       else if (related.length < 4) related.push({ at, message: `\`${path}\` also written here` });
     }
     if (first === undefined) continue;
+    related.push(...unlockedCallSites(model, name, handedAt.get(name) ?? [], writtenThrough));
     reports.push({ path: first.path, fields, function: name, at: first.at, end: first.end, reason: info.reason, related });
   }
   return reports.sort((a, b) => a.at - b.at);

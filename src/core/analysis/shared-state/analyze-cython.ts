@@ -1,6 +1,6 @@
 import type { FieldWriteReport, RelatedOffset, SharedReadReport, SharedStateAnalysis, SharedWriteReport, WriteKind } from './analyze-c.js';
 import { blankText } from './blank-text.js';
-import type { SharedVariable } from './c-model.js';
+import { cythonModuleVariables } from './cython-declarations.js';
 import { collapseSubscripts, endsSignature, globalNames, lineWrites, linePrefixes, pointerFieldName } from './cython-line-scans.js';
 
 type Line = { start: number; end: number; indent: number; code: string };
@@ -38,18 +38,8 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
     if (code.trim() !== '') lines.push({ start: from, end: from + raw.length, indent, code });
     from += raw.length + 1;
   }
-  // Module-level names: `cdef int counter = 0`, `cdef dict registry = {}`, `_cache = {}`.
-  const shared = new Map<string, SharedVariable>();
-  for (const line of lines) {
-    if (line.indent !== 0) continue;
-    // The type is words split by blanks, so a run of blanks has one split (a line of spaces stays linear).
-    const cdef = /^cdef\s+(?!class\b|extern\b|struct\b|enum\b|union\b|inline\b|const\b|readonly\b|public\s+(?:class|api)\b|packed\b|ctypedef\b|fused\b|cppclass\b)([\w.*[\]]+(?:\s+[\w.*[\]]+)*?)\s+\**([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*(?:=|$)/.exec(line.code);
-    const container = /^([A-Za-z_]\w*)\s*(?::\s*\w+\s*)?=\s*(\{|\[|dict\(|list\(|set\(|collections\.|OrderedDict\(|defaultdict\(|WeakValueDictionary\()/.exec(line.code);
-    const name = cdef?.[2] ?? container?.[1];
-    if (name === undefined || /\(/.test(cdef?.[1] ?? '')) continue;
-    if (cdef !== null && /\(\s*$|\)\s*:?$/.test(line.code)) continue;
-    shared.set(name, { name, at: line.start + line.code.indexOf(name), kind: 'global' });
-  }
+  // Module-level names: `cdef int counter = 0`, `cdef object _a, _b`, `cdef dict registry = {}`, `_cache = {}`.
+  const shared = cythonModuleVariables(lines);
   const { functions, pointerFields } = readFunctions(lines);
   const writes: SharedWriteReport[] = [];
   const fields: FieldWriteReport[] = [];
@@ -75,7 +65,9 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
   }
   const pointerWriters = new Map<string, string[]>();
   const pointerReads: Array<{ fn: PyFunction; use: PointerUse }> = [];
-  const helperEntries = reachedHelpers(functions);
+  const { entries: helperEntries, calls: helperCalls } = reachedHelpers(functions);
+  // Writes made under a lazy-init check (`if _x is None:`), by report, with the check's line.
+  const underGuard = new Map<SharedWriteReport, { line: Line; name: string; fn: PyFunction }>();
   for (const fn of functions) {
     const helperOf = helperEntries.get(fn);
     if (fn.def === 'cdef' && fn.cls === undefined && helperOf === undefined) continue;
@@ -125,17 +117,21 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
         if (locked || reportedVars.has(base)) continue;
         reportedVars.add(base);
         const kind: WriteKind = freeListName.test(base) ? 'freeList' : rmw && members === '' ? 'counter' : lazyGuarded(fn, line, base) ? 'lazyInit' : 'write';
-        writes.push({
+        const entry = helperOf ?? fn;
+        const report: SharedWriteReport = {
           kind,
           variable,
           path,
           function: fn.name,
           at,
           end,
-          reason: { entry: helperOf?.name ?? fn.name, via: `a Python-callable \`${helperOf?.def ?? fn.def}\` function` },
+          reason: { entry: entry.name, via: entry.def === 'cdef' && entry.cls !== undefined ? `a \`cdef\` method of \`cdef class ${entry.cls}\`` : `a Python-callable \`${entry.def}\` function` },
           confidence: 'medium',
           related: [{ at: variable.at, message: `\`${base}\` declared here` }],
-        });
+        };
+        writes.push(report);
+        const guard = lazyGuardOf(fn, line, (n) => shared.has(n) && fn.globals.has(n));
+        if (guard !== undefined) underGuard.set(report, { ...guard, fn });
       }
     }
     fieldHits.sort((a, b) => a.at - b.at);
@@ -177,41 +173,73 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
       if (other.name === w.variable.name && other.fn !== w.function && w.related.length < 5) w.related.push({ at: other.at, message: `also written in \`${other.fn}\`` });
     }
   }
+  const grouped = groupLazyInits(writes, underGuard);
+  for (const w of grouped) {
+    const fn = functions.find((f) => f.name === w.function && f.start <= w.at && w.at <= f.end);
+    if (fn === undefined || w.related.length >= 12) continue;
+    for (const call of helperCalls.get(fn) ?? []) {
+      if (w.related.length >= 12) break;
+      w.related.push({ at: call.at, message: `\`${fn.name}\` called here from \`${call.caller}\` without a lock` });
+    }
+  }
   cachedText = text;
-  cachedResult = { writes, reads, fields };
+  cachedResult = { writes: grouped, reads, fields };
   return cachedResult;
 }
 
 /**
- * The module-level `cdef` functions that Python can run, each with the `def` / `cpdef` function
- * (or method) that first reaches it: called by name from one, or from a helper so reached, at a
- * place no lock covers. A `cdef` function only module-level code calls runs at import, like the
- * rest of the module's init, and is left out; so is one called only under a lock.
+ * The `cdef` functions that Python can run, each with the `def` / `cpdef` function (or method)
+ * that first reaches it, and the places each is called from: module-level ones called by name
+ * (`_store(n, c)`), `cdef` methods called on `self` from a method of their class
+ * (`self._typecheck(args)`), from an entry point or from a function so reached, at a place no
+ * lock covers. A module-level `cdef` function only module-level code calls runs at import, like
+ * the rest of the module's init, and is left out; so is one called only under a lock. A `cdef`
+ * method that no method of its class reaches keeps itself as its entry (its callers may be
+ * elsewhere).
  *
  * Worked example: `def register(n, c): _store(n, c)` and `cdef _store(n, c): _codecs[n] = c` →
- * `_store` reached from `register`; a `cdef init_codecs()` called only at module level is not.
+ * `_store` reached from `register`, called on the line of `_store(n, c)`; a `cdef init_codecs()`
+ * called only at module level is not.
  */
-function reachedHelpers(functions: PyFunction[]): Map<PyFunction, PyFunction> {
+function reachedHelpers(functions: PyFunction[]): { entries: Map<PyFunction, PyFunction>; calls: Map<PyFunction, Array<{ at: number; caller: string }>> } {
   const helpers = new Map<string, PyFunction>();
-  for (const fn of functions) if (fn.def === 'cdef' && fn.cls === undefined && !helpers.has(fn.name)) helpers.set(fn.name, fn);
-  const reached = new Map<PyFunction, PyFunction>();
-  if (helpers.size === 0) return reached;
-  const queue = functions.filter((fn) => !(fn.def === 'cdef' && fn.cls === undefined)).map((fn) => ({ fn, entry: fn }));
-  for (let i = 0; i < queue.length; i++) {
+  const methods = new Map<string, PyFunction>();
+  for (const fn of functions) {
+    if (fn.def !== 'cdef') continue;
+    if (fn.cls === undefined) {
+      if (!helpers.has(fn.name)) helpers.set(fn.name, fn);
+    } else if (!methods.has(`${fn.cls}.${fn.name}`)) methods.set(`${fn.cls}.${fn.name}`, fn);
+  }
+  const entries = new Map<PyFunction, PyFunction>();
+  const calls = new Map<PyFunction, Array<{ at: number; caller: string }>>();
+  if (helpers.size === 0 && methods.size === 0) return { entries, calls };
+  // `def` / `cpdef` functions first; then the `cdef` methods nothing here reaches, as their own entries.
+  const queue = functions.filter((fn) => fn.def !== 'cdef').map((fn) => ({ fn, entry: fn }));
+  let seededMethods = false;
+  for (let i = 0; i <= queue.length; i++) {
+    if (i === queue.length && !seededMethods) {
+      seededMethods = true;
+      for (const fn of methods.values()) if (!entries.has(fn)) queue.push({ fn, entry: fn });
+    }
     const item = queue[i];
     if (item === undefined || item.fn.lockedWhole) continue;
     const { fn, entry } = item;
     for (const line of fn.lines) {
       if (!line.code.includes('(')) continue;
-      for (const call of line.code.matchAll(/(?<![\w.])([A-Za-z_]\w*)\s*\(/g)) {
-        const helper = helpers.get(call[1] ?? '');
-        if (helper === undefined || helper === fn || reached.has(helper) || lockedAt(fn, line)) continue;
-        reached.set(helper, entry);
+      for (const call of line.code.matchAll(/(?<![\w.])(self\s*\.\s*)?([A-Za-z_]\w*)\s*\(/g)) {
+        const onSelf = call[1] !== undefined;
+        const helper = onSelf ? (fn.cls === undefined ? undefined : methods.get(`${fn.cls}.${call[2] ?? ''}`)) : helpers.get(call[2] ?? '');
+        if (helper === undefined || helper === fn || lockedAt(fn, line)) continue;
+        const sites = calls.get(helper) ?? [];
+        if (!sites.some((c) => c.caller === fn.name) && sites.length < 8) sites.push({ at: line.start + call.index + (call[1]?.length ?? 0), caller: fn.name });
+        calls.set(helper, sites);
+        if (entries.has(helper) || helper === entry) continue;
+        entries.set(helper, entry);
         queue.push({ fn: helper, entry });
       }
     }
   }
-  return reached;
+  return { entries, calls };
 }
 
 /**
@@ -337,6 +365,61 @@ function callLockedLines(fn: PyFunction): Set<Line> {
     callLocked.set(fn, out);
   }
   return out;
+}
+
+/** The condition of an `if` line when it tests one name for None / NULL / emptiness, with that name. */
+function guardedName(code: string): string | undefined {
+  const cond = (/^\s*if\s+(.+):\s*$/.exec(code)?.[1] ?? '').trim();
+  const m = /^(?:not\s+([A-Za-z_]\w*)|([A-Za-z_]\w*)\s+(?:is\s+None|==\s*NULL|is\s+NULL|==\s*0))$/.exec(cond);
+  return m === null ? undefined : (m[1] ?? m[2]);
+}
+
+/**
+ * The innermost enclosing `if` of `line` that tests a name `rebinds` accepts for None / NULL /
+ * emptiness (`if _ndindex is None:`), with that name: the check of a lazy initialisation.
+ */
+function lazyGuardOf(fn: PyFunction, line: Line, rebinds: (name: string) => boolean): { line: Line; name: string } | undefined {
+  for (let l = enclosing(fn, line); l !== undefined; l = enclosing(fn, l)) {
+    const name = guardedName(l.code);
+    if (name !== undefined && rebinds(name)) return { line: l, name };
+  }
+  return undefined;
+}
+
+/**
+ * One report per lazy initialisation: the writes a function makes under one check of a module
+ * variable it fills there (`if _ndindex is None:` … `_ndindex = …`, `_Integer = …`) are one
+ * race, two threads both seeing the variable unset. The write of the checked variable stays, as
+ * `lazyInit`, with the check and the other variables filled under it as related places; their own
+ * reports go. Checks whose variable is not filled under them are left as they are.
+ *
+ * Worked example: `if not _imported:` / `_bool = numpy.bool_` / `_imported = True` → one report
+ * at `_imported = True` (`lazyInit`), related: the check, and `_bool` filled at its line.
+ */
+function groupLazyInits(writes: SharedWriteReport[], underGuard: Map<SharedWriteReport, { line: Line; name: string; fn: PyFunction }>): SharedWriteReport[] {
+  const byGuard = new Map<Line, SharedWriteReport[]>();
+  for (const w of writes) {
+    const g = underGuard.get(w);
+    if (g === undefined) continue;
+    const list = byGuard.get(g.line) ?? [];
+    list.push(w);
+    byGuard.set(g.line, list);
+  }
+  const dropped = new Set<SharedWriteReport>();
+  for (const [line, list] of byGuard) {
+    const name = underGuard.get(list[0] as SharedWriteReport)?.name;
+    const primary = list.find((w) => w.variable.name === name);
+    if (primary === undefined || list.length < 2) continue;
+    primary.kind = 'lazyInit';
+    const others = list.filter((w) => w !== primary);
+    primary.companions = others.map((w) => w.variable.name);
+    primary.related.push({ at: line.start + line.indent, message: `\`${name ?? ''}\` checked here; the variables below are filled when it is unset` });
+    for (const w of others) {
+      dropped.add(w);
+      if (primary.related.length < 8) primary.related.push({ at: w.at, message: `\`${w.path}\` filled under the same check` });
+    }
+  }
+  return dropped.size === 0 ? writes : writes.filter((w) => !dropped.has(w));
 }
 
 /** True when an enclosing `if` of `line` tests `name` for None / NULL / emptiness. */
