@@ -22,6 +22,11 @@ export type CythonSite = {
    * sources cannot be read from the text (a variable): then every `.pyx` below that folder.
    */
   sources: string[];
+  /**
+   * The folder `sources` are relative to, when not the build file's own (a build module a
+   * `pyproject.toml` names runs from the pyproject's folder), with a trailing `/`.
+   */
+  root?: string;
   /** The one edit that declares support at this site, when it is local. */
   fix?: TextEdit;
   /**
@@ -367,7 +372,7 @@ export function folderOf(path: string): string {
  * matches one of its sources (by relative path, glob, or base name when the source has no folder).
  */
 export function siteCovers(site: CythonSite, pyxPath: string): boolean {
-  const folder = folderOf(site.path);
+  const folder = site.root ?? folderOf(site.path);
   if (!pyxPath.startsWith(folder)) return false;
   if (site.sources.length === 0) return true;
   const relative = pyxPath.slice(folder.length);

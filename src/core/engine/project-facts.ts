@@ -91,7 +91,7 @@ const cythonDirectiveInBuild = /freethreading_compatible['"]?\]?\s*[:=]\s*(True|
  *   collectProjectFacts(facts, 'Cargo.toml', 'cargo', '[dependencies]\npyo3 = "0.23"\n');
  *   facts.pyo3Version // → '0.23'
  */
-export function collectProjectFacts(facts: ProjectFacts, path: string, kind: BuildFileKind, text: string): Diagnostic[] {
+export function collectProjectFacts(facts: ProjectFacts, path: string, kind: BuildFileKind, text: string, buildRoot?: string): Diagnostic[] {
   if (cythonDirectiveInBuild.test(text) && (kind === 'setup-py' || kind === 'meson' || kind === 'pyproject' || kind === 'setup-cfg')) {
     facts.cythonDirectiveInBuild = true;
   }
@@ -102,6 +102,8 @@ export function collectProjectFacts(facts: ProjectFacts, path: string, kind: Bui
     if (/\b3\.1\d+t\b|freethreaded:\s*(true|\$\{\{)|\+freethreaded/.test(code) || (/\bdeadsnakes\/action@/.test(code) && /\bnogil:\s*(true|\$\{\{)/.test(code))) facts.ciTestsFreeThreaded = true;
   }
   const file = readBuildFile(path, kind, text);
+  // A build module a pyproject names runs from the pyproject's folder: its sources are named from there.
+  if (buildRoot !== undefined) for (const site of file.cythonSites) site.root = buildRoot;
   facts.buildFiles.set(path, file);
   if (file.parseError !== undefined) return [{ kind: 'parse-error', path, message: `invalid TOML: ${file.parseError}` }];
   if (file.pyo3Version !== undefined) facts.pyo3Version = file.pyo3Version;
