@@ -176,7 +176,7 @@ export function openScanCache(params: { dir: string; key: string; startedAt?: nu
 }
 
 /** A file the engine was handed, as the walk saw it (`language`: a `.py` that Cython compiles). */
-export type ScanInput = FileStat & { regular: boolean; language?: 'cython' };
+export type ScanInput = FileStat & { regular: boolean; language?: 'cython'; buildRoot?: string };
 
 /**
  * The last complete scan of one rule set: the files it was handed with their stats, and its

@@ -9,6 +9,7 @@ import { selectRules } from '../core/engine/select-rules.js';
 import { findCythonPythonModules, type BuildText } from '../core/build-files/cython-python-modules.js';
 import { readPyproject } from '../core/build-files/pyproject.js';
 import { classifyPath, type FileKind, type SourceLanguage } from '../core/languages.js';
+import { pyprojectBuildModules } from '../core/build-files/build-modules.js';
 import type { Logger } from '../core/ports.js';
 import { ruleTable } from '../core/rules/rule-table.js';
 import { generatorOf } from './detect-generated.js';
@@ -133,12 +134,20 @@ export async function scanDirectory(params: {
   // 1. Walk. `.py` files are listed only to find the ones Cython compiles (pure-Python mode).
   const walkedAll = walkFiles({ cwd, roots: paths, exclude: [], python: true });
   if (walkedAll.missing.length > 0) return empty(walkedAll.missing, []);
-  const cythonPython = cythonPythonFiles(walkedAll.files);
+  const buildModules = pyprojectBuildModuleFiles(walkedAll.files);
+  const cythonPython = cythonPythonFiles(walkedAll.files.filter((f) => !buildModules.has(f.path)));
   // The walk lists only files `classifyPath` knows, and `.py` files: only those are classified again.
-  const walked = { files: walkedAll.files.filter((f) => !f.path.endsWith('.py') || classifyPath(f.path) !== undefined || cythonPython.has(f.path)) };
-  const kindOf = (path: string): FileKind | undefined => (cythonPython.has(path) ? { type: 'source', language: 'cython' } : classifyPath(path));
-  /** The language a file's path does not tell: a `.py` that Cython compiles. */
-  const marked = (path: string): { language?: 'cython' } => (cythonPython.has(path) ? { language: 'cython' } : {});
+  const walked = {
+    files: walkedAll.files.filter((f) => !f.path.endsWith('.py') || classifyPath(f.path) !== undefined || cythonPython.has(f.path) || buildModules.has(f.path)),
+  };
+  const kindOf = (path: string): FileKind | undefined =>
+    cythonPython.has(path) ? { type: 'source', language: 'cython' } : buildModules.has(path) ? { type: 'build', kind: 'setup-py' } : classifyPath(path);
+  /** What a file's path does not tell: a `.py` that Cython compiles, or a build module a pyproject names. */
+  const marked = (path: string): { language?: 'cython'; buildRoot?: string } => {
+    if (cythonPython.has(path)) return { language: 'cython' };
+    const root = buildModules.get(path);
+    return root === undefined ? {} : { buildRoot: root };
+  };
 
   // 2. Configurations: one per project root met, plus the working directory's for the rule list.
   const discovery = createConfigDiscovery({ cwd, listed: (dir) => walkedAll.listings.get(dir), ...(params.configPath === undefined ? {} : { configPath: params.configPath }) });
@@ -495,6 +504,29 @@ function cythonPythonFiles(files: readonly WalkedFile[]): Set<string> {
     pxdPaths: files.filter((f) => f.path.endsWith('.pxd')).map((f) => f.path),
     textOf: (path) => text(byPath.get(path)),
   });
+}
+
+/**
+ * The Python modules a `pyproject.toml` names as part of its build (`pyprojectBuildModules`: an
+ * in-tree back-end, setuptools command classes) that exist, each with the pyproject's folder, where
+ * the build runs: they are read as setup.py files whose sources are relative to that folder.
+ */
+function pyprojectBuildModuleFiles(files: readonly WalkedFile[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  for (const f of files) {
+    if (classifyPath(f.path)?.type !== 'build' || !f.path.endsWith('pyproject.toml') || !f.regular || f.size > maxPythonProbe) continue;
+    const text = readRegularFile(f.absolute, maxPythonProbe);
+    if (text === undefined) continue;
+    const folder = f.path.slice(0, f.path.length - 'pyproject.toml'.length);
+    for (const module of pyprojectBuildModules(text)) {
+      const path = `${folder}${module}`;
+      const file = byPath.get(path);
+      // A module whose name already makes it a build file (`setup_helpers.py`) is read as it is.
+      if (file !== undefined && file.regular && classifyPath(path) === undefined) out.set(path, folder);
+    }
+  }
+  return out;
 }
 
 const cExtensions = ['.c', '.h', '.cc', '.cpp', '.cxx', '.hpp', '.hh', '.hxx'];

@@ -10,7 +10,7 @@ import { readRegularFile } from './read-regular-file.js';
 /** One part of a cold scan: every file of the scan (for the project facts), and the sources this part scans. */
 export type ScanPartInput = {
   /** Every file of the scan; `language` marks a `.py` Cython compiles (see `scan-directory.ts`). */
-  files: Array<{ path: string; absolute: string; size: number; language?: 'cython' }>;
+  files: Array<{ path: string; absolute: string; size: number; language?: 'cython'; buildRoot?: string }>;
   /** The sources this part scans; the others are skipped unread (build files and Cython modules are still read, for the project facts). */
   part: string[];
   ruleIds: string[];
@@ -50,7 +50,7 @@ export function runScanPart(input: ScanPartInput, grammars: Grammars): ScanPartR
   };
   const ids = new Set(input.ruleIds);
   const { stats } = scanFiles({
-    files: input.files.map((f) => ({ path: f.path, size: f.size, text: () => readRegularFile(f.absolute, input.config.maxFileSize), ...(f.language === undefined ? {} : { language: f.language }) })),
+    files: input.files.map((f) => ({ path: f.path, size: f.size, text: () => readRegularFile(f.absolute, input.config.maxFileSize), ...(f.language === undefined ? {} : { language: f.language }), ...(f.buildRoot === undefined ? {} : { buildRoot: f.buildRoot }) })),
     grammars,
     rules: allRules.filter((r) => ids.has(r.meta.id)),
     config: input.config,

@@ -22,6 +22,11 @@ export type CythonSite = {
    * sources cannot be read from the text (a variable): then every `.pyx` below that folder.
    */
   sources: string[];
+  /**
+   * The folder `sources` are relative to, when not the build file's own (a build module a
+   * `pyproject.toml` names runs from the pyproject's folder), with a trailing `/`.
+   */
+  root?: string;
   /** The one edit that declares support at this site, when it is local. */
   fix?: TextEdit;
   /**
@@ -272,6 +277,13 @@ export function setupPySites(path: string, text: string): CythonSite[] {
   return [site];
 }
 
+/** How many Meson `if` blocks are open at `at` (a line-start `if` opens one, `endif` closes it; comments skipped). */
+function mesonIfDepth(text: string, at: number): number {
+  let depth = 0;
+  for (const m of text.slice(0, at).matchAll(/^[ \t]*(if|endif)\b/gm)) depth = Math.max(0, depth + (m[1] === 'if' ? 1 : -1));
+  return depth;
+}
+
 /** meson.build: `extension_module(...)` calls with `.pyx` sources, and project-wide Cython arguments. */
 export function mesonSites(path: string, text: string): CythonSite[] {
   const sites: CythonSite[] = [];
@@ -282,7 +294,17 @@ export function mesonSites(path: string, text: string): CythonSite[] {
       const close = matchingParen(text, at + name.length - 1);
       if (close < 0) continue;
       const args = text.slice(at, close);
-      if (/cython/.test(args) && truthyDirective.test(args)) sites.push({ path, start: at, end: close + 1, via: `\`${name.slice(0, -1)}()\``, declares: true, setsDirectives: true, sources: [] });
+      const via = `\`${name.slice(0, -1)}()\``;
+      if (/cython/.test(args) && truthyDirective.test(args)) sites.push({ path, start: at, end: close + 1, via, declares: true, setsDirectives: true, sources: [] });
+      // Project-wide directives without this one (`add_project_arguments('-X',
+      // 'embedsignature=True', language: 'cython')`): every module of the project takes its
+      // directives here, so the fix goes here too.
+      // Arguments added only under an `if` (a coverage switch) are not the ordinary build's; one
+      // such site per file is enough.
+      else if (!sites.some((site) => !site.declares) && /\blanguage\s*:\s*(?:\[[^\]]*)?['"]cython['"]/.test(args) && /['"](?:-X|--directive)\b/.test(args) && mesonIfDepth(text, at) === 0) {
+        const open = at + name.length;
+        sites.push({ path, start: at, end: close + 1, via, declares: false, setsDirectives: true, sources: [], fix: { start: open, end: open, text: `'-X', 'freethreading_compatible=true', ` } });
+      }
     }
   }
   // A variable holding the arguments (`cython_args = ['-X', 'freethreading_compatible=true']`)
@@ -350,7 +372,7 @@ export function folderOf(path: string): string {
  * matches one of its sources (by relative path, glob, or base name when the source has no folder).
  */
 export function siteCovers(site: CythonSite, pyxPath: string): boolean {
-  const folder = folderOf(site.path);
+  const folder = site.root ?? folderOf(site.path);
   if (!pyxPath.startsWith(folder)) return false;
   if (site.sources.length === 0) return true;
   const relative = pyxPath.slice(folder.length);

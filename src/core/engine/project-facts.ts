@@ -91,13 +91,19 @@ const cythonDirectiveInBuild = /freethreading_compatible['"]?\]?\s*[:=]\s*(True|
  *   collectProjectFacts(facts, 'Cargo.toml', 'cargo', '[dependencies]\npyo3 = "0.23"\n');
  *   facts.pyo3Version // → '0.23'
  */
-export function collectProjectFacts(facts: ProjectFacts, path: string, kind: BuildFileKind, text: string): Diagnostic[] {
+export function collectProjectFacts(facts: ProjectFacts, path: string, kind: BuildFileKind, text: string, buildRoot?: string): Diagnostic[] {
   if (cythonDirectiveInBuild.test(text) && (kind === 'setup-py' || kind === 'meson' || kind === 'pyproject' || kind === 'setup-cfg')) {
     facts.cythonDirectiveInBuild = true;
   }
-  // `python-version: "3.14t"`, `- 3.13t`, `freethreaded: true`, `3.14+freethreaded`.
-  if (kind === 'workflow' && /\b3\.1\d+t\b|freethreaded:\s*(true|\$\{\{)|\+freethreaded/.test(withoutComments(text))) facts.ciTestsFreeThreaded = true;
+  // `python-version: "3.14t"`, `- 3.13t`, `freethreaded: true`, `3.14+freethreaded`, or
+  // deadsnakes/action's `nogil: true`, which installs the free-threaded build.
+  if (kind === 'workflow') {
+    const code = withoutComments(text);
+    if (/\b3\.1\d+t\b|freethreaded:\s*(true|\$\{\{)|\+freethreaded/.test(code) || (/\bdeadsnakes\/action@/.test(code) && /\bnogil:\s*(true|\$\{\{)/.test(code))) facts.ciTestsFreeThreaded = true;
+  }
   const file = readBuildFile(path, kind, text);
+  // A build module a pyproject names runs from the pyproject's folder: its sources are named from there.
+  if (buildRoot !== undefined) for (const site of file.cythonSites) site.root = buildRoot;
   facts.buildFiles.set(path, file);
   if (file.parseError !== undefined) return [{ kind: 'parse-error', path, message: `invalid TOML: ${file.parseError}` }];
   if (file.pyo3Version !== undefined) facts.pyo3Version = file.pyo3Version;

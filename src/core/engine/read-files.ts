@@ -53,7 +53,10 @@ export function readFiles(params: {
   const builds: ReadBuildFile[] = [];
   const sources: PendingSource[] = [];
   const preRead = new Map<string, string>();
-  const classified = files.map((file) => ({ file, kind: file.language === undefined ? classifyPath(file.path) : ({ type: 'source', language: file.language } as const) }));
+  const classified = files.map((file) => ({
+    file,
+    kind: file.language !== undefined ? ({ type: 'source', language: file.language } as const) : file.buildRoot !== undefined ? ({ type: 'build', kind: 'setup-py' } as const) : classifyPath(file.path),
+  }));
 
   // 1. Build files.
   for (const { file, kind } of classified) {
@@ -62,7 +65,7 @@ export function readFiles(params: {
     if (text === undefined) continue;
     stats.files++;
     stats.bytes += text.length;
-    diagnostics.push(...collectProjectFacts(project, file.path, kind.kind, text));
+    diagnostics.push(...collectProjectFacts(project, file.path, kind.kind, text, file.buildRoot));
     builds.push({ path: file.path, target: kind.kind, text });
   }
 

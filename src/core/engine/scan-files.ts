@@ -25,7 +25,17 @@ export type { CachedFile, FileCache } from './file-cache.js';
  * A file to scan. `text` may be a loader so large trees are read one file at a time. `language`,
  * when given, overrides the language the path implies (a `.py` file Cython compiles is `cython`).
  */
-export type ScanInput = { path: string; text: string | (() => string | undefined); size?: number; language?: SourceLanguage };
+export type ScanInput = {
+  path: string;
+  text: string | (() => string | undefined);
+  size?: number;
+  language?: SourceLanguage;
+  /**
+   * Marks a Python module the project's `pyproject.toml` names as part of its build (a custom
+   * `build_ext`): it is read as a setup.py whose Cython sources are relative to this folder.
+   */
+  buildRoot?: string;
+};
 
 export type ScanStats = {
   /** Files read (sources and build files). */

@@ -48,6 +48,11 @@ function gap(versions: readonly string[]): { versions: string[]; missing: string
 /** A matrix key that lists Python versions: `python-version`, `python`, `py`, `pyver`. */
 const pythonKey = /^(python|py)([-_]?(version|ver|versions))?$/i;
 
+/** A boolean input that turns a free-threaded build on: `true`, or an expression (`${{ matrix.ft }}`) that may be true for some entries. */
+function selects(input: unknown): boolean {
+  return input === true || (typeof input === 'string' && (input.includes('${{') || input.trim() === 'true'));
+}
+
 type Gap = { start: number; end: number; versions: string[]; missing: string; stale?: string };
 
 /**
@@ -69,11 +74,12 @@ function jobGap(job: unknown, text: string): Gap | undefined {
   };
   for (const step of steps.items) {
     const uses = toPlain(get(step, 'uses'));
-    if (typeof uses !== 'string' || !/^(actions\/setup-python|astral-sh\/setup-uv)@/.test(uses)) continue;
+    if (typeof uses !== 'string') continue;
+    // deadsnakes/action installs the free-threaded build of its `python-version` when `nogil` is on.
+    if (/^deadsnakes\/action@/.test(uses) && selects(toPlain(get(get(step, 'with'), 'nogil')))) return undefined;
+    if (!/^(actions\/setup-python|astral-sh\/setup-uv)@/.test(uses)) continue;
     const withNode = get(step, 'with');
-    const freethreaded = toPlain(get(withNode, 'freethreaded'));
-    // `true`, or an expression (`${{ matrix.ft }}`) that may be true for some entries.
-    if (freethreaded === true || (typeof freethreaded === 'string' && freethreaded.includes('${{'))) return undefined;
+    if (selects(toPlain(get(withNode, 'freethreaded')))) return undefined;
     const versionNode = get(withNode, 'python-version') as YamlNode | undefined;
     const raw = toPlain(versionNode);
     if (typeof raw !== 'string' && typeof raw !== 'number') continue;
