@@ -47,6 +47,7 @@ export interface Flag {
   /** The rule and message of a finding (absent for the baseline grep). */
   rule?: string;
   message?: string;
+  confidence?: string;
 }
 
 /** A flag on an annotated file that came near no labelled site, for `--flags`. */
@@ -57,6 +58,8 @@ export interface UnmatchedFlag {
   kind: FileKindName;
   rule: string;
   message: string;
+  /** The finding's confidence (empty for the baseline grep). */
+  confidence: string;
 }
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -161,7 +164,7 @@ export function score(commit: LabelledCommit, flags: Flag[], tolerance: number, 
     let nearCount = 0;
     for (const f of onFile) {
       if (file.sites.some((s) => near(s, f))) nearCount += 1;
-      else into.unmatched.push({ path: f.path, line: f.line, endLine: f.endLine, kind: fileKind, rule: f.rule ?? '', message: f.message ?? '' });
+      else into.unmatched.push({ path: f.path, line: f.line, endLine: f.endLine, kind: fileKind, rule: f.rule ?? '', message: f.message ?? '', confidence: f.confidence ?? '' });
     }
     into.flags += onFile.length;
     into.flagsNearChange += nearCount;
@@ -223,13 +226,14 @@ function scanWithFtbot(dir: string, timeoutMs: number): Flag[] {
   });
   if (run.error !== undefined) fail(`ftbot scan failed: ${run.error.message}`);
   if (run.status !== 0) fail(`ftbot scan exited ${String(run.status)}: ${run.stderr.slice(0, 500)}`);
-  const report = JSON.parse(run.stdout) as { findings: { path: string; line: number; endLine?: number; ruleId?: string; message?: string }[] };
+  const report = JSON.parse(run.stdout) as { findings: { path: string; line: number; endLine?: number; ruleId?: string; message?: string; confidence?: string }[] };
   return report.findings.map((f) => ({
     path: f.path,
     line: f.line,
     endLine: Math.max(f.line, f.endLine ?? f.line),
     ...(f.ruleId === undefined ? {} : { rule: f.ruleId }),
     ...(f.message === undefined ? {} : { message: f.message }),
+    ...(f.confidence === undefined ? {} : { confidence: f.confidence }),
   }));
 }
 
@@ -514,7 +518,7 @@ function main(): void {
       lines.push('', `ftbot flags near no labelled site on annotated ${[...flagKinds].join('/')} files: ${total}`);
       for (const [rule, fs] of groups) {
         lines.push('', `${rule} (${fs.length})`);
-        for (const f of fs) lines.push(`  ${f.project}@${f.sha.slice(0, 10)} ${f.path}:${f.line === f.endLine ? f.line : `${f.line}-${f.endLine}`} ${f.message}`);
+        for (const f of fs) lines.push(`  ${f.project}@${f.sha.slice(0, 10)} ${f.path}:${f.line === f.endLine ? f.line : `${f.line}-${f.endLine}`}${f.confidence === '' ? '' : ` (${f.confidence})`} ${f.message}`);
       }
     }
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -62,7 +62,7 @@ describe('eval:ports scans a checkout', () => {
 
 describe('eval:ports lists the flags near no labelled site', () => {
   const flags = [
-    { path: 'pyproject.toml', line: 30, endLine: 30, rule: 'FT055', message: 'no classifier' },
+    { path: 'pyproject.toml', line: 30, endLine: 30, rule: 'FT055', message: 'no classifier', confidence: 'high' },
     { path: 'src/mod.c', line: 41, endLine: 41, rule: 'FT008', message: 'no slot' },
     { path: 'src/mod.c', line: 90, endLine: 92, rule: 'FT016', message: '`strerror` is not thread-safe' },
     { path: 'src/mod.c', line: 70, endLine: 70, rule: 'FT016', message: '`localtime` is not thread-safe' },
@@ -73,10 +73,10 @@ describe('eval:ports lists the flags near no labelled site', () => {
   it('keeps each unmatched flag on an annotated file with its rule, message and file kind', () => {
     const tally = score(commit, flags, 2);
     expect(tally.unmatched).toEqual([
-      { path: 'pyproject.toml', line: 30, endLine: 30, kind: 'build', rule: 'FT055', message: 'no classifier' },
-      { path: 'src/mod.c', line: 90, endLine: 92, kind: 'source', rule: 'FT016', message: '`strerror` is not thread-safe' },
-      { path: 'src/mod.c', line: 70, endLine: 70, kind: 'source', rule: 'FT016', message: '`localtime` is not thread-safe' },
-      { path: 'src/mod.c', line: 12, endLine: 12, kind: 'source', rule: 'FT001', message: 'borrowed' },
+      { path: 'pyproject.toml', line: 30, endLine: 30, kind: 'build', rule: 'FT055', message: 'no classifier', confidence: 'high' },
+      { path: 'src/mod.c', line: 90, endLine: 92, kind: 'source', rule: 'FT016', message: '`strerror` is not thread-safe', confidence: '' },
+      { path: 'src/mod.c', line: 70, endLine: 70, kind: 'source', rule: 'FT016', message: '`localtime` is not thread-safe', confidence: '' },
+      { path: 'src/mod.c', line: 12, endLine: 12, kind: 'source', rule: 'FT001', message: 'borrowed', confidence: '' },
     ]);
     // The precision figures count the same flags: 5 on annotated files, 1 near a site.
     expect(summarise(tally).precision).toEqual({ flags: 5, near: 1, value: 0.2 });
