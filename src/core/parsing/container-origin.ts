@@ -38,6 +38,10 @@ const freshConstructors = new Set([
   'Py_BuildValue',
   '_PyDict_NewPresized',
   'PyDict_FromKeys',
+  // str methods that return a new list of new strings.
+  'PyUnicode_Split',
+  'PyUnicode_RSplit',
+  'PyUnicode_Splitlines',
 ]);
 
 const sharedGetters = new Set([
@@ -72,12 +76,30 @@ export function containerOrigin(arg: Node): ContainerOrigin {
     return 'argument';
   }
   if (!declaresLocal(fn, name)) return 'shared';
-  const values = assignedValues(fn, name).map(unwrapExpression);
+  // A function-scope `static` outlives the call and is seen by every thread that calls it,
+  // whatever fills it (`static PyObject *cache = NULL; … cache = PyDict_New();`).
+  if (functionFacts(fn).staticLocals.has(name) && !functionFacts(fn).locals.has(name)) return 'shared';
+  const values = withoutNullInitialisers(fn, name, assignedValues(fn, name).map(unwrapExpression));
   if (values.length === 0) return 'unknown';
   const origins = values.map((v) => (v.type === 'call_expression' ? originOfCall(v) : v.type === 'field_expression' ? 'shared' : 'unknown'));
   if (origins.every((o) => o === 'fresh')) return 'fresh';
   if (origins.includes('shared')) return 'shared';
   return 'unknown';
+}
+
+const nullConstants = new Set(['NULL', 'nullptr', '0']);
+
+/**
+ * The values of `name` without null constants (`PyObject *keys = NULL;` before `keys =
+ * PyDict_Keys(d);`): a variable that holds NULL holds no container, so the rest decide where the
+ * container comes from. Kept when the function takes `&name`, since a call may then fill it
+ * (`PyArg_ParseTuple(args, "O", &d)`) with an object nobody sees assigned.
+ */
+function withoutNullInitialisers(fn: Node, name: string, values: Node[]): Node[] {
+  if (!values.some((v) => nullConstants.has(v.text))) return values;
+  const body = fn.childForFieldName('body')?.text ?? '';
+  if (new RegExp(`&\\s*${name}\\b`).test(body)) return values;
+  return values.filter((v) => !nullConstants.has(v.text));
 }
 
 function originOfCall(call: Node): ContainerOrigin {
