@@ -296,14 +296,33 @@ export function mesonSites(path: string, text: string): CythonSite[] {
   // A variable holding the arguments (`cython_args = ['-X', 'freethreading_compatible=true']`)
   // declares every module that uses it; one mention anywhere in the file is trusted.
   const fileDeclares = truthyDirective.test(text);
-  // For the files below: each variable assigned (or extended) with a list that holds the directive.
+  // For the files below: each variable assigned (or extended) with a list that holds the directive,
+  // then those built from one (`cython_cplus_args = ['--cplus'] + cython_args`, a
+  // `generator(cython, arguments : cython_args)`), until no more are found.
+  const declaring = new Map<string, { start: number; end: number }>();
   for (const m of text.matchAll(/^[ \t]*([A-Za-z_]\w*)\s*\+?=\s*\[/gm)) {
     const open = (m.index ?? 0) + m[0].length - 1;
     const close = matchingBracket(text, open);
     if (close < 0 || !truthyDirective.test(text.slice(open, close))) continue;
-    const name = m[1] ?? '';
-    sites.push({ path, start: m.index ?? 0, end: close + 1, via: `Meson variable \`${name}\``, declares: true, setsDirectives: true, sources: [], variable: name });
+    declaring.set(m[1] ?? '', { start: m.index ?? 0, end: close + 1 });
   }
+  const assignments = [...text.matchAll(/^[ \t]*([A-Za-z_]\w*)\s*\+?=[ \t]*([^\n]*)/gm)].map((m) => {
+    const start = m.index ?? 0;
+    const rhsAt = start + m[0].length - (m[2] ?? '').length;
+    const call = /^[A-Za-z_]\w*\s*\(/.exec(m[2] ?? '');
+    const close = call === null ? -1 : matchingParen(text, rhsAt + call[0].length - 1);
+    const end = close < 0 ? start + m[0].length : close + 1;
+    return { name: m[1] ?? '', start, end, names: text.slice(rhsAt, end).match(/\b[A-Za-z_]\w*\b/g) ?? [] };
+  });
+  for (let grew = declaring.size > 0; grew; ) {
+    grew = false;
+    for (const a of assignments) {
+      if (declaring.has(a.name) || !a.names.some((n) => declaring.has(n))) continue;
+      declaring.set(a.name, { start: a.start, end: a.end });
+      grew = true;
+    }
+  }
+  for (const [name, at] of declaring) sites.push({ path, ...at, via: `Meson variable \`${name}\``, declares: true, setsDirectives: true, sources: [], variable: name });
   for (let at = text.indexOf('extension_module('); at >= 0; at = text.indexOf('extension_module(', at + 1)) {
     const open = at + 'extension_module'.length;
     const close = matchingParen(text, open);
