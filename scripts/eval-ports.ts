@@ -44,6 +44,22 @@ export interface Flag {
   path: string;
   line: number;
   endLine: number;
+  /** The rule and message of a finding (absent for the baseline grep). */
+  rule?: string;
+  message?: string;
+  confidence?: string;
+}
+
+/** A flag on an annotated file that came near no labelled site, for `--flags`. */
+export interface UnmatchedFlag {
+  path: string;
+  line: number;
+  endLine: number;
+  kind: FileKindName;
+  rule: string;
+  message: string;
+  /** The finding's confidence (empty for the baseline grep). */
+  confidence: string;
 }
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -117,12 +133,14 @@ export interface Tally {
   byKind: Record<FileKindName, { flags: number; near: number }>;
   /** Labelled sites no flag came near, for `--misses`. */
   missed: { path: string; start: number; end: number; category: Category; note: string }[];
+  /** Flags on annotated files that came near no labelled site, for `--flags`. */
+  unmatched: UnmatchedFlag[];
 }
 
 export function emptyTally(): Tally {
   const zero = () => Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
   const byKind = Object.fromEntries(FILE_KINDS.map((k) => [k, { flags: 0, near: 0 }])) as Tally['byKind'];
-  return { sites: zero(), found: zero(), flags: 0, flagsNearChange: 0, byKind, missed: [] };
+  return { sites: zero(), found: zero(), flags: 0, flagsNearChange: 0, byKind, missed: [], unmatched: [] };
 }
 
 /**
@@ -142,10 +160,15 @@ export function score(commit: LabelledCommit, flags: Flag[], tolerance: number, 
       if (onFile.some((f) => near(site, f))) into.found[site.category] += 1;
       else into.missed.push({ path: file.path, start: site.start, end: site.end, category: site.category, note: site.note });
     }
-    const nearCount = onFile.filter((f) => file.sites.some((s) => near(s, f))).length;
+    const fileKind = fileKindOf(file.path);
+    let nearCount = 0;
+    for (const f of onFile) {
+      if (file.sites.some((s) => near(s, f))) nearCount += 1;
+      else into.unmatched.push({ path: f.path, line: f.line, endLine: f.endLine, kind: fileKind, rule: f.rule ?? '', message: f.message ?? '', confidence: f.confidence ?? '' });
+    }
     into.flags += onFile.length;
     into.flagsNearChange += nearCount;
-    const kind = into.byKind[fileKindOf(file.path)];
+    const kind = into.byKind[fileKind];
     kind.flags += onFile.length;
     kind.near += nearCount;
   }
@@ -203,8 +226,15 @@ function scanWithFtbot(dir: string, timeoutMs: number): Flag[] {
   });
   if (run.error !== undefined) fail(`ftbot scan failed: ${run.error.message}`);
   if (run.status !== 0) fail(`ftbot scan exited ${String(run.status)}: ${run.stderr.slice(0, 500)}`);
-  const report = JSON.parse(run.stdout) as { findings: { path: string; line: number; endLine?: number }[] };
-  return report.findings.map((f) => ({ path: f.path, line: f.line, endLine: Math.max(f.line, f.endLine ?? f.line) }));
+  const report = JSON.parse(run.stdout) as { findings: { path: string; line: number; endLine?: number; ruleId?: string; message?: string; confidence?: string }[] };
+  return report.findings.map((f) => ({
+    path: f.path,
+    line: f.line,
+    endLine: Math.max(f.line, f.endLine ?? f.line),
+    ...(f.ruleId === undefined ? {} : { rule: f.ruleId }),
+    ...(f.message === undefined ? {} : { message: f.message }),
+    ...(f.confidence === undefined ? {} : { confidence: f.confidence }),
+  }));
 }
 
 /** Blobs larger than this are not written out: no scanned source is this big, and snapshots may lack them. */
@@ -305,6 +335,7 @@ function evaluateCommit(commit: LabelledCommit, gitDir: string, tolerance: numbe
 
 function add(into: Tally, t: Tally): void {
   into.missed.push(...t.missed);
+  into.unmatched.push(...t.unmatched);
   for (const c of CATEGORIES) {
     into.sites[c] += t.sites[c];
     into.found[c] += t.found[c];
@@ -365,6 +396,27 @@ export function summarise(t: Tally): Summary {
   return { recall, precision: { flags: t.flags, near: t.flagsNearChange, value: ratio(t.flagsNearChange, t.flags) }, precisionByKind };
 }
 
+/** An unmatched flag with the commit it was found in. */
+export type CommitFlag = UnmatchedFlag & { project: string; sha: string };
+
+/**
+ * The unmatched flags of the given file kinds grouped by rule id (rules with most flags first,
+ * ties by id), each group in project, commit, path and line order.
+ */
+export function groupUnmatched(flags: CommitFlag[], kinds: ReadonlySet<FileKindName>): [string, CommitFlag[]][] {
+  const groups = new Map<string, CommitFlag[]>();
+  for (const f of flags) {
+    if (!kinds.has(f.kind)) continue;
+    const rule = f.rule === '' ? '(no rule)' : f.rule;
+    groups.set(rule, [...(groups.get(rule) ?? []), f]);
+  }
+  const order = (a: CommitFlag, b: CommitFlag) =>
+    a.project.localeCompare(b.project) || a.sha.localeCompare(b.sha) || a.path.localeCompare(b.path) || a.line - b.line;
+  return [...groups.entries()]
+    .map(([rule, fs]): [string, CommitFlag[]] => [rule, fs.sort(order)])
+    .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+}
+
 function fmt(v: number | null): string {
   return v === null ? '—' : v.toFixed(2);
 }
@@ -379,11 +431,18 @@ function main(): void {
       timeout: { type: 'string', default: '300' },
       labels: { type: 'string' },
       misses: { type: 'string', multiple: true },
+      flags: { type: 'string', multiple: true },
     },
   });
-  if (values.repos === undefined) fail('usage: npm run eval:ports -- --repos <dir> [--only owner/name] [--json] [--misses category] [--tolerance N] [--timeout seconds]');
+  if (values.repos === undefined) fail('usage: npm run eval:ports -- --repos <dir> [--only owner/name] [--json] [--misses category] [--flags source|build|other|all] [--tolerance N] [--timeout seconds]');
   const misses = new Set((values.misses ?? []).flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean));
   for (const m of misses) if (m !== 'all' && !CATEGORIES.includes(m as Category)) fail(`--misses: unknown category '${m}' (expected one of ${CATEGORIES.join(', ')} or all)`);
+  const flagKinds = new Set<FileKindName>();
+  for (const k of (values.flags ?? []).flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean)) {
+    if (k === 'all') for (const kind of FILE_KINDS) flagKinds.add(kind);
+    else if (FILE_KINDS.includes(k as FileKindName)) flagKinds.add(k as FileKindName);
+    else fail(`--flags: unknown file kind '${k}' (expected one of ${FILE_KINDS.join(', ')} or all)`);
+  }
   const tolerance = Number(values.tolerance);
   const timeoutMs = Number(values.timeout) * 1000;
   if (!Number.isInteger(tolerance) || tolerance < 0 || tolerance > 50) fail('--tolerance must be an integer from 0 to 50');
@@ -421,7 +480,7 @@ function main(): void {
     perCommit: results.map((r) => ({
       project: r.project,
       sha: r.sha,
-      ...(r.error === undefined ? { ftbot: summarise(r.ftbot), grep: summarise(r.grep), ftbotMissed: r.ftbot.missed } : { error: r.error }),
+      ...(r.error === undefined ? { ftbot: summarise(r.ftbot), grep: summarise(r.grep), ftbotMissed: r.ftbot.missed, ftbotUnmatched: r.ftbot.unmatched } : { error: r.error }),
     })),
   };
   if (values.json) {
@@ -450,6 +509,16 @@ function main(): void {
         for (const m of r.ftbot.missed.filter((x) => misses.has(x.category) || (misses.has('all') && x.category !== 'other'))) {
           lines.push(`${r.project}@${r.sha.slice(0, 10)} ${m.path}:${m.start === m.end ? m.start : `${m.start}-${m.end}`} [${m.category}] ${m.note}`);
         }
+      }
+    }
+    if (flagKinds.size > 0) {
+      const all = scored.flatMap((r) => r.ftbot.unmatched.map((f) => ({ ...f, project: r.project, sha: r.sha })));
+      const groups = groupUnmatched(all, flagKinds);
+      const total = groups.reduce((n, [, fs]) => n + fs.length, 0);
+      lines.push('', `ftbot flags near no labelled site on annotated ${[...flagKinds].join('/')} files: ${total}`);
+      for (const [rule, fs] of groups) {
+        lines.push('', `${rule} (${fs.length})`);
+        for (const f of fs) lines.push(`  ${f.project}@${f.sha.slice(0, 10)} ${f.path}:${f.line === f.endLine ? f.line : `${f.line}-${f.endLine}`}${f.confidence === '' ? '' : ` (${f.confidence})`} ${f.message}`);
       }
     }
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -99,7 +99,9 @@ function collectFixtures(rule: Rule, ruleDir: string): Fixture[] {
       for (const name of names) {
         const full = join(dir, name);
         if (statSync(full).isDirectory()) {
-          if (recurse && (name === '.github' || name === 'workflows')) add(full, true);
+          // A sub-folder project keeps its nested folders (Meson `subdir()` trees); at the top
+          // level only workflows are read.
+          if (recurse && (name === '.github' || name === 'workflows' || projectDir !== ruleDir)) add(full, true);
           continue;
         }
         const path = relative(ruleDir, full);

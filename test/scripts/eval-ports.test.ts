@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { extractTree, fileKindOf, score, summarise, writeIndex, type LabelledCommit } from '../../scripts/eval-ports.js';
+import { extractTree, fileKindOf, groupUnmatched, score, summarise, writeIndex, type LabelledCommit } from '../../scripts/eval-ports.js';
 import { walkFiles } from '../../src/io/walk-files.js';
 
 const commit: LabelledCommit = {
@@ -57,5 +57,39 @@ describe('eval:ports scans a checkout', () => {
     expect(walkFiles({ cwd: dest, roots: ['.'], exclude: [] }).files.map((f) => f.path)).toEqual([]);
     writeIndex(gitDir, tree, dest, 30_000);
     expect(walkFiles({ cwd: dest, roots: ['.'], exclude: [] }).files.map((f) => f.path)).toEqual(['_sdl2/controller.c']);
+  });
+});
+
+describe('eval:ports lists the flags near no labelled site', () => {
+  const flags = [
+    { path: 'pyproject.toml', line: 30, endLine: 30, rule: 'FT055', message: 'no classifier', confidence: 'high' },
+    { path: 'src/mod.c', line: 41, endLine: 41, rule: 'FT008', message: 'no slot' },
+    { path: 'src/mod.c', line: 90, endLine: 92, rule: 'FT016', message: '`strerror` is not thread-safe' },
+    { path: 'src/mod.c', line: 70, endLine: 70, rule: 'FT016', message: '`localtime` is not thread-safe' },
+    { path: 'src/mod.c', line: 12, endLine: 12, rule: 'FT001', message: 'borrowed' },
+    { path: 'src/unlabelled.c', line: 5, endLine: 5, rule: 'FT001', message: 'not on an annotated file' },
+  ];
+
+  it('keeps each unmatched flag on an annotated file with its rule, message and file kind', () => {
+    const tally = score(commit, flags, 2);
+    expect(tally.unmatched).toEqual([
+      { path: 'pyproject.toml', line: 30, endLine: 30, kind: 'build', rule: 'FT055', message: 'no classifier', confidence: 'high' },
+      { path: 'src/mod.c', line: 90, endLine: 92, kind: 'source', rule: 'FT016', message: '`strerror` is not thread-safe', confidence: '' },
+      { path: 'src/mod.c', line: 70, endLine: 70, kind: 'source', rule: 'FT016', message: '`localtime` is not thread-safe', confidence: '' },
+      { path: 'src/mod.c', line: 12, endLine: 12, kind: 'source', rule: 'FT001', message: 'borrowed', confidence: '' },
+    ]);
+    // The precision figures count the same flags: 5 on annotated files, 1 near a site.
+    expect(summarise(tally).precision).toEqual({ flags: 5, near: 1, value: 0.2 });
+  });
+
+  it('groups them by rule, largest group first, each in path and line order, for the chosen kinds', () => {
+    const tagged = score(commit, flags, 2).unmatched.map((f) => ({ ...f, project: commit.project, sha: commit.sha }));
+    const sources = groupUnmatched(tagged, new Set(['source'] as const));
+    expect(sources.map(([rule, fs]) => [rule, fs.map((f) => f.line)])).toEqual([
+      ['FT016', [70, 90]],
+      ['FT001', [12]],
+    ]);
+    const all = groupUnmatched(tagged, new Set(['source', 'build', 'other'] as const));
+    expect(all.map(([rule]) => rule)).toEqual(['FT016', 'FT001', 'FT055']);
   });
 });

@@ -34,6 +34,14 @@ export type CythonSite = {
    * directives come from a dict assigned earlier is reported at that dict, where the fix goes.
    */
   call?: { start: number; via: string };
+  /**
+   * Meson: a variable this file assigns with the directive in it (`cython_args += ['-X…=True']`).
+   * Meson files reached through `subdir()` see the variables of the files above them, so the
+   * variable declares the modules of any `extension_module()` at or below this folder that uses it.
+   */
+  variable?: string;
+  /** Meson: identifiers an `extension_module()` uses, with the arguments of the generators it runs. */
+  mentions?: string[];
 };
 
 /** `freethreading_compatible` set to a true value: `True`, `true`, `1`, `"True"`. */
@@ -310,6 +318,33 @@ export function mesonSites(path: string, text: string): CythonSite[] {
   // A variable holding the arguments (`cython_args = ['-X', 'freethreading_compatible=true']`)
   // declares every module that uses it; one mention anywhere in the file is trusted.
   const fileDeclares = truthyDirective.test(text);
+  // For the files below: each variable assigned (or extended) with a list that holds the directive,
+  // then those built from one (`cython_cplus_args = ['--cplus'] + cython_args`, a
+  // `generator(cython, arguments : cython_args)`), until no more are found.
+  const declaring = new Map<string, { start: number; end: number }>();
+  for (const m of text.matchAll(/^[ \t]*([A-Za-z_]\w*)\s*\+?=\s*\[/gm)) {
+    const open = (m.index ?? 0) + m[0].length - 1;
+    const close = matchingBracket(text, open);
+    if (close < 0 || !truthyDirective.test(text.slice(open, close))) continue;
+    declaring.set(m[1] ?? '', { start: m.index ?? 0, end: close + 1 });
+  }
+  const assignments = [...text.matchAll(/^[ \t]*([A-Za-z_]\w*)\s*\+?=[ \t]*([^\n]*)/gm)].map((m) => {
+    const start = m.index ?? 0;
+    const rhsAt = start + m[0].length - (m[2] ?? '').length;
+    const call = /^[A-Za-z_]\w*\s*\(/.exec(m[2] ?? '');
+    const close = call === null ? -1 : matchingParen(text, rhsAt + call[0].length - 1);
+    const end = close < 0 ? start + m[0].length : close + 1;
+    return { name: m[1] ?? '', start, end, names: text.slice(rhsAt, end).match(/\b[A-Za-z_]\w*\b/g) ?? [] };
+  });
+  for (let grew = declaring.size > 0; grew; ) {
+    grew = false;
+    for (const a of assignments) {
+      if (declaring.has(a.name) || !a.names.some((n) => declaring.has(n))) continue;
+      declaring.set(a.name, { start: a.start, end: a.end });
+      grew = true;
+    }
+  }
+  for (const [name, at] of declaring) sites.push({ path, ...at, via: `Meson variable \`${name}\``, declares: true, setsDirectives: true, sources: [], variable: name });
   for (let at = text.indexOf('extension_module('); at >= 0; at = text.indexOf('extension_module(', at + 1)) {
     const open = at + 'extension_module'.length;
     const close = matchingParen(text, open);
@@ -318,7 +353,7 @@ export function mesonSites(path: string, text: string): CythonSite[] {
     const sources = [...pyxNames(args), ...mesonPyNames(args)];
     if (sources.length === 0) continue;
     const cythonArgs = /\bcython_args\s*:\s*/.exec(args);
-    const site: CythonSite = { path, start: at, end: close + 1, via: '`extension_module()`', declares: fileDeclares, setsDirectives: cythonArgs !== null, sources };
+    const site: CythonSite = { path, start: at, end: close + 1, via: '`extension_module()`', declares: fileDeclares, setsDirectives: cythonArgs !== null, sources, mentions: mesonMentions(text, args) };
     if (!fileDeclares) {
       const valueAt = cythonArgs === null ? -1 : open + 1 + cythonArgs.index + cythonArgs[0].length;
       if (cythonArgs === null) site.fix = { start: close, end: close, text: `, cython_args: ['-X', 'freethreading_compatible=true']` };
@@ -327,6 +362,42 @@ export function mesonSites(path: string, text: string): CythonSite[] {
     sites.push(site);
   }
   return sites;
+}
+
+/** The `]` that closes the `[` at `open`, or -1 (strings and nesting are not special in Meson lists of flags). */
+function matchingBracket(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length && i < open + 20_000; i++) {
+    if (text[i] === '[') depth += 1;
+    else if (text[i] === ']' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * Identifiers in the arguments of an `extension_module()`, plus those in the `generator(…)` call
+ * of each `gen.process(…)` it uses: `spt_cython_gen.process('_qhull.pyx')` with
+ * `spt_cython_gen = generator(cython, arguments : cython_args, …)` mentions `cython_args`.
+ */
+function mesonMentions(text: string, args: string): string[] {
+  const names = new Set(args.match(/\b[A-Za-z_]\w*\b/g) ?? []);
+  for (const m of args.matchAll(/\b([A-Za-z_]\w*)\.process\s*\(/g)) {
+    const def = new RegExp(`^[ \\t]*${m[1]}\\s*=\\s*generator\\s*\\(`, 'm').exec(text);
+    if (def === null) continue;
+    const close = matchingParen(text, def.index + def[0].length - 1);
+    if (close < 0) continue;
+    for (const n of text.slice(def.index + def[0].length, close).match(/\b[A-Za-z_]\w*\b/g) ?? []) names.add(n);
+  }
+  return [...names];
+}
+
+/**
+ * True when a Meson variable that a `meson.build` at or above `site`'s folder fills with the
+ * directive is used by `site` (Meson variables flow down through `subdir()`).
+ */
+export function inheritsDirective(site: CythonSite, sites: readonly CythonSite[]): boolean {
+  if (site.mentions === undefined || site.mentions.length === 0) return false;
+  return sites.some((v) => v.variable !== undefined && site.path.startsWith(folderOf(v.path)) && site.mentions?.includes(v.variable) === true);
 }
 
 /**
@@ -372,6 +443,8 @@ export function folderOf(path: string): string {
  * matches one of its sources (by relative path, glob, or base name when the source has no folder).
  */
 export function siteCovers(site: CythonSite, pyxPath: string): boolean {
+  // A variable declares only the sites that use it (`inheritsDirective`), not a folder.
+  if (site.variable !== undefined) return false;
   const folder = site.root ?? folderOf(site.path);
   if (!pyxPath.startsWith(folder)) return false;
   if (site.sources.length === 0) return true;

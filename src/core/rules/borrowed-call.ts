@@ -77,7 +77,7 @@ export function judgeBorrowedCall(
   const container = callArguments(call)[0];
   if (container === undefined) return undefined;
   // Cython (tree-sitter-python) trees carry no C declarations to classify: medium confidence.
-  const confidence = call.type === 'call' ? 'medium' : confidenceForOrigin(containerOrigin(container));
+  const confidence = call.type === 'call' ? 'medium' : confidenceForOrigin(containerOrigin(container, text));
   if (confidence === undefined) return undefined;
   return { node: hit.node, start: hit.index, end: hit.index + hit.name.length, confidence, container: container.text.slice(0, 60) };
 }

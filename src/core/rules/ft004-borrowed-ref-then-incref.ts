@@ -26,14 +26,14 @@ const increfs = ['Py_NewRef', 'Py_XNewRef', 'Py_INCREF', 'Py_XINCREF'];
  * The borrowed API called by `expr` (`PyList_GetItem(l, 0)`), or undefined. Calls on a container
  * this function created (or on its kwargs dict) do not count: nothing else can free the item.
  */
-function borrowedCallee(expr: Node): string | undefined {
+function borrowedCallee(expr: Node, text: string): string | undefined {
   const inner = unwrapExpression(expr);
   if (inner.type !== 'call_expression') return undefined;
   const callee = inner.childForFieldName('function')?.text ?? '';
   if (!borrowedApis.has(callee)) return undefined;
   const container = callArguments(inner)[0];
   const containerApis = callee.startsWith('PyList_') || callee.startsWith('PyDict_');
-  if (containerApis && container !== undefined && confidenceForOrigin(containerOrigin(container)) === undefined) return undefined;
+  if (containerApis && container !== undefined && confidenceForOrigin(containerOrigin(container, text)) === undefined) return undefined;
   return callee;
 }
 
@@ -77,7 +77,7 @@ export default defineRule({
     for (const hit of ctx.hits) {
       if (hit.node === undefined) continue;
       const call = callOf(hit.node);
-      if (call === undefined || borrowedCallee(call) === undefined) continue;
+      if (call === undefined || borrowedCallee(call, ctx.text) === undefined) continue;
       // Under a critical section on the container, taking the strong reference there is the fix.
       if (isLockHeld(hit.node, ctx.text)) continue;
       // Direct: Py_NewRef(PyList_GetItem(l, 0)), possibly through a cast or parentheses.

@@ -29,7 +29,7 @@ export default defineRule({
       const dict = call === undefined ? undefined : callArguments(call)[0];
       if (call === undefined || dict === undefined) continue;
       if (isLockHeld(hit.node, ctx.text)) continue;
-      const confidence = call.type === 'call' ? 'medium' : confidenceForOrigin(containerOrigin(dict));
+      const confidence = call.type === 'call' ? 'medium' : confidenceForOrigin(containerOrigin(dict, ctx.text));
       if (confidence === undefined) continue;
       ctx.report({ node: hit.node, messageId: 'unlocked', confidence, data: { dict: dict.text.slice(0, 60) } });
     }

@@ -55,7 +55,7 @@ export default defineRule({
       const fast = fastCall(seq);
       const source = fast === undefined ? undefined : callArguments(fast)[0];
       if (fast === undefined || source === undefined || reported.has(fast.startIndex)) continue;
-      const confidence = confidenceForOrigin(containerOrigin(source));
+      const confidence = confidenceForOrigin(containerOrigin(source, ctx.text));
       if (confidence === undefined || confidence === 'low') continue;
       reported.add(fast.startIndex);
       ctx.report({ node: fast, messageId: 'unlocked', confidence, data: { api: hit.name, source: source.text.slice(0, 60) } });

@@ -31,7 +31,7 @@ export default defineRule({
       // `self->items` filled in tp_new / tp_init is still private to the thread creating the object.
       const fnName = enclosingFunction(hit.node);
       if (/^self\s*->/.test(list.text) && fnName !== undefined && /(^|_)(tp_)?(new|init|alloc)$/i.test(functionName(fnName) ?? '')) continue;
-      const confidence = confidenceForOrigin(containerOrigin(list));
+      const confidence = confidenceForOrigin(containerOrigin(list, ctx.text));
       // Lists of unknown origin are nearly always fresh results (`PyObject_CallMethod(...)`): stay quiet.
       if (confidence === undefined || confidence === 'low') continue;
       ctx.report({ node: hit.node, messageId: 'shared', confidence, data: { list: list.text.slice(0, 60) } });

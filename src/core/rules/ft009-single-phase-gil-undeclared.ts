@@ -163,6 +163,20 @@ function initAroundText(text: string, index: number, context: string): boolean {
   return header >= 0 && !/\n\}/.test(before.slice(header));
 }
 
+/**
+ * True when the init function around a `PyModule_Create` also returns `PyModuleDef_Init(…)` (in
+ * another preprocessor branch: pyzstd's `USE_MULTI_PHASE_INIT`, pygame's `BUILD_STATIC`) and the
+ * file never declares `Py_MOD_GIL_NOT_USED`. The module's declaration then belongs to its slots:
+ * FT008 reports a slot array without `Py_mod_gil`, and a `Py_MOD_GIL_USED` slot says the GIL is
+ * wanted, so the single-phase branch re-enabling it is no separate finding. When the slots do say
+ * `Py_MOD_GIL_NOT_USED`, the single-phase branch that forgets the call is still reported.
+ */
+function multiPhaseElsewhere(fn: Node, text: string): boolean {
+  const body = fn.childForFieldName('body');
+  if (body === null || !/\bPyModuleDef_Init\s*\(/.test(withoutComments(body.text))) return false;
+  return !/\bPy_MOD_GIL_NOT_USED\b/.test(withoutComments(text));
+}
+
 export default defineRule({
   meta: {
     id: 'FT009',
@@ -221,6 +235,7 @@ export default defineRule({
         fromInit ??= calledFromInit(ctx.text);
         if (name === undefined || !fromInit.has(name)) continue;
       }
+      if (multiPhaseElsewhere(fn, ctx.text)) continue;
       const result = resultVariable(call);
       const check = result === undefined ? undefined : nullCheckAfter(result.statement, result.name);
       let fix: { edits: Array<{ start: number; end: number; text: string }> } | undefined;

@@ -1,4 +1,4 @@
-import { folderOf, siteCovers, type CythonSite } from '../build-files/cython-sites.js';
+import { folderOf, inheritsDirective, siteCovers, type CythonSite } from '../build-files/cython-sites.js';
 import { defineRule } from '../engine/define-rule.js';
 import { cythonHeader, type ProjectFacts } from '../engine/project-facts.js';
 
@@ -71,9 +71,11 @@ export default defineRule({
     if (ctx.project.cythonIncluded.has(ctx.path.slice(ctx.path.lastIndexOf('/') + 1))) return;
     const header = cythonHeader(ctx.text);
     if (directive.test(header)) return;
-    const covering = allSites(ctx.project).filter((s) => siteCovers(s, ctx.path));
-    // Declared by the build, or reported once at the build site that sets directives.
-    if (covering.some((s) => s.declares || s.setsDirectives)) return;
+    const sites = allSites(ctx.project);
+    const covering = sites.filter((s) => siteCovers(s, ctx.path));
+    // Declared by the build (here or through a Meson variable from a file above), or reported
+    // once at the build site that sets directives.
+    if (covering.some((s) => s.declares || s.setsDirectives || inheritsDirective(s, sites))) return;
     // A directive found in a build helper that compiles no site ftbot can see (lxml's
     // `setupinfo.py`): trusted for the whole project.
     if (covering.length === 0 && ctx.project.cythonDirectiveInBuild) return;
@@ -98,7 +100,7 @@ function checkBuildFile(path: string, project: ProjectFacts, report: (site: Cyth
   const scanned = [...project.cythonHeaders.keys()].filter((p) => !project.cythonIncluded.has(p.slice(p.lastIndexOf('/') + 1)));
   const anchors = new Set<string>();
   for (const site of facts.cythonSites) {
-    if (site.declares) continue;
+    if (site.declares || inheritsDirective(site, sites)) continue;
     // Compile calls that share one directives dict are one site, reported once at the dict.
     const anchor = `${site.start}:${site.end}`;
     if (anchors.has(anchor)) continue;

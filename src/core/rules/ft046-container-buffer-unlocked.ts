@@ -53,7 +53,7 @@ export default defineRule({
       if (found === undefined || reported.has(found.at.startIndex)) continue;
       if (isLockHeld(found.at, ctx.text)) continue;
       // Only objects the caller may share: parameters (medium) and fields or globals (high).
-      const confidence = confidenceForOrigin(containerOrigin(found.owner));
+      const confidence = confidenceForOrigin(containerOrigin(found.owner, ctx.text));
       if (confidence === undefined || confidence === 'low') continue;
       reported.add(found.at.startIndex);
       const access = hit.name === 'ob_item' ? '->ob_item' : hit.name;
