@@ -9,6 +9,14 @@
  * blanking a comment line by line (no per-character replace); `#` in Cython
  * (`python: true`) starts a comment, in C it does not.
  */
+// Blanks are slices of one string of spaces (grown on demand), not a new `' '.repeat(n)` per
+// comment or literal: a slice shares the characters, and the join copies them once.
+let spaces = ' '.repeat(1024);
+function blanks(length: number): string {
+  if (length > spaces.length) spaces = ' '.repeat(Math.max(length, spaces.length * 2));
+  return spaces.slice(0, length);
+}
+
 export function blankText(text: string, python = false): string {
   const out: string[] = [];
   const n = text.length;
@@ -24,15 +32,15 @@ export function blankText(text: string, python = false): string {
   const blank = (start: number, end: number): void => {
     out.push(text.slice(from, start));
     let nl = newlineFrom(start);
-    if (nl < 0 || nl >= end) out.push(' '.repeat(end - start));
+    if (nl < 0 || nl >= end) out.push(blanks(end - start));
     else {
       let at = start;
       while (nl >= 0 && nl < end) {
-        out.push(' '.repeat(nl - at), '\n');
+        out.push(blanks(nl - at), '\n');
         at = nl + 1;
         nl = newlineFrom(at);
       }
-      out.push(' '.repeat(end - at));
+      out.push(blanks(end - at));
     }
     from = end;
   };

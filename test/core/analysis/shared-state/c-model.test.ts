@@ -49,3 +49,16 @@ describe('positional PyTypeObject initialisers', () => {
     expect(via(noName, 'T_free')).toBe('the `PyTypeObject` table `T_Type`');
   });
 });
+
+describe('function records', () => {
+  it('read parameters and locals, without the function-local statics, on first use', () => {
+    const text = 'static int f(int a, char *b) {\n  static int hits;\n  int n = a;\n  PyObject *o = NULL;\n  hits++;\n  return n;\n}\n';
+    const fn = cFileModel(text).byName.get('f');
+    expect(fn?.params).toEqual(['a', 'b']);
+    expect(fn?.isStatic).toBe(true);
+    expect([...(fn?.staticLocals.keys() ?? [])]).toEqual(['hits']);
+    expect([...(fn?.locals ?? [])].sort()).toEqual(['a', 'b', 'n', 'o']);
+    // The set is read once and kept.
+    expect(fn?.locals).toBe(fn?.locals);
+  });
+});
