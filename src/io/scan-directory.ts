@@ -290,7 +290,7 @@ export async function scanDirectory(params: {
             return recorded().facts;
           },
           ...finished(read),
-          ...(rendered === undefined ? {} : { renderedFindings: kept === undefined ? rendered : { get: () => kept, set: rendered.set } }),
+          ...(rendered === undefined ? {} : { renderedFindings: kept === undefined ? rendered : { get: () => kept, set: (bytes) => rendered.set(bytes) } }),
         };
       }
     }
