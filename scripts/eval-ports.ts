@@ -447,7 +447,7 @@ function main(): void {
   const timeoutMs = Number(values.timeout) * 1000;
   if (!Number.isInteger(tolerance) || tolerance < 0 || tolerance > 50) fail('--tolerance must be an integer from 0 to 50');
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) fail('--timeout must be a positive number of seconds');
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) fail('dist/ is missing: run `npm run build` first');
+  if (!existsSync(join(ROOT, 'dist', 'bin', 'ftbot.mjs'))) fail('dist/ is missing: run `npm run build` first');
   const reposDir = resolve(values.repos);
   const only = new Set((values.only ?? []).flatMap((o) => o.split(',')).map((o) => o.trim().toLowerCase()).filter(Boolean));
   const commits = loadLabels(values.labels === undefined ? LABELS : resolve(values.labels)).filter((c) => only.size === 0 || only.has(c.project.toLowerCase()));

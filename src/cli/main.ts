@@ -97,7 +97,7 @@ function isParseArgsError(error: unknown): error is Error {
   return error instanceof Error && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
-/** The process-facing wrapper used by `bin/ftbot.js`. */
+/** The process-facing wrapper the bundled CLI's entry runs (`cli/entry.ts`). */
 export async function main(): Promise<number> {
   // A CLI run is short: tree-sitter's WASM compiles with V8's baseline compiler only (see
   // `compileWasmWithBaselineOnly`), set when the first grammar loads, so a run that parses nothing

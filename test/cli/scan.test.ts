@@ -183,8 +183,9 @@ describe('ftbot scan (in-process)', () => {
 });
 
 /**
- * bin/ftbot.js imports dist/. Rather than building it inside a test, the run goes through tsx and
- * a resolve hook that maps those imports to src/ (test/helpers/bin-from-source.mjs).
+ * bin/ftbot.js imports the bundle `npm run build` writes to dist/bin/. Rather than building it
+ * inside a test, the run goes through tsx and a resolve hook that maps that import to the bundle's
+ * entry in src/ (test/helpers/bin-from-source.mjs).
  */
 const fromSource = ['--import', 'tsx', '--import', join(root, 'test', 'helpers', 'bin-from-source.mjs')];
 

@@ -1,8 +1,8 @@
-// Module resolve hook for bin-from-source.mjs: `../dist/cli/main.js` from bin/ftbot.js becomes
-// `../src/cli/main.ts`.
+// Module resolve hook for bin-from-source.mjs: the bundle bin/ftbot.js imports,
+// `../dist/bin/ftbot.mjs`, becomes the bundle's entry, `../src/cli/entry.ts`.
 export async function resolve(specifier, context, nextResolve) {
-  if (context.parentURL !== undefined && context.parentURL.endsWith('/bin/ftbot.js') && specifier.startsWith('../dist/')) {
-    return nextResolve(specifier.replace('../dist/', '../src/').replace(/\.js$/, '.ts'), context);
+  if (context.parentURL !== undefined && context.parentURL.endsWith('/bin/ftbot.js') && specifier === '../dist/bin/ftbot.mjs') {
+    return nextResolve('../src/cli/entry.ts', context);
   }
   return nextResolve(specifier, context);
 }
