@@ -257,6 +257,16 @@ function lastScanFiles(dir: string, key: string): { folder: string; record: stri
   return { folder, record: `${base}.last`, result: `${base}.result` };
 }
 
+/**
+ * A cache file's first line split at its spaces (magic word, format, key, checksums), and the rest.
+ * A file without a line break has no header: an empty one, which no magic word matches.
+ */
+function headerAndBody(bytes: Buffer): { header: (string | undefined)[]; body: Buffer } {
+  const newline = bytes.indexOf(0x0a);
+  if (newline < 0) return { header: [], body: bytes };
+  return { header: bytes.subarray(0, newline).toString('latin1').split(' '), body: bytes.subarray(newline + 1) };
+}
+
 /** The id of a record: the checksum of its body and of the result it names. */
 function recordId(resultSum: string, body: Uint8Array | string): string {
   return createHash('sha256').update(resultSum).update('\n').update(body).digest('hex');
@@ -275,11 +285,9 @@ export function readLastScan(params: { dir: string; key: string }): LastScan | u
   } catch {
     return undefined;
   }
-  const newline = bytes.indexOf(0x0a);
-  const header = bytes.subarray(0, Math.max(newline, 0)).toString('latin1').split(' ');
-  const body = bytes.subarray(newline + 1);
+  const { header, body } = headerAndBody(bytes);
   const [magic, format, key, id, resultSum] = header;
-  if (newline < 0 || magic !== 'ftbot-last' || format !== String(FORMAT) || key !== params.key || id === undefined || resultSum === undefined || id !== recordId(resultSum, body)) return undefined;
+  if (magic !== 'ftbot-last' || format !== String(FORMAT) || key !== params.key || id === undefined || resultSum === undefined || id !== recordId(resultSum, body)) return undefined;
   const lines = splitLines(body, 3);
   const [inputsText, keysText, summaryText] = lines;
   if (inputsText === undefined || keysText === undefined || summaryText === undefined) return undefined;
@@ -329,11 +337,9 @@ function readRecordedResult(file: string, key: string, resultSum: string): Recor
   } catch {
     return undefined;
   }
-  const newline = bytes.indexOf(0x0a);
-  const header = bytes.subarray(0, Math.max(newline, 0)).toString('latin1').split(' ');
-  const body = bytes.subarray(newline + 1);
+  const { header, body } = headerAndBody(bytes);
   // The checksum in the header first: a result of another scan is told without hashing it.
-  if (newline < 0 || header[0] !== 'ftbot-result' || header[1] !== String(FORMAT) || header[2] !== key || header[3] !== resultSum || sha256(body) !== resultSum) return undefined;
+  if (header[0] !== 'ftbot-result' || header[1] !== String(FORMAT) || header[2] !== key || header[3] !== resultSum || sha256(body) !== resultSum) return undefined;
   const [findingsText, factsText, projectText] = splitLines(body, 3);
   if (findingsText === undefined || factsText === undefined || projectText === undefined) return undefined;
   let findings: Finding[];
@@ -427,10 +433,8 @@ export function readRenderedFindings(params: { dir: string; key: string; id: str
   } catch {
     return undefined;
   }
-  const newline = bytes.indexOf(0x0a);
-  const header = bytes.subarray(0, Math.max(newline, 0)).toString('latin1').split(' ');
-  const body = bytes.subarray(newline + 1);
-  if (newline < 0 || header[0] !== 'ftbot-report' || header[1] !== String(FORMAT) || header[2] !== params.key || header[3] !== params.id || header[4] !== sha256(body)) return undefined;
+  const { header, body } = headerAndBody(bytes);
+  if (header[0] !== 'ftbot-report' || header[1] !== String(FORMAT) || header[2] !== params.key || header[3] !== params.id || header[4] !== sha256(body)) return undefined;
   return body;
 }
 
@@ -487,10 +491,8 @@ function loadEntries(file: string, key: string): { entries: Map<string, Entry>; 
     return { entries: new Map(), damaged: false };
   }
   const damaged = { entries: new Map<string, Entry>(), damaged: true };
-  const newline = bytes.indexOf(0x0a);
-  const header = bytes.subarray(0, Math.max(newline, 0)).toString('latin1').split(' ');
-  const body = bytes.subarray(newline + 1);
-  if (newline < 0 || header[0] !== 'ftbot-cache' || header[1] !== String(FORMAT) || header[2] !== key || header[3] !== sha256(body)) return damaged;
+  const { header, body } = headerAndBody(bytes);
+  if (header[0] !== 'ftbot-cache' || header[1] !== String(FORMAT) || header[2] !== key || header[3] !== sha256(body)) return damaged;
   try {
     // The writer escapes every non-ASCII character, so the body decodes as one-byte text (much
     // faster to decode and to parse than UTF-8 with a few `…` in messages).
