@@ -1,8 +1,4 @@
-import { parseToml } from './parse-toml.js';
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
+import { asRecord, parseToml } from './parse-toml.js';
 
 /** A dotted module name (`pkg.mod`), or undefined for anything else. */
 function moduleName(value: unknown): string | undefined {

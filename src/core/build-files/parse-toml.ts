@@ -26,3 +26,8 @@ export function parseToml(text: string): ParsedToml {
     return { ok: false, problem };
   }
 }
+
+/** A table of a parsed TOML document (or any plain object), else undefined: arrays and scalars are not tables. */
+export function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}

@@ -1,4 +1,4 @@
-import { parseToml, type TomlProblem } from './parse-toml.js';
+import { asRecord, parseToml, type TomlProblem } from './parse-toml.js';
 
 /** A key that must hold a list of strings: the list, or `ok: false` when it holds something else. */
 export type StringListField = { ok: true; list: string[] } | { ok: false };
@@ -65,10 +65,6 @@ export type PyprojectFacts = {
   /** `[tool.ftbot]` as written (validated by the configuration schema), or undefined. */
   ftbot?: unknown;
 };
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
 
 function stringListField(value: unknown): StringListField {
   return Array.isArray(value) && value.every((v) => typeof v === 'string') ? { ok: true, list: value } : { ok: false };

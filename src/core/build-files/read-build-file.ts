@@ -1,5 +1,5 @@
 import type { BuildFileKind } from '../languages.js';
-import { parseToml } from './parse-toml.js';
+import { asRecord, parseToml } from './parse-toml.js';
 import { readPyproject, type CibuildwheelSettings, type PyprojectFacts } from './pyproject.js';
 import { commandSites, declaringFileSite, mesonSites, setupPySites, type CythonSite } from './cython-sites.js';
 import { mesonF2pySteps, pythonF2pyScript, type F2pyStep } from './f2py-steps.js';
@@ -43,10 +43,6 @@ const toolNames: Record<string, PinnedTool> = {
   maturin: 'maturin',
   cibuildwheel: 'cibuildwheel',
 };
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
 
 /** The offset of `needle` as a quoted string in `text` (after `from`), or of the bare text. */
 function locate(text: string, needle: string, from = 0): { start: number; end: number } {
