@@ -93,7 +93,9 @@ export default defineRule({
     // Declared by the build (here or through a Meson variable from a file above), or reported
     // once at the build site that sets directives.
     if (covering.some((s) => s.declares || s.setsDirectives || inheritsDirective(s, sites))) return;
-    if (covering.some((s) => s.directivesUnderCondition === true && fixInBuild([s], scannedModules(ctx.project).filter((p) => siteCovers(s, p)), ctx.project))) return;
+    // A conditionally filled dict: decided for all the compile calls sharing it, as at the build.
+    const shared = (s: CythonSite): CythonSite[] => sites.filter((o) => o.path === s.path && o.start === s.start && o.end === s.end);
+    if (covering.some((s) => s.directivesUnderCondition === true && fixInBuild(shared(s), scannedModules(ctx.project).filter((p) => shared(s).some((o) => siteCovers(o, p))), ctx.project))) return;
     // A directive found in a build helper that compiles no site ftbot can see (lxml's
     // `setupinfo.py`): trusted for the whole project.
     if (covering.length === 0 && ctx.project.cythonDirectiveInBuild) return;
