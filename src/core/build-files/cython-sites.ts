@@ -18,6 +18,12 @@ export type CythonSite = {
   /** The site already sets Cython directives, so the fix belongs here, not in each `.pyx`. */
   setsDirectives: boolean;
   /**
+   * The site passes a directives dict that starts empty and gains entries only under a condition
+   * (`directives = {}` then `if coverage: directives['linetrace'] = True`): an ordinary build sets
+   * nothing there, so the fix belongs here only when the modules keep no directives in their headers.
+   */
+  directivesUnderCondition?: boolean;
+  /**
    * `.pyx` files or glob patterns it compiles, relative to the build file's folder; empty when the
    * sources cannot be read from the text (a variable): then every `.pyx` below that folder.
    */
@@ -218,6 +224,21 @@ function directivesOnlyUnderCondition(text: string, valueAt: number): boolean {
 }
 
 /**
+ * The end of the last line in `[from, to)` that adds an entry to the dict `name` (`name[…] =`,
+ * `name.update(`, `name |=`), or `from` when there is none.
+ */
+function conditionalEntriesEnd(text: string, name: string, from: number, to: number): number {
+  if (name === '' || to <= from) return from;
+  let end = from;
+  const body = text.slice(from, to);
+  for (const m of body.matchAll(new RegExp(`^[ \\t]+${name}\\s*(?:\\[|\\.update\\(|\\|=)`, 'gm'))) {
+    const nl = body.indexOf('\n', m.index);
+    end = from + (nl < 0 ? body.length : nl);
+  }
+  return end;
+}
+
+/**
  * setup.py and its helpers: `cythonize(...)` calls, else `Extension`s with `.pyx` sources or with
  * `cython_directives=` (Cython's own `Extension`, which also compiles pure-Python-mode `.py`
  * modules). A site whose directives come from a dict assigned elsewhere in the file is anchored at
@@ -239,13 +260,20 @@ export function setupPySites(path: string, text: string): CythonSite[] {
     let fix: TextEdit | undefined;
     let dict: { start: number; end: number; fix?: TextEdit } | undefined;
     let setsDirectives = keyword !== null;
+    let conditional = false;
     if (keyword !== null) {
       const valueAt = open + 1 + keyword.index + keyword[0].length;
       if (text[valueAt] === '{') fix = dictEntryEdit(text, valueAt);
       else dict = namedDict(text, identifierAt(text, valueAt));
       // A dict that starts empty and gains entries only under a condition (profiling, coverage)
-      // sets nothing in an ordinary build: the modules' own headers hold their directives.
-      if (directivesOnlyUnderCondition(text, valueAt)) setsDirectives = false;
+      // sets nothing in an ordinary build: the fix goes here only when the modules have no
+      // directive headers (FT010 decides). A named dict's finding spans the entries added to it.
+      if (directivesOnlyUnderCondition(text, valueAt)) {
+        setsDirectives = false;
+        conditional = true;
+        // Up to the first compile call after the dict, so calls sharing the dict share one span.
+        if (dict !== undefined) dict = { ...dict, end: Math.max(dict.end, conditionalEntriesEnd(text, identifierAt(text, valueAt) ?? '', dict.end, text.indexOf('cythonize(', dict.end))) };
+      }
     } else {
       // `cythonize(exts, **options)` where the file sets `options['compiler_directives']`. A
       // `language_level=` keyword alone is a compile option: it does not draw the fix here.
@@ -259,6 +287,7 @@ export function setupPySites(path: string, text: string): CythonSite[] {
     }
     fix ??= dict?.fix;
     const site: CythonSite = { path, start: dict?.start ?? at, end: dict?.end ?? close + 1, via: '`cythonize()`', declares, setsDirectives, sources: compiledNames(withoutExclude(args)) };
+    if (conditional) site.directivesUnderCondition = true;
     if (dict !== undefined) site.call = { start: at, via: '`cythonize()`' };
     if (fix !== undefined && !declares) site.fix = fix;
     sites.push(site);

@@ -35,6 +35,11 @@ export type ProjectFacts = {
   buildFiles: Map<string, BuildFileFacts>;
   /** Cython modules (`.pyx` paths) whose header sets `freethreading_compatible=True`, and those that do not. */
   cythonHeaders: Map<string, boolean>;
+  /**
+   * Cython modules whose header holds a `# cython:` directive line of any kind: the project keeps
+   * (some of) its directives in those headers.
+   */
+  cythonDirectiveHeaders: Set<string>;
 };
 
 export function emptyProjectFacts(): ProjectFacts {
@@ -47,6 +52,7 @@ export function emptyProjectFacts(): ProjectFacts {
     ciTestsFreeThreaded: false,
     buildFiles: new Map(),
     cythonHeaders: new Map(),
+    cythonDirectiveHeaders: new Set(),
   };
 }
 
@@ -55,6 +61,18 @@ const cythonInclude = /^[ \t]*include[ \t]+["']([^"']+)["']/gm;
 
 // `# cython: …, freethreading_compatible=True` in the leading comment block of a module.
 const headerDirective = /^#\s*cython\s*:[^\n]*\bfreethreading_compatible\s*=\s*True\b/m;
+// Any `# cython: …` directive line.
+const anyHeaderDirective = /^#\s*cython\s*:/m;
+
+/**
+ * Records whether the header of the Cython module at `path` declares support, and whether it holds
+ * directives at all.
+ */
+export function recordCythonHeader(facts: ProjectFacts, path: string, text: string): void {
+  const header = cythonHeader(text);
+  facts.cythonHeaders.set(path, headerDirective.test(header));
+  if (anyHeaderDirective.test(header)) facts.cythonDirectiveHeaders.add(path);
+}
 
 /** The leading comment and blank lines of a Cython file (where directive comments count). */
 export function cythonHeader(text: string): string {
@@ -70,7 +88,7 @@ export function cythonHeader(text: string): string {
 
 /** Records the files a Cython module `include`s, and whether its header declares support. */
 export function collectCythonIncludes(facts: ProjectFacts, text: string, path = ''): void {
-  if (path.endsWith('.pyx')) facts.cythonHeaders.set(path, headerDirective.test(cythonHeader(text)));
+  if (path.endsWith('.pyx')) recordCythonHeader(facts, path, text);
   if (!text.includes('include')) return;
   for (const m of text.matchAll(cythonInclude)) {
     const target = m[1] ?? '';

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { classifyPath, type BuildFileKind, type SourceLanguage } from '../languages.js';
-import { collectCythonIncludes, collectProjectFacts, cythonHeader, emptyProjectFacts, type ProjectFacts } from './project-facts.js';
+import { collectCythonIncludes, collectProjectFacts, emptyProjectFacts, recordCythonHeader, type ProjectFacts } from './project-facts.js';
 import type { ScanInput, ScanStats } from './scan-files.js';
 
 /** A build file, read: its text stays in memory (build files are small) for the rules. */
@@ -26,9 +26,6 @@ export type ReadResult = {
 };
 
 const vendoredNames = new Set(['pythoncapi_compat.h']);
-
-// `# cython: …, freethreading_compatible=True` in the leading comments of a pure-Python-mode module.
-const pyHeaderDirective = /^#\s*cython\s*:[^\n]*\bfreethreading_compatible\s*=\s*True\b/m;
 
 /**
  * Phase 1, read: classifies the inputs, reads every build file into the project facts, and lines
@@ -77,7 +74,7 @@ export function readFiles(params: {
     preRead.set(file.path, text);
     collectCythonIncludes(project, text, file.path);
     // A `.py` the caller marks as Cython (pure-Python mode) is a module, as a `.pyx` is.
-    if (file.language === 'cython' && file.path.endsWith('.py')) project.cythonHeaders.set(file.path, pyHeaderDirective.test(cythonHeader(text)));
+    if (file.language === 'cython' && file.path.endsWith('.py')) recordCythonHeader(project, file.path, text);
   }
 
   for (const { file, kind } of classified) {

@@ -10,6 +10,22 @@ function allSites(project: ProjectFacts): CythonSite[] {
   return [...project.buildFiles.values()].flatMap((f) => f.cythonSites);
 }
 
+/** Cython modules the scan read, without the files `include`d into another module. */
+function scannedModules(project: ProjectFacts): string[] {
+  return [...project.cythonHeaders.keys()].filter((p) => !project.cythonIncluded.has(p.slice(p.lastIndexOf('/') + 1)));
+}
+
+/**
+ * True when the fix for the modules `covered` (scanned modules the sites compile) belongs in the
+ * build: a site sets directives, or passes a directives dict filled only under a condition while
+ * none of those modules keeps directives in its header (then the header is where the project
+ * puts them, and the fix goes there).
+ */
+function fixInBuild(sites: readonly CythonSite[], covered: readonly string[], project: ProjectFacts): boolean {
+  if (sites.some((s) => s.setsDirectives)) return true;
+  return sites.some((s) => s.directivesUnderCondition === true) && !covered.some((p) => project.cythonDirectiveHeaders.has(p));
+}
+
 /** Base names shown in a message: up to three, then `…`. */
 function listed(paths: readonly string[]): string {
   const names = paths.map((p) => p.slice(p.lastIndexOf('/') + 1));
@@ -20,7 +36,8 @@ function listed(paths: readonly string[]): string {
  * Where the directive of a Cython module is decided. A module is declared by its own header or by
  * a build site that compiles it with the directive. When the build site that compiles it already
  * sets directives (`compiler_directives=`, `cython_args:`, `-X`), the fix belongs there and the
- * finding is reported once at that site; otherwise it is reported at the `.pyx`.
+ * finding is reported once at that site; so it does when the site passes a dict filled only under a
+ * condition and the modules keep no directives in their headers; otherwise it is reported at the `.pyx`.
  */
 export default defineRule({
   meta: {
@@ -76,6 +93,9 @@ export default defineRule({
     // Declared by the build (here or through a Meson variable from a file above), or reported
     // once at the build site that sets directives.
     if (covering.some((s) => s.declares || s.setsDirectives || inheritsDirective(s, sites))) return;
+    // A conditionally filled dict: decided for all the compile calls sharing it, as at the build.
+    const shared = (s: CythonSite): CythonSite[] => sites.filter((o) => o.path === s.path && o.start === s.start && o.end === s.end);
+    if (covering.some((s) => s.directivesUnderCondition === true && fixInBuild(shared(s), scannedModules(ctx.project).filter((p) => shared(s).some((o) => siteCovers(o, p))), ctx.project))) return;
     // A directive found in a build helper that compiles no site ftbot can see (lxml's
     // `setupinfo.py`): trusted for the whole project.
     if (covering.length === 0 && ctx.project.cythonDirectiveInBuild) return;
@@ -97,7 +117,7 @@ function checkBuildFile(path: string, project: ProjectFacts, report: (site: Cyth
   const facts = project.buildFiles.get(path);
   if (facts === undefined) return;
   const sites = allSites(project);
-  const scanned = [...project.cythonHeaders.keys()].filter((p) => !project.cythonIncluded.has(p.slice(p.lastIndexOf('/') + 1)));
+  const scanned = scannedModules(project);
   const anchors = new Set<string>();
   for (const site of facts.cythonSites) {
     if (site.declares || inheritsDirective(site, sites)) continue;
@@ -108,7 +128,7 @@ function checkBuildFile(path: string, project: ProjectFacts, report: (site: Cyth
     const group = facts.cythonSites.filter((s) => s.start === site.start && s.end === site.end);
     const covered = scanned.filter((p) => group.some((s) => siteCovers(s, p)));
     if (covered.length > 0) {
-      if (!group.some((s) => s.setsDirectives)) continue;
+      if (!fixInBuild(group, covered, project)) continue;
       const undeclared = covered.filter((p) => project.cythonHeaders.get(p) !== true && !sites.some((s) => !group.includes(s) && s.declares && siteCovers(s, p)));
       if (undeclared.length > 0) report(site, `${undeclared.length === 1 ? 'the Cython module' : `${undeclared.length} Cython modules`} (${listed(undeclared)})`, 'high');
       continue;

@@ -26,12 +26,25 @@ describe('setupPySites: does the build set Cython directives?', () => {
       'ext_modules = cythonize(exts, compiler_directives=directives)',
       '',
     ].join('\n');
-    expect(site(text).setsDirectives).toBe(false);
+    const s = site(text);
+    expect(s.setsDirectives).toBe(false);
+    expect(s.directivesUnderCondition).toBe(true);
+    // The site spans the dict and the entries added to it, up to the end of the last one.
+    expect(text.slice(s.start, s.end)).toBe(text.slice(0, text.indexOf('\next_modules')));
+    expect(s.call?.start).toBe(text.indexOf('cythonize('));
+  });
+
+  it('spans only the entries added before the first compile call, so calls sharing the dict share one span', () => {
+    const text = ['d = {}', 'if cov:', '    d["linetrace"] = True', 'a = cythonize(x, compiler_directives=d)', 'if prof:', '    d["profile"] = True', 'b = cythonize(y, compiler_directives=d)', ''].join('\n');
+    const sites = setupPySites('setup.py', text);
+    expect(sites).toHaveLength(2);
+    expect(sites.map((s) => text.slice(s.start, s.end))).toEqual([text.slice(0, text.indexOf('\na =')), text.slice(0, text.indexOf('\na ='))]);
   });
 
   it('counts an empty dict that gains an entry at its own depth', () => {
     const text = ['directives = {}', 'directives["boundscheck"] = False', 'if profiling:', '    directives["profile"] = True', 'cythonize(exts, compiler_directives=directives)', ''].join('\n');
     expect(site(text).setsDirectives).toBe(true);
+    expect(site(text).directivesUnderCondition).toBeUndefined();
   });
 
   it('compares depths from the assignment, which may itself sit in a block', () => {
