@@ -189,17 +189,27 @@ export default defineRule({
     confidence: 'high',
     fix: 'unsafe',
     preview: false,
-    triggers: ['PyModule_Create', 'PyModule_Create2'],
+    triggers: ['PyModule_Create', 'PyModule_Create2', 'Py_MOD_GIL_USED'],
     messages: {
+      used: '`{{api}}` says `Py_MOD_GIL_USED`, so importing the module re-enables the GIL',
       missing: 'Module created with `{{api}}` never calls `PyUnstable_Module_SetGIL`, so importing it re-enables the GIL',
       returned: 'Module defined here and returned straight from `{{api}}` never calls `PyUnstable_Module_SetGIL`, so importing it re-enables the GIL',
     },
     help: {
+      used: 'Pass `Py_MOD_GIL_NOT_USED` once the module is thread-safe',
       missing: 'Call `PyUnstable_Module_SetGIL(module, Py_MOD_GIL_NOT_USED)` under `#ifdef Py_GIL_DISABLED` after creating the module',
       returned: 'Keep the module in a variable and call `PyUnstable_Module_SetGIL(module, Py_MOD_GIL_NOT_USED)` under `#ifdef Py_GIL_DISABLED`, or move to multi-phase init with a `{Py_mod_gil, Py_MOD_GIL_NOT_USED}` slot',
     },
   },
   check(ctx) {
+    // An explicit `PyUnstable_Module_SetGIL(m, Py_MOD_GIL_USED)` keeps the GIL on: reported as a
+    // choice, as FT008 reports a `{Py_mod_gil, Py_MOD_GIL_USED}` slot.
+    for (const hit of ctx.hits) {
+      if (hit.name !== 'Py_MOD_GIL_USED' || hit.context !== 'code') continue;
+      const call = /\b(PyUnstable_Module_SetGIL|PyModule_ExperimentalSetGIL)\s*\(\s*[^,()]+,\s*$/.exec(ctx.text.slice(Math.max(0, hit.index - 200), hit.index));
+      if (call === null) continue;
+      ctx.report({ start: hit.index, end: hit.index + hit.name.length, messageId: 'used', data: { api: call[1] ?? 'PyUnstable_Module_SetGIL' }, severity: 'info', symbol: '<module>' });
+    }
     const declares = /\b(PyUnstable_Module_SetGIL|PyModule_ExperimentalSetGIL)\b/;
     if (declares.test(ctx.text) && declares.test(withoutComments(ctx.text))) return;
     // Limited-API modules cannot call PyUnstable_Module_SetGIL; FT030 covers those builds.
@@ -212,6 +222,7 @@ export default defineRule({
       }
     };
     for (const hit of ctx.hits) {
+      if (hit.name === 'Py_MOD_GIL_USED') continue;
       if (hit.node === undefined) {
         // Text fallback: a macro-made init, or code the parser could not follow.
         reportByText(hit);
