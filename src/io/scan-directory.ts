@@ -30,6 +30,7 @@ import {
 } from './scan-cache.js';
 import { readRegularFile } from './read-regular-file.js';
 import { walkFiles, type WalkedFile } from './walk-files.js';
+import { allowOptimisingCompiler } from './js-tier.js';
 
 export type DirectoryScan = ScanResult & {
   /**
@@ -295,7 +296,9 @@ export async function scanDirectory(params: {
       }
     }
   }
-  // The rules, the engine, the parser and the worker pool load only when something is scanned.
+  // The rules, the engine, the parser and the worker pool load only when something is scanned;
+  // their code runs long enough to gain from V8's optimising compiler (see `js-tier.ts`).
+  allowOptimisingCompiler();
   const [{ rules: allRules }, { scanFiles }, { readsFilesAgain }, { loadGrammars }, { MIN_PARALLEL_BYTES, scanThreads, scanWithWorkers }] = await Promise.all([
     import('../core/rules/index.js'),
     import('../core/engine/scan-files.js'),
