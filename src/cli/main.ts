@@ -1,6 +1,7 @@
 import { closestMatch } from '../core/config/closest-match.js';
 import { VERSION } from '../core/version.js';
 import { commandLoaders, commandSummaries } from './commands/index.js';
+import { deferOptimisingCompiler } from '../io/js-tier.js';
 import { compileWasmWithBaselineOnly } from '../io/wasm-tier.js';
 import { EXIT_ERROR, EXIT_OK, UsageError, type CliIo } from './io.js';
 import { processOutput } from './process-output.js';
@@ -103,6 +104,10 @@ export async function main(): Promise<number> {
   // `compileWasmWithBaselineOnly`), set when the first grammar loads, so a run that parses nothing
   // does not even load Node's `v8` module. The long-running GitHub App keeps V8's default tiering.
   compileWasmWithBaselineOnly();
+  const argv = process.argv.slice(2);
+  // A scan runs without V8's optimising compiler until it has files to scan: a re-scan that
+  // replays the cache ends before that compiler's code would pay back (see `js-tier.ts`).
+  if (argv[0] === 'scan') deferOptimisingCompiler();
   // Output is written straight to the descriptors; Node's streams for them (and the modules they
   // load) are created only when needed (`processOutput`), and so is the terminal check.
   const tty = new Map<number, boolean>();
@@ -132,5 +137,5 @@ export async function main(): Promise<number> {
     },
     fetch: globalThis.fetch,
   };
-  return execute(process.argv.slice(2), io);
+  return execute(argv, io);
 }

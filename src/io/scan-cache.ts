@@ -18,7 +18,7 @@ import { grammarFilePaths } from './load-grammars.js';
 const { createHash, randomBytes } = process.getBuiltinModule('node:crypto');
 
 /** Bumped whenever the layout of a cache file changes; older files are then never read. */
-const FORMAT = 4;
+const FORMAT = 5;
 /** Entries one cache file keeps (those of the latest scan first); beyond this, others are dropped. */
 const MAX_ENTRIES = 100_000;
 /** Diagnostics that may not happen again (a bug, a read that failed): a scan with one is never replayed whole. */
@@ -187,8 +187,8 @@ export type ScanInput = FileStat & { regular: boolean; language?: 'cython'; buil
  *
  * It is kept in two files, so that a re-scan reads only what it needs (see `readLastScan`):
  *
- * - `<key>.last`, the record: the inputs, the findings' keys, the diagnostics and stats (about a
- *   tenth of the whole on a large tree). Its header is `ftbot-last <format> <key> <id> <result
+ * - `<key>.last`, the record: the inputs, the findings' keys, the diagnostics, the stats and the
+ *   number of findings (about a tenth of the whole on a large tree). Its header is `ftbot-last <format> <key> <id> <result
  *   checksum>`; `id` is the SHA-256 of the result checksum and the body, so it checks the record
  *   and names the one result it goes with.
  * - `<key>.result`, the result proper: the findings, the published facts and the project facts.
@@ -218,7 +218,13 @@ export type FindingKey = Pick<Finding, 'ruleId' | 'path' | 'severity' | 'confide
 export type ReplayedRecord = Pick<ScanResult, 'diagnostics' | 'stats'> & {
   /** Identifies the recorded result (the checksum of its record). */
   id: string;
-  keys: FindingKey[];
+  /** How many findings the result holds. */
+  findingCount: number;
+  /**
+   * The findings' keys, decoded when first asked for: settings that admit every finding (the
+   * usual case) need only their count.
+   */
+  keys(): FindingKey[];
   /**
    * Reads the result that goes with the record (its findings, published facts and project facts,
    * each decoded when first read); undefined when the file is missing or damaged, or holds the
@@ -308,12 +314,18 @@ export function readLastScan(params: { dir: string; key: string }): LastScan | u
     replay(current) {
       if (current.length !== inputs.length || !current.every((f, i) => sameInput(inputs[i], f))) return undefined;
       try {
-        const keys = (JSON.parse(keysText.toString('latin1')) as StoredKey[]).map(([ruleId, path, severity, confidence]) => ({ ruleId, path, severity, confidence }));
-        const { diagnostics, stats } = JSON.parse(summaryText.toString('latin1')) as Pick<ScanResult, 'diagnostics' | 'stats'>;
+        const { diagnostics, stats, findingCount } = JSON.parse(summaryText.toString('latin1')) as Pick<ScanResult, 'diagnostics' | 'stats'> & { findingCount: number };
+        if (typeof findingCount !== 'number') return undefined;
+        let keys: FindingKey[] | undefined;
         let result: RecordedResult | null | undefined;
         return {
           id,
-          keys,
+          findingCount,
+          keys() {
+            // The record's checksum matched: its lines are the writer's, and decode.
+            keys ??= (JSON.parse(keysText.toString('latin1')) as StoredKey[]).map(([ruleId, path, severity, confidence]) => ({ ruleId, path, severity, confidence }));
+            return keys;
+          },
           diagnostics,
           stats,
           result() {
@@ -401,7 +413,7 @@ export function saveLastScan(params: { dir: string; key: string; inputs: readonl
     }
     // A replay scans nothing: every source's results come from the cache.
     const stats = { files: result.stats.files, bytes: result.stats.bytes, parsedFiles: 0, parsedBytes: 0, ...(params.sources > 0 ? { cachedFiles: params.sources } : {}) };
-    const record = [asciiJson(inputs.map(storedInput)), asciiJson(result.findings.map(storedKey)), asciiJson({ diagnostics: result.diagnostics, stats })].join('\n');
+    const record = [asciiJson(inputs.map(storedInput)), asciiJson(result.findings.map(storedKey)), asciiJson({ diagnostics: result.diagnostics, stats, findingCount: result.findings.length })].join('\n');
     const recorded = [asciiJson(result.findings), asciiJson(result.facts), v8().serialize(result.project).toString('base64')].join('\n');
     if (record.length + recorded.length > MAX_FILE_BYTES) {
       remove();

@@ -30,6 +30,7 @@ import {
 } from './scan-cache.js';
 import { readRegularFile } from './read-regular-file.js';
 import { walkFiles, type WalkedFile } from './walk-files.js';
+import { allowOptimisingCompiler } from './js-tier.js';
 
 export type DirectoryScan = ScanResult & {
   /**
@@ -210,8 +211,13 @@ export async function scanDirectory(params: {
   };
   const inputsOf = (files: readonly WalkedFile[]): ScanInput[] =>
     files.map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs, regular: f.regular, ...marked(f.path) }));
+  // Settings that admit any finding of the rules that ran (the usual case: one configuration, no
+  // per-file ignores, no minimum level) drop none: the findings need not even be looked at.
+  const admitsAll = all.every((s) => s.perFile.length === 0 && s.config.minSeverity === 'info' && s.config.minConfidence === 'low' && ruleIds.every((id) => s.enabled.has(id)));
   /** The indexes of the findings their file's configuration does not admit (step 5). */
-  const droppedFindings = (found: readonly FindingKey[], absoluteOf: ReadonlyMap<string, string>): number[] => {
+  const droppedFindings = (keys: () => readonly FindingKey[], absoluteOf: ReadonlyMap<string, string>): number[] => {
+    if (admitsAll) return [];
+    const found = keys();
     const dropped: number[] = [];
     // Findings come grouped by file: each file's settings are looked up once.
     let file: { path: string; absolute: string | undefined; settings: Settings } | undefined;
@@ -280,7 +286,7 @@ export async function scanDirectory(params: {
             findings ??= without(recorded().findings, dropped);
             return findings;
           },
-          findingCount: replayed.keys.length - dropped.length,
+          findingCount: replayed.findingCount - dropped.length,
           diagnostics: [...diagnostics, ...replayed.diagnostics],
           stats: replayed.stats,
           get project() {
@@ -295,7 +301,9 @@ export async function scanDirectory(params: {
       }
     }
   }
-  // The rules, the engine, the parser and the worker pool load only when something is scanned.
+  // The rules, the engine, the parser and the worker pool load only when something is scanned;
+  // their code runs long enough to gain from V8's optimising compiler (see `js-tier.ts`).
+  allowOptimisingCompiler();
   const [{ rules: allRules }, { scanFiles }, { readsFilesAgain }, { loadGrammars }, { MIN_PARALLEL_BYTES, scanThreads, scanWithWorkers }] = await Promise.all([
     import('../core/rules/index.js'),
     import('../core/engine/scan-files.js'),
@@ -354,7 +362,7 @@ export async function scanDirectory(params: {
   const result = parts === undefined ? scanned : { ...scanned, stats: partStats(scanned.stats, parts) };
 
   // 5. Per-file settings.
-  const dropped = droppedFindings(result.findings, absoluteOf);
+  const dropped = droppedFindings(() => result.findings, absoluteOf);
   const findings = without(result.findings, dropped);
   const fileCacheProblem = cache?.save();
   const saved =

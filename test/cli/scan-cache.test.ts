@@ -74,7 +74,7 @@ describe('ftbot scan and the scan cache', () => {
   it('warns once on stderr about a damaged cache file, scans everything again and repairs it', async () => {
     const root = project();
     const cold = await runScan(root, [], { env: {} });
-    const folder = join(root, '.ftbot_cache', 'v4');
+    const folder = join(root, '.ftbot_cache', 'v5');
     for (const name of readdirSync(folder)) writeFileSync(join(folder, name), 'not a cache');
     const damaged = await runScan(root, ['--verbose'], { env: {} });
     expect(damaged.stderr).toMatch(/^ftbot: warning: the scan cache .* is damaged: ignored it, scanning every file again and rewriting it$/m);
@@ -136,7 +136,7 @@ describe('ftbot scan --format json and the rendered findings it keeps', () => {
     walk(root);
   };
   const reportFile = (root: string): string | undefined => {
-    const folder = join(root, '.ftbot_cache', 'v4');
+    const folder = join(root, '.ftbot_cache', 'v5');
     const name = existsSync(folder) ? readdirSync(folder).find((n) => n.endsWith('.report')) : undefined;
     return name === undefined ? undefined : join(folder, name);
   };
@@ -232,7 +232,7 @@ describe('ftbot scan --format json and the rendered findings it keeps', () => {
     };
     const whole = await scanOf('.');
     await scanOf('.');
-    const folder = join(cache, 'v4');
+    const folder = join(cache, 'v5');
     const named = (ext: string): string => join(folder, readdirSync(folder).find((n) => n.endsWith(ext)) ?? '');
     const [record, result, report] = [named('.last'), named('.result'), named('.report')];
     const kept = new Map([record, result, report].map((f) => [f, readFileSync(f)]));

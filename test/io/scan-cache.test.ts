@@ -26,9 +26,10 @@ function scan(cwd: string, dir: string | undefined, override: (c: ResolvedConfig
   return scanDirectory({ cwd, paths: ['.'], override, ...(dir === undefined ? {} : { cacheDir: dir }) });
 }
 
-/** What a user sees of a scan: findings, diagnostics and the facts project rules read. */
+/** What a user sees of a scan: findings (and their count), diagnostics and the facts project rules read. */
 function visible(s: DirectoryScan): unknown {
-  return { findings: s.findings, diagnostics: s.diagnostics, facts: s.facts, files: s.stats.files, bytes: s.stats.bytes };
+  expect(s.findingCount).toBe(s.findings.length);
+  return { findings: s.findings, findingCount: s.findingCount, diagnostics: s.diagnostics, facts: s.facts, files: s.stats.files, bytes: s.stats.bytes };
 }
 
 const module = (name: string): string => `#include <Python.h>
@@ -265,7 +266,7 @@ describe('the scan cache', () => {
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toContain('\n*\n');
     expect(readFileSync(join(dir, 'CACHEDIR.TAG'), 'utf8').startsWith('Signature: 8a477f597d28d172789f06886806bc55')).toBe(true);
     expect(cacheFiles(dir)).toHaveLength(8);
-    expect(readdirSync(join(dir, 'v4')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(join(dir, 'v5')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
   it('keeps only the entries of the latest scan first when over its entry limit', () => {
@@ -305,7 +306,7 @@ describe('the last complete scan', () => {
     await scan(root, dir);
     return root;
   }
-  const lastFiles = (dir: string): string[] => readdirSync(join(dir, 'v4')).filter((n) => n.endsWith('.last'));
+  const lastFiles = (dir: string): string[] => readdirSync(join(dir, 'v5')).filter((n) => n.endsWith('.last'));
 
   it('replays the whole result when no file changed: no file read, no rule run, the same findings and facts', async () => {
     const dir = cacheDir();
@@ -366,6 +367,25 @@ describe('the last complete scan', () => {
     expect(visible(excluded)).toEqual(visible(await scan(root, undefined, fromFiles)));
   });
 
+  it('applies a minimum confidence or severity to the replayed result, counting only what is kept', async () => {
+    const fromFiles = (c: ResolvedConfig): ResolvedConfig => c;
+    const dir = cacheDir();
+    const root = await scannedProject(dir);
+    const everything = await scan(root, dir, fromFiles);
+    expect(everything.stats.parsedFiles).toBe(0);
+    const levels = new Set(everything.findings.map((f) => `${f.confidence} ${f.severity}`));
+    expect(levels.size).toBeGreaterThan(1);
+    for (const setting of ['min-confidence = "high"', 'min-severity = "error"']) {
+      writeFileSync(join(root, '.ftbot.toml'), `${setting}\n`);
+      ageFiles(root, ['.ftbot.toml']);
+      await scan(root, dir, fromFiles);
+      const replayed = await scan(root, dir, fromFiles);
+      expect(replayed.stats.parsedFiles).toBe(0);
+      expect(replayed.findingCount).toBeLessThan(everything.findingCount);
+      expect(visible(replayed)).toEqual(visible(await scan(root, undefined, fromFiles)));
+    }
+  });
+
   it('is not recorded while a file changed too recently to trust its stat', async () => {
     const dir = cacheDir();
     const root = sampleProject();
@@ -385,7 +405,7 @@ describe('the last complete scan', () => {
     const root = await scannedProject(dir);
     const whole = visible(await scan(root, undefined));
     const [name = ''] = lastFiles(dir);
-    const record = join(dir, 'v4', name);
+    const record = join(dir, 'v5', name);
     const result = record.replace(/\.last$/, '.result');
     const wholeRecord = readFileSync(record);
     const wholeResult = readFileSync(result);
@@ -422,7 +442,7 @@ describe('the last complete scan', () => {
     const root = await scannedProject(dir);
     const expected = visible(await scan(root, undefined));
     const [name = ''] = lastFiles(dir);
-    const file = join(dir, 'v4', name);
+    const file = join(dir, 'v5', name);
     const text = readFileSync(file, 'latin1');
     for (const damaged of [text.slice(0, text.length / 2), text.replace('"FT034"', '"FT035"'), '']) {
       writeFileSync(file, damaged, 'latin1');
@@ -446,7 +466,7 @@ describe('resolveCacheDir', () => {
 });
 
 function cacheFiles(dir: string): string[] {
-  return readdirSync(join(dir, 'v4'))
+  return readdirSync(join(dir, 'v5'))
     .filter((n) => n.endsWith('.json'))
-    .map((n) => join(dir, 'v4', n));
+    .map((n) => join(dir, 'v5', n));
 }
