@@ -6,7 +6,7 @@
  * fifty, each resolved, read and compiled on its own: a quarter of a warm re-scan's CPU.
  */
 import { build } from 'esbuild';
-import { cp } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,10 @@ const wasm = [
  * `knowledge/`, `docs/rules/` and `prompts/` (`packagePath()` and the knowledge index resolve two up).
  */
 export async function bundleCli(outdir: string): Promise<void> {
+  // Chunk names carry a content hash: without emptying the folder first, every build leaves the
+  // previous build's chunks behind, and the scan cache's code stamp (taken over the folder) would
+  // change with them.
+  await rm(outdir, { recursive: true, force: true });
   await build({
     // The CLI, and the script a cold scan's worker threads run (it scans its part when loaded in one).
     entryPoints: { ftbot: join(root, 'src', 'cli', 'entry.ts'), 'scan-part-worker': join(root, 'src', 'io', 'scan-part-worker.ts') },
