@@ -27,7 +27,7 @@ export default defineRule({
     triggers: ['pymethods'],
     messages: {
       method: '`{{class}}.{{method}}` takes `{{receiver}}`: another thread using the same object meanwhile gets `RuntimeError: Already borrowed`',
-      methods: '{{methods}} of `{{class}}` borrow it mutably: another thread using the same object meanwhile gets `RuntimeError: Already borrowed`',
+      methods: 'Methods {{methods}} of `{{class}}` borrow it mutably: another thread using the same object meanwhile gets `RuntimeError: Already borrowed`',
       class: '`#[pyclass]` `{{class}}` is not frozen and {{methods}} borrow it mutably: concurrent use of one object raises a borrow error',
     },
     help: {
