@@ -48,6 +48,12 @@ export interface Flag {
   rule?: string;
   message?: string;
   confidence?: string;
+  /**
+   * The finding's related places (the other writes of a variable reported once at its
+   * declaration, the other methods of a class): a site near one is found, as the finding points
+   * there too. Precision counts the flag by its own lines only.
+   */
+  related?: { path: string; line: number }[];
 }
 
 /** A flag on an annotated file that came near no labelled site, for `--flags`. */
@@ -127,6 +133,8 @@ export function fileKindOf(path: string): FileKindName {
 export interface Tally {
   sites: Record<Category, number>;
   found: Record<Category, number>;
+  /** Sites found only through a flag's related place, none of its own lines near them (counted in `found` too). */
+  foundByRelated: Record<Category, number>;
   flags: number;
   flagsNearChange: number;
   /** Flags and flags near a labelled site, by the kind of annotated file they are on. */
@@ -140,25 +148,33 @@ export interface Tally {
 export function emptyTally(): Tally {
   const zero = () => Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
   const byKind = Object.fromEntries(FILE_KINDS.map((k) => [k, { flags: 0, near: 0 }])) as Tally['byKind'];
-  return { sites: zero(), found: zero(), flags: 0, flagsNearChange: 0, byKind, missed: [], unmatched: [] };
+  return { sites: zero(), found: zero(), foundByRelated: zero(), flags: 0, flagsNearChange: 0, byKind, missed: [], unmatched: [] };
 }
 
 /**
- * Scores flags against one commit's labels. A site is found when a flag's line span comes within
- * `tolerance` lines of the site's span; a flag counts towards precision when it comes within
- * `tolerance` lines of any labelled site of its file. Only flags on annotated files count.
+ * Scores flags against one commit's labels. A site is found when a flag's line span, or one of its
+ * related places, comes within `tolerance` lines of the site's span; a flag counts towards
+ * precision when its own span comes within `tolerance` lines of any labelled site of its file.
+ * Only flags on annotated files count towards precision.
  */
 export function score(commit: LabelledCommit, flags: Flag[], tolerance: number, into: Tally = emptyTally()): Tally {
   const byPath = new Map<string, Flag[]>();
   for (const f of flags) byPath.set(f.path, [...(byPath.get(f.path) ?? []), f]);
-  const within = (r: { start: number; end: number }, f: Flag) => f.line <= r.end + tolerance && f.endLine >= r.start - tolerance;
-  const near = (s: Site, f: Flag) => within(s, f) || s.also.some((r) => within(r, f));
+  const within = (r: { start: number; end: number }, f: Pick<Flag, 'line' | 'endLine'>) => f.line <= r.end + tolerance && f.endLine >= r.start - tolerance;
+  const near = (s: Site, f: Pick<Flag, 'line' | 'endLine'>) => within(s, f) || s.also.some((r) => within(r, f));
+  // Related places of every flag, by the file they are in (a finding may point into another file).
+  const relatedByPath = new Map<string, { line: number; endLine: number }[]>();
+  for (const f of flags) for (const r of f.related ?? []) relatedByPath.set(r.path, [...(relatedByPath.get(r.path) ?? []), { line: r.line, endLine: r.line }]);
   for (const file of commit.files) {
     const onFile = byPath.get(file.path) ?? [];
+    const relatedOnFile = relatedByPath.get(file.path) ?? [];
     for (const site of file.sites) {
       into.sites[site.category] += 1;
       if (onFile.some((f) => near(site, f))) into.found[site.category] += 1;
-      else into.missed.push({ path: file.path, start: site.start, end: site.end, category: site.category, note: site.note });
+      else if (relatedOnFile.some((r) => near(site, r))) {
+        into.found[site.category] += 1;
+        into.foundByRelated[site.category] += 1;
+      } else into.missed.push({ path: file.path, start: site.start, end: site.end, category: site.category, note: site.note });
     }
     const fileKind = fileKindOf(file.path);
     let nearCount = 0;
@@ -226,7 +242,9 @@ function scanWithFtbot(dir: string, timeoutMs: number): Flag[] {
   });
   if (run.error !== undefined) fail(`ftbot scan failed: ${run.error.message}`);
   if (run.status !== 0) fail(`ftbot scan exited ${String(run.status)}: ${run.stderr.slice(0, 500)}`);
-  const report = JSON.parse(run.stdout) as { findings: { path: string; line: number; endLine?: number; ruleId?: string; message?: string; confidence?: string }[] };
+  const report = JSON.parse(run.stdout) as {
+    findings: { path: string; line: number; endLine?: number; ruleId?: string; message?: string; confidence?: string; related?: { path: string; line: number }[] }[];
+  };
   return report.findings.map((f) => ({
     path: f.path,
     line: f.line,
@@ -234,6 +252,7 @@ function scanWithFtbot(dir: string, timeoutMs: number): Flag[] {
     ...(f.ruleId === undefined ? {} : { rule: f.ruleId }),
     ...(f.message === undefined ? {} : { message: f.message }),
     ...(f.confidence === undefined ? {} : { confidence: f.confidence }),
+    ...(f.related === undefined ? {} : { related: f.related.map((r) => ({ path: r.path, line: r.line })) }),
   }));
 }
 
@@ -339,6 +358,7 @@ function add(into: Tally, t: Tally): void {
   for (const c of CATEGORIES) {
     into.sites[c] += t.sites[c];
     into.found[c] += t.found[c];
+    into.foundByRelated[c] += t.foundByRelated[c];
   }
   into.flags += t.flags;
   into.flagsNearChange += t.flagsNearChange;
@@ -376,7 +396,8 @@ function ratio(n: number, d: number): number | null {
 }
 
 export interface Summary {
-  recall: Record<string, { sites: number; found: number; recall: number | null }>;
+  /** `byRelated`: sites found only through a flag's related place. */
+  recall: Record<string, { sites: number; found: number; byRelated: number; recall: number | null }>;
   precision: { flags: number; near: number; value: number | null };
   /** Precision on annotated build files, sources and other files separately. */
   precisionByKind: Record<FileKindName, { flags: number; near: number; value: number | null }>;
@@ -386,12 +407,14 @@ export function summarise(t: Tally): Summary {
   const recall: Summary['recall'] = {};
   let sites = 0;
   let found = 0;
+  let byRelated = 0;
   for (const c of SCORED) {
-    recall[c] = { sites: t.sites[c], found: t.found[c], recall: ratio(t.found[c], t.sites[c]) };
+    recall[c] = { sites: t.sites[c], found: t.found[c], byRelated: t.foundByRelated[c], recall: ratio(t.found[c], t.sites[c]) };
     sites += t.sites[c];
     found += t.found[c];
+    byRelated += t.foundByRelated[c];
   }
-  recall.all = { sites, found, recall: ratio(found, sites) };
+  recall.all = { sites, found, byRelated, recall: ratio(found, sites) };
   const precisionByKind = Object.fromEntries(FILE_KINDS.map((k) => [k, { ...t.byKind[k], value: ratio(t.byKind[k].near, t.byKind[k].flags) }])) as Summary['precisionByKind'];
   return { recall, precision: { flags: t.flags, near: t.flagsNearChange, value: ratio(t.flagsNearChange, t.flags) }, precisionByKind };
 }
@@ -489,18 +512,18 @@ function main(): void {
     const lines = [
       `${summary.commits} commits from ${summary.projects} projects scored (tolerance ±${tolerance} lines)${summary.failed.length > 0 ? `; ${summary.failed.length} failed` : ''}`,
       '',
-      '| category | sites | ftbot recall | ftbot, project mean | grep recall | grep, project mean |',
-      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      '| category | sites | ftbot recall | ftbot, by related place only | ftbot, project mean | grep recall | grep, project mean |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...[...SCORED, 'all'].map((c) => {
         const f = summary.ftbot.recall[c]!;
         const g = summary.grep.recall[c]!;
-        return `| ${c} | ${f.sites} | ${fmt(f.recall)} (${f.found}) | ${fmt(summary.ftbot.projectMean[c] ?? null)} | ${fmt(g.recall)} (${g.found}) | ${fmt(summary.grep.projectMean[c] ?? null)} |`;
+        return `| ${c} | ${f.sites} | ${fmt(f.recall)} (${f.found}) | ${f.byRelated} | ${fmt(summary.ftbot.projectMean[c] ?? null)} | ${fmt(g.recall)} (${g.found}) | ${fmt(summary.grep.projectMean[c] ?? null)} |`;
       }),
-      `| precision on annotated files | | ${fmt(summary.ftbot.precision.value)} (${summary.ftbot.precision.near}/${summary.ftbot.precision.flags}) | | ${fmt(summary.grep.precision.value)} (${summary.grep.precision.near}/${summary.grep.precision.flags}) | |`,
+      `| precision on annotated files | | ${fmt(summary.ftbot.precision.value)} (${summary.ftbot.precision.near}/${summary.ftbot.precision.flags}) | | | ${fmt(summary.grep.precision.value)} (${summary.grep.precision.near}/${summary.grep.precision.flags}) | |`,
       ...FILE_KINDS.map((k) => {
         const f = summary.ftbot.precisionByKind[k];
         const g = summary.grep.precisionByKind[k];
-        return `| precision on annotated ${k === 'other' ? 'other' : k} files | | ${fmt(f.value)} (${f.near}/${f.flags}) | | ${fmt(g.value)} (${g.near}/${g.flags}) | |`;
+        return `| precision on annotated ${k === 'other' ? 'other' : k} files | | ${fmt(f.value)} (${f.near}/${f.flags}) | | | ${fmt(g.value)} (${g.near}/${g.flags}) | |`;
       }),
     ];
     if (misses.size > 0) {

@@ -49,8 +49,9 @@ describe('ftbot review', () => {
     const out = fake.stdout();
     const fixes = out.slice(out.indexOf('### How to fix the top examples'), out.indexOf('### Build and CI'));
     // Without `--docs-url` there is no docs site: the rule id is plain, the source links upstream.
-    expect(fixes).toContain('- [`src/spam/spammodule.c:18`](src/spam/spammodule.c#L18) FT001: Replace `PyDict_GetItem` with `PyDict_GetItemRef`');
-    expect(fixes).toContain('Source: [Replacing borrowed references from dict lookups](https://docs.python.org/3/howto/free-threading-extensions.html#borrowed-references)');
+    // FT004's finding stands for FT001's on the increfed lookup; the fix is the same.
+    expect(fixes).toContain('- [`src/spam/spammodule.c:18`](src/spam/spammodule.c#L18) FT004: Replace `PyDict_GetItem` with `PyDict_GetItemRef`');
+    expect(fixes).toContain('Source: [Why Py_NewRef(PyList_GetItem(...)) is not a fix](https://py-free-threading.github.io/porting-extensions/)');
     expect(fixes).toContain('`ftbot suggest <path>:<line>`.');
   });
 

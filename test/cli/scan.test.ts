@@ -38,7 +38,8 @@ describe('ftbot scan (in-process)', () => {
     expect(code).toBe(1);
     const lines = stdout.trimEnd().split('\n');
     expect(lines.slice(0, -1).every((l) => /^src\/_imaging\.c:\d+:\d+: FT\d{3} \S.*[^.]$/.test(l))).toBe(true);
-    expect(lines[0]).toMatch(/^src\/_imaging\.c:11:22: FT001 `PyDict_GetItem` returns a borrowed reference/);
+    // FT004's finding stands for FT001's on the same call (`Py_NewRef` of the looked-up value).
+    expect(lines[0]).toMatch(/^src\/_imaging\.c:11:22: FT004 `Py_NewRef\(mode\)` after `PyDict_GetItem` does not make the borrowed reference safe/);
     expect(lines.at(-1)).toMatch(/^Found \d+ findings?/);
     expect(stderr).toBe('');
   });
@@ -50,14 +51,14 @@ describe('ftbot scan (in-process)', () => {
     expect(stderr).toContain('vendor/pythoncapi_compat.h: vendored: vendored compatibility header, not scanned');
     expect(stderr).not.toContain('_generated/');
     // The generated file has findings of its own when scanned by name.
-    expect(ruleIdsOf((await scan(project, '_generated/tables.c')).stdout)).toContain('FT001');
+    expect(ruleIdsOf((await scan(project, '_generated/tables.c')).stdout)).toContain('FT004');
   });
 
   it('leaves preview rules out by default and runs them with ALL or --preview', async () => {
     expect(ruleIdsOf((await scan(project)).stdout)).not.toContain('FT014');
     expect(ruleIdsOf((await scan(project, '--select', 'ALL')).stdout)).toContain('FT014');
-    // One FT014 finding at the declaration of `open_images`, one at its write.
-    expect(ruleIdsOf((await scan(project, '--select', 'FT01', '--preview')).stdout)).toEqual(['FT014', 'FT014']);
+    // One FT014 finding, at the declaration of `open_images`; its write is a related place.
+    expect(ruleIdsOf((await scan(project, '--select', 'FT01', '--preview')).stdout)).toEqual(['FT014']);
   });
 
   it('applies --select and --ignore, case-insensitively and comma-separated', async () => {
@@ -97,14 +98,10 @@ describe('ftbot scan (in-process)', () => {
     for (const f of report.findings) {
       expect(Object.keys(f).filter((k) => k !== 'fix' && k !== 'related')).toEqual(['ruleId', 'path', 'line', 'column', 'endLine', 'endColumn', 'message', 'severity', 'confidence']);
     }
-    expect(report.findings.map((f) => f.ruleId)).toContain('FT001');
-    // Shared-state findings point at the variable's declaration as a related location, and the
-    // declaration's own finding at the writes.
+    expect(report.findings.map((f) => f.ruleId)).toContain('FT004');
+    // A shared variable is one finding, at its declaration, with its writes as related locations.
     const shared = report.findings.filter((f) => f.ruleId === 'FT014');
-    expect(shared.map((f) => f.related)).toEqual([
-      [{ path: 'src/_imaging.c', line: 22, column: 5, message: 'written without a lock in `imaging_open`' }],
-      [{ path: 'src/_imaging.c', line: 6, column: 19, message: '`open_images` declared here' }],
-    ]);
+    expect(shared.map((f) => [f.line, f.related])).toEqual([[6, [{ path: 'src/_imaging.c', line: 22, column: 5, message: '`open_images` read-modify-write in `imaging_open`' }]]]);
   });
 
   it('prints valid SARIF 2.1.0 with --format sarif', async () => {
@@ -120,9 +117,11 @@ describe('ftbot scan (in-process)', () => {
     const { code, stdout } = await scan(spamext);
     expect(code).toBe(1);
     const ids = new Set(ruleIdsOf(stdout));
-    for (const id of ['FT001', 'FT002', 'FT003', 'FT004', 'FT005', 'FT008', 'FT009', 'FT010', 'FT011', 'FT012', 'FT014', 'FT015', 'FT016']) {
+    // The example's dict and list lookups are increfed: FT004's findings stand for FT001's and FT002's.
+    for (const id of ['FT003', 'FT004', 'FT005', 'FT008', 'FT009', 'FT010', 'FT011', 'FT012', 'FT014', 'FT015', 'FT016']) {
       expect(ids, id).toContain(id);
     }
+    expect(new Set(ruleIdsOf((await scan(spamext, '--select', 'FT001,FT002')).stdout))).toEqual(new Set(['FT001', 'FT002']));
     expect(stdout).toMatch(/^rust\/src\/lib\.rs:9:3: FT011 PyO3 0\.22\.6 cannot declare free-threading support/m);
   });
 
@@ -197,7 +196,7 @@ describe('bin/ftbot.js (end to end)', () => {
     );
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as { findings: Array<{ ruleId: string; path: string }> };
-    expect(report.findings.map((f) => `${f.ruleId} ${f.path}`)).toContain('FT001 src/_imaging.c');
+    expect(report.findings.map((f) => `${f.ruleId} ${f.path}`)).toContain('FT004 src/_imaging.c');
   });
 
   it('stops quietly when the reader closes the pipe early (`ftbot scan … | head -c 10`)', async () => {

@@ -34,11 +34,12 @@ describe('ftbot suggest (in-process, no key)', () => {
   it('prints a verified template rewrite for a borrowed lookup and exits 1 (findings reported)', async () => {
     const r = await suggest(spamext, {}, 'src/spam/spammodule.c:18');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('src/spam/spammodule.c:18:23: FT001 ');
+    // FT004's finding (the value is increfed) stands for FT001's on the same call.
+    expect(r.stdout).toContain('src/spam/spammodule.c:18:23: FT004 ');
     expect(r.stdout).toContain('drafted by: deterministic; verified edit');
     expect(r.stdout).toContain('if (PyDict_GetItemRef(registry, key, &value) < 0) {');
     expect(r.stdout).toContain('pythoncapi_compat.h');
-    expect(r.stdout).toContain('knowledge/dict-borrowed-references.md#');
+    expect(r.stdout).toContain('knowledge/newref-around-borrowed-call.md#');
   });
 
   it('prints the JSON contract with exactly the documented keys', async () => {
@@ -133,13 +134,10 @@ describe('ftbot suggest against an OpenAI-compatible server on 127.0.0.1', () =>
     const r = await suggest(root, { OPENAI_API_KEY: 'sk-local-test', OPENAI_BASE_URL: baseURL, FTBOT_LLM_MODEL: 'local' }, `${FIXTURE}:8`, '--format', 'json');
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout) as JsonOutput;
-    expect(out.findings.map((f) => [f.ruleId, f.drafter, f.verified])).toEqual([
-      ['FT001', 'llm', true],
-      ['FT004', 'llm', true],
-    ]);
+    expect(out.findings.map((f) => [f.ruleId, f.drafter, f.verified])).toEqual([['FT004', 'llm', true]]);
     expect(out.findings[0]?.edit).toEqual({ path: FIXTURE, startLine: 8, endLine: 13, replacement });
     expect(out.findings[0]?.explanation).toBe('Use `PyDict_GetItemRef`; see @\u200borg/team and evil[.]example/x');
-    expect(requests).toHaveLength(2);
+    expect(requests).toHaveLength(1);
     expect(requests[0]?.body).toMatchObject({ model: 'local', response_format: { type: 'json_object' } });
   });
 
@@ -149,11 +147,8 @@ describe('ftbot suggest against an OpenAI-compatible server on 127.0.0.1', () =>
     const r = await suggest(root, { OPENAI_API_KEY: 'sk-local-test', OPENAI_BASE_URL: baseURL }, `${FIXTURE}:8`, '--format', 'json', '--verbose');
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout) as JsonOutput;
-    expect(out.findings.map((f) => [f.drafter, f.verified])).toEqual([
-      ['deterministic', true],
-      ['deterministic', true],
-    ]);
-    expect(requests).toHaveLength(4);
+    expect(out.findings.map((f) => [f.drafter, f.verified])).toEqual([['deterministic', true]]);
+    expect(requests).toHaveLength(2);
     expect(r.stderr).toContain('using the deterministic drafter');
   });
 

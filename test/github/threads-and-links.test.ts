@@ -118,9 +118,9 @@ describe('links', () => {
     for (const body of bodies) expect(body).not.toMatch(PLACEHOLDER);
     const review = thread.reviews[0] as { comments: Array<{ body: string }> };
     const first = review.comments[0]?.body ?? '';
-    expect(first).toMatch(/^\*\*FT001\*\* .* \(FT001: dict-get-item-borrowed\)/);
+    expect(first).toMatch(/^\*\*FT004\*\* .* \(FT004: borrowed-ref-then-incref\)/);
     expect(first).toContain('Why: ');
-    expect(first).toContain('Background: [Replacing borrowed references from dict lookups](https://docs.python.org/3/howto/free-threading-extensions.html#borrowed-references)');
+    expect(first).toContain('Background: [Why Py_NewRef(PyList_GetItem(...)) is not a fix](https://py-free-threading.github.io/porting-extensions/)');
     expect(readFileSync(new URL('../../app.yml', import.meta.url), 'utf8')).not.toMatch(PLACEHOLDER);
   });
 

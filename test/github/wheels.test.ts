@@ -135,7 +135,7 @@ describe('wheel matrix in triage and summaries', () => {
     expect(body.indexOf('### Free-threaded wheels')).toBeLessThan(body.indexOf('### Porting checklist'));
     expect(body).toContain('- [x] Build `t` wheels');
     // Hazard examples link their knowledge section.
-    expect(body).toMatch(/\[FT001\]\([^)]+\) [^|]+ \(\[background\]\(https:\/\/example\.test\/knowledge\/dict-borrowed-references\.md#[\w-]+\)\)/);
+    expect(body).toMatch(/\[FT004\]\([^)]+\) [^|]+ \(\[background\]\(https:\/\/example\.test\/knowledge\/newref-around-borrowed-call\.md#[\w-]+\)\)/);
   });
 
   function labeledPr() {

@@ -23,7 +23,7 @@ export function scanOne(grammars: Grammars, path: string, text: string): Finding
   return scanFiles({ files: [{ path, text }], grammars, rules: allSelected, config: { maxFileSize: 5_000_000, minSeverity: 'info' } }).findings;
 }
 
-/** A C file with one borrowed dict lookup (FT001 + FT004 on line 8), used by the LLM tests. */
+/** A C file with one borrowed dict lookup, increfed (FT004, which stands for FT001, on line 8), used by the LLM tests. */
 export const LOOKUP_PATH = 'src/spam.c';
 export const LOOKUP_SOURCE = `#include <Python.h>
 

@@ -36,6 +36,19 @@ describe('the rule registry', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
+  it('lets a rule subsume only other registered rules, never in both directions', () => {
+    const ids = new Set(rules.map((r) => r.meta.id));
+    const subsumes = new Map(rules.map((r) => [r.meta.id, r.meta.subsumes ?? []]));
+    for (const [id, others] of subsumes) {
+      for (const other of others) {
+        expect(ids.has(other), `${id} subsumes unknown ${other}`).toBe(true);
+        expect(other, `${id} subsumes itself`).not.toBe(id);
+        expect(subsumes.get(other), `${id} and ${other} subsume each other`).not.toContain(id);
+      }
+    }
+    expect(subsumes.get('FT004')).toEqual(['FT001', 'FT002', 'FT017']);
+  });
+
   it('is sorted by id', () => {
     const ids = rules.map((r) => r.meta.id);
     expect(ids).toEqual([...ids].sort());

@@ -36,6 +36,28 @@ describe('eval:ports precision by file kind', () => {
   });
 });
 
+describe('eval:ports credits related places for recall, not for precision', () => {
+  it("finds a site near a finding's related place, in its own file or another, and counts it apart", () => {
+    const grouped = [{ path: 'src/other.c', line: 5, endLine: 5, rule: 'FT014', related: [{ path: 'src/mod.c', line: 43 }, { path: 'pyproject.toml', line: 90 }] }];
+    const tally = score(commit, grouped, 2);
+    const summary = summarise(tally);
+    expect(summary.recall.declaration).toEqual({ sites: 1, found: 1, byRelated: 1, recall: 1 });
+    expect(summary.recall.build).toEqual({ sites: 1, found: 0, byRelated: 0, recall: 0 });
+    // The flag is on no annotated file: precision does not see it.
+    expect(summary.precision).toEqual({ flags: 0, near: 0, value: null });
+    const onSite = summarise(score(commit, [{ path: 'src/mod.c', line: 41, endLine: 41, related: [{ path: 'src/mod.c', line: 42 }] }], 2));
+    expect(onSite.recall.declaration).toEqual({ sites: 1, found: 1, byRelated: 0, recall: 1 });
+  });
+
+  it('counts a flag whose related place is near a site, but not its own lines, as unmatched', () => {
+    const far = [{ path: 'src/mod.c', line: 5, endLine: 5, rule: 'FT014', message: 'declared', related: [{ path: 'src/mod.c', line: 40 }] }];
+    const tally = score(commit, far, 2);
+    expect(summarise(tally).recall.declaration?.found).toBe(1);
+    expect(summarise(tally).precisionByKind.source).toEqual({ flags: 1, near: 0, value: 0 });
+    expect(tally.unmatched.map((f) => f.line)).toEqual([5]);
+  });
+});
+
 describe('eval:ports scans a checkout', () => {
   const temps: string[] = [];
   afterEach(() => {

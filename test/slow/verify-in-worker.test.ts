@@ -11,7 +11,7 @@ const ruleIds = allSelected.map((r) => r.meta.id);
 
 async function request(fileText: string, replacement: string): Promise<VerifyRequest> {
   const { grammars } = await loadDraftingContext();
-  const finding = scanOne(grammars, LOOKUP_PATH, fileText).find((f) => f.ruleId === 'FT001' && f.line === 8);
+  const finding = scanOne(grammars, LOOKUP_PATH, fileText).find((f) => f.ruleId === 'FT004' && f.line === 8);
   if (finding === undefined) throw new Error('no FT001 on line 8');
   return { fileText, edit: { path: LOOKUP_PATH, startLine: 8, endLine: 12, replacement }, finding, ruleIds };
 }
@@ -43,7 +43,7 @@ describe('createDraftVerifier (issue 14: draft verification off the event loop)'
 
   it('is what draftSuggestions verifies with when given one', async () => {
     const { grammars, knowledge } = await loadDraftingContext();
-    const findings = scanOne(grammars, LOOKUP_PATH, LOOKUP_SOURCE).filter((f) => f.ruleId === 'FT001');
+    const findings = scanOne(grammars, LOOKUP_PATH, LOOKUP_SOURCE).filter((f) => f.ruleId === 'FT004');
     const asked: VerifyRequest[] = [];
     const { suggestions } = await draftSuggestions({
       findings,

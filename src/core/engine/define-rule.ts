@@ -57,6 +57,14 @@ export type RuleMeta<MessageId extends string> = {
   messages: Record<MessageId, string>;
   /** One imperative line per message id saying what to do (the fix title). */
   help: Record<MessageId, string>;
+  /**
+   * Rules whose finding states the same fact as this rule's, in fewer words, when both report one
+   * site (either starts inside the other's span, in the same file). Phase 7 then reports
+   * only this rule's finding, at the higher severity and confidence of the two
+   * (`subsume-findings.ts`). FT004 (`Py_INCREF` after a borrowed lookup) subsumes FT001, FT002
+   * and FT017 (the borrowed lookup itself): one call, one fix.
+   */
+  subsumes?: readonly string[];
 };
 
 /** A trigger occurrence that sits in code (not in a comment or string), with its syntax node. */

@@ -255,6 +255,7 @@ export function scanFiles(params: ScanParams): ScanResult {
   const findings = reportFindings({
     findings: found,
     silentRuleIds: new Set([...silent].map((r) => r.meta.id)),
+    subsumes: new Map(rules.flatMap((r) => (r.meta.subsumes === undefined || silent.has(r) ? [] : [[r.meta.id, r.meta.subsumes] as const]))),
     minSeverity: config.minSeverity,
     minConfidence: config.minConfidence ?? 'low',
   });

@@ -230,6 +230,8 @@ function renderDiffBlock(text: string, edits: readonly TextEdit[], range: { star
  *
  *   Why: … one line …
  *
+ *   Related: line 40 (`cache` lazily initialised in `get`)      (when the finding has related places)
+ *
  *   Background: [Borrowed references from dict access › …](…/knowledge/dict-borrowed-references.md#…)
  *
  *   Fix: Use `PyDict_GetItemRef` …
@@ -260,6 +262,8 @@ function renderFindingPart(params: InlinePartParams): string {
   // Code the pull request adds is commented at any confidence; a low one says so.
   const confidence = f.confidence === 'low' ? ', low confidence' : '';
   const lines = [`**${f.ruleId}** ${inlineText(f.message)} (${ruleLink(docsBaseUrl, f)}: ${f.ruleName}${confidence})`, '', `Why: ${inlineText(ruleWhy(f.ruleId))}`];
+  const related = relatedLine(f);
+  if (related !== undefined) lines.push('', related);
   const background = knowledgeLink?.(f.ruleId);
   if (background !== undefined) lines.push('', `Background: ${knowledgeMarkdownLink(background)}`);
   if (draft?.kind === 'drafted') {
@@ -272,6 +276,25 @@ function renderFindingPart(params: InlinePartParams): string {
     if (draft?.kind === 'same-line') lines.push('', `Drafted change: see ${draft.ruleId.replace(/[^A-Z0-9]/g, '')} above.`);
   }
   return lines.join('\n');
+}
+
+/** Related places shown in a comment; the rest are counted. */
+const MAX_RELATED_SHOWN = 5;
+
+/**
+ * The places a finding stands for besides its own line (the other writes of a variable, the other
+ * methods of a class), as one line: `Related: line 40 (\`cache\` lazily initialised in \`get\`); \`b.c:7\` (…)`.
+ * A place in the same file is named by its line, one in another file by path and line.
+ */
+function relatedLine(f: Finding): string | undefined {
+  const related = f.related ?? [];
+  if (related.length === 0) return undefined;
+  const shown = related.slice(0, MAX_RELATED_SHOWN).map((r) => {
+    const where = r.path === f.path ? `line ${r.line}` : `\`${inlineText(r.path).replace(/`/g, "'")}:${r.line}\``;
+    return `${where} (${inlineText(r.message)})`;
+  });
+  const more = related.length > MAX_RELATED_SHOWN ? `; and ${related.length - MAX_RELATED_SHOWN} more` : '';
+  return `Related: ${shown.join('; ')}${more}`;
 }
 
 /**

@@ -34,6 +34,8 @@ export default defineRule({
     fix: 'never',
     preview: false,
     triggers: ['PyWeakref_GetObject', 'PyWeakref_GET_OBJECT'],
+    // FT004's `Py_INCREF` after this call has the same fix, and this finding also says the API is removed.
+    subsumes: ['FT004'],
     messages: {
       removed: '`{{api}}` returns a borrowed reference to an object another thread can destroy, and is removed in Python 3.15',
     },

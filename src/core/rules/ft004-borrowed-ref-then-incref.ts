@@ -64,6 +64,8 @@ export default defineRule({
     // Triggered by the borrowed APIs, not by Py_INCREF: increfs are everywhere in C-API code,
     // borrowed calls are rare, so this keeps the prefilter selective.
     triggers: [...borrowedApis],
+    // The borrowed call these rules flag is the one this rule reports: one finding, this one's words.
+    subsumes: ['FT001', 'FT002', 'FT017'],
     messages: {
       direct: '`{{incref}}` around `{{api}}` does not make the borrowed reference safe: the item can be freed before the increment',
       viaLocal: '`{{incref}}({{name}})` after `{{api}}` does not make the borrowed reference safe: the item can be freed before the increment',

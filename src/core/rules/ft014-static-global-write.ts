@@ -1,14 +1,20 @@
-import { cFileModel } from '../analysis/shared-state/c-model.js';
-import { hasEntryPoints, sharedDeclarations, sharedKindLabel as kindLabel, sharedStateOf, summarizeCSharedState } from '../analysis/shared-state/index.js';
+import { cFileModel, type SharedVariable } from '../analysis/shared-state/c-model.js';
+import { codeList } from '../analysis/shared-state/code-list.js';
+import { hasEntryPoints, sharedDeclarations, sharedKindLabel as kindLabel, sharedStateOf, summarizeCSharedState, type SharedWriteReport } from '../analysis/shared-state/index.js';
 import { defineRule, type Anchor } from '../engine/define-rule.js';
 import type { PublishedSharedSummary } from '../engine/scan-facts.js';
 
 /**
  * Unprotected writes to state every thread shares (file- and namespace-scope variables, static or
  * not; function-local statics; C++ static data members; Cython module variables), from code
- * Python can run: one finding per variable per function, naming the entry point that reaches it.
- * The analysis is in `core/analysis/shared-state`; this rule only words its reports.
+ * Python can run: one finding per variable, at its declaration, with its writes (one per function)
+ * as related places; a single writer's finding names the entry point that reaches it.
+ * The analysis is in `core/analysis/shared-state`; this rule only words and groups its reports.
  */
+
+/** Related places listed per finding; the message counts every writer. */
+const maxRelated = 12;
+
 /** The file's summary for the analysis across files, when it has something to tell (C and C++ only). */
 function summaryOf(text: string, target: string, path: string) {
   if ((target !== 'c' && target !== 'cpp') || !hasEntryPoints(text)) return undefined;
@@ -55,6 +61,7 @@ export default defineRule({
       counter: 'Read-modify-write of {{kind}} `{{path}}` in `{{function}}` loses updates when threads race; {{reach}}',
       freeList: 'Free list or cache `{{path}}` is pushed or popped in `{{function}}` without a lock; {{reach}}',
       declared: 'Shared {{kind}} `{{name}}` is written without a lock in {{writers}}; the fix usually changes this declaration',
+      staticLocals: 'Shared function-local statics {{names}} are written in `{{function}}` without a lock; {{reach}}',
     },
     help: {
       write: 'Move `{{name}}` into module state guarded by a `PyMutex`, make it atomic or thread-local, or fill it only during module init',
@@ -63,6 +70,7 @@ export default defineRule({
       counter: 'Make `{{name}}` atomic (`_Py_atomic_add_*`, `std::atomic`, `_Atomic`) or update it under a `PyMutex`',
       freeList: 'Guard `{{name}}` with a `PyMutex`, make it thread-local, or disable it under `#ifdef Py_GIL_DISABLED`',
       declared: 'Move `{{name}}` into module state guarded by a `PyMutex`, make it atomic or thread-local, or compile it out under `#ifdef Py_GIL_DISABLED`',
+      staticLocals: 'Move them into module state guarded by a `PyMutex`, make them atomic or thread-local, or fill them only during module init',
     },
   },
   // `check` reads the analysis, not the tree: one offset gets it run (and the summary published).
@@ -72,7 +80,20 @@ export default defineRule({
     const summary = summaryOf(ctx.text, ctx.target, ctx.path);
     if (summary !== undefined) ctx.publish('sharedSummaries', published(summary, ctx.text, ctx.anchor));
     const analysis = sharedStateOf(ctx.text, ctx.target);
+    // One finding per variable. A variable with a declaration finding is reported there alone: its
+    // writes in each function are that finding's related places, not findings of their own.
+    const writesOf = new Map<number, SharedWriteReport[]>();
+    for (const w of analysis.writes) writesOf.set(w.variable.at, [...(writesOf.get(w.variable.at) ?? []), w]);
     for (const d of sharedDeclarations(analysis)) {
+      const writes = writesOf.get(d.variable.at) ?? [];
+      writesOf.delete(d.variable.at);
+      const related = relatedOf(d.variable, writes);
+      const only = writes.length === 1 ? writes[0] : undefined;
+      if (only !== undefined) {
+        // One writing function: its words (lazy init, counter, free list, the entry point), at the declaration.
+        ctx.report({ start: d.variable.at, end: d.variable.at + d.variable.name.length, ...writeReport(only), symbol: d.variable.name, confidence: d.confidence, related });
+        continue;
+      }
       const shown = d.writers.slice(0, 3).map((f) => `\`${f}\``);
       const writers = d.writers.length > 3 ? `${shown.join(', ')} and ${d.writers.length - 3} more` : shown.join(d.writers.length === 2 ? ' and ' : ', ');
       ctx.report({
@@ -82,29 +103,73 @@ export default defineRule({
         symbol: d.variable.name,
         confidence: d.confidence,
         data: { kind: kindLabel[d.variable.kind], name: d.variable.name, writers },
-        related: d.related.map((r) => ({ start: r.at, message: r.message })),
+        related,
       });
     }
-    for (const w of analysis.writes) {
-      const reach =
-        w.confidence === 'low'
-          ? `no entry point in this file reaches it, but ${w.reason.via} may call it`
-          : w.reason.entry === w.function
-            ? `Python reaches it through ${w.reason.via}`
-            : `Python reaches it from \`${w.reason.entry}\` (${w.reason.via})`;
-      const kind = kindLabel[w.variable.kind];
-      const companions = w.companions ?? [];
-      const shown = companions.slice(0, 3).map((n) => `\`${n}\``);
-      const named = companions.length > 3 ? `${shown.join(', ')} and ${companions.length - 3} more` : shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown.at(-1) ?? ''}` : (shown[0] ?? '');
+    // Function-local statics (reported at their declaration by the analysis): one finding per
+    // declaration line and function, so `static double *a, *p, *q;` is one finding.
+    const byLine = new Map<string, SharedWriteReport[]>();
+    for (const w of [...writesOf.values()].flat().sort((a, b) => a.at - b.at)) {
+      const key = `${w.function}\u0000${ctx.text.lastIndexOf('\n', w.at)}`;
+      byLine.set(key, [...(byLine.get(key) ?? []), w]);
+    }
+    for (const [first, ...others] of byLine.values()) {
+      if (first === undefined) continue;
+      const related = [...first.related, ...others.flatMap((o) => o.related)].map((r) => ({ start: r.at, message: r.message }));
+      if (others.length === 0) {
+        ctx.report({ start: first.at, end: first.end, ...writeReport(first), symbol: first.function, confidence: first.confidence, related });
+        continue;
+      }
+      const all = [first, ...others];
       ctx.report({
-        start: w.at,
-        end: w.end,
-        messageId: companions.length > 0 ? 'lazyInitGroup' : w.kind,
-        symbol: w.function,
-        confidence: w.confidence,
-        data: { kind, path: w.path, name: w.variable.name, function: w.function, reach, companions: named },
-        related: w.related.map((r) => ({ start: r.at, message: r.message })),
+        start: first.at,
+        end: first.end,
+        messageId: 'staticLocals',
+        symbol: first.function,
+        confidence: all.some((w) => w.confidence === 'medium') ? 'medium' : 'low',
+        data: { names: codeList(all.map((w) => w.path)), name: first.variable.name, function: first.function, reach: reachOf(first) },
+        related,
       });
     }
   },
 });
+
+/** The message, data and related places a write report gives (its own words, wherever it is reported). */
+function writeReport(w: SharedWriteReport): { messageId: 'write' | 'lazyInit' | 'lazyInitGroup' | 'counter' | 'freeList'; data: Record<string, string> } {
+  const companions = w.companions ?? [];
+  return {
+    messageId: companions.length > 0 ? 'lazyInitGroup' : w.kind,
+    data: { kind: kindLabel[w.variable.kind], path: w.path, name: w.variable.name, function: w.function, reach: reachOf(w), companions: codeList(companions) },
+  };
+}
+
+/** How Python reaches the write, for the end of a message. */
+function reachOf(w: SharedWriteReport): string {
+  if (w.confidence === 'low') return `no entry point in this file reaches it, but ${w.reason.via} may call it`;
+  return w.reason.entry === w.function ? `Python reaches it through ${w.reason.via}` : `Python reaches it from \`${w.reason.entry}\` (${w.reason.via})`;
+}
+
+const writtenAs: Record<SharedWriteReport['kind'], string> = {
+  write: 'written without a lock',
+  lazyInit: 'lazily initialised',
+  counter: 'read-modify-write',
+  freeList: 'pushed or popped without a lock',
+};
+
+/**
+ * The related places of a declaration finding: each write (one per function, in file order) with
+ * what it does, then the places those writes point at themselves (a lazy init's check, the
+ * variables filled under it), without the declaration and each place once.
+ */
+function relatedOf(variable: SharedVariable, writes: readonly SharedWriteReport[]): Array<{ start: number; message: string }> {
+  const out: Array<{ start: number; message: string }> = [];
+  const seen = new Set<number>([variable.at]);
+  const add = (start: number, message: string) => {
+    if (seen.has(start) || out.length >= maxRelated) return;
+    seen.add(start);
+    out.push({ start, message });
+  };
+  for (const w of writes) add(w.at, `\`${w.path}\` ${writtenAs[w.kind]} in \`${w.function}\``);
+  for (const w of writes) for (const r of w.related) if (!/^also written in |written without a lock in /.test(r.message)) add(r.at, r.message);
+  return out;
+}

@@ -46,20 +46,18 @@ describe('shared-state analysis', () => {
       'static PyMethodDef methods[] = {{"a", a, METH_O, NULL}, {"b", b, METH_O, NULL}, {NULL}};',
     ].join('\n');
     const { findings } = scanFiles({ files: [{ path: 'm.c', text }], grammars, rules: [findRule('FT014')].filter((r) => r !== undefined), config });
-    expect(findings.map((f) => [f.line, f.message.split(';')[0]])).toEqual([
-      [1, 'Shared static `hits` is written without a lock in `a` and `b`'],
-      [2, 'Read-modify-write of static `hits` in `a` loses updates when threads race'],
-      [3, 'Shared static `hits` is written in `b` without a lock'],
-    ]);
-    // The declaration report lists every unprotected write; the fix edits the declaration.
+    // FT014 reports the variable once, at its declaration, with the writes as related places.
+    expect(findings.map((f) => [f.line, f.message.split(';')[0]])).toEqual([[1, 'Shared static `hits` is written without a lock in `a` and `b`']]);
     expect(findings[0]?.confidence).toBe('medium');
     expect(findings[0]?.related).toEqual([
-      { path: 'm.c', line: 2, column: 48, message: 'written without a lock in `a`' },
-      { path: 'm.c', line: 3, column: 48, message: 'written without a lock in `b`' },
+      { path: 'm.c', line: 2, column: 48, message: '`hits` read-modify-write in `a`' },
+      { path: 'm.c', line: 3, column: 48, message: '`hits` written without a lock in `b`' },
     ]);
-    expect(findings[1]?.related).toEqual([
-      { path: 'm.c', line: 1, column: 12, message: '`hits` declared here' },
-      { path: 'm.c', line: 3, column: 48, message: 'also written in `b`' },
+    // The analysis keeps one report per variable and function, each with its own related places.
+    const writes = analyzeCSharedState(text).writes;
+    expect(writes.map((w) => [w.kind, w.function, w.related.map((r) => r.message)])).toEqual([
+      ['counter', 'a', ['`hits` declared here', 'also written in `b`']],
+      ['write', 'b', ['`hits` declared here', 'also written in `a`']],
     ]);
   });
 

@@ -36,7 +36,7 @@ type Run = { result: DraftSuggestionsResult; sleeps: number[]; bodies: Array<Rec
 /** Runs the real pipeline (prompt → openai client → nock → schema → verify) on the FT001 finding. */
 async function run(options: { timeoutMs?: number; budget?: LlmBudget } = {}): Promise<Run> {
   const { grammars, knowledge } = await loadDraftingContext();
-  const findings = scanOne(grammars, LOOKUP_PATH, LOOKUP_SOURCE).filter((f) => f.ruleId === 'FT001');
+  const findings = scanOne(grammars, LOOKUP_PATH, LOOKUP_SOURCE).filter((f) => f.ruleId === 'FT004');
   const sleeps: number[] = [];
   const prompt = prompts.get('draft-migration');
   if (prompt === undefined) throw new Error('missing prompt');

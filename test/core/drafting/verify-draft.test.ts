@@ -6,7 +6,7 @@ import { allSelected, GOOD_REPLACEMENT, loadDraftingContext, LOOKUP_PATH, LOOKUP
 
 async function target(): Promise<{ finding: Finding; grammars: Awaited<ReturnType<typeof loadDraftingContext>>['grammars'] }> {
   const { grammars } = await loadDraftingContext();
-  const finding = scanOne(grammars, LOOKUP_PATH, LOOKUP_SOURCE).find((f) => f.ruleId === 'FT001');
+  const finding = scanOne(grammars, LOOKUP_PATH, LOOKUP_SOURCE).find((f) => f.ruleId === 'FT004');
   if (finding === undefined) throw new Error('no FT001');
   return { finding, grammars };
 }
@@ -29,7 +29,7 @@ describe('verifyDraft', () => {
 
   it('rejects a rewrite that leaves the finding', async () => {
     const r = await verify('    PyObject *value = PyDict_GetItem(registry, key); /* looked at */', 8, 8);
-    expect(r.problems.join('\n')).toMatch(/still has FT001/);
+    expect(r.problems.join('\n')).toMatch(/still has FT004/);
   });
 
   it('rejects a rewrite that adds a finding', async () => {

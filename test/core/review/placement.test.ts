@@ -39,6 +39,21 @@ describe('placement', () => {
     expect(renderReviewBody(p)).toBe('ftbot: 3 new free-threading findings on lines this pull request adds (2 lines).');
   });
 
+  it("names a finding's related places under its message, on the primary line only", () => {
+    const related = [
+      { path: 'src/m.c', line: 40, column: 9, message: '`cache` lazily initialised in `get`' },
+      { path: 'src/other.c', line: 7, column: 5, message: 'also written in `put`' },
+      ...[50, 51, 52, 53].map((line) => ({ path: 'src/m.c', line, column: 1, message: 'another write' })),
+    ];
+    const p = plan([{ ...finding('FT014', 12), related }]);
+    expect(p.comments.map((c) => c.line)).toEqual([12]);
+    expect(p.comments[0]?.body.split('\n').filter((l) => l.startsWith('Related:'))).toEqual([
+      'Related: line 40 (`cache` lazily initialised in `get`); `src/other.c:7` (also written in `put`); line 50 (another write); line 51 (another write); line 52 (another write); and 1 more',
+    ]);
+    // Without related places the comment has no such line.
+    expect(plan([finding('FT014', 12)]).comments[0]?.body).not.toContain('Related:');
+  });
+
   it('comments low-confidence findings on added lines, labelled, and keeps the others in the summary', () => {
     const p = plan([finding('FT002', 12, 'low'), finding('FT002', 11, 'low')]);
     expect(p.comments).toHaveLength(1);

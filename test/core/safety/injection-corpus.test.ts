@@ -77,7 +77,7 @@ describe('prompt-injection corpus', () => {
     it(`posts nothing forbidden for ${c.id}`, async () => {
       const { grammars, knowledge } = await loadDraftingContext();
       const source = sourceFor(c);
-      const findings = scanOne(grammars, LOOKUP_PATH, source).filter((f) => f.ruleId === 'FT001');
+      const findings = scanOne(grammars, LOOKUP_PATH, source).filter((f) => f.ruleId === 'FT004');
       const finding = findings[0];
       if (finding === undefined) throw new Error('no finding');
       const client = createOpenAiClient({ apiKey: 'sk-test', baseURL: `${ORIGIN}/v1`, model: 'm', timeoutMs: 5_000, maxRetries: 0 });
