@@ -1,5 +1,5 @@
 import { lineOfOffset, lineStarts } from '../parsing/syntax.js';
-import type { Diagnostic, Finding, TextEdit } from '../diagnostics.js';
+import type { Diagnostic, Finding, RelatedLocation, TextEdit } from '../diagnostics.js';
 import { renderSuggestion as renderDraftedSuggestion } from '../drafting/render-suggestion.js';
 import type { Suggestion } from '../drafting/types.js';
 import { applyEdits } from '../report/edit-positions.js';
@@ -47,8 +47,10 @@ const MAX_SUGGESTION_LINES = 20;
  *
  * Steps:
  * 1. A finding on a line the pull request does not add (a context line of a hunk, or outside the
- *    diff) goes to the summary: low-confidence ones to its collapsed section, the rest to
- *    "Outside the diff". The author did not write that line.
+ *    diff) is commented on the first of its related places the pull request adds, if any (a new
+ *    write of a variable reported at its declaration, a new method of a class reported at the
+ *    class): the author wrote that line. Otherwise it goes to the summary: low-confidence ones to
+ *    its collapsed section, the rest to "Outside the diff".
  * 2. Findings already posted in an earlier run (same fingerprint) are not posted again.
  * 3. The rest are grouped by line: one comment per line lists every rule that fires there, at
  *    any confidence (a low one is labelled so). The first `maxInlineComments` lines get comments;
@@ -80,18 +82,26 @@ export function buildReview(params: {
   const { findings, textOf, diff, posted = new Set<string>(), maxInlineComments, docsBaseUrl, knowledgeLink, drafts, repository, markers } = params;
   const plan: ReviewPlan = { comments: [], inline: [], alreadyPosted: [], overflow: [], outsideDiff: [], lowConfidence: [] };
   const lines = new Map<string, Finding[]>();
+  /** Findings commented on an added related place instead of their own line. */
+  const movedTo = new Map<Finding, RelatedLocation>();
   for (const finding of findings) {
     // 1.
+    let at: { path: string; line: number } = finding;
     if (!isAddedLine(diff.get(finding.path), finding.line)) {
-      (finding.confidence === 'low' ? plan.lowConfidence : plan.outsideDiff).push(finding);
-      continue;
+      const place = finding.related?.find((r) => isAddedLine(diff.get(r.path), r.line));
+      if (place === undefined) {
+        (finding.confidence === 'low' ? plan.lowConfidence : plan.outsideDiff).push(finding);
+        continue;
+      }
+      movedTo.set(finding, place);
+      at = place;
     }
     // 2.
     if (posted.has(finding.fingerprint)) {
       plan.alreadyPosted.push(finding);
       continue;
     }
-    const key = `${finding.path}\u0000${finding.line}`;
+    const key = `${at.path}\u0000${at.line}`;
     const group = lines.get(key);
     if (group === undefined) lines.set(key, [finding]);
     else group.push(finding);
@@ -103,16 +113,22 @@ export function buildReview(params: {
       continue;
     }
     const [first] = group as [Finding, ...Finding[]];
+    const firstMoved = movedTo.get(first);
+    const path = firstMoved?.path ?? first.path;
     const text = textOf(first.path);
-    const anchor = placeComment(first, diff, text, drafts?.get(first.fingerprint), true);
+    // A finding commented on a related place shows its fix as text only: the fix's edits are at
+    // its own line, outside this comment's lines.
+    const anchor = firstMoved === undefined ? placeComment(first, diff, text, drafts?.get(first.fingerprint), true) : { start: firstMoved.line, end: firstMoved.line, fixBlock: undefined };
     const parts = group.map((finding, i) => {
-      const draft = drafts?.get(finding.fingerprint);
+      const moved = movedTo.get(finding);
+      const draft = moved === undefined ? drafts?.get(finding.fingerprint) : undefined;
       // Only the first finding may carry a committable suggestion: the comment spans its lines.
-      const placed = i === 0 ? anchor : placeComment(finding, diff, text, draft, false);
-      return renderFindingPart({ finding, docsBaseUrl, fixBlock: placed.fixBlock, knowledgeLink, draft, suggestionBlock: placed.draftBlock, repository });
+      const placed = i === 0 ? anchor : moved === undefined ? placeComment(finding, diff, textOf(finding.path), draft, false) : { fixBlock: undefined };
+      const part = renderFindingPart({ finding, docsBaseUrl, fixBlock: placed.fixBlock, knowledgeLink, draft, suggestionBlock: 'draftBlock' in placed ? placed.draftBlock : undefined, repository });
+      return moved === undefined ? part : `${movedNote(finding, moved)}\n\n${part}`;
     });
     const comment: ReviewComment = {
-      path: first.path,
+      path,
       line: anchor.end,
       side: 'RIGHT',
       body: truncateBody(parts.join('\n\n---\n\n'), { tail: group.map((f) => fingerprintMarker(f.fingerprint, markers)).join('\n') }),
@@ -128,6 +144,15 @@ export function buildReview(params: {
 }
 
 type Placement = { start: number; end: number; fixBlock: string | undefined; draftBlock?: boolean };
+
+/**
+ * The line that opens the part of a finding commented on one of its related places:
+ * `This line is one of the places of the finding at line 40: \`cache\` also written in \`put\`.`
+ */
+function movedNote(finding: Finding, place: RelatedLocation): string {
+  const where = place.path === finding.path ? `line ${finding.line}` : `\`${inlineText(finding.path).replace(/`/g, "'")}:${finding.line}\``;
+  return `This line is one of the places of the finding at ${where}: ${inlineText(place.message)}.`;
+}
 
 /**
  * Finds the lines a comment on `finding` (on a line the pull request adds) may span. A committable

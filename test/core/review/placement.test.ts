@@ -54,6 +54,28 @@ describe('placement', () => {
     expect(plan([finding('FT014', 12)]).comments[0]?.body).not.toContain('Related:');
   });
 
+  it('comments a finding whose own line is not added on the first related place the pull request adds', () => {
+    // FT014 at the declaration (line 3, unchanged); the pull request adds a write on line 13.
+    const related = [
+      { path: 'src/m.c', line: 30, column: 5, message: '`cache` written in `get`' },
+      { path: 'src/m.c', line: 13, column: 5, message: '`cache` also written in `put`' },
+    ];
+    const moved = { ...finding('FT014', 3), related, fix: { title: 'Guard it', applicability: 'safe' as const, edits: [{ start: 0, end: 0, text: 'x' }] } };
+    const p = plan([moved, finding('FT016', 13)]);
+    expect(p.comments.map((c) => [c.path, c.line, c.start_line])).toEqual([['src/m.c', 13, undefined]]);
+    expect(p.inline.map((f) => f.ruleId)).toEqual(['FT014', 'FT016']);
+    expect(p.outsideDiff).toEqual([]);
+    const [part] = p.comments[0]?.body.split('\n\n---\n\n') ?? [];
+    expect(part?.split('\n')[0]).toBe('This line is one of the places of the finding at line 3: `cache` also written in `put`.');
+    // Its fix edits its own line, not this one: named, never offered as a suggestion here.
+    expect(part).toContain('Fix: Guard it');
+    expect(part).not.toContain('```suggestion');
+    // No related place added: the summary, as before.
+    const kept = plan([{ ...finding('FT014', 3), related: [related[0]!] }]);
+    expect(kept.comments).toEqual([]);
+    expect(kept.outsideDiff.map((f) => f.line)).toEqual([3]);
+  });
+
   it('comments low-confidence findings on added lines, labelled, and keeps the others in the summary', () => {
     const p = plan([finding('FT002', 12, 'low'), finding('FT002', 11, 'low')]);
     expect(p.comments).toHaveLength(1);
