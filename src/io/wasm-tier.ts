@@ -17,5 +17,16 @@ export function compileWasmWithBaselineOnly(): void {
 export function applyWasmTier(): void {
   if (!pending) return;
   pending = false;
-  process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
+  const v8 = process.getBuiltinModule('node:v8');
+  v8.setFlagsFromString('--liftoff-only');
+  v8.setFlagsFromString(`--interrupt-budget=${SCAN_INTERRUPT_BUDGET}`);
 }
+
+/**
+ * The same holds for the scan's JavaScript: with V8's default budget (132 KB of bytecode run
+ * before a function is queued for TurboFan) a cold scan of the bench corpus optimised hundreds of
+ * functions, the large ones several times, on background threads that took about a third of the
+ * process's CPU time, and on a 2-core machine competed with a second scan thread. A budget about
+ * four times as large leaves the cold functions to the baseline tiers.
+ */
+const SCAN_INTERRUPT_BUDGET = 600 * 1024;

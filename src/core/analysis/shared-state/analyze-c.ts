@@ -1,4 +1,4 @@
-import { cFileModel, forEachName, matchBrace, matchParen, splitTopLevel, type CFileModel, type EntryReason, type FunctionInfo, type SharedVariable } from './c-model.js';
+import { cFileModel, cleanCode, forEachName, matchBrace, matchParen, splitTopLevel, type CFileModel, type EntryReason, type FunctionInfo, type SharedVariable } from './c-model.js';
 import { inRanges } from './gil-ranges.js';
 import { noteHandoff, unlockedCallSites, type Handoff } from './field-callers.js';
 import { lockTimeline } from './locks.js';
@@ -84,22 +84,25 @@ let cachedResult: SharedStateAnalysis | undefined;
  */
 export function analyzeCSharedState(text: string): SharedStateAnalysis {
   if (cachedText === text && cachedResult !== undefined) return cachedResult;
-  // 1.
-  const model = cFileModel(text);
   // Each part is computed on first use: the default rules read only `fields` (FT015), which needs
-  // no access scan of the shared variables.
+  // no access scan of the shared variables, and no model at all in a file without a method table.
   let accessReports: Pick<SharedStateAnalysis, 'writes' | 'reads'> | undefined;
   let fields: FieldWriteReport[] | undefined;
   const result: SharedStateAnalysis = {
     get writes() {
-      return (accessReports ??= sharedStateReports(model)).writes;
+      // 1.
+      return (accessReports ??= sharedStateReports(cFileModel(text))).writes;
     },
     get reads() {
-      return (accessReports ??= sharedStateReports(model)).reads;
+      return (accessReports ??= sharedStateReports(cFileModel(text))).reads;
     },
     get fields() {
       // 4.
-      return (fields ??= fieldWrites(model, regionsOf(model)));
+      if (fields === undefined) {
+        const model = mayWriteObjectFields(text) ? cFileModel(text) : undefined;
+        fields = model === undefined ? [] : fieldWrites(model, regionsOf(model));
+      }
+      return fields;
     },
   };
   cachedText = text;
@@ -389,6 +392,37 @@ function inNullGuard(clean: string, bodyStart: number, at: number, name: string)
     if (stmtEnd > at) return true;
   }
   return false;
+}
+
+// A method's entry: a table of one of these types, or a slot of one (see `methodTable`).
+const methodTableNames = 'PyMethodDef|PyGetSetDef|PyNumberMethods|PySequenceMethods|PyMappingMethods|PyBufferProcs|PyAsyncMethods|PyType_Slot|PyTypeObject';
+const methodEntryShape = new RegExp(
+  [
+    // The header of a table of one of the types (`static PyMethodDef foo_methods[] = {`), which
+    // also holds the positional slots of a `PyTypeObject`.
+    `\\b(?:${methodTableNames})\\b[^{]*=\\s*\\{`,
+    // A slot named in any initialiser: `{Py_tp_iter, fn}`, `.tp_iternext = fn`.
+    '\\{\\s*Py_(?:tp|nb|sq|mp|bf|am)_',
+    '\\.\\s*(?:Py_)?(?:tp|nb|sq|mp|bf|am)_\\w*\\s*=',
+    // An init function with one of the type names, whose callbacks would carry it.
+    `\\b(?:${methodTableNames})\\s*\\(`,
+  ].join('|'),
+);
+// What every shape above holds, searched for in the raw text before any text is blanked.
+const methodEntryWord = new RegExp(`${methodTableNames}|(?:tp|nb|sq|mp|bf|am)_`);
+
+/**
+ * False only when `fieldWrites` finds nothing in `text` whatever the model: it needs an `obj->field`
+ * write, and a function that is itself an entry whose `via` matches `methodTable`. Every `via` the
+ * model writes names a table's type and name (from the table's header), a slot (from an
+ * initialiser), an init function (a callback's), or quotes a `.def("…")` label from the raw text;
+ * `methodEntryShape` finds the first three shapes in the blanked text, and `methodTable` itself
+ * the last in the raw text; each holds a word of `methodEntryWord`, which the raw text is searched
+ * for first. Most files past the shared-state gate (every file that mentions
+ * `PyObject`) have no method table and skip the model here.
+ */
+export function mayWriteObjectFields(text: string): boolean {
+  return text.includes('->') && methodEntryWord.test(text) && (methodTable.test(text) || methodEntryShape.test(cleanCode(text)));
 }
 
 /**

@@ -91,6 +91,16 @@ const keywords = new Set([
 ]);
 
 let cached: CFileModel | undefined;
+let cleanCache: { text: string; clean: string } | undefined;
+
+/**
+ * `text` with comments and literals blanked (`blankText`), kept for the last text: the gate of the
+ * field-write analysis reads it before the model, which then reuses it.
+ */
+export function cleanCode(text: string): string {
+  if (cleanCache?.text !== text) cleanCache = { text, clean: blankText(text) };
+  return cleanCache.clean;
+}
 
 /**
  * The model of `text`, built once per text: the shared-state rules all ask for it with the same
@@ -113,7 +123,7 @@ export function cFileModel(text: string): CFileModel {
  */
 function buildModel(text: string): CFileModel {
   // 1.
-  const clean = blankText(text);
+  const clean = cleanCode(text);
   const split = splitTopLevelSegments(text);
   // 2.
   const threadLocalMacros = new Set<string>();
