@@ -1,6 +1,7 @@
 import { allowsOlderThan, formatVersion, onlyOlderThan, type Version } from '../build-files/requirements.js';
 import type { PinnedTool } from '../build-files/read-build-file.js';
 import { defineRule } from '../engine/define-rule.js';
+import type { ProjectFacts } from '../engine/project-facts.js';
 
 /**
  * The first release of each binding tool that can declare a module free-threading ready
@@ -16,6 +17,21 @@ const boundaries: Partial<Record<PinnedTool, { version: Version; label: string; 
 
 /** The first PyO3 release that builds for Python 3.14 (PyO3 0.25.0 release notes). */
 const pyo3Python314: Version = [0, 25, 0];
+
+/**
+ * The first PyO3 release past the 3.14 betas: 0.25 supports 3.14 as a beta and warns that later
+ * 3.14 changes may break it; 0.26 is tested against the release candidates and "solidifies"
+ * support for 3.14 and 3.14t; 0.27 is tested against 3.14.0 (PyO3 0.25.0, 0.26.0, 0.27.0 release notes).
+ */
+const pyo3Python314Final: Version = [0, 26, 0];
+
+/** Whether the project builds for Python 3.14: a classifier, a maturin interpreter, a `3.14t` job. */
+function targetsPython314(project: ProjectFacts): boolean {
+  if (project.classifiers.some((c) => /::\s*3\.14\b/.test(c))) return true;
+  return [...project.buildFiles.values()].some((f) =>
+    (f.workflow?.jobs ?? []).some((j) => j.freeThreadedVersions.includes('3.14t') || j.maturin.some((r) => r.interpreters.some((i) => /(?:^|[^\d.])3\.14t?$|^cp314t?$/.test(i)))),
+  );
+}
 
 export default defineRule({
   meta: {
@@ -34,11 +50,13 @@ export default defineRule({
       tooOld: '`{{requirement}}` limits the build to {{tool}} older than {{boundary}}, which cannot declare free-threading support ({{feature}})',
       floorTooLow: '`{{requirement}}` still lets the build use {{tool}} older than {{boundary}}, which cannot declare free-threading support ({{feature}})',
       noPython314: '`{{requirement}}` limits the build to PyO3 older than 0.25, which cannot build for Python 3.14, so no `3.14t` wheel can be built',
+      python314Beta: '`{{requirement}}` limits the build to PyO3 0.25, which knows Python 3.14 only from its betas, so the project\'s 3.14 builds (and a `3.14t` wheel) rest on pre-release support',
     },
     help: {
       tooOld: 'Require {{tool}} {{boundary}} or later',
       floorTooLow: 'Raise the lower bound to {{tool}} {{boundary}}',
       noPython314: 'Require PyO3 0.25 or later (0.27 is the first tested against the 3.14.0 release)',
+      python314Beta: 'Require PyO3 0.26 or later (0.27 is the first tested against the 3.14.0 release)',
     },
   },
   prefilter: (text) => (/cython|pybind11|nanobind|pyo3/i.test(text) ? [0] : []),
@@ -62,6 +80,11 @@ export default defineRule({
       // build no `3.14t` wheel, the free-threaded build that is not deprecated.
       if (pin.tool === 'pyo3' && onlyOlderThan(pin.requirement, pyo3Python314)) {
         ctx.report({ start: pin.start, end: pin.end, messageId: 'noPython314', symbol: '<build>', data });
+        continue;
+      }
+      // PyO3 0.25 builds for 3.14 as the betas defined it; only worth saying where 3.14 is built.
+      if (pin.tool === 'pyo3' && onlyOlderThan(pin.requirement, pyo3Python314Final) && targetsPython314(ctx.project)) {
+        ctx.report({ start: pin.start, end: pin.end, messageId: 'python314Beta', symbol: '<build>', severity: 'info', confidence: 'medium', data });
         continue;
       }
       if (!allowsOlderThan(pin.requirement, boundary.version) || pin.requirement.min === undefined) continue;
