@@ -148,7 +148,8 @@ function matrixListOf(value: string, matrix: unknown): { start: number; end: num
   let end = (pair.value as YamlNode).range?.[1];
   const include = get(matrix, 'include');
   for (const entry of isSeq(include) ? include.items : []) {
-    const entryEnd = (entry as YamlNode | null)?.range?.[1];
+    // The end of the entry's last value (the entry's own range runs on to the next line).
+    const entryEnd = (pairsOf(entry).at(-1)?.value as YamlNode | null)?.range?.[1];
     if (get(entry, key) !== undefined && entryEnd !== undefined && end !== undefined) end = Math.max(end, entryEnd);
   }
   return start === undefined || end === undefined ? undefined : { start, end };

@@ -1,4 +1,5 @@
 import { compareVersions, parseVersion, type Version } from '../build-files/requirements.js';
+import { withoutComments } from '../build-files/workflow-jobs.js';
 import { defineRule } from '../engine/define-rule.js';
 
 /** maturin 1.7.5 first builds free-threaded wheels; 1.8.7 fixes free-threaded 3.14 builds on Windows (maturin changelog). */
@@ -75,7 +76,9 @@ export default defineRule({
       // So does a step that installs the interpreters on the runner (setup-python with a list).
       const start = Math.min(run.matrixStart !== undefined && listed.length > 0 ? run.matrixStart : run.start, run.installStart ?? run.start, run.start);
       // Every build step of the job (`x86_64`, then `universal2`) needs the interpreter: the span reaches the last.
-      const end = Math.max(...job.maturin.map((r) => r.end));
+      let end = Math.max(...job.maturin.map((r) => r.end));
+      // Not into the blank lines or the next step after it.
+      while (end > start && /\s/.test(ctx.text[end - 1] ?? '')) end--;
       ctx.report({ start, end, messageId: listed.length > 0 ? 'listed' : run.findInterpreter ? 'found' : 'single', symbol: job.id, data });
       reported.add(job.id);
     }
@@ -90,7 +93,7 @@ export default defineRule({
         const pin = run.maturinVersion;
         const version = pin === undefined ? undefined : parseVersion(pin.text);
         if (pin === undefined || version === undefined || pins.has(pin.start)) continue;
-        const onWindows = /\bwindows\b/i.test(ctx.text.slice(job.start, job.end));
+        const onWindows = /\bwindows\b/i.test(withoutComments(ctx.text.slice(job.start, job.end)));
         const messageId = compareVersions(version, firstFreeThreaded) < 0 ? 'maturinTooOld' : onWindows && compareVersions(version, windows314t) < 0 ? 'maturinWindows' : undefined;
         if (messageId === undefined) continue;
         pins.add(pin.start);
