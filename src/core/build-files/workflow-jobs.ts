@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
 import { parseWorkflow, startOf, toPlain } from './locate.js';
-import { parseVersion, type Version } from './requirements.js';
+import { parseRequirement, parseVersion, type Requirement, type Version } from './requirements.js';
 
 /** How one workflow job runs cibuildwheel. */
 export type CibuildwheelRun = {
@@ -60,7 +60,31 @@ export type WorkflowJob = {
   freeThreadedVersions: string[];
   /** `run:` steps that audit every wheel of a folder with abi3audit (see `wheelAudits`). */
   abi3Audits: Array<{ start: number; end: number }>;
+  /**
+   * Capped binding-tool requirements that `run:` steps install (`pip install Cython==3.0.12`,
+   * `"cython<3.1"`), with where each is written; `guarded` when the step runs only under an `if:`.
+   */
+  toolInstalls: Array<{ text: string; requirement: Requirement; start: number; end: number; guarded: boolean }>;
 };
+
+/**
+ * The capped Cython, pybind11 and nanobind requirements of the `pip install` lines (also
+ * `uv pip install`, `python -m pip install`) in a step's source: `Cython==3.0.12`, `"cython<3.1"`.
+ */
+function toolInstalls(source: string, offset: number): Array<{ text: string; requirement: Requirement; start: number; end: number }> {
+  const out: Array<{ text: string; requirement: Requirement; start: number; end: number }> = [];
+  const code = withoutComments(source);
+  for (const line of code.matchAll(/\bpip3?\s+install\b[^\n;&|]*/g)) {
+    for (const word of line[0].matchAll(/["']?((?:cython|pybind11|nanobind)\s*(?:==|<=?|>=?|~=)\s*[\d.*]+(?:\s*,\s*(?:[<>=!~]=?)\s*[\d.*]+)*)["']?/gi)) {
+      const text = word[1] ?? '';
+      const requirement = parseRequirement(text);
+      if (requirement?.max === undefined) continue;
+      const start = offset + line.index + word.index + word[0].indexOf(text);
+      out.push({ text, requirement, start, end: start + text.length });
+    }
+  }
+  return out;
+}
 
 /**
  * The abi3audit command lines of a step's source that take every wheel of a folder
@@ -145,7 +169,9 @@ function matrixListOf(value: string, matrix: unknown): { start: number; end: num
   const pair = key === undefined ? undefined : listOf(key);
   if (key === undefined || pair === undefined) return undefined;
   const start = (pair.key as YamlNode).range?.[0];
-  let end = (pair.value as YamlNode).range?.[1];
+  // The end of the list's last item (a block list's own range runs on through the blank lines after it).
+  const items = isSeq(pair.value) ? pair.value.items : [];
+  let end = ((items.at(-1) as YamlNode | null)?.range ?? (pair.value as YamlNode).range)?.[1];
   const include = get(matrix, 'include');
   for (const entry of isSeq(include) ? include.items : []) {
     // The end of the entry's last value (the entry's own range runs on to the next line).
@@ -257,7 +283,7 @@ export function readWorkflow(text: string): WorkflowFacts {
     const matrix = get(get(job, 'strategy'), 'matrix');
     const steps = get(job, 'steps');
     const jobText = withoutComments(text.slice(start, end));
-    const entry: WorkflowJob = { id, start, end, cibuildwheel: [], maturin: [], mentionsFreeThreaded: freeThreadedMention.test(jobText), freeThreadedVersions: freeThreadedVersions(jobText), abi3Audits: [] };
+    const entry: WorkflowJob = { id, start, end, cibuildwheel: [], maturin: [], mentionsFreeThreaded: freeThreadedMention.test(jobText), freeThreadedVersions: freeThreadedVersions(jobText), abi3Audits: [], toolInstalls: [] };
     if (isSeq(steps)) {
       let installStart: number | undefined;
       for (const step of steps.items) {
@@ -270,6 +296,10 @@ export function readWorkflow(text: string): WorkflowFacts {
         const stepStart = startOf(step) ?? start;
         const stepEnd = (step as YamlNode | null)?.range?.[1] ?? stepStart;
         if (typeof run === 'string' && run.includes('abi3audit')) entry.abi3Audits.push(...wheelAudits(text.slice(stepStart, stepEnd), stepStart));
+        if (typeof run === 'string' && /install/.test(run)) {
+          const guarded = get(step, 'if') !== undefined;
+          entry.toolInstalls.push(...toolInstalls(text.slice(stepStart, stepEnd), stepStart).map((i) => ({ ...i, guarded })));
+        }
         let versionText: string | undefined;
         let pinStart: number | undefined;
         let pinEnd: number | undefined;
