@@ -83,6 +83,8 @@ export default defineRule({
         }
       }
       for (const job of facts.workflow?.jobs ?? []) {
+        // A job that tests the oldest supported requirements (`test_old_build_requires`, `minimum-versions`).
+        if (/(?:^|[\W_])(?:old|oldest|min|minimum|minimal|lowest|legacy)(?:$|[\W_])/i.test(job.id)) continue;
         for (const install of job.toolInstalls) {
           const tool = (['cython', 'pybind11', 'nanobind'] as const).find((t) => t === install.requirement.name);
           const boundary = tool === undefined ? undefined : boundaries[tool];
