@@ -52,4 +52,24 @@ describe('FT036 spans', () => {
   it('stays on the pin when the step has nothing after it', () => {
     expect(span('too-old').map((f) => f.slice(0, 2))).toEqual([[8, 8]]);
   });
+
+  it('runs from a selection in the job env to the pin in the step below it', () => {
+    const [finding, ...rest] = span('job-env-selection');
+    expect(rest).toEqual([]);
+    expect(finding?.slice(0, 2)).toEqual([12, 16]);
+  });
+
+  it('points at the matrix list of Python versions beside other matrix keys, through its include entries', () => {
+    const [finding, ...rest] = span('matrix-include');
+    expect(rest).toEqual([]);
+    // `python-version` (not `architecture`) is the list, and the ARM64 entries that repeat it end the span.
+    expect(finding?.slice(0, 2)).toEqual([8, 14]);
+  });
+
+  it('reaches the commented-out opt-in of a [tool.cibuildwheel] table', () => {
+    const files = ['pyproject.toml', WORKFLOW].map((path) => ({ path, text: readFileSync(join(FIXTURES, 'config-commented', path), 'utf8') }));
+    const result = scanFiles({ files, grammars, rules: rules.filter((r) => r.meta.id === 'FT036'), config: { maxFileSize: 5_000_000, minSeverity: 'info' } });
+    const table = result.findings.filter((f) => f.path === 'pyproject.toml');
+    expect(table.map((f) => [f.line, f.endLine])).toEqual([[5, 10]]);
+  });
 });

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
 import { parseWorkflow, startOf, toPlain } from './locate.js';
-import { parseVersion, type Version } from './requirements.js';
+import { parseRequirement, parseVersion, type Requirement, type Version } from './requirements.js';
 
 /** How one workflow job runs cibuildwheel. */
 export type CibuildwheelRun = {
@@ -9,6 +9,8 @@ export type CibuildwheelRun = {
   versionText?: string;
   /** Offset of the version pin (the `uses:` value or the `pip install` requirement), when pinned. */
   pinStart?: number;
+  /** Where that pin ends. */
+  pinEnd?: number;
   /** Requirement files the job installs (`pip install -r tools/wheel-requirements.txt`), where an unpinned run may be pinned. */
   requirementFiles: string[];
   /** Offsets of the step that runs it. */
@@ -39,6 +41,11 @@ export type MaturinRun = {
    * need): the other list a port extends.
    */
   installStart?: number;
+  /**
+   * The maturin release the step asks for (`maturin-version: "1.8.3"`), and where it is written:
+   * the input, or the `env` entry it takes the value from (`maturin-version: ${{ env.MATURIN_VERSION }}`).
+   */
+  maturinVersion?: { text: string; start: number; end: number };
 };
 
 export type WorkflowJob = {
@@ -53,7 +60,31 @@ export type WorkflowJob = {
   freeThreadedVersions: string[];
   /** `run:` steps that audit every wheel of a folder with abi3audit (see `wheelAudits`). */
   abi3Audits: Array<{ start: number; end: number }>;
+  /**
+   * Capped binding-tool requirements that `run:` steps install (`pip install Cython==3.0.12`,
+   * `"cython<3.1"`), with where each is written; `guarded` when the step runs only under an `if:`.
+   */
+  toolInstalls: Array<{ text: string; requirement: Requirement; start: number; end: number; guarded: boolean }>;
 };
+
+/**
+ * The capped Cython, pybind11 and nanobind requirements of the `pip install` lines (also
+ * `uv pip install`, `python -m pip install`) in a step's source: `Cython==3.0.12`, `"cython<3.1"`.
+ */
+function toolInstalls(source: string, offset: number): Array<{ text: string; requirement: Requirement; start: number; end: number }> {
+  const out: Array<{ text: string; requirement: Requirement; start: number; end: number }> = [];
+  const code = withoutComments(source);
+  for (const line of code.matchAll(/\bpip3?\s+install\b[^\n;&|]*/g)) {
+    for (const word of line[0].matchAll(/["']?((?:cython|pybind11|nanobind)\s*(?:==|<=?|>=?|~=)\s*[\d.*]+(?:\s*,\s*(?:[<>=!~]=?)\s*[\d.*]+)*)["']?/gi)) {
+      const text = word[1] ?? '';
+      const requirement = parseRequirement(text);
+      if (requirement?.max === undefined) continue;
+      const start = offset + line.index + word.index + word[0].indexOf(text);
+      out.push({ text, requirement, start, end: start + text.length });
+    }
+  }
+  return out;
+}
 
 /**
  * The abi3audit command lines of a step's source that take every wheel of a folder
@@ -117,21 +148,36 @@ function expand(value: string, matrix: unknown): string[] {
   return options.slice(0, 64).flatMap((o) => expand(value.replace(m[0], o), matrix).slice(0, 64));
 }
 
+/** A matrix value that names CPython versions: `313`, `3.13`, `cp313`, `cp312-* cp313-*`. */
+const pythonVersionValue = /^(?:(?:cp|pp)?3\.?1?\d[t]?(?:-\S*)?\s*)+$/;
+
 /**
- * Where the job's matrix lists the values of the one `${{ matrix.<key> }}` in `value`, when that
- * is a plain list of the matrix (not `include` entries, which may add values elsewhere).
+ * Where the job's matrix lists the values of the `${{ matrix.<key> }}` in `value` that names
+ * Python versions: the one reference, or, beside others (`cp${{ matrix.python }}-win_${{ matrix.arch }}`),
+ * the one whose list holds versions. The span runs from the key through the last `include` entry
+ * that also sets it (`- python: "313"` with `arch: ARM64`), where a `t` build is added too.
  */
 function matrixListOf(value: string, matrix: unknown): { start: number; end: number } | undefined {
-  const refs = [...value.matchAll(/\$\{\{\s*matrix\.([\w-]+)\s*\}\}/g)];
-  if (refs.length !== 1 || /\$\{\{/.test(value.replace(refs[0]?.[0] ?? '', ''))) return undefined;
-  const key = refs[0]?.[1] ?? '';
-  const include = toPlain(get(matrix, 'include'));
-  if (Array.isArray(include) && include.some((e) => typeof e === 'object' && e !== null && key in e)) return undefined;
-  const pair = pairsOf(matrix).find((p) => isScalar(p.key) && p.key.value === key);
-  const list = pair?.value;
-  if (pair === undefined || !isSeq(list)) return undefined;
+  if (/\$\{\{/.test(value.replace(/\$\{\{\s*matrix\.[\w-]+\s*\}\}/g, ''))) return undefined;
+  const keys = [...new Set([...value.matchAll(/\$\{\{\s*matrix\.([\w-]+)\s*\}\}/g)].map((m) => m[1] ?? ''))];
+  const listOf = (key: string): Pair | undefined => pairsOf(matrix).find((p) => isScalar(p.key) && p.key.value === key && isSeq(p.value));
+  const versionKeys = keys.filter((key) => {
+    const list = toPlain(listOf(key)?.value);
+    return Array.isArray(list) && list.length > 0 && list.every((v) => pythonVersionValue.test(String(v)));
+  });
+  const key = keys.length === 1 ? keys[0] : versionKeys.length === 1 ? versionKeys[0] : undefined;
+  const pair = key === undefined ? undefined : listOf(key);
+  if (key === undefined || pair === undefined) return undefined;
   const start = (pair.key as YamlNode).range?.[0];
-  const end = list.range?.[1];
+  // The end of the list's last item (a block list's own range runs on through the blank lines after it).
+  const items = isSeq(pair.value) ? pair.value.items : [];
+  let end = ((items.at(-1) as YamlNode | null)?.range ?? (pair.value as YamlNode).range)?.[1];
+  const include = get(matrix, 'include');
+  for (const entry of isSeq(include) ? include.items : []) {
+    // The end of the entry's last value (the entry's own range runs on to the next line).
+    const entryEnd = (pairsOf(entry).at(-1)?.value as YamlNode | null)?.range?.[1];
+    if (get(entry, key) !== undefined && entryEnd !== undefined && end !== undefined) end = Math.max(end, entryEnd);
+  }
   return start === undefined || end === undefined ? undefined : { start, end };
 }
 
@@ -199,8 +245,14 @@ function matrixPathValues(expression: string, matrix: unknown): string[] | undef
  * value the matrix gives it. Worked example: `--release -i 3.12 python3.13t --out dist` →
  * [`3.12`, `python3.13t`].
  */
-function interpreterList(args: string, matrix: unknown): string[] {
-  const expanded = args.replace(/\$\{\{[^}]{0,300}\}\}/g, (e) => (matrixPathValues(e, matrix) ?? expand(e, matrix)).join(' '));
+function interpreterList(args: string, matrix: unknown, env: ReadonlyMap<string, string> = new Map()): string[] {
+  const expanded = args.replace(/\$\{\{[^}]{0,300}\}\}/g, (e) => {
+    // `${{ env.MATURIN_EXTRA }}` set in the workflow, job or step `env` (often to extra options or nothing).
+    const fromEnv = /^\$\{\{\s*env\.([\w-]+)\s*\}\}$/.exec(e);
+    const value = fromEnv === null ? undefined : env.get(fromEnv[1] ?? '');
+    if (value !== undefined && !value.includes('${{')) return value;
+    return (matrixPathValues(e, matrix) ?? expand(e, matrix)).join(' ');
+  });
   // Quotes group words for the shell (`--interpreter "3.10 pypy3.11"`); they are not part of a name.
   const words = expanded.replace(/["']/g, ' ').split(/\s+/).filter(Boolean);
   const out: string[] = [];
@@ -231,7 +283,7 @@ export function readWorkflow(text: string): WorkflowFacts {
     const matrix = get(get(job, 'strategy'), 'matrix');
     const steps = get(job, 'steps');
     const jobText = withoutComments(text.slice(start, end));
-    const entry: WorkflowJob = { id, start, end, cibuildwheel: [], maturin: [], mentionsFreeThreaded: freeThreadedMention.test(jobText), freeThreadedVersions: freeThreadedVersions(jobText), abi3Audits: [] };
+    const entry: WorkflowJob = { id, start, end, cibuildwheel: [], maturin: [], mentionsFreeThreaded: freeThreadedMention.test(jobText), freeThreadedVersions: freeThreadedVersions(jobText), abi3Audits: [], toolInstalls: [] };
     if (isSeq(steps)) {
       let installStart: number | undefined;
       for (const step of steps.items) {
@@ -244,8 +296,13 @@ export function readWorkflow(text: string): WorkflowFacts {
         const stepStart = startOf(step) ?? start;
         const stepEnd = (step as YamlNode | null)?.range?.[1] ?? stepStart;
         if (typeof run === 'string' && run.includes('abi3audit')) entry.abi3Audits.push(...wheelAudits(text.slice(stepStart, stepEnd), stepStart));
+        if (typeof run === 'string' && /install/.test(run)) {
+          const guarded = get(step, 'if') !== undefined;
+          entry.toolInstalls.push(...toolInstalls(text.slice(stepStart, stepEnd), stepStart).map((i) => ({ ...i, guarded })));
+        }
         let versionText: string | undefined;
         let pinStart: number | undefined;
+        let pinEnd: number | undefined;
         // For a range, the newest release it allows (what pip installs).
         let newestAllowed: string | undefined;
         let runsCibw = false;
@@ -253,6 +310,7 @@ export function readWorkflow(text: string): WorkflowFacts {
           runsCibw = true;
           versionText = uses.slice(uses.indexOf('@') + 1);
           pinStart = startOf(get(step, 'uses'));
+          pinEnd = (get(step, 'uses') as YamlNode | null)?.range?.[1];
           // A commit pin with the release in a comment, as Dependabot and Renovate write it:
           // `pypa/cibuildwheel@<40 hex digits> # v3.2.1`.
           const usesEnd = (get(step, 'uses') as YamlNode | null)?.range?.[1];
@@ -274,7 +332,10 @@ export function readWorkflow(text: string): WorkflowFacts {
             versionText = cap[0].slice(cap[0].search(/[<>=~!]/)).replace(/\s+/g, '');
           }
           const found = pin ?? cap;
-          if (found !== null) pinStart = start + found.index;
+          if (found !== null) {
+            pinStart = start + found.index;
+            pinEnd = pinStart + found[0].length;
+          }
         }
         if (runsCibw) {
           const env: CibuildwheelRun['env'] = new Map();
@@ -290,13 +351,24 @@ export function readWorkflow(text: string): WorkflowFacts {
             cibw.version = version;
             cibw.versionText = versionText;
             if (pinStart !== undefined) cibw.pinStart = pinStart;
+            if (pinEnd !== undefined) cibw.pinEnd = pinEnd;
           }
           entry.cibuildwheel.push(cibw);
         }
         if (typeof uses === 'string' && /^(?:pyo3|messense)\/maturin-action@/i.test(uses)) {
           const args = toPlain(get(get(step, 'with'), 'args'));
           const text = typeof args === 'string' ? args : '';
-          const interpreters = interpreterList(text, matrix);
+          const env = new Map<string, string>();
+          const envPairs = new Map<string, Pair>();
+          for (const scope of [workflowEnv, get(job, 'env'), get(step, 'env')]) {
+            for (const pair of pairsOf(scope)) {
+              const value = scalarText(toPlain(pair.value));
+              if (!isScalar(pair.key) || value === undefined) continue;
+              env.set(String(pair.key.value), value);
+              envPairs.set(String(pair.key.value), pair);
+            }
+          }
+          const interpreters = interpreterList(text, matrix, env);
           // Only steps that build wheels (`build`, the default command), not `sdist` or `upload`.
           const command = toPlain(get(get(step, 'with'), 'command'));
           if (command === undefined || command === 'build') {
@@ -304,6 +376,16 @@ export function readWorkflow(text: string): WorkflowFacts {
             const matrixStart = startOf(matrix);
             if (/(?:-i|--interpreter)[ =]+\S*\$\{\{\s*matrix\./.test(text) && matrixStart !== undefined) run.matrixStart = matrixStart;
             if (installStart !== undefined) run.installStart = installStart;
+            const versionNode = get(get(step, 'with'), 'maturin-version');
+            const versionValue = scalarText(toPlain(versionNode));
+            if (versionValue !== undefined) {
+              const fromEnv = /^\$\{\{\s*env\.([\w-]+)\s*\}\}$/.exec(versionValue.trim());
+              const pair = fromEnv === null ? undefined : envPairs.get(fromEnv[1] ?? '');
+              const where = pair === undefined ? (versionNode as YamlNode | null) : (pair.value as YamlNode | null);
+              const text = pair === undefined ? versionValue : (env.get(fromEnv?.[1] ?? '') ?? versionValue);
+              const range = where?.range;
+              if (range !== undefined && range !== null && /^v?\d+\.\d+/.test(text.trim())) run.maturinVersion = { text: text.trim(), start: pair === undefined ? range[0] : ((pair.key as YamlNode).range?.[0] ?? range[0]), end: range[1] };
+            }
             entry.maturin.push(run);
           }
         }

@@ -77,7 +77,10 @@ function configGap(path: string, source: string, project: ProjectFacts): { start
   // an opt-out such as `free-threaded-support = false`, an `enable` list without the opt-in).
   const table = nextTable === null ? rest : rest.slice(0, nextTable.index + 1);
   const deciding = [...table.matchAll(/^(?:build|free-threaded-support|enable)[ \t]*=[^\n]*/gm)].at(-1);
-  const end = deciding === undefined ? (headerEnd < 0 ? source.length : headerEnd) : config.start + deciding.index + deciding[0].length;
+  // A commented-out opt-in (`# free-threaded-support = true`) is the line the fix un-comments: the span reaches it.
+  const commented = [...table.matchAll(/^[ \t]*#[ \t]*(?:build|free-threaded-support|enable)[ \t]*=[^\n]*(?:free-threaded-support|cpython-freethreading|true|cp3\d+t)[^\n]*/gm)].at(-1);
+  const decidingEnd = deciding === undefined ? (headerEnd < 0 ? source.length : headerEnd) : config.start + deciding.index + deciding[0].length;
+  const end = Math.max(decidingEnd, commented === undefined ? 0 : config.start + commented.index + commented[0].length);
   let fix: string;
   if (below(oldest, v(2, 18, 1))) fix = 'upgrade cibuildwheel to 3.1 or later in the workflows, which builds `cp314t` by default';
   else if (below(oldest, v(2, 22))) fix = 'add `free-threaded-support = true`, or upgrade cibuildwheel to 3.1 or later, which builds `cp314t` by default';
@@ -171,14 +174,18 @@ export default defineRule({
       const selection = binding && build?.matrixList !== undefined ? { related: [{ start: build.matrixList.start, message: 'The matrix list of `CIBW_BUILD` selectors, where the `t` builds go' }] } : {};
       if (below(version, v(2, 18, 1))) {
         // From the version pin (the upgrade) to the selection that must then name `t` builds.
-        const start = Math.min(run.pinStart ?? run.start, run.start);
-        ctx.report({ start, end: binding && build !== undefined ? Math.max(start, build.end) : start, messageId: binding ? 'tooOldUnselected' : 'tooOld', symbol: job.id, data, ...selection });
+        // The selection may come first (a job-level `env`), the pin after it.
+        const pinAt = Math.min(run.pinStart ?? run.start, run.start);
+        const start = binding && build !== undefined ? Math.min(pinAt, build.start) : pinAt;
+        const end = binding && build !== undefined ? Math.max(pinAt, run.pinEnd ?? pinAt, build.end) : pinAt;
+        ctx.report({ start, end, messageId: binding ? 'tooOldUnselected' : 'tooOld', symbol: job.id, data, ...selection });
       } else if (below(version, v(3, 1))) {
         // From the version pin (upgrading is one fix) to where the opt-in goes (the other): the
         // variable that holds it, the selection beside it, or else the end of the step's `env`.
         const at = run.env.get('CIBW_ENABLE') ?? build ?? { start: run.start, end: stepEnd(ctx.text, run) };
+        // Either may come first: a job-level `env` sits above the step that pins the release.
         const start = Math.min(run.pinStart ?? run.start, at.start);
-        ctx.report({ start, end: Math.max(start, at.end), messageId: binding ? 'notEnabledUnselected' : 'notEnabled', symbol: job.id, data, ...selection });
+        ctx.report({ start, end: Math.max(start, at.end, run.pinEnd ?? start), messageId: binding ? 'notEnabledUnselected' : 'notEnabled', symbol: job.id, data, ...selection });
       } else if (build !== undefined) {
         // A selection spelled out in the job's matrix is edited there.
         ctx.report({
