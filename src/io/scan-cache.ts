@@ -224,7 +224,7 @@ export type ReplayedRecord = Pick<ScanResult, 'diagnostics' | 'stats'> & {
    * The findings' keys, decoded when first asked for: settings that admit every finding (the
    * usual case) need only their count.
    */
-  keys(): FindingKey[];
+  keys: () => FindingKey[];
   /**
    * Reads the result that goes with the record (its findings, published facts and project facts,
    * each decoded when first read); undefined when the file is missing or damaged, or holds the
