@@ -295,6 +295,8 @@ export function setupPySites(path: string, text: string): CythonSite[] {
   if (sites.length > 0) return sites;
   // No cythonize(): setuptools compiles `.pyx` sources of an `Extension` when Cython is installed,
   // and Cython's `Extension` takes its directives as `cython_directives=`.
+  const perExtension = extensionDictSites(path, text);
+  if (perExtension !== undefined) return perExtension;
   const keyword = directivesKeyword(text);
   const extension = text.indexOf('Extension(');
   const first = extension < 0 ? null : /["'][^"'\n]{0,200}\.pyx["']/.exec(text.slice(extension));
@@ -312,6 +314,63 @@ export function setupPySites(path: string, text: string): CythonSite[] {
   fix ??= dict?.fix;
   if (fix !== undefined && !declares) site.fix = fix;
   return [site];
+}
+
+/**
+ * `Extension(...)` calls of Cython's `Extension` that each pass their own `cython_directives=` dict
+ * (an inline `{…}` or a dict assigned by name): one site per dict, anchored at it, so each dict
+ * that lacks the directive gets its own finding and fix. Worked example:
+ * `Extension("a", ["a.pyx"], cython_directives={"language_level": 3})` twice → two sites, one per
+ * `{…}`. Undefined when fewer than two distinct dicts are passed, or when a value or the sources of
+ * a call cannot be read: the file is then one site, as before.
+ */
+function extensionDictSites(path: string, text: string): CythonSite[] | undefined {
+  type Call = { at: number; args: string; argsAt: number; anchor?: { start: number; end: number; fix?: TextEdit; inline: boolean } };
+  const calls: Call[] = [];
+  for (const m of text.matchAll(/(?<![\w])(?:[\w.]*\.)?Extension\s*\(/g)) {
+    const at = m.index ?? 0;
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    const before = text.slice(lineStart, at);
+    if (before.includes('#') || /\b(?:def|class)\s+$/.test(before)) continue;
+    const open = at + m[0].length - 1;
+    const close = matchingParen(text, open);
+    if (close < 0) continue;
+    const call: Call = { at, args: text.slice(open, close), argsAt: open };
+    const keyword = directivesKeyword(call.args);
+    if (keyword !== undefined) {
+      const valueAt = open + keyword.valueAt;
+      if (text[valueAt] === '{') call.anchor = { start: valueAt, end: dictEnd(text, valueAt), fix: dictEntryEdit(text, valueAt), inline: true };
+      else {
+        const named = namedDict(text, identifierAt(text, valueAt));
+        if (named === undefined) return undefined;
+        call.anchor = { ...named, inline: false };
+      }
+      if (compiledNames(call.args).length === 0) return undefined;
+    }
+    calls.push(call);
+  }
+  const anchored = calls.filter((c) => c.anchor !== undefined);
+  if (new Set(anchored.map((c) => `${c.anchor?.start}:${c.anchor?.end}`)).size < 2) return undefined;
+  // The directive set anywhere but in these dicts (a global directive default, a helper) is
+  // trusted for every module of the file, as for a single site.
+  let rest = text;
+  for (const c of anchored) if (c.anchor?.inline === true) rest = rest.slice(0, c.anchor.start) + ' '.repeat(c.anchor.end - c.anchor.start) + rest.slice(c.anchor.end);
+  const fileDeclares = truthyDirective.test(rest);
+  const sites: CythonSite[] = [];
+  for (const c of calls) {
+    if (c.anchor === undefined) {
+      // A call without its own dict, in a file whose other Extensions set directives: reported
+      // at its first `.pyx`, as before, without an edit.
+      const first = /["'][^"'\n]{0,200}\.pyx["']/.exec(c.args);
+      if (first !== null) sites.push({ path, start: c.argsAt + first.index, end: c.argsAt + first.index + first[0].length, via: '`Extension()`', declares: fileDeclares, setsDirectives: true, sources: pyxNames(c.args) });
+      continue;
+    }
+    const declares = fileDeclares || truthyDirective.test(text.slice(c.anchor.start, c.anchor.end));
+    const site: CythonSite = { path, start: c.anchor.start, end: c.anchor.end, via: '`Extension()`', declares, setsDirectives: true, sources: compiledNames(c.args), call: { start: c.at, via: '`Extension()`' } };
+    if (c.anchor.fix !== undefined && !declares) site.fix = c.anchor.fix;
+    sites.push(site);
+  }
+  return sites;
 }
 
 /** How many Meson `if` blocks are open at `at` (a line-start `if` opens one, `endif` closes it; comments skipped). */

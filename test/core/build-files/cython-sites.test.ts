@@ -68,3 +68,41 @@ describe('setupPySites: does the build set Cython directives?', () => {
     expect(site('options = {"nthreads": 4, "language_level": 3}\ncythonize(exts, **options)\n').setsDirectives).toBe(false);
   });
 });
+
+describe('setupPySites: Extensions that each pass their own cython_directives dict', () => {
+  const ext = (name: string, dict: string) => `    Extension("pkg.${name}", ["pkg/${name}.pyx"], cython_directives=${dict}),`;
+
+  it('makes one site per inline dict, anchored at it, with an edit inside it and only its own sources', () => {
+    const text = ['exts = [', ext('a', '{"language_level": 3}'), ext('b', '{"language_level": 3, "freethreading_compatible": True}'), ']', ''].join('\n');
+    const sites = setupPySites('setup.py', text);
+    expect(sites.map((s) => [text.slice(s.start, s.end), s.sources, s.declares, s.setsDirectives])).toEqual([
+      ['{"language_level": 3}', ['pkg/a.pyx'], false, true],
+      ['{"language_level": 3, "freethreading_compatible": True}', ['pkg/b.pyx'], true, true],
+    ]);
+    expect(sites[0]?.fix).toEqual({ start: text.indexOf('{"language_level": 3}') + 1, end: text.indexOf('{"language_level": 3}') + 1, text: '"freethreading_compatible": True, ' });
+    expect(sites[1]?.fix).toBeUndefined();
+    expect(sites[0]?.call?.start).toBe(text.indexOf('Extension('));
+  });
+
+  it('anchors at each named dict when the Extensions pass different ones', () => {
+    const text = ['fast = {"boundscheck": False}', 'safe = {"boundscheck": True}', 'exts = [', ext('a', 'fast'), ext('b', 'safe'), ']', ''].join('\n');
+    expect(setupPySites('setup.py', text).map((s) => text.slice(s.start, s.end))).toEqual(['fast = {"boundscheck": False}', 'safe = {"boundscheck": True}']);
+  });
+
+  it('keeps one site when every Extension passes the same named dict', () => {
+    const text = ['d = {"language_level": 3}', 'exts = [', ext('a', 'd'), ext('b', 'd'), ']', ''].join('\n');
+    const sites = setupPySites('setup.py', text);
+    expect(sites).toHaveLength(1);
+    expect(text.slice(sites[0]!.start, sites[0]!.end)).toBe('d = {"language_level": 3}');
+  });
+
+  it('trusts the directive set outside the dicts for every module of the file', () => {
+    const text = ['get_directive_defaults()["freethreading_compatible"] = True', 'exts = [', ext('a', '{"language_level": 3}'), ext('b', '{"binding": True}'), ']', ''].join('\n');
+    expect(setupPySites('setup.py', text).map((s) => s.declares)).toEqual([true, true]);
+  });
+
+  it('keeps one site when an Extension with its own dict names no source the scan can match', () => {
+    const text = ['exts = [', '    Extension("pkg.a", SOURCES, cython_directives={"language_level": 3}),', ext('b', '{"language_level": 3}'), ']', ''].join('\n');
+    expect(setupPySites('setup.py', text)).toHaveLength(1);
+  });
+});
