@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { scanFiles, type Grammars } from '../../src/core/engine/scan-files.js';
 import { rules } from '../../src/core/rules/index.js';
 import { loadGrammars } from '../../src/io/load-grammars.js';
+import { WORKFLOW, workflowFindings } from '../helpers/workflow-findings.js';
 
 /**
  * FT036's finding spans every line the fix touches (a review comment covers them all): from the
@@ -12,7 +13,6 @@ import { loadGrammars } from '../../src/io/load-grammars.js';
  * `env` takes the opt-in. The fixture marks check only where findings start.
  */
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'rules', 'ft036-cibuildwheel-no-free-threaded-wheel');
-const WORKFLOW = '.github/workflows/wheels.yml';
 
 let grammars: Grammars;
 beforeAll(async () => {
@@ -20,9 +20,7 @@ beforeAll(async () => {
 });
 
 function span(fixture: string): Array<[number, number | undefined, string]> {
-  const text = readFileSync(join(FIXTURES, fixture, WORKFLOW), 'utf8');
-  const result = scanFiles({ files: [{ path: WORKFLOW, text }], grammars, rules: rules.filter((r) => r.meta.id === 'FT036'), config: { maxFileSize: 5_000_000, minSeverity: 'info' } });
-  return result.findings.map((f) => [f.line, f.endLine, f.message]);
+  return workflowFindings(grammars, 'FT036', join(FIXTURES, fixture));
 }
 
 describe('FT036 spans', () => {

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scanFiles, type Grammars } from '../../src/core/engine/scan-files.js';
-import { rules } from '../../src/core/rules/index.js';
+import type { Grammars } from '../../src/core/engine/scan-files.js';
 import { loadGrammars } from '../../src/io/load-grammars.js';
+import { workflowFindings } from '../helpers/workflow-findings.js';
 
 /**
  * FT037's findings span what the fix edits: the matrix that lists the interpreters through the
@@ -12,7 +11,6 @@ import { loadGrammars } from '../../src/io/load-grammars.js';
  * (the workflow `env` entry a step reads it from). The fixture marks check only where findings start.
  */
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'rules', 'ft037-maturin-no-free-threaded-wheel');
-const WORKFLOW = '.github/workflows/wheels.yml';
 
 let grammars: Grammars;
 beforeAll(async () => {
@@ -20,9 +18,7 @@ beforeAll(async () => {
 });
 
 function findings(fixture: string): Array<[number, number | undefined, string]> {
-  const text = readFileSync(join(FIXTURES, fixture, WORKFLOW), 'utf8');
-  const result = scanFiles({ files: [{ path: WORKFLOW, text }], grammars, rules: rules.filter((r) => r.meta.id === 'FT037'), config: { maxFileSize: 5_000_000, minSeverity: 'info' } });
-  return result.findings.map((f) => [f.line, f.endLine, f.message]);
+  return workflowFindings(grammars, 'FT037', join(FIXTURES, fixture));
 }
 
 describe('FT037 spans', () => {
