@@ -25,6 +25,9 @@ export function parseVersion(text: string): Version | undefined {
   return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
 }
 
+/** A version with a pre-release or development suffix after its release numbers. */
+const PRE_OR_DEV = /^\s*v?\d+(?:\.\d+)*[-_.]?(?:alpha|a|beta|b|preview|pre|c|rc|dev)\d*/i;
+
 /** Negative, zero or positive as `a` is older than, equal to or newer than `b`. */
 export function compareVersions(a: Version, b: Version): number {
   return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
@@ -70,7 +73,13 @@ export function parseRequirement(text: string): Requirement | undefined {
     const value = c[2] ?? '';
     const version = parseVersion(value);
     if (version === undefined) continue;
-    if (op === '==' || op === '===') {
+    // A pre-release or development release (`3.1.0a1`, `3.1.0.dev0`) comes before its final
+    // release: `<=3.1.0a1` and `==3.1.0a1` do not let a build use 3.1.0.
+    const beforeFinal = PRE_OR_DEV.test(value);
+    if (beforeFinal && (op === '<=' || op === '==' || op === '===')) {
+      if (op !== '<=') req.min = version;
+      req.max = { version, inclusive: false };
+    } else if (op === '==' || op === '===') {
       if (value.includes('*')) {
         // `==2.12.*`: every 2.12.x, nothing newer.
         req.min = version;
