@@ -9,6 +9,12 @@ export type Severity = 'error' | 'warning' | 'info';
 /** How sure the detector is that the problem is real (independent of severity). */
 export type Confidence = 'high' | 'medium' | 'low';
 
+/** Severities in order, for thresholds and comparisons: `severityRank.error > severityRank.info`. */
+export const severityRank: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
+
+/** Confidences in order, for thresholds and comparisons. */
+export const confidenceRank: Readonly<Record<Confidence, number>> = { low: 0, medium: 1, high: 2 };
+
 /**
  * Whether a fix may be applied without review.
  * - `safe`: a local rewrite that keeps behaviour; GitHub shows it as a committable suggestion.

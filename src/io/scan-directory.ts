@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { ConfigProblem, ResolvedConfig } from '../core/config/defaults.js';
-import type { Diagnostic, Finding } from '../core/diagnostics.js';
+import { confidenceRank, severityRank, type Diagnostic, type Finding } from '../core/diagnostics.js';
 import type { CachedFile, FileCache, ScanResult, ScanStats } from '../core/engine/scan-files.js';
 import { emptyScanFacts } from '../core/engine/scan-facts.js';
 import { selectRules } from '../core/engine/select-rules.js';
@@ -67,8 +67,6 @@ export type DirectoryScan = ScanResult & {
 /** A configuration found by discovery, validated, with the command-line options applied. */
 type Settings = { dir: string; config: ResolvedConfig; enabled: Set<string>; exclude: Ignore; perFile: Array<{ matcher: Ignore; ruleIds: string[] }> };
 
-const severityRank = { info: 0, warning: 1, error: 2 } as const;
-const confidenceRank = { low: 0, medium: 1, high: 2 } as const;
 
 /**
  * Scans files on disk with the configuration that applies to each file.

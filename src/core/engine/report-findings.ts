@@ -1,8 +1,5 @@
-import type { Confidence, Finding, Severity } from '../diagnostics.js';
+import { confidenceRank, severityRank, type Confidence, type Finding, type Severity } from '../diagnostics.js';
 import { subsumeFindings } from './subsume-findings.js';
-
-const severityRank: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
-const confidenceRank: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
 
 /**
  * Phase 7, report: drops the findings of silent rules, then those another rule's finding on the

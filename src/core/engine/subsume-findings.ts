@@ -1,7 +1,4 @@
-import type { Confidence, Finding, Severity } from '../diagnostics.js';
-
-const severityRank: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
-const confidenceRank: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
+import { confidenceRank, severityRank, type Finding } from '../diagnostics.js';
 
 /**
  * Part of phase 7: one finding per fact. A rule may declare in `meta.subsumes` the rules whose

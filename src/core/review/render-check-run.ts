@@ -1,4 +1,4 @@
-import type { Finding } from '../diagnostics.js';
+import { severityRank, type Finding } from '../diagnostics.js';
 import type { ReviewPlan } from './build-review.js';
 import { ruleWhy } from '../rules/index.js';
 import { ruleDocUrl } from './render-finding.js';
@@ -39,7 +39,6 @@ export type CheckRunResult = {
 };
 
 const LEVEL = { error: 'failure', warning: 'warning', info: 'notice' } as const;
-const RANK = { info: 0, warning: 1, error: 2 } as const;
 
 /**
  * The check run for one review: an annotation per finding in the changed files, and a conclusion
@@ -59,8 +58,8 @@ export function renderCheckRun(params: { plan: ReviewPlan; failOn: FailOn; docsB
   const { plan, failOn, docsBaseUrl } = params;
   const added = [...plan.inline, ...plan.alreadyPosted, ...plan.overflow];
   const all = [...added, ...plan.outsideDiff, ...plan.lowConfidence].sort((a, b) => (a.path === b.path ? a.line - b.line : a.path < b.path ? -1 : 1));
-  const threshold = failOn === 'none' ? undefined : RANK[failOn];
-  const failing = threshold === undefined ? [] : added.filter((f) => RANK[f.severity] >= threshold);
+  const threshold = failOn === 'none' ? undefined : severityRank[failOn];
+  const failing = threshold === undefined ? [] : added.filter((f) => severityRank[f.severity] >= threshold);
   const conclusion = failing.length > 0 ? 'failure' : all.length === 0 ? 'success' : 'neutral';
   const title =
     all.length === 0
