@@ -1,8 +1,7 @@
 import { closestMatch } from '../core/config/closest-match.js';
 import { VERSION } from '../core/version.js';
 import { commandLoaders, commandSummaries } from './commands/index.js';
-import { deferOptimisingCompiler } from '../io/js-tier.js';
-import { compileWasmWithBaselineOnly } from '../io/wasm-tier.js';
+import { compileWasmWithBaselineOnly, deferOptimisingCompiler } from '../io/v8-tiers.js';
 import { EXIT_ERROR, EXIT_OK, UsageError, type CliIo } from './io.js';
 import { processOutput } from './process-output.js';
 
@@ -101,12 +100,12 @@ function isParseArgsError(error: unknown): error is Error {
 /** The process-facing wrapper the bundled CLI's entry runs (`cli/entry.ts`). */
 export async function main(): Promise<number> {
   // A CLI run is short: tree-sitter's WASM compiles with V8's baseline compiler only (see
-  // `compileWasmWithBaselineOnly`), set when the first grammar loads, so a run that parses nothing
-  // does not even load Node's `v8` module. The long-running GitHub App keeps V8's default tiering.
+  // `compileWasmWithBaselineOnly`), set when the first grammar loads, so only a run that parses
+  // sets it. The long-running GitHub App keeps V8's default tiering.
   compileWasmWithBaselineOnly();
   const argv = process.argv.slice(2);
   // A scan runs without V8's optimising compiler until it has files to scan: a re-scan that
-  // replays the cache ends before that compiler's code would pay back (see `js-tier.ts`).
+  // replays the cache ends before that compiler's code would pay back (see `v8-tiers.ts`).
   if (argv[0] === 'scan') deferOptimisingCompiler();
   // Output is written straight to the descriptors; Node's streams for them (and the modules they
   // load) are created only when needed (`processOutput`), and so is the terminal check.

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Language } from 'web-tree-sitter';
 import type { Grammars } from '../core/engine/scan-files.js';
 import type { SourceLanguage } from '../core/languages.js';
-import { applyWasmTier } from './wasm-tier.js';
+import { applyWasmTier } from './v8-tiers.js';
 
 const require = createRequire(import.meta.url);
 const grammarFiles: Record<keyof Grammars, string> = {

@@ -30,7 +30,7 @@ import {
 } from './scan-cache.js';
 import { readRegularFile } from './read-regular-file.js';
 import { walkFiles, type WalkedFile } from './walk-files.js';
-import { allowOptimisingCompiler } from './js-tier.js';
+import { allowOptimisingCompiler } from './v8-tiers.js';
 
 export type DirectoryScan = ScanResult & {
   /**
@@ -300,7 +300,7 @@ export async function scanDirectory(params: {
     }
   }
   // The rules, the engine, the parser and the worker pool load only when something is scanned;
-  // their code runs long enough to gain from V8's optimising compiler (see `js-tier.ts`).
+  // their code runs long enough to gain from V8's optimising compiler (see `v8-tiers.ts`).
   allowOptimisingCompiler();
   const [{ rules: allRules }, { scanFiles }, { readsFilesAgain }, { loadGrammars }, { MIN_PARALLEL_BYTES, scanThreads, scanWithWorkers }] = await Promise.all([
     import('../core/rules/index.js'),

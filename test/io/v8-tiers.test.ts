@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const dir = mkdtempSync(join(tmpdir(), 'ftbot-js-tier-'));
+const dir = mkdtempSync(join(tmpdir(), 'ftbot-v8-tiers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // V8's optimisation status bit for code TurboFan compiled (`%GetOptimizationStatus`).
@@ -19,7 +19,7 @@ function statuses(): { deferred: number; allowed: number } {
   const script = join(dir, 'tiers.mts');
   writeFileSync(
     script,
-    `import { allowOptimisingCompiler, deferOptimisingCompiler } from ${JSON.stringify(pathToFileURL(resolve('src/io/js-tier.ts')).href)};
+    `import { allowOptimisingCompiler, deferOptimisingCompiler } from ${JSON.stringify(pathToFileURL(resolve('src/io/v8-tiers.ts')).href)};
 const status = new Function('f', 'return %GetOptimizationStatus(f)');
 const hot = (f) => { for (let k = 0; k < 4000; k++) f(1000); return status(f); };
 deferOptimisingCompiler();
