@@ -53,6 +53,9 @@ export type CythonSite = {
 /** `freethreading_compatible` set to a true value: `True`, `true`, `1`, `"True"`. */
 const truthyDirective = /freethreading_compatible['"]?\]?\s*[:=]\s*(?:True|true|1|['"](?:True|true)['"])/;
 
+/** A quoted `.pyx` path (the first source an `Extension` compiles), not global: `exec` finds the first. */
+const PYX_LITERAL = /["'][^"'\n]{0,200}\.pyx["']/;
+
 /** `.pyx` names in string literals (or bare tokens) of `text`: `"src/*.pyx"`, `foo.pyx`. */
 function pyxNames(text: string): string[] {
   const out: string[] = [];
@@ -299,7 +302,7 @@ export function setupPySites(path: string, text: string): CythonSite[] {
   if (perExtension !== undefined) return perExtension;
   const keyword = directivesKeyword(text);
   const extension = text.indexOf('Extension(');
-  const first = extension < 0 ? null : /["'][^"'\n]{0,200}\.pyx["']/.exec(text.slice(extension));
+  const first = extension < 0 ? null : PYX_LITERAL.exec(text.slice(extension));
   if (first === null && keyword === undefined) return [];
   let dict: { start: number; end: number; fix?: TextEdit } | undefined;
   let fix: TextEdit | undefined;
@@ -361,7 +364,7 @@ function extensionDictSites(path: string, text: string): CythonSite[] | undefine
     if (c.anchor === undefined) {
       // A call without its own dict, in a file whose other Extensions set directives: reported
       // at its first `.pyx`, as before, without an edit.
-      const first = /["'][^"'\n]{0,200}\.pyx["']/.exec(c.args);
+      const first = PYX_LITERAL.exec(c.args);
       if (first !== null) sites.push({ path, start: c.argsAt + first.index, end: c.argsAt + first.index + first[0].length, via: '`Extension()`', declares: fileDeclares, setsDirectives: true, sources: pyxNames(c.args) });
       continue;
     }
