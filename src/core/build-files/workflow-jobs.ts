@@ -152,6 +152,26 @@ function expand(value: string, matrix: unknown): string[] {
 const pythonVersionValue = /^(?:(?:cp|pp)?3\.?1?\d[t]?(?:-\S*)?\s*)+$/;
 
 /**
+ * The `env` entries in effect for a step, from the workflow's, the job's and the step's `env` (a
+ * later scope's entry replaces an earlier one): each variable's pair and its scalar value. Entries
+ * whose key or value is not a scalar are skipped.
+ */
+function stepEnv(scopes: readonly unknown[]): Map<string, { pair: Pair; value: string }> {
+  const env = new Map<string, { pair: Pair; value: string }>();
+  for (const scope of scopes) {
+    for (const pair of pairsOf(scope)) {
+      const value = scalarText(toPlain(pair.value));
+      if (!isScalar(pair.key) || value === undefined) continue;
+      env.set(String(pair.key.value), { pair, value });
+    }
+  }
+  return env;
+}
+
+/** `${{ env.NAME }}`, the whole value: group 1 is the name. */
+const ENV_REFERENCE = /^\$\{\{\s*env\.([\w-]+)\s*\}\}$/;
+
+/**
  * Where the job's matrix lists the values of the `${{ matrix.<key> }}` in `value` that names
  * Python versions: the one reference, or, beside others (`cp${{ matrix.python }}-win_${{ matrix.arch }}`),
  * the one whose list holds versions. The span runs from the key through the last `include` entry
@@ -181,14 +201,11 @@ function matrixListOf(value: string, matrix: unknown): { start: number; end: num
   return start === undefined || end === undefined ? undefined : { start, end };
 }
 
-function collectEnv(into: CibuildwheelRun['env'], node: unknown, matrix: unknown): void {
-  for (const pair of pairsOf(node)) {
-    if (!isScalar(pair.key)) continue;
-    const key = String(pair.key.value);
+/** The step's `CIBW_*` variables into `into`, each with its values over the matrix and, where it names one, the matrix list they come from. */
+function collectEnv(into: CibuildwheelRun['env'], scopes: ReadonlyMap<string, { pair: Pair; value: string }>, matrix: unknown): void {
+  for (const [key, { pair, value: raw }] of scopes) {
     if (!key.startsWith('CIBW_')) continue;
-    const raw = scalarText(toPlain(pair.value));
-    if (raw === undefined) continue;
-    const start = pair.key.range?.[0] ?? 0;
+    const start = (pair.key as YamlNode).range?.[0] ?? 0;
     const end = (pair.value as YamlNode | null)?.range?.[1] ?? start;
     const entry: { values: string[]; start: number; end: number; matrixList?: { start: number; end: number } } = { values: expand(raw, matrix), start, end };
     const list = matrixListOf(raw, matrix);
@@ -245,11 +262,11 @@ function matrixPathValues(expression: string, matrix: unknown): string[] | undef
  * value the matrix gives it. Worked example: `--release -i 3.12 python3.13t --out dist` →
  * [`3.12`, `python3.13t`].
  */
-function interpreterList(args: string, matrix: unknown, env: ReadonlyMap<string, string> = new Map()): string[] {
+function interpreterList(args: string, matrix: unknown, env: ReadonlyMap<string, { value: string }> = new Map()): string[] {
   const expanded = args.replace(/\$\{\{[^}]{0,300}\}\}/g, (e) => {
     // `${{ env.MATURIN_EXTRA }}` set in the workflow, job or step `env` (often to extra options or nothing).
-    const fromEnv = /^\$\{\{\s*env\.([\w-]+)\s*\}\}$/.exec(e);
-    const value = fromEnv === null ? undefined : env.get(fromEnv[1] ?? '');
+    const fromEnv = ENV_REFERENCE.exec(e);
+    const value = fromEnv === null ? undefined : env.get(fromEnv[1] ?? '')?.value;
     if (value !== undefined && !value.includes('${{')) return value;
     return (matrixPathValues(e, matrix) ?? expand(e, matrix)).join(' ');
   });
@@ -339,9 +356,7 @@ export function readWorkflow(text: string): WorkflowFacts {
         }
         if (runsCibw) {
           const env: CibuildwheelRun['env'] = new Map();
-          collectEnv(env, workflowEnv, matrix);
-          collectEnv(env, get(job, 'env'), matrix);
-          collectEnv(env, get(step, 'env'), matrix);
+          collectEnv(env, stepEnv([workflowEnv, get(job, 'env'), get(step, 'env')]), matrix);
           const versionSource = newestAllowed ?? versionText;
           const version = versionSource === undefined ? undefined : parseVersion(versionSource);
           const requirementFiles = [...withoutComments(text.slice(start, end)).matchAll(/\s(?:-r|--requirement)[ =]+([\w./-]{1,200}\.txt)\b/g)].map((m) => (m[1] ?? '').replace(/^\.\//, ''));
@@ -358,16 +373,7 @@ export function readWorkflow(text: string): WorkflowFacts {
         if (typeof uses === 'string' && /^(?:pyo3|messense)\/maturin-action@/i.test(uses)) {
           const args = toPlain(get(get(step, 'with'), 'args'));
           const text = typeof args === 'string' ? args : '';
-          const env = new Map<string, string>();
-          const envPairs = new Map<string, Pair>();
-          for (const scope of [workflowEnv, get(job, 'env'), get(step, 'env')]) {
-            for (const pair of pairsOf(scope)) {
-              const value = scalarText(toPlain(pair.value));
-              if (!isScalar(pair.key) || value === undefined) continue;
-              env.set(String(pair.key.value), value);
-              envPairs.set(String(pair.key.value), pair);
-            }
-          }
+          const env = stepEnv([workflowEnv, get(job, 'env'), get(step, 'env')]);
           const interpreters = interpreterList(text, matrix, env);
           // Only steps that build wheels (`build`, the default command), not `sdist` or `upload`.
           const command = toPlain(get(get(step, 'with'), 'command'));
@@ -379,10 +385,10 @@ export function readWorkflow(text: string): WorkflowFacts {
             const versionNode = get(get(step, 'with'), 'maturin-version');
             const versionValue = scalarText(toPlain(versionNode));
             if (versionValue !== undefined) {
-              const fromEnv = /^\$\{\{\s*env\.([\w-]+)\s*\}\}$/.exec(versionValue.trim());
-              const pair = fromEnv === null ? undefined : envPairs.get(fromEnv[1] ?? '');
+              const fromEnv = ENV_REFERENCE.exec(versionValue.trim());
+              const pair = fromEnv === null ? undefined : env.get(fromEnv[1] ?? '')?.pair;
               const where = pair === undefined ? (versionNode as YamlNode | null) : (pair.value as YamlNode | null);
-              const text = pair === undefined ? versionValue : (env.get(fromEnv?.[1] ?? '') ?? versionValue);
+              const text = pair === undefined ? versionValue : (env.get(fromEnv?.[1] ?? '')?.value ?? versionValue);
               const range = where?.range;
               if (range !== undefined && range !== null && /^v?\d+\.\d+/.test(text.trim())) run.maturinVersion = { text: text.trim(), start: pair === undefined ? range[0] : ((pair.key as YamlNode).range?.[0] ?? range[0]), end: range[1] };
             }
