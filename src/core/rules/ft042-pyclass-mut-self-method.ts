@@ -28,7 +28,7 @@ export default defineRule({
     messages: {
       method: '`{{class}}.{{method}}` takes `{{receiver}}`: another thread using the same object meanwhile gets `RuntimeError: Already borrowed`',
       methods: 'Methods {{methods}} of `{{class}}` borrow it mutably: another thread using the same object meanwhile gets `RuntimeError: Already borrowed`',
-      class: '`#[pyclass]` `{{class}}` is not frozen and {{methods}} borrow it mutably: concurrent use of one object raises a borrow error',
+      class: '`#[pyclass]` `{{class}}` is not frozen and is borrowed mutably by {{methods}}: concurrent use of one object raises a borrow error',
     },
     help: {
       method: 'Make `{{class}}` `#[pyclass(frozen)]` with its mutable state in a `Mutex`, `RwLock` or atomics, and take `&self`',
