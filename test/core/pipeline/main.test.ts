@@ -35,6 +35,24 @@ describe('runPipeline', () => {
     expect(output.kind === 'review' && output.review.plan.comments.map((c) => `${c.path}:${c.line}`)).toEqual(['src/mod.c:1']);
   });
 
+  it('hands the later steps the listing and the chosen files without their patches, once the diff is read', async () => {
+    const listed = [{ path: 'src/mod.c', patch: '@@ -0,0 +1 @@\n+x\n' }, { path: 'pyproject.toml', patch: '@@ -1 +1 @@\n-a\n+b\n' }];
+    const { runner } = memoryRunner({ 'src/mod.c': source, 'pyproject.toml': '[project]\nname = "m"\n' }, listed);
+    const seen: { read: ListedFile[]; dependencies: ListedFile[] } = { read: [], dependencies: [] };
+    const readFiles = runner.readFiles;
+    runner.readFiles = async (chosen, skipped) => (seen.read.push(...chosen), readFiles(chosen, skipped));
+    runner.checkDependencies = async (_known, listing) => (seen.dependencies.push(...listing.files), undefined);
+    const output = await runPipeline({ job: { ...job, kind: 'review', headSha: 'a'.repeat(40) }, config: defaultConfig, runner });
+    expect(seen.read.map((f) => f.path)).toEqual(['src/mod.c', 'pyproject.toml']);
+    expect(seen.read.filter((f) => 'patch' in f)).toEqual([]);
+    expect(seen.dependencies.map((f) => f.path)).toEqual(['src/mod.c', 'pyproject.toml']);
+    expect(seen.dependencies.filter((f) => 'patch' in f)).toEqual([]);
+    // The diff was read from the patches before they were dropped: the finding is still inline.
+    expect(output.kind === 'review' && output.review.plan.comments.map((c) => `${c.path}:${c.line}`)).toEqual(['src/mod.c:1']);
+    // The runner's own listing is left as it was.
+    expect(listed[0]).toHaveProperty('patch');
+  });
+
   it('runs a triage without reading previous comments and without a model', async () => {
     const { runner, calls, written } = memoryRunner({ 'src/mod.c': source }, [{ path: 'src/mod.c', size: source.length }]);
     const output = await runPipeline({ job: { ...job, kind: 'triage', sha: 'b'.repeat(40), repoBase: '' }, config: defaultConfig, runner });
