@@ -123,6 +123,11 @@ describe('FT011: the module function body as the other place for the declaration
     expect(places(old)).toEqual(['lib.rs:6:5']);
     expect(old?.related?.[0]?.message).toMatch(/^after the upgrade, /);
     expect(old?.help).toContain('Upgrade PyO3 to 0.23 or later');
+    // The declarative form has no body to call it in: the upgrade advice alone.
+    const cargo = project('pyo3-0.22', 'lib.rs').filter((f) => f.path === 'Cargo.toml');
+    const [declarative] = scan('FT011', [...cargo, { path: 'lib.rs', text: 'use pyo3::prelude::*;\n\n#[pymodule]\nmod legacy {\n    #[pymodule_export]\n    use super::f;\n}\n' }]);
+    expect(declarative?.related).toBeUndefined();
+    expect(declarative?.help).toBe('Upgrade PyO3 to 0.23 or later (0.28+ assumes thread safety by default)');
   });
 
   it('gives none for `gil_used = true`, which is reported as a choice, not a missing declaration', () => {
