@@ -1,6 +1,7 @@
 import type { TextEdit } from '../diagnostics.js';
 import { matchGlob } from '../parsing/match-glob.js';
 import { matchingParen } from '../parsing/source-text.js';
+import { createLineIndex } from '../parsing/syntax.js';
 
 /**
  * A place in a build file where Cython modules are compiled: a `cythonize(...)` call, a Meson
@@ -40,6 +41,11 @@ export type CythonSite = {
    * directives come from a dict assigned earlier is reported at that dict, where the fix goes.
    */
   call?: { start: number; via: string };
+  /**
+   * Line and column (1-based) where a `cythonize()` call starts, so that a finding in another file
+   * (a `.pyx` it compiles) can name the call as a related place.
+   */
+  callAt?: { line: number; column: number };
   /**
    * Meson: a variable this file assigns with the directive in it (`cython_args += ['-X…=True']`).
    * Meson files reached through `subdir()` see the variables of the files above them, so the
@@ -169,12 +175,13 @@ function dictEntryEdit(text: string, open: number, nested = false): TextEdit {
   const quote = text.slice(open, open + 200).includes('"') ? '"' : "'";
   const q = (key: string): string => `${quote}${key}${quote}`;
   const entry = nested ? `${q('compiler_directives')}: {${q('freethreading_compatible')}: True}` : `${q('freethreading_compatible')}: True`;
-  const next = text.slice(open + 1, open + 2);
-  const multiline = next === '\n' || next === '\r';
+  // A `{` that ends its line, or is followed only by a comment (`{  # defaults`): the entry goes on
+  // a line of its own after it, never into the comment.
+  const lineEnd = text.indexOf('\n', open + 1);
+  const multiline = lineEnd >= 0 && lineEnd - open < 2000 && /^[ \t]*(?:#[^\n]*)?\r?$/.test(text.slice(open + 1, lineEnd));
   if (multiline) {
-    const lineEnd = text.indexOf('\n', open + 1);
     const indent = /^[ \t]*/.exec(text.slice(lineEnd + 1))?.[0] ?? '    ';
-    return { start: lineEnd + 1, end: lineEnd + 1, text: `${indent}${entry},\n` };
+    return { start: lineEnd + 1, end: lineEnd + 1, text: `${indent}${entry},${text[lineEnd - 1] === '\r' ? '\r\n' : '\n'}` };
   }
   const empty = text.slice(open + 1).trimStart().startsWith('}');
   return { start: open + 1, end: open + 1, text: `${entry}${empty ? '' : ', '}` };
@@ -250,6 +257,7 @@ function conditionalEntriesEnd(text: string, name: string, from: number, to: num
 export function setupPySites(path: string, text: string): CythonSite[] {
   const declares = truthyDirective.test(text);
   const sites: CythonSite[] = [];
+  let lineIndex: ReturnType<typeof createLineIndex> | undefined;
   for (let at = text.indexOf('cythonize('); at >= 0; at = text.indexOf('cythonize(', at + 1)) {
     if (at > 0 && /[\w.]/.test(text[at - 1] ?? '') && !text.slice(Math.max(0, at - 7), at).endsWith('Build.')) continue;
     // A mention in a comment (`# … cythonize() …`) compiles nothing.
@@ -289,7 +297,8 @@ export function setupPySites(path: string, text: string): CythonSite[] {
       } else fix = { start: close, end: close, text: `${args.trim() === '' ? '' : ', '}compiler_directives={'freethreading_compatible': True}` };
     }
     fix ??= dict?.fix;
-    const site: CythonSite = { path, start: dict?.start ?? at, end: dict?.end ?? close + 1, via: '`cythonize()`', declares, setsDirectives, sources: compiledNames(withoutExclude(args)) };
+    lineIndex ??= createLineIndex(text);
+    const site: CythonSite = { path, start: dict?.start ?? at, end: dict?.end ?? close + 1, via: '`cythonize()`', declares, setsDirectives, sources: compiledNames(withoutExclude(args)), callAt: lineIndex(at) };
     if (conditional) site.directivesUnderCondition = true;
     if (dict !== undefined) site.call = { start: at, via: '`cythonize()`' };
     if (fix !== undefined && !declares) site.fix = fix;

@@ -47,7 +47,7 @@ export function createReporter(params: {
     const symbol = d.symbol ?? (fn === undefined ? undefined : functionName(fn));
     const finding = findingAt(rule, path, anchorOf(text, lineIndex, start, end, memo), { ...d, ...(symbol === undefined ? {} : { symbol }) }, seen, memo);
     if (d.related !== undefined && d.related.length > 0) {
-      finding.related = d.related.map((r) => ({ path, ...lineIndex(r.start), message: r.message }));
+      finding.related = d.related.map((r) => ('start' in r ? { path, ...lineIndex(r.start), message: r.message } : { path: r.path, line: r.at.line, column: r.at.column, message: r.message }));
     }
     if (d.fix !== undefined && rule.meta.fix !== 'never') {
       const ranges = d.fix.edits.map((e) => {

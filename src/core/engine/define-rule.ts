@@ -92,8 +92,11 @@ export type ReportDescriptor<MessageId extends string> = {
   fix?: { edits: TextEdit[] };
   /** The enclosing symbol, when the engine cannot infer it from the node. */
   symbol?: string;
-  /** Other places that explain the finding (a declaration, the other writes), by UTF-16 offset. */
-  related?: Array<{ start: number; message: string }>;
+  /**
+   * Other places that explain the finding (a declaration, the other writes): in this file by UTF-16
+   * offset, or in another file (a build file the project facts read) by path, line and column.
+   */
+  related?: Array<{ start: number; message: string } | { path: string; at: Pick<Anchor, 'line' | 'column'>; message: string }>;
 };
 
 /**

@@ -54,10 +54,13 @@ export default defineRule({
     triggers: [],
     messages: {
       missing: 'Cython module does not set `freethreading_compatible=True`, so importing it re-enables the GIL',
-      missingInBuild: 'Build step {{via}} compiles {{modules}} without `freethreading_compatible=True`, so each re-enables the GIL on import',
+      missingCythonized: 'Cython module does not set `freethreading_compatible=True`, so importing it re-enables the GIL',
+      missingInBuild: 'Build step {{via}} compiles {{modules}} without `freethreading_compatible=True`, so {{consequence}}',
     },
     help: {
       missing: 'Add `# cython: freethreading_compatible=True` to the header once the module is thread-safe',
+      missingCythonized:
+        'Add `# cython: freethreading_compatible=True` to the header once the module is thread-safe, or pass `compiler_directives={\'freethreading_compatible\': True}` to the `cythonize()` call that compiles it ({{call}}) to declare all its modules at once',
       missingInBuild: 'Turn the directive on where this build sets Cython directives, once the modules are thread-safe',
     },
   },
@@ -73,7 +76,7 @@ export default defineRule({
           end: site.end,
           messageId: 'missingInBuild',
           symbol: '<build>',
-          data: { via: site.via, modules },
+          data: { via: site.via, modules: modules.names, consequence: modules.count === 1 ? 'it re-enables the GIL on import' : 'each re-enables the GIL on import' },
           ...(confidence === 'high' ? {} : { confidence }),
           ...(site.fix === undefined ? {} : { fix: { edits: [site.fix] } }),
           ...(site.call === undefined ? {} : { related: [{ start: site.call.start, message: `${site.call.via} compiles the modules with these directives` }] }),
@@ -104,16 +107,41 @@ export default defineRule({
       existing === null
         ? { start: 0, end: 0, text: '# cython: freethreading_compatible=True\n' }
         : { start: existing.index + existing[0].length, end: existing.index + existing[0].length, text: ', freethreading_compatible=True' };
-    ctx.report({ start: 0, end: Math.min(ctx.text.indexOf('\n') >>> 0, ctx.text.length), messageId: 'missing', symbol: '<module>', fix: { edits: [edit] } });
+    const span = { start: 0, end: Math.min(ctx.text.indexOf('\n') >>> 0, ctx.text.length), symbol: '<module>', fix: { edits: [edit] } };
+    const call = cythonizeAlternative(covering);
+    if (call?.callAt === undefined) {
+      ctx.report({ ...span, messageId: 'missing' });
+      return;
+    }
+    const where = `${call.path.slice(call.path.lastIndexOf('/') + 1)}:${call.callAt.line}`;
+    ctx.report({
+      ...span,
+      messageId: 'missingCythonized',
+      data: { call: where },
+      related: [{ path: call.path, at: call.callAt, message: `\`cythonize()\` compiles this module: \`compiler_directives={'freethreading_compatible': True}\` here declares every module it compiles` }],
+    });
   },
 });
+
+/**
+ * The `cythonize()` call that compiles a module and sets no directives, where one keyword argument
+ * would declare every module it compiles: the other place for a fix the header would otherwise
+ * carry. A call that names the module's sources is preferred to one whose sources are a variable
+ * (those cover every module below their folder); undefined unless exactly one call remains.
+ */
+function cythonizeAlternative(covering: readonly CythonSite[]): CythonSite | undefined {
+  const plain = covering.filter((s) => s.callAt !== undefined && s.call === undefined && !s.setsDirectives && s.directivesUnderCondition !== true && s.fix !== undefined);
+  const named = plain.filter((s) => s.sources.length > 0);
+  const chosen = named.length > 0 ? named : plain;
+  return chosen.length === 1 ? chosen[0] : undefined;
+}
 
 /**
  * Reports each compile site of the build file at `path` that compiles Cython modules without the
  * directive, when the fix belongs there (the site sets directives) or when none of its modules
  * is part of the scan (a build file scanned on its own).
  */
-function checkBuildFile(path: string, project: ProjectFacts, report: (site: CythonSite, modules: string, confidence: 'high' | 'medium') => void): void {
+function checkBuildFile(path: string, project: ProjectFacts, report: (site: CythonSite, modules: { names: string; count: number }, confidence: 'high' | 'medium') => void): void {
   const facts = project.buildFiles.get(path);
   if (facts === undefined) return;
   const sites = allSites(project);
@@ -130,7 +158,7 @@ function checkBuildFile(path: string, project: ProjectFacts, report: (site: Cyth
     if (covered.length > 0) {
       if (!fixInBuild(group, covered, project)) continue;
       const undeclared = covered.filter((p) => project.cythonHeaders.get(p) !== true && !sites.some((s) => !group.includes(s) && s.declares && siteCovers(s, p)));
-      if (undeclared.length > 0) report(site, `${undeclared.length === 1 ? 'the Cython module' : `${undeclared.length} Cython modules`} (${listed(undeclared)})`, 'high');
+      if (undeclared.length > 0) report(site, { names: `${undeclared.length === 1 ? 'the Cython module' : `${undeclared.length} Cython modules`} (${listed(undeclared)})`, count: undeclared.length }, 'high');
       continue;
     }
     // The tree holds `.pyx` files but none matched this site: its sources were not read right.
@@ -139,6 +167,12 @@ function checkBuildFile(path: string, project: ProjectFacts, report: (site: Cyth
     if (sites.some((s) => s.declares && site.path.startsWith(folderOf(s.path)))) continue;
     if (project.cythonDirectiveInBuild) continue;
     const names = [...new Set(group.flatMap((g) => g.sources))].filter((s) => !s.includes('$'));
-    report(site, names.length === 0 ? 'its Cython modules' : `Cython modules (${listed(names)})`, names.some((n) => n.includes('*')) || names.length === 0 ? 'medium' : 'high');
+    // One named source without a wildcard is one module; a pattern or unread sources may be several.
+    const one = names.length === 1 && !/[*?{]/.test(names[0] ?? '');
+    report(
+      site,
+      { names: names.length === 0 ? 'its Cython modules' : one ? `the Cython module (${listed(names)})` : `Cython modules (${listed(names)})`, count: one ? 1 : names.length === 0 ? 2 : names.length },
+      names.some((n) => n.includes('*')) || names.length === 0 ? 'medium' : 'high',
+    );
   }
 }

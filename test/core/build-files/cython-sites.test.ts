@@ -106,3 +106,32 @@ describe('setupPySites: Extensions that each pass their own cython_directives di
     expect(setupPySites('setup.py', text)).toHaveLength(1);
   });
 });
+
+describe('setupPySites: where the directive entry goes, and where the call is', () => {
+  const applied = (text: string): string => {
+    const fix = site(text).fix;
+    expect(fix).toBeDefined();
+    return text.slice(0, fix!.start) + fix!.text + text.slice(fix!.end);
+  };
+
+  it('puts the entry on a line of its own after a comment on the `{` line, not into the comment', () => {
+    const text = ['D = {  # shared by every module', '    "language_level": 3,', '}', 'cythonize(exts, compiler_directives=D)', ''].join('\n');
+    expect(applied(text)).toBe(['D = {  # shared by every module', '    "freethreading_compatible": True,', '    "language_level": 3,', '}', 'cythonize(exts, compiler_directives=D)', ''].join('\n'));
+  });
+
+  it('does the same for an inline dict, and for a `{` that ends its line (with CRLF line ends)', () => {
+    const inline = 'cythonize(exts, compiler_directives={  # see docs\n        "binding": True,\n    })\n';
+    expect(applied(inline)).toBe('cythonize(exts, compiler_directives={  # see docs\n        "freethreading_compatible": True,\n        "binding": True,\n    })\n');
+    const crlf = "D = {\r\n    'binding': True,\r\n}\r\ncythonize(exts, compiler_directives=D)\r\n";
+    expect(applied(crlf)).toBe("D = {\r\n    'freethreading_compatible': True,\r\n    'binding': True,\r\n}\r\ncythonize(exts, compiler_directives=D)\r\n");
+  });
+
+  it('keeps a dict written on one line on one line', () => {
+    expect(applied('cythonize(exts, compiler_directives={"binding": True})\n')).toBe('cythonize(exts, compiler_directives={"freethreading_compatible": True, "binding": True})\n');
+  });
+
+  it('records the line and column where each cythonize() call starts', () => {
+    const text = 'from Cython.Build import cythonize\n\nsetup(\n    ext_modules=cythonize(exts),\n)\n';
+    expect(site(text).callAt).toEqual({ line: 4, column: 17 });
+  });
+});
