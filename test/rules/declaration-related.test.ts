@@ -52,7 +52,8 @@ describe('FT010: the cythonize() call as the other place for the directive', () 
       expect(places(f)).toEqual(['setup.py:12:17']);
       expect(f.related?.[0]?.message).toContain("compiler_directives={'freethreading_compatible': True}");
       expect(f.help).toContain('`cythonize()` call that compiles it (setup.py:12)');
-      // The fix still edits the module's own header.
+      // The fix still edits the module's own header, and its title names only that edit.
+      expect(f.fix?.title).toBe('Add `# cython: freethreading_compatible=True` to the header once the module is thread-safe');
       expect(f.fix?.edits.every((e) => e.start === e.end && e.text.includes('freethreading_compatible=True'))).toBe(true);
     }
   });

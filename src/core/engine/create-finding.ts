@@ -55,7 +55,7 @@ export function createReporter(params: {
         const b = lineIndex(e.end);
         return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
       });
-      finding.fix = { title: finding.help ?? rule.meta.title, applicability: rule.meta.fix, edits: d.fix.edits, ranges };
+      finding.fix = { title: d.fix.title ?? finding.help ?? rule.meta.title, applicability: rule.meta.fix, edits: d.fix.edits, ranges };
     }
     into.push(finding);
   };

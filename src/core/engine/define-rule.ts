@@ -89,7 +89,8 @@ export type ReportDescriptor<MessageId extends string> = {
   end?: number;
   confidence?: Confidence;
   severity?: Severity;
-  fix?: { edits: TextEdit[] };
+  /** The edits; `title` names what they do when the help text offers more than the edits make (default: the help). */
+  fix?: { edits: TextEdit[]; title?: string };
   /** The enclosing symbol, when the engine cannot infer it from the node. */
   symbol?: string;
   /**
@@ -189,7 +190,7 @@ export type Rule<MessageId extends string = string> = {
   checkFacts?: (ctx: FactsContext<MessageId>) => void;
 };
 
-type FixFor<F> = F extends 'never' ? { fix?: never } : { fix?: { edits: TextEdit[] } };
+type FixFor<F> = F extends 'never' ? { fix?: never } : { fix?: { edits: TextEdit[]; title?: string } };
 
 /**
  * Declares a rule. Generic over the message ids so `report` accepts only declared ids, and a rule

@@ -116,6 +116,8 @@ export default defineRule({
     const where = `${call.path.slice(call.path.lastIndexOf('/') + 1)}:${call.callAt.line}`;
     ctx.report({
       ...span,
+      // The help offers the cythonize() call too; the fix edits the header only, and says so.
+      fix: { ...span.fix, title: 'Add `# cython: freethreading_compatible=True` to the header once the module is thread-safe' },
       messageId: 'missingCythonized',
       data: { call: where },
       related: [{ path: call.path, at: call.callAt, message: `\`cythonize()\` compiles this module: \`compiler_directives={'freethreading_compatible': True}\` here declares every module it compiles` }],
