@@ -1,13 +1,15 @@
 import type { FieldWriteReport, RelatedOffset, SharedReadReport, SharedStateAnalysis, SharedWriteReport, WriteKind } from './analyze-c.js';
 import { blankText } from './blank-text.js';
 import { cythonModuleVariables } from './cython-declarations.js';
-import { collapseSubscripts, endsSignature, globalNames, lineWrites, linePrefixes, pointerFieldName } from './cython-line-scans.js';
+import { bufferFills, collapseSubscripts, endsSignature, globalNames, lineWrites, linePrefixes, pointerFieldName } from './cython-line-scans.js';
 
 type Line = { start: number; end: number; indent: number; code: string };
 type PyFunction = { name: string; def: 'def' | 'cpdef' | 'cdef'; indent: number; start: number; end: number; cls: string | undefined; cdefClass: boolean; lockedWhole: boolean; lines: Line[]; globals: Set<string> };
 
 const lifecycle = /^(__cinit__|__init__|__dealloc__|__del__|__new__|__reduce\w*__|__setstate\w*__|__getstate__)$/;
-const mutating = /^(append|extend|insert|pop|popitem|remove|clear|update|setdefault|add|discard|sort|reverse|__setitem__|__delitem__)$/;
+// Methods that change the object they are called on: list, dict, set and deque ones, and those of
+// `array.array` and `bytearray` that refill or reorder the buffer in place (`swapper.byteswap()`).
+const mutating = /^(append|appendleft|extend|extendleft|insert|pop|popleft|popitem|remove|clear|update|setdefault|add|discard|sort|reverse|rotate|move_to_end|byteswap|frombytes|fromfile|fromlist|fromunicode|__setitem__|__delitem__)$/;
 const freeListName = /free_?list|freelist|numfree|_free\b|cache|cached|pool/i;
 
 let cachedText: string | undefined;
@@ -68,9 +70,13 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
   const { entries: helperEntries, calls: helperCalls } = reachedHelpers(functions);
   // Writes made under a lazy-init check (`if _x is None:`), by report, with the check's line.
   const underGuard = new Map<SharedWriteReport, { line: Line; name: string; fn: PyFunction }>();
+  const called = calledNames(lines, functions);
   for (const fn of functions) {
     const helperOf = helperEntries.get(fn);
-    if (fn.def === 'cdef' && fn.cls === undefined && helperOf === undefined) continue;
+    // A module-level `cdef` function nothing in this file calls is called from another file (a
+    // module that cimports it, or one that `include`s this file): its writes are kept at `low`.
+    const elsewhere = fn.def === 'cdef' && fn.cls === undefined && helperOf === undefined && !called.has(fn.name);
+    if (fn.def === 'cdef' && fn.cls === undefined && helperOf === undefined && !elsewhere) continue;
     const fieldHits: Array<{ at: number; end: number; path: string; field: string; callee: string | undefined }> = [];
     const reportedVars = new Set<string>();
     const classPointers = fn.cls === undefined ? undefined : pointerFields.get(fn.cls);
@@ -89,7 +95,7 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
     }
     for (const line of fn.lines) {
       const locked = fn.lockedWhole || lockedAt(fn, line);
-      for (const m of lineWrites(line.code)) {
+      for (const m of [...lineWrites(line.code), ...bufferFills(line.code)]) {
         const base = m.base ?? m.delBase ?? '';
         const members = m.members ?? m.delMembers ?? '';
         const method = m.method;
@@ -111,7 +117,7 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
         const variable = shared.get(base);
         if (variable === undefined) continue;
         // Rebinding a module name needs `global`; in-place mutation does not.
-        const inPlace = members !== '' || m.subscript !== undefined || method !== undefined || m.delBase !== undefined;
+        const inPlace = members !== '' || m.subscript !== undefined || method !== undefined || m.delBase !== undefined || m.filledBy !== undefined;
         if (!inPlace && !fn.globals.has(base)) continue;
         allWrites.push({ name: base, fn: fn.name, at });
         if (locked || reportedVars.has(base)) continue;
@@ -125,8 +131,8 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
           function: fn.name,
           at,
           end,
-          reason: { entry: entry.name, via: entry.def === 'cdef' && entry.cls !== undefined ? `a \`cdef\` method of \`cdef class ${entry.cls}\`` : `a Python-callable \`${entry.def}\` function` },
-          confidence: 'medium',
+          reason: { entry: entry.name, via: elsewhere ? 'a module that cimports it or a file that `include`s this one' : entry.def === 'cdef' && entry.cls !== undefined ? `a \`cdef\` method of \`cdef class ${entry.cls}\`` : `a Python-callable \`${entry.def}\` function` },
+          confidence: elsewhere ? 'low' : 'medium',
           related: [{ at: variable.at, message: `\`${base}\` declared here` }],
         };
         writes.push(report);
@@ -185,6 +191,20 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
   cachedText = text;
   cachedResult = { writes: grouped, reads, fields };
   return cachedResult;
+}
+
+/**
+ * The names called anywhere in the file, in function bodies and at module level, except on the
+ * line that defines a function (`cdef int f(int x):` calls nothing).
+ */
+function calledNames(lines: Line[], functions: PyFunction[]): Set<string> {
+  const defLines = new Set(functions.map((f) => f.start));
+  const out = new Set<string>();
+  for (const line of lines) {
+    if (defLines.has(line.start) || !line.code.includes('(')) continue;
+    for (const call of line.code.matchAll(/(?<![\w])([A-Za-z_]\w*)\s*\(/g)) out.add(call[1] ?? '');
+  }
+  return out;
 }
 
 /**

@@ -47,7 +47,9 @@ export function cythonModuleVariables(lines: CythonLine[]): Map<string, SharedVa
     const bound = container.exec(line.code);
     const name = cdef?.[2] ?? bound?.[1];
     if (name === undefined || /\(/.test(cdef?.[1] ?? '')) continue;
-    if (cdef !== null && /\(\s*$|\)\s*:?$/.test(line.code)) continue;
+    // A signature (`cdef int f(int x):`), unless the name is bound to a value (`cdef array.array
+    // swapper = array.array('Q', [0])`, whose line ends in a call too).
+    if (cdef !== null && !cdef[0].endsWith('=') && /\(\s*$|\)\s*:?$/.test(line.code)) continue;
     add(name, line.start + line.code.indexOf(name));
   }
   return shared;

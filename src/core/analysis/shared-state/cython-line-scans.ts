@@ -147,7 +147,32 @@ export type LineWrite = {
   method: string | undefined;
   delBase: string | undefined;
   delMembers: string | undefined;
+  /** The C function whose destination buffer this is (`memcpy(swapper.data.as_voidptr, b, 8)`). */
+  filledBy?: string;
 };
+
+// C calls that write through their first argument: the bytes, or the string, it points to.
+const fillingCall = /(?<![\w.])(memcpy|memmove|memset|strcpy|strncpy|strcat|strncat|snprintf|sprintf)\s*\(\s*(?:<[^<>()]*>\s*)?(&\s*)?([A-Za-z_]\w*)((?:\s*\.\s*[A-Za-z_]\w*)*)/g;
+
+/**
+ * The destinations of C calls that fill a buffer on one line (`memcpy(swapper.data.as_voidptr, b,
+ * 8)`, `memset(&table[0], 0, n)`, `strcpy(<char *>name_buf, s)`): the name the first argument
+ * starts from, with its members, as a write of that name. A cast and an `&` before it are skipped.
+ *
+ * Worked example: `memcpy(swapper.data.as_voidptr, b, 8)` → base `swapper`, members
+ * `.data.as_voidptr`, filled by `memcpy`.
+ */
+export function bufferFills(code: string): LineWrite[] {
+  if (!/mem|str|printf/.test(code)) return [];
+  const out: LineWrite[] = [];
+  for (const m of code.matchAll(fillingCall)) {
+    const base = m[3] ?? '';
+    const index = m.index + m[0].length - (m[4] ?? '').length - base.length;
+    const members = (m[4] ?? '').replace(/\s+/g, '');
+    out.push({ index, text: code.slice(index, m.index + m[0].length), base, members, subscript: undefined, operator: undefined, method: undefined, delBase: undefined, delMembers: undefined, filledBy: m[1] ?? '' });
+  }
+  return out;
+}
 
 /**
  * Writes on one line, left to right, as the global pattern
