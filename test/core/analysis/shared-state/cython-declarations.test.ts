@@ -31,6 +31,11 @@ describe('cythonModuleVariables', () => {
   it('keeps single declarations and module containers', () => {
     expect(declared('cdef dict registry = {}\n_cache = {}\ncdef void *table[(N + 1) * 2]\n')).toEqual([['registry', 'registry'], ['_cache', '_cache'], ['table', 'table']]);
   });
+  it('keeps a name bound to a call, whose line ends like a signature', () => {
+    expect(declared("cdef array.array swapper = array.array('Q', [0])\ncdef _BaseErrorLog _log = _RotatingErrorLog(_MAX)\n")).toEqual([['swapper', 'swapper'], ['_log', '_log']]);
+    // A signature with a default argument is still a function.
+    expect(declared('cdef int f(int a=0)\ncdef object g(x, y=None):\n')).toEqual([]);
+  });
   it('declares nothing for functions, classes, structs, imports or calls', () => {
     expect(declared('cdef int f(int a, int b)\ncdef class C:\n    pass\ncdef struct S:\n    int a, b\nfrom x cimport a, b\ncdef extern from *:\n    int g(int a, int b)\n')).toEqual([]);
     // A call in an initialiser leaves the line to the one-name reading: its first name only.

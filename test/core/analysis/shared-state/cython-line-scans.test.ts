@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeCythonSharedState } from '../../../../src/core/analysis/shared-state/analyze-cython.js';
-import { collapseSubscripts, endsSignature, globalNames, linePrefixes, lineWrites, pointerFieldName } from '../../../../src/core/analysis/shared-state/cython-line-scans.js';
+import { bufferFills, collapseSubscripts, endsSignature, globalNames, linePrefixes, lineWrites, pointerFieldName } from '../../../../src/core/analysis/shared-state/cython-line-scans.js';
 import { fuzzCount, seededRandom } from '../../../helpers/seeded-random.js';
 
 /**
@@ -103,5 +103,50 @@ describe('the Cython shared-state analysis reads hostile lines in one pass', () 
   ];
   it.each(cases)('reads %s', (_name, text, check) => {
     check(analyzeCythonSharedState(text));
+  });
+});
+
+describe('bufferFills', () => {
+  const fills = (code: string): Array<[string, string, string]> => bufferFills(code).map((w) => [w.filledBy ?? '', w.base ?? '', w.members ?? '']);
+  it('reads the destination of a C call that fills a buffer, past a cast and an `&`', () => {
+    expect(fills('memcpy(swapper.data.as_voidptr, b, 8)')).toEqual([['memcpy', 'swapper', '.data.as_voidptr']]);
+    expect(fills('memset(&table[0], 0, n)')).toEqual([['memset', 'table', '']]);
+    expect(fills('strcpy(<char *> name_buf, s); memmove(dst, src, n)')).toEqual([['strcpy', 'name_buf', ''], ['memmove', 'dst', '']]);
+  });
+  it('gives the offset of the destination name', () => {
+    const code = 'x = memcpy( <void *>& buf . data, b, 8)';
+    const [w] = bufferFills(code);
+    expect(code.slice(w?.index ?? 0, (w?.index ?? 0) + 3)).toBe('buf');
+    expect(w?.members).toBe('.data');
+  });
+  it('leaves sources, other calls and method calls alone', () => {
+    expect(fills('memcmp(a, b, n)')).toEqual([]);
+    expect(fills('obj.memcpy(a, b, n)')).toEqual([]);
+    expect(fills('strlen(buf)')).toEqual([]);
+  });
+});
+
+describe('Cython module objects changed in place', () => {
+  it('reports a scratch array filled by memcpy and byte-swapped, at medium, and not its init-only sibling', () => {
+    const text = [
+      "cdef array.array swapper = array.array('Q', [0])",
+      "cdef array.array _init = array.array('Q', [0])",
+      'cdef _fill():',
+      '    memset(_init.data.as_voidptr, 0, 8)',
+      '_fill()',
+      'cdef class R:',
+      '    def read(self, const char *b):',
+      '        memcpy(swapper.data.as_voidptr, b, 8)',
+      '        swapper.byteswap()',
+      '        return swapper[0]',
+      '',
+    ].join('\n');
+    const { writes } = analyzeCythonSharedState(text);
+    expect(writes.map((w) => [w.variable.name, w.function, w.path, w.confidence])).toEqual([['swapper', 'read', 'swapper.data.as_voidptr', 'medium']]);
+  });
+  it('keeps the writes of a cdef function nothing in the file calls at low, and none of one only module code calls', () => {
+    const text = ['cdef void *codec_map[16]', 'cdef dict EXTRA = {}', 'cdef register(int oid, object c):', '    codec_map[oid] = <void *>c', 'cdef setup():', '    EXTRA[1] = 2', 'setup()', 'def noop():', '    pass', ''].join('\n');
+    const { writes } = analyzeCythonSharedState(text);
+    expect(writes.map((w) => [w.variable.name, w.function, w.confidence])).toEqual([['codec_map', 'register', 'low']]);
   });
 });
