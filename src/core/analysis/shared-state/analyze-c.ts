@@ -437,7 +437,8 @@ const methodEntryWord = new RegExp(`${methodTableNames}|(?:tp|nb|sq|mp|bf|am)_`)
  * `PyObject`) have no method table and skip the model here.
  */
 export function mayWriteObjectFields(text: string): boolean {
-  return text.includes('->') && methodEntryWord.test(text) && (methodTable.test(text) || methodEntryShape.test(cleanCode(text)));
+  // Both branches of `methodTable` hold a backquote, which C code seldom has: looked for first.
+  return text.includes('->') && methodEntryWord.test(text) && ((text.includes('`') && methodTable.test(text)) || methodEntryShape.test(cleanCode(text)));
 }
 
 /**
