@@ -138,7 +138,8 @@ export function functionFacts(fn: Node): FunctionFacts {
         const right = node.childForFieldName('right');
         if (left?.type === 'identifier' && right !== null) addValue(left.text, right);
       } else {
-        const isStatic = node.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+        // A declaration without the word in its text has no `static` specifier: its children are not read.
+        const isStatic = node.text.includes('static') && node.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
         for (const d of node.childrenForFieldName('declarator')) {
           const name = d === null ? undefined : innermostIdentifier(d);
           if (name !== undefined) (isStatic ? facts.staticLocals : facts.locals).add(name);
