@@ -138,7 +138,8 @@ export function functionFacts(fn: Node): FunctionFacts {
         const right = node.childForFieldName('right');
         if (left?.type === 'identifier' && right !== null) addValue(left.text, right);
       } else {
-        const isStatic = node.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+        // A declaration without the word in its text has no `static` specifier: its children are not read.
+        const isStatic = node.text.includes('static') && node.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
         for (const d of node.childrenForFieldName('declarator')) {
           const name = d === null ? undefined : innermostIdentifier(d);
           if (name !== undefined) (isStatic ? facts.staticLocals : facts.locals).add(name);
@@ -182,12 +183,19 @@ const scopedGuard = /\b(scoped_critical_section|lock_guard|unique_lock|scoped_lo
  * closes before the hit → locked.
  */
 export function isLockHeld(node: Node, text: string): boolean {
-  // Cython (tree-sitter-python): `with cython.critical_section(d):` / `with lock:` blocks.
+  // One walk up, for the innermost function definition (`enclosingFunction`) and, in Cython
+  // (tree-sitter-python), `with cython.critical_section(d):` / `with lock:` blocks inside it. It
+  // ends at a function whose body is a Python `block`, or a C `compound_statement`: the C and C++
+  // grammars have no `with_statement` to find further up.
+  let fn: Node | undefined;
   for (let a = node.parent; a !== null; a = a.parent) {
     if (a.type === 'with_statement' && /critical_section|lock|mutex/i.test(a.child(1)?.text ?? '')) return true;
-    if (a.type === 'function_definition' && a.childForFieldName('body')?.type === 'block') break;
+    if (a.type === 'function_definition') {
+      fn ??= a;
+      const body = a.childForFieldName('body')?.type;
+      if (body === 'block' || body === 'compound_statement') break;
+    }
   }
-  const fn = enclosingFunction(node);
   if (fn === undefined) {
     const before = text.slice(Math.max(0, node.startIndex - 4000), node.startIndex);
     const opens = before.match(lockOpen)?.length ?? 0;

@@ -100,7 +100,7 @@ export function analyzeCSharedState(text: string): SharedStateAnalysis {
       // 4.
       if (fields === undefined) {
         const model = mayWriteObjectFields(text) ? cFileModel(text) : undefined;
-        fields = model === undefined ? [] : fieldWrites(model, regionsOf(model));
+        fields = model === undefined ? [] : fieldWrites(model);
       }
       return fields;
     },
@@ -177,6 +177,21 @@ function uniqueByFunction(list: Access[]): Access[] {
 
 /** The code regions to analyse: reached functions, `.def` lambdas, non-static unreached functions. */
 export function regionsOf(model: CFileModel): Region[] {
+  const regions = unlockedRegionsOf(model);
+  if (!callerLocksRead.has(model)) {
+    const unlocked = unlockedFunctions(model, regions);
+    for (const region of regions) if (region.fn !== undefined && !unlocked.has(region.fn.name)) region.lockedByCallers = true;
+    callerLocksRead.add(model);
+  }
+  return regions;
+}
+
+/**
+ * The regions of `regionsOf` before their `lockedByCallers` is read (every one false): the walk
+ * that reads it goes through every function the file's entry points and other files can reach,
+ * and the field-write analysis needs it only for a helper that writes the object's fields.
+ */
+function unlockedRegionsOf(model: CFileModel): Region[] {
   const known = regionCache.get(model);
   if (known !== undefined) return known;
   const regions: Region[] = [];
@@ -195,13 +210,13 @@ export function regionsOf(model: CFileModel): Region[] {
   for (const lam of model.lambdas) {
     regions.push({ name: lam.name, start: lam.start, bodyStart: lam.start, end: lam.end, fn: undefined, reason: { entry: lam.name, via: lam.via }, unknownCaller: false, lockedByCallers: false });
   }
-  const unlocked = unlockedFunctions(model, regions);
-  for (const region of regions) if (region.fn !== undefined && !unlocked.has(region.fn.name)) region.lockedByCallers = true;
   regionCache.set(model, regions);
   return regions;
 }
 
 const regionCache = new WeakMap<CFileModel, Region[]>();
+// The models whose regions have their `lockedByCallers` read.
+const callerLocksRead = new WeakSet<CFileModel>();
 
 // Cheap test before a lock-set scan: a body with none of these cannot hold a lock.
 const lockWord = /ock|OCK|CRITICAL|cquire|CQUIRE|_once|guard|Guard/;
@@ -422,7 +437,8 @@ const methodEntryWord = new RegExp(`${methodTableNames}|(?:tp|nb|sq|mp|bf|am)_`)
  * `PyObject`) have no method table and skip the model here.
  */
 export function mayWriteObjectFields(text: string): boolean {
-  return text.includes('->') && methodEntryWord.test(text) && (methodTable.test(text) || methodEntryShape.test(cleanCode(text)));
+  // Both branches of `methodTable` hold a backquote, which C code seldom has: looked for first.
+  return text.includes('->') && methodEntryWord.test(text) && ((text.includes('`') && methodTable.test(text)) || methodEntryShape.test(cleanCode(text)));
 }
 
 /**
@@ -432,8 +448,9 @@ export function mayWriteObjectFields(text: string): boolean {
  * (`Foo *f = (Foo *)self;`); a helper that a method hands the object to gets the matching
  * parameter as an object name too.
  */
-function fieldWrites(model: CFileModel, regions: Region[]): FieldWriteReport[] {
+function fieldWrites(model: CFileModel): FieldWriteReport[] {
   const { clean, text } = model;
+  const regions = unlockedRegionsOf(model);
   const objectParams = new Map<string, { names: Set<string>; reason: EntryReason }>();
   const queue: string[] = [];
   // Where each helper is handed the object, by helper: the callers a lock could go into.
@@ -478,12 +495,13 @@ function fieldWrites(model: CFileModel, regions: Region[]): FieldWriteReport[] {
     }
   }
   const reports: FieldWriteReport[] = [];
-  const lockedHelpers = new Set(regions.filter((r) => r.lockedByCallers && r.fn !== undefined).map((r) => r.name));
+  // Read only for a function with a write to report (most have none).
+  let lockedHelpers: Set<string> | undefined;
   for (const [name, info] of objectParams) {
     const fn = model.byName.get(name);
-    if (fn === undefined || lockedHelpers.has(name)) continue;
+    if (fn === undefined) continue;
     const body = clean.slice(fn.bodyStart, fn.end);
-    const held = lockTimeline(clean, fn.bodyStart, fn.end, model.lockMacros);
+    let held: ((at: number) => boolean) | undefined;
     const fields: string[] = [];
     let first: { at: number; end: number; path: string } | undefined;
     const related: RelatedOffset[] = [];
@@ -495,7 +513,7 @@ function fieldWrites(model: CFileModel, regions: Region[]): FieldWriteReport[] {
       if (inRanges(model.gilOnly, at)) continue;
       const access = classifyAccess(clean, at, obj);
       if (access.write === undefined || access.write === 'address') continue;
-      if (held(at)) continue;
+      if ((held ??= lockTimeline(clean, fn.bodyStart, fn.end, model.lockMacros))(at)) continue;
       writtenThrough.add(obj);
       const field = m[2] ?? '';
       if (fields.includes(field)) continue;
@@ -505,6 +523,9 @@ function fieldWrites(model: CFileModel, regions: Region[]): FieldWriteReport[] {
       else if (related.length < 4) related.push({ at, message: `\`${path}\` also written here` });
     }
     if (first === undefined) continue;
+    // A helper every caller calls with a lock held writes under that lock.
+    lockedHelpers ??= new Set(regionsOf(model).filter((r) => r.lockedByCallers && r.fn !== undefined).map((r) => r.name));
+    if (lockedHelpers.has(name)) continue;
     related.push(...unlockedCallSites(model, name, handedAt.get(name) ?? [], writtenThrough));
     reports.push({ path: first.path, fields, function: name, at: first.at, end: first.end, reason: info.reason, related });
   }

@@ -20,8 +20,8 @@ export type FunctionInfo = {
   /** `static` functions cannot be called from other files. */
   isStatic: boolean;
   params: string[];
-  /** This file's functions called in the body, or used as values (a callback handed on). */
-  callees: Set<string>;
+  /** This file's functions called in the body, or used as values (a callback handed on); read on first use. */
+  readonly callees: Set<string>;
   /** Function-scope `static` variables. */
   staticLocals: Map<string, SharedVariable>;
   /** Every local and parameter name, so a local that shadows a global is not taken for it (read on first use). */
@@ -141,6 +141,8 @@ function buildModel(text: string): CFileModel {
 
   // 3.
   const functions: FunctionInfo[] = [];
+  // Filled once every function is known; a function reads its callees against it on first use.
+  const names = new FunctionNames(clean);
   const shared = new Map<string, SharedVariable>();
   const initialisers: Array<{ start: number; end: number; header: string }> = [];
   const isExcludedDecl = (declText: string): boolean => {
@@ -159,7 +161,7 @@ function buildModel(text: string): CFileModel {
     if (inRanges(gilOnly, seg.start)) continue;
     if (/^\s*#/.test(body)) continue;
     if (brace >= 0 && body.trimEnd().endsWith('}') && isFunctionHeader(header)) {
-      const fn = readFunction(clean, seg.start, seg.start + brace, seg.end, header);
+      const fn = readFunction(clean, seg.start, seg.start + brace, seg.end, header, names);
       if (fn === undefined) continue;
       for (const [name, v] of readStaticLocals(clean, fn, isExcludedDecl)) fn.staticLocals.set(name, v);
       functions.push(fn);
@@ -175,9 +177,8 @@ function buildModel(text: string): CFileModel {
       if (!inRanges(gilOnly, v.at)) shared.set(v.name, v);
     }
   }
-  const byName = new Map<string, FunctionInfo>();
+  const byName = names.byName;
   for (const fn of functions) if (!byName.has(fn.name)) byName.set(fn.name, fn);
-  readCallees(clean, functions, byName);
 
   // 4.
   const entries = new Map<string, EntryReason>();
@@ -315,33 +316,38 @@ function isValueUse(clean: string, fn: FunctionInfo, name: string): boolean {
 function isFunctionHeader(header: string): boolean {
   if (!header.includes('(')) return false;
   if (/^\s*(typedef|struct|union|enum|class|namespace|extern\s*"C"|template\s*<[^>]*>\s*(struct|class))\b/.test(header)) return false;
+  // Most headers have no `=` at all: only those are walked.
+  if (!header.includes('=')) return true;
   let depth = 0;
-  for (const c of header) {
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '=' && depth === 0) return false;
+  for (let i = 0; i < header.length; i++) {
+    const c = header.charCodeAt(i);
+    if (c === 40) depth++;
+    else if (c === 41) depth--;
+    else if (c === 61 && depth === 0) return false;
   }
   return true;
 }
 
 /** Reads a function definition: the name is the identifier before the last top-level `(…)`. */
-function readFunction(clean: string, start: number, bodyStart: number, end: number, header: string): FunctionInfo | undefined {
+function readFunction(clean: string, start: number, bodyStart: number, end: number, header: string, names: FunctionNames): FunctionInfo | undefined {
   // Worked example: `Py_LOCAL_INLINE(int) foo(int a, char *b) const` → groups `(int)`, `(int a, …)`
   // → name `foo`, parameters `a`, `b`.
+  // Only the parentheses matter: the walk jumps from one to the next.
   let depth = 0;
   let groupStart = -1;
   let lastGroup: [number, number] | undefined;
-  for (let i = 0; i < header.length; i++) {
-    const c = header[i];
-    if (c === '(') {
-      if (depth === 0) groupStart = i;
+  let nextOpen = header.indexOf('(');
+  let nextClose = header.indexOf(')');
+  while (nextOpen >= 0 || nextClose >= 0) {
+    if (nextClose < 0 || (nextOpen >= 0 && nextOpen < nextClose)) {
+      if (depth === 0) groupStart = nextOpen;
       depth++;
-    } else if (c === ')') {
+      nextOpen = header.indexOf('(', nextOpen + 1);
+    } else {
+      const i = nextClose;
       depth--;
-      if (depth === 0 && groupStart >= 0) {
-        const before = header.slice(0, groupStart).trimEnd();
-        if (/[\w~]$/.test(before)) lastGroup = [groupStart, i];
-      }
+      if (depth === 0 && groupStart >= 0 && isWordOrTildeBefore(header, groupStart)) lastGroup = [groupStart, i];
+      nextClose = header.indexOf(')', i + 1);
     }
   }
   if (lastGroup === undefined) return undefined;
@@ -354,7 +360,7 @@ function readFunction(clean: string, start: number, bodyStart: number, end: numb
     if (id !== undefined && !keywords.has(id)) params.push(id);
   }
   const isStatic = /\bstatic\b/.test(before) || /::/.test(before) === false && /\binline\b/.test(before);
-  return new CFunction(clean, name, start, bodyStart, end, isStatic, params);
+  return new CFunction(clean, name, start, bodyStart, end, isStatic, params, names);
 }
 
 /**
@@ -368,13 +374,15 @@ class CFunction implements FunctionInfo {
   readonly end: number;
   readonly isStatic: boolean;
   readonly params: string[];
-  readonly callees = new Set<string>();
   readonly staticLocals = new Map<string, SharedVariable>();
   readonly #clean: string;
+  readonly #names: FunctionNames;
   #locals: Set<string> | undefined;
+  #callees: Set<string> | undefined;
 
-  constructor(clean: string, name: string, start: number, bodyStart: number, end: number, isStatic: boolean, params: string[]) {
+  constructor(clean: string, name: string, start: number, bodyStart: number, end: number, isStatic: boolean, params: string[], names: FunctionNames) {
     this.#clean = clean;
+    this.#names = names;
     this.name = name;
     this.start = start;
     this.bodyStart = bodyStart;
@@ -387,28 +395,52 @@ class CFunction implements FunctionInfo {
   get locals(): Set<string> {
     return (this.#locals ??= readLocals(this.#clean, this));
   }
+
+  // The reachability walks ask only for the functions they reach; the field-write analysis alone
+  // never reaches most functions a file defines for other files.
+  get callees(): Set<string> {
+    return (this.#callees ??= this.#names.calleesOf(this));
+  }
 }
 
-// The (length, first character) pairs of the current file's function names: one table for every
-// file (a typed array's memory lives outside the heap and is given back late).
+// The (length, first character) pairs of one file's function names: one table for every file (a
+// typed array's memory lives outside the heap and is given back late), filled for the file whose
+// callees were read last (`shapesOwner`, its map of names).
 const shapes = new Uint8Array(64 * 128);
+let shapesOwner: Map<string, FunctionInfo> | undefined;
+const shapeOf = (length: number, first: number): number => Math.min(length, 63) * 128 + first;
 
-/**
- * Fills each function's `callees`: the names of the file's functions its body uses (calls, or
- * values handed on), other than its own, in order of first use. A name is sliced out of the text
- * only when a function name has its length and first character, which most names have not.
- */
-function readCallees(clean: string, functions: FunctionInfo[], byName: Map<string, FunctionInfo>): void {
-  shapes.fill(0);
-  const shapeOf = (length: number, first: number): number => Math.min(length, 63) * 128 + first;
-  for (const name of byName.keys()) shapes[shapeOf(name.length, name.charCodeAt(0))] = 1;
-  for (const fn of functions) {
+/** A file's functions by name (the first definition of each), which each function's callees are read against. */
+export class FunctionNames {
+  readonly byName = new Map<string, FunctionInfo>();
+  readonly #clean: string;
+
+  constructor(clean: string) {
+    this.#clean = clean;
+  }
+
+  /**
+   * The names of the file's functions that `fn`'s body uses (calls, or values handed on), other
+   * than its own, in order of first use. A name is sliced out of the text only when a function
+   * name has its length and first character, which most names have not. Asked only once every
+   * function of the file is in `byName`.
+   */
+  calleesOf(fn: FunctionInfo): Set<string> {
+    const clean = this.#clean;
+    const { byName } = this;
+    if (shapesOwner !== byName) {
+      shapes.fill(0);
+      for (const name of byName.keys()) shapes[shapeOf(name.length, name.charCodeAt(0))] = 1;
+      shapesOwner = byName;
+    }
+    const callees = new Set<string>();
     forEachName(clean, fn.bodyStart, fn.end, false, (at, nameEnd) => {
       // Names start with an ASCII letter or `_`, so the first character is below 128.
       if (shapes[shapeOf(nameEnd - at, clean.charCodeAt(at))] === 0) return;
       const id = clean.slice(at, nameEnd);
-      if (id !== fn.name && byName.has(id)) fn.callees.add(id);
+      if (id !== fn.name && byName.has(id)) callees.add(id);
     });
+    return callees;
   }
 }
 
@@ -573,7 +605,9 @@ function positionalTypeSlots(region: string): Map<string, string> {
   if (!(items[0] ?? '').includes('"')) return out;
   items.forEach((item, index) => {
     const slot = typeSlots[index];
-    const name = /^\s*(?:\([^()]*\)\s*)?&?\s*([A-Za-z_]\w*)\s*$/.exec(item)?.[1];
+    // `&` takes its own blanks: two blank runs side by side (`\s*&?\s*`) retry every split of a
+    // long run of blanks (a blanked comment) before failing.
+    const name = /^\s*(?:\([^()]*\)\s*)?(?:&\s*)?([A-Za-z_]\w*)\s*$/.exec(item)?.[1];
     if (slot !== undefined && name !== undefined && !out.has(name)) out.set(name, slot);
   });
   return out;
@@ -602,6 +636,25 @@ export function matchBrace(clean: string, open: number): number {
 }
 
 export { lockOpenApi, lockCloseApi };
+
+/**
+ * `/[\w~]$/.test(text.slice(0, at).trimEnd())` without the slice and the scan of the regex from
+ * the start: the last character before `at` that `trimEnd` keeps is a word character or `~`.
+ */
+export function isWordOrTildeBefore(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && isTrimmedSpace(text.charCodeAt(i))) i--;
+  if (i < 0) return false;
+  const c = text.charCodeAt(i);
+  return isWordCode(c) || c === 126;
+}
+
+/** The characters `String.prototype.trimEnd` removes: white space and line terminators. */
+function isTrimmedSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return c === 160 || c === 5760 || (c >= 8192 && c <= 8202) || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279;
+}
 
 /** The identifier characters at the end of `text` (`/(\w+)$/` without its retry at every character). */
 function trailingWord(text: string): string | undefined {

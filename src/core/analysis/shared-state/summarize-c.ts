@@ -25,6 +25,21 @@ export type SharedStateSummary = {
 // a member, an index or a call.
 const writeOrCallAfter = /\s*(?:[-+*/%&|^]?=(?!=)|\+\+|--|\.|->|\[|\()/y;
 
+// The first characters of what `writeOrCallAfter` matches after its blanks: `= - + * / % & | ^ . [ (`.
+const writeOrCallStart = new Set([61, 45, 43, 42, 47, 37, 38, 124, 94, 46, 91, 40]);
+
+/**
+ * False when `writeOrCallAfter` cannot match at `at`: the first character after ASCII blanks and
+ * line breaks is an ASCII character none of its branches starts with (`,` `)` `;` `<` …). True
+ * otherwise, and then the pattern decides (it also takes other blanks, and the end of the body).
+ */
+export function mayStartWriteOrCall(clean: string, at: number): boolean {
+  let k = at;
+  let c = clean.charCodeAt(k);
+  while (c === 32 || (c >= 9 && c <= 13)) c = clean.charCodeAt(++k);
+  return !(c < 128) || writeOrCallStart.has(c);
+}
+
 let cached: SharedStateSummary | undefined;
 let cachedText: string | undefined;
 
@@ -78,6 +93,7 @@ export function summarizeCSharedState(text: string, path: string): SharedStateSu
     for (const m of body.matchAll(/(?:\+\+|--)\s*[A-Za-z_]/g)) afterIncrement.add(region.bodyStart + m.index + m[0].length - 1);
     forEachName(clean, region.bodyStart, region.end, true, (at, nameEnd) => {
       if (!afterIncrement.has(at)) {
+        if (!mayStartWriteOrCall(clean, nameEnd)) return;
         writeOrCallAfter.lastIndex = nameEnd - region.bodyStart;
         if (!writeOrCallAfter.test(body)) return;
       }

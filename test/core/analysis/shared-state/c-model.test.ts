@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cFileModel, forEachName } from '../../../../src/core/analysis/shared-state/c-model.js';
+import { cFileModel, forEachName, isWordOrTildeBefore } from '../../../../src/core/analysis/shared-state/c-model.js';
 
 function names(text: string, skipAfterColon: boolean): Array<[number, string]> {
   const out: Array<[number, string]> = [];
@@ -60,5 +60,65 @@ describe('function records', () => {
     expect([...(fn?.locals ?? [])].sort()).toEqual(['a', 'b', 'n', 'o']);
     // The set is read once and kept.
     expect(fn?.locals).toBe(fn?.locals);
+  });
+});
+
+describe('callees', () => {
+  const text = [
+    'static int helper(int x) { return x; }',
+    'static int other(void) { return 1; }',
+    'static int f(PyObject *o) { int n = other(); n += helper(n); n += o->helper; return helper(n) + f(o); }',
+    'static int g(void) { return helper(1); }',
+    '',
+  ].join('\n');
+
+  it('are the file\'s functions a body uses, in order of first use, without its own name or members', () => {
+    const model = cFileModel(text);
+    expect([...(model.byName.get('f')?.callees ?? [])]).toEqual(['other', 'helper']);
+    expect([...(model.byName.get('helper')?.callees ?? [])]).toEqual([]);
+    // Read once and kept.
+    expect(model.byName.get('f')?.callees).toBe(model.byName.get('f')?.callees);
+  });
+
+  it('are read against their own file when another file was modelled in between', () => {
+    const first = cFileModel(text);
+    const second = cFileModel('static int helper2(void) { return 2; }\nstatic int h(void) { return helper2(); }\n');
+    expect([...(second.byName.get('h')?.callees ?? [])]).toEqual(['helper2']);
+    expect([...(first.byName.get('g')?.callees ?? [])]).toEqual(['helper']);
+  });
+});
+
+describe('isWordOrTildeBefore', () => {
+  const reference = (text: string, at: number): boolean => /[\w~]$/.test(text.slice(0, at).trimEnd());
+  const cases: Array<[string, number]> = [
+    ['foo (int a)', 4],
+    ['X::~X (void)', 5],
+    ['PyObject * (f)', 11],
+    ['int f\u00a0\u3000\ufeff\n\t(a)', 11],
+    ['   (a)', 3],
+    ['(a)', 0],
+    ['f\u200b(a)', 2],
+    ['é (a)', 2],
+  ];
+  it.each(cases)('agrees with the regex over the trimmed prefix: %j at %i', (text, at) => {
+    expect(isWordOrTildeBefore(text, at)).toBe(reference(text, at));
+  });
+});
+
+describe('function headers', () => {
+  it('name the function by the last parenthesised group after a word, and skip headers with a top-level `=`', () => {
+    const text = [
+      'Py_LOCAL_INLINE(int) foo(int a, char *b) { return a; }',
+      // `(bar)` follows `int`, a keyword: no function; `(int c)` follows `)`, not a word.
+      'static int (bar)(int c) { return c; }',
+      'X::~X (void) { }',
+      'static int x = (1), y(int z) { return z; }',
+      'static int k(int (*cb)(int), int n[4]) { return n[0]; }',
+      '',
+    ].join('\n');
+    const model = cFileModel(text);
+    expect([...model.byName.keys()]).toEqual(['foo', 'X', 'k']);
+    expect(model.byName.get('foo')?.params).toEqual(['a', 'b']);
+    expect(model.byName.get('k')?.params).toEqual(['n']);
   });
 });
