@@ -217,6 +217,12 @@ function collectEnv(into: CibuildwheelRun['env'], scopes: ReadonlyMap<string, { 
 // `3.14t` also inside `python3.14t`; `cp314t`; setup-python's `freethreaded` input; `PYTHON_GIL`.
 const freeThreadedMention = /(?<![\d.])3\.1\d+t\b|\bcp31\d+t\b|freethreaded:\s*(?:true|\$\{\{)|\+freethreaded|\bPYTHON_GIL\b/;
 
+/**
+ * A free-threaded interpreter installed or run by hand in a workflow's commands: the deadsnakes
+ * PPA's `pythonX.Y-nogil` package, `python3.13t`, `python${{ matrix.v }}t`.
+ */
+export const freeThreadedCommand = /\bpython(?:3\.\d+|\$\{\{[^}\n]*\}\})(?:-nogil\b|t\b)/;
+
 /** YAML text with its `#` comments (a `#` at a line start or after white space) blanked with spaces, offsets kept. */
 export function withoutComments(text: string): string {
   return text.replace(/(^|[ \t])#[^\n]*/gm, (comment, lead: string) => lead + ' '.repeat(comment.length - lead.length));

@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
 import { defineRule } from '../engine/define-rule.js';
 import { parseWorkflow, toPlain } from '../build-files/locate.js';
-import { withoutComments } from '../build-files/workflow-jobs.js';
+import { freeThreadedCommand, withoutComments } from '../build-files/workflow-jobs.js';
 
 /** True for a Python version spec that selects a free-threaded build: `3.14t`, `3.13t-dev`, `3.14+freethreaded`. */
 function isFreeThreadedVersion(value: string): boolean {
@@ -72,6 +72,12 @@ function jobGap(job: unknown, text: string): Gap | undefined {
     const end = spanMatrix && matrixEnd !== undefined && matrixEnd > start ? matrixEnd : node?.range?.[1] ?? start;
     return { start, end, ...found };
   };
+  // A free-threaded interpreter installed or run by hand: deadsnakes' `pythonX.Y-nogil` package,
+  // `python3.13t` or `python${{ matrix.v }}t` on a command line.
+  for (const step of steps.items) {
+    const run = toPlain(get(step, 'run'));
+    if (typeof run === 'string' && freeThreadedCommand.test(run)) return undefined;
+  }
   for (const step of steps.items) {
     const uses = toPlain(get(step, 'uses'));
     if (typeof uses !== 'string') continue;
@@ -189,7 +195,7 @@ export default defineRule({
     // free-threaded job of this workflow (a separate `3.14t` job, `freethreaded: true`).
     const code = withoutComments(ctx.text);
     const testsFreeThreaded =
-      ctx.project.ciTestsFreeThreaded || /python-version:\s*["']?3\.\d+t\b|\b3\.\d+t["']?\s*[,\]]|freethreaded:\s*(true|\$\{\{)|3\.\d+\+freethreaded/.test(code);
+      ctx.project.ciTestsFreeThreaded || /python-version:\s*["']?3\.\d+t\b|\b3\.\d+t["']?\s*[,\]]|freethreaded:\s*(true|\$\{\{)|3\.\d+\+freethreaded/.test(code) || freeThreadedCommand.test(code);
     for (const jobPair of pairsOf(get(doc.contents, 'jobs'))) {
       const job = jobPair.value;
       const jobName = isScalar(jobPair.key) ? String(jobPair.key.value) : 'job';
