@@ -553,14 +553,21 @@ function isCSource(path: string): boolean {
   return cExtensions.some((e) => path.endsWith(e));
 }
 
-/** The first 2 KB of a regular file (the walk marks FIFOs and devices, which are never opened). */
+/** The buffer `readHead` reads into, kept from file to file. */
+const head = Buffer.allocUnsafe(2048);
+
+/**
+ * The first 2 KB of a regular file (the walk marks FIFOs and devices, which are never opened),
+ * one byte to one character: `generatorOf` looks only for ASCII text, which UTF-8 encodes as the
+ * same bytes and never inside another character's bytes, so it finds what it would find in the
+ * UTF-8 text, without decoding it.
+ */
 function readHead(absolute: string): string {
   let fd: number | undefined;
   try {
     fd = openSync(absolute, 'r');
-    const buffer = Buffer.alloc(2048);
-    const n = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, n).toString('utf8');
+    const n = readSync(fd, head, 0, head.length, 0);
+    return head.toString('latin1', 0, n);
   } catch {
     return '';
   } finally {
