@@ -19,8 +19,9 @@ export const SCAN_PART_WORKER = 'ftbot-scan-part';
 /**
  * The threads a cold scan uses: at most 2, and only when a core is idle (the 1-minute load average
  * is below the cores minus one, as `make -l` decides). On a machine already busy, a worker only
- * adds its start-up: measured on the bench corpus with a load average of 12 on 2 cores, two threads
- * took 0.86× the wall time of one with every rule but 1.18× with the default rules.
+ * adds its start-up and a second isolate's compiling: measured on the bench corpus with the
+ * default rules and a load average of 5–7 on 2 cores, two threads took 1.35× the wall time and
+ * 1.28× the CPU time of one (median of 10 pairs), with the threads sharing the sources as they go.
  */
 export function scanThreads(cores = availableParallelism(), load = loadavg()[0] ?? 0, setting = process.env.FTBOT_THREADS): number {
   // `FTBOT_THREADS=1` or `2` fixes the choice (benchmarks, CI machines whose load says little).
