@@ -302,15 +302,24 @@ export async function scanDirectory(params: {
   // The rules, the engine, the parser and the worker pool load only when something is scanned;
   // their code runs long enough to gain from V8's optimising compiler (see `v8-tiers.ts`).
   allowOptimisingCompiler();
-  const [{ rules: allRules }, { scanFiles }, { readsFilesAgain }, { loadGrammars }, { MIN_PARALLEL_BYTES, scanThreads, scanWithWorkers }] = await Promise.all([
+  const cache = params.cacheDir === undefined || cacheKey === undefined ? undefined : openScanCache({ dir: params.cacheDir, key: cacheKey });
+  // A cold scan of much code splits the sources over threads. A worker needs about a quarter of a
+  // second to load ftbot and its grammars: it starts now, on what the walk and the cache's stats
+  // tell of the sources to scan, and loads while this thread reads and probes the files.
+  const { MIN_PARALLEL_BYTES, scanThreads, scanWithWorkers, startScanWorker } = await import('./scan-with-workers.js');
+  const threads = params.threads ?? scanThreads();
+  const minParallelBytes = params.minParallelBytes ?? MIN_PARALLEL_BYTES;
+  const likely = threads > 1 ? walked.files.filter((f) => f.regular && f.size <= maxFileSize && kindOf(f.path)?.type === 'source' && cache?.knows(f) !== true) : [];
+  const likelyLanguages = new Set(likely.map((f) => (kindOf(f.path) as { language: SourceLanguage }).language));
+  let workers =
+    likely.length > 1 && likely.reduce((sum, f) => sum + f.size, 0) >= minParallelBytes ? Array.from({ length: threads - 1 }, () => startScanWorker(likelyLanguages)) : [];
+  const [{ rules: allRules }, { scanFiles }, { readsFilesAgain }, { loadGrammars }] = await Promise.all([
     import('../core/rules/index.js'),
     import('../core/engine/scan-files.js'),
     import('../core/engine/run-project-rules.js'),
     import('./load-grammars.js'),
-    import('./scan-with-workers.js'),
   ]);
   const rules = allRules.filter((r) => enabled.has(r.meta.id));
-  const cache = params.cacheDir === undefined || cacheKey === undefined ? undefined : openScanCache({ dir: params.cacheDir, key: cacheKey });
   const { files, diagnostics } = admitted((f) => cache?.knows(f) === true);
 
   const { absoluteOf, read } = readerOf(files);
@@ -328,14 +337,17 @@ export async function scanDirectory(params: {
   const grammars = await loadGrammars(languages);
   const config = { maxFileSize, minSeverity: 'info' as const, minConfidence: 'low' as const };
 
-  // A cold scan of much code splits the sources over threads; the scan below replays their results
-  // in file order, as it replays the cache, so the findings are the same as on one thread.
-  const threads = params.threads ?? scanThreads();
+  // The scan below replays the threads' results in file order, as it replays the cache, so the
+  // findings are the same as on one thread. Workers started for sources the cache then had are
+  // stopped unused; the estimate missed a scan worth splitting only when the cache's stats
+  // promised sources it then could not replay.
   const todoBytes = todo.reduce((sum, f) => sum + f.size, 0);
-  const parts =
-    threads > 1 && todo.length > 1 && todoBytes >= (params.minParallelBytes ?? MIN_PARALLEL_BYTES)
-      ? await scanWithWorkers({ files: files.map((f) => ({ path: f.path, absolute: f.absolute, size: f.size, ...marked(f.path) })), todo, threads, ruleIds, config, grammars, hashes: cache !== undefined })
-      : undefined;
+  const split = threads > 1 && todo.length > 1 && todoBytes >= minParallelBytes;
+  if (!split) for (const worker of workers) worker.stop();
+  else if (workers.length === 0) workers = Array.from({ length: threads - 1 }, () => startScanWorker(languages));
+  const parts = split
+    ? await scanWithWorkers({ files: files.map((f) => ({ path: f.path, absolute: f.absolute, size: f.size, ...marked(f.path) })), todo, workers, ruleIds, config, grammars, hashes: cache !== undefined })
+    : undefined;
   if (parts !== undefined && cache !== undefined && projectKeyOf !== undefined) {
     const statOf = new Map(files.map((f) => [f.path, f]));
     for (const [path, entry] of parts.entries) {
@@ -541,14 +553,21 @@ function isCSource(path: string): boolean {
   return cExtensions.some((e) => path.endsWith(e));
 }
 
-/** The first 2 KB of a regular file (the walk marks FIFOs and devices, which are never opened). */
+/** The buffer `readHead` reads into, kept from file to file. */
+const head = Buffer.allocUnsafe(2048);
+
+/**
+ * The first 2 KB of a regular file (the walk marks FIFOs and devices, which are never opened),
+ * one byte to one character: `generatorOf` looks only for ASCII text, which UTF-8 encodes as the
+ * same bytes and never inside another character's bytes, so it finds what it would find in the
+ * UTF-8 text, without decoding it.
+ */
 function readHead(absolute: string): string {
   let fd: number | undefined;
   try {
     fd = openSync(absolute, 'r');
-    const buffer = Buffer.alloc(2048);
-    const n = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, n).toString('utf8');
+    const n = readSync(fd, head, 0, head.length, 0);
+    return head.toString('latin1', 0, n);
   } catch {
     return '';
   } finally {
