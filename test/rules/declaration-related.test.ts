@@ -41,6 +41,39 @@ function scan(ruleId: string, files: Array<{ path: string; text: string }>): Fin
 
 const places = (f: Finding | undefined) => (f?.related ?? []).map((r) => `${r.path}:${r.line}:${r.column}`);
 
+describe('FT010: a directives dict assigned again', () => {
+  it('names the later assignment as a related place and edits both dicts', () => {
+    const findings = scan('FT010', filesOf(join(FIXTURES, 'ft010-cython-freethreading-undeclared', 'reassigned-directives')));
+    expect(findings.map((f) => `${f.path}:${f.line}`)).toEqual(['setup.py:8']);
+    const [finding] = findings;
+    // The cythonize() call (line 20), then the test build's own dict (line 14).
+    expect(places(finding)).toEqual(['setup.py:20:17', 'setup.py:14:5']);
+    expect(finding?.related?.[1]?.message).toContain('the directive goes here too');
+    expect(finding?.fix?.edits.map((e) => e.text.trim())).toEqual(['"freethreading_compatible": True,', '"freethreading_compatible": True,']);
+  });
+
+  it('leaves out an assignment that spreads the first dict, which inherits its directive', () => {
+    const files = [
+      { path: 'setup.py', text: 'from Cython.Build import cythonize\nD = {"language_level": 3}\nif cov:\n    D = {**D, "linetrace": True}\ncythonize(["a.pyx"], compiler_directives=D)\n' },
+      { path: 'a.pyx', text: 'def f():\n    pass\n' },
+    ];
+    const [finding] = scan('FT010', files);
+    expect(places(finding)).toEqual(['setup.py:5:1']);
+    expect(finding?.fix?.edits).toHaveLength(1);
+  });
+
+  it('gives a dict assigned once no such place', () => {
+    const files = [
+      { path: 'setup.py', text: 'from Cython.Build import cythonize\nD = {"language_level": 3}\ncythonize(["a.pyx"], compiler_directives=D)\n' },
+      { path: 'a.pyx', text: 'def f():\n    pass\n' },
+    ];
+    const [finding, ...rest] = scan('FT010', files);
+    expect(rest).toEqual([]);
+    expect(places(finding)).toEqual(['setup.py:3:1']);
+    expect(finding?.fix?.edits).toHaveLength(1);
+  });
+});
+
 describe('FT010: the cythonize() call as the other place for the directive', () => {
   const dir = join(FIXTURES, 'ft010-cython-freethreading-undeclared', 'cythonize-shared-call');
 

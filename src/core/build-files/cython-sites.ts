@@ -37,6 +37,11 @@ export type CythonSite = {
   /** The one edit that declares support at this site, when it is local. */
   fix?: TextEdit;
   /**
+   * Later whole-dict assignments of the same named directives dict (`DIRECTIVES = {…}`, then
+   * `if TEST_BUILD: DIRECTIVES = {…}`): each replaces the first, so each needs the directive too.
+   */
+  reassigned?: Array<{ start: number; fix: TextEdit }>;
+  /**
    * Where the compile call itself is, when the site is anchored elsewhere: a `cythonize()` whose
    * directives come from a dict assigned earlier is reported at that dict, where the fix goes.
    */
@@ -129,8 +134,8 @@ function compiledNames(text: string): string[] {
  * The dict literal assigned to `name` (`name = {`, `name: Dict[str, Any] = {`), searched linearly:
  * where the assignment starts and where its `{` opens, or undefined.
  */
-function dictAssignment(text: string, name: string): { start: number; open: number } | undefined {
-  let from = 0;
+function dictAssignment(text: string, name: string, after = 0): { start: number; open: number } | undefined {
+  let from = after;
   for (;;) {
     const at = text.indexOf(name, from);
     if (at < 0) return undefined;
@@ -197,10 +202,18 @@ function identifierAt(text: string, at: number): string | undefined {
  * `cythonize(…, compiler_directives=directives)`): the span of the assignment, which is where the
  * finding goes, and the edit that turns the directive on in it.
  */
-function namedDict(text: string, name: string | undefined, nested = false): { start: number; end: number; fix?: TextEdit } | undefined {
+function namedDict(text: string, name: string | undefined, nested = false): { start: number; end: number; fix?: TextEdit; reassigned?: Array<{ start: number; fix: TextEdit }> } | undefined {
   const found = name === undefined ? undefined : dictAssignment(text, name);
-  if (found === undefined) return undefined;
-  return { start: found.start, end: dictEnd(text, found.open), fix: dictEntryEdit(text, found.open, nested) };
+  if (name === undefined || found === undefined) return undefined;
+  const end = dictEnd(text, found.open);
+  const dict = { start: found.start, end, fix: dictEntryEdit(text, found.open, nested) };
+  // Later whole-dict assignments of the same name (a test or debug build's own set), at most 4.
+  const reassigned: Array<{ start: number; fix: TextEdit }> = [];
+  // One that spreads the first (`NAME = {**NAME, **COVERAGE}`) inherits its directive and is left out.
+  for (let next = dictAssignment(text, name, end); next !== undefined && reassigned.length < 4; next = dictAssignment(text, name, dictEnd(text, next.open))) {
+    if (!new RegExp(`\\*\\*\\s*${name}\\b`).test(text.slice(next.open, dictEnd(text, next.open)))) reassigned.push({ start: next.start, fix: dictEntryEdit(text, next.open, nested) });
+  }
+  return reassigned.length === 0 ? dict : { ...dict, reassigned };
 }
 
 /** `cython_directives=` as a keyword argument (after `(` or `,`), first occurrence, or undefined. */
@@ -269,7 +282,7 @@ export function setupPySites(path: string, text: string): CythonSite[] {
     const args = text.slice(open + 1, close);
     const keyword = /\bcompiler_directives\s*=\s*/.exec(args);
     let fix: TextEdit | undefined;
-    let dict: { start: number; end: number; fix?: TextEdit } | undefined;
+    let dict: ReturnType<typeof namedDict>;
     let setsDirectives = keyword !== null;
     let conditional = false;
     if (keyword !== null) {
@@ -302,6 +315,7 @@ export function setupPySites(path: string, text: string): CythonSite[] {
     if (conditional) site.directivesUnderCondition = true;
     if (dict !== undefined) site.call = { start: at, via: '`cythonize()`' };
     if (fix !== undefined && !declares) site.fix = fix;
+    if (dict?.reassigned !== undefined && fix === dict.fix && !declares) site.reassigned = dict.reassigned;
     sites.push(site);
   }
   if (sites.length > 0) return sites;

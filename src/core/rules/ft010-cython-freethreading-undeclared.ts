@@ -78,8 +78,8 @@ export default defineRule({
           symbol: '<build>',
           data: { via: site.via, modules: modules.names, consequence: modules.count === 1 ? 'it re-enables the GIL on import' : 'each re-enables the GIL on import' },
           ...(confidence === 'high' ? {} : { confidence }),
-          ...(site.fix === undefined ? {} : { fix: { edits: [site.fix] } }),
-          ...(site.call === undefined ? {} : { related: [{ start: site.call.start, message: `${site.call.via} compiles the modules with these directives` }] }),
+          ...(site.fix === undefined ? {} : { fix: { edits: [site.fix, ...(site.reassigned ?? []).map((r) => r.fix)] } }),
+          ...relatedOfSite(site),
         }),
       );
       return;
@@ -177,4 +177,13 @@ function checkBuildFile(path: string, project: ProjectFacts, report: (site: Cyth
       names.some((n) => n.includes('*')) || names.length === 0 ? 'medium' : 'high',
     );
   }
+}
+
+/** A build site's related places: the compile call when the site is a dict, and each later assignment of that dict. */
+function relatedOfSite(site: CythonSite): { related?: Array<{ start: number; message: string }> } {
+  const related = [
+    ...(site.call === undefined ? [] : [{ start: site.call.start, message: `${site.call.via} compiles the modules with these directives` }]),
+    ...(site.reassigned ?? []).map((r) => ({ start: r.start, message: 'the dict is assigned again here (this build uses these directives instead): the directive goes here too' })),
+  ];
+  return related.length === 0 ? {} : { related };
 }
