@@ -46,8 +46,8 @@ describe('FT010: a directives dict assigned again', () => {
     const findings = scan('FT010', filesOf(join(FIXTURES, 'ft010-cython-freethreading-undeclared', 'reassigned-directives')));
     expect(findings.map((f) => `${f.path}:${f.line}`)).toEqual(['setup.py:8']);
     const [finding] = findings;
-    // The cythonize() call (line 20), then the test build's own dict (line 14).
-    expect(places(finding)).toEqual(['setup.py:20:17', 'setup.py:14:5']);
+    // The cythonize() call (line 20), the test build's own dict (line 14), then the one module's header.
+    expect(places(finding)).toEqual(['setup.py:20:17', 'setup.py:14:5', 'fast.pyx:1:1']);
     expect(finding?.related?.[1]?.message).toContain('the directive goes here too');
     expect(finding?.fix?.edits.map((e) => e.text.trim())).toEqual(['"freethreading_compatible": True,', '"freethreading_compatible": True,']);
   });
@@ -58,8 +58,20 @@ describe('FT010: a directives dict assigned again', () => {
       { path: 'a.pyx', text: 'def f():\n    pass\n' },
     ];
     const [finding] = scan('FT010', files);
-    expect(places(finding)).toEqual(['setup.py:5:1']);
+    expect(places(finding)).toEqual(['setup.py:5:1', 'a.pyx:1:1']);
     expect(finding?.fix?.edits).toHaveLength(1);
+  });
+
+  it('names no module header when the build step compiles several modules', () => {
+    const files = [
+      { path: 'setup.py', text: 'from Cython.Build import cythonize\nD = {"language_level": 3}\ncythonize(["*.pyx"], compiler_directives=D)\n' },
+      { path: 'a.pyx', text: 'def f():\n    pass\n' },
+      { path: 'b.pyx', text: 'def g():\n    pass\n' },
+    ];
+    const [finding, ...rest] = scan('FT010', files);
+    expect(rest).toEqual([]);
+    expect(finding?.message).toContain('2 Cython modules');
+    expect(places(finding)).toEqual(['setup.py:3:1']);
   });
 
   it('gives a dict assigned once no such place', () => {
@@ -69,7 +81,7 @@ describe('FT010: a directives dict assigned again', () => {
     ];
     const [finding, ...rest] = scan('FT010', files);
     expect(rest).toEqual([]);
-    expect(places(finding)).toEqual(['setup.py:3:1']);
+    expect(places(finding)).toEqual(['setup.py:3:1', 'a.pyx:1:1']);
     expect(finding?.fix?.edits).toHaveLength(1);
   });
 });
@@ -99,8 +111,10 @@ describe('FT010: the cythonize() call as the other place for the directive', () 
     expect(finding?.help).toBe('Add `# cython: freethreading_compatible=True` to the header once the module is thread-safe');
   });
 
-  it('gives none when the call already sets directives (the finding is at the call) or when two calls could compile the module', () => {
-    expect(scan('FT010', filesOf(join(FIXTURES, 'ft010-cython-freethreading-undeclared', 'cythonize-directives-comment'))).map((f) => [f.path, f.related])).toEqual([['setup.py', undefined]]);
+  it('gives none when the call already sets directives (the finding is at the call, its one module the related place) or when two calls could compile the module', () => {
+    const atCall = scan('FT010', filesOf(join(FIXTURES, 'ft010-cython-freethreading-undeclared', 'cythonize-directives-comment')));
+    expect(atCall.map((f) => [f.path, places(f)])).toEqual([['setup.py', ['ring.pyx:1:1']]]);
+    expect(atCall[0]?.related?.[0]?.message).toContain('in its header declares it alone');
     const twoCalls = [
       { path: 'setup.py', text: 'from Cython.Build import cythonize\na = cythonize(exts_a)\nb = cythonize(exts_b)\n' },
       { path: 'fast.pyx', text: 'def f():\n    pass\n' },

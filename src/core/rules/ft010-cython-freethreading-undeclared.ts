@@ -70,7 +70,7 @@ export default defineRule({
   prefilter: () => [0],
   check(ctx) {
     if (ctx.target !== 'cython') {
-      checkBuildFile(ctx.path, ctx.project, (site, modules, confidence) =>
+      checkBuildFile(ctx.path, ctx.project, (site, modules, confidence, single) =>
         ctx.report({
           start: site.start,
           end: site.end,
@@ -79,7 +79,7 @@ export default defineRule({
           data: { via: site.via, modules: modules.names, consequence: modules.count === 1 ? 'it re-enables the GIL on import' : 'each re-enables the GIL on import' },
           ...(confidence === 'high' ? {} : { confidence }),
           ...(site.fix === undefined ? {} : { fix: { edits: [site.fix, ...(site.reassigned ?? []).map((r) => r.fix)] } }),
-          ...relatedOfSite(site),
+          ...relatedOfSite(site, single),
         }),
       );
       return;
@@ -143,7 +143,11 @@ function cythonizeAlternative(covering: readonly CythonSite[]): CythonSite | und
  * directive, when the fix belongs there (the site sets directives) or when none of its modules
  * is part of the scan (a build file scanned on its own).
  */
-function checkBuildFile(path: string, project: ProjectFacts, report: (site: CythonSite, modules: { names: string; count: number }, confidence: 'high' | 'medium') => void): void {
+function checkBuildFile(
+  path: string,
+  project: ProjectFacts,
+  report: (site: CythonSite, modules: { names: string; count: number }, confidence: 'high' | 'medium', single?: string) => void,
+): void {
   const facts = project.buildFiles.get(path);
   if (facts === undefined) return;
   const sites = allSites(project);
@@ -160,7 +164,7 @@ function checkBuildFile(path: string, project: ProjectFacts, report: (site: Cyth
     if (covered.length > 0) {
       if (!fixInBuild(group, covered, project)) continue;
       const undeclared = covered.filter((p) => project.cythonHeaders.get(p) !== true && !sites.some((s) => !group.includes(s) && s.declares && siteCovers(s, p)));
-      if (undeclared.length > 0) report(site, { names: `${undeclared.length === 1 ? 'the Cython module' : `${undeclared.length} Cython modules`} (${listed(undeclared)})`, count: undeclared.length }, 'high');
+      if (undeclared.length > 0) report(site, { names: `${undeclared.length === 1 ? 'the Cython module' : `${undeclared.length} Cython modules`} (${listed(undeclared)})`, count: undeclared.length }, 'high', undeclared.length === 1 ? undeclared[0] : undefined);
       continue;
     }
     // The tree holds `.pyx` files but none matched this site: its sources were not read right.
@@ -179,11 +183,16 @@ function checkBuildFile(path: string, project: ProjectFacts, report: (site: Cyth
   }
 }
 
-/** A build site's related places: the compile call when the site is a dict, and each later assignment of that dict. */
-function relatedOfSite(site: CythonSite): { related?: Array<{ start: number; message: string }> } {
+/**
+ * A build site's related places: the compile call when the site is a dict, each later assignment
+ * of that dict, and the module's own header when the site compiles one scanned module (the other
+ * place its declaration can go).
+ */
+function relatedOfSite(site: CythonSite, single: string | undefined): { related?: Array<{ start: number; message: string } | { path: string; at: { line: number; column: number }; message: string }> } {
   const related = [
     ...(site.call === undefined ? [] : [{ start: site.call.start, message: `${site.call.via} compiles the modules with these directives` }]),
     ...(site.reassigned ?? []).map((r) => ({ start: r.start, message: 'the dict is assigned again here (this build uses these directives instead): the directive goes here too' })),
+    ...(single === undefined ? [] : [{ path: single, at: { line: 1, column: 1 }, message: 'the module: `# cython: freethreading_compatible=True` in its header declares it alone' }]),
   ];
   return related.length === 0 ? {} : { related };
 }
