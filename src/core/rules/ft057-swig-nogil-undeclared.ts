@@ -39,6 +39,13 @@ function setupPySteps(text: string): SwigStep[] {
     }
     steps.push({ start: at, end: at + 'swig_opts'.length, via: '`swig_opts`', ...(insert === undefined ? {} : { insert }) });
   }
+  // `options={'build_ext': {'swig_opts': ...}}`: the same options given to `build_ext` for every
+  // extension (the `Extension` then names its `.i` source through a variable).
+  for (const m of text.matchAll(/(['"])swig_opts\1\s*:/g)) {
+    const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    if (text.slice(lineStart, m.index).includes('#')) continue;
+    steps.push({ start: m.index + 1, end: m.index + 1 + 'swig_opts'.length, via: 'the `build_ext` option `swig_opts`' });
+  }
   return steps;
 }
 
