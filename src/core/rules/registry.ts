@@ -39,11 +39,12 @@ import ft045 from './ft045-shared-state-written-elsewhere.js';
 import ft046 from './ft046-container-buffer-unlocked.js';
 import ft055 from './ft055-free-threading-classifier-missing.js';
 import ft056 from './ft056-interior-mutability-unlocked.js';
+import ft057 from './ft057-swig-nogil-undeclared.js';
 
 /** Every rule, sorted by id. */
 export const rules: readonly Rule[] = [
   ft001, ft002, ft003, ft004, ft005, ft006, ft007, ft008, ft009, ft010,
   ft011, ft012, ft013, ft014, ft015, ft016, ft017, ft018, ft019, ft020,
   ft021, ft030, ft031, ft032, ft033, ft034, ft035, ft036, ft037, ft038,
-  ft039, ft040, ft041, ft042, ft043, ft045, ft046, ft055, ft056,
+  ft039, ft040, ft041, ft042, ft043, ft045, ft046, ft055, ft056, ft057,
 ] as Rule[];

@@ -42,4 +42,5 @@ export const ruleTable: readonly RuleSummary[] = [
   { meta: { id: 'FT046', name: 'container-buffer-unlocked', category: 'unlocked-iteration', preview: true } },
   { meta: { id: 'FT055', name: 'free-threading-classifier-missing', category: 'build', preview: false } },
   { meta: { id: 'FT056', name: 'interior-mutability-unlocked', category: 'shared-state', preview: true } },
+  { meta: { id: 'FT057', name: 'swig-nogil-undeclared', category: 'module-declaration', preview: false } },
 ];
