@@ -386,13 +386,14 @@ export function projectMeans(results: { project: string; tally: Tally }[]): Reco
       const found = c === 'all' ? SCORED.reduce((n, k) => n + t.found[k], 0) : t.found[c];
       return sites === 0 ? [] : [found / sites];
     });
-    means[c] = recalls.length === 0 ? null : Math.round((recalls.reduce((a, b) => a + b, 0) / recalls.length) * 1000) / 1000;
+    means[c] = recalls.length === 0 ? null : Math.round((recalls.reduce((a, b) => a + b, 0) / recalls.length) * 10000) / 10000;
   }
   return means;
 }
 
-function ratio(n: number, d: number): number | null {
-  return d === 0 ? null : Math.round((n / d) * 1000) / 1000;
+/** n/d to 4 decimals: the table prints 2, and rounding twice (to 3, then 2) turned 98/106 = 0.9245 into 0.93. */
+export function ratio(n: number, d: number): number | null {
+  return d === 0 ? null : Math.round((n / d) * 10000) / 10000;
 }
 
 export interface Summary {
@@ -440,7 +441,7 @@ export function groupUnmatched(flags: CommitFlag[], kinds: ReadonlySet<FileKindN
     .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
 }
 
-function fmt(v: number | null): string {
+export function fmt(v: number | null): string {
   return v === null ? '—' : v.toFixed(2);
 }
 

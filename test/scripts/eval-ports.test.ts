@@ -32,7 +32,15 @@ describe('eval:ports precision by file kind', () => {
     expect(summary.precisionByKind.build).toEqual({ flags: 2, near: 1, value: 0.5 });
     expect(summary.precisionByKind.source).toEqual({ flags: 1, near: 1, value: 1 });
     expect(summary.precisionByKind.other).toEqual({ flags: 0, near: 0, value: null });
-    expect(summary.precision).toEqual({ flags: 3, near: 2, value: 0.667 });
+    expect(summary.precision).toEqual({ flags: 3, near: 2, value: 0.6667 });
+  });
+});
+
+describe('eval:ports rounding', () => {
+  it('rounds a recall once for the table: 98 of 106 (0.9245) prints as 0.92, not 0.93', async () => {
+    const { fmt, ratio } = await import('../../scripts/eval-ports.js');
+    expect(fmt(ratio(98, 106))).toBe('0.92');
+    expect(fmt(ratio(224, 317))).toBe('0.71');
   });
 });
 
