@@ -55,7 +55,7 @@ Options:
   --unsafe-fixes              With --fix or --diff, also apply unsafe fixes (they change behaviour)
   --diff                      Print the fixes as a unified diff and write nothing
   --statistics                Print a count per rule instead of the findings
-  --show-help                 In text output, print each finding's fix title under it
+  --show-help                 In text output, print each finding's fix title and related places under it
   --no-code-frame             In text output on a terminal, leave out the source lines
   -q, --quiet                 Print only the findings: no summary and no diagnostics
   --exit-zero                 Exit 0 even when there are findings

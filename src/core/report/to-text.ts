@@ -2,7 +2,7 @@ import type { Diagnostic, Finding } from '../diagnostics.js';
 import { isApplicable } from '../fixes/apply-fixes.js';
 
 export type TextOptions = {
-  /** Print each finding's fix title under it. */
+  /** Print each finding's help (fix title) and its related places (at most three) under it. */
   showHelp?: boolean;
   /** Count unsafe fixes as applicable in the summary (`--unsafe-fixes` was given). */
   unsafeFixes?: boolean;
@@ -33,9 +33,24 @@ export function renderText(findings: readonly Finding[], options: TextOptions = 
     lines.push(`${terminalSafe(f.path)}:${f.line}:${f.column}: ${f.ruleId}${mark} ${terminalSafe(f.message)}`);
     if (options.codeFrame !== undefined) lines.push(...codeFrame(f, options.codeFrame.textOf(f.path)));
     if (options.showHelp && f.help !== undefined) lines.push(`  help: ${terminalSafe(f.help)}${f.fix ? ` [fix: ${f.fix.applicability}]` : ''}`);
+    if (options.showHelp) lines.push(...relatedLines(f));
   }
   if (!options.quiet) lines.push(...(options.fixHints ? summary(findings, options.unsafeFixes === true) : plainSummary(findings)));
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+/** Most related places printed under a finding; JSON and SARIF carry them all. */
+const MAX_RELATED_LINES = 3;
+
+/**
+ * A finding's related places, one line each (`  related: src/mod.c:40:5: also written in \`f\``),
+ * the first three, then how many more.
+ */
+function relatedLines(f: Finding): string[] {
+  const related = f.related ?? [];
+  const lines = related.slice(0, MAX_RELATED_LINES).map((r) => `  related: ${terminalSafe(r.path)}:${r.line}:${r.column}: ${terminalSafe(r.message)}`);
+  if (related.length > MAX_RELATED_LINES) lines.push(`  related: … and ${related.length - MAX_RELATED_LINES} more (JSON and SARIF list them all)`);
+  return lines;
 }
 
 function plainSummary(findings: readonly Finding[]): string[] {

@@ -25,6 +25,22 @@ describe('renderText', () => {
     expect(text).toContain('  help: Add `{Py_mod_gil, Py_MOD_GIL_NOT_USED}` once the module is thread-safe [fix: unsafe]\n');
   });
 
+  it('lists up to three related places under a finding with showHelp, then how many more, each made terminal-safe', () => {
+    const [first] = scan.findings;
+    if (first === undefined) throw new Error('the sample has findings');
+    const related = [1, 2, 3, 4, 5].map((n) => ({ path: n === 2 ? 'src/evil\u001b[2J.c' : 'src/spam.c', line: 10 + n, column: 5, message: `also written in \`f${n}\`` }));
+    const lines = renderText([{ ...first, related }], { showHelp: true, quiet: true }).trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('  related: '))).toEqual([
+      '  related: src/spam.c:11:5: also written in `f1`',
+      expect.stringMatching(/^ {2}related: src\/evil.*\[2J\.c:12:5: also written in `f2`$/),
+      '  related: src/spam.c:13:5: also written in `f3`',
+      '  related: … and 2 more (JSON and SARIF list them all)',
+    ]);
+    expect(lines.join('\n')).not.toContain('\u001b');
+    // Without showHelp, the concise output stays one line per finding.
+    expect(renderText([{ ...first, related }], { quiet: true }).trimEnd().split('\n')).toHaveLength(1);
+  });
+
   it('says so when there is nothing to report', () => {
     expect(renderText([])).toBe('No free-threading hazards found.\n');
   });
