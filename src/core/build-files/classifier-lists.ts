@@ -1,4 +1,5 @@
 import type { BuildFileKind } from '../languages.js';
+import { afterHashOnLine } from '../parsing/source-text.js';
 import { iniValue } from './ini-value.js';
 
 /** A trove classifier list in a build file: its span (key to closing bracket) and its entries. */
@@ -64,8 +65,7 @@ export function classifierLists(kind: BuildFileKind, text: string): ClassifierLi
   if (kind === 'pyproject' || kind === 'setup-py') {
     const key = kind === 'pyproject' ? /^classifiers[ \t]*=[ \t]*\[/gm : /\bclassifiers[ \t]*=[ \t]*[[(]/gi;
     for (const m of text.matchAll(key)) {
-      const lineStart = text.lastIndexOf('\n', m.index) + 1;
-      if (text.slice(lineStart, m.index).includes('#')) continue;
+      if (afterHashOnLine(text, m.index)) continue;
       const open = m.index + m[0].length - 1;
       const end = closeOf(text, open);
       if (end < 0) continue;

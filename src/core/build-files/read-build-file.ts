@@ -1,4 +1,5 @@
 import type { BuildFileKind } from '../languages.js';
+import { afterHashOnLine } from '../parsing/source-text.js';
 import { asRecord, parseToml } from './parse-toml.js';
 import { readPyproject, type CibuildwheelSettings, type PyprojectFacts } from './pyproject.js';
 import { commandSites, declaringFileSite, mesonSites, setupPySites, type CythonSite } from './cython-sites.js';
@@ -90,8 +91,7 @@ function stringPins(path: string, text: string): Pin[] {
     const value = m[2] ?? '';
     const tool = toolNames[(/^[A-Za-z0-9][\w.-]*/.exec(value)?.[0] ?? '').toLowerCase().replace(/[._]+/g, '-')];
     if (tool === undefined || !wholeRequirement.test(value)) continue;
-    const lineStart = text.lastIndexOf('\n', m.index) + 1;
-    if (text.slice(lineStart, m.index).includes('#')) continue;
+    if (afterHashOnLine(text, m.index)) continue;
     const requirement = parseRequirement(value);
     if (requirement === undefined) continue;
     pins.push({ tool, requirement, path, text: value, start: m.index + 1, end: m.index + 1 + value.length });

@@ -34,6 +34,15 @@ export function argumentsAfter(text: string, after: number): { open: number; clo
   return { open, close, args: text.slice(open + 1, close) };
 }
 
+/**
+ * True when a `#` stands before offset `at` on its line: what is at `at` sits in a `#` comment
+ * (Python, CMake, TOML, YAML, Makefiles). A `#` inside a string before it counts too, which the
+ * build-file readers accept: such lines are rare, and skipping one costs a finding, not a false one.
+ */
+export function afterHashOnLine(text: string, at: number): boolean {
+  return text.slice(text.lastIndexOf('\n', at) + 1, at).includes('#');
+}
+
 /** The text with C comments blanked out, so a `TODO: add Py_mod_gil` comment does not count. */
 export function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');

@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/define-rule.js';
-import { argumentsAfter } from '../parsing/source-text.js';
+import { afterHashOnLine, argumentsAfter } from '../parsing/source-text.js';
 
 export default defineRule({
   meta: {
@@ -24,8 +24,7 @@ export default defineRule({
   check(ctx) {
     for (const hit of ctx.hits) {
       // Skip commented-out calls: CMake comments run from `#` to the end of the line.
-      const lineStart = ctx.text.lastIndexOf('\n', hit.index) + 1;
-      if (ctx.text.slice(lineStart, hit.index).includes('#')) continue;
+      if (afterHashOnLine(ctx.text, hit.index)) continue;
       const call = argumentsAfter(ctx.text, hit.index + hit.name.length);
       if (call === undefined) continue;
       const { open, close, args } = call;

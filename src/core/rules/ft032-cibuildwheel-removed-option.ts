@@ -14,6 +14,7 @@ import type { BuildFileFacts, CibuildwheelConfig } from '../build-files/read-bui
 import { formatVersion, type Version } from '../build-files/requirements.js';
 import type { CibuildwheelRun } from '../build-files/workflow-jobs.js';
 import { defineRule } from '../engine/define-rule.js';
+import { afterHashOnLine } from '../parsing/source-text.js';
 import type { TextEdit } from '../diagnostics.js';
 
 type Fix = { edits: TextEdit[] };
@@ -121,10 +122,7 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const inComment = (offset: number): boolean => {
-      const lineStart = ctx.text.lastIndexOf('\n', offset) + 1;
-      return ctx.text.slice(lineStart, offset).includes('#');
-    };
+    const inComment = (offset: number): boolean => afterHashOnLine(ctx.text, offset);
     if (ctx.target === 'workflow' && parseWorkflow(ctx.text).doc === undefined) return;
     const buildFiles = ctx.project.buildFiles;
     // Offsets a pinned job has judged (reported or found right for its release).

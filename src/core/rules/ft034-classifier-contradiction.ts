@@ -1,4 +1,5 @@
 import { defineRule } from '../engine/define-rule.js';
+import { afterHashOnLine } from '../parsing/source-text.js';
 
 const classifier = /["']Programming Language :: Python :: Free Threading[^"']*["']/;
 
@@ -28,7 +29,7 @@ export default defineRule({
     // The parsed `[project] classifiers` decide (a commented-out line is not a claim); the text
     // only gives the location.
     if (!ctx.project.classifiers.some((c) => c.startsWith('Programming Language :: Python :: Free Threading'))) return;
-    const match = [...ctx.text.matchAll(new RegExp(classifier.source, 'g'))].find((m) => !ctx.text.slice(ctx.text.lastIndexOf('\n', m.index) + 1, m.index).includes('#'));
+    const match = [...ctx.text.matchAll(new RegExp(classifier.source, 'g'))].find((m) => !afterHashOnLine(ctx.text, m.index));
     if (match === undefined || ctx.facts.undeclaredModules.length === 0) return;
     // Only modules of this project: below the directory of this pyproject.toml (a scan may cover
     // several projects at once).

@@ -1,6 +1,6 @@
 import { defineRule, type RuleTarget } from '../engine/define-rule.js';
 import type { ProjectFacts } from '../engine/project-facts.js';
-import { argumentsAfter } from '../parsing/source-text.js';
+import { afterHashOnLine, argumentsAfter } from '../parsing/source-text.js';
 
 /** One build step that runs SWIG for Python, with where to add `-nogil` when that is safe. */
 export type SwigStep = { start: number; end: number; via: string; insert?: { at: number; text: string } };
@@ -42,8 +42,7 @@ function setupPySteps(text: string): SwigStep[] {
   // `options={'build_ext': {'swig_opts': ...}}`: the same options given to `build_ext` for every
   // extension (the `Extension` then names its `.i` source through a variable).
   for (const m of text.matchAll(/(['"])swig_opts\1\s*:/g)) {
-    const lineStart = text.lastIndexOf('\n', m.index) + 1;
-    if (text.slice(lineStart, m.index).includes('#')) continue;
+    if (afterHashOnLine(text, m.index)) continue;
     steps.push({ start: m.index + 1, end: m.index + 1 + 'swig_opts'.length, via: 'the `build_ext` option `swig_opts`' });
   }
   return steps;
@@ -53,8 +52,7 @@ function setupPySteps(text: string): SwigStep[] {
 function cmakeSteps(text: string): SwigStep[] {
   const steps: SwigStep[] = [];
   for (const m of text.matchAll(/\b(swig_add_library|swig_add_module)\s*\(/gi)) {
-    const lineStart = text.lastIndexOf('\n', m.index) + 1;
-    if (text.slice(lineStart, m.index).includes('#')) continue;
+    if (afterHashOnLine(text, m.index)) continue;
     const name = m[1] ?? '';
     const call = argumentsAfter(text, m.index + name.length);
     if (call === undefined) continue;
