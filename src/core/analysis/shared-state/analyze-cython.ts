@@ -70,13 +70,16 @@ export function analyzeCythonSharedState(text: string): SharedStateAnalysis {
   const { entries: helperEntries, calls: helperCalls } = reachedHelpers(functions);
   // Writes made under a lazy-init check (`if _x is None:`), by report, with the check's line.
   const underGuard = new Map<SharedWriteReport, { line: Line; name: string; fn: PyFunction }>();
-  const called = calledNames(lines, functions);
+  // Read only when a module-level `cdef` function no entry reaches is found.
+  let called: Set<string> | undefined;
   for (const fn of functions) {
     const helperOf = helperEntries.get(fn);
-    // A module-level `cdef` function nothing in this file calls is called from another file (a
-    // module that cimports it, or one that `include`s this file): its writes are kept at `low`.
-    const elsewhere = fn.def === 'cdef' && fn.cls === undefined && helperOf === undefined && !called.has(fn.name);
-    if (fn.def === 'cdef' && fn.cls === undefined && helperOf === undefined && !elsewhere) continue;
+    // A module-level `cdef` function no entry here reaches is skipped when something in this file
+    // calls it; one nothing here calls is called from another file (a module that cimports it, or
+    // one that `include`s this file): its writes are kept at `low`.
+    const unreached = fn.def === 'cdef' && fn.cls === undefined && helperOf === undefined;
+    const elsewhere = unreached && !(called ??= calledNames(lines, functions)).has(fn.name);
+    if (unreached && !elsewhere) continue;
     const fieldHits: Array<{ at: number; end: number; path: string; field: string; callee: string | undefined }> = [];
     const reportedVars = new Set<string>();
     const classPointers = fn.cls === undefined ? undefined : pointerFields.get(fn.cls);
