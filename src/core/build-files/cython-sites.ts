@@ -210,8 +210,11 @@ function namedDict(text: string, name: string | undefined, nested = false): { st
   // Later whole-dict assignments of the same name (a test or debug build's own set), at most 4.
   const reassigned: Array<{ start: number; fix: TextEdit }> = [];
   // One that spreads the first (`NAME = {**NAME, **COVERAGE}`) inherits its directive and is left out.
-  for (let next = dictAssignment(text, name, end); next !== undefined && reassigned.length < 4; next = dictAssignment(text, name, dictEnd(text, next.open))) {
-    if (!new RegExp(`\\*\\*\\s*${name}\\b`).test(text.slice(next.open, dictEnd(text, next.open)))) reassigned.push({ start: next.start, fix: dictEntryEdit(text, next.open, nested) });
+  const spreadsFirst = new RegExp(`\\*\\*\\s*${name}\\b`);
+  for (let next = dictAssignment(text, name, end); next !== undefined && reassigned.length < 4; ) {
+    const nextEnd = dictEnd(text, next.open);
+    if (!spreadsFirst.test(text.slice(next.open, nextEnd))) reassigned.push({ start: next.start, fix: dictEntryEdit(text, next.open, nested) });
+    next = dictAssignment(text, name, nextEnd);
   }
   return reassigned.length === 0 ? dict : { ...dict, reassigned };
 }
