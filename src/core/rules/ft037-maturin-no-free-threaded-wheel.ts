@@ -89,11 +89,11 @@ export default defineRule({
     for (const job of jobs) {
       const buildsFreeThreaded = job.mentionsFreeThreaded || job.maturin.some((r) => r.interpreters.some((i) => isFreeThreaded(i) && !i.includes('*')));
       if (!buildsFreeThreaded && !reported.has(job.id)) continue;
+      const onWindows = /\bwindows\b/i.test(withoutComments(ctx.text.slice(job.start, job.end)));
       for (const run of job.maturin) {
         const pin = run.maturinVersion;
         const version = pin === undefined ? undefined : parseVersion(pin.text);
         if (pin === undefined || version === undefined || pins.has(pin.start)) continue;
-        const onWindows = /\bwindows\b/i.test(withoutComments(ctx.text.slice(job.start, job.end)));
         const messageId = compareVersions(version, firstFreeThreaded) < 0 ? 'maturinTooOld' : onWindows && compareVersions(version, windows314t) < 0 ? 'maturinWindows' : undefined;
         if (messageId === undefined) continue;
         pins.add(pin.start);
