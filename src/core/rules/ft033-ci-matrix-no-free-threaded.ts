@@ -195,7 +195,7 @@ export default defineRule({
     // free-threaded job of this workflow (a separate `3.14t` job, `freethreaded: true`).
     const code = withoutComments(ctx.text);
     const testsFreeThreaded =
-      ctx.project.ciTestsFreeThreaded || /python-version:\s*["']?3\.\d+t\b|\b3\.\d+t["']?\s*[,\]]|freethreaded:\s*(true|\$\{\{)|3\.\d+\+freethreaded/.test(code) || freeThreadedCommand.test(code);
+      ctx.project.ciTestsFreeThreaded || /python-version:\s*["']?3\.\d+t\b|\b3\.\d+t["']?\s*[,\]]|freethreaded:\s*(true|\$\{\{)|3\.\d+\+freethreaded/.test(code);
     for (const jobPair of pairsOf(get(doc.contents, 'jobs'))) {
       const job = jobPair.value;
       const jobName = isScalar(jobPair.key) ? String(jobPair.key.value) : 'job';
