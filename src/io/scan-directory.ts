@@ -309,10 +309,12 @@ export async function scanDirectory(params: {
   const { MIN_PARALLEL_BYTES, scanThreads, scanWithWorkers, startScanWorker } = await import('./scan-with-workers.js');
   const threads = params.threads ?? scanThreads();
   const minParallelBytes = params.minParallelBytes ?? MIN_PARALLEL_BYTES;
+  /** Sources worth splitting over the threads: more than one, and enough bytes to repay a worker's start. */
+  const worthSplitting = (sources: ReadonlyArray<{ size: number }>): boolean =>
+    threads > 1 && sources.length > 1 && sources.reduce((sum, f) => sum + f.size, 0) >= minParallelBytes;
   const likely = threads > 1 ? walked.files.filter((f) => f.regular && f.size <= maxFileSize && kindOf(f.path)?.type === 'source' && cache?.knows(f) !== true) : [];
   const likelyLanguages = new Set(likely.map((f) => (kindOf(f.path) as { language: SourceLanguage }).language));
-  let workers =
-    likely.length > 1 && likely.reduce((sum, f) => sum + f.size, 0) >= minParallelBytes ? Array.from({ length: threads - 1 }, () => startScanWorker(likelyLanguages)) : [];
+  let workers = worthSplitting(likely) ? Array.from({ length: threads - 1 }, () => startScanWorker(likelyLanguages)) : [];
   const [{ rules: allRules }, { scanFiles }, { readsFilesAgain }, { loadGrammars }] = await Promise.all([
     import('../core/rules/index.js'),
     import('../core/engine/scan-files.js'),
@@ -341,8 +343,7 @@ export async function scanDirectory(params: {
   // findings are the same as on one thread. Workers started for sources the cache then had are
   // stopped unused; the estimate missed a scan worth splitting only when the cache's stats
   // promised sources it then could not replay.
-  const todoBytes = todo.reduce((sum, f) => sum + f.size, 0);
-  const split = threads > 1 && todo.length > 1 && todoBytes >= minParallelBytes;
+  const split = worthSplitting(todo);
   if (!split) for (const worker of workers) worker.stop();
   else if (workers.length === 0) workers = Array.from({ length: threads - 1 }, () => startScanWorker(languages));
   const parts = split
