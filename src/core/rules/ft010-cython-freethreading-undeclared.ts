@@ -1,5 +1,5 @@
 import { folderOf, inheritsDirective, siteCovers, type CythonSite } from '../build-files/cython-sites.js';
-import { defineRule } from '../engine/define-rule.js';
+import { defineRule, type ReportDescriptor } from '../engine/define-rule.js';
 import { cythonHeader, type ProjectFacts } from '../engine/project-facts.js';
 
 // `# cython: freethreading_compatible=True` (possibly among other directives on the line).
@@ -188,8 +188,8 @@ function checkBuildFile(
  * of that dict, and the module's own header when the site compiles one scanned module (the other
  * place its declaration can go).
  */
-function relatedOfSite(site: CythonSite, single: string | undefined): { related?: Array<{ start: number; message: string } | { path: string; at: { line: number; column: number }; message: string }> } {
-  const related = [
+function relatedOfSite(site: CythonSite, single: string | undefined): Pick<ReportDescriptor<string>, 'related'> {
+  const related: NonNullable<ReportDescriptor<string>['related']> = [
     ...(site.call === undefined ? [] : [{ start: site.call.start, message: `${site.call.via} compiles the modules with these directives` }]),
     ...(site.reassigned ?? []).map((r) => ({ start: r.start, message: 'the dict is assigned again here (this build uses these directives instead): the directive goes here too' })),
     ...(single === undefined ? [] : [{ path: single, at: { line: 1, column: 1 }, message: 'the module: `# cython: freethreading_compatible=True` in its header declares it alone' }]),
