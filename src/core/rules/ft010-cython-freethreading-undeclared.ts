@@ -204,7 +204,7 @@ const MAX_HEADER_PLACES = 5;
 function relatedOfSite(site: CythonSite, headers: ModuleHeaders | undefined): Pick<ReportDescriptor<string>, 'related'> {
   const related: NonNullable<ReportDescriptor<string>['related']> = [
     ...(site.call === undefined ? [] : [{ start: site.call.start, message: `${site.call.via} compiles the modules with these directives` }]),
-    ...(site.reassigned ?? []).map((r) => ({ start: r.start, message: 'the dict is assigned again here (this build uses these directives instead): the directive goes here too' })),
+    ...(site.reassigned ?? []).map((r) => ({ start: r.start, end: r.end, message: 'the dict is assigned again here (this build uses these directives instead): the directive goes here too' })),
     ...(headers?.paths ?? []).slice(0, MAX_HEADER_PLACES).map((path) => ({
       path,
       at: { line: 1, column: 1 },
