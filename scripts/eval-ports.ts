@@ -51,9 +51,10 @@ export interface Flag {
   /**
    * The finding's related places (the other writes of a variable reported once at its
    * declaration, the other methods of a class): a site near one is found, as the finding points
-   * there too. Precision counts the flag by its own lines only.
+   * there too; a related place that is a span (a reassigned directives dict) counts by all its
+   * lines. Precision counts the flag by its own lines only.
    */
-  related?: { path: string; line: number }[];
+  related?: { path: string; line: number; endLine?: number }[];
 }
 
 /** A flag on an annotated file that came near no labelled site, for `--flags`. */
@@ -164,7 +165,7 @@ export function score(commit: LabelledCommit, flags: Flag[], tolerance: number, 
   const near = (s: Site, f: Pick<Flag, 'line' | 'endLine'>) => within(s, f) || s.also.some((r) => within(r, f));
   // Related places of every flag, by the file they are in (a finding may point into another file).
   const relatedByPath = new Map<string, { line: number; endLine: number }[]>();
-  for (const f of flags) for (const r of f.related ?? []) relatedByPath.set(r.path, [...(relatedByPath.get(r.path) ?? []), { line: r.line, endLine: r.line }]);
+  for (const f of flags) for (const r of f.related ?? []) relatedByPath.set(r.path, [...(relatedByPath.get(r.path) ?? []), { line: r.line, endLine: Math.max(r.line, r.endLine ?? r.line) }]);
   for (const file of commit.files) {
     const onFile = byPath.get(file.path) ?? [];
     const relatedOnFile = relatedByPath.get(file.path) ?? [];
@@ -243,7 +244,7 @@ function scanWithFtbot(dir: string, timeoutMs: number): Flag[] {
   if (run.error !== undefined) fail(`ftbot scan failed: ${run.error.message}`);
   if (run.status !== 0) fail(`ftbot scan exited ${String(run.status)}: ${run.stderr.slice(0, 500)}`);
   const report = JSON.parse(run.stdout) as {
-    findings: { path: string; line: number; endLine?: number; ruleId?: string; message?: string; confidence?: string; related?: { path: string; line: number }[] }[];
+    findings: { path: string; line: number; endLine?: number; ruleId?: string; message?: string; confidence?: string; related?: { path: string; line: number; endLine?: number }[] }[];
   };
   return report.findings.map((f) => ({
     path: f.path,
@@ -252,7 +253,7 @@ function scanWithFtbot(dir: string, timeoutMs: number): Flag[] {
     ...(f.ruleId === undefined ? {} : { rule: f.ruleId }),
     ...(f.message === undefined ? {} : { message: f.message }),
     ...(f.confidence === undefined ? {} : { confidence: f.confidence }),
-    ...(f.related === undefined ? {} : { related: f.related.map((r) => ({ path: r.path, line: r.line })) }),
+    ...(f.related === undefined ? {} : { related: f.related.map((r) => ({ path: r.path, line: r.line, ...(r.endLine === undefined ? {} : { endLine: r.endLine }) })) }),
   }));
 }
 

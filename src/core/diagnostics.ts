@@ -72,8 +72,11 @@ export type Finding = {
   related?: RelatedLocation[];
 };
 
-/** A place in a file that explains a finding (SARIF `relatedLocations`). */
-export type RelatedLocation = { path: string; line: number; column: number; message: string };
+/**
+ * A place in a file that explains a finding (SARIF `relatedLocations`): a point, or a span when
+ * `endLine`/`endColumn` are given (just past its end, like a finding's).
+ */
+export type RelatedLocation = { path: string; line: number; column: number; endLine?: number; endColumn?: number; message: string };
 
 /** Expected trouble with an input: never thrown, always returned beside the findings. */
 export type DiagnosticKind =

@@ -49,6 +49,10 @@ describe('FT010: a directives dict assigned again', () => {
     // The cythonize() call (line 20), the test build's own dict (line 14), then the one module's header.
     expect(places(finding)).toEqual(['setup.py:20:17', 'setup.py:14:5', 'fast.pyx:1:1']);
     expect(finding?.related?.[1]?.message).toContain('the directive goes here too');
+    // The later assignment is a span, from its name to its closing brace (line 17), where a
+    // maintainer appends the entry; the call and the header stay points.
+    expect(finding?.related?.map((r) => r.endLine)).toEqual([undefined, 17, undefined]);
+    expect(finding?.related?.[1]?.endColumn).toBe(6);
     expect(finding?.fix?.edits.map((e) => e.text.trim())).toEqual(['"freethreading_compatible": True,', '"freethreading_compatible": True,']);
   });
 

@@ -57,6 +57,14 @@ describe('eval:ports credits related places for recall, not for precision', () =
     expect(onSite.recall.declaration).toEqual({ sites: 1, found: 1, byRelated: 0, recall: 1 });
   });
 
+  it('counts a related place that is a span by all its lines, and a point by its line only', () => {
+    // The site is lines 40-42 of src/mod.c; a related span 20-41 reaches it, the point 20 does not.
+    const span = summarise(score(commit, [{ path: 'src/other.c', line: 5, endLine: 5, related: [{ path: 'src/mod.c', line: 20, endLine: 41 }] }], 0));
+    expect(span.recall.declaration).toEqual({ sites: 1, found: 1, byRelated: 1, recall: 1 });
+    const point = summarise(score(commit, [{ path: 'src/other.c', line: 5, endLine: 5, related: [{ path: 'src/mod.c', line: 20 }] }], 0));
+    expect(point.recall.declaration).toEqual({ sites: 1, found: 0, byRelated: 0, recall: 0 });
+  });
+
   it('counts a flag whose related place is near a site, but not its own lines, as unmatched', () => {
     const far = [{ path: 'src/mod.c', line: 5, endLine: 5, rule: 'FT014', message: 'declared', related: [{ path: 'src/mod.c', line: 40 }] }];
     const tally = score(commit, far, 2);

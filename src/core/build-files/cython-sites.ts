@@ -39,8 +39,9 @@ export type CythonSite = {
   /**
    * Later whole-dict assignments of the same named directives dict (`DIRECTIVES = {…}`, then
    * `if TEST_BUILD: DIRECTIVES = {…}`): each replaces the first, so each needs the directive too.
+   * `start`…`end` spans the assignment, up to its closing `}`.
    */
-  reassigned?: Array<{ start: number; fix: TextEdit }>;
+  reassigned?: Array<{ start: number; end: number; fix: TextEdit }>;
   /**
    * Where the compile call itself is, when the site is anchored elsewhere: a `cythonize()` whose
    * directives come from a dict assigned earlier is reported at that dict, where the fix goes.
@@ -202,18 +203,18 @@ function identifierAt(text: string, at: number): string | undefined {
  * `cythonize(…, compiler_directives=directives)`): the span of the assignment, which is where the
  * finding goes, and the edit that turns the directive on in it.
  */
-function namedDict(text: string, name: string | undefined, nested = false): { start: number; end: number; fix?: TextEdit; reassigned?: Array<{ start: number; fix: TextEdit }> } | undefined {
+function namedDict(text: string, name: string | undefined, nested = false): { start: number; end: number; fix?: TextEdit; reassigned?: Array<{ start: number; end: number; fix: TextEdit }> } | undefined {
   const found = name === undefined ? undefined : dictAssignment(text, name);
   if (name === undefined || found === undefined) return undefined;
   const end = dictEnd(text, found.open);
   const dict = { start: found.start, end, fix: dictEntryEdit(text, found.open, nested) };
   // Later whole-dict assignments of the same name (a test or debug build's own set), at most 4.
-  const reassigned: Array<{ start: number; fix: TextEdit }> = [];
+  const reassigned: Array<{ start: number; end: number; fix: TextEdit }> = [];
   // One that spreads the first (`NAME = {**NAME, **COVERAGE}`) inherits its directive and is left out.
   const spreadsFirst = new RegExp(`\\*\\*\\s*${name}\\b`);
   for (let next = dictAssignment(text, name, end); next !== undefined && reassigned.length < 4; ) {
     const nextEnd = dictEnd(text, next.open);
-    if (!spreadsFirst.test(text.slice(next.open, nextEnd))) reassigned.push({ start: next.start, fix: dictEntryEdit(text, next.open, nested) });
+    if (!spreadsFirst.test(text.slice(next.open, nextEnd))) reassigned.push({ start: next.start, end: nextEnd, fix: dictEntryEdit(text, next.open, nested) });
     next = dictAssignment(text, name, nextEnd);
   }
   return reassigned.length === 0 ? dict : { ...dict, reassigned };

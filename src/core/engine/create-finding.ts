@@ -47,7 +47,12 @@ export function createReporter(params: {
     const symbol = d.symbol ?? (fn === undefined ? undefined : functionName(fn));
     const finding = findingAt(rule, path, anchorOf(text, lineIndex, start, end, memo), { ...d, ...(symbol === undefined ? {} : { symbol }) }, seen, memo);
     if (d.related !== undefined && d.related.length > 0) {
-      finding.related = d.related.map((r) => ('start' in r ? { path, ...lineIndex(r.start), message: r.message } : { path: r.path, line: r.at.line, column: r.at.column, message: r.message }));
+      finding.related = d.related.map((r) => {
+        if (!('start' in r)) return { path: r.path, line: r.at.line, column: r.at.column, message: r.message };
+        if (r.end === undefined || r.end <= r.start) return { path, ...lineIndex(r.start), message: r.message };
+        const end = lineIndex(r.end);
+        return { path, ...lineIndex(r.start), endLine: end.line, endColumn: end.column, message: r.message };
+      });
     }
     if (d.fix !== undefined && rule.meta.fix !== 'never') {
       const ranges = d.fix.edits.map((e) => {

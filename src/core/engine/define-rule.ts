@@ -95,9 +95,10 @@ export type ReportDescriptor<MessageId extends string> = {
   symbol?: string;
   /**
    * Other places that explain the finding (a declaration, the other writes): in this file by UTF-16
-   * offset, or in another file (a build file the project facts read) by path, line and column.
+   * offset (a span when `end` is given: a whole statement the finding is also about), or in another
+   * file (a build file the project facts read) by path, line and column.
    */
-  related?: Array<{ start: number; message: string } | { path: string; at: Pick<Anchor, 'line' | 'column'>; message: string }>;
+  related?: Array<{ start: number; end?: number; message: string } | { path: string; at: Pick<Anchor, 'line' | 'column'>; message: string }>;
 };
 
 /**

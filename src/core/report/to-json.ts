@@ -16,7 +16,7 @@ export type JsonReport = {
     severity: Finding['severity'];
     confidence: Finding['confidence'];
     fix?: { title: string; applicability: string; edits: PositionedEdit[] };
-    related?: Array<{ path: string; line: number; column: number; message: string }>;
+    related?: Array<{ path: string; line: number; column: number; endLine?: number; endColumn?: number; message: string }>;
   }>;
   diagnostics: Diagnostic[];
   stats: { files: number; bytes: number; ms: number };

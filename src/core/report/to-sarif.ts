@@ -86,7 +86,10 @@ export function renderSarif(params: {
       result.relatedLocations = f.related.map((r, id) => ({
         id,
         message: { text: r.message },
-        physicalLocation: { artifactLocation: { uri: r.path, uriBaseId: '%SRCROOT%' }, region: { startLine: r.line, startColumn: r.column } },
+        physicalLocation: {
+          artifactLocation: { uri: r.path, uriBaseId: '%SRCROOT%' },
+          region: { startLine: r.line, startColumn: r.column, ...(r.endLine === undefined ? {} : { endLine: r.endLine, endColumn: r.endColumn }) },
+        },
       }));
     }
     const edits = f.fix === undefined ? undefined : fixEditPositions(f.fix, () => textOf(f.path));

@@ -70,7 +70,7 @@ export default defineRule({
   prefilter: () => [0],
   check(ctx) {
     if (ctx.target !== 'cython') {
-      checkBuildFile(ctx.path, ctx.project, (site, modules, confidence, single) =>
+      checkBuildFile(ctx.path, ctx.project, (site, modules, confidence, headers) =>
         ctx.report({
           start: site.start,
           end: site.end,
@@ -79,7 +79,7 @@ export default defineRule({
           data: { via: site.via, modules: modules.names, consequence: modules.count === 1 ? 'it re-enables the GIL on import' : 'each re-enables the GIL on import' },
           ...(confidence === 'high' ? {} : { confidence }),
           ...(site.fix === undefined ? {} : { fix: { edits: [site.fix, ...(site.reassigned ?? []).map((r) => r.fix)] } }),
-          ...relatedOfSite(site, single),
+          ...relatedOfSite(site, headers),
         }),
       );
       return;
@@ -146,7 +146,7 @@ function cythonizeAlternative(covering: readonly CythonSite[]): CythonSite | und
 function checkBuildFile(
   path: string,
   project: ProjectFacts,
-  report: (site: CythonSite, modules: { names: string; count: number }, confidence: 'high' | 'medium', single?: string) => void,
+  report: (site: CythonSite, modules: { names: string; count: number }, confidence: 'high' | 'medium', headers?: ModuleHeaders) => void,
 ): void {
   const facts = project.buildFiles.get(path);
   if (facts === undefined) return;
@@ -164,7 +164,11 @@ function checkBuildFile(
     if (covered.length > 0) {
       if (!fixInBuild(group, covered, project)) continue;
       const undeclared = covered.filter((p) => project.cythonHeaders.get(p) !== true && !sites.some((s) => !group.includes(s) && s.declares && siteCovers(s, p)));
-      if (undeclared.length > 0) report(site, { names: `${undeclared.length === 1 ? 'the Cython module' : `${undeclared.length} Cython modules`} (${listed(undeclared)})`, count: undeclared.length }, 'high', undeclared.length === 1 ? undeclared[0] : undefined);
+      // The other place a module's declaration can go: its header, for the one module a site
+      // compiles, or for each of several that already keep directives in their headers.
+      const headers: ModuleHeaders | undefined =
+        undeclared.length === 1 ? { paths: undeclared, keepsDirectives: false } : { paths: undeclared.filter((p) => project.cythonDirectiveHeaders.has(p)), keepsDirectives: true };
+      if (undeclared.length > 0) report(site, { names: `${undeclared.length === 1 ? 'the Cython module' : `${undeclared.length} Cython modules`} (${listed(undeclared)})`, count: undeclared.length }, 'high', headers);
       continue;
     }
     // The tree holds `.pyx` files but none matched this site: its sources were not read right.
@@ -184,15 +188,30 @@ function checkBuildFile(
 }
 
 /**
- * A build site's related places: the compile call when the site is a dict, each later assignment
- * of that dict, and the module's own header when the site compiles one scanned module (the other
- * place its declaration can go).
+ * Module headers offered as the other place for a build finding's declaration: the one module a
+ * site compiles, or those of several that already keep `# cython:` directives in their headers
+ * (`keepsDirectives`), where a project that sets per-module directives puts this one too.
  */
-function relatedOfSite(site: CythonSite, single: string | undefined): Pick<ReportDescriptor<string>, 'related'> {
+type ModuleHeaders = { paths: readonly string[]; keepsDirectives: boolean };
+
+/** Most module headers listed as related places of one build finding. */
+const MAX_HEADER_PLACES = 5;
+
+/**
+ * A build site's related places: the compile call when the site is a dict, each later assignment
+ * of that dict, and the module headers where the declaration can go instead (see `ModuleHeaders`).
+ */
+function relatedOfSite(site: CythonSite, headers: ModuleHeaders | undefined): Pick<ReportDescriptor<string>, 'related'> {
   const related: NonNullable<ReportDescriptor<string>['related']> = [
     ...(site.call === undefined ? [] : [{ start: site.call.start, message: `${site.call.via} compiles the modules with these directives` }]),
-    ...(site.reassigned ?? []).map((r) => ({ start: r.start, message: 'the dict is assigned again here (this build uses these directives instead): the directive goes here too' })),
-    ...(single === undefined ? [] : [{ path: single, at: { line: 1, column: 1 }, message: 'the module: `# cython: freethreading_compatible=True` in its header declares it alone' }]),
+    ...(site.reassigned ?? []).map((r) => ({ start: r.start, end: r.end, message: 'the dict is assigned again here (this build uses these directives instead): the directive goes here too' })),
+    ...(headers?.paths ?? []).slice(0, MAX_HEADER_PLACES).map((path) => ({
+      path,
+      at: { line: 1, column: 1 },
+      message: headers?.keepsDirectives === true
+        ? 'this module keeps its Cython directives in its header: `freethreading_compatible=True` added there declares it alone'
+        : 'the module: `# cython: freethreading_compatible=True` in its header declares it alone',
+    })),
   ];
   return related.length === 0 ? {} : { related };
 }

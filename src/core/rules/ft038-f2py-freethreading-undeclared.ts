@@ -12,6 +12,19 @@ function wrapperDeclares(via: string, project: ProjectFacts): boolean {
 }
 
 /**
+ * Where a build script reads its command-line options (`parser.parse_args()`, outside comments),
+ * when it does so before `before`: a script the build runs with options is where an option for
+ * the flag goes, so the build can pass it only where f2py accepts it.
+ */
+function optionsParsedAt(text: string, before: number): number | undefined {
+  for (const m of text.slice(0, before).matchAll(/\.parse_(?:known_)?args\s*\(/g)) {
+    const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    if (!text.slice(lineStart, m.index).includes('#')) return m.index + 1;
+  }
+  return undefined;
+}
+
+/**
  * f2py writes each module's init function itself, so the f2py command line is where a module
  * declares free-threading support. The steps are read by `build-files/f2py-steps.ts`: meson lists
  * and generators, and the f2py invocations of Python build scripts (a wrapper meson runs, setup.py).
@@ -43,7 +56,17 @@ export default defineRule({
       // (`f2py_freethreading_arg`): the project has made its choice.
       if (step.declared) continue;
       if (ctx.target === 'meson' && wrapperDeclares(step.via, ctx.project)) continue;
-      ctx.report({ start: step.start, end: step.end, messageId: 'missing', symbol: '<build>', data: { via: `\`${step.via}\`` } });
+      const options = ctx.target === 'build-script' ? optionsParsedAt(ctx.text, step.start) : undefined;
+      ctx.report({
+        start: step.start,
+        end: step.end,
+        messageId: 'missing',
+        symbol: '<build>',
+        data: { via: `\`${step.via}\`` },
+        ...(options === undefined
+          ? {}
+          : { related: [{ start: options, message: 'the script reads its options here: an option that adds the flag lets the build that runs the script pass it only where f2py accepts it (NumPy 2.1 or later)' }] }),
+      });
     }
   },
 });

@@ -2,8 +2,18 @@ import { defineRule, type RuleTarget } from '../engine/define-rule.js';
 import type { ProjectFacts } from '../engine/project-facts.js';
 import { afterHashOnLine, argumentsAfter } from '../parsing/source-text.js';
 
-/** One build step that runs SWIG for Python, with where to add `-nogil` when that is safe. */
-export type SwigStep = { start: number; end: number; via: string; insert?: { at: number; text: string } };
+/**
+ * One build step that runs SWIG for Python, with where to add `-nogil` when that is safe; or, with
+ * `wrapper`, one that compiles a wrapper SWIG generated elsewhere (a Makefile, a release script),
+ * where the declaration is the `SWIGPYTHON_NOGIL` macro and `insert` adds it to `define_macros`.
+ */
+export type SwigStep = { start: number; end: number; via: string; insert?: { at: number; text: string }; wrapper?: string };
+
+/**
+ * A source named like the wrapper SWIG writes for a Python module: `<name>_wrap.c`, or for C++
+ * `<name>_wrap.cxx` (`.cpp` and `.cc` when the build chose the output name with `-o`).
+ */
+const wrapperSource = /['"]((?:[^'"\n]*\/)?([^'"\n/]+_wrap\.(?:c|cxx|cpp|cc)))['"]/;
 
 /**
  * The file asks SWIG for the `Py_mod_gil` slot somewhere: the `-nogil` flag (SWIG 4.4 and later)
@@ -21,7 +31,11 @@ function setupPySteps(text: string): SwigStep[] {
     const { args, open, close } = call;
     const opts = /\bswig_opts\s*=\s*/.exec(args);
     const interfaceSource = /['"][^'"\n]+\.i['"]/.test(args);
-    if (opts === null && !interfaceSource) continue;
+    if (opts === null && !interfaceSource) {
+      const wrapper = wrapperSource.exec(args);
+      if (wrapper !== null) steps.push(wrapperStep(text, open, args, wrapper));
+      continue;
+    }
     if (opts === null) {
       steps.push({ start: m.index, end: close + 1, via: '`Extension(...)` with a `.i` source' });
       continue;
@@ -46,6 +60,45 @@ function setupPySteps(text: string): SwigStep[] {
     steps.push({ start: m.index + 1, end: m.index + 1 + 'swig_opts'.length, via: 'the `build_ext` option `swig_opts`' });
   }
   return steps;
+}
+
+/**
+ * An `Extension(...)` (arguments `args` after the `(` at `open`) that compiles the pre-generated
+ * wrapper `wrapper` found in them: reported at its `define_macros=` argument, where the macro goes
+ * (with an edit that appends it to a literal list), or at the wrapper source when it has none.
+ */
+function wrapperStep(text: string, open: number, args: string, wrapper: RegExpExecArray): SwigStep {
+  const name = wrapper[2] ?? '';
+  const macros = /\bdefine_macros\s*=\s*/.exec(args);
+  if (macros === null) {
+    const at = open + 1 + wrapper.index + 1;
+    return { start: at, end: at + (wrapper[1]?.length ?? 0), via: `\`Extension(...)\` compiling \`${name}\``, wrapper: name };
+  }
+  const at = open + 1 + macros.index;
+  const list = /^\[([^\]]*)\]/.exec(args.slice(macros.index + macros[0].length));
+  let insert: SwigStep['insert'];
+  if (list !== null) {
+    // Append to a literal list: `[('NDEBUG', None)]` → `[('NDEBUG', None), ('SWIGPYTHON_NOGIL', None)]`.
+    const inner = list[1] ?? '';
+    const listEnd = open + 1 + macros.index + macros[0].length + list[0].length - 1;
+    const trimmed = inner.replace(/[\s,]*$/, '');
+    const quote = /"/.test(inner) && !/'/.test(inner) ? '"' : "'";
+    const entry = `(${quote}SWIGPYTHON_NOGIL${quote}, None)`;
+    insert = { at: listEnd - (inner.length - trimmed.length), text: trimmed.length === 0 ? entry : `, ${entry}` };
+  }
+  return { start: at, end: at + 'define_macros'.length, via: `\`Extension(...)\` compiling \`${name}\``, wrapper: name, ...(insert === undefined ? {} : { insert }) };
+}
+
+/**
+ * Where a `setup.py` tells free-threaded interpreters apart (`sysconfig.get_config_var(
+ * "Py_GIL_DISABLED")`, `sys._is_gil_enabled()`), outside comments: a build that already does so
+ * is one that targets them, and the place to define the SWIG macro under the same test.
+ */
+function freeThreadedTest(text: string): { start: number; end: number } | undefined {
+  for (const m of text.matchAll(/\bPy_GIL_DISABLED\b|\b_is_gil_enabled\b/g)) {
+    if (!afterHashOnLine(text, m.index)) return { start: m.index, end: m.index + m[0].length };
+  }
+  return undefined;
 }
 
 /** `swig_add_library(name LANGUAGE python ...)` and the older `swig_add_module(name python ...)`. */
@@ -124,24 +177,29 @@ export default defineRule({
     triggers: [],
     messages: {
       missing: 'This SWIG step ({{via}}) generates a Python module without `-nogil`, so importing it re-enables the GIL',
+      wrapperMissing: 'This `Extension(...)` compiles the SWIG-generated wrapper `{{wrapper}}` without `SWIGPYTHON_NOGIL`, so importing the module re-enables the GIL',
     },
     help: {
       missing: 'Pass `-nogil` to SWIG (4.4 or later; with older SWIG, define `SWIGPYTHON_NOGIL`) once the wrapped library is thread-safe',
+      wrapperMissing: 'Define `SWIGPYTHON_NOGIL` when compiling the wrapper (`define_macros=[(\'SWIGPYTHON_NOGIL\', None)]`, or generate it with `swig -nogil`) once the wrapped library is thread-safe',
     },
   },
   needsTree: false,
-  prefilter: (text) => (/swig/i.test(text) ? [0] : []),
+  prefilter: (text) => (/swig|_wrap\.c/i.test(text) ? [0] : []),
   check(ctx) {
-    if (!targetsFreeThreaded(ctx.project)) return;
+    // A `setup.py` that tests for a free-threaded interpreter itself targets one too.
+    const test = ctx.target === 'setup-py' ? freeThreadedTest(ctx.text) : undefined;
+    if (!targetsFreeThreaded(ctx.project) && test === undefined) return;
     if (declares.test(ctx.text)) return;
     for (const step of swigPythonSteps(ctx.text, ctx.target)) {
       ctx.report({
         start: step.start,
         end: step.end,
-        messageId: 'missing',
+        messageId: step.wrapper === undefined ? 'missing' : 'wrapperMissing',
         symbol: '<build>',
-        data: { via: step.via },
+        data: step.wrapper === undefined ? { via: step.via } : { wrapper: step.wrapper },
         ...(step.insert === undefined ? {} : { fix: { edits: [{ start: step.insert.at, end: step.insert.at, text: step.insert.text }] } }),
+        ...(test === undefined ? {} : { related: [{ start: test.start, message: 'this build already tells free-threaded interpreters apart here: the SWIG declaration can be made under the same test' }] }),
       });
     }
   },

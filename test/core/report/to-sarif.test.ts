@@ -32,6 +32,13 @@ describe('renderSarif', () => {
     ]);
   });
 
+  it('writes a related place that is a span (a reassigned directives dict) with its end', () => {
+    const finding = { ...scan.findings[0]!, related: [{ path: 'setup.py', line: 41, column: 5, endLine: 53, endColumn: 6, message: 'the dict is assigned again here' }] };
+    const log = renderSarif({ findings: [finding], rules, textOf: (p) => sampleFiles[p] });
+    expectValidSarif(log);
+    expect(log.runs[0]?.results?.[0]?.relatedLocations?.[0]?.physicalLocation?.region).toEqual({ startLine: 41, startColumn: 5, endLine: 53, endColumn: 6 });
+  });
+
   it('validates with no findings and no docs base URL', () => {
     expectValidSarif(renderSarif({ findings: [], rules: [], textOf: () => undefined }));
   });
