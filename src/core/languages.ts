@@ -29,7 +29,15 @@ const sourceExtensions: Record<string, SourceLanguage> = {
  *   classifyPath('.github/workflows/wheels.yml') // → { type: 'build', kind: 'workflow' }
  */
 export function classifyPath(path: string): FileKind | undefined {
-  const base = path.slice(path.lastIndexOf('/') + 1);
+  const slash = path.lastIndexOf('/');
+  // Sources, most of a tree, are told by their extension alone: no build file below has a name
+  // ending in a source extension.
+  const dot = path.lastIndexOf('.');
+  if (dot > slash) {
+    const language = languageOf(path.slice(dot + 1).toLowerCase());
+    if (language !== undefined) return { type: 'source', language };
+  }
+  const base = path.slice(slash + 1);
   const lower = base.toLowerCase();
   if (lower === 'pyproject.toml') return { type: 'build', kind: 'pyproject' };
   // setup.py and its helper modules (`setupinfo.py` in lxml, `setup_utils.py`), where Cython
@@ -52,10 +60,15 @@ export function classifyPath(path: string): FileKind | undefined {
   if (lower.endsWith('.txt') && (lower.includes('requirements') || /(^|\/)requirements\/[^/]+$/.test(path.toLowerCase()))) return { type: 'build', kind: 'requirements' };
   if (/^environment[\w.-]*\.ya?ml$/.test(lower)) return { type: 'build', kind: 'conda-env' };
   const stripped = lower.endsWith('.src') ? lower.slice(0, -4) : lower;
-  const dot = stripped.lastIndexOf('.');
-  if (dot < 0) return undefined;
-  const language = sourceExtensions[stripped.slice(dot + 1)];
+  const cut = stripped.lastIndexOf('.');
+  if (cut < 0) return undefined;
+  const language = languageOf(stripped.slice(cut + 1));
   return language === undefined ? undefined : { type: 'source', language };
+}
+
+/** The language of a (lower-case) file extension; an extension that names a property of every object (`constructor`) is none. */
+function languageOf(extension: string): SourceLanguage | undefined {
+  return Object.hasOwn(sourceExtensions, extension) ? sourceExtensions[extension] : undefined;
 }
 
 function isTestOrF2pyPackage(path: string): boolean {

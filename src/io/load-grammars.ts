@@ -6,7 +6,8 @@ import type { Grammars } from '../core/engine/scan-files.js';
 import type { SourceLanguage } from '../core/languages.js';
 import { applyWasmTier } from './v8-tiers.js';
 
-const require = createRequire(import.meta.url);
+/** Made on first use: the bundled CLI finds every `.wasm` beside itself, and making one costs a warm re-scan about 1 % of its CPU. */
+let require: NodeJS.Require | undefined;
 const grammarFiles: Record<keyof Grammars, string> = {
   c: 'tree-sitter-c/tree-sitter-c.wasm',
   cpp: 'tree-sitter-cpp/tree-sitter-cpp.wasm',
@@ -21,7 +22,9 @@ const grammarOf: Record<SourceLanguage, keyof Grammars> = { c: 'c', cpp: 'cpp', 
  */
 function grammarPath(file: string): string {
   const beside = fileURLToPath(new URL(`./${file.slice(file.lastIndexOf('/') + 1)}`, import.meta.url));
-  return existsSync(beside) ? beside : require.resolve(file);
+  if (existsSync(beside)) return beside;
+  require ??= createRequire(import.meta.url);
+  return require.resolve(file);
 }
 
 /** The `.wasm` files a scan may load: the runtime's and every grammar's (the scan cache's key covers them). */

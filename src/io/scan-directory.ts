@@ -6,7 +6,7 @@ import { confidenceRank, severityRank, type Diagnostic, type Finding } from '../
 import type { CachedFile, FileCache, ScanResult, ScanStats } from '../core/engine/scan-files.js';
 import { emptyScanFacts } from '../core/engine/scan-facts.js';
 import { selectRules } from '../core/engine/select-rules.js';
-import { findCythonPythonModules, type BuildText } from '../core/build-files/cython-python-modules.js';
+import type { BuildText } from '../core/build-files/cython-python-modules.js';
 import { readPyproject } from '../core/build-files/pyproject.js';
 import { classifyPath, type FileKind, type SourceLanguage } from '../core/languages.js';
 import { pyprojectBuildModules } from '../core/build-files/build-modules.js';
@@ -134,7 +134,7 @@ export async function scanDirectory(params: {
   const walkedAll = walkFiles({ cwd, roots: paths, exclude: [], python: true });
   if (walkedAll.missing.length > 0) return empty(walkedAll.missing, []);
   const buildModules = pyprojectBuildModuleFiles(walkedAll.files);
-  const cythonPython = cythonPythonFiles(walkedAll.files.filter((f) => !buildModules.has(f.path)));
+  const cythonPython = await cythonPythonFiles(walkedAll.files.filter((f) => !buildModules.has(f.path)));
   // The walk lists only files `classifyPath` knows, and `.py` files: only those are classified again.
   const walked = {
     files: walkedAll.files.filter((f) => !f.path.endsWith('.py') || classifyPath(f.path) !== undefined || cythonPython.has(f.path) || buildModules.has(f.path)),
@@ -207,15 +207,22 @@ export async function scanDirectory(params: {
     });
     return { files, diagnostics };
   };
+  // Most trees mark no file: their inputs are built without looking each path up.
+  const unmarked = cythonPython.size === 0 && buildModules.size === 0;
   const inputsOf = (files: readonly WalkedFile[]): ScanInput[] =>
-    files.map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs, regular: f.regular, ...marked(f.path) }));
+    files.map((f) =>
+      unmarked
+        ? { path: f.path, size: f.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs, regular: f.regular }
+        : { path: f.path, size: f.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs, regular: f.regular, ...marked(f.path) },
+    );
   // Settings that admit any finding of the rules that ran (the usual case: one configuration, no
   // per-file ignores, no minimum level) drop none: the findings need not even be looked at.
   const admitsAll = all.every((s) => s.perFile.length === 0 && s.config.minSeverity === 'info' && s.config.minConfidence === 'low' && ruleIds.every((id) => s.enabled.has(id)));
   /** The indexes of the findings their file's configuration does not admit (step 5). */
-  const droppedFindings = (keys: () => readonly FindingKey[], absoluteOf: ReadonlyMap<string, string>): number[] => {
+  const droppedFindings = (keys: () => readonly FindingKey[], absolutes: () => ReadonlyMap<string, string>): number[] => {
     if (admitsAll) return [];
     const found = keys();
+    const absoluteOf = absolutes();
     const dropped: number[] = [];
     // Findings come grouped by file: each file's settings are looked up once.
     let file: { path: string; absolute: string | undefined; settings: Settings } | undefined;
@@ -243,11 +250,16 @@ export async function scanDirectory(params: {
       set: (bytes) => saveRenderedFindings({ dir: cacheDir, key: cacheKey, id, bytes }),
     };
   };
-  /** The admitted files by path, and a reader of them (a file that grew past the limit since the walk is not read). */
-  const readerOf = (files: readonly WalkedFile[]): { absoluteOf: Map<string, string>; read: (path: string) => string | undefined } => {
-    const absoluteOf = new Map(files.map((f) => [f.path, f.absolute]));
+  /**
+   * The admitted files by path (mapped when first asked for: a replayed scan whose settings admit
+   * every finding reads no file), and a reader of them (a file that grew past the limit since the
+   * walk is not read).
+   */
+  const readerOf = (files: readonly WalkedFile[]): { absoluteOf: () => Map<string, string>; read: (path: string) => string | undefined } => {
+    let byPath: Map<string, string> | undefined;
+    const absoluteOf = (): Map<string, string> => (byPath ??= new Map(files.map((f) => [f.path, f.absolute])));
     const read = (path: string): string | undefined => {
-      const abs = absoluteOf.get(path);
+      const abs = absoluteOf().get(path);
       return abs === undefined ? undefined : readRegularFile(abs, maxFileSize);
     };
     return { absoluteOf, read };
@@ -483,11 +495,13 @@ const maxPythonProbe = 2 * 1024 * 1024;
  * The `.py` files among `files` that Cython compiles: named by a setup.py, a build script the
  * `pyproject.toml` names (`PyprojectFacts.buildScripts`), meson.build, CMake, Makefile or tox
  * command, or beside a same-named `.pxd` and importing `cython` (`findCythonPythonModules`). Reads
- * those build files, and only the `.py` files with a `.pxd`.
+ * those build files, and only the `.py` files with a `.pxd`. The build-file readers load only for a
+ * tree with `.py` files.
  */
-function cythonPythonFiles(files: readonly WalkedFile[]): Set<string> {
+async function cythonPythonFiles(files: readonly WalkedFile[]): Promise<Set<string>> {
   const python = files.filter((f) => f.path.endsWith('.py') && classifyPath(f.path) === undefined);
   if (python.length === 0) return new Set();
+  const { findCythonPythonModules } = await import('../core/build-files/cython-python-modules.js');
   const byPath = new Map(files.map((f) => [f.path, f]));
   const text = (f: WalkedFile | undefined): string | undefined => {
     if (f === undefined || !f.regular || f.size > maxPythonProbe) return undefined;
@@ -534,7 +548,7 @@ function pyprojectBuildModuleFiles(files: readonly WalkedFile[]): Map<string, st
   const out = new Map<string, string>();
   const byPath = new Map(files.map((f) => [f.path, f]));
   for (const f of files) {
-    if (classifyPath(f.path)?.type !== 'build' || !f.path.endsWith('pyproject.toml') || !f.regular || f.size > maxPythonProbe) continue;
+    if (!f.path.endsWith('pyproject.toml') || classifyPath(f.path)?.type !== 'build' || !f.regular || f.size > maxPythonProbe) continue;
     const text = readRegularFile(f.absolute, maxPythonProbe);
     if (text === undefined) continue;
     const folder = f.path.slice(0, f.path.length - 'pyproject.toml'.length);
@@ -548,10 +562,12 @@ function pyprojectBuildModuleFiles(files: readonly WalkedFile[]): Map<string, st
   return out;
 }
 
-const cExtensions = ['.c', '.h', '.cc', '.cpp', '.cxx', '.hpp', '.hh', '.hxx'];
+const cExtensions = new Set(['c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'hxx']);
 
+/** Whether `path` names a C or C++ file (by its extension, case-sensitive), the files generated code is looked for in. */
 function isCSource(path: string): boolean {
-  return cExtensions.some((e) => path.endsWith(e));
+  const dot = path.lastIndexOf('.');
+  return dot >= 0 && cExtensions.has(path.slice(dot + 1));
 }
 
 /** The buffer `readHead` reads into, kept from file to file. */

@@ -7,11 +7,7 @@ import type { Finding } from '../../core/diagnostics.js';
 import type { Rule } from '../../core/engine/define-rule.js';
 import { unknownSelectors } from '../../core/engine/select-rules.js';
 import { applyFixes } from '../../core/fixes/apply-fixes.js';
-import { unifiedDiff } from '../../core/fixes/unified-diff.js';
-import { renderGithub } from '../../core/report/to-github.js';
 import { jsonFindingsText, jsonReportFrame, renderJsonFindings } from '../../core/report/to-json.js';
-import { renderRdjson } from '../../core/report/to-rdjson.js';
-import { renderSarif } from '../../core/report/to-sarif.js';
 import { renderDiagnosticsText, renderStatistics, renderText, terminalSafe } from '../../core/report/to-text.js';
 import { ruleTable } from '../../core/rules/rule-table.js';
 import { VERSION } from '../../core/version.js';
@@ -182,7 +178,7 @@ export const command: Command = {
 
     // --diff: print what the fixes would change, write nothing.
     if (values.diff) {
-      const { diff, fixed } = fixAll(scan, unsafe);
+      const { diff, fixed } = fixAll(scan, unsafe, (await import('../../core/fixes/unified-diff.js')).unifiedDiff);
       io.stdout(diff);
       if (!values.quiet) io.stderr(fixed === 0 ? 'ftbot: no fixes to apply\n' : `ftbot: would fix ${fixed} finding${fixed === 1 ? '' : 's'}\n`);
       return diff === '' ? EXIT_OK : EXIT_FINDINGS;
@@ -204,7 +200,7 @@ export const command: Command = {
     const ran = new Set(scan.ruleIds);
     const rules = format === 'sarif' ? (await import('../../core/rules/index.js')).rules.filter((r) => ran.has(r.meta.id)) : [];
     const json = format === 'json' ? jsonReport(scan) : undefined;
-    const output = json?.parts ?? [render(format, scan, { values, unsafe, io, rules })];
+    const output = json?.parts ?? [await render(format, scan, { values, unsafe, io, rules })];
     if (values.output !== undefined) writeFileSync(resolve(io.cwd, values.output), output.length === 1 ? (output[0] ?? '') : Buffer.concat(output.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))));
     // In parts: joining them would copy the report once more.
     else for (const part of output) io.stdout(part);
@@ -222,8 +218,15 @@ export const command: Command = {
   },
 };
 
-/** Applies every applicable fix of every file in memory; the diff and the new texts by path. */
-function fixAll(scan: DirectoryScan, unsafe: boolean): { files: Map<string, string>; diff: string; fixed: number; deferred: number } {
+/**
+ * Applies every applicable fix of every file in memory; the new texts by path, and with `differ`
+ * (--diff) the diff.
+ */
+function fixAll(
+  scan: DirectoryScan,
+  unsafe: boolean,
+  differ?: (path: string, before: string, after: string) => string,
+): { files: Map<string, string>; diff: string; fixed: number; deferred: number } {
   const byPath = new Map<string, Finding[]>();
   for (const f of scan.findings) if (f.fix !== undefined) byPath.set(f.path, [...(byPath.get(f.path) ?? []), f]);
   const files = new Map<string, string>();
@@ -238,7 +241,7 @@ function fixAll(scan: DirectoryScan, unsafe: boolean): { files: Map<string, stri
     deferred += result.deferred;
     if (result.text === before) continue;
     files.set(path, result.text);
-    diff += unifiedDiff(terminalSafe(path), before, result.text);
+    if (differ !== undefined) diff += differ(terminalSafe(path), before, result.text);
   }
   return { files, diff, fixed, deferred };
 }
@@ -259,14 +262,16 @@ function jsonReport(scan: DirectoryScan): { parts: Array<string | Buffer>; cache
   return { parts: [head, findings, `${tail}\n`], ...(cacheProblem === undefined ? {} : { cacheProblem }) };
 }
 
-function render(
+/** The report in any format but JSON; each format's renderer is loaded only when it is asked for. */
+async function render(
   format: Format,
   scan: DirectoryScan,
   options: { values: { statistics?: boolean; 'show-help'?: boolean; 'code-frame'?: boolean; quiet?: boolean }; unsafe: boolean; io: CliIo; rules: Rule[] },
-): string {
+): Promise<string> {
   const { values, unsafe, io, rules } = options;
   const { docsBaseUrl, informationUri } = docsSite(io.env);
   if (format === 'sarif') {
+    const { renderSarif } = await import('../../core/report/to-sarif.js');
     const log = renderSarif({
       findings: scan.findings,
       rules,
@@ -279,8 +284,11 @@ function render(
     });
     return `${JSON.stringify(log, null, 2)}\n`;
   }
-  if (format === 'rdjson') return `${JSON.stringify(renderRdjson({ findings: scan.findings, textOf: scan.textOf, ...(docsBaseUrl === undefined ? {} : { docsBaseUrl }), ...(informationUri === undefined ? {} : { informationUri }) }), null, 2)}\n`;
-  if (format === 'github') return renderGithub(scan.findings);
+  if (format === 'rdjson') {
+    const { renderRdjson } = await import('../../core/report/to-rdjson.js');
+    return `${JSON.stringify(renderRdjson({ findings: scan.findings, textOf: scan.textOf, ...(docsBaseUrl === undefined ? {} : { docsBaseUrl }), ...(informationUri === undefined ? {} : { informationUri }) }), null, 2)}\n`;
+  }
+  if (format === 'github') return (await import('../../core/report/to-github.js')).renderGithub(scan.findings);
   if (values.statistics) return renderStatistics(scan.findings, { unsafeFixes: unsafe });
   // The code frame is for people: on by default only when stdout is a terminal.
   const codeFrame = values['code-frame'] ?? io.stdoutIsTTY === true;
