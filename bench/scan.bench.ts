@@ -123,6 +123,12 @@ export async function benchScan(): Promise<Record<string, number | string>> {
      walk(process.argv[2]); console.log(hits);`,
   );
   const regex = timeCommand(process.execPath, [regexScript, corpus]);
+  // The floor under every ftbot figure: a Node process that does nothing. Node reads the file named
+  // by NODE_EXTRA_CA_CERTS at every start, which some machines set; the bench says so when it is.
+  const floor = timeCommand(process.execPath, ['-e', '0']);
+  results['node start-up ms'] = Math.round(floor.ms);
+  results['node start-up CPU ms'] = Math.round(floor.cpuMs);
+  if ((process.env.NODE_EXTRA_CA_CERTS ?? '') !== '') results['node start-up note'] = 'NODE_EXTRA_CA_CERTS is set: every Node start parses it';
   results['regex pass (node) ms'] = Math.round(regex.ms);
   results['regex hits'] = Number(regex.stdout.trim());
 
