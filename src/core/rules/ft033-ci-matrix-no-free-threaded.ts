@@ -55,6 +55,46 @@ function selects(input: unknown): boolean {
 
 type Gap = { start: number; end: number; versions: string[]; missing: string; stale?: string };
 
+/** A manylinux interpreter folder of a GIL build: `cp314-cp314` (`/opt/python/cp314-cp314/bin/python`), `cp37-cp37m`. */
+const manylinuxGil = /\bcp3(\d+)-cp3\1m?(?![\dt])/g;
+
+/**
+ * The other places of a job that turn each matrix version into an interpreter, where a `t` entry
+ * of the matrix needs its own: a `run` step that maps the versions to manylinux interpreter
+ * folders (`"3.14") PY=cp314-cp314`; the `t` build is `cp314-cp314t`), at its newest version, and
+ * a conda-incubator/setup-miniconda step that installs the matrix version (conda's free-threaded
+ * build is the `python-freethreading` package, not a `3.14t` version).
+ */
+function interpreterPlaces(steps: YamlNode, text: string): Array<{ start: number; message: string }> {
+  const out: Array<{ start: number; message: string }> = [];
+  for (const step of isSeq(steps) ? steps.items : []) {
+    const runNode = get(step, 'run') as YamlNode | undefined;
+    const range = runNode?.range;
+    const run = toPlain(runNode);
+    if (typeof run === 'string' && range !== undefined && range !== null && run.includes('matrix.')) {
+      const source = withoutComments(text.slice(range[0], range[1]));
+      const folders = [...source.matchAll(manylinuxGil)];
+      const minors = new Set(folders.map((m) => Number(m[1])));
+      // A mapping names several versions (one folder is a fixed interpreter for a tool) and no `t` build yet.
+      if (minors.size >= 2 && !/\bcp3\d+-cp3\d+t\b/.test(source)) {
+        const newest = Math.max(...minors);
+        const last = folders.filter((m) => Number(m[1]) === newest).at(-1);
+        if (last !== undefined) out.push({ start: range[0] + last.index, message: `This step maps the matrix versions to manylinux interpreters (\`${last[0]}\`): a \`t\` version needs its own (\`cp3${newest}-cp3${newest}t\`)` });
+      }
+    }
+    const uses = toPlain(get(step, 'uses'));
+    if (typeof uses === 'string' && /^conda-incubator\/setup-miniconda@/.test(uses)) {
+      const versionNode = get(get(step, 'with'), 'python-version') as YamlNode | undefined;
+      const version = toPlain(versionNode);
+      const at = versionNode?.range?.[0];
+      if (typeof version === 'string' && version.includes('matrix.') && at !== undefined) {
+        out.push({ start: at, message: "setup-miniconda installs conda's `python` package for each version; the free-threaded build is the `python-freethreading` package" });
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * The Python version list of one job where a free-threaded entry is missing: the version list of
  * an `actions/setup-python` / `astral-sh/setup-uv` step, or a matrix list of Python versions
@@ -203,9 +243,12 @@ export default defineRule({
       // One finding per job: each matrix is its own list to extend (wheel, test and upload jobs
       // of one workflow each carry a copy of the version list).
       if (found === undefined || (found.stale === undefined && testsFreeThreaded)) continue;
+      const steps = get(job, 'steps') as YamlNode;
+      const related = get(get(job, 'strategy'), 'matrix') === undefined ? [] : interpreterPlaces(steps, ctx.text);
       ctx.report({
         start: found.start,
         end: found.end,
+        ...(related.length === 0 ? {} : { related }),
         symbol: jobName,
         messageId: found.stale === undefined ? 'missing' : 'stale',
         data: { job: jobName, versions: found.versions.filter((v) => !isFreeThreadedVersion(v)).slice(0, 6).join(', '), missing: found.missing, stale: found.stale ?? '' },
