@@ -65,9 +65,18 @@ const manylinuxGil = /\bcp3(\d+)-cp3\1m?(?![\dt])/g;
  * a conda-incubator/setup-miniconda step that installs the matrix version (conda's free-threaded
  * build is the `python-freethreading` package, not a `3.14t` version).
  */
-function interpreterPlaces(steps: YamlNode, text: string): Array<{ start: number; message: string }> {
+function interpreterPlaces(steps: YamlNode, text: string, missing: string): Array<{ start: number; message: string }> {
   const out: Array<{ start: number; message: string }> = [];
+  const base = missing.replace(/t$/, '');
+  // `matrix.python == '3.14'` in an `if:`, `[ "${{ matrix.python }}" = "3.14" ]` in a script: the
+  // version whose `t` build is missing, compared as a whole string, which a `3.14t` entry is not.
+  const comparison = new RegExp(`matrix\\.[\\w.-]+\\s*(?:\\}\\}\\s*)?["']?\\s*(?:==|!=|=)\\s*["']${base.replace('.', '\\.')}["']`);
   for (const step of isSeq(steps) ? steps.items : []) {
+    const stepRange = (step as YamlNode | null)?.range;
+    if (stepRange !== undefined && stepRange !== null) {
+      const compared = comparison.exec(withoutComments(text.slice(stepRange[0], stepRange[1])));
+      if (compared !== null) out.push({ start: stepRange[0] + compared.index, message: `This step treats \`${base}\` apart by comparing the version as a whole; a \`${missing}\` entry does not match it` });
+    }
     const runNode = get(step, 'run') as YamlNode | undefined;
     const range = runNode?.range;
     const run = toPlain(runNode);
@@ -244,7 +253,7 @@ export default defineRule({
       // of one workflow each carry a copy of the version list).
       if (found === undefined || (found.stale === undefined && testsFreeThreaded)) continue;
       const steps = get(job, 'steps') as YamlNode;
-      const related = get(get(job, 'strategy'), 'matrix') === undefined ? [] : interpreterPlaces(steps, ctx.text);
+      const related = get(get(job, 'strategy'), 'matrix') === undefined ? [] : interpreterPlaces(steps, ctx.text, found.missing);
       ctx.report({
         start: found.start,
         end: found.end,
