@@ -35,6 +35,8 @@ export type BuildFileFacts = {
    * the key): the list the GIL wheel builds would turn an opt-in `abi3` Cargo feature on in.
    */
   maturinFeatures?: { line: number; column: number };
+  /** A `pyproject.toml`'s last line that is not blank (1-based): where a new table is appended. */
+  lastLine?: number;
   /** A `Cargo.toml`'s `pyo3` dependency requirement (`[dependencies]` or `[workspace.dependencies]`). */
   pyo3Version?: string;
   /** The TOML parser's message when a `pyproject.toml` or `Cargo.toml` does not parse. */
@@ -219,6 +221,7 @@ export function readBuildFile(path: string, kind: BuildFileKind, text: string, p
       facts.cythonSites.push(...declaringFileSite(path, text));
       const features = text.includes('[tool.maturin]') ? maturinFeaturesKey(text) : undefined;
       if (features !== undefined) facts.maturinFeatures = features;
+      facts.lastLine = text.trimEnd().split('\n').length;
       break;
     }
     case 'setup-cfg': {
