@@ -114,13 +114,13 @@ function interpreterPlaces(steps: YamlNode, text: string, missing: string): Arra
 function jobGap(job: unknown, text: string): Gap | undefined {
   const matrix = get(get(job, 'strategy'), 'matrix') as YamlNode | undefined;
   const steps = get(job, 'steps');
-  if (!isSeq(steps)) return undefined;
   const matrixEnd = matrix?.range?.[1];
   const at = (node: YamlNode | undefined | null, found: Omit<Gap, 'start' | 'end'>, spanMatrix: boolean): Gap => {
     const start = node?.range?.[0] ?? 0;
     const end = spanMatrix && matrixEnd !== undefined && matrixEnd > start ? matrixEnd : node?.range?.[1] ?? start;
     return { start, end, ...found };
   };
+  if (!isSeq(steps)) return calledWorkflowGap(job, matrix, at);
   // A free-threaded interpreter installed or run by hand: deadsnakes' `pythonX.Y-nogil` package,
   // `python3.13t` or `python${{ matrix.v }}t` on a command line.
   for (const step of steps.items) {
@@ -188,6 +188,31 @@ function jobGap(job: unknown, text: string): Gap | undefined {
     if (!listed.every((v) => /^\s*3\.\d+/.test(v))) continue;
     const found = gap(listed);
     if (found !== undefined) return at(pair.value, found, true);
+  }
+  return undefined;
+}
+
+/**
+ * A job that calls a reusable workflow (`uses: ./.github/workflows/_build.yml`) and passes it a
+ * Python version from its matrix (`with: python-version: ${{ matrix.python-version }}`): the
+ * called workflow builds or tests each version, so the matrix list is where `3.14t` goes. The
+ * span runs from the list through the input that passes it on.
+ */
+function calledWorkflowGap(job: unknown, matrix: YamlNode | undefined, at: (node: YamlNode | undefined | null, found: Omit<Gap, 'start' | 'end'>, spanMatrix: boolean) => Gap): Gap | undefined {
+  if (typeof toPlain(get(job, 'uses')) !== 'string' || matrix === undefined) return undefined;
+  for (const pair of pairsOf(get(job, 'with'))) {
+    const raw = toPlain(pair.value);
+    const path = typeof raw === 'string' ? matrixPath(raw) : undefined;
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (path === undefined || !(pythonKey.test(key) || pythonKey.test(path[0] ?? ''))) continue;
+    const listed = versionsOf(matrix, path).filter((v) => v.trim() !== '*' && !/pypy|graalpy/i.test(v));
+    if (!listed.every((v) => /^\s*3\.\d+/.test(v))) continue;
+    const found = gap(listed);
+    if (found === undefined) continue;
+    const listNode = get(matrix, path[0] ?? '') as YamlNode | undefined;
+    const listGap = at(listNode ?? matrix, found, true);
+    const valueEnd = (pair.value as YamlNode | null)?.range?.[1];
+    return valueEnd !== undefined && valueEnd > listGap.end ? { ...listGap, end: valueEnd } : listGap;
   }
   return undefined;
 }
