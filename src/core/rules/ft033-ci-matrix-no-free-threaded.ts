@@ -250,7 +250,7 @@ export default defineRule({
     preview: false,
     triggers: [],
     messages: {
-      missing: 'The `{{job}}` job tests Python {{versions}} but no free-threaded build, so races in the extension go untested',
+      missing: 'The `{{job}}` job tests Python {{versions}} but no free-threaded build ({{missing}} missing), so races in the extension go untested',
       stale: 'The `{{job}}` job tests Python {{versions}} and free-threaded {{stale}} only, not {{missing}}',
     },
     help: {
