@@ -55,6 +55,24 @@ function selects(input: unknown): boolean {
 
 type Gap = { start: number; end: number; versions: string[]; missing: string; stale?: string };
 
+/** A command that runs a test suite: pytest, unittest, tox, nox, `make test`, a `run-tests` / `runtests` script. */
+const testCommand = /(?<![\w-])(?:pytest|py\.test|unittest|tox|nox|make[ \t]+(?:test|check)\w*|run[-_]?tests?(?:\.py)?|\w*test\.py)(?![\w-])/;
+
+/** The offset of the first test command in a `run` script that is not a package an install command names (`pip install pytest`), or undefined. */
+function testRun(script: string): number | undefined {
+  let lineStart = 0;
+  const all = new RegExp(testCommand.source, 'g');
+  for (const line of script.split('\n')) {
+    for (const m of line.matchAll(all)) {
+      // The command this word belongs to: from the last `&&`, `;` or `|` before it.
+      const command = line.slice(0, m.index).split(/&&|\|\||[;|]/).at(-1) ?? '';
+      if (!/\b(?:install|add)\b/.test(command)) return lineStart + m.index;
+    }
+    lineStart += line.length + 1;
+  }
+  return undefined;
+}
+
 /** A manylinux interpreter folder of a GIL build: `cp314-cp314` (`/opt/python/cp314-cp314/bin/python`), `cp37-cp37m`. */
 const manylinuxGil = /\bcp3(\d+)-cp3\1m?(?![\dt])/g;
 
@@ -71,14 +89,24 @@ function interpreterPlaces(steps: YamlNode, text: string, missing: string): Arra
   // `matrix.python == '3.14'` in an `if:`, `[ "${{ matrix.python }}" = "3.14" ]` in a script: the
   // version whose `t` build is missing, compared as a whole string, which a `3.14t` entry is not.
   const comparison = new RegExp(`matrix\\.[\\w.-]+\\s*(?:\\}\\}\\s*)?["']?\\s*(?:==|!=|=)\\s*["']${base.replace('.', '\\.')}["']`);
+  let testStep = false;
   for (const step of isSeq(steps) ? steps.items : []) {
     const stepRange = (step as YamlNode | null)?.range;
+    // The first step that runs the test suite, which the `t` entry runs too: the other half of the help.
+    const runNode = get(step, 'run') as YamlNode | undefined;
+    const runRange = runNode?.range;
+    if (!testStep && runRange !== undefined && runRange !== null) {
+      const command = testRun(withoutComments(text.slice(runRange[0], runRange[1])));
+      if (command !== undefined) {
+        testStep = true;
+        out.push({ start: runRange[0] + command, message: `This step runs the tests, on the \`${missing}\` entry too: with \`PYTHON_GIL=0\`, or a check that \`sys._is_gil_enabled()\` stays false after the import, it tests the extension without the GIL` });
+      }
+    }
     if (stepRange !== undefined && stepRange !== null) {
       const compared = comparison.exec(withoutComments(text.slice(stepRange[0], stepRange[1])));
       if (compared !== null) out.push({ start: stepRange[0] + compared.index, message: `This step treats \`${base}\` apart by comparing the version as a whole; a \`${missing}\` entry does not match it` });
     }
-    const runNode = get(step, 'run') as YamlNode | undefined;
-    const range = runNode?.range;
+    const range = runRange;
     const run = toPlain(runNode);
     if (typeof run === 'string' && range !== undefined && range !== null && run.includes('matrix.')) {
       const source = withoutComments(text.slice(range[0], range[1]));
