@@ -30,6 +30,13 @@ export type BuildFileFacts = {
   f2pyDeclaresAlways?: boolean;
   /** A `pyproject.toml`'s typed contents (see `readPyproject`). */
   pyproject?: PyprojectFacts;
+  /**
+   * Where a `pyproject.toml`'s `[tool.maturin]` table sets `features` (1-based line and column of
+   * the key): the list the GIL wheel builds would turn an opt-in `abi3` Cargo feature on in.
+   */
+  maturinFeatures?: { line: number; column: number };
+  /** A `pyproject.toml`'s last line that is not blank (1-based): where a new table is appended. */
+  lastLine?: number;
   /** A `Cargo.toml`'s `pyo3` dependency requirement (`[dependencies]` or `[workspace.dependencies]`). */
   pyo3Version?: string;
   /** The TOML parser's message when a `pyproject.toml` or `Cargo.toml` does not parse. */
@@ -156,6 +163,23 @@ function mesonPins(path: string, text: string): Pin[] {
   return pins;
 }
 
+/**
+ * The `features =` key of a `[tool.maturin]` table, as a 1-based line and column; undefined when
+ * the table or the key is missing. Worked example: `[tool.maturin]\nfeatures = ["pyo3/extension-module"]`
+ * → line 2, column 1.
+ */
+export function maturinFeaturesKey(text: string): { line: number; column: number } | undefined {
+  const header = /^\[tool\.maturin\][ \t]*(?:#[^\n]*)?$/m.exec(text);
+  if (header === null) return undefined;
+  const bodyStart = header.index + header[0].length;
+  const next = /^[ \t]*\[/m.exec(text.slice(bodyStart));
+  const body = text.slice(bodyStart, next === null ? text.length : bodyStart + next.index);
+  const key = /^([ \t]*)features[ \t]*=/m.exec(body);
+  if (key === null) return undefined;
+  const at = bodyStart + key.index;
+  return { line: text.slice(0, at).split('\n').length, column: (key[1] ?? '').length + 1 };
+}
+
 /** `pyo3 = "0.23"` or `pyo3 = { version = "0.23", features = [...] }`, in any dependency table. */
 function pyo3VersionOf(cargo: Record<string, unknown>): string | undefined {
   for (const table of [cargo.dependencies, asRecord(cargo.workspace)?.dependencies]) {
@@ -195,6 +219,9 @@ export function readBuildFile(path: string, kind: BuildFileKind, text: string, p
       facts.pins.push(...pinsOf(path, text, data.buildRequires, Math.max(0, header)));
       if (data.cibuildwheel !== undefined) facts.cibuildwheel = { path, start: Math.max(0, text.indexOf('[tool.cibuildwheel')), ...data.cibuildwheel };
       facts.cythonSites.push(...declaringFileSite(path, text));
+      const features = text.includes('[tool.maturin]') ? maturinFeaturesKey(text) : undefined;
+      if (features !== undefined) facts.maturinFeatures = features;
+      facts.lastLine = text.trimEnd().split('\n').length;
       break;
     }
     case 'setup-cfg': {

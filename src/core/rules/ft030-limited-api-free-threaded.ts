@@ -15,15 +15,42 @@ const pyo3Dependency = /^[ \t]*pyo3(?:-ffi)?[ \t]*=[ \t]*\{[^\n]*?\bfeatures[ \t
 const pyo3Table = /^\[(?:workspace\.)?dependencies\.pyo3(?:-ffi)?\][^[]{0,2000}?^[ \t]*features[ \t]*=[ \t]*\[[^\]]{0,500}["']abi3[\w-]*["']/gm;
 const forwardedFeature = /^[ \t]*(?:default|features)[ \t]*=[ \t]*\[[^\]]{0,500}?["']pyo3(?:-ffi)?\/abi3[\w-]*["']/gm;
 
-/** The PyO3 abi3 features of a `Cargo.toml` or `pyproject.toml` (comments already blanked). */
-function pyo3Abi3(code: string): Array<{ start: number; end: number }> {
-  const out: Array<{ start: number; end: number }> = [];
+/**
+ * The PyO3 abi3 features of a `Cargo.toml` or `pyproject.toml` (comments already blanked), each
+ * with whether a `pyo3` / `pyo3-ffi` dependency turns it on itself (`dependency`) or a feature
+ * list forwards it (`forwarded`).
+ */
+function pyo3Abi3(code: string): Array<{ start: number; end: number; dependency: boolean }> {
+  const out: Array<{ start: number; end: number; dependency: boolean }> = [];
   for (const pattern of [pyo3Dependency, pyo3Table, forwardedFeature]) {
     for (const m of code.matchAll(pattern)) {
       const start = m.index + (m[0].length - m[0].trimStart().length);
-      if (!out.some((r) => start < r.end && r.start < m.index + m[0].length)) out.push({ start, end: m.index + m[0].length });
+      if (!out.some((r) => start < r.end && r.start < m.index + m[0].length)) out.push({ start, end: m.index + m[0].length, dependency: pattern !== forwardedFeature });
     }
   }
+  return out;
+}
+
+/**
+ * Where the opt-in `abi3` Cargo feature of the fix goes, for a `pyo3` dependency that turns abi3
+ * on in `cargoPath`: the crate's `[features]` table (its `default` list, which keeps abi3 for
+ * the builds that take the default features, else the table's header), and the `features` list
+ * of the `[tool.maturin]` table beside the crate (or at the scan root), which can turn the
+ * feature on for the GIL builds instead.
+ */
+function abi3FeaturePlaces(cargoPath: string, code: string, project: ProjectFacts): NonNullable<ReportDescriptor<Messages>['related']> {
+  const out: NonNullable<ReportDescriptor<Messages>['related']> = [];
+  const table = /^\[features\][ \t]*$/m.exec(code);
+  if (table !== null) {
+    const next = /^[ \t]*\[/m.exec(code.slice(table.index + table[0].length));
+    const body = code.slice(table.index, next === null ? code.length : table.index + table[0].length + next.index);
+    const defaults = /^[ \t]*default[ \t]*=/m.exec(body);
+    const at = table.index + (defaults === null ? 0 : defaults.index + (defaults[0].length - defaults[0].trimStart().length));
+    out.push({ start: at, message: defaults === null ? 'The `[features]` table, where an opt-in `abi3 = ["pyo3/abi3-…"]` feature goes' : 'The default features, which keep an opt-in `abi3` feature on for the builds that do not turn them off' });
+  }
+  const folder = cargoPath.includes('/') ? cargoPath.slice(0, cargoPath.lastIndexOf('/') + 1) : '';
+  const pyproject = project.buildFiles.get(`${folder}pyproject.toml`) ?? project.buildFiles.get('pyproject.toml');
+  if (pyproject?.maturinFeatures !== undefined) out.push({ path: pyproject.path, at: pyproject.maturinFeatures, message: "maturin's `features`, which can turn an opt-in `abi3` feature on for the GIL builds only" });
   return out;
 }
 
@@ -160,7 +187,10 @@ export default defineRule({
     const maturin = [...ctx.project.buildFiles.values()].some((f) => f.pins.some((p) => p.tool === 'maturin'));
     if (ctx.path.endsWith('.toml') && maturin) {
       // Informational: PyO3 can still build version-specific `t` wheels of such a crate.
-      for (const r of pyo3Abi3(code)) ctx.report({ ...r, messageId: 'pyo3', symbol: '<build>', severity: 'info', confidence: 'low' });
+      for (const r of pyo3Abi3(code)) {
+        const related = r.dependency && ctx.path.endsWith('Cargo.toml') ? abi3FeaturePlaces(ctx.path, code, ctx.project) : [];
+        ctx.report({ start: r.start, end: r.end, messageId: 'pyo3', symbol: '<build>', severity: 'info', confidence: 'low', ...(related.length === 0 ? {} : { related }) });
+      }
     }
     if (ctx.path.endsWith('.toml')) {
       if (ctx.path.endsWith('Cargo.toml')) return;

@@ -55,6 +55,75 @@ function selects(input: unknown): boolean {
 
 type Gap = { start: number; end: number; versions: string[]; missing: string; stale?: string };
 
+/** A command that runs a test suite: pytest, unittest, tox, nox, `make test`, a `run-tests` / `runtests` script. */
+const testCommand = /(?<![\w-])(?:pytest|py\.test|unittest|tox|nox|make[ \t]+(?:test|check)\w*|run[-_]?tests?(?:\.py)?|\w*test\.py)(?![\w-])/;
+
+/** The offset of the first test command in a `run` script that is not a package an install command names (`pip install pytest`), or undefined. */
+function testRun(script: string): number | undefined {
+  let lineStart = 0;
+  const all = new RegExp(testCommand.source, 'g');
+  for (const line of script.split('\n')) {
+    for (const m of line.matchAll(all)) {
+      // The command this word belongs to: from the last `&&`, `;` or `|` before it.
+      const command = line.slice(0, m.index).split(/&&|\|\||[;|]/).at(-1) ?? '';
+      if (!/\b(?:install|add)\b/.test(command)) return lineStart + m.index;
+    }
+    lineStart += line.length + 1;
+  }
+  return undefined;
+}
+
+/** A manylinux interpreter folder of a GIL build: `cp314-cp314` (`/opt/python/cp314-cp314/bin/python`), `cp37-cp37m`. */
+const manylinuxGil = /\bcp3(\d+)-cp3\1m?(?![\dt])/g;
+
+/**
+ * The other places of a job that turn each matrix version into an interpreter, where a `t` entry
+ * of the matrix needs its own: a `run` step that maps the versions to manylinux interpreter
+ * folders (`"3.14") PY=cp314-cp314`; the `t` build is `cp314-cp314t`), at its newest version, and
+ * a conda-incubator/setup-miniconda step that installs the matrix version (conda's free-threaded
+ * build is the `python-freethreading` package, not a `3.14t` version); and the first step that
+ * runs the tests, where `PYTHON_GIL=0` or a check of the GIL goes for the `t` entry.
+ */
+function interpreterPlaces(steps: YamlNode, text: string, missing: string): Array<{ start: number; message: string }> {
+  const out: Array<{ start: number; message: string }> = [];
+  let testStep = false;
+  for (const step of isSeq(steps) ? steps.items : []) {
+    // The first step that runs the test suite, which the `t` entry runs too: the other half of the help.
+    const runNode = get(step, 'run') as YamlNode | undefined;
+    const runRange = runNode?.range;
+    if (!testStep && runRange !== undefined && runRange !== null) {
+      const command = testRun(withoutComments(text.slice(runRange[0], runRange[1])));
+      if (command !== undefined) {
+        testStep = true;
+        out.push({ start: runRange[0] + command, message: `This step runs the tests, on the \`${missing}\` entry too: with \`PYTHON_GIL=0\`, or a check that \`sys._is_gil_enabled()\` stays false after the import, it tests the extension without the GIL` });
+      }
+    }
+    const range = runRange;
+    const run = toPlain(runNode);
+    if (typeof run === 'string' && range !== undefined && range !== null && run.includes('matrix.')) {
+      const source = withoutComments(text.slice(range[0], range[1]));
+      const folders = [...source.matchAll(manylinuxGil)];
+      const minors = new Set(folders.map((m) => Number(m[1])));
+      // A mapping names several versions (one folder is a fixed interpreter for a tool) and no `t` build yet.
+      if (minors.size >= 2 && !/\bcp3\d+-cp3\d+t\b/.test(source)) {
+        const newest = Math.max(...minors);
+        const last = folders.filter((m) => Number(m[1]) === newest).at(-1);
+        if (last !== undefined) out.push({ start: range[0] + last.index, message: `This step maps the matrix versions to manylinux interpreters (\`${last[0]}\`): a \`t\` version needs its own (\`cp3${newest}-cp3${newest}t\`)` });
+      }
+    }
+    const uses = toPlain(get(step, 'uses'));
+    if (typeof uses === 'string' && /^conda-incubator\/setup-miniconda@/.test(uses)) {
+      const versionNode = get(get(step, 'with'), 'python-version') as YamlNode | undefined;
+      const version = toPlain(versionNode);
+      const at = versionNode?.range?.[0];
+      if (typeof version === 'string' && version.includes('matrix.') && at !== undefined) {
+        out.push({ start: at, message: "setup-miniconda installs conda's `python` package for each version; the free-threaded build is the `python-freethreading` package" });
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * The Python version list of one job where a free-threaded entry is missing: the version list of
  * an `actions/setup-python` / `astral-sh/setup-uv` step, or a matrix list of Python versions
@@ -65,13 +134,13 @@ type Gap = { start: number; end: number; versions: string[]; missing: string; st
 function jobGap(job: unknown, text: string): Gap | undefined {
   const matrix = get(get(job, 'strategy'), 'matrix') as YamlNode | undefined;
   const steps = get(job, 'steps');
-  if (!isSeq(steps)) return undefined;
   const matrixEnd = matrix?.range?.[1];
   const at = (node: YamlNode | undefined | null, found: Omit<Gap, 'start' | 'end'>, spanMatrix: boolean): Gap => {
     const start = node?.range?.[0] ?? 0;
     const end = spanMatrix && matrixEnd !== undefined && matrixEnd > start ? matrixEnd : node?.range?.[1] ?? start;
     return { start, end, ...found };
   };
+  if (!isSeq(steps)) return calledWorkflowGap(job, matrix, at);
   // A free-threaded interpreter installed or run by hand: deadsnakes' `pythonX.Y-nogil` package,
   // `python3.13t` or `python${{ matrix.v }}t` on a command line.
   for (const step of steps.items) {
@@ -143,6 +212,31 @@ function jobGap(job: unknown, text: string): Gap | undefined {
   return undefined;
 }
 
+/**
+ * A job that calls a reusable workflow (`uses: ./.github/workflows/_build.yml`) and passes it a
+ * Python version from its matrix (`with: python-version: ${{ matrix.python-version }}`): the
+ * called workflow builds or tests each version, so the matrix list is where `3.14t` goes. The
+ * span runs from the list through the input that passes it on.
+ */
+function calledWorkflowGap(job: unknown, matrix: YamlNode | undefined, at: (node: YamlNode | undefined | null, found: Omit<Gap, 'start' | 'end'>, spanMatrix: boolean) => Gap): Gap | undefined {
+  if (typeof toPlain(get(job, 'uses')) !== 'string' || matrix === undefined) return undefined;
+  for (const pair of pairsOf(get(job, 'with'))) {
+    const raw = toPlain(pair.value);
+    const path = typeof raw === 'string' ? matrixPath(raw) : undefined;
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (path === undefined || !(pythonKey.test(key) || pythonKey.test(path[0] ?? ''))) continue;
+    const listed = versionsOf(matrix, path).filter((v) => v.trim() !== '*' && !/pypy|graalpy/i.test(v));
+    if (!listed.every((v) => /^\s*3\.\d+/.test(v))) continue;
+    const found = gap(listed);
+    if (found === undefined) continue;
+    const listNode = get(matrix, path[0] ?? '') as YamlNode | undefined;
+    const listGap = at(listNode ?? matrix, found, true);
+    const valueEnd = (pair.value as YamlNode | null)?.range?.[1];
+    return valueEnd !== undefined && valueEnd > listGap.end ? { ...listGap, end: valueEnd } : listGap;
+  }
+  return undefined;
+}
+
 /** The value at `path` inside a matrix entry: `{version: {python: "3.12"}}` with [`version`, `python`] → `3.12`. */
 function dig(value: unknown, path: readonly string[]): unknown {
   let v = value;
@@ -176,7 +270,7 @@ export default defineRule({
     preview: false,
     triggers: [],
     messages: {
-      missing: 'The `{{job}}` job tests Python {{versions}} but no free-threaded build, so races in the extension go untested',
+      missing: 'The `{{job}}` job tests Python {{versions}} but no free-threaded build ({{missing}} missing), so races in the extension go untested',
       stale: 'The `{{job}}` job tests Python {{versions}} and free-threaded {{stale}} only, not {{missing}}',
     },
     help: {
@@ -203,9 +297,12 @@ export default defineRule({
       // One finding per job: each matrix is its own list to extend (wheel, test and upload jobs
       // of one workflow each carry a copy of the version list).
       if (found === undefined || (found.stale === undefined && testsFreeThreaded)) continue;
+      const steps = get(job, 'steps') as YamlNode;
+      const related = get(get(job, 'strategy'), 'matrix') === undefined ? [] : interpreterPlaces(steps, ctx.text, found.missing);
       ctx.report({
         start: found.start,
         end: found.end,
+        ...(related.length === 0 ? {} : { related }),
         symbol: jobName,
         messageId: found.stale === undefined ? 'missing' : 'stale',
         data: { job: jobName, versions: found.versions.filter((v) => !isFreeThreadedVersion(v)).slice(0, 6).join(', '), missing: found.missing, stale: found.stale ?? '' },

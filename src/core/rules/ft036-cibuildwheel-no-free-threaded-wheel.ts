@@ -137,6 +137,15 @@ export default defineRule({
         return first !== undefined && freeThreadedBuilds(withFilePin(first, ctx.project.buildFiles), config).length > 0;
       }),
     );
+    // Without a `[tool.cibuildwheel]` table, one appended to the repository's `pyproject.toml` opts every
+    // job in at once (cibuildwheel reads it from the package folder): the other place of the fix.
+    const repoRoot = ctx.path.includes('.github/') ? ctx.path.slice(0, ctx.path.indexOf('.github/')) : '';
+    const pyproject = config === undefined ? ctx.project.buildFiles.get(`${repoRoot}pyproject.toml`) : undefined;
+    const tablePlace = (version: Version | undefined): { related?: Array<{ path: string; at: { line: number; column: number }; message: string }> } => {
+      if (pyproject?.lastLine === undefined || version === undefined || below(version, v(2, 18, 1)) || !below(version, v(3, 1))) return {};
+      const optIn = below(version, v(2, 22)) ? '`free-threaded-support = true`' : '`enable = ["cpython-freethreading"]`';
+      return { related: [{ path: pyproject.path, at: { line: pyproject.lastLine, column: 1 }, message: `pyproject.toml has no \`[tool.cibuildwheel]\` table: one added after this line with ${optIn} opts every job in at once` }] };
+    };
     for (const job of jobs) {
       const first = job.cibuildwheel[0];
       const run = first === undefined ? undefined : withFilePin(first, ctx.project.buildFiles);
@@ -185,7 +194,8 @@ export default defineRule({
         const at = run.env.get('CIBW_ENABLE') ?? build ?? { start: run.start, end: stepEnd(ctx.text, run) };
         // Either may come first: a job-level `env` sits above the step that pins the release.
         const start = Math.min(run.pinStart ?? run.start, at.start);
-        ctx.report({ start, end: Math.max(start, at.end, run.pinEnd ?? start), messageId: binding ? 'notEnabledUnselected' : 'notEnabled', symbol: job.id, data, ...selection });
+        const related = [...(selection.related ?? []), ...(tablePlace(version).related ?? [])];
+        ctx.report({ start, end: Math.max(start, at.end, run.pinEnd ?? start), messageId: binding ? 'notEnabledUnselected' : 'notEnabled', symbol: job.id, data, ...(related.length === 0 ? {} : { related }) });
       } else if (build !== undefined) {
         // A selection spelled out in the job's matrix is edited there.
         ctx.report({
