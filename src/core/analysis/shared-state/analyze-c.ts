@@ -1,4 +1,4 @@
-import { cFileModel, cleanCode, forEachName, matchBrace, matchParen, splitTopLevel, type CFileModel, type EntryReason, type FunctionInfo, type SharedVariable } from './c-model.js';
+import { cFileModel, cleanCode, forEachName, isWordCode, matchBrace, matchParen, splitTopLevel, type CFileModel, type EntryReason, type FunctionInfo, type SharedVariable } from './c-model.js';
 import { inRanges } from './gil-ranges.js';
 import { noteHandoff, unlockedCallSites, type Handoff } from './field-callers.js';
 import { lockTimeline } from './locks.js';
@@ -249,7 +249,7 @@ function unlockedFunctions(model: CFileModel, regions: Region[]): Set<string> {
       if (target === undefined || out.has(callee) || model.initOnly.has(callee)) continue;
       let unlockedUse = false;
       for (let i = body.indexOf(callee); i >= 0 && !unlockedUse; i = body.indexOf(callee, i + callee.length)) {
-        if (/\w/.test(body[i - 1] ?? '') || /\w/.test(body[i + callee.length] ?? '')) continue;
+        if (isWordCode(body.charCodeAt(i - 1)) || isWordCode(body.charCodeAt(i + callee.length))) continue;
         unlockedUse = held === undefined || !held(item.bodyStart + i);
       }
       if (!unlockedUse) continue;

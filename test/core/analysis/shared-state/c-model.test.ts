@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cFileModel, forEachName, isWordOrTildeBefore } from '../../../../src/core/analysis/shared-state/c-model.js';
+import { cFileModel, forEachName, forEachUncalledName, isWordOrTildeBefore } from '../../../../src/core/analysis/shared-state/c-model.js';
 
 function names(text: string, skipAfterColon: boolean): Array<[number, string]> {
   const out: Array<[number, string]> = [];
@@ -23,6 +23,23 @@ describe('forEachName', () => {
   it.each(cases)('finds the names the regexes find: %j', (text) => {
     expect(names(text, false)).toEqual(reference(text, false));
     expect(names(text, true)).toEqual(reference(text, true));
+  });
+});
+
+describe('forEachUncalledName', () => {
+  // The pattern the scan replaces, over a table's initialiser.
+  const reference = (text: string): string[] => [...text.matchAll(/\b([A-Za-z_]\w*)\b(?!\s*[(=])/g)].map((m) => m[1] ?? '');
+  const cases = [
+    '= {\n  {"get", (PyCFunction)get, METH_O, NULL},\n  {NULL, NULL}\n};',
+    '= { .tp_iternext = T_next, .tp_init= (initproc) T_init, f (x), g\u00a0(y), h\u3000= 1, 0x1f, 12u, _a1 }',
+    'a\n(b) c\t\t= d é x_é 1_a2 end',
+    'tail',
+    '',
+  ];
+  it.each(cases)('gives the names the regex gives, in order: %j', (text) => {
+    const out: string[] = [];
+    forEachUncalledName(text, (name) => out.push(name));
+    expect(out).toEqual(reference(text));
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayStartWriteOrCall, summarizeCSharedState } from '../../../../src/core/analysis/shared-state/summarize-c.js';
+import { followsIncrement, mayStartWriteOrCall, summarizeCSharedState } from '../../../../src/core/analysis/shared-state/summarize-c.js';
 
 describe('mayStartWriteOrCall', () => {
   // The pattern the check stands before, tried at the same offset.
@@ -17,7 +17,35 @@ describe('mayStartWriteOrCall', () => {
   });
 });
 
+describe('followsIncrement', () => {
+  // The pattern it stands for: `++` or `--`, then blanks, right before the offset, within `[from, at)`.
+  const reference = (text: string, from: number, at: number): boolean => /(?:\+\+|--)\s*$/.test(text.slice(from, at));
+  const cases: Array<[string, number, number]> = [
+    ['++x', 0, 2],
+    ['-- \n\t x', 0, 6],
+    ['+-x', 0, 2],
+    ['+++x', 0, 3],
+    ['a-- -x', 0, 5],
+    ['-\u00a0-x', 0, 3],
+    ['--\u3000x', 0, 3],
+    ['++x', 1, 2],
+    ['x', 0, 0],
+    ['{ y = z; x', 0, 9],
+  ];
+  it.each(cases)('agrees with the regex on the text before the name: %j from %i at %i', (text, from, at) => {
+    expect(followsIncrement(text, from, at)).toBe(reference(text, from, at));
+  });
+});
+
 describe('summarizeCSharedState', () => {
+  it('counts a name after `++` or `--` and blanks as written, whatever follows it', () => {
+    const text = ['static PyObject *get(PyObject *self, PyObject *arg) {', '  ++ hits, -- \n misses;', '  return NULL;', '}', 'static PyMethodDef methods[] = { {"get", get, METH_O, NULL}, {NULL} };', ''].join('\n');
+    expect(summarizeCSharedState(text, 'm.c').foreignWrites.map((w) => [w.name, w.line])).toEqual([
+      ['hits', 2],
+      ['misses', 3],
+    ]);
+  });
+
   it('lists writes to names the file does not declare and calls of functions it does not define', () => {
     const text = [
       '#include "cache.c"',
