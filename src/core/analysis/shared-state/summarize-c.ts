@@ -52,6 +52,13 @@ export function followsIncrement(clean: string, from: number, at: number): boole
   return (c === 43 || c === 45) && clean.charCodeAt(k - 1) === c;
 }
 
+/** `clean.slice(at, at + 40).trimStart().startsWith('(')`, without the slices: a `(` after blanks, within 40 characters. */
+export function isCallAt(clean: string, at: number): boolean {
+  let k = at;
+  while (k < at + 40 && isTrimmedSpace(clean.charCodeAt(k))) k++;
+  return k < at + 40 && clean.charCodeAt(k) === 40;
+}
+
 let cached: SharedStateSummary | undefined;
 let cachedText: string | undefined;
 
@@ -106,15 +113,16 @@ export function summarizeCSharedState(text: string, path: string): SharedStateSu
       writeOrCallAfter.lastIndex = nameEnd - region.bodyStart;
       if (!(mayStartWriteOrCall(clean, nameEnd) && writeOrCallAfter.test(body)) && !followsIncrement(clean, region.bodyStart, at)) return;
       const name = clean.slice(at, nameEnd);
-      if (model.shared.has(name) || region.fn?.locals.has(name) === true || region.fn?.staticLocals.has(name) === true) return;
-      if (model.byName.has(name)) return;
-      const next = clean.slice(at + name.length, at + name.length + 40).trimStart();
-      if (next.startsWith('(')) {
+      if (model.shared.has(name) || region.fn?.staticLocals.has(name) === true || model.byName.has(name)) return;
+      // A local of the function is neither a call of another file's function nor a foreign write.
+      // Its locals are read from the body on first use: asked last, and for a call only when the
+      // name would be added to `calls` (not yet there).
+      if (isCallAt(clean, nameEnd)) {
         // A call of a function defined elsewhere, from code an entry point reaches.
-        if (region.reason !== undefined && calls.size < 2000) calls.add(name);
+        if (region.reason !== undefined && calls.size < 2000 && !calls.has(name) && region.fn?.locals.has(name) !== true) calls.add(name);
         return;
       }
-      if (/^[A-Z0-9_]+$/.test(name) || inRanges(model.gilOnly, at)) return;
+      if (/^[A-Z0-9_]+$/.test(name) || inRanges(model.gilOnly, at) || region.fn?.locals.has(name) === true) return;
       const { write } = classifyAccess(clean, at, name);
       if (write === undefined || write === 'address') return;
       held ??= lockTimeline(clean, region.bodyStart, region.end, model.lockMacros);

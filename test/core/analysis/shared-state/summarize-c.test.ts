@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { followsIncrement, mayStartWriteOrCall, summarizeCSharedState } from '../../../../src/core/analysis/shared-state/summarize-c.js';
+import { followsIncrement, isCallAt, mayStartWriteOrCall, summarizeCSharedState } from '../../../../src/core/analysis/shared-state/summarize-c.js';
 
 describe('mayStartWriteOrCall', () => {
   // The pattern the check stands before, tried at the same offset.
@@ -37,7 +37,51 @@ describe('followsIncrement', () => {
   });
 });
 
+describe('isCallAt', () => {
+  const reference = (text: string, at: number): boolean => text.slice(at, at + 40).trimStart().startsWith('(');
+  const cases: Array<[string, number]> = [
+    ['f(x)', 1],
+    ['f \n\t (x)', 1],
+    ['f\u00a0\u3000(x)', 1],
+    ['f = g(x)', 1],
+    [`f${' '.repeat(38)}(x)`, 1],
+    [`f${' '.repeat(39)}(x)`, 1],
+    ['f   ', 1],
+    ['f', 1],
+  ];
+  it.each(cases)('agrees with the slice it replaces: %j at %i', (text, at) => {
+    expect(isCallAt(text, at)).toBe(reference(text, at));
+  });
+});
+
 describe('summarizeCSharedState', () => {
+  it('leaves out the function’s own locals, called or written, and lists a call once however many functions make it', () => {
+    const text = [
+      'static PyObject *a(PyObject *self, PyObject *arg) {',
+      '  helper_t fp = pick(arg);',
+      '  int n = fp(1);',
+      '  n = other(n);',
+      '  shared_count = n;',
+      '  return NULL;',
+      '}',
+      'static PyObject *b(PyObject *self, PyObject *arg) {',
+      '  int fp = 0;',
+      '  fp = other(fp);',
+      '  return fp ? NULL : NULL;',
+      '}',
+      'static PyObject *c(PyObject *self, PyObject *arg) {',
+      '  return fp(arg);',
+      '}',
+      'static PyMethodDef methods[] = { {"a", a, METH_O, NULL}, {"b", b, METH_O, NULL}, {"c", c, METH_O, NULL}, {NULL} };',
+      '',
+    ].join('\n');
+    const summary = summarizeCSharedState(text, 'm.c');
+    // `fp` is a local in `a` and `b`, a call of another file's function only in `c`; the table's
+    // type and name are names the table holds that the file does not define.
+    expect(summary.calls).toEqual(['pick', 'other', 'fp', 'PyMethodDef', 'methods']);
+    expect(summary.foreignWrites.map((w) => [w.name, w.function, w.line])).toEqual([['shared_count', 'a', 5]]);
+  });
+
   it('counts a name after `++` or `--` and blanks as written, whatever follows it', () => {
     const text = ['static PyObject *get(PyObject *self, PyObject *arg) {', '  ++ hits, -- \n misses;', '  return NULL;', '}', 'static PyMethodDef methods[] = { {"get", get, METH_O, NULL}, {NULL} };', ''].join('\n');
     expect(summarizeCSharedState(text, 'm.c').foreignWrites.map((w) => [w.name, w.line])).toEqual([
