@@ -1,4 +1,4 @@
-import { cFileModel, cleanCode, forEachName, isWordCode, matchBrace, matchParen, splitTopLevel, type CFileModel, type EntryReason, type FunctionInfo, type SharedVariable } from './c-model.js';
+import { cFileModel, cleanCode, forEachCallName, forEachName, isWordCode, matchBrace, matchParen, splitTopLevel, type CFileModel, type EntryReason, type FunctionInfo, type SharedVariable } from './c-model.js';
 import { inRanges } from './gil-ranges.js';
 import { noteHandoff, unlockedCallSites, type Handoff } from './field-callers.js';
 import { lockTimeline } from './locks.js';
@@ -471,18 +471,16 @@ function fieldWrites(model: CFileModel): FieldWriteReport[] {
     const info = objectParams.get(name);
     if (fn === undefined || info === undefined) continue;
     addAliases(clean, fn, info.names);
-    const body = clean.slice(fn.bodyStart, fn.end);
-    for (const m of body.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
-      const callee = model.byName.get(m[1] ?? '');
-      if (callee === undefined || callee === fn || model.initOnly.has(callee.name) || lifecycleName.test(callee.name)) continue;
-      const open = fn.bodyStart + m.index + m[0].length - 1;
+    forEachCallName(clean, fn.bodyStart, fn.end, (calleeName, at, open) => {
+      const callee = model.byName.get(calleeName);
+      if (callee === undefined || callee === fn || model.initOnly.has(callee.name) || lifecycleName.test(callee.name)) return;
       const close = matchParen(clean, open);
-      if (close < 0) continue;
+      if (close < 0) return;
       const args = splitTopLevel(clean.slice(open + 1, close), ',').map((a) => a.replace(/\([^()]*\)/g, '').trim());
       args.forEach((arg, index) => {
         const param = callee.params[index];
         if (param === undefined || !info.names.has(arg)) return;
-        noteHandoff(handedAt, callee.name, { caller: name, at: fn.bodyStart + m.index, param });
+        noteHandoff(handedAt, callee.name, { caller: name, at, param });
         const existing = objectParams.get(callee.name);
         if (existing === undefined) {
           objectParams.set(callee.name, { names: new Set([param]), reason: { entry: info.reason.entry, via: info.reason.via } });
@@ -492,7 +490,7 @@ function fieldWrites(model: CFileModel): FieldWriteReport[] {
           queue.push(callee.name);
         }
       });
-    }
+    });
   }
   const reports: FieldWriteReport[] = [];
   // Read only for a function with a write to report (most have none).

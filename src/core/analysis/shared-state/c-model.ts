@@ -327,6 +327,29 @@ export function forEachUncalledName(region: string, visit: (name: string) => voi
   }
 }
 
+/**
+ * Calls `visit` with each match of `/\b([A-Za-z_]\w*)\s*\(/g` in `clean[from, to)` (a called
+ * name), in order: the name, its offset and the offset of its `(`, without a match object per call.
+ */
+export function forEachCallName(clean: string, from: number, to: number, visit: (name: string, at: number, open: number) => void): void {
+  let i = from;
+  while (i < to) {
+    const c = clean.charCodeAt(i);
+    if (!isWordCode(c)) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < to && isWordCode(clean.charCodeAt(j))) j++;
+    if (!(c >= 48 && c <= 57)) {
+      let k = j;
+      while (k < to && isTrimmedSpace(clean.charCodeAt(k))) k++;
+      if (k < to && clean.charCodeAt(k) === 40) visit(clean.slice(i, j), i, k);
+    }
+    i = j;
+  }
+}
+
 /** True when `name` appears in `fn`'s body other than as a call (`Py_AtExit(cleanup)`). */
 function isValueUse(clean: string, fn: FunctionInfo, name: string): boolean {
   const body = clean.slice(fn.bodyStart, fn.end);
