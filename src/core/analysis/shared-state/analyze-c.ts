@@ -1,4 +1,4 @@
-import { cFileModel, cleanCode, forEachCallName, forEachName, isWordCode, matchBrace, matchParen, splitTopLevel, type CFileModel, type EntryReason, type FunctionInfo, type SharedVariable } from './c-model.js';
+import { cFileModel, cleanCode, forEachName, matchBrace, matchParen, splitTopLevel, type CFileModel, type EntryReason, type FunctionInfo, type SharedVariable } from './c-model.js';
 import { inRanges } from './gil-ranges.js';
 import { noteHandoff, unlockedCallSites, type Handoff } from './field-callers.js';
 import { lockTimeline } from './locks.js';
@@ -249,7 +249,7 @@ function unlockedFunctions(model: CFileModel, regions: Region[]): Set<string> {
       if (target === undefined || out.has(callee) || model.initOnly.has(callee)) continue;
       let unlockedUse = false;
       for (let i = body.indexOf(callee); i >= 0 && !unlockedUse; i = body.indexOf(callee, i + callee.length)) {
-        if (isWordCode(body.charCodeAt(i - 1)) || isWordCode(body.charCodeAt(i + callee.length))) continue;
+        if (/\w/.test(body[i - 1] ?? '') || /\w/.test(body[i + callee.length] ?? '')) continue;
         unlockedUse = held === undefined || !held(item.bodyStart + i);
       }
       if (!unlockedUse) continue;
@@ -471,16 +471,18 @@ function fieldWrites(model: CFileModel): FieldWriteReport[] {
     const info = objectParams.get(name);
     if (fn === undefined || info === undefined) continue;
     addAliases(clean, fn, info.names);
-    forEachCallName(clean, fn.bodyStart, fn.end, (calleeName, at, open) => {
-      const callee = model.byName.get(calleeName);
-      if (callee === undefined || callee === fn || model.initOnly.has(callee.name) || lifecycleName.test(callee.name)) return;
+    const body = clean.slice(fn.bodyStart, fn.end);
+    for (const m of body.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+      const callee = model.byName.get(m[1] ?? '');
+      if (callee === undefined || callee === fn || model.initOnly.has(callee.name) || lifecycleName.test(callee.name)) continue;
+      const open = fn.bodyStart + m.index + m[0].length - 1;
       const close = matchParen(clean, open);
-      if (close < 0) return;
+      if (close < 0) continue;
       const args = splitTopLevel(clean.slice(open + 1, close), ',').map((a) => a.replace(/\([^()]*\)/g, '').trim());
       args.forEach((arg, index) => {
         const param = callee.params[index];
         if (param === undefined || !info.names.has(arg)) return;
-        noteHandoff(handedAt, callee.name, { caller: name, at, param });
+        noteHandoff(handedAt, callee.name, { caller: name, at: fn.bodyStart + m.index, param });
         const existing = objectParams.get(callee.name);
         if (existing === undefined) {
           objectParams.set(callee.name, { names: new Set([param]), reason: { entry: info.reason.entry, via: info.reason.via } });
@@ -490,7 +492,7 @@ function fieldWrites(model: CFileModel): FieldWriteReport[] {
           queue.push(callee.name);
         }
       });
-    });
+    }
   }
   const reports: FieldWriteReport[] = [];
   // Read only for a function with a write to report (most have none).

@@ -210,11 +210,12 @@ function buildModel(text: string): CFileModel {
       for (const [name, slot] of positionalTypeSlots(region)) if (byName.has(name)) addEntry(name, `slot \`${slot}\` of \`${tableName}\``);
     }
     const pythonTable = /^Py\w+|Methods$|Procs$/.test(tableType);
-    forEachUncalledName(region, (name) => {
+    for (const m of region.matchAll(/\b([A-Za-z_]\w*)\b(?!\s*[(=])/g)) {
+      const name = m[1] ?? '';
       if (byName.has(name) && !initRoots.has(name)) addEntry(name, `the \`${tableType}\` table \`${tableName}\``);
       // A function another file defines (a unity build's included parts, a shared helpers file).
       else if (pythonTable && !byName.has(name) && /[a-z]/.test(name) && !keywords.has(name) && externalEntries.size < 5000) externalEntries.add(name);
-    });
+    }
   }
   const lambdas: LambdaEntry[] = [];
   for (const fn of functions) {
@@ -298,56 +299,6 @@ function buildModel(text: string): CFileModel {
     }
   }
   return { text, clean, functions, byName, shared, reached, initOnly, lambdas, gilOnly, lockMacros, externalEntries };
-}
-
-/**
- * Calls `visit` with each match of `/\b([A-Za-z_]\w*)\b(?!\s*[(=])/g` in `region` (a name not
- * followed by a call's `(` or an `=`), in order, without a match object per name: a table's
- * initialiser is mostly names.
- */
-export function forEachUncalledName(region: string, visit: (name: string) => void): void {
-  const n = region.length;
-  let i = 0;
-  while (i < n) {
-    const c = region.charCodeAt(i);
-    if (!isWordCode(c)) {
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    while (j < n && isWordCode(region.charCodeAt(j))) j++;
-    // A run of word characters starting with a digit holds no name (no `\b` inside the run).
-    if (!(c >= 48 && c <= 57)) {
-      let k = j;
-      while (k < n && isTrimmedSpace(region.charCodeAt(k))) k++;
-      const next = region.charCodeAt(k);
-      if (next !== 40 && next !== 61) visit(region.slice(i, j));
-    }
-    i = j;
-  }
-}
-
-/**
- * Calls `visit` with each match of `/\b([A-Za-z_]\w*)\s*\(/g` in `clean[from, to)` (a called
- * name), in order: the name, its offset and the offset of its `(`, without a match object per call.
- */
-export function forEachCallName(clean: string, from: number, to: number, visit: (name: string, at: number, open: number) => void): void {
-  let i = from;
-  while (i < to) {
-    const c = clean.charCodeAt(i);
-    if (!isWordCode(c)) {
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    while (j < to && isWordCode(clean.charCodeAt(j))) j++;
-    if (!(c >= 48 && c <= 57)) {
-      let k = j;
-      while (k < to && isTrimmedSpace(clean.charCodeAt(k))) k++;
-      if (k < to && clean.charCodeAt(k) === 40) visit(clean.slice(i, j), i, k);
-    }
-    i = j;
-  }
 }
 
 /** True when `name` appears in `fn`'s body other than as a call (`Py_AtExit(cleanup)`). */
@@ -699,8 +650,8 @@ export function isWordOrTildeBefore(text: string, at: number): boolean {
   return isWordCode(c) || c === 126;
 }
 
-/** The characters `String.prototype.trimEnd` removes, and a regex's `\s` matches: white space and line terminators. */
-export function isTrimmedSpace(c: number): boolean {
+/** The characters `String.prototype.trimEnd` removes: white space and line terminators. */
+function isTrimmedSpace(c: number): boolean {
   if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
   if (c < 160) return false;
   return c === 160 || c === 5760 || (c >= 8192 && c <= 8202) || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279;
@@ -724,7 +675,6 @@ function withoutArraySuffixes(text: string): string {
   return t;
 }
 
-/** `/\w/` for one character code (`NaN`, past either end of a string, is none). */
-export function isWordCode(c: number): boolean {
+function isWordCode(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }

@@ -1,5 +1,5 @@
 import { classifyAccess, regionsOf } from './analyze-c.js';
-import { cFileModel, forEachName, isTrimmedSpace, type SharedVariable } from './c-model.js';
+import { cFileModel, forEachName, type SharedVariable } from './c-model.js';
 import { directiveLines } from './directive-lines.js';
 import { inRanges } from './gil-ranges.js';
 import { lockTimeline } from './locks.js';
@@ -38,25 +38,6 @@ export function mayStartWriteOrCall(clean: string, at: number): boolean {
   let c = clean.charCodeAt(k);
   while (c === 32 || (c >= 9 && c <= 13)) c = clean.charCodeAt(++k);
   return !(c < 128) || writeOrCallStart.has(c);
-}
-
-/**
- * `/(?:\+\+|--)\s*$/` on `clean[from, at)`: a `++` or `--` and blanks only before `at` (the
- * `++count` of an increment), read backwards from `at` without a match per body.
- */
-export function followsIncrement(clean: string, from: number, at: number): boolean {
-  let k = at - 1;
-  while (k >= from && isTrimmedSpace(clean.charCodeAt(k))) k--;
-  if (k - 1 < from) return false;
-  const c = clean.charCodeAt(k);
-  return (c === 43 || c === 45) && clean.charCodeAt(k - 1) === c;
-}
-
-/** `clean.slice(at, at + 40).trimStart().startsWith('(')`, without the slices: a `(` after blanks, within 40 characters. */
-export function isCallAt(clean: string, at: number): boolean {
-  let k = at;
-  while (k < at + 40 && isTrimmedSpace(clean.charCodeAt(k))) k++;
-  return k < at + 40 && clean.charCodeAt(k) === 40;
 }
 
 let cached: SharedStateSummary | undefined;
@@ -105,19 +86,24 @@ export function summarizeCSharedState(text: string, path: string): SharedStateSu
     const body = clean.slice(region.bodyStart, region.end);
     let held: ((at: number) => boolean) | undefined;
     // The names that may be written or called: each name followed by an assignment, `++`, `--`,
-    // a member, an index or a call, and each name after `++` / `--`. One pass over the names,
-    // instead of one regex with both (`(?<![\w.>]|[^:]:)name(?=…)|(?:\+\+|--)\s*name`), which
-    // built a match object per hit; the same names at the same offsets. What precedes a name is
-    // read only for a name that nothing after makes a write or a call.
+    // a member, an index or a call, and each name after `++` / `--`. One pass over the names and
+    // one over the increments instead of one regex with both (`(?<![\w.>]|[^:]:)name(?=…)|
+    // (?:\+\+|--)\s*name`), which built a match object per hit; the same names at the same offsets.
+    const afterIncrement = new Set<number>();
+    for (const m of body.matchAll(/(?:\+\+|--)\s*[A-Za-z_]/g)) afterIncrement.add(region.bodyStart + m.index + m[0].length - 1);
     forEachName(clean, region.bodyStart, region.end, true, (at, nameEnd) => {
-      writeOrCallAfter.lastIndex = nameEnd - region.bodyStart;
-      if (!(mayStartWriteOrCall(clean, nameEnd) && writeOrCallAfter.test(body)) && !followsIncrement(clean, region.bodyStart, at)) return;
+      if (!afterIncrement.has(at)) {
+        if (!mayStartWriteOrCall(clean, nameEnd)) return;
+        writeOrCallAfter.lastIndex = nameEnd - region.bodyStart;
+        if (!writeOrCallAfter.test(body)) return;
+      }
       const name = clean.slice(at, nameEnd);
       if (model.shared.has(name) || region.fn?.staticLocals.has(name) === true || model.byName.has(name)) return;
       // A local of the function is neither a call of another file's function nor a foreign write.
       // Its locals are read from the body on first use: asked last, and for a call only when the
       // name would be added to `calls` (not yet there).
-      if (isCallAt(clean, nameEnd)) {
+      const next = clean.slice(at + name.length, at + name.length + 40).trimStart();
+      if (next.startsWith('(')) {
         // A call of a function defined elsewhere, from code an entry point reaches.
         if (region.reason !== undefined && calls.size < 2000 && !calls.has(name) && region.fn?.locals.has(name) !== true) calls.add(name);
         return;

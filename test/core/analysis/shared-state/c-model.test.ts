@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cFileModel, forEachCallName, forEachName, forEachUncalledName, isWordOrTildeBefore } from '../../../../src/core/analysis/shared-state/c-model.js';
+import { cFileModel, forEachName, isWordOrTildeBefore } from '../../../../src/core/analysis/shared-state/c-model.js';
 
 function names(text: string, skipAfterColon: boolean): Array<[number, string]> {
   const out: Array<[number, string]> = [];
@@ -23,44 +23,6 @@ describe('forEachName', () => {
   it.each(cases)('finds the names the regexes find: %j', (text) => {
     expect(names(text, false)).toEqual(reference(text, false));
     expect(names(text, true)).toEqual(reference(text, true));
-  });
-});
-
-describe('forEachUncalledName', () => {
-  // The pattern the scan replaces, over a table's initialiser.
-  const reference = (text: string): string[] => [...text.matchAll(/\b([A-Za-z_]\w*)\b(?!\s*[(=])/g)].map((m) => m[1] ?? '');
-  const cases = [
-    '= {\n  {"get", (PyCFunction)get, METH_O, NULL},\n  {NULL, NULL}\n};',
-    '= { .tp_iternext = T_next, .tp_init= (initproc) T_init, f (x), g\u00a0(y), h\u3000= 1, 0x1f, 12u, _a1 }',
-    'a\n(b) c\t\t= d é x_é 1_a2 end',
-    'tail',
-    '',
-  ];
-  it.each(cases)('gives the names the regex gives, in order: %j', (text) => {
-    const out: string[] = [];
-    forEachUncalledName(text, (name) => out.push(name));
-    expect(out).toEqual(reference(text));
-  });
-});
-
-describe('forEachCallName', () => {
-  // The pattern the scan replaces, over the same range of the text.
-  const reference = (text: string, from: number, to: number): Array<[string, number, number]> =>
-    [...text.slice(from, to).matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].map((m) => [m[1] ?? '', from + m.index, from + m.index + m[0].length - 1]);
-  const cases: Array<[string, number]> = [
-    ['{ f(a, g (b)); o->m(c); x.y\n\t(d); 1e(x); _h\u00a0(e); (*fp)(f); if (z) k (', 0],
-    ['mid_word(x) tail (', 4],
-    ['call(', 0],
-    ['no calls here', 0],
-  ];
-  it.each(cases)('gives the names and offsets the regex gives: %j from %i', (text, from) => {
-    const out: Array<[string, number, number]> = [];
-    forEachCallName(text, from, text.length, (name, at, open) => out.push([name, at, open]));
-    expect(out).toEqual(reference(text, from, text.length));
-    // A range ending before a `(` sees no call there.
-    const cut: Array<[string, number, number]> = [];
-    forEachCallName(text, from, text.length - 1, (name, at, open) => cut.push([name, at, open]));
-    expect(cut).toEqual(reference(text, from, text.length - 1));
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { followsIncrement, isCallAt, mayStartWriteOrCall, summarizeCSharedState } from '../../../../src/core/analysis/shared-state/summarize-c.js';
+import { mayStartWriteOrCall, summarizeCSharedState } from '../../../../src/core/analysis/shared-state/summarize-c.js';
 
 describe('mayStartWriteOrCall', () => {
   // The pattern the check stands before, tried at the same offset.
@@ -14,43 +14,6 @@ describe('mayStartWriteOrCall', () => {
     if (matches(text, at)) expect(mayStartWriteOrCall(text, at)).toBe(true);
     // And says no for the ASCII characters no branch starts with.
     if (/^x\s*[,);<>?]/.test(text)) expect(mayStartWriteOrCall(text, at)).toBe(false);
-  });
-});
-
-describe('followsIncrement', () => {
-  // The pattern it stands for: `++` or `--`, then blanks, right before the offset, within `[from, at)`.
-  const reference = (text: string, from: number, at: number): boolean => /(?:\+\+|--)\s*$/.test(text.slice(from, at));
-  const cases: Array<[string, number, number]> = [
-    ['++x', 0, 2],
-    ['-- \n\t x', 0, 6],
-    ['+-x', 0, 2],
-    ['+++x', 0, 3],
-    ['a-- -x', 0, 5],
-    ['-\u00a0-x', 0, 3],
-    ['--\u3000x', 0, 3],
-    ['++x', 1, 2],
-    ['x', 0, 0],
-    ['{ y = z; x', 0, 9],
-  ];
-  it.each(cases)('agrees with the regex on the text before the name: %j from %i at %i', (text, from, at) => {
-    expect(followsIncrement(text, from, at)).toBe(reference(text, from, at));
-  });
-});
-
-describe('isCallAt', () => {
-  const reference = (text: string, at: number): boolean => text.slice(at, at + 40).trimStart().startsWith('(');
-  const cases: Array<[string, number]> = [
-    ['f(x)', 1],
-    ['f \n\t (x)', 1],
-    ['f\u00a0\u3000(x)', 1],
-    ['f = g(x)', 1],
-    [`f${' '.repeat(38)}(x)`, 1],
-    [`f${' '.repeat(39)}(x)`, 1],
-    ['f   ', 1],
-    ['f', 1],
-  ];
-  it.each(cases)('agrees with the slice it replaces: %j at %i', (text, at) => {
-    expect(isCallAt(text, at)).toBe(reference(text, at));
   });
 });
 
