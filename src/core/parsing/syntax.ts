@@ -98,32 +98,9 @@ export type FunctionFacts = {
   locals: Set<string>;
   /** Function-scope `static` declarations by name. */
   staticLocals: Set<string>;
-  /** Every call expression in the body, in document order (read on first use). */
-  readonly calls: Node[];
+  /** Every call expression in the body, in document order. */
+  calls: Node[];
 };
-
-/**
- * A function's facts. The calls are gathered only when asked for (FT004 reads them, for the
- * increments after a borrowed lookup): most rules ask only about declarations and assignments,
- * and a body's calls are most of the nodes the walk would hand over from the tree.
- */
-class Facts implements FunctionFacts {
-  readonly parameters: string[];
-  readonly values = new Map<string, Node[]>();
-  readonly locals = new Set<string>();
-  readonly staticLocals = new Set<string>();
-  readonly #body: Node | null;
-  #calls: Node[] | undefined;
-
-  constructor(parameters: string[], body: Node | null) {
-    this.parameters = parameters;
-    this.#body = body;
-  }
-
-  get calls(): Node[] {
-    return (this.#calls ??= this.#body === null ? [] : descendantsOfType(this.#body, 'call_expression'));
-  }
-}
 
 // Facts per function, per tree. Keyed weakly by the tree so nothing outlives a scan of one file.
 const factsByTree = new WeakMap<object, Map<number, FunctionFacts>>();
@@ -141,17 +118,18 @@ export function functionFacts(fn: Node): FunctionFacts {
   }
   const cached = perTree.get(fn.id);
   if (cached !== undefined) return cached;
-  const body = fn.childForFieldName('body');
-  const facts = new Facts(parameterNames(fn), body);
+  const facts: FunctionFacts = { parameters: parameterNames(fn), values: new Map(), locals: new Set(), staticLocals: new Set(), calls: [] };
   const addValue = (name: string, value: Node): void => {
     const list = facts.values.get(name);
     if (list === undefined) facts.values.set(name, [value]);
     else list.push(value);
   };
+  const body = fn.childForFieldName('body');
   if (body !== null) {
-    for (const node of body.descendantsOfType(['declaration', 'init_declarator', 'assignment_expression'])) {
+    for (const node of body.descendantsOfType(['declaration', 'init_declarator', 'assignment_expression', 'call_expression'])) {
       if (node === null) continue;
-      if (node.type === 'init_declarator') {
+      if (node.type === 'call_expression') facts.calls.push(node);
+      else if (node.type === 'init_declarator') {
         const name = innermostIdentifier(node.childForFieldName('declarator'));
         const value = node.childForFieldName('value');
         if (name !== undefined && value !== null) addValue(name, value);

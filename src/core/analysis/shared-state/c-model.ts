@@ -151,8 +151,7 @@ function buildModel(text: string): CFileModel {
     // (`static PyTypeObject *cached_type;` filled on first use).
     const type = excludedTypes.exec(declText);
     if (type !== null && !/^\s*\*/.test(declText.slice(type.index + type[0].length))) return true;
-    // Most files define no thread-local macro: their declarations are not split into words.
-    if (threadLocalMacros.size > 0) for (const word of declText.matchAll(/\w+/g)) if (threadLocalMacros.has(word[0])) return true;
+    for (const word of declText.matchAll(/\w+/g)) if (threadLocalMacros.has(word[0])) return true;
     return false;
   };
   for (const seg of split.segments) {

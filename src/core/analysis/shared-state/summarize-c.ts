@@ -98,17 +98,15 @@ export function summarizeCSharedState(text: string, path: string): SharedStateSu
         if (!writeOrCallAfter.test(body)) return;
       }
       const name = clean.slice(at, nameEnd);
-      if (model.shared.has(name) || region.fn?.staticLocals.has(name) === true || model.byName.has(name)) return;
-      // A local of the function is neither a call of another file's function nor a foreign write.
-      // Its locals are read from the body on first use: asked last, and for a call only when the
-      // name would be added to `calls` (not yet there).
+      if (model.shared.has(name) || region.fn?.locals.has(name) === true || region.fn?.staticLocals.has(name) === true) return;
+      if (model.byName.has(name)) return;
       const next = clean.slice(at + name.length, at + name.length + 40).trimStart();
       if (next.startsWith('(')) {
         // A call of a function defined elsewhere, from code an entry point reaches.
-        if (region.reason !== undefined && calls.size < 2000 && !calls.has(name) && region.fn?.locals.has(name) !== true) calls.add(name);
+        if (region.reason !== undefined && calls.size < 2000) calls.add(name);
         return;
       }
-      if (/^[A-Z0-9_]+$/.test(name) || inRanges(model.gilOnly, at) || region.fn?.locals.has(name) === true) return;
+      if (/^[A-Z0-9_]+$/.test(name) || inRanges(model.gilOnly, at)) return;
       const { write } = classifyAccess(clean, at, name);
       if (write === undefined || write === 'address') return;
       held ??= lockTimeline(clean, region.bodyStart, region.end, model.lockMacros);
