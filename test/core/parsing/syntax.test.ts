@@ -61,6 +61,16 @@ describe('functionFacts', () => {
       tree.delete();
     }
   });
+
+  it('reads the calls on first use, outer before inner, in document order, the same list each time', () => {
+    const text = 'static int g(PyObject *d) {\n  PyObject *v = Py_NewRef(PyDict_GetItem(d, key(1)));\n  if (check(v)) Py_INCREF(v);\n  return 0;\n}\n';
+    withTree('c', text, (tree) => {
+      const facts = functionFacts(firstFunction(tree));
+      expect(facts.values.get('v')?.map((v) => v.text)).toEqual(['Py_NewRef(PyDict_GetItem(d, key(1)))']);
+      expect(facts.calls.map((c) => c.childForFieldName('function')?.text)).toEqual(['Py_NewRef', 'PyDict_GetItem', 'key', 'check', 'Py_INCREF']);
+      expect(functionFacts(firstFunction(tree)).calls).toBe(facts.calls);
+    });
+  });
 });
 
 describe('isLockHeld', () => {

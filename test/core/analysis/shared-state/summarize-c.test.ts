@@ -18,6 +18,41 @@ describe('mayStartWriteOrCall', () => {
 });
 
 describe('summarizeCSharedState', () => {
+  it('leaves out the function’s own locals, called or written, and lists a call once however many functions make it', () => {
+    const text = [
+      'static PyObject *a(PyObject *self, PyObject *arg) {',
+      '  helper_t fp = pick(arg);',
+      '  int n = fp(1);',
+      '  n = other(n);',
+      '  shared_count = n;',
+      '  return NULL;',
+      '}',
+      'static PyObject *b(PyObject *self, PyObject *arg) {',
+      '  int fp = 0;',
+      '  fp = other(fp);',
+      '  return fp ? NULL : NULL;',
+      '}',
+      'static PyObject *c(PyObject *self, PyObject *arg) {',
+      '  return fp(arg);',
+      '}',
+      'static PyMethodDef methods[] = { {"a", a, METH_O, NULL}, {"b", b, METH_O, NULL}, {"c", c, METH_O, NULL}, {NULL} };',
+      '',
+    ].join('\n');
+    const summary = summarizeCSharedState(text, 'm.c');
+    // `fp` is a local in `a` and `b`, a call of another file's function only in `c`; the table's
+    // type and name are names the table holds that the file does not define.
+    expect(summary.calls).toEqual(['pick', 'other', 'fp', 'PyMethodDef', 'methods']);
+    expect(summary.foreignWrites.map((w) => [w.name, w.function, w.line])).toEqual([['shared_count', 'a', 5]]);
+  });
+
+  it('counts a name after `++` or `--` and blanks as written, whatever follows it', () => {
+    const text = ['static PyObject *get(PyObject *self, PyObject *arg) {', '  ++ hits, -- \n misses;', '  return NULL;', '}', 'static PyMethodDef methods[] = { {"get", get, METH_O, NULL}, {NULL} };', ''].join('\n');
+    expect(summarizeCSharedState(text, 'm.c').foreignWrites.map((w) => [w.name, w.line])).toEqual([
+      ['hits', 2],
+      ['misses', 3],
+    ]);
+  });
+
   it('lists writes to names the file does not declare and calls of functions it does not define', () => {
     const text = [
       '#include "cache.c"',
