@@ -155,6 +155,12 @@ function jobGap(job: unknown, text: string): Gap | undefined {
     if (!/^(actions\/setup-python|astral-sh\/setup-uv)@/.test(uses)) continue;
     const withNode = get(step, 'with');
     if (selects(toPlain(get(withNode, 'freethreaded')))) return undefined;
+    // setup-python's `architecture: x64-freethreaded` (any `<arch>-freethreaded`), written out or
+    // from the matrix, installs the free-threaded build of the step's version.
+    const arch = toPlain(get(withNode, 'architecture'));
+    const archPath = typeof arch === 'string' ? matrixPath(arch) : undefined;
+    const archs = typeof arch !== 'string' ? [] : archPath === undefined ? [arch] : versionsOf(matrix, archPath);
+    if (archs.some((a) => /-freethreaded\s*$/i.test(a))) return undefined;
     const versionNode = get(withNode, 'python-version') as YamlNode | undefined;
     const raw = toPlain(versionNode);
     if (typeof raw !== 'string' && typeof raw !== 'number') continue;
