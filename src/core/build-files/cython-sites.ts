@@ -719,6 +719,9 @@ export function siteCovers(site: CythonSite, pyxPath: string): boolean {
   const relative = pyxPath.slice(folder.length);
   const base = pyxPath.slice(pyxPath.lastIndexOf('/') + 1);
   return site.sources.some((source) => {
+    // A Make variable for a folder before a plain name (`${srcdir}/fast.pyx`): that module.
+    const inFolderVariable = /^(?:\$[({]\w+[)}]\/)+([\w.-]+)$/.exec(source);
+    if (inFolderVariable !== null) return inFolderVariable[1] === base;
     if (source.includes('$') || source.includes('{')) return true;
     const clean = source.replace(/^\.\//, '');
     if (!clean.includes('*') && !clean.includes('?')) return clean === relative || relative.endsWith(`/${clean}`) || (!clean.includes('/') && clean === base);
