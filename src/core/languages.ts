@@ -51,8 +51,10 @@ export function classifyPath(path: string): FileKind | undefined {
   if (lower === 'cmakelists.txt' || lower.endsWith('.cmake')) return { type: 'build', kind: 'cmake' };
   if (lower === 'cargo.toml') return { type: 'build', kind: 'cargo' };
   if (lower === 'meson.build') return { type: 'build', kind: 'meson' };
-  // Where `cython -X …` command lines live.
-  if (lower === 'makefile' || lower === 'gnumakefile' || lower.endsWith('.mk')) return { type: 'build', kind: 'makefile' };
+  // Where `cython -X …` command lines live. Automake copies the rules of a `Makefile.am` into the
+  // `Makefile.in` it writes, so their command lines are read as a Makefile's (the generated
+  // `Makefile.in` is not read: it would repeat them).
+  if (lower === 'makefile' || lower === 'gnumakefile' || lower === 'makefile.am' || lower.endsWith('.mk')) return { type: 'build', kind: 'makefile' };
   if (lower === 'tox.ini') return { type: 'build', kind: 'tox' };
   if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path)) return { type: 'build', kind: 'workflow' };
   // pip requirement files (`requirements.txt`, `requirements-dev.txt`, `requirements/build.txt`)

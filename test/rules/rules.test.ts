@@ -52,7 +52,7 @@ type Mark = { kind: 'expect' | 'ok'; ruleId: string; line: number; at: number; c
 /** Marks in one fixture: `expect:` / `ok:` inside a comment of the file's language. */
 function readMarks(text: string, path: string): Mark[] {
   // `#` starts a comment in Cython and CMake only (in C it is a directive, in Rust an attribute).
-  const opener = /\.(pyx|pxd|cmake|txt|toml|py|cfg|ya?ml|build|ini|mk)$|(^|\/)(GNU)?[Mm]akefile$/.test(path) ? '#' : '\\/\\/|\\/\\*';
+  const opener = /\.(pyx|pxd|cmake|txt|toml|py|cfg|ya?ml|build|ini|mk)$|(^|\/)(GNU)?[Mm]akefile(\.am)?$/.test(path) ? '#' : '\\/\\/|\\/\\*';
   const commentStart = new RegExp(`(${opener})(?=[^\\n]*\\b(?:expect|ok):\\s*FT\\d{3})`);
   const caretStart = new RegExp(`^(${opener})\\s*\\^`);
   const marks: Mark[] = [];

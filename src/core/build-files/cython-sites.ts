@@ -60,6 +60,17 @@ export type CythonSite = {
   variable?: string;
   /** Meson: identifiers an `extension_module()` uses, with the arguments of the generators it runs. */
   mentions?: string[];
+  /**
+   * Meson: for a `variable` that holds Cython directives without this one, the names built from it
+   * (`cython_cplus_args = ['--cplus'] + cython_args`): a module that uses one of them takes its
+   * directives from the variable too.
+   */
+  aliases?: string[];
+  /**
+   * setup.py: the site is Cython's global directive defaults table set by the build
+   * (`get_directive_defaults()['binding'] = True`), which every compile of the process starts from.
+   */
+  defaults?: true;
 };
 
 /** `freethreading_compatible` set to a true value: `True`, `true`, `1`, `"True"`. */
@@ -322,7 +333,7 @@ export function setupPySites(path: string, text: string): CythonSite[] {
     if (dict?.reassigned !== undefined && fix === dict.fix && !declares) site.reassigned = dict.reassigned;
     sites.push(site);
   }
-  if (sites.length > 0) return sites;
+  if (sites.length > 0) return withDefaults(sites, path, text, declares);
   // No cythonize(): setuptools compiles `.pyx` sources of an `Extension` when Cython is installed,
   // and Cython's `Extension` takes its directives as `cython_directives=`.
   const perExtension = extensionDictSites(path, text);
@@ -330,7 +341,7 @@ export function setupPySites(path: string, text: string): CythonSite[] {
   const keyword = directivesKeyword(text);
   const extension = text.indexOf('Extension(');
   const first = extension < 0 ? null : PYX_LITERAL.exec(text.slice(extension));
-  if (first === null && keyword === undefined) return [];
+  if (first === null && keyword === undefined) return withDefaults([], path, text, declares);
   let dict: { start: number; end: number; fix?: TextEdit } | undefined;
   let fix: TextEdit | undefined;
   if (keyword !== undefined) {
@@ -343,7 +354,41 @@ export function setupPySites(path: string, text: string): CythonSite[] {
   if (dict !== undefined && keyword !== undefined) site.call = { start: keyword.index, via: '`Extension(cython_directives=…)`' };
   fix ??= dict?.fix;
   if (fix !== undefined && !declares) site.fix = fix;
-  return [site];
+  return withDefaults([site], path, text, declares);
+}
+
+/**
+ * `sites` plus, when none of them sets directives of its own, a site for Cython's global
+ * directive defaults where the file sets them: `Options.get_directive_defaults()` (or the older
+ * `Options.directive_defaults`) returns the table every compile of the process starts from, so a
+ * build that fills it (`directive_defaults['binding'] = True`) declares there too. The site is the
+ * last entry set, and the fix a line after it; `Options.<setting> = …` assignments of a file that
+ * imports `Cython.Compiler.Options` count too (the table is reached through the same module).
+ */
+function withDefaults(sites: CythonSite[], path: string, text: string, declares: boolean): CythonSite[] {
+  if (sites.some((s) => s.setsDirectives || s.directivesUnderCondition === true) || !/\bCython\.Compiler\b/.test(text)) return sites;
+  // Names bound to the table: `directive_defaults` imported, or `x = get_directive_defaults()`.
+  const tables = new Set<string>();
+  if (/\bimport\b[^\n]*\bdirective_defaults\b/.test(text)) tables.add('directive_defaults');
+  for (const m of text.matchAll(/^[ \t]*([A-Za-z_]\w*)\s*=\s*(?:[\w.]*\.)?get_directive_defaults\(\)/gm)) tables.add(m[1] ?? '');
+  let last: { start: number; end: number; indent: string; table: string } | undefined;
+  const entry = /^([ \t]*)((?:[A-Za-z_][\w.]*\.)?(?:get_directive_defaults\(\)|directive_defaults)|[A-Za-z_]\w*)\[\s*['"]\w+['"]\s*\]\s*=(?!=)[^\n]*/gm;
+  for (const m of text.matchAll(entry)) {
+    const table = m[2] ?? '';
+    if (!tables.has(table) && !/(?:get_directive_defaults\(\)|\bOptions\.directive_defaults)$/.test(table)) continue;
+    last = { start: (m.index ?? 0) + (m[1] ?? '').length, end: (m.index ?? 0) + m[0].length, indent: m[1] ?? '', table };
+  }
+  // `Options.docstrings = False`, `Cython.Compiler.Options.annotate = True`.
+  if (last === undefined && /\bfrom\s+Cython\.Compiler\s+import\b[^\n]*\bOptions\b|\bimport\s+Cython\.Compiler\.Options\b/.test(text)) {
+    for (const m of text.matchAll(/^([ \t]*)((?:Cython\.Compiler\.)?Options)\.[a-z_]\w*\s*=(?!=)[^\n]*/gm)) {
+      last = { start: (m.index ?? 0) + (m[1] ?? '').length, end: (m.index ?? 0) + m[0].length, indent: m[1] ?? '', table: `${m[2] ?? ''}.get_directive_defaults()` };
+    }
+  }
+  if (last === undefined) return sites;
+  const site: CythonSite = { path, start: last.start, end: last.end, via: "Cython's global directive defaults", declares, setsDirectives: true, sources: [], defaults: true };
+  const quote = text.slice(last.start, last.end).includes('"') && !text.slice(last.start, last.end).includes("'") ? '"' : "'";
+  if (!declares) site.fix = { start: last.end, end: last.end, text: `\n${last.indent}${last.table}[${quote}freethreading_compatible${quote}] = True` };
+  return [...sites, site];
 }
 
 /**
@@ -463,6 +508,32 @@ export function mesonSites(path: string, text: string): CythonSite[] {
     }
   }
   for (const [name, at] of declaring) sites.push({ path, ...at, via: `Meson variable \`${name}\``, declares: true, setsDirectives: true, sources: [], variable: name });
+  // A variable that holds Cython directives without this one (`cython_args = ['-X',
+  // 'boundscheck=False']`), assigned outside any `if`: every `extension_module()` that uses it
+  // (here or in a file below, through `subdir()`) takes its directives from it, so the fix goes
+  // into its list, once. Names built from it (`cython_cplus_args = ['--cplus'] + cython_args`)
+  // are its `aliases`.
+  if (!fileDeclares) {
+    for (const m of text.matchAll(/^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*\[/gm)) {
+      const name = m[1] ?? '';
+      if (declaring.has(name) || sites.some((site) => site.variable === name)) continue;
+      const open = (m.index ?? 0) + m[0].length - 1;
+      const close = matchingBracket(text, open);
+      if (close < 0 || !cythonDirectiveArgs.test(text.slice(open, close + 1)) || mesonIfDepth(text, m.index ?? 0) > 0) continue;
+      const aliases = new Set<string>();
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const a of assignments) {
+          if (a.name === name || aliases.has(a.name) || !a.names.some((n) => n === name || aliases.has(n))) continue;
+          aliases.add(a.name);
+          grew = true;
+        }
+      }
+      const start = (m.index ?? 0) + m[0].length - m[0].trimStart().length;
+      sites.push({ path, start, end: close + 1, via: `Meson variable \`${name}\``, declares: false, setsDirectives: true, sources: [], variable: name, aliases: [...aliases], fix: listAppendEdit(text, open, close) });
+    }
+  }
+  sites.push(...mesonCommandSites(path, text, fileDeclares));
   for (let at = text.indexOf('extension_module('); at >= 0; at = text.indexOf('extension_module(', at + 1)) {
     const open = at + 'extension_module'.length;
     const close = matchingParen(text, open);
@@ -477,6 +548,65 @@ export function mesonSites(path: string, text: string): CythonSite[] {
       if (cythonArgs === null) site.fix = { start: close, end: close, text: `, cython_args: ['-X', 'freethreading_compatible=true']` };
       else if (text[valueAt] === '[') site.fix = { start: valueAt + 1, end: valueAt + 1, text: `'-X', 'freethreading_compatible=true', ` };
     }
+    sites.push(site);
+  }
+  return sites;
+}
+
+/**
+ * Cython directives in a Meson list of arguments: `'-X', 'name=value'`, `'-X name=value'`,
+ * `'-Xname=value'`, `'--directive', 'name=value'` or `'--directive=name=value'` (Cython's command
+ * line takes `-X`/`--directive NAME=VALUE,...`). C compiler flags such as `-Xclang` or `-Xlinker`
+ * have no `=` after the name and do not match.
+ */
+const cythonDirectiveArgs = /['"](?:-X|--directive)['"]\s*,\s*['"]\w+=|['"](?:-X|--directive[= ])\s*\w+=/;
+
+/**
+ * The edit that appends `'-X', 'freethreading_compatible=True'` to the Meson list whose `[` is at
+ * `open` and `]` at `close`: after its last element, or on a line of its own when the list ends
+ * with a line break.
+ */
+function listAppendEdit(text: string, open: number, close: number): TextEdit {
+  const entry = `'-X', 'freethreading_compatible=True'`;
+  const inner = text.slice(open + 1, close);
+  const trimmed = inner.replace(/\s+$/, '');
+  const at = open + 1 + trimmed.length;
+  if (trimmed === '') return { start: at, end: at, text: entry };
+  // A list laid out one element a line (`'-X profile=False',\n]`): a new line with the same indent.
+  const lastLine = trimmed.slice(trimmed.lastIndexOf('\n') + 1);
+  if (trimmed.endsWith(',') && inner.slice(trimmed.length).includes('\n')) {
+    const indent = /^[ \t]*/.exec(lastLine)?.[0] ?? '  ';
+    return { start: at, end: at, text: `\n${indent}${entry},` };
+  }
+  return { start: at, end: at, text: trimmed.endsWith(',') ? ` ${entry}` : `, ${entry}` };
+}
+
+/**
+ * Cython run as a command of a Meson `custom_target()`: `command : [cython, '-X', '…', '@INPUT@',
+ * …]`, where the program is a variable assigned `find_program('cython', …)` (or the name
+ * `cython`) and the call names its `.pyx` input. The step is where its directives are set; the fix
+ * adds the directive after the program.
+ */
+function mesonCommandSites(path: string, text: string, fileDeclares: boolean): CythonSite[] {
+  const programs = new Set(['cython']);
+  for (const m of text.matchAll(/^[ \t]*([A-Za-z_]\w*)\s*=\s*find_program\s*\(([^)]{0,500})\)/gm)) if (/^\s*['"]cython/i.test(m[2] ?? '')) programs.add(m[1] ?? '');
+  const sites: CythonSite[] = [];
+  for (let at = text.indexOf('custom_target('); at >= 0; at = text.indexOf('custom_target(', at + 1)) {
+    const close = matchingParen(text, at + 'custom_target'.length);
+    if (close < 0) continue;
+    const args = text.slice(at, close);
+    const command = /\bcommand\s*:\s*\[\s*([A-Za-z_]\w*|['"]cython['"])/.exec(args);
+    if (command === null || !programs.has((command[1] ?? '').replace(/['"]/g, ''))) continue;
+    const sources = pyxNames(args);
+    if (sources.length === 0) continue;
+    const listOpen = at + command.index + command[0].indexOf('[');
+    const listClose = matchingBracket(text, listOpen);
+    if (listClose < 0) continue;
+    const list = text.slice(listOpen, listClose + 1);
+    const wordAt = at + command.index + command[0].length - (command[1] ?? '').length;
+    const declares = fileDeclares || truthyDirective.test(list);
+    const site: CythonSite = { path, start: wordAt, end: listClose + 1, via: '`cython` in `custom_target()`', declares, setsDirectives: /['"](?:-X|--directive)/.test(list), sources };
+    if (!declares) site.fix = { start: wordAt + (command[1] ?? '').length, end: wordAt + (command[1] ?? '').length, text: `, '-X', 'freethreading_compatible=True'` };
     sites.push(site);
   }
   return sites;
@@ -515,7 +645,24 @@ function mesonMentions(text: string, args: string): string[] {
  */
 export function inheritsDirective(site: CythonSite, sites: readonly CythonSite[]): boolean {
   if (site.mentions === undefined || site.mentions.length === 0) return false;
-  return sites.some((v) => v.variable !== undefined && site.path.startsWith(folderOf(v.path)) && site.mentions?.includes(v.variable) === true);
+  return sites.some((v) => v.variable !== undefined && v.declares && site.path.startsWith(folderOf(v.path)) && site.mentions?.includes(v.variable) === true);
+}
+
+/**
+ * The Meson variable, assigned in a `meson.build` at or above `site`'s folder, that holds Cython
+ * directives without this one and that `site` (an `extension_module()`) takes its directives
+ * from, directly or through a name built from it; the nearest such file's, or undefined.
+ */
+export function directivesVariableOf(site: CythonSite, sites: readonly CythonSite[]): CythonSite | undefined {
+  if (site.mentions === undefined || site.mentions.length === 0) return undefined;
+  let found: CythonSite | undefined;
+  for (const v of sites) {
+    if (v.variable === undefined || v.declares || !site.path.startsWith(folderOf(v.path))) continue;
+    const names = [v.variable, ...(v.aliases ?? [])];
+    if (!names.some((n) => site.mentions?.includes(n) === true)) continue;
+    if (found === undefined || folderOf(v.path).length > folderOf(found.path).length) found = v;
+  }
+  return found;
 }
 
 /**
@@ -531,12 +678,15 @@ export function commandSites(path: string, text: string, cmake: boolean): Cython
     offset += line.length + 1;
     if (line.length > 4000 || /^\s*#/.test(line)) continue;
     // The command word: `cython`, `cythonize`, `python -m cython`, `${CYTHON_EXECUTABLE}`, `Cython::Cython`.
-    const command = cmake ? /(?:\bCOMMAND\s+)(?:\S*cython\S*|\$\{CYTHON\w*\})(?=\s|$)/i.exec(line) : /(?:^|[\s;&|(@])(?:python\d?(?:\.\d+)?\s+-m\s+)?(cython(?:ize)?)(?=\s|$)/.exec(line);
+    // In a Makefile the command may be a variable (`$(CYTHON)`, `${CYTHON}`, as Automake rules write it).
+    const command = cmake ? /(?:\bCOMMAND\s+)(?:\S*cython\S*|\$\{CYTHON\w*\})(?=\s|$)/i.exec(line) : /(?:^|[\s;&|(@])(?:python\d?(?:\.\d+)?\s+-m\s+)?(cython(?:ize)?|\$\((?:CYTHON|CYTHONIZE)\)|\$\{(?:CYTHON|CYTHONIZE)\})(?=\s|$)/.exec(line);
     const transpile = cmake ? /\bcython_transpile\s*\(/.exec(line) : null;
     const hit = command ?? transpile;
     if (hit === null) continue;
     const setsDirectives = /(?:^|\s)(?:-X\s*\w|--directive\b|CYTHON_ARGS\b)/.test(line);
-    const declares = truthyDirective.test(line);
+    // A directive the configure step chooses (`$(CYTHON_FREETHREADING_DIRECTIVE)`,
+    // `@CYTHON_FREE_THREADING@`): the build decides it elsewhere, under its own test.
+    const declares = truthyDirective.test(line) || /\$[({]\w*FREE_?THREAD\w*[)}]|@\w*FREE_?THREAD\w*@/i.test(line);
     const commandEnd = hit.index + hit[0].length;
     const site: CythonSite = { path, start: start + hit.index + (hit[0].length - hit[0].trimStart().length), end: start + line.length, via: '`cython`', declares, setsDirectives, sources: compiledNames(line) };
     if (!declares && command !== null) site.fix = { start: start + commandEnd, end: start + commandEnd, text: ' -X freethreading_compatible=True' };
@@ -569,6 +719,9 @@ export function siteCovers(site: CythonSite, pyxPath: string): boolean {
   const relative = pyxPath.slice(folder.length);
   const base = pyxPath.slice(pyxPath.lastIndexOf('/') + 1);
   return site.sources.some((source) => {
+    // A Make variable for a folder before a plain name (`${srcdir}/fast.pyx`): that module.
+    const inFolderVariable = /^(?:\$[({]\w+[)}]\/)+([\w.-]+)$/.exec(source);
+    if (inFolderVariable !== null) return inFolderVariable[1] === base;
     if (source.includes('$') || source.includes('{')) return true;
     const clean = source.replace(/^\.\//, '');
     if (!clean.includes('*') && !clean.includes('?')) return clean === relative || relative.endsWith(`/${clean}`) || (!clean.includes('/') && clean === base);

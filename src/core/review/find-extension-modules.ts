@@ -1,5 +1,5 @@
 import type { Finding } from '../diagnostics.js';
-import { inheritsDirective, siteCovers } from '../build-files/cython-sites.js';
+import { directivesVariableOf, inheritsDirective, siteCovers } from '../build-files/cython-sites.js';
 import type { ProjectFacts } from '../engine/project-facts.js';
 import { classifyPath } from '../languages.js';
 import { lineOfOffset, lineStarts } from '../parsing/syntax.js';
@@ -192,7 +192,8 @@ export function findExtensionModules(params: { files: ReadonlyArray<{ path: stri
       // (`cython_args` in meson.build, `compiler_directives` in setup.py); undeclared when FT010
       // reported the module itself or the build step that compiles it.
       const covering = sites.filter((s) => siteCovers(s, path));
-      const atBuild = covering.flatMap((s) => (s.declares || inheritsDirective(s, sites) ? [] : undeclared.filter((f) => f.ruleId === 'FT010' && f.path === s.path)));
+      // A Meson variable of directives that the step uses is reported in its own file.
+      const atBuild = covering.flatMap((s) => (s.declares || inheritsDirective(s, sites) ? [] : undeclared.filter((f) => f.ruleId === 'FT010' && (f.path === s.path || f.path === directivesVariableOf(s, sites)?.path))));
       const finding = fileFindings.find((f) => f.ruleId === 'FT010') ?? atBuild[0];
       const byBuild = covering.some((s) => s.declares || inheritsDirective(s, sites)) || (covering.length === 0 && params.project?.cythonDirectiveInBuild === true);
       modules.push(moduleOf({ name: base.replace(/\.pyx$/, ''), kind: 'cython', path, line: 1, finding, declared: byBuild || /freethreading_compatible\s*=\s*True/.test(text) }));

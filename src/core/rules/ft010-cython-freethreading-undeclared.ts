@@ -1,4 +1,4 @@
-import { folderOf, inheritsDirective, siteCovers, type CythonSite } from '../build-files/cython-sites.js';
+import { directivesVariableOf, folderOf, inheritsDirective, siteCovers, type CythonSite } from '../build-files/cython-sites.js';
 import { defineRule, type ReportDescriptor } from '../engine/define-rule.js';
 import { cythonHeader, type ProjectFacts } from '../engine/project-facts.js';
 
@@ -56,12 +56,16 @@ export default defineRule({
       missing: 'Cython module does not set `freethreading_compatible=True`, so importing it re-enables the GIL',
       missingCythonized: 'Cython module does not set `freethreading_compatible=True`, so importing it re-enables the GIL',
       missingInBuild: 'Build step {{via}} compiles {{modules}} without `freethreading_compatible=True`, so {{consequence}}',
+      missingInVariable: 'Meson variable `{{name}}` holds the Cython directives of {{modules}} without `freethreading_compatible=True`, so {{consequence}}',
+      missingInDefaults: "The build sets Cython's global directive defaults here, for {{modules}}, without `freethreading_compatible=True`, so {{consequence}}",
     },
     help: {
       missing: 'Add `# cython: freethreading_compatible=True` to the header once the module is thread-safe',
       missingCythonized:
         'Add `# cython: freethreading_compatible=True` to the header once the module is thread-safe, or pass `compiler_directives={\'freethreading_compatible\': True}` to the `cythonize()` call that compiles it ({{call}}) to declare all its modules at once',
       missingInBuild: 'Turn the directive on where this build sets Cython directives, once the modules are thread-safe',
+      missingInVariable: "Add `'-X', 'freethreading_compatible=True'` to this list once the modules are thread-safe: every module that uses it is declared",
+      missingInDefaults: 'Set `freethreading_compatible` to `True` in the same table once the modules are thread-safe: every module the build compiles is declared',
     },
   },
   // Every Cython module and every build file is a candidate; the rule reads project facts and the
@@ -74,9 +78,9 @@ export default defineRule({
         ctx.report({
           start: site.start,
           end: site.end,
-          messageId: 'missingInBuild',
+          messageId: site.variable !== undefined ? 'missingInVariable' : site.defaults === true ? 'missingInDefaults' : 'missingInBuild',
           symbol: '<build>',
-          data: { via: site.via, modules: modules.names, consequence: modules.count === 1 ? 'it re-enables the GIL on import' : 'each re-enables the GIL on import' },
+          data: { via: site.via, name: site.variable ?? '', modules: modules.names, consequence: modules.count === 1 ? 'it re-enables the GIL on import' : 'each re-enables the GIL on import' },
           ...(confidence === 'high' ? {} : { confidence }),
           ...(site.fix === undefined ? {} : { fix: { edits: [site.fix, ...(site.reassigned ?? []).map((r) => r.fix)] } }),
           ...relatedOfSite(site, headers),
@@ -94,8 +98,8 @@ export default defineRule({
     const sites = allSites(ctx.project);
     const covering = sites.filter((s) => siteCovers(s, ctx.path));
     // Declared by the build (here or through a Meson variable from a file above), or reported
-    // once at the build site that sets directives.
-    if (covering.some((s) => s.declares || s.setsDirectives || inheritsDirective(s, sites))) return;
+    // once at the build site that sets directives (a Meson variable of directives included).
+    if (covering.some((s) => s.declares || s.setsDirectives || inheritsDirective(s, sites) || directivesVariableOf(s, sites) !== undefined)) return;
     // A conditionally filled dict: decided for all the compile calls sharing it, as at the build.
     const shared = (s: CythonSite): CythonSite[] => sites.filter((o) => o.path === s.path && o.start === s.start && o.end === s.end);
     if (covering.some((s) => s.directivesUnderCondition === true && fixInBuild(shared(s), scannedModules(ctx.project).filter((p) => shared(s).some((o) => siteCovers(o, p))), ctx.project))) return;
@@ -155,14 +159,18 @@ function checkBuildFile(
   const anchors = new Set<string>();
   for (const site of facts.cythonSites) {
     if (site.declares || inheritsDirective(site, sites)) continue;
+    // A module whose directives come from a Meson variable is reported once, at the variable.
+    if (site.variable === undefined && directivesVariableOf(site, sites) !== undefined) continue;
     // Compile calls that share one directives dict are one site, reported once at the dict.
     const anchor = `${site.start}:${site.end}`;
     if (anchors.has(anchor)) continue;
     anchors.add(anchor);
-    const group = facts.cythonSites.filter((s) => s.start === site.start && s.end === site.end);
+    // A Meson variable of directives stands for the `extension_module()` calls that use it.
+    const group = site.variable === undefined ? facts.cythonSites.filter((s) => s.start === site.start && s.end === site.end) : sites.filter((s) => directivesVariableOf(s, sites) === site);
+    if (site.variable !== undefined && group.length === 0) continue;
     const covered = scanned.filter((p) => group.some((s) => siteCovers(s, p)));
     if (covered.length > 0) {
-      if (!fixInBuild(group, covered, project)) continue;
+      if (!fixInBuild(site.variable === undefined ? group : [site], covered, project)) continue;
       const undeclared = covered.filter((p) => project.cythonHeaders.get(p) !== true && !sites.some((s) => !group.includes(s) && s.declares && siteCovers(s, p)));
       // The other place a module's declaration can go: its header, for the one module a site
       // compiles, or for each of several that already keep directives in their headers.

@@ -116,11 +116,17 @@ function cmakeSteps(text: string): SwigStep[] {
   return steps;
 }
 
+/** A Make or configure variable named for the GIL flag: `$(SWIG_PYTHON_GIL_FLAG)`, `${NOGIL_FLAG}`, `@SWIG_NOGIL@`. */
+const chosenGilFlag = /\$[({]\w*GIL\w*[)}]|@\w*GIL\w*@/;
+
 /** A `swig ... -python ...` command line of a Makefile (`swig`, `$(SWIG)`, `${SWIG}`). */
 function makefileSteps(text: string): SwigStep[] {
   const steps: SwigStep[] = [];
   for (const m of text.matchAll(/^[ \t]*[^#\n]*?(?:\bswig(?:\.exe)?|\$[({]SWIG[)}])[ \t][^\n]*?(-python)\b[^\n]*/gim)) {
     if (/^\s*#/.test(m[0])) continue;
+    // A flag the configure step chooses (`-python $(SWIG_PYTHON_GIL_FLAG)`, `@SWIG_NOGIL@`): the
+    // build decides `-nogil` elsewhere, under its own test.
+    if (chosenGilFlag.test(m[0])) continue;
     const flag = m.index + m[0].indexOf('-python', m[0].search(/swig|\$[({]SWIG/i));
     steps.push({ start: flag, end: flag + '-python'.length, via: 'the `swig -python` command', insert: { at: flag + '-python'.length, text: ' -nogil' } });
   }

@@ -61,6 +61,22 @@ describe('findExtensionModules', () => {
     expect(modules.map((m) => [m.name, m.declared, m.ruleId])).toEqual([['a', 'no', 'FT010']]);
   });
 
+  it('shows Cython modules declared in the global directive defaults of setup.py', () => {
+    const project = emptyProjectFacts();
+    const setup = "from Cython.Build import cythonize\nfrom Cython.Compiler.Options import get_directive_defaults\nd = get_directive_defaults()\nd['freethreading_compatible'] = True\nsetup(ext_modules=cythonize(exts))\n";
+    collectProjectFacts(project, 'setup.py', 'setup-py', setup);
+    const modules = findExtensionModules({ files: [{ path: 'pkg/a.pyx', text: 'x = 1\n' }], findings: [], project });
+    expect(modules.map((m) => [m.name, m.declared])).toEqual([['a', 'yes']]);
+  });
+
+  it('marks a Cython module below undeclared when FT010 reported the Meson variable of directives it uses', () => {
+    const project = emptyProjectFacts();
+    collectProjectFacts(project, 'pkg/meson.build', 'meson', "cython_args = ['-X', 'boundscheck=False']\nsubdir('sub')\n");
+    collectProjectFacts(project, 'pkg/sub/meson.build', 'meson', "py.extension_module('b', 'b.pyx', cython_args: cython_args)\n");
+    const modules = findExtensionModules({ files: [{ path: 'pkg/sub/b.pyx', text: 'x = 1\n' }], findings: [ft010('pkg/meson.build')], project });
+    expect(modules.map((m) => [m.name, m.declared, m.ruleId])).toEqual([['b', 'no', 'FT010']]);
+  });
+
   it('leaves out a Cython file included into another module', () => {
     const project = emptyProjectFacts();
     collectCythonIncludes(project, 'include "_part.pyx"\n', 'pkg/main.pyx');
