@@ -41,16 +41,8 @@ function setupPySteps(text: string): SwigStep[] {
       continue;
     }
     const at = open + 1 + opts.index;
-    const list = /^\[([^\]]*)\]/.exec(args.slice(opts.index + opts[0].length));
-    let insert: SwigStep['insert'];
-    if (list !== null) {
-      // Append to a literal list: `['-c++']` → `['-c++', '-nogil']`.
-      const inner = list[1] ?? '';
-      const listEnd = open + 1 + opts.index + opts[0].length + list[0].length - 1;
-      const trimmed = inner.replace(/[\s,]*$/, '');
-      const quote = /"/.test(inner) && !/'/.test(inner) ? '"' : "'";
-      insert = { at: listEnd - (inner.length - trimmed.length), text: trimmed.length === 0 ? `${quote}-nogil${quote}` : `, ${quote}-nogil${quote}` };
-    }
+    // `['-c++']` → `['-c++', '-nogil']`.
+    const insert = appendToLiteralList(args, open, opts, (quote) => `${quote}-nogil${quote}`);
     steps.push({ start: at, end: at + 'swig_opts'.length, via: '`swig_opts`', ...(insert === undefined ? {} : { insert }) });
   }
   // `options={'build_ext': {'swig_opts': ...}}`: the same options given to `build_ext` for every
@@ -60,6 +52,21 @@ function setupPySteps(text: string): SwigStep[] {
     steps.push({ start: m.index + 1, end: m.index + 1 + 'swig_opts'.length, via: 'the `build_ext` option `swig_opts`' });
   }
   return steps;
+}
+
+/**
+ * The edit that appends an entry to the literal list a keyword argument takes (`keyword`, matched
+ * in `args`, the arguments after the `(` at `open`): after its last entry, in the quotes the list
+ * already uses (`entry` is given the quote). Undefined when the value is not a literal list.
+ */
+function appendToLiteralList(args: string, open: number, keyword: RegExpExecArray, entry: (quote: string) => string): SwigStep['insert'] {
+  const list = /^\[([^\]]*)\]/.exec(args.slice(keyword.index + keyword[0].length));
+  if (list === null) return undefined;
+  const inner = list[1] ?? '';
+  const listEnd = open + 1 + keyword.index + keyword[0].length + list[0].length - 1;
+  const trimmed = inner.replace(/[\s,]*$/, '');
+  const quote = /"/.test(inner) && !/'/.test(inner) ? '"' : "'";
+  return { at: listEnd - (inner.length - trimmed.length), text: trimmed.length === 0 ? entry(quote) : `, ${entry(quote)}` };
 }
 
 /**
@@ -75,17 +82,8 @@ function wrapperStep(text: string, open: number, args: string, wrapper: RegExpEx
     return { start: at, end: at + (wrapper[1]?.length ?? 0), via: `\`Extension(...)\` compiling \`${name}\``, wrapper: name };
   }
   const at = open + 1 + macros.index;
-  const list = /^\[([^\]]*)\]/.exec(args.slice(macros.index + macros[0].length));
-  let insert: SwigStep['insert'];
-  if (list !== null) {
-    // Append to a literal list: `[('NDEBUG', None)]` → `[('NDEBUG', None), ('SWIGPYTHON_NOGIL', None)]`.
-    const inner = list[1] ?? '';
-    const listEnd = open + 1 + macros.index + macros[0].length + list[0].length - 1;
-    const trimmed = inner.replace(/[\s,]*$/, '');
-    const quote = /"/.test(inner) && !/'/.test(inner) ? '"' : "'";
-    const entry = `(${quote}SWIGPYTHON_NOGIL${quote}, None)`;
-    insert = { at: listEnd - (inner.length - trimmed.length), text: trimmed.length === 0 ? entry : `, ${entry}` };
-  }
+  // `[('NDEBUG', None)]` → `[('NDEBUG', None), ('SWIGPYTHON_NOGIL', None)]`.
+  const insert = appendToLiteralList(args, open, macros, (quote) => `(${quote}SWIGPYTHON_NOGIL${quote}, None)`);
   return { start: at, end: at + 'define_macros'.length, via: `\`Extension(...)\` compiling \`${name}\``, wrapper: name, ...(insert === undefined ? {} : { insert }) };
 }
 
