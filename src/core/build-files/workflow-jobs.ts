@@ -214,8 +214,17 @@ function collectEnv(into: CibuildwheelRun['env'], scopes: ReadonlyMap<string, { 
   }
 }
 
-// `3.14t` also inside `python3.14t`; `cp314t`; setup-python's `freethreaded` input; `PYTHON_GIL`.
-const freeThreadedMention = /(?<![\d.])3\.1\d+t\b|\bcp31\d+t\b|freethreaded:\s*(?:true|\$\{\{)|\+freethreaded|\bPYTHON_GIL\b/;
+/**
+ * setup-python's architectures for the free-threaded builds (`x64-freethreaded`, `x86-freethreaded`,
+ * `arm64-freethreaded`), given as its `architecture` input, written out or through the matrix.
+ */
+export const freeThreadedArchitecture = /\b(?:x64|x86|arm64)-freethreaded\b/;
+
+// `3.14t` also inside `python3.14t`; `cp314t`; setup-python's `freethreaded` input and free-threaded
+// architectures; `PYTHON_GIL`.
+const freeThreadedMention = new RegExp(
+  `${/(?<![\d.])3\.1\d+t\b|\bcp31\d+t\b|freethreaded:\s*(?:true|\$\{\{)|\+freethreaded|\bPYTHON_GIL\b/.source}|${freeThreadedArchitecture.source}`,
+);
 
 /**
  * A free-threaded interpreter installed or run by hand in a workflow's commands: the deadsnakes

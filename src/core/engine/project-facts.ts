@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { BuildFileKind } from '../languages.js';
 import { readBuildFile, type BuildFileFacts } from '../build-files/read-build-file.js';
-import { freeThreadedCommand, withoutComments } from '../build-files/workflow-jobs.js';
+import { freeThreadedArchitecture, freeThreadedCommand, withoutComments } from '../build-files/workflow-jobs.js';
 
 /**
  * Facts about the whole project that source rules need, gathered from build files before any
@@ -118,7 +118,7 @@ export function collectProjectFacts(facts: ProjectFacts, path: string, kind: Bui
   // interpreter installed or run by hand (`python3.13-nogil`, `python${{ matrix.v }}t`).
   if (kind === 'workflow') {
     const code = withoutComments(text);
-    if (/\b3\.1\d+t\b|freethreaded:\s*(true|\$\{\{)|\+freethreaded/.test(code) || (/\bdeadsnakes\/action@/.test(code) && /\bnogil:\s*(true|\$\{\{)/.test(code)) || freeThreadedCommand.test(code)) facts.ciTestsFreeThreaded = true;
+    if (/\b3\.1\d+t\b|freethreaded:\s*(true|\$\{\{)|\+freethreaded/.test(code) || (/\bdeadsnakes\/action@/.test(code) && /\bnogil:\s*(true|\$\{\{)/.test(code)) || freeThreadedCommand.test(code) || freeThreadedArchitecture.test(code)) facts.ciTestsFreeThreaded = true;
   }
   const file = readBuildFile(path, kind, text);
   // A build module a pyproject names runs from the pyproject's folder: its sources are named from there.

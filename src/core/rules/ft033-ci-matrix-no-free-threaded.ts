@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
 import { defineRule } from '../engine/define-rule.js';
 import { parseWorkflow, toPlain } from '../build-files/locate.js';
-import { freeThreadedCommand, withoutComments } from '../build-files/workflow-jobs.js';
+import { freeThreadedArchitecture, freeThreadedCommand, withoutComments } from '../build-files/workflow-jobs.js';
 
 /** True for a Python version spec that selects a free-threaded build: `3.14t`, `3.13t-dev`, `3.14+freethreaded`. */
 function isFreeThreadedVersion(value: string): boolean {
@@ -160,7 +160,7 @@ function jobGap(job: unknown, text: string): Gap | undefined {
     const arch = toPlain(get(withNode, 'architecture'));
     const archPath = typeof arch === 'string' ? matrixPath(arch) : undefined;
     const archs = typeof arch !== 'string' ? [] : archPath === undefined ? [arch] : versionsOf(matrix, archPath);
-    if (archs.some((a) => /-freethreaded\s*$/i.test(a))) return undefined;
+    if (archs.some((a) => freeThreadedArchitecture.test(a))) return undefined;
     const versionNode = get(withNode, 'python-version') as YamlNode | undefined;
     const raw = toPlain(versionNode);
     if (typeof raw !== 'string' && typeof raw !== 'number') continue;

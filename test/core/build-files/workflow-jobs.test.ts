@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { readWorkflow } from '../../../src/core/build-files/workflow-jobs.js';
+import { collectProjectFacts, emptyProjectFacts } from '../../../src/core/engine/project-facts.js';
 
 describe('readWorkflow', () => {
+  it("counts setup-python's free-threaded architectures as a free-threaded job, and a plain one not", () => {
+    const workflow = (arch: string) =>
+      ['jobs:', '  test:', '    runs-on: ubuntu-latest', '    strategy:', '      matrix:', `        arch: [x64, ${arch}]`, '    steps:', '      - uses: actions/setup-python@v6', '        with:', '          python-version: "3.14"', '          architecture: ${{ matrix.arch }}', ''].join('\n');
+    expect(readWorkflow(workflow('x64-freethreaded')).jobs[0]?.mentionsFreeThreaded).toBe(true);
+    expect(readWorkflow(workflow('arm64')).jobs[0]?.mentionsFreeThreaded).toBe(false);
+    const facts = (arch: string) => {
+      const f = emptyProjectFacts();
+      collectProjectFacts(f, '.github/workflows/ci.yml', 'workflow', workflow(arch));
+      return f.ciTestsFreeThreaded;
+    };
+    expect(facts('arm64-freethreaded')).toBe(true);
+    expect(facts('x86')).toBe(false);
+  });
+
   it('reads the capped tool installs of run steps, marking the ones under an if', () => {
     const text = [
       'jobs:',
