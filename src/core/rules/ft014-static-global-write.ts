@@ -74,6 +74,11 @@ export default defineRule({
     },
   },
   // `check` reads the analysis, not the tree: one offset gets it run (and the summary published).
+  // No cheaper test on the raw text goes before the model: knowing that a file gives neither a
+  // write nor a summary needs its foreign-write scan, which needs the model. Files that give
+  // nothing are about 40% of those past the entry-point gate but only about a tenth of their
+  // bytes. Skipping them all (with the answers known in advance) saved under 1% of a whole
+  // `--select ALL` scan's instructions.
   needsTree: false,
   prefilter: (text, target) => (sharedStateOf(text, target).writes.length > 0 || summaryOf(text, target, '') !== undefined ? [0] : []),
   check(ctx) {
