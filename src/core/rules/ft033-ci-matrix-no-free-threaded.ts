@@ -56,14 +56,13 @@ function selects(input: unknown): boolean {
 type Gap = { start: number; end: number; versions: string[]; missing: string; stale?: string };
 
 /** A command that runs a test suite: pytest, unittest, tox, nox, `make test`, a `run-tests` / `runtests` script. */
-const testCommand = /(?<![\w-])(?:pytest|py\.test|unittest|tox|nox|make[ \t]+(?:test|check)\w*|run[-_]?tests?(?:\.py)?|\w*test\.py)(?![\w-])/;
+const testCommand = /(?<![\w-])(?:pytest|py\.test|unittest|tox|nox|make[ \t]+(?:test|check)\w*|run[-_]?tests?(?:\.py)?|\w*test\.py)(?![\w-])/g;
 
 /** The offset of the first test command in a `run` script that is not a package an install command names (`pip install pytest`), or undefined. */
 function testRun(script: string): number | undefined {
   let lineStart = 0;
-  const all = new RegExp(testCommand.source, 'g');
   for (const line of script.split('\n')) {
-    for (const m of line.matchAll(all)) {
+    for (const m of line.matchAll(testCommand)) {
       // The command this word belongs to: from the last `&&`, `;` or `|` before it.
       const command = line.slice(0, m.index).split(/&&|\|\||[;|]/).at(-1) ?? '';
       if (!/\b(?:install|add)\b/.test(command)) return lineStart + m.index;
@@ -90,18 +89,18 @@ function interpreterPlaces(steps: YamlNode, text: string, missing: string): Arra
   for (const step of isSeq(steps) ? steps.items : []) {
     // The first step that runs the test suite, which the `t` entry runs too: the other half of the help.
     const runNode = get(step, 'run') as YamlNode | undefined;
-    const runRange = runNode?.range;
-    if (!testStep && runRange !== undefined && runRange !== null) {
-      const command = testRun(withoutComments(text.slice(runRange[0], runRange[1])));
+    const range = runNode?.range;
+    // The step's script as written, comments blanked (offsets kept).
+    const source = range === undefined || range === null ? undefined : withoutComments(text.slice(range[0], range[1]));
+    if (!testStep && range !== undefined && range !== null && source !== undefined) {
+      const command = testRun(source);
       if (command !== undefined) {
         testStep = true;
-        out.push({ start: runRange[0] + command, message: `This step runs the tests, on the \`${missing}\` entry too: with \`PYTHON_GIL=0\`, or a check that \`sys._is_gil_enabled()\` stays false after the import, it tests the extension without the GIL` });
+        out.push({ start: range[0] + command, message: `This step runs the tests, on the \`${missing}\` entry too: with \`PYTHON_GIL=0\`, or a check that \`sys._is_gil_enabled()\` stays false after the import, it tests the extension without the GIL` });
       }
     }
-    const range = runRange;
     const run = toPlain(runNode);
-    if (typeof run === 'string' && range !== undefined && range !== null && run.includes('matrix.')) {
-      const source = withoutComments(text.slice(range[0], range[1]));
+    if (typeof run === 'string' && range !== undefined && range !== null && source !== undefined && run.includes('matrix.')) {
       const folders = [...source.matchAll(manylinuxGil)];
       const minors = new Set(folders.map((m) => Number(m[1])));
       // A mapping names several versions (one folder is a fixed interpreter for a tool) and no `t` build yet.
