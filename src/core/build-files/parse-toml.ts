@@ -31,3 +31,19 @@ export function parseToml(text: string): ParsedToml {
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
+
+/**
+ * A TOML table found by its header line (`header`, a multiline pattern such as `/^\[features\][ \t]*$/m`)
+ * and, inside it (up to the next `[` header), the first line that sets `key`: the header's offset,
+ * and the offset of the key after its indentation (undefined when the table does not set it).
+ * Read from the text, not the parse, so the offsets are where the edit goes.
+ */
+export function tomlTableKey(text: string, header: RegExp, key: string): { table: number; key?: number } | undefined {
+  const found = header.exec(text);
+  if (found === null) return undefined;
+  const bodyStart = found.index + found[0].length;
+  const next = /^[ \t]*\[/m.exec(text.slice(bodyStart));
+  const body = text.slice(bodyStart, next === null ? text.length : bodyStart + next.index);
+  const line = new RegExp(`^([ \\t]*)${key}[ \\t]*=`, 'm').exec(body);
+  return line === null ? { table: found.index } : { table: found.index, key: bodyStart + line.index + (line[1] ?? '').length };
+}

@@ -1,6 +1,6 @@
 import type { BuildFileKind } from '../languages.js';
 import { afterHashOnLine } from '../parsing/source-text.js';
-import { asRecord, parseToml } from './parse-toml.js';
+import { asRecord, parseToml, tomlTableKey } from './parse-toml.js';
 import { readPyproject, type CibuildwheelSettings, type PyprojectFacts } from './pyproject.js';
 import { commandSites, declaringFileSite, mesonSites, setupPySites, type CythonSite } from './cython-sites.js';
 import { mesonF2pySteps, pythonF2pyScript, type F2pyStep } from './f2py-steps.js';
@@ -169,15 +169,9 @@ function mesonPins(path: string, text: string): Pin[] {
  * → line 2, column 1.
  */
 export function maturinFeaturesKey(text: string): { line: number; column: number } | undefined {
-  const header = /^\[tool\.maturin\][ \t]*(?:#[^\n]*)?$/m.exec(text);
-  if (header === null) return undefined;
-  const bodyStart = header.index + header[0].length;
-  const next = /^[ \t]*\[/m.exec(text.slice(bodyStart));
-  const body = text.slice(bodyStart, next === null ? text.length : bodyStart + next.index);
-  const key = /^([ \t]*)features[ \t]*=/m.exec(body);
-  if (key === null) return undefined;
-  const at = bodyStart + key.index;
-  return { line: text.slice(0, at).split('\n').length, column: (key[1] ?? '').length + 1 };
+  const at = tomlTableKey(text, /^\[tool\.maturin\][ \t]*(?:#[^\n]*)?$/m, 'features')?.key;
+  if (at === undefined) return undefined;
+  return { line: text.slice(0, at).split('\n').length, column: at - (text.lastIndexOf('\n', at - 1) + 1) + 1 };
 }
 
 /** `pyo3 = "0.23"` or `pyo3 = { version = "0.23", features = [...] }`, in any dependency table. */

@@ -1,4 +1,5 @@
 import { freeThreadedBuilds, leavesFreeThreadedOut, limitedApiOverride, selectedFreeThreaded, skipsFreeThreaded, withFilePin } from '../build-files/cibuildwheel-versions.js';
+import { tomlTableKey } from '../build-files/parse-toml.js';
 import type { CibuildwheelConfig } from '../build-files/read-build-file.js';
 import type { CibuildwheelRun } from '../build-files/workflow-jobs.js';
 import { defineRule, type ReportDescriptor } from '../engine/define-rule.js';
@@ -40,13 +41,9 @@ function pyo3Abi3(code: string): Array<{ start: number; end: number; dependency:
  */
 function abi3FeaturePlaces(cargoPath: string, code: string, project: ProjectFacts): NonNullable<ReportDescriptor<Messages>['related']> {
   const out: NonNullable<ReportDescriptor<Messages>['related']> = [];
-  const table = /^\[features\][ \t]*$/m.exec(code);
-  if (table !== null) {
-    const next = /^[ \t]*\[/m.exec(code.slice(table.index + table[0].length));
-    const body = code.slice(table.index, next === null ? code.length : table.index + table[0].length + next.index);
-    const defaults = /^[ \t]*default[ \t]*=/m.exec(body);
-    const at = table.index + (defaults === null ? 0 : defaults.index + (defaults[0].length - defaults[0].trimStart().length));
-    out.push({ start: at, message: defaults === null ? 'The `[features]` table, where an opt-in `abi3 = ["pyo3/abi3-…"]` feature goes' : 'The default features, which keep an opt-in `abi3` feature on for the builds that do not turn them off' });
+  const table = tomlTableKey(code, /^\[features\][ \t]*$/m, 'default');
+  if (table !== undefined) {
+    out.push({ start: table.key ?? table.table, message: table.key === undefined ? 'The `[features]` table, where an opt-in `abi3 = ["pyo3/abi3-…"]` feature goes' : 'The default features, which keep an opt-in `abi3` feature on for the builds that do not turn them off' });
   }
   const folder = cargoPath.includes('/') ? cargoPath.slice(0, cargoPath.lastIndexOf('/') + 1) : '';
   const pyproject = project.buildFiles.get(`${folder}pyproject.toml`) ?? project.buildFiles.get('pyproject.toml');
