@@ -141,10 +141,10 @@ export default defineRule({
     // job in at once (cibuildwheel reads it from the package folder): the other place of the fix.
     const repoRoot = ctx.path.includes('.github/') ? ctx.path.slice(0, ctx.path.indexOf('.github/')) : '';
     const pyproject = config === undefined ? ctx.project.buildFiles.get(`${repoRoot}pyproject.toml`) : undefined;
-    const tablePlace = (version: Version | undefined): { related?: Array<{ path: string; at: { line: number; column: number }; message: string }> } => {
-      if (pyproject?.lastLine === undefined || version === undefined || below(version, v(2, 18, 1)) || !below(version, v(3, 1))) return {};
+    const tablePlace = (version: Version | undefined): Array<{ path: string; at: { line: number; column: number }; message: string }> => {
+      if (pyproject?.lastLine === undefined || version === undefined || below(version, v(2, 18, 1)) || !below(version, v(3, 1))) return [];
       const optIn = below(version, v(2, 22)) ? '`free-threaded-support = true`' : '`enable = ["cpython-freethreading"]`';
-      return { related: [{ path: pyproject.path, at: { line: pyproject.lastLine, column: 1 }, message: `pyproject.toml has no \`[tool.cibuildwheel]\` table: one added after this line with ${optIn} opts every job in at once` }] };
+      return [{ path: pyproject.path, at: { line: pyproject.lastLine, column: 1 }, message: `pyproject.toml has no \`[tool.cibuildwheel]\` table: one added after this line with ${optIn} opts every job in at once` }];
     };
     for (const job of jobs) {
       const first = job.cibuildwheel[0];
@@ -194,7 +194,7 @@ export default defineRule({
         const at = run.env.get('CIBW_ENABLE') ?? build ?? { start: run.start, end: stepEnd(ctx.text, run) };
         // Either may come first: a job-level `env` sits above the step that pins the release.
         const start = Math.min(run.pinStart ?? run.start, at.start);
-        const related = [...(selection.related ?? []), ...(tablePlace(version).related ?? [])];
+        const related = [...(selection.related ?? []), ...tablePlace(version)];
         ctx.report({ start, end: Math.max(start, at.end, run.pinEnd ?? start), messageId: binding ? 'notEnabledUnselected' : 'notEnabled', symbol: job.id, data, ...(related.length === 0 ? {} : { related }) });
       } else if (build !== undefined) {
         // A selection spelled out in the job's matrix is edited there.
