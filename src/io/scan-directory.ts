@@ -324,8 +324,16 @@ export async function scanDirectory(params: {
   /** Sources worth splitting over the threads: more than one, and enough bytes to repay a worker's start. */
   const worthSplitting = (sources: ReadonlyArray<{ size: number }>): boolean =>
     threads > 1 && sources.length > 1 && sources.reduce((sum, f) => sum + f.size, 0) >= minParallelBytes;
-  const likely = threads > 1 ? walked.files.filter((f) => f.regular && f.size <= maxFileSize && kindOf(f.path)?.type === 'source' && cache?.knows(f) !== true) : [];
-  const likelyLanguages = new Set(likely.map((f) => (kindOf(f.path) as { language: SourceLanguage }).language));
+  // The sources the cache will not replay, and their languages: each path classified once.
+  const likely: WalkedFile[] = [];
+  const likelyLanguages = new Set<SourceLanguage>();
+  for (const f of threads > 1 ? walked.files : []) {
+    if (!f.regular || f.size > maxFileSize) continue;
+    const kind = kindOf(f.path);
+    if (kind?.type !== 'source' || cache?.knows(f) === true) continue;
+    likely.push(f);
+    likelyLanguages.add(kind.language);
+  }
   let workers = worthSplitting(likely) ? Array.from({ length: threads - 1 }, () => startScanWorker(likelyLanguages)) : [];
   const [{ rules: allRules }, { scanFiles }, { readsFilesAgain }, { loadGrammars }] = await Promise.all([
     import('../core/rules/index.js'),
